@@ -1,0 +1,93 @@
+//! Identifiers. Every id is a UUID v7 (time-ordered), never a sequential number,
+//! so that URLs reveal neither counts nor order of creation across tenants.
+
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(uuid::Uuid);
+
+        impl $name {
+            /// A new, unique id.
+            pub fn new() -> Self {
+                Self(uuid::Uuid::now_v7())
+            }
+            /// The id as a UUID.
+            pub fn as_uuid(&self) -> uuid::Uuid {
+                self.0
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl From<uuid::Uuid> for $name {
+            fn from(value: uuid::Uuid) -> Self {
+                Self(value)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                uuid::Uuid::parse_str(s).map(Self)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.hyphenated().fmt(f)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A municipality (kommune), the tenant.
+    MunicipalityId
+);
+id_type!(
+    /// A unit (virksomhet): a kindergarten, a school, a PPT office, …
+    UnitId
+);
+id_type!(
+    /// A staff user account.
+    UserId
+);
+id_type!(
+    /// One membership of a user: a role in a unit or in a municipality.
+    MembershipId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_through_text() {
+        let id = UnitId::new();
+        let parsed: UnitId = id.to_string().parse().unwrap_or_default();
+        assert_eq!(id, parsed);
+    }
+
+    #[test]
+    fn ids_are_time_ordered_and_unique() {
+        let a = UserId::new();
+        let b = UserId::new();
+        assert_ne!(a, b);
+        assert!(a < b, "v7 ids sort by creation time");
+    }
+
+    #[test]
+    fn garbage_is_not_an_id() {
+        assert!("1".parse::<UserId>().is_err());
+        assert!("../etc/passwd".parse::<UserId>().is_err());
+    }
+}

@@ -1,0 +1,18 @@
+//! The domain of Laget: the types and rules that every other crate builds on.
+//!
+//! Nothing here does I/O. Validated newtypes have private fields, so a value of
+//! such a type is proof that it was checked. Access decisions live in [`access`]:
+//! the capability types there are the only way for the other crates to reach
+//! protected data.
+
+pub mod access;
+pub mod audit;
+pub mod ids;
+pub mod municipality;
+pub mod password;
+pub mod session;
+pub mod unit;
+pub mod user;
+pub mod validation;
+
+pub use ids::{MunicipalityId, UnitId, UserId};

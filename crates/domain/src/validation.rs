@@ -1,0 +1,127 @@
+//! Field-level validation errors.
+//!
+//! A form is parsed into domain values field by field; every problem is kept
+//! (not just the first), so the page can show each message beside its field.
+//! The problems are codes, not sentences: the web crate's message catalogue
+//! turns them into Norwegian.
+
+use std::fmt;
+
+/// What is wrong with one value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// Nothing was given where something is required.
+    Required,
+    /// Longer than the field allows.
+    TooLong { max: usize },
+    /// Shorter than the field allows.
+    TooShort { min: usize },
+    /// Not a valid e-mail address.
+    InvalidEmail,
+    /// A user name may only use a–z, 0–9, dot, dash and underscore.
+    InvalidUsername,
+    /// A municipality number is four digits.
+    InvalidMunicipalityNumber,
+    /// The value is not one of the choices offered.
+    UnknownChoice,
+    /// The password is too easy to guess.
+    WeakPassword,
+    /// The two passwords typed differ.
+    PasswordMismatch,
+    /// Another record already uses this value.
+    Taken,
+    /// Not a valid date (dd.mm.åååå or åååå-mm-dd).
+    InvalidDate,
+}
+
+/// A problem with a named field of a form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub problem: Problem,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {:?}", self.field, self.problem)
+    }
+}
+
+/// Collects the problems of a form while its fields are parsed.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<FieldError>);
+
+impl Problems {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keeps the value if it parsed; records the problem under `field` if not.
+    pub fn check<T>(&mut self, field: &'static str, result: Result<T, Problem>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(problem) => {
+                self.0.push(FieldError { field, problem });
+                None
+            }
+        }
+    }
+
+    pub fn push(&mut self, field: &'static str, problem: Problem) {
+        self.0.push(FieldError { field, problem });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_vec(self) -> Vec<FieldError> {
+        self.0
+    }
+}
+
+/// Trims `raw` and checks that it is present and at most `max` characters.
+pub fn required_text(raw: &str, max: usize) -> Result<String, Problem> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Err(Problem::Required);
+    }
+    if trimmed.chars().count() > max {
+        return Err(Problem::TooLong { max });
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Like [`required_text`], but an empty value is `None`.
+pub fn optional_text(raw: &str, max: usize) -> Result<Option<String>, Problem> {
+    match required_text(raw, max) {
+        Ok(text) => Ok(Some(text)),
+        Err(Problem::Required) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_text_trims_and_limits() {
+        assert_eq!(required_text("  Sarpsborg ", 20), Ok("Sarpsborg".into()));
+        assert_eq!(required_text("   ", 20), Err(Problem::Required));
+        assert_eq!(required_text("ææææ", 3), Err(Problem::TooLong { max: 3 }));
+        assert_eq!(required_text("æøå", 3), Ok("æøå".into()), "limits count characters, not bytes");
+    }
+
+    #[test]
+    fn problems_keeps_every_problem() {
+        let mut p = Problems::new();
+        assert_eq!(p.check("a", required_text("", 5)), None);
+        assert_eq!(p.check("b", required_text("x", 5)), Some("x".to_owned()));
+        p.push("c", Problem::Taken);
+        let all = p.into_vec();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].field, "a");
+        assert_eq!(all[1].problem, Problem::Taken);
+    }
+}
