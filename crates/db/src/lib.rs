@@ -1,1 +1,66 @@
-//! placeholder
+//! Persistence: the schema, migrations for SQLite and PostgreSQL, and one
+//! module of queries per aggregate. The only crate that knows SQL.
+//!
+//! Queries that touch protected data take a capability from
+//! `laget_domain::access`, and write their access-log row in the same
+//! transaction as the change they record.
+
+pub mod access_log;
+mod connection;
+pub mod login_throttle;
+pub mod municipalities;
+pub mod schema;
+pub mod sessions;
+pub mod units;
+pub mod users;
+
+pub use connection::{Backend, Db, DbConnection};
+
+use chrono::{DateTime, Utc};
+
+/// What can go wrong in this layer.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The object does not exist, or the capability does not reach it.
+    #[error("not found")]
+    NotFound,
+    /// A unique value (such as a user name) is already in use.
+    #[error("a unique value is already taken")]
+    Taken,
+    #[error("database error: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("could not connect: {0}")]
+    Connection(String),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    #[error("background task failed: {0}")]
+    Task(String),
+}
+
+impl DbError {
+    /// Maps unique-constraint violations to [`DbError::Taken`].
+    pub(crate) fn from_insert(e: diesel::result::Error) -> Self {
+        match e {
+            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => Self::Taken,
+            diesel::result::Error::NotFound => Self::NotFound,
+            other => Self::Query(other),
+        }
+    }
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+/// Times are stored as UTC microseconds since 1970 in both engines.
+pub fn to_micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+pub fn from_micros(micros: i64) -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp_micros(micros).unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+}
+
+pub(crate) fn parse_id<T: std::str::FromStr>(raw: &str) -> DbResult<T> {
+    raw.parse().map_err(|_| DbError::Corrupt(format!("bad id {raw:?}")))
+}

@@ -81,6 +81,25 @@ impl MunicipalityAdmin {
     }
 }
 
+/// May administer user accounts: those of one municipality, or (system
+/// administrator, operator) all of them.
+pub trait AdministersUsers: Capability {
+    /// The municipality whose users are reached; `None` reaches every user.
+    fn municipality(&self) -> Option<MunicipalityId>;
+}
+
+impl AdministersUsers for MunicipalityAdmin {
+    fn municipality(&self) -> Option<MunicipalityId> {
+        Some(self.municipality_id)
+    }
+}
+
+impl AdministersUsers for SystemAdmin {
+    fn municipality(&self) -> Option<MunicipalityId> {
+        None
+    }
+}
+
 /// May read the access log of one unit.
 #[derive(Debug)]
 pub struct UnitAccessLogReader {

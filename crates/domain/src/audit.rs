@@ -166,34 +166,57 @@ pub enum BrokenLink {
     Head { head_seq: i64, last_seq: i64 },
 }
 
-/// Walks the chain from the start and checks each link and hash. `head` is the
-/// sequence number and hash the database recorded for the newest row.
-pub fn verify_chain<I>(rows: I, head: (i64, &str)) -> Result<u64, BrokenLink>
-where
-    I: IntoIterator<Item = ChainedRecord>,
-{
-    let mut expected_seq = 1;
-    let mut prev = GENESIS_HASH.to_owned();
-    let mut count = 0u64;
-    for row in rows {
-        if row.seq != expected_seq {
-            return Err(BrokenLink::Gap { expected_seq, found_seq: row.seq });
+/// Checks a chain row by row, from the start, without holding it in memory.
+#[derive(Debug)]
+pub struct ChainVerifier {
+    expected_seq: i64,
+    prev: String,
+}
+
+impl Default for ChainVerifier {
+    fn default() -> Self {
+        Self { expected_seq: 1, prev: GENESIS_HASH.to_owned() }
+    }
+}
+
+impl ChainVerifier {
+    /// Checks the next row's number, link and hash.
+    pub fn push(&mut self, row: ChainedRecord) -> Result<(), BrokenLink> {
+        if row.seq != self.expected_seq {
+            return Err(BrokenLink::Gap { expected_seq: self.expected_seq, found_seq: row.seq });
         }
-        if row.prev_hash != prev {
+        if row.prev_hash != self.prev {
             return Err(BrokenLink::WrongLink { seq: row.seq });
         }
         if row.record.chain_hash(row.seq, &row.prev_hash) != row.hash {
             return Err(BrokenLink::Altered { seq: row.seq });
         }
-        prev = row.hash;
-        expected_seq += 1;
-        count += 1;
+        self.prev = row.hash;
+        self.expected_seq += 1;
+        Ok(())
     }
-    let last_seq = expected_seq - 1;
-    if head.0 != last_seq || (last_seq > 0 && head.1 != prev) {
-        return Err(BrokenLink::Head { head_seq: head.0, last_seq });
+
+    /// Compares the last row with the head the database recorded (`seq`,
+    /// `hash` of the newest row). Returns the number of rows checked.
+    pub fn finish(self, head: (i64, &str)) -> Result<u64, BrokenLink> {
+        let last_seq = self.expected_seq - 1;
+        if head.0 != last_seq || head.1 != self.prev {
+            return Err(BrokenLink::Head { head_seq: head.0, last_seq });
+        }
+        Ok(u64::try_from(last_seq).unwrap_or_default())
     }
-    Ok(count)
+}
+
+/// Checks a whole chain held in memory; see [`ChainVerifier`].
+pub fn verify_chain<I>(rows: I, head: (i64, &str)) -> Result<u64, BrokenLink>
+where
+    I: IntoIterator<Item = ChainedRecord>,
+{
+    let mut verifier = ChainVerifier::default();
+    for row in rows {
+        verifier.push(row)?;
+    }
+    verifier.finish(head)
 }
 
 #[cfg(test)]

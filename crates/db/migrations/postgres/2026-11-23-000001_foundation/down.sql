@@ -1,0 +1,12 @@
+DROP TRIGGER access_log_no_delete ON access_log;
+DROP TRIGGER access_log_no_update ON access_log;
+DROP FUNCTION access_log_append_only();
+DROP TABLE access_log_head;
+DROP TABLE access_log;
+DROP TABLE login_failures;
+DROP TABLE sessions;
+DROP TABLE memberships;
+DROP TABLE users;
+DROP TABLE unit_municipalities;
+DROP TABLE units;
+DROP TABLE municipalities;

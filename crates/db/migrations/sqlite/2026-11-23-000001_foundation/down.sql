@@ -1,0 +1,11 @@
+DROP TRIGGER access_log_no_delete;
+DROP TRIGGER access_log_no_update;
+DROP TABLE access_log_head;
+DROP TABLE access_log;
+DROP TABLE login_failures;
+DROP TABLE sessions;
+DROP TABLE memberships;
+DROP TABLE users;
+DROP TABLE unit_municipalities;
+DROP TABLE units;
+DROP TABLE municipalities;

@@ -1,0 +1,189 @@
+//! The append-only, hash-chained access log.
+
+use crate::schema::{access_log, access_log_head, users};
+use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use laget_domain::access::UnitAccessLogReader;
+use laget_domain::audit::{AccessRecord, BrokenLink, ChainVerifier, ChainedRecord};
+
+#[derive(Insertable, Queryable, Selectable, Debug)]
+#[diesel(table_name = access_log)]
+struct Row {
+    seq: i64,
+    at: i64,
+    actor_id: Option<String>,
+    ground: String,
+    object_type: String,
+    object_id: String,
+    action: String,
+    unit_id: Option<String>,
+    municipality_id: Option<String>,
+    request_id: String,
+    prev_hash: String,
+    hash: String,
+}
+
+impl Row {
+    fn into_chained(self) -> DbResult<ChainedRecord> {
+        Ok(ChainedRecord {
+            seq: self.seq,
+            record: AccessRecord {
+                at: from_micros(self.at),
+                actor: self.actor_id.as_deref().map(parse_id).transpose()?,
+                ground: self.ground,
+                object_type: self.object_type,
+                object_id: self.object_id,
+                action: self.action,
+                unit_id: self.unit_id.as_deref().map(parse_id).transpose()?,
+                municipality_id: self.municipality_id.as_deref().map(parse_id).transpose()?,
+                request_id: self.request_id,
+            },
+            prev_hash: self.prev_hash,
+            hash: self.hash,
+        })
+    }
+}
+
+/// Appends `record` to the chain; call it inside the transaction of the
+/// change it records. Returns the row's number.
+pub fn append(conn: &mut DbConnection, record: &AccessRecord) -> DbResult<i64> {
+    // Updating the head first takes its row lock (PostgreSQL) or the write
+    // lock (SQLite), so concurrent appends queue here instead of forking.
+    diesel::update(access_log_head::table.find(1))
+        .set(access_log_head::seq.eq(access_log_head::seq + 1))
+        .execute(conn)?;
+    let (seq, prev_hash): (i64, String) =
+        access_log_head::table.find(1).select((access_log_head::seq, access_log_head::hash)).first(conn)?;
+    let hash = record.chain_hash(seq, &prev_hash);
+    let row = Row {
+        seq,
+        at: to_micros(record.at),
+        actor_id: record.actor.map(|a| a.to_string()),
+        ground: record.ground.clone(),
+        object_type: record.object_type.clone(),
+        object_id: record.object_id.clone(),
+        action: record.action.clone(),
+        unit_id: record.unit_id.map(|u| u.to_string()),
+        municipality_id: record.municipality_id.map(|m| m.to_string()),
+        request_id: record.request_id.clone(),
+        prev_hash,
+        hash: hash.clone(),
+    };
+    diesel::insert_into(access_log::table).values(&row).execute(conn)?;
+    diesel::update(access_log_head::table.find(1)).set(access_log_head::hash.eq(hash)).execute(conn)?;
+    Ok(seq)
+}
+
+/// Checks the whole chain, reading it in batches. Returns the number of rows.
+pub fn verify(conn: &mut DbConnection) -> DbResult<Result<u64, BrokenLink>> {
+    const BATCH: i64 = 5_000;
+    let (head_seq, head_hash): (i64, String) =
+        access_log_head::table.find(1).select((access_log_head::seq, access_log_head::hash)).first(conn)?;
+    let mut verifier = ChainVerifier::default();
+    let mut after = 0i64;
+    loop {
+        let batch: Vec<Row> = access_log::table
+            .filter(access_log::seq.gt(after))
+            .order(access_log::seq)
+            .limit(BATCH)
+            .select(Row::as_select())
+            .load(conn)?;
+        let Some(last) = batch.last() else { break };
+        after = last.seq;
+        for row in batch {
+            if let Err(broken) = verifier.push(row.into_chained()?) {
+                return Ok(Err(broken));
+            }
+        }
+    }
+    Ok(verifier.finish((head_seq, &head_hash)))
+}
+
+/// Filters for reading a unit's access log.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Rows by this actor (user id).
+    pub actor: Option<String>,
+    /// Rows about this object (its id).
+    pub object_id: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    /// Exclusive.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// One row as a leader reads it.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<String>,
+    pub actor_name: Option<String>,
+    pub ground: String,
+    pub object_type: String,
+    pub object_id: String,
+    pub action: String,
+    pub request_id: String,
+}
+
+/// The newest `limit` rows of a unit's log that match `filter`, newest first.
+/// Reading the log is itself recorded by the caller.
+pub fn list_for_unit(
+    conn: &mut DbConnection,
+    reader: &UnitAccessLogReader,
+    filter: &Filter,
+    limit: i64,
+) -> DbResult<Vec<Entry>> {
+    let mut query = access_log::table
+        .left_join(users::table.on(access_log::actor_id.eq(users::id.nullable())))
+        .filter(access_log::unit_id.eq(reader.unit_id().to_string()))
+        .into_boxed();
+    if let Some(actor) = &filter.actor {
+        query = query.filter(access_log::actor_id.eq(actor.clone()));
+    }
+    if let Some(object) = &filter.object_id {
+        query = query.filter(access_log::object_id.eq(object.clone()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(access_log::at.ge(to_micros(from)));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(access_log::at.lt(to_micros(until)));
+    }
+    let rows: Vec<(Row, Option<String>)> = query
+        .order(access_log::seq.desc())
+        .limit(limit)
+        .select((Row::as_select(), users::display_name.nullable()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(r, actor_name)| Entry {
+            seq: r.seq,
+            at: from_micros(r.at),
+            actor_id: r.actor_id,
+            actor_name,
+            ground: r.ground,
+            object_type: r.object_type,
+            object_id: r.object_id,
+            action: r.action,
+            request_id: r.request_id,
+        })
+        .collect())
+}
+
+/// The people who appear as actors in a unit's log, for the filter list.
+pub fn actors_for_unit(conn: &mut DbConnection, reader: &UnitAccessLogReader) -> DbResult<Vec<(String, String)>> {
+    let rows: Vec<(String, String)> = access_log::table
+        .inner_join(users::table.on(access_log::actor_id.eq(users::id.nullable())))
+        .filter(access_log::unit_id.eq(reader.unit_id().to_string()))
+        .select((users::id, users::display_name))
+        .distinct()
+        .order(users::display_name)
+        .load(conn)?;
+    Ok(rows)
+}
+
+/// Total rows, for the operator.
+pub fn count(conn: &mut DbConnection) -> DbResult<i64> {
+    access_log::table.count().get_result(conn).map_err(DbError::from)
+}
