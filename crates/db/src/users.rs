@@ -148,7 +148,8 @@ pub fn list(conn: &mut DbConnection, cap: &dyn AdministersUsers) -> DbResult<Vec
     rows.into_iter().map(UserSummary::try_from).collect()
 }
 
-fn memberships_of(conn: &mut DbConnection, id: UserId) -> DbResult<Vec<MembershipView>> {
+/// A user's memberships with unit names, for their own start page and the admin.
+pub fn memberships_of(conn: &mut DbConnection, id: UserId) -> DbResult<Vec<MembershipView>> {
     let rows: Vec<(String, String, Option<String>, Option<String>, String)> = memberships::table
         .left_join(units::table)
         .filter(memberships::user_id.eq(id.to_string()))

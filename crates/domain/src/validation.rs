@@ -125,3 +125,33 @@ mod tests {
         assert_eq!(all[1].problem, Problem::Taken);
     }
 }
+
+/// A date as Norwegians write it (`23.11.2026`, also `23.11.26` is refused)
+/// or as ISO (`2026-11-23`, what `<input type="date">` sends).
+pub fn parse_date(raw: &str) -> Result<Option<chrono::NaiveDate>, Problem> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    chrono::NaiveDate::parse_from_str(raw, "%d.%m.%Y")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d"))
+        .ok()
+        .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d)))
+        .map(Some)
+        .ok_or(Problem::InvalidDate)
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_norwegian_and_iso_form() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 23);
+        assert_eq!(parse_date("23.11.2026"), Ok(d));
+        assert_eq!(parse_date("2026-11-23"), Ok(d));
+        assert_eq!(parse_date(""), Ok(None));
+        assert_eq!(parse_date("31.02.2026"), Err(Problem::InvalidDate));
+        assert_eq!(parse_date("i går"), Err(Problem::InvalidDate));
+    }
+}

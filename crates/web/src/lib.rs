@@ -1,1 +1,77 @@
-//! placeholder
+//! The web layer: router, request context (who is asking), handlers, templates
+//! and static assets. Handlers are short: extract, authorise, call `db`,
+//! render.
+
+mod assets;
+mod auth;
+mod context;
+mod error;
+mod forms;
+mod handlers;
+pub mod i18n;
+mod layout;
+mod routes;
+
+use laget_db::Db;
+use laget_domain::session::SessionPolicy;
+use std::sync::Arc;
+
+pub use auth::{PasswordHasher, PasswordParams};
+pub use context::{CSRF_FIELD, CSRF_HEADER};
+pub use routes::{RouteInfo, router, router_with_inventory};
+
+/// Settings of the web layer (section `[web]` of the configuration file).
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Serve over https: cookies get `Secure` and the `__Host-` prefix, and
+    /// HSTS is sent. Turn on whenever Laget is reached over https.
+    pub secure_cookies: bool,
+    pub session: SessionPolicy,
+    /// Take the client address from the last `X-Forwarded-For` entry (set it
+    /// only behind a reverse proxy that adds that header).
+    pub trust_forwarded_for: bool,
+    /// Failed logins allowed per account within `throttle_window`.
+    pub max_failures_per_account: i64,
+    /// Failed logins allowed per client address within `throttle_window`.
+    pub max_failures_per_address: i64,
+    pub throttle_window: chrono::Duration,
+    pub password: PasswordParams,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            session: SessionPolicy::default(),
+            trust_forwarded_for: false,
+            max_failures_per_account: 5,
+            max_failures_per_address: 50,
+            throttle_window: chrono::Duration::minutes(15),
+            password: PasswordParams::default(),
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub db: Db,
+    pub config: WebConfig,
+    pub passwords: PasswordHasher,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: WebConfig) -> Result<Self, auth::HashError> {
+        let passwords = PasswordHasher::new(config.password)?;
+        Ok(Self(Arc::new(Inner { db, config, passwords })))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}

@@ -1,0 +1,302 @@
+//! The request context: one middleware that every request passes through.
+//!
+//! It gives the request an id, finds the session (and ends it when it has
+//! timed out), checks the CSRF token of every state-changing request, and
+//! adds the security headers. Handlers read the result with the [`Ctx`] and
+//! [`SignedIn`] extractors.
+
+use crate::AppState;
+use crate::auth::{constant_time_eq, random_token, token_hash};
+use crate::error::{AppError, render_error_page};
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use chrono::Utc;
+use laget_db::{sessions, users};
+use laget_domain::UserId;
+use laget_domain::access::Actor;
+use std::net::SocketAddr;
+
+/// The form field that carries the CSRF token.
+pub const CSRF_FIELD: &str = "_csrf";
+/// The header that may carry it instead (for scripts).
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Largest form body accepted (imports will get their own limit).
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// The signed-in user's session, as found by the middleware.
+#[derive(Clone, Debug)]
+pub struct SessionInfo {
+    pub token_hash: String,
+    pub user_id: UserId,
+    pub display_name: String,
+}
+
+/// What the middleware learned about the request.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub request_id: String,
+    pub session: Option<SessionInfo>,
+    /// The token that forms must send back.
+    pub csrf_token: String,
+    /// The client's address, for throttling failed logins.
+    pub client_address: String,
+    /// A session cookie was sent but the session had ended.
+    pub session_expired: bool,
+    pub path: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
+        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| AppError::internal("request context missing"))
+    }
+}
+
+/// A signed-in user with their rights. Extracting it redirects anonymous
+/// visitors to the login page.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub ctx: Ctx,
+    pub actor: Actor,
+    pub display_name: String,
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let ctx = Ctx::from_request_parts(parts, state).await?;
+        let Some(session) = ctx.session.clone() else {
+            let next = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
+            return Err(AppError::LoginRequired { next, expired: ctx.session_expired });
+        };
+        let actor = state.db.read(move |c| users::actor(c, session.user_id)).await?;
+        Ok(Self { display_name: session.display_name.clone(), ctx, actor })
+    }
+}
+
+/// Names of the cookies. With `secure_cookies` they carry the `__Host-`
+/// prefix, which browsers accept only with `Secure`, `Path=/` and no domain.
+pub struct CookieNames {
+    pub session: &'static str,
+    pub csrf: &'static str,
+}
+
+pub fn cookie_names(secure: bool) -> CookieNames {
+    if secure {
+        CookieNames { session: "__Host-laget_session", csrf: "__Host-laget_csrf" }
+    } else {
+        CookieNames { session: "laget_session", csrf: "laget_csrf" }
+    }
+}
+
+pub fn cookie(name: &str, value: &str, secure: bool, max_age: Option<i64>) -> String {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if secure {
+        c.push_str("; Secure");
+    }
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    c
+}
+
+fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn client_address(req: &Request, trust_forwarded_for: bool) -> String {
+    if trust_forwarded_for
+        && let Some(last) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+    {
+        return last.trim().to_owned();
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ci| ci.0.ip().to_string())
+        .unwrap_or_else(|| "ukjent".to_owned())
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let request_id = random_token()[..16].to_owned();
+    let secure = state.config.secure_cookies;
+    let names = cookie_names(secure);
+    let now = Utc::now();
+    let path = req.uri().path().to_owned();
+
+    // The session, if the cookie names a live one.
+    let mut session = None;
+    let mut session_expired = false;
+    let mut set_cookies: Vec<String> = Vec::new();
+    if let Some(token) = read_cookie(req.headers(), names.session) {
+        let hash = token_hash(&token);
+        let lookup = {
+            let hash = hash.clone();
+            state.db.read(move |c| sessions::find(c, &hash)).await
+        };
+        match lookup {
+            Ok(Some(s)) if state.config.session.is_alive(s.created_at, s.last_seen_at, now) => {
+                if now - s.last_seen_at >= state.config.session.touch_interval() {
+                    let hash = hash.clone();
+                    if let Err(e) = state.db.write(move |c| sessions::touch(c, &hash, now)).await {
+                        tracing::warn!(request_id, error = %e, "could not refresh session");
+                    }
+                }
+                session = Some((SessionInfo { token_hash: hash, user_id: s.user_id, display_name: s.display_name }, s.csrf_token));
+            }
+            Ok(Some(_)) => {
+                session_expired = true;
+                let _ = state.db.write(move |c| sessions::delete(c, &hash)).await;
+                set_cookies.push(cookie(names.session, "", secure, Some(0)));
+            }
+            Ok(None) => {
+                session_expired = true;
+                set_cookies.push(cookie(names.session, "", secure, Some(0)));
+            }
+            Err(e) => {
+                tracing::error!(request_id, error = %e, "session lookup failed");
+                return render_error_page(&state, &AppError::internal("session lookup"), &request_id, None);
+            }
+        }
+    }
+
+    // The CSRF token: the session's, or for visitors without a session a
+    // random one kept in its own cookie (double-submit).
+    let csrf_token = match &session {
+        Some((_, token)) => token.clone(),
+        None => match read_cookie(req.headers(), names.csrf) {
+            Some(token) => token,
+            None => {
+                let token = random_token();
+                set_cookies.push(cookie(names.csrf, &token, secure, None));
+                token
+            }
+        },
+    };
+
+    let ctx = Ctx {
+        request_id: request_id.clone(),
+        session: session.map(|(s, _)| s),
+        csrf_token: csrf_token.clone(),
+        client_address: client_address(&req, state.config.trust_forwarded_for),
+        session_expired,
+        path,
+    };
+
+    let mut req = req;
+    if !is_safe(req.method()) {
+        match check_csrf(req, &csrf_token).await {
+            Ok(checked) => req = checked,
+            Err(error) => return finish(&state, render_error_page(&state, &error, &request_id, Some(&ctx)), &request_id, &set_cookies),
+        }
+    }
+
+    req.extensions_mut().insert(ctx.clone());
+    let mut response = next.run(req).await;
+    if let Some(error) = response.extensions_mut().remove::<AppError>() {
+        let mut page = render_error_page(&state, &error, &request_id, Some(&ctx));
+        for c in response.headers().get_all(header::SET_COOKIE) {
+            page.headers_mut().append(header::SET_COOKIE, c.clone());
+        }
+        response = page;
+    }
+    finish(&state, response, &request_id, &set_cookies)
+}
+
+/// Refuses cross-site posts and posts without the right token. The body is
+/// read (up to a limit) and handed on unchanged.
+async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
+    let (parts, body) = req.into_parts();
+    if parts.headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+        return Err(AppError::BadRequest);
+    }
+    if let Some(token) = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return if constant_time_eq(token, expected) {
+            Ok(Request::from_parts(parts, body))
+        } else {
+            Err(AppError::BadRequest)
+        };
+    }
+    let bytes = to_bytes(body, MAX_FORM_BYTES).await.map_err(|_| AppError::TooLarge)?;
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let sent = if is_form {
+        form_urlencoded_value(&bytes, CSRF_FIELD)
+    } else {
+        None
+    };
+    match sent {
+        Some(token) if constant_time_eq(&token, expected) => Ok(Request::from_parts(parts, Body::from(bytes))),
+        _ => Err(AppError::BadRequest),
+    }
+}
+
+fn form_urlencoded_value(bytes: &[u8], field: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == field)
+        .map(|(_, v)| v)
+}
+
+/// Security headers for every response (OWASP ASVS 14.4).
+fn finish(state: &AppState, mut response: Response, request_id: &str, set_cookies: &[String]) -> Response {
+    let is_static = response
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("immutable"));
+    let h = response.headers_mut();
+    for c in set_cookies {
+        if let Ok(v) = HeaderValue::from_str(c) {
+            h.append(header::SET_COOKIE, v);
+        }
+    }
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        h.insert("x-request-id", v);
+    }
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        ),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"),
+    );
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    if !is_static {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.config.secure_cookies {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+    }
+    response
+}

@@ -1,0 +1,122 @@
+//! One error type for the web layer and its one mapping to responses.
+//!
+//! A handler returns `AppError`; the response it becomes carries the error as
+//! an extension, and the context middleware renders the page (it knows the
+//! request id and who is signed in). A 500 page shows the request id and
+//! nothing internal; «forbidden» and «not found» are the same 404.
+
+use crate::AppState;
+use crate::context::Ctx;
+use crate::layout::Layout;
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use laget_db::DbError;
+use laget_domain::access::Denied;
+
+#[derive(Clone, Debug)]
+pub enum AppError {
+    /// Unknown, or not for this user: the same answer either way.
+    NotFound,
+    /// Not signed in: go to the login page, then back to `next`.
+    LoginRequired { next: String, expired: bool },
+    /// A missing or wrong CSRF token, or a malformed request.
+    BadRequest,
+    TooLarge,
+    /// Something failed on our side. The text goes to the server log only.
+    Internal(String),
+}
+
+impl AppError {
+    pub fn internal(what: impl std::fmt::Display) -> Self {
+        Self::Internal(what.to_string())
+    }
+}
+
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::NotFound => Self::NotFound,
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<Denied> for AppError {
+    fn from(_: Denied) -> Self {
+        Self::NotFound
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        Self::Internal(format!("template: {e}"))
+    }
+}
+
+impl From<crate::auth::HashError> for AppError {
+    fn from(e: crate::auth::HashError) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let Self::LoginRequired { next, expired } = &self {
+            let mut target = format!("/logg-inn?neste={}", urlencode(next));
+            if *expired {
+                target.push_str("&utlopt=1");
+            }
+            return Redirect::to(&target).into_response();
+        }
+        let mut response = self.status().into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+impl AppError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::LoginRequired { .. } => StatusCode::SEE_OTHER,
+            Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)]).map(|e| e.trim_start_matches('=').to_owned()).unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    layout: Layout,
+    heading: &'a str,
+    text: &'a str,
+    request_id: Option<&'a str>,
+}
+
+/// The page for an error. Internal details are logged (without personal
+/// data) and never shown.
+pub fn render_error_page(state: &AppState, error: &AppError, request_id: &str, ctx: Option<&Ctx>) -> Response {
+    let m = &crate::i18n::NB;
+    let (heading, text, shown_id) = match error {
+        AppError::NotFound | AppError::LoginRequired { .. } => (m.not_found_title, m.not_found_text, None),
+        AppError::BadRequest => (m.bad_request_title, m.bad_request_text, None),
+        AppError::TooLarge => (m.too_large_title, m.too_large_text, None),
+        AppError::Internal(detail) => {
+            tracing::error!(request_id, error = %detail, "request failed");
+            (m.server_error_title, m.server_error_text, Some(request_id))
+        }
+    };
+    let layout = Layout::for_error(state, heading, ctx);
+    let page = ErrorPage { layout, heading, text, request_id: shown_id };
+    let body = page.render().unwrap_or_else(|_| format!("<!doctype html><title>{heading}</title><p>{text}</p>"));
+    let mut response = (error.status(), Html(body)).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response
+}

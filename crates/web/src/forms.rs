@@ -1,0 +1,111 @@
+//! Form state for pages: what the user typed and what is wrong with it, so a
+//! form with errors comes back with every value kept and each message beside
+//! its field.
+
+use crate::i18n::Messages;
+use laget_domain::validation::FieldError;
+
+#[derive(Clone, Debug)]
+pub struct FormError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct FormState {
+    values: Vec<(String, String)>,
+    pub errors: Vec<FormError>,
+}
+
+impl FormState {
+    /// A form filled with `values` (field name, value).
+    pub fn with_values<I, K, V>(values: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        Self { values: values.into_iter().map(|(k, v)| (k.into(), v.into())).collect(), errors: Vec::new() }
+    }
+
+    /// Adds the domain's problems, in Norwegian.
+    pub fn with_problems(mut self, m: &Messages, problems: Vec<FieldError>) -> Self {
+        for p in problems {
+            self.errors.push(FormError { field: p.field.to_owned(), message: m.problem(p.problem) });
+        }
+        self
+    }
+
+    pub fn add_error(&mut self, field: &str, message: &str) {
+        self.errors.push(FormError { field: field.to_owned(), message: message.to_owned() });
+    }
+
+    pub fn value(&self, field: &str) -> &str {
+        self.values.iter().find(|(k, _)| k == field).map(|(_, v)| v.as_str()).unwrap_or("")
+    }
+
+    /// Whether a multi-valued field (checkboxes) holds `value`.
+    pub fn has(&self, field: &str, value: &str) -> bool {
+        self.values.iter().any(|(k, v)| k == field && v == value)
+    }
+
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+}
+
+/// Reads a urlencoded body into pairs, keeping repeated keys (checkboxes).
+pub fn pairs(body: &str) -> Vec<(String, String)> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(body).unwrap_or_default()
+}
+
+pub fn get<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
+    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
+}
+
+pub fn get_all<'a>(pairs: &'a [(String, String)], key: &str) -> Vec<&'a str> {
+    pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
+}
+
+/// The pairs minus the CSRF token and passwords, for redisplay.
+pub fn redisplayable(pairs: &[(String, String)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k != crate::CSRF_FIELD && !k.starts_with("passord"))
+        .cloned()
+        .collect()
+}
+
+/// Where to go after login: only paths on this site (no `//host` tricks).
+pub fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") && !next.contains(['\r', '\n']) {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next("/kommuner"), "/kommuner");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next(""), "/");
+    }
+
+    #[test]
+    fn passwords_and_tokens_are_not_redisplayed() {
+        let p = pairs("brukernavn=kari&passord=hemmelig&passord2=x&_csrf=t");
+        let kept = redisplayable(&p);
+        assert_eq!(kept, vec![("brukernavn".to_owned(), "kari".to_owned())]);
+    }
+}

@@ -1,0 +1,68 @@
+//! The start page: who you are, your units and roles, and where you can go.
+
+use crate::AppState;
+use crate::context::SignedIn;
+use crate::error::AppError;
+use crate::handlers::page;
+use crate::i18n::NB;
+use crate::layout::Layout;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use laget_db::{municipalities, users};
+use laget_domain::user::Role;
+
+pub struct MembershipLine {
+    pub unit: String,
+    pub role: &'static str,
+    pub access_log: Option<String>,
+}
+
+pub struct AdminLinks {
+    pub name: String,
+    pub units: String,
+    pub users: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    name: String,
+    memberships: Vec<MembershipLine>,
+    admin: Vec<AdminLinks>,
+    system_admin: bool,
+}
+
+pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Response, AppError> {
+    let user_id = user.actor.user_id();
+    let administered = user.actor.administered_municipalities();
+    let (memberships, admin_municipalities) = state
+        .db
+        .read(move |c| Ok((users::memberships_of(c, user_id)?, municipalities::get_many(c, &administered)?)))
+        .await?;
+    let lines = memberships
+        .into_iter()
+        .filter(|m| m.role != Role::Kommuneadministrator)
+        .map(|m| MembershipLine {
+            unit: m.unit_name.unwrap_or_default(),
+            role: NB.role(m.role),
+            access_log: (m.role == Role::Leder).then(|| m.unit_id.map(|u| format!("/enheter/{u}/tilgangslogg"))).flatten(),
+        })
+        .collect();
+    let admin = admin_municipalities
+        .into_iter()
+        .map(|m| AdminLinks {
+            units: format!("/kommuner/{}/enheter", m.id),
+            users: format!("/kommuner/{}/brukere", m.id),
+            name: m.name,
+        })
+        .collect();
+    page(&HomePage {
+        layout: Layout::signed_in(&user, NB.home_title),
+        name: user.display_name.clone(),
+        memberships: lines,
+        admin,
+        system_admin: user.actor.is_system_admin(),
+    })
+}

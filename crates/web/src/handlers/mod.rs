@@ -1,0 +1,51 @@
+//! Request handlers, one module per resource.
+
+pub mod access_log;
+pub mod health;
+pub mod home;
+pub mod login;
+pub mod municipalities;
+pub mod units;
+pub mod users;
+
+use axum::response::{Html, IntoResponse, Response};
+
+/// Renders a page template.
+pub fn page(t: &impl askama::Template) -> Result<Response, crate::error::AppError> {
+    Ok(Html(t.render()?).into_response())
+}
+
+/// Renders a page with status 422 (the form had errors).
+pub fn invalid(t: &impl askama::Template) -> Result<Response, crate::error::AppError> {
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, Html(t.render()?)).into_response())
+}
+
+/// `?melding=…` after a redirect: which confirmation to show.
+#[derive(serde::Deserialize, Default)]
+pub struct NoticeQuery {
+    #[serde(default)]
+    pub melding: Option<String>,
+}
+
+/// The confirmation text for a notice code; unknown codes show nothing.
+pub fn notice(q: &NoticeQuery) -> Option<&'static str> {
+    let m = &crate::i18n::NB;
+    Some(match q.melding.as_deref()? {
+        "opprettet" => m.municipalities_created,
+        "enhet-opprettet" => m.units_created,
+        "enhet-lagret" => m.units_saved,
+        "bruker-opprettet" => m.users_created,
+        "bruker-lagret" => m.users_saved,
+        "deaktivert" => m.users_disabled,
+        "aktivert" => m.users_enabled,
+        "passord" => m.users_password_set,
+        "rolle-lagt-til" => m.users_membership_added,
+        "rolle-fjernet" => m.users_membership_removed,
+        _ => return None,
+    })
+}
+
+/// Parses an id from the path; a malformed id is simply not found.
+pub fn path_id<T: std::str::FromStr>(raw: &str) -> Result<T, crate::error::AppError> {
+    raw.parse().map_err(|_| crate::error::AppError::NotFound)
+}

@@ -1,0 +1,185 @@
+//! Units of a municipality, for its administrator.
+
+use crate::AppState;
+use crate::context::SignedIn;
+use crate::error::AppError;
+use crate::forms::{self, FormState};
+use crate::handlers::{NoticeQuery, invalid, notice, page, path_id};
+use crate::i18n::NB;
+use crate::layout::Layout;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use laget_db::{municipalities, units};
+use laget_domain::MunicipalityId;
+use laget_domain::access::MunicipalityAdmin;
+use laget_domain::unit::{UnitKind, UnitName};
+use laget_domain::validation::{Problem, Problems};
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/units.html")]
+struct ListPage {
+    layout: Layout,
+    municipality: municipalities::Municipality,
+    units: Vec<UnitRow>,
+}
+
+pub struct UnitRow {
+    pub href: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub active: bool,
+    pub serves: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/unit_form.html")]
+struct FormPage {
+    layout: Layout,
+    municipality: municipalities::Municipality,
+    action: String,
+    heading: &'static str,
+    form: FormState,
+    kinds: Vec<Choice>,
+    others: Vec<Choice>,
+}
+
+fn admin(user: &SignedIn, raw: &str) -> Result<MunicipalityAdmin, AppError> {
+    Ok(user.actor.administer(path_id::<MunicipalityId>(raw)?)?)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(m): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    let cap = admin(&user, &m)?;
+    let mid = cap.municipality_id();
+    let (municipality, list) =
+        state.db.read(move |c| Ok((municipalities::get(c, mid)?, units::list_in_municipality(c, mid)?))).await?;
+    let units = list
+        .into_iter()
+        .map(|u| UnitRow {
+            href: format!("/kommuner/{mid}/enheter/{}", u.id),
+            kind: NB.unit_kind(u.kind),
+            active: u.active,
+            serves: u.municipalities.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(", "),
+            name: u.name,
+        })
+        .collect();
+    page(&ListPage { layout: Layout::signed_in(&user, NB.units_title).with_notice(notice(&q)), municipality, units })
+}
+
+async fn form_page(
+    state: &AppState,
+    user: &SignedIn,
+    cap: &MunicipalityAdmin,
+    action: String,
+    heading: &'static str,
+    form: FormState,
+) -> Result<FormPage, AppError> {
+    let mid = cap.municipality_id();
+    let (municipality, all) = state.db.read(move |c| Ok((municipalities::get(c, mid)?, municipalities::list(c)?))).await?;
+    let kinds = UnitKind::ALL.iter().map(|k| Choice { value: k.code().into(), label: NB.unit_kind(*k).into() }).collect();
+    let others = all
+        .into_iter()
+        .filter(|m| m.id != mid)
+        .map(|m| Choice { value: m.id.to_string(), label: format!("{} ({})", m.name, m.number) })
+        .collect();
+    Ok(FormPage { layout: Layout::signed_in(user, heading), municipality, action, heading, form, kinds, others })
+}
+
+pub async fn new(State(state): State<AppState>, user: SignedIn, Path(m): Path<String>) -> Result<Response, AppError> {
+    let cap = admin(&user, &m)?;
+    let action = format!("/kommuner/{}/enheter", cap.municipality_id());
+    let form = FormState::with_values([("aktiv", "ja")]);
+    page(&form_page(&state, &user, &cap, action, NB.units_new, form).await?)
+}
+
+/// Parses the unit form; on problems, returns the form to show again.
+fn parse(pairs: &[(String, String)]) -> Result<units::UnitFields, FormState> {
+    let mut problems = Problems::new();
+    let name = problems.check("navn", UnitName::parse(forms::get(pairs, "navn")));
+    let kind = problems.check("type", UnitKind::from_code(forms::get(pairs, "type")));
+    let mut also_serves = Vec::new();
+    for raw in forms::get_all(pairs, "betjener") {
+        match raw.parse() {
+            Ok(id) => also_serves.push(id),
+            Err(_) => problems.push("betjener", Problem::UnknownChoice),
+        }
+    }
+    match (name, kind) {
+        (Some(name), Some(kind)) if problems.is_empty() => {
+            Ok(units::UnitFields { name, kind, active: forms::get(pairs, "aktiv") == "ja", also_serves })
+        }
+        _ => Err(FormState::with_values(forms::redisplayable(pairs)).with_problems(&NB, problems.into_vec())),
+    }
+}
+
+pub async fn create(State(state): State<AppState>, user: SignedIn, Path(m): Path<String>, body: String) -> Result<Response, AppError> {
+    let cap = admin(&user, &m)?;
+    let mid = cap.municipality_id();
+    let fields = match parse(&forms::pairs(&body)) {
+        Ok(fields) => fields,
+        Err(form) => {
+            let action = format!("/kommuner/{mid}/enheter");
+            return invalid(&form_page(&state, &user, &cap, action, NB.units_new, form).await?);
+        }
+    };
+    let request_id = user.ctx.request_id.clone();
+    state.db.write(move |c| units::create(c, &cap, &fields, &request_id)).await.map_err(unknown_municipality)?;
+    Ok(Redirect::to(&format!("/kommuner/{mid}/enheter?melding=enhet-opprettet")).into_response())
+}
+
+/// A municipality in «also serves» that does not exist breaks a foreign key;
+/// the form only offers existing ones, so this is a tampered request.
+fn unknown_municipality(e: laget_db::DbError) -> AppError {
+    match e {
+        laget_db::DbError::Query(diesel_error) if diesel_error.to_string().contains("FOREIGN KEY")
+            || diesel_error.to_string().contains("foreign key") => AppError::BadRequest,
+        other => other.into(),
+    }
+}
+
+pub async fn edit(State(state): State<AppState>, user: SignedIn, Path((m, u)): Path<(String, String)>) -> Result<Response, AppError> {
+    let cap = admin(&user, &m)?;
+    let (mid, uid) = (cap.municipality_id(), path_id(&u)?);
+    let unit = state.db.read(move |c| units::get_in_municipality(c, mid, uid)).await?;
+    let mut values = vec![("navn".to_owned(), unit.name.clone()), ("type".to_owned(), unit.kind.code().to_owned())];
+    if unit.active {
+        values.push(("aktiv".into(), "ja".into()));
+    }
+    for (other, _) in unit.municipalities.iter().filter(|(id, _)| *id != mid) {
+        values.push(("betjener".into(), other.to_string()));
+    }
+    let action = format!("/kommuner/{mid}/enheter/{uid}");
+    page(&form_page(&state, &user, &cap, action, NB.units_edit, FormState::with_values(values)).await?)
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((m, u)): Path<(String, String)>,
+    body: String,
+) -> Result<Response, AppError> {
+    let cap = admin(&user, &m)?;
+    let (mid, uid) = (cap.municipality_id(), path_id(&u)?);
+    let fields = match parse(&forms::pairs(&body)) {
+        Ok(fields) => fields,
+        Err(form) => {
+            // An unknown unit is still a 404, errors or not.
+            state.db.read(move |c| units::get_in_municipality(c, mid, uid)).await?;
+            let action = format!("/kommuner/{mid}/enheter/{uid}");
+            return invalid(&form_page(&state, &user, &cap, action, NB.units_edit, form).await?);
+        }
+    };
+    let request_id = user.ctx.request_id.clone();
+    state.db.write(move |c| units::update(c, &cap, uid, &fields, &request_id)).await.map_err(unknown_municipality)?;
+    Ok(Redirect::to(&format!("/kommuner/{mid}/enheter?melding=enhet-lagret")).into_response())
+}

@@ -1,0 +1,102 @@
+//! The message catalogue. Texts live in `messages/<lang>.txt`; the build turns
+//! them into [`Messages`], so templates refer to texts by checked field names.
+//! Adding nynorsk means adding `nn.txt`, not touching templates.
+
+use laget_domain::unit::UnitKind;
+use laget_domain::user::Role;
+use laget_domain::validation::Problem;
+
+include!(concat!(env!("OUT_DIR"), "/messages.rs"));
+
+impl Messages {
+    /// The Norwegian sentence for a validation problem.
+    pub fn problem(&self, problem: Problem) -> String {
+        match problem {
+            Problem::Required => self.problem_required.to_owned(),
+            Problem::TooLong { max } => self.problem_too_long.replace("{max}", &max.to_string()),
+            Problem::TooShort { min } => self.problem_too_short.replace("{min}", &min.to_string()),
+            Problem::InvalidEmail => self.problem_invalid_email.to_owned(),
+            Problem::InvalidUsername => self.problem_invalid_username.to_owned(),
+            Problem::InvalidMunicipalityNumber => self.problem_invalid_municipality_number.to_owned(),
+            Problem::UnknownChoice => self.problem_unknown_choice.to_owned(),
+            Problem::WeakPassword => self.problem_weak_password.to_owned(),
+            Problem::PasswordMismatch => self.problem_password_mismatch.to_owned(),
+            Problem::Taken => self.problem_taken.to_owned(),
+            Problem::InvalidDate => self.problem_invalid_date.to_owned(),
+        }
+    }
+
+    pub fn role(&self, role: Role) -> &'static str {
+        match role {
+            Role::Ansatt => self.role_ansatt,
+            Role::Leder => self.role_leder,
+            Role::KoordinerendeEnhet => self.role_koordinerende_enhet,
+            Role::Tiltaksredaktor => self.role_tiltaksredaktor,
+            Role::Kommuneadministrator => self.role_kommuneadministrator,
+        }
+    }
+
+    pub fn unit_kind(&self, kind: UnitKind) -> &'static str {
+        match kind {
+            UnitKind::Barnehage => self.kind_barnehage,
+            UnitKind::Skole => self.kind_skole,
+            UnitKind::Sfo => self.kind_sfo,
+            UnitKind::Helsestasjon => self.kind_helsestasjon,
+            UnitKind::Ppt => self.kind_ppt,
+            UnitKind::Barnevern => self.kind_barnevern,
+            UnitKind::PsykiskHelseRus => self.kind_psykisk_helse_rus,
+            UnitKind::Familiesenter => self.kind_familiesenter,
+            UnitKind::Nav => self.kind_nav,
+            UnitKind::KulturFritid => self.kind_kultur_fritid,
+            UnitKind::KoordinerendeEnhet => self.kind_koordinerende_enhet,
+            UnitKind::Annet => self.kind_annet,
+        }
+    }
+
+    /// Label of a stored access-log code (action, object type or ground).
+    pub fn audit_code(&self, code: &str) -> String {
+        let text = match code {
+            "read" => self.action_read,
+            "create" => self.action_create,
+            "update" => self.action_update,
+            "disable" => self.action_disable,
+            "enable" => self.action_enable,
+            "reset_password" => self.action_reset_password,
+            "login" => self.action_login,
+            "logout" => self.action_logout,
+            "municipality" => self.object_municipality,
+            "unit" => self.object_unit,
+            "user" => self.object_user,
+            "access_log" => self.object_access_log,
+            "systemadministrator" => self.ground_systemadministrator,
+            "kommuneadministrator" => self.ground_kommuneadministrator,
+            "leder_av_enheten" => self.ground_leder_av_enheten,
+            "egen_konto" => self.ground_egen_konto,
+            "operator" => self.ground_operator,
+            other => return other.to_owned(),
+        };
+        text.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use laget_domain::audit::{Action, ObjectType};
+
+    #[test]
+    fn every_audit_code_has_a_label() {
+        for a in Action::ALL {
+            assert_ne!(NB.audit_code(a.code()), a.code(), "{}", a.code());
+        }
+        for o in ObjectType::ALL {
+            assert_ne!(NB.audit_code(o.code()), o.code(), "{}", o.code());
+        }
+    }
+
+    #[test]
+    fn parameterised_problems_are_filled_in() {
+        assert_eq!(NB.problem(Problem::TooLong { max: 150 }), "Teksten er for lang. Bruk høyst 150 tegn.");
+        assert!(!NB.problem(Problem::TooShort { min: 12 }).contains('{'));
+    }
+}

@@ -1,0 +1,93 @@
+//! What every page shares: texts, the header with user and log-out, the
+//! navigation, notices, and the stylesheet links.
+
+use crate::AppState;
+use crate::assets;
+use crate::context::{Ctx, SignedIn};
+use crate::i18n::{Messages, NB};
+
+#[derive(Clone, Debug)]
+pub struct NavItem {
+    pub href: String,
+    pub label: String,
+    pub current: bool,
+}
+
+/// Data for `base.html`.
+#[derive(Debug)]
+pub struct Layout {
+    pub m: &'static Messages,
+    pub title: String,
+    pub csrf: String,
+    pub user_name: Option<String>,
+    pub nav: Vec<NavItem>,
+    pub notice: Option<&'static str>,
+    pub stylesheets: Vec<String>,
+}
+
+fn stylesheets() -> Vec<String> {
+    ["theme.css", "designsystemet.css", "app.css"].into_iter().map(assets::url).collect()
+}
+
+impl Layout {
+    /// The layout for a signed-in user. The navigation shows what the user's
+    /// roles allow; later features add their entries here.
+    pub fn signed_in(user: &SignedIn, title: &str) -> Self {
+        let m = &NB;
+        let path = user.ctx.path.as_str();
+        let mut nav = vec![NavItem { href: "/".into(), label: m.nav_home.into(), current: path == "/" }];
+        let administered = user.actor.administered_municipalities();
+        if let [municipality] = administered.as_slice() {
+            for (segment, label) in [("enheter", m.nav_units), ("brukere", m.nav_users)] {
+                let href = format!("/kommuner/{municipality}/{segment}");
+                nav.push(NavItem { current: path.starts_with(&href), href, label: label.into() });
+            }
+        }
+        if user.actor.is_system_admin() {
+            nav.push(NavItem { href: "/kommuner".into(), label: m.nav_municipalities.into(), current: path == "/kommuner" });
+        }
+        if let [unit] = user.actor.led_units().as_slice() {
+            let href = format!("/enheter/{unit}/tilgangslogg");
+            nav.push(NavItem { current: path == href, href, label: m.nav_access_log.into() });
+        }
+        Self {
+            m,
+            title: title.to_owned(),
+            csrf: user.ctx.csrf_token.clone(),
+            user_name: Some(user.display_name.clone()),
+            nav,
+            notice: None,
+            stylesheets: stylesheets(),
+        }
+    }
+
+    /// The layout for a visitor who is not signed in.
+    pub fn anonymous(ctx: &Ctx, title: &str) -> Self {
+        Self {
+            m: &NB,
+            title: title.to_owned(),
+            csrf: ctx.csrf_token.clone(),
+            user_name: None,
+            nav: Vec::new(),
+            notice: None,
+            stylesheets: stylesheets(),
+        }
+    }
+
+    pub(crate) fn for_error(_state: &AppState, title: &str, ctx: Option<&Ctx>) -> Self {
+        Self {
+            m: &NB,
+            title: title.to_owned(),
+            csrf: ctx.map(|c| c.csrf_token.clone()).unwrap_or_default(),
+            user_name: ctx.and_then(|c| c.session.as_ref()).map(|s| s.display_name.clone()),
+            nav: vec![NavItem { href: "/".into(), label: NB.nav_home.into(), current: false }],
+            notice: None,
+            stylesheets: stylesheets(),
+        }
+    }
+
+    pub fn with_notice(mut self, notice: Option<&'static str>) -> Self {
+        self.notice = notice;
+        self
+    }
+}
