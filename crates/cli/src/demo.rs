@@ -1,0 +1,130 @@
+//! «Demo kommune»: a fictional municipality with synthetic units and one login
+//! per role, so that a newcomer can try every page. Nothing here is real: the
+//! names are invented and there are no national identity numbers.
+//! Running it twice changes nothing.
+
+use laget_db::{Db, DbError, municipalities, units, users};
+use laget_domain::access::Operator;
+use laget_domain::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
+use laget_domain::unit::{UnitKind, UnitName};
+use laget_domain::user::{DisplayName, Email, Role, Username};
+use laget_web::AppState;
+
+/// The one password of every demo account. Printed at start; demo only.
+pub const DEMO_PASSWORD: &str = "Tusenfryd-Gulrot-Lunefull-42";
+const DEMO_NUMBER: &str = "9999";
+const NEIGHBOUR_NUMBER: &str = "9998";
+const REQUEST_ID: &str = "demo";
+
+pub struct Login {
+    pub username: &'static str,
+    pub role: &'static str,
+}
+
+const UNITS: &[(&str, UnitKind)] = &[
+    ("Solsiden barnehage", UnitKind::Barnehage),
+    ("Lia barnehage", UnitKind::Barnehage),
+    ("Bakken skole", UnitKind::Skole),
+    ("Bakken SFO", UnitKind::Sfo),
+    ("Fjellet ungdomsskole", UnitKind::Skole),
+    ("Helsestasjon og skolehelsetjeneste", UnitKind::Helsestasjon),
+    ("PPT Demo", UnitKind::Ppt),
+    ("Familiesenteret", UnitKind::Familiesenter),
+    ("Psykisk helse og rus", UnitKind::PsykiskHelseRus),
+    ("NAV Demo", UnitKind::Nav),
+    ("Kultur og fritid", UnitKind::KulturFritid),
+    ("Koordinerende enhet", UnitKind::KoordinerendeEnhet),
+];
+
+/// (user name, full name, role, unit)
+const USERS: &[(&str, &str, Role, Option<&str>)] = &[
+    ("ansatt", "Astrid Ansatt", Role::Ansatt, Some("Solsiden barnehage")),
+    ("leder", "Leif Leder", Role::Leder, Some("Solsiden barnehage")),
+    ("koordinator", "Kari Koordinator", Role::KoordinerendeEnhet, Some("Koordinerende enhet")),
+    ("redaktor", "Rune Redaktør", Role::Tiltaksredaktor, Some("Familiesenteret")),
+    ("kommuneadmin", "Anne Administrator", Role::Kommuneadministrator, None),
+];
+
+fn role_label(role: Role) -> &'static str {
+    laget_web::i18n::NB.role(role)
+}
+
+fn corrupt(what: &str) -> DbError {
+    DbError::Corrupt(what.to_owned())
+}
+
+pub fn seed(state: &AppState) -> anyhow::Result<Vec<Login>> {
+    let db: &Db = &state.db;
+    let op = Operator::at_console();
+    let mut logins: Vec<Login> = USERS.iter().map(|(u, _, role, _)| Login { username: u, role: role_label(*role) }).collect();
+    logins.push(Login { username: "sysadmin", role: "Systemadministrator" });
+
+    let number = MunicipalityNumber::parse(DEMO_NUMBER).map_err(|_| corrupt("demo number"))?;
+    if db.read_blocking(|c| municipalities::find_by_number(c, &number))?.is_some() {
+        return Ok(logins);
+    }
+    let hash = state.passwords.hash(DEMO_PASSWORD)?;
+    db.write_blocking(|c| {
+        let system = op.system();
+        let mk = |number: &str, name: &str| -> Result<municipalities::NewMunicipality, DbError> {
+            Ok(municipalities::NewMunicipality {
+                number: MunicipalityNumber::parse(number).map_err(|_| corrupt("number"))?,
+                name: MunicipalityName::parse(name).map_err(|_| corrupt("name"))?,
+                written_standard: WrittenStandard::Bokmal,
+            })
+        };
+        let demo = municipalities::create(c, &system, &mk(DEMO_NUMBER, "Demo kommune")?, REQUEST_ID)?;
+        let neighbour = municipalities::create(c, &system, &mk(NEIGHBOUR_NUMBER, "Nabo kommune")?, REQUEST_ID)?;
+        let cap = op.administer(demo);
+        let mut unit_ids = Vec::new();
+        for (name, kind) in UNITS {
+            let fields = units::UnitFields {
+                name: UnitName::parse(name).map_err(|_| corrupt("unit name"))?,
+                kind: *kind,
+                active: true,
+                also_serves: vec![],
+            };
+            unit_ids.push((*name, units::create(c, &cap, &fields, REQUEST_ID)?));
+        }
+        // A child welfare service shared with the neighbour (interkommunalt samarbeid).
+        let shared = units::UnitFields {
+            name: UnitName::parse("Barnevernstjenesten Demo og Nabo").map_err(|_| corrupt("unit"))?,
+            kind: UnitKind::Barnevern,
+            active: true,
+            also_serves: vec![neighbour],
+        };
+        units::create(c, &cap, &shared, REQUEST_ID)?;
+
+        for (username, name, role, unit) in USERS {
+            let new = users::NewUser {
+                username: Username::parse(username).map_err(|_| corrupt("username"))?,
+                display_name: DisplayName::parse(name).map_err(|_| corrupt("name"))?,
+                email: Email::parse(&format!("{username}@demo.kommune.example")).ok(),
+                password_hash: hash.clone(),
+                is_system_admin: false,
+            };
+            let id = users::create(c, &cap, &new, REQUEST_ID)?;
+            let unit_id = unit.and_then(|u| unit_ids.iter().find(|(n, _)| *n == u).map(|(_, id)| *id));
+            users::add_membership(c, &cap, id, unit_id, *role, REQUEST_ID)?;
+        }
+        let sys = users::NewUser {
+            username: Username::parse("sysadmin").map_err(|_| corrupt("username"))?,
+            display_name: DisplayName::parse("Sigrid Systemadmin").map_err(|_| corrupt("name"))?,
+            email: None,
+            password_hash: hash.clone(),
+            is_system_admin: true,
+        };
+        users::create(c, &system, &sys, REQUEST_ID)?;
+        Ok(())
+    })?;
+    Ok(logins)
+}
+
+pub fn print_logins(logins: &[Login]) {
+    println!();
+    println!("Demo kommune is ready. Log in with one of these (password: {DEMO_PASSWORD}):");
+    for l in logins {
+        println!("  {:<14} {}", l.username, l.role);
+    }
+    println!();
+}
