@@ -73,8 +73,10 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     let router = routes
         .router
         .fallback(|| async { AppError::NotFound })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), context::middleware))
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        // Outermost, so that every response, errors included, gets the
+        // security headers and a request id.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), context::middleware))
         .with_state(state);
     (router, routes.inventory)
 }

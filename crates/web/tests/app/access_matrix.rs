@@ -1,0 +1,129 @@
+//! Every route × every role, with the expected answer, in one table. A route
+//! added to the router without a row here fails `every_route_has_a_row`.
+
+use crate::on_every_backend;
+use laget_testkit::{TestApp, Who};
+
+/// 200 page, 303 redirect (done, or to login), 404 (not yours), 422 (form
+/// with errors, so the rights check passed).
+const OK: u16 = 200;
+const SEE: u16 = 303;
+const NO: u16 = 404;
+const BAD: u16 = 422;
+
+struct Row {
+    method: &'static str,
+    path: &'static str,
+    /// A form that passes validation where the role may act.
+    form: &'static [(&'static str, &'static str)],
+    /// Expected status for Who::ALL, in that order: anonymous, ansatt, leder,
+    /// koordinerende enhet, tiltaksredaktør, kommuneadministrator,
+    /// kommuneadministrator of another municipality, systemadministrator.
+    expect: [u16; 8],
+}
+
+const fn row(method: &'static str, path: &'static str, form: &'static [(&'static str, &'static str)], expect: [u16; 8]) -> Row {
+    Row { method, path, form, expect }
+}
+
+const UNIT_FORM: &[(&str, &str)] = &[("navn", "Matriseskolen"), ("type", "skole"), ("aktiv", "ja")];
+const USER_FORM: &[(&str, &str)] =
+    &[("navn", "Mia Matrise"), ("brukernavn", "mia.matrise"), ("passord", "Blåveis-Kornmo-Trekkfugl-93"), ("passord2", "Blåveis-Kornmo-Trekkfugl-93")];
+
+#[rustfmt::skip]
+const MATRIX: &[Row] = &[
+    //                                                                                      anon ansatt leder  KE   red  kadm  annen  sys
+    row("GET",  "/",                                                             &[],                           [SEE, OK,  OK,  OK,  OK,  OK,  OK,  OK]),
+    row("GET",  "/helse",                                                        &[],                           [OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK]),
+    row("GET",  "/static/{name}",                                                &[],                           [OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK]),
+    row("GET",  "/logg-inn",                                                     &[],                           [OK,  SEE, SEE, SEE, SEE, SEE, SEE, SEE]),
+    row("POST", "/logg-inn",                                                     &[("brukernavn", "x"), ("passord", "y")], [BAD, BAD, BAD, BAD, BAD, BAD, BAD, BAD]),
+    row("POST", "/logg-ut",                                                      &[],                           [SEE, SEE, SEE, SEE, SEE, SEE, SEE, SEE]),
+    row("GET",  "/kommuner",                                                     &[],                           [SEE, NO,  NO,  NO,  NO,  NO,  NO,  OK]),
+    row("POST", "/kommuner",                                                     &[("nummer", "9100"), ("navn", "Matrisekommune"), ("malform", "nb")], [SEE, NO, NO, NO, NO, NO, NO, SEE]),
+    row("GET",  "/kommuner/{municipality}/enheter",                              &[],                           [SEE, NO,  NO,  NO,  NO,  OK,  NO,  OK]),
+    row("GET",  "/kommuner/{municipality}/enheter/ny",                           &[],                           [SEE, NO,  NO,  NO,  NO,  OK,  NO,  OK]),
+    row("POST", "/kommuner/{municipality}/enheter",                              UNIT_FORM,                     [SEE, NO,  NO,  NO,  NO,  SEE, NO,  SEE]),
+    row("GET",  "/kommuner/{municipality}/enheter/{unit}",                       &[],                           [SEE, NO,  NO,  NO,  NO,  OK,  NO,  OK]),
+    row("POST", "/kommuner/{municipality}/enheter/{unit}",                       UNIT_FORM,                     [SEE, NO,  NO,  NO,  NO,  SEE, NO,  SEE]),
+    row("GET",  "/kommuner/{municipality}/brukere",                              &[],                           [SEE, NO,  NO,  NO,  NO,  OK,  NO,  OK]),
+    row("GET",  "/kommuner/{municipality}/brukere/ny",                           &[],                           [SEE, NO,  NO,  NO,  NO,  OK,  NO,  OK]),
+    row("POST", "/kommuner/{municipality}/brukere",                              USER_FORM,                     [SEE, NO,  NO,  NO,  NO,  SEE, NO,  BAD]),
+    row("GET",  "/kommuner/{municipality}/brukere/{user}",                       &[],                           [SEE, NO,  NO,  NO,  NO,  OK,  NO,  OK]),
+    row("POST", "/kommuner/{municipality}/brukere/{user}",                       &[("navn", "Mona Ny"), ("epost", "")], [SEE, NO, NO, NO, NO, SEE, NO, SEE]),
+    row("POST", "/kommuner/{municipality}/brukere/{user}/deaktiver",             &[],                           [SEE, NO,  NO,  NO,  NO,  SEE, NO,  SEE]),
+    row("POST", "/kommuner/{municipality}/brukere/{user}/aktiver",               &[],                           [SEE, NO,  NO,  NO,  NO,  SEE, NO,  SEE]),
+    row("POST", "/kommuner/{municipality}/brukere/{user}/passord",               &[("passord", "Blåveis-Kornmo-Trekkfugl-93"), ("passord2", "Blåveis-Kornmo-Trekkfugl-93")], [SEE, NO, NO, NO, NO, SEE, NO, SEE]),
+    row("POST", "/kommuner/{municipality}/brukere/{user}/roller",                &[("rolle", "kommuneadministrator")], [SEE, NO, NO, NO, NO, SEE, NO, BAD]),
+    row("POST", "/kommuner/{municipality}/brukere/{user}/roller/{membership}/fjern", &[],                       [SEE, NO,  NO,  NO,  NO,  SEE, NO,  NO]),
+    row("GET",  "/enheter/{unit}/tilgangslogg",                                  &[],                           [SEE, NO,  OK,  NO,  NO,  NO,  NO,  NO]),
+];
+
+#[test]
+fn every_route_has_a_row_and_every_row_a_route() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let app = rt.block_on(TestApp::new(laget_testkit::Backend::Sqlite));
+    for route in &app.inventory {
+        assert!(
+            MATRIX.iter().any(|r| r.method == route.method && r.path == route.path),
+            "route {} {} has no row in the access matrix",
+            route.method,
+            route.path
+        );
+    }
+    for r in MATRIX {
+        assert!(
+            app.inventory.iter().any(|route| r.method == route.method && r.path == route.path),
+            "matrix row {} {} names no route",
+            r.method,
+            r.path
+        );
+    }
+}
+
+async fn matrix(app: TestApp) {
+    let mut failures = Vec::new();
+    for r in MATRIX {
+        let path = app.concrete(r.path);
+        for (who, expected) in Who::ALL.iter().zip(r.expect) {
+            let mut client = app.client(*who).await;
+            let response = match r.method {
+                "GET" => client.get(&path).await,
+                _ => client.post(&path, r.form).await,
+            };
+            if response.status.as_u16() != expected {
+                failures.push(format!("{} {} as {who:?}: expected {expected}, got {}", r.method, r.path, response.status));
+            }
+            if expected == SEE && *who == Who::Anonymous && r.method == "GET" {
+                assert!(response.location().starts_with("/logg-inn"), "{path}: anonymous goes to login");
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{:?}: access matrix mismatches:\n{}", app.backend, failures.join("\n"));
+}
+on_every_backend!(access_matrix_holds, matrix);
+
+/// The other municipality's administrator gets 404 for this municipality's
+/// unit even through their own municipality's URL.
+async fn cross_tenant(app: TestApp) {
+    let mut other = app.client(Who::OtherKommuneadministrator).await;
+    let own = app.fx.other_municipality;
+    let foreign_unit = app.fx.unit;
+    let r = other.get(&format!("/kommuner/{own}/enheter/{foreign_unit}")).await;
+    assert_eq!(r.status, 404);
+    let r = other.post(&format!("/kommuner/{own}/enheter/{foreign_unit}"), UNIT_FORM).await;
+    assert_eq!(r.status, 404);
+    let target = app.fx.target_user;
+    let r = other.get(&format!("/kommuner/{own}/brukere/{target}")).await;
+    assert_eq!(r.status, 404);
+    let r = other.post(&format!("/kommuner/{own}/brukere/{target}/deaktiver"), &[]).await;
+    assert_eq!(r.status, 404);
+    // Giving one's own user a role in the other municipality's unit is refused too.
+    let own_admin = app.fx.users[&Who::OtherKommuneadministrator];
+    let unit = app.fx.unit.to_string();
+    let r = other.post(&format!("/kommuner/{own}/brukere/{own_admin}/roller"), &[("rolle", "leder"), ("enhet", &unit)]).await;
+    assert_eq!(r.status, 404);
+    let r = other.get(&format!("/enheter/{}/tilgangslogg", app.fx.other_unit)).await;
+    assert_eq!(r.status, 404, "an administrator is not a leader");
+}
+on_every_backend!(administrators_stay_in_their_municipality, cross_tenant);

@@ -1,0 +1,24 @@
+//! Integration tests through the real router, on SQLite and (when
+//! `DATABASE_URL` is set) PostgreSQL. One test binary for the web crate.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod access_log;
+mod access_matrix;
+mod admin;
+mod login;
+mod security;
+
+/// Runs an async scenario once per database engine, each on a fresh database.
+#[macro_export]
+macro_rules! on_every_backend {
+    ($name:ident, $scenario:path) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            for backend in laget_testkit::backends() {
+                let app = laget_testkit::TestApp::new(backend.clone()).await;
+                $scenario(app).await;
+            }
+        }
+    };
+}
