@@ -37,6 +37,18 @@ const WATCHDOG_MS = Number(process.env.WATCHDOG_MS || 170_000);
 
 const results = []; // { name, ok, error }
 let current = null; // the scenario running now
+let softFailures = []; // failed checks that do not stop the scenario
+
+// A check that is reported as a failure of the scenario but lets it go on, so
+// that one wrong detail does not hide the rest of the flow.
+function soft(fn) {
+  try {
+    fn();
+  } catch (err) {
+    softFailures.push(err);
+    log(`    ✖ (check) ${err.message.split('\n')[0]}`);
+  }
+}
 
 function log(...args) {
   console.log(...args);
@@ -44,9 +56,13 @@ function log(...args) {
 
 async function scenario(name, fn) {
   current = name;
+  softFailures = [];
   const started = Date.now();
   try {
     await fn();
+    if (softFailures.length) {
+      throw new Error(softFailures.map((e) => e.message).join('\n'));
+    }
     results.push({ name, ok: true });
     log(`✔ ${name} (${Date.now() - started} ms)`);
   } catch (err) {
@@ -424,6 +440,11 @@ async function main() {
     await page.keyboard.press('Tab');
     f = await focusInfo(page);
     assert.equal(f.text, 'Hopp til hovedinnhold', `first Tab on the start page focused <${f.tag}> «${f.text}»`);
+    // Designsystemet shows the focused skip link in the flow (position:
+    // static), so the page moves down while it has focus and back up when
+    // a mouse press blurs it: a click would then land beside its target.
+    // Move focus away before going on with the mouse.
+    await page.evaluate(() => document.activeElement && document.activeElement.blur());
 
     await navigateBy(page, () => page.getByRole('link', { name: `Enheter i ${MUNICIPALITY}`, exact: true }).click());
     await checkPage(page, 'units-list');
@@ -439,7 +460,7 @@ async function main() {
     await page.selectOption('#type', 'skole');
     let resp = await navigateBy(page, () => page.getByRole('button', { name: 'Lagre', exact: true }).click());
     await checkPage(page, 'unit-new-empty-name');
-    assert.equal(resp.status(), 422, `an invalid form should answer 422, got ${resp.status()}`);
+    soft(() => assert.equal(resp.status(), 422, `an invalid form should answer 422, got ${resp.status()}`));
     await expectFieldError(page, 'navn', 'Dette feltet må fylles ut.');
     assert.equal(await page.inputValue('#type'), 'skole', 'the chosen type should be kept');
     assert.match(await text(page.locator('.ds-error-summary')), /Dette feltet må fylles ut\./);
@@ -494,7 +515,7 @@ async function main() {
     await page.fill('#passord2', 'passordpassord');
     let resp = await navigateBy(page, () => page.locator('main form').getByRole('button', { name: 'Ny bruker', exact: true }).click());
     await checkPage(page, 'user-new-weak-password');
-    assert.equal(resp.status(), 422, `an invalid form should answer 422, got ${resp.status()}`);
+    soft(() => assert.equal(resp.status(), 422, `an invalid form should answer 422, got ${resp.status()}`));
     await expectFieldError(page, 'passord', /^Passordet er for lett å gjette\./);
     assert.equal(await page.inputValue('#navn'), u.name, 'the name should be kept');
     assert.equal(await page.inputValue('#brukernavn'), u.username, 'the user name should be kept');
@@ -596,7 +617,7 @@ async function main() {
     await page.fill('#fra', '32.13.2026');
     let resp = await navigateBy(page, () => page.getByRole('button', { name: 'Filtrer', exact: true }).click());
     await checkPage(page, 'access-log-bad-date');
-    assert.equal(resp.status(), 422, `an invalid filter should answer 422, got ${resp.status()}`);
+    soft(() => assert.equal(resp.status(), 422, `an invalid filter should answer 422 like every other invalid form, got ${resp.status()}`));
     await expectFieldError(page, 'fra', 'Skriv datoen som dd.mm.åååå, for eksempel 23.11.2026.');
     assert.equal(await page.inputValue('#fra'), '32.13.2026', 'the date typed should be kept');
     // The hint stays tied to the field too.
