@@ -44,7 +44,9 @@ fn main() {
         });
     }
 
-    let mut generated = String::from("/// (logical name, served name, content type, bytes)\npub static ASSETS: &[(&str, &str, &str, &[u8])] = &[\n");
+    let mut generated = String::from(
+        "/// (logical name, served name, content type, bytes)\npub static ASSETS: &[(&str, &str, &str, &[u8])] = &[\n",
+    );
     let mut names = Vec::new();
     for asset in &assets {
         let bytes = read(&asset.source);
@@ -117,7 +119,10 @@ fn messages(manifest: &Path, out: &Path) {
                 continue;
             }
             let Some((key, value)) = line.split_once('=') else {
-                println!("cargo:warning=messages/{lang}.txt line {}: expected `key = text`", n + 1);
+                println!(
+                    "cargo:warning=messages/{lang}.txt line {}: expected `key = text`",
+                    n + 1
+                );
                 std::process::exit(1);
             };
             entries.push((key.trim().to_owned(), value.trim().to_owned()));
@@ -125,7 +130,9 @@ fn messages(manifest: &Path, out: &Path) {
         entries
     };
     let nb = parse("nb");
-    let mut code = String::from("/// The user-interface texts of one language, from `messages/<lang>.txt`.\n#[derive(Debug)]\npub struct Messages {\n");
+    let mut code = String::from(
+        "/// The user-interface texts of one language, from `messages/<lang>.txt`.\n#[derive(Debug)]\npub struct Messages {\n",
+    );
     for (key, _) in &nb {
         let _ = writeln!(code, "    pub {key}: &'static str,");
     }

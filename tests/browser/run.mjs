@@ -141,9 +141,8 @@ async function startServer() {
   server.on('exit', (code, signal) => {
     if (!stopping) log(`!! server exited unexpectedly (code ${code}, signal ${signal})`);
   });
-  // Keep collecting output, in case it is needed for a failure report.
-  server.stdout.on('data', (c) => (serverLog += c.toString()));
-  // The «demo logins» lines are printed right after the «running at» line.
+  // The listeners above keep collecting output for the log check and for a
+  // failure report.
   return base;
 }
 
@@ -687,6 +686,18 @@ async function main() {
 
   await admin.close();
   await leader.close();
+
+  // The server must not have logged an error while all this went on (a 500,
+  // a database error, a failed background job). Warnings are only shown.
+  await new Promise((r) => setTimeout(r, 300)); // let the last output arrive
+  const lines = serverLog.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+  const errors = lines.filter((l) => /\bERROR\b/.test(l));
+  for (const w of lines.filter((l) => /\bWARN\b/.test(l))) log(`    (note) server warning: ${w.trim()}`);
+  record(
+    'server logged no errors during the run',
+    errors.length === 0,
+    new Error(`the server logged ${errors.length} error line(s):\n${errors.map((l) => '  ' + l.trim()).join('\n')}`),
+  );
 }
 
 // ---------------------------------------------------------------- go

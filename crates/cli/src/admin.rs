@@ -86,9 +86,13 @@ fn field<T>(name: &str, r: Result<T, Problem>) -> anyhow::Result<T> {
     r.map_err(|p| anyhow!("--{name}: {}", laget_web::i18n::NB.problem(p)))
 }
 
-fn municipality_by_number(conn: &mut DbConnection, raw: &str) -> anyhow::Result<municipalities::Municipality> {
+fn municipality_by_number(
+    conn: &mut DbConnection,
+    raw: &str,
+) -> anyhow::Result<municipalities::Municipality> {
     let number = field("municipality", MunicipalityNumber::parse(raw))?;
-    municipalities::find_by_number(conn, &number)?.ok_or_else(|| anyhow!("no municipality has number {number}"))
+    municipalities::find_by_number(conn, &number)?
+        .ok_or_else(|| anyhow!("no municipality has number {number}"))
 }
 
 fn password(stdin: bool, context: &[&str]) -> anyhow::Result<(String, bool)> {
@@ -108,37 +112,69 @@ fn generate_password() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rngs::OsRng;
-    let chars: Vec<char> = (0..20).map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())])).collect();
-    chars.chunks(5).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+    let chars: Vec<char> = (0..20)
+        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .collect();
+    chars
+        .chunks(5)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 pub fn run(db: &Db, config: &Config, command: AdminCommand) -> anyhow::Result<()> {
     let op = Operator::at_console();
     match command {
-        AdminCommand::CreateMunicipality { number, name, written_standard } => {
+        AdminCommand::CreateMunicipality {
+            number,
+            name,
+            written_standard,
+        } => {
             let new = municipalities::NewMunicipality {
                 number: field("number", MunicipalityNumber::parse(&number))?,
                 name: field("name", MunicipalityName::parse(&name))?,
-                written_standard: field("written-standard", WrittenStandard::from_code(&written_standard))?,
+                written_standard: field(
+                    "written-standard",
+                    WrittenStandard::from_code(&written_standard),
+                )?,
             };
             let id = db
                 .write_blocking(|c| municipalities::create(c, &op.system(), &new, REQUEST_ID))
                 .map_err(|e| match e {
-                    laget_db::DbError::Taken => anyhow!("a municipality with number {number} exists already"),
+                    laget_db::DbError::Taken => {
+                        anyhow!("a municipality with number {number} exists already")
+                    }
                     other => other.into(),
                 })?;
-            println!("Created municipality {} {} ({id})", new.number, new.name.as_str());
+            println!(
+                "Created municipality {} {} ({id})",
+                new.number,
+                new.name.as_str()
+            );
         }
-        AdminCommand::CreateUnit { municipality, name, kind, also_serves } => {
+        AdminCommand::CreateUnit {
+            municipality,
+            name,
+            kind,
+            also_serves,
+        } => {
             let id = db.write_blocking(|c| {
-                let home = municipality_by_number(c, &municipality).map_err(|e| laget_db::DbError::Corrupt(e.to_string()))?;
+                let home = municipality_by_number(c, &municipality)
+                    .map_err(|e| laget_db::DbError::Corrupt(e.to_string()))?;
                 let mut others = Vec::new();
                 for n in &also_serves {
-                    others.push(municipality_by_number(c, n).map_err(|e| laget_db::DbError::Corrupt(e.to_string()))?.id);
+                    others.push(
+                        municipality_by_number(c, n)
+                            .map_err(|e| laget_db::DbError::Corrupt(e.to_string()))?
+                            .id,
+                    );
                 }
                 let fields = units::UnitFields {
-                    name: UnitName::parse(&name).map_err(|p| laget_db::DbError::Corrupt(format!("--name: {p:?}")))?,
-                    kind: UnitKind::from_code(&kind).map_err(|_| laget_db::DbError::Corrupt(format!("--kind: unknown kind {kind:?}")))?,
+                    name: UnitName::parse(&name)
+                        .map_err(|p| laget_db::DbError::Corrupt(format!("--name: {p:?}")))?,
+                    kind: UnitKind::from_code(&kind).map_err(|_| {
+                        laget_db::DbError::Corrupt(format!("--kind: unknown kind {kind:?}"))
+                    })?,
                     active: true,
                     also_serves: others,
                 };
@@ -146,13 +182,32 @@ pub fn run(db: &Db, config: &Config, command: AdminCommand) -> anyhow::Result<()
             })?;
             println!("Created unit {name} ({id})");
         }
-        AdminCommand::CreateUser { username, name, email, municipality, role, unit, system_admin, password_stdin } => {
+        AdminCommand::CreateUser {
+            username,
+            name,
+            email,
+            municipality,
+            role,
+            unit,
+            system_admin,
+            password_stdin,
+        } => {
             let username = field("username", Username::parse(&username))?;
             let display_name = field("name", DisplayName::parse(&name))?;
-            let email = email.as_deref().map(Email::parse).transpose().map_err(|p| anyhow!("--email: {}", laget_web::i18n::NB.problem(p)))?;
-            let role = role.as_deref().map(Role::from_code).transpose().map_err(|_| anyhow!("--role: unknown role"))?;
+            let email = email
+                .as_deref()
+                .map(Email::parse)
+                .transpose()
+                .map_err(|p| anyhow!("--email: {}", laget_web::i18n::NB.problem(p)))?;
+            let role = role
+                .as_deref()
+                .map(Role::from_code)
+                .transpose()
+                .map_err(|_| anyhow!("--role: unknown role"))?;
             if system_admin && municipality.is_some() {
-                bail!("a system administrator belongs to no municipality: leave out --municipality");
+                bail!(
+                    "a system administrator belongs to no municipality: leave out --municipality"
+                );
             }
             if !system_admin && municipality.is_none() {
                 bail!("--municipality is required (or --system-admin)");
@@ -160,16 +215,24 @@ pub fn run(db: &Db, config: &Config, command: AdminCommand) -> anyhow::Result<()
             if role.is_some_and(Role::is_unit_role) && unit.is_none() {
                 bail!("--unit is required for that role");
             }
-            let (password, generated) = password(password_stdin, &[username.as_str(), display_name.as_str()])?;
+            let (password, generated) =
+                password(password_stdin, &[username.as_str(), display_name.as_str()])?;
             let hasher = PasswordHasher::new(config.web().password)?;
             let password_hash = hasher.hash(&password)?;
-            let new = users::NewUser { username: username.clone(), display_name, email, password_hash, is_system_admin: system_admin };
+            let new = users::NewUser {
+                username: username.clone(),
+                display_name,
+                email,
+                password_hash,
+                is_system_admin: system_admin,
+            };
             let id = db
                 .write_blocking(|c| {
                     let id = match &municipality {
                         None => users::create(c, &op.system(), &new, REQUEST_ID)?,
                         Some(number) => {
-                            let m = municipality_by_number(c, number).map_err(|e| laget_db::DbError::Corrupt(e.to_string()))?;
+                            let m = municipality_by_number(c, number)
+                                .map_err(|e| laget_db::DbError::Corrupt(e.to_string()))?;
                             let cap = op.administer(m.id);
                             let id = users::create(c, &cap, &new, REQUEST_ID)?;
                             if let Some(role) = role {
@@ -178,7 +241,12 @@ pub fn run(db: &Db, config: &Config, command: AdminCommand) -> anyhow::Result<()
                                         units::list_in_municipality(c, m.id)?
                                             .into_iter()
                                             .find(|u| u.name == *unit_name)
-                                            .ok_or_else(|| laget_db::DbError::Corrupt(format!("no unit named {unit_name:?} in {}", m.name)))?
+                                            .ok_or_else(|| {
+                                                laget_db::DbError::Corrupt(format!(
+                                                    "no unit named {unit_name:?} in {}",
+                                                    m.name
+                                                ))
+                                            })?
                                             .id,
                                     ),
                                     None => None,
@@ -199,13 +267,21 @@ pub fn run(db: &Db, config: &Config, command: AdminCommand) -> anyhow::Result<()
                 println!("Password (shown once): {password}");
             }
         }
-        AdminCommand::ResetPassword { username, password_stdin } => {
+        AdminCommand::ResetPassword {
+            username,
+            password_stdin,
+        } => {
             let username = field("username", Username::parse(&username))?;
-            let user = db.read_blocking(|c| users::find_by_username(c, &username))?.ok_or_else(|| anyhow!("no user {username}"))?;
-            let (password, generated) = password(password_stdin, &[username.as_str(), &user.display_name])?;
+            let user = db
+                .read_blocking(|c| users::find_by_username(c, &username))?
+                .ok_or_else(|| anyhow!("no user {username}"))?;
+            let (password, generated) =
+                password(password_stdin, &[username.as_str(), &user.display_name])?;
             let hash = PasswordHasher::new(config.web().password)?.hash(&password)?;
-            db.write_blocking(|c| users::set_password_hash(c, &op.system(), user.id, &hash, REQUEST_ID))
-                .context("setting the password")?;
+            db.write_blocking(|c| {
+                users::set_password_hash(c, &op.system(), user.id, &hash, REQUEST_ID)
+            })
+            .context("setting the password")?;
             println!("New password set for {username}; their sessions have ended.");
             if generated {
                 println!("Password (shown once): {password}");
@@ -213,7 +289,9 @@ pub fn run(db: &Db, config: &Config, command: AdminCommand) -> anyhow::Result<()
         }
         AdminCommand::DisableUser { username } => {
             let username = field("username", Username::parse(&username))?;
-            let user = db.read_blocking(|c| users::find_by_username(c, &username))?.ok_or_else(|| anyhow!("no user {username}"))?;
+            let user = db
+                .read_blocking(|c| users::find_by_username(c, &username))?
+                .ok_or_else(|| anyhow!("no user {username}"))?;
             db.write_blocking(|c| users::set_disabled(c, &op.system(), user.id, true, REQUEST_ID))?;
             println!("Disabled {username}; their sessions have ended.");
         }

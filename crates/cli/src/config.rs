@@ -56,7 +56,9 @@ pub struct LogConfig {
 impl Default for Config {
     fn default() -> Self {
         Self {
-            database: DatabaseConfig { url: "data/laget.sqlite3".into() },
+            database: DatabaseConfig {
+                url: "data/laget.sqlite3".into(),
+            },
             server: ServerConfig {
                 listen: "127.0.0.1:8080".into(),
                 secure_cookies: false,
@@ -72,7 +74,9 @@ impl Default for Config {
                 max_failed_logins_per_address: 50,
                 failed_login_window_minutes: 15,
             },
-            log: LogConfig { filter: "info".into() },
+            log: LogConfig {
+                filter: "info".into(),
+            },
         }
     }
 }
@@ -100,7 +104,10 @@ impl Default for LogConfig {
 // The database URL may hold a password: never print it.
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Config").field("database", &"<hidden>").field("listen", &self.server.listen).finish_non_exhaustive()
+        f.debug_struct("Config")
+            .field("database", &"<hidden>")
+            .field("listen", &self.server.listen)
+            .finish_non_exhaustive()
     }
 }
 
@@ -109,31 +116,56 @@ impl Config {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         match file {
             Some(path) => {
-                anyhow::ensure!(path.exists(), "configuration file {} does not exist", path.display());
+                anyhow::ensure!(
+                    path.exists(),
+                    "configuration file {} does not exist",
+                    path.display()
+                );
                 figment = figment.merge(Toml::file(path));
             }
             None => figment = figment.merge(Toml::file("laget.toml")),
         }
-        let config: Config = figment.merge(Env::prefixed("LAGET__").split("__")).extract()?;
+        let config: Config = figment
+            .merge(Env::prefixed("LAGET__").split("__"))
+            .extract()?;
         config.validate()?;
         Ok(config)
     }
 
     fn validate(&self) -> anyhow::Result<()> {
-        anyhow::ensure!(!self.database.url.trim().is_empty(), "database.url is empty");
-        anyhow::ensure!(self.server.listen.parse::<std::net::SocketAddr>().is_ok(), "server.listen is not an address such as 127.0.0.1:8080");
+        anyhow::ensure!(
+            !self.database.url.trim().is_empty(),
+            "database.url is empty"
+        );
+        anyhow::ensure!(
+            self.server.listen.parse::<std::net::SocketAddr>().is_ok(),
+            "server.listen is not an address such as 127.0.0.1:8080"
+        );
         anyhow::ensure!(
             (1..=24 * 60).contains(&self.server.session_idle_minutes),
             "server.session_idle_minutes must be between 1 and 1440"
         );
-        anyhow::ensure!((1..=24).contains(&self.server.session_absolute_hours), "server.session_absolute_hours must be between 1 and 24");
         anyhow::ensure!(
-            self.security.argon2_memory_kib >= laget_web::PasswordParams::MIN_MEMORY_KIB && self.security.argon2_iterations >= 1,
+            (1..=24).contains(&self.server.session_absolute_hours),
+            "server.session_absolute_hours must be between 1 and 24"
+        );
+        anyhow::ensure!(
+            self.security.argon2_memory_kib >= laget_web::PasswordParams::MIN_MEMORY_KIB
+                && self.security.argon2_iterations >= 1,
             "security.argon2_* is below the minimum (47104 KiB, 1 iteration)"
         );
-        anyhow::ensure!(self.security.max_failed_logins_per_account >= 1, "security.max_failed_logins_per_account must be at least 1");
-        anyhow::ensure!(self.security.max_failed_logins_per_address >= 1, "security.max_failed_logins_per_address must be at least 1");
-        anyhow::ensure!(self.security.failed_login_window_minutes >= 1, "security.failed_login_window_minutes must be at least 1");
+        anyhow::ensure!(
+            self.security.max_failed_logins_per_account >= 1,
+            "security.max_failed_logins_per_account must be at least 1"
+        );
+        anyhow::ensure!(
+            self.security.max_failed_logins_per_address >= 1,
+            "security.max_failed_logins_per_address must be at least 1"
+        );
+        anyhow::ensure!(
+            self.security.failed_login_window_minutes >= 1,
+            "security.failed_login_window_minutes must be at least 1"
+        );
         Ok(())
     }
 
@@ -176,13 +208,22 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("laget-config-{}", uuid::Uuid::now_v7()));
         std::fs::create_dir_all(&dir)?;
         let file = dir.join("laget.toml");
-        std::fs::write(&file, "[server]\nlisten = \"127.0.0.1:9000\"\nlistne = \"typo\"\n")?;
-        let err = Config::load(Some(&file)).err().map(|e| e.to_string()).unwrap_or_default();
+        std::fs::write(
+            &file,
+            "[server]\nlisten = \"127.0.0.1:9000\"\nlistne = \"typo\"\n",
+        )?;
+        let err = Config::load(Some(&file))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("listne"), "{err}");
         std::fs::write(&file, "[server]\nlisten = \"127.0.0.1:9000\"\n")?;
         assert_eq!(Config::load(Some(&file))?.server.listen, "127.0.0.1:9000");
         std::fs::write(&file, "[security]\nargon2_memory_kib = 1024\n")?;
-        assert!(Config::load(Some(&file)).is_err(), "weak hashing settings are refused");
+        assert!(
+            Config::load(Some(&file)).is_err(),
+            "weak hashing settings are refused"
+        );
         std::fs::remove_dir_all(&dir)?;
         Ok(())
     }

@@ -38,11 +38,36 @@ const UNITS: &[(&str, UnitKind)] = &[
 
 /// (user name, full name, role, unit)
 const USERS: &[(&str, &str, Role, Option<&str>)] = &[
-    ("ansatt", "Astrid Ansatt", Role::Ansatt, Some("Solsiden barnehage")),
-    ("leder", "Leif Leder", Role::Leder, Some("Solsiden barnehage")),
-    ("koordinator", "Kari Koordinator", Role::KoordinerendeEnhet, Some("Koordinerende enhet")),
-    ("redaktor", "Rune Redaktør", Role::Tiltaksredaktor, Some("Familiesenteret")),
-    ("kommuneadmin", "Anne Administrator", Role::Kommuneadministrator, None),
+    (
+        "ansatt",
+        "Astrid Ansatt",
+        Role::Ansatt,
+        Some("Solsiden barnehage"),
+    ),
+    (
+        "leder",
+        "Leif Leder",
+        Role::Leder,
+        Some("Solsiden barnehage"),
+    ),
+    (
+        "koordinator",
+        "Kari Koordinator",
+        Role::KoordinerendeEnhet,
+        Some("Koordinerende enhet"),
+    ),
+    (
+        "redaktor",
+        "Rune Redaktør",
+        Role::Tiltaksredaktor,
+        Some("Familiesenteret"),
+    ),
+    (
+        "kommuneadmin",
+        "Anne Administrator",
+        Role::Kommuneadministrator,
+        None,
+    ),
 ];
 
 fn role_label(role: Role) -> &'static str {
@@ -56,11 +81,23 @@ fn corrupt(what: &str) -> DbError {
 pub fn seed(state: &AppState) -> anyhow::Result<Vec<Login>> {
     let db: &Db = &state.db;
     let op = Operator::at_console();
-    let mut logins: Vec<Login> = USERS.iter().map(|(u, _, role, _)| Login { username: u, role: role_label(*role) }).collect();
-    logins.push(Login { username: "sysadmin", role: "Systemadministrator" });
+    let mut logins: Vec<Login> = USERS
+        .iter()
+        .map(|(u, _, role, _)| Login {
+            username: u,
+            role: role_label(*role),
+        })
+        .collect();
+    logins.push(Login {
+        username: "sysadmin",
+        role: "Systemadministrator",
+    });
 
     let number = MunicipalityNumber::parse(DEMO_NUMBER).map_err(|_| corrupt("demo number"))?;
-    if db.read_blocking(|c| municipalities::find_by_number(c, &number))?.is_some() {
+    if db
+        .read_blocking(|c| municipalities::find_by_number(c, &number))?
+        .is_some()
+    {
         return Ok(logins);
     }
     let hash = state.passwords.hash(DEMO_PASSWORD)?;
@@ -73,8 +110,14 @@ pub fn seed(state: &AppState) -> anyhow::Result<Vec<Login>> {
                 written_standard: WrittenStandard::Bokmal,
             })
         };
-        let demo = municipalities::create(c, &system, &mk(DEMO_NUMBER, "Demo kommune")?, REQUEST_ID)?;
-        let neighbour = municipalities::create(c, &system, &mk(NEIGHBOUR_NUMBER, "Nabo kommune")?, REQUEST_ID)?;
+        let demo =
+            municipalities::create(c, &system, &mk(DEMO_NUMBER, "Demo kommune")?, REQUEST_ID)?;
+        let neighbour = municipalities::create(
+            c,
+            &system,
+            &mk(NEIGHBOUR_NUMBER, "Nabo kommune")?,
+            REQUEST_ID,
+        )?;
         let cap = op.administer(demo);
         let mut unit_ids = Vec::new();
         for (name, kind) in UNITS {
@@ -88,7 +131,8 @@ pub fn seed(state: &AppState) -> anyhow::Result<Vec<Login>> {
         }
         // A child welfare service shared with the neighbour (interkommunalt samarbeid).
         let shared = units::UnitFields {
-            name: UnitName::parse("Barnevernstjenesten Demo og Nabo").map_err(|_| corrupt("unit"))?,
+            name: UnitName::parse("Barnevernstjenesten Demo og Nabo")
+                .map_err(|_| corrupt("unit"))?,
             kind: UnitKind::Barnevern,
             active: true,
             also_serves: vec![neighbour],
@@ -104,7 +148,8 @@ pub fn seed(state: &AppState) -> anyhow::Result<Vec<Login>> {
                 is_system_admin: false,
             };
             let id = users::create(c, &cap, &new, REQUEST_ID)?;
-            let unit_id = unit.and_then(|u| unit_ids.iter().find(|(n, _)| *n == u).map(|(_, id)| *id));
+            let unit_id =
+                unit.and_then(|u| unit_ids.iter().find(|(n, _)| *n == u).map(|(_, id)| *id));
             users::add_membership(c, &cap, id, unit_id, *role, REQUEST_ID)?;
         }
         let sys = users::NewUser {

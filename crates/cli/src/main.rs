@@ -68,7 +68,9 @@ fn main() -> std::process::ExitCode {
 fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     let config = Config::load(cli.config.as_deref())?;
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&config.log.filter).context("log.filter")?)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&config.log.filter).context("log.filter")?,
+        )
         .with_writer(std::io::stderr)
         .init();
     match cli.command {
@@ -91,7 +93,9 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             db.migrate()?;
             admin::run(&db, &config, command)?;
         }
-        Command::Audit { command: AuditCommand::Verify } => {
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
             let db = connect(&config)?;
             let result = db.read_blocking(laget_db::access_log::verify)?;
             match result {
@@ -109,19 +113,33 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
 fn describe(broken: &laget_domain::audit::BrokenLink) -> String {
     use laget_domain::audit::BrokenLink::*;
     match broken {
-        Gap { expected_seq, found_seq } => {
-            format!("row {expected_seq} is missing (the next row found is {found_seq}); rows were deleted")
+        Gap {
+            expected_seq,
+            found_seq,
+        } => {
+            format!(
+                "row {expected_seq} is missing (the next row found is {found_seq}); rows were deleted"
+            )
         }
-        WrongLink { seq } => format!("row {seq} does not link to the row before it; the row before was altered or replaced"),
+        WrongLink { seq } => format!(
+            "row {seq} does not link to the row before it; the row before was altered or replaced"
+        ),
         Altered { seq } => format!("row {seq} was altered after it was written"),
         Head { head_seq, last_seq } => {
-            format!("the newest row should be {head_seq}, but the log ends at {last_seq}; rows at the end were deleted or added")
+            format!(
+                "the newest row should be {head_seq}, but the log ends at {last_seq}; rows at the end were deleted or added"
+            )
         }
     }
 }
 
 fn connect(config: &Config) -> anyhow::Result<Db> {
-    Db::connect(&config.database.url).with_context(|| format!("cannot open the database ({})", config.database_description()))
+    Db::connect(&config.database.url).with_context(|| {
+        format!(
+            "cannot open the database ({})",
+            config.database_description()
+        )
+    })
 }
 
 async fn serve(config: Config, demo: bool, listen: Option<String>) -> anyhow::Result<()> {
@@ -141,16 +159,31 @@ async fn serve(config: Config, demo: bool, listen: Option<String>) -> anyhow::Re
     } else {
         None
     };
-    let addr: SocketAddr = listen.as_deref().unwrap_or(&config.server.listen).parse().context("listen address")?;
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
-    let scheme = if config.server.secure_cookies { "https" } else { "http" };
-    println!("Laget is running at {scheme}://{addr}/  (database: {})", config.database_description());
+    let addr: SocketAddr = listen
+        .as_deref()
+        .unwrap_or(&config.server.listen)
+        .parse()
+        .context("listen address")?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let scheme = if config.server.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    println!(
+        "Laget is running at {scheme}://{addr}/  (database: {})",
+        config.database_description()
+    );
     if let Some(logins) = logins {
         demo::print_logins(&logins);
     }
     spawn_housekeeping(db.clone(), config.web());
     let app = laget_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 
@@ -161,7 +194,8 @@ fn spawn_housekeeping(db: Db, web: laget_web::WebConfig) {
         loop {
             tick.tick().await;
             let now = chrono::Utc::now();
-            let (absolute, idle, window) = (web.session.absolute, web.session.idle, web.throttle_window);
+            let (absolute, idle, window) =
+                (web.session.absolute, web.session.idle, web.throttle_window);
             let result = db
                 .write(move |c| {
                     laget_db::sessions::purge_expired(c, now - absolute, now - idle)?;

@@ -21,7 +21,11 @@ impl TestDb {
     fn sqlite() -> Self {
         let dir = std::env::temp_dir().join(format!("laget-cli-{}", uuid::Uuid::now_v7().simple()));
         std::fs::create_dir_all(&dir).unwrap();
-        Self { url: dir.join("laget.sqlite3").to_string_lossy().into_owned(), dir, pg: None }
+        Self {
+            url: dir.join("laget.sqlite3").to_string_lossy().into_owned(),
+            dir,
+            pg: None,
+        }
     }
 
     fn postgres(base: &str) -> Self {
@@ -31,7 +35,11 @@ impl TestDb {
         let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
         let dir = std::env::temp_dir().join(format!("laget-cli-{schema}"));
         std::fs::create_dir_all(&dir).unwrap();
-        Self { url, dir, pg: Some((base.to_owned(), schema)) }
+        Self {
+            url,
+            dir,
+            pg: Some((base.to_owned(), schema)),
+        }
     }
 
     fn all() -> Vec<Self> {
@@ -49,14 +57,28 @@ impl TestDb {
     }
 
     fn laget_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = self.command(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
         child.wait_with_output().unwrap()
     }
 
     fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_laget"));
-        c.args(args).current_dir(&self.dir).env("LAGET__DATABASE__URL", &self.url).env("LAGET__LOG__FILTER", "warn");
+        c.args(args)
+            .current_dir(&self.dir)
+            .env("LAGET__DATABASE__URL", &self.url)
+            .env("LAGET__LOG__FILTER", "warn");
         c
     }
 
@@ -90,46 +112,161 @@ fn an_operator_sets_up_a_municipality() {
         assert!(stdout(&o).contains("Applied"), "{}", stdout(&o));
         assert!(stdout(&db.laget(&["migrate"])).contains("up to date"));
 
-        let o = db.laget(&["admin", "create-municipality", "--number", "31O5", "--name", "Sarpsborg"]);
+        let o = db.laget(&[
+            "admin",
+            "create-municipality",
+            "--number",
+            "31O5",
+            "--name",
+            "Sarpsborg",
+        ]);
         assert!(!o.status.success());
-        assert!(stderr(&o).contains("Kommunenummeret har fire sifre"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("Kommunenummeret har fire sifre"),
+            "{}",
+            stderr(&o)
+        );
 
-        assert!(db.laget(&["admin", "create-municipality", "--number", "3105", "--name", "Sarpsborg"]).status.success());
-        assert!(db.laget(&["admin", "create-municipality", "--number", "3101", "--name", "Halden"]).status.success());
-        let dup = db.laget(&["admin", "create-municipality", "--number", "3105", "--name", "Igjen"]);
+        assert!(
+            db.laget(&[
+                "admin",
+                "create-municipality",
+                "--number",
+                "3105",
+                "--name",
+                "Sarpsborg"
+            ])
+            .status
+            .success()
+        );
+        assert!(
+            db.laget(&[
+                "admin",
+                "create-municipality",
+                "--number",
+                "3101",
+                "--name",
+                "Halden"
+            ])
+            .status
+            .success()
+        );
+        let dup = db.laget(&[
+            "admin",
+            "create-municipality",
+            "--number",
+            "3105",
+            "--name",
+            "Igjen",
+        ]);
         assert!(!dup.status.success() && stderr(&dup).contains("exists already"));
 
-        let o = db.laget(&["admin", "create-unit", "--municipality", "3105", "--name", "Lunden barnehage", "--kind", "barnehage"]);
+        let o = db.laget(&[
+            "admin",
+            "create-unit",
+            "--municipality",
+            "3105",
+            "--name",
+            "Lunden barnehage",
+            "--kind",
+            "barnehage",
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
-        let o = db.laget(&["admin", "create-unit", "--municipality", "3105", "--name", "Barnevern", "--kind", "barnevern", "--also-serves", "3101"]);
+        let o = db.laget(&[
+            "admin",
+            "create-unit",
+            "--municipality",
+            "3105",
+            "--name",
+            "Barnevern",
+            "--kind",
+            "barnevern",
+            "--also-serves",
+            "3101",
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
-        let o = db.laget(&["admin", "create-unit", "--municipality", "3105", "--name", "X", "--kind", "bank"]);
+        let o = db.laget(&[
+            "admin",
+            "create-unit",
+            "--municipality",
+            "3105",
+            "--name",
+            "X",
+            "--kind",
+            "bank",
+        ]);
         assert!(!o.status.success());
 
         // A generated password is printed once; a weak one on stdin is refused.
         let o = db.laget(&[
-            "admin", "create-user", "--username", "leder1", "--name", "Liv Leder", "--municipality", "3105", "--role", "leder", "--unit", "Lunden barnehage",
+            "admin",
+            "create-user",
+            "--username",
+            "leder1",
+            "--name",
+            "Liv Leder",
+            "--municipality",
+            "3105",
+            "--role",
+            "leder",
+            "--unit",
+            "Lunden barnehage",
         ]);
         assert!(o.status.success(), "{}", stderr(&o));
         assert!(stdout(&o).contains("Password (shown once): "));
         let o = db.laget_with_stdin(
-            &["admin", "create-user", "--username", "svak", "--name", "Svein Svak", "--municipality", "3105", "--password-stdin"],
+            &[
+                "admin",
+                "create-user",
+                "--username",
+                "svak",
+                "--name",
+                "Svein Svak",
+                "--municipality",
+                "3105",
+                "--password-stdin",
+            ],
             "passordpassord\n",
         );
         assert!(!o.status.success());
         assert!(stderr(&o).contains("for lett å gjette"), "{}", stderr(&o));
         let o = db.laget_with_stdin(
-            &["admin", "create-user", "--username", "sys", "--name", "Sofie Sys", "--system-admin", "--password-stdin"],
+            &[
+                "admin",
+                "create-user",
+                "--username",
+                "sys",
+                "--name",
+                "Sofie Sys",
+                "--system-admin",
+                "--password-stdin",
+            ],
             "Fjordhest-Syltetøy-Blåbær-71\n",
         );
         assert!(o.status.success(), "{}", stderr(&o));
-        assert!(!stdout(&o).contains("Fjordhest"), "a password given on stdin is not echoed");
+        assert!(
+            !stdout(&o).contains("Fjordhest"),
+            "a password given on stdin is not echoed"
+        );
 
-        let o = db.laget_with_stdin(&["admin", "reset-password", "--username", "leder1", "--password-stdin"], "Snøskred-Vaffel-Kanel-2026\n");
+        let o = db.laget_with_stdin(
+            &[
+                "admin",
+                "reset-password",
+                "--username",
+                "leder1",
+                "--password-stdin",
+            ],
+            "Snøskred-Vaffel-Kanel-2026\n",
+        );
         assert!(o.status.success(), "{}", stderr(&o));
         let o = db.laget(&["admin", "disable-user", "--username", "leder1"]);
         assert!(o.status.success(), "{}", stderr(&o));
-        assert!(!db.laget(&["admin", "disable-user", "--username", "finnes.ikke"]).status.success());
+        assert!(
+            !db.laget(&["admin", "disable-user", "--username", "finnes.ikke"])
+                .status
+                .success()
+        );
 
         let o = db.laget(&["audit", "verify"]);
         assert!(o.status.success(), "{}", stdout(&o));
@@ -141,8 +278,24 @@ fn an_operator_sets_up_a_municipality() {
 fn audit_verify_names_the_first_broken_link() {
     for db in TestDb::all() {
         db.laget(&["migrate"]);
-        for (n, name) in [("3105", "Sarpsborg"), ("3101", "Halden"), ("3103", "Moss"), ("3107", "Fredrikstad")] {
-            assert!(db.laget(&["admin", "create-municipality", "--number", n, "--name", name]).status.success());
+        for (n, name) in [
+            ("3105", "Sarpsborg"),
+            ("3101", "Halden"),
+            ("3103", "Moss"),
+            ("3107", "Fredrikstad"),
+        ] {
+            assert!(
+                db.laget(&[
+                    "admin",
+                    "create-municipality",
+                    "--number",
+                    n,
+                    "--name",
+                    name
+                ])
+                .status
+                .success()
+            );
         }
         assert!(db.laget(&["audit", "verify"]).status.success());
         let is_pg = db.pg.is_some();
@@ -159,7 +312,10 @@ fn audit_verify_names_the_first_broken_link() {
         assert_eq!(o.status.code(), Some(2));
         assert!(stdout(&o).contains("row 2 was altered"), "{}", stdout(&o));
         db.sql("UPDATE access_log SET action = 'create' WHERE seq = 2");
-        assert!(db.laget(&["audit", "verify"]).status.success(), "restoring the row restores the chain");
+        assert!(
+            db.laget(&["audit", "verify"]).status.success(),
+            "restoring the row restores the chain"
+        );
 
         // Delete the last row: the head catches it.
         db.sql("DELETE FROM access_log WHERE seq = 4");
@@ -185,14 +341,21 @@ fn http(port: u16, method: &str, path: &str, cookie: &str, body: &str) -> (u16, 
     let mut raw = String::new();
     s.read_to_string(&mut raw).unwrap();
     let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-    let status = head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
     (status, head.to_owned(), body.to_owned())
 }
 
 fn set_cookies(head: &str) -> Vec<String> {
     head.lines()
         .filter(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
-        .filter_map(|l| l.split_once(':').map(|(_, v)| v.trim().split(';').next().unwrap_or("").to_owned()))
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(_, v)| v.trim().split(';').next().unwrap_or("").to_owned())
+        })
         .collect()
 }
 
@@ -225,7 +388,11 @@ fn start_server(db: &TestDb, port: u16) -> std::process::Child {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 #[test]
@@ -236,13 +403,19 @@ fn an_acknowledged_write_survives_kill_9() {
         // Log in as the demo administrator through the real login form.
         let (_, head, body) = http(port, "GET", "/logg-inn", "", "");
         let mut cookies = set_cookies(&head);
-        let body = format!("_csrf={}&brukernavn=kommuneadmin&passord=Tusenfryd-Gulrot-Lunefull-42&neste=%2F", csrf(&body));
+        let body = format!(
+            "_csrf={}&brukernavn=kommuneadmin&passord=Tusenfryd-Gulrot-Lunefull-42&neste=%2F",
+            csrf(&body)
+        );
         let (status, head, _) = http(port, "POST", "/logg-inn", &cookies.join("; "), &body);
         assert_eq!(status, 303, "{head}");
         cookies.extend(set_cookies(&head));
         let cookie = cookies.join("; ");
         let (_, _, home) = http(port, "GET", "/", &cookie, "");
-        let units_link = home.split("href=\"").find(|s| s.contains("/enheter\"")).unwrap();
+        let units_link = home
+            .split("href=\"")
+            .find(|s| s.contains("/enheter\""))
+            .unwrap();
         let units_path = units_link[..units_link.find('"').unwrap()].to_owned();
         let (_, _, form) = http(port, "GET", &format!("{units_path}/ny"), &cookie, "");
         let body = format!("_csrf={}&navn=Etter+kill&type=skole&aktiv=ja", csrf(&form));
@@ -250,14 +423,20 @@ fn an_acknowledged_write_survives_kill_9() {
         assert_eq!(status, 303, "the write was acknowledged");
 
         // kill -9: no shutdown, no flushing.
-        Command::new("kill").args(["-9", &server.id().to_string()]).status().unwrap();
+        Command::new("kill")
+            .args(["-9", &server.id().to_string()])
+            .status()
+            .unwrap();
         server.wait().unwrap();
 
         let port = free_port();
         let mut server = start_server(&db, port);
         let (status, _, list) = http(port, "GET", &units_path, &cookie, "");
         assert_eq!(status, 200, "the session survived too");
-        assert!(list.contains("Etter kill"), "the acknowledged unit is there after kill -9");
+        assert!(
+            list.contains("Etter kill"),
+            "the acknowledged unit is there after kill -9"
+        );
         server.kill().unwrap();
         server.wait().unwrap();
         assert!(db.laget(&["audit", "verify"]).status.success());

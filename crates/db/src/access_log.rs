@@ -53,8 +53,10 @@ pub fn append(conn: &mut DbConnection, record: &AccessRecord) -> DbResult<i64> {
     diesel::update(access_log_head::table.find(1))
         .set(access_log_head::seq.eq(access_log_head::seq + 1))
         .execute(conn)?;
-    let (seq, prev_hash): (i64, String) =
-        access_log_head::table.find(1).select((access_log_head::seq, access_log_head::hash)).first(conn)?;
+    let (seq, prev_hash): (i64, String) = access_log_head::table
+        .find(1)
+        .select((access_log_head::seq, access_log_head::hash))
+        .first(conn)?;
     let hash = record.chain_hash(seq, &prev_hash);
     let row = Row {
         seq,
@@ -70,16 +72,22 @@ pub fn append(conn: &mut DbConnection, record: &AccessRecord) -> DbResult<i64> {
         prev_hash,
         hash: hash.clone(),
     };
-    diesel::insert_into(access_log::table).values(&row).execute(conn)?;
-    diesel::update(access_log_head::table.find(1)).set(access_log_head::hash.eq(hash)).execute(conn)?;
+    diesel::insert_into(access_log::table)
+        .values(&row)
+        .execute(conn)?;
+    diesel::update(access_log_head::table.find(1))
+        .set(access_log_head::hash.eq(hash))
+        .execute(conn)?;
     Ok(seq)
 }
 
 /// Checks the whole chain, reading it in batches. Returns the number of rows.
 pub fn verify(conn: &mut DbConnection) -> DbResult<Result<u64, BrokenLink>> {
     const BATCH: i64 = 5_000;
-    let (head_seq, head_hash): (i64, String) =
-        access_log_head::table.find(1).select((access_log_head::seq, access_log_head::hash)).first(conn)?;
+    let (head_seq, head_hash): (i64, String) = access_log_head::table
+        .find(1)
+        .select((access_log_head::seq, access_log_head::hash))
+        .first(conn)?;
     let mut verifier = ChainVerifier::default();
     let mut after = 0i64;
     loop {
@@ -172,7 +180,10 @@ pub fn list_for_unit(
 }
 
 /// The people who appear as actors in a unit's log, for the filter list.
-pub fn actors_for_unit(conn: &mut DbConnection, reader: &UnitAccessLogReader) -> DbResult<Vec<(String, String)>> {
+pub fn actors_for_unit(
+    conn: &mut DbConnection,
+    reader: &UnitAccessLogReader,
+) -> DbResult<Vec<(String, String)>> {
     let rows: Vec<(String, String)> = access_log::table
         .inner_join(users::table.on(access_log::actor_id.eq(users::id.nullable())))
         .filter(access_log::unit_id.eq(reader.unit_id().to_string()))
@@ -185,5 +196,8 @@ pub fn actors_for_unit(conn: &mut DbConnection, reader: &UnitAccessLogReader) ->
 
 /// Total rows, for the operator.
 pub fn count(conn: &mut DbConnection) -> DbResult<i64> {
-    access_log::table.count().get_result(conn).map_err(DbError::from)
+    access_log::table
+        .count()
+        .get_result(conn)
+        .map_err(DbError::from)
 }

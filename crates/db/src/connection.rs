@@ -41,7 +41,8 @@ impl ManageConnection for Manager {
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match self.backend {
             Backend::Postgres => {
-                let mut conn = PgConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
+                let mut conn =
+                    PgConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
                 if let Some(schema) = &self.schema {
                     conn.batch_execute(&format!("SET search_path TO \"{schema}\""))
                         .map_err(r2d2::Error::QueryError)?;
@@ -49,7 +50,8 @@ impl ManageConnection for Manager {
                 Ok(DbConnection::Postgresql(conn))
             }
             Backend::Sqlite => {
-                let mut conn = SqliteConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
+                let mut conn =
+                    SqliteConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
                 // WAL lets readers work beside the writer; synchronous=FULL
                 // makes every acknowledged commit durable.
                 conn.batch_execute(
@@ -63,7 +65,8 @@ impl ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
@@ -84,7 +87,9 @@ pub struct Db {
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Db").field("backend", &self.backend).finish_non_exhaustive()
+        f.debug_struct("Db")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
     }
 }
 
@@ -99,20 +104,30 @@ impl Db {
     /// Like [`Db::connect`], but on PostgreSQL works inside `schema`
     /// (created if missing). Tests use it to get a fresh database each.
     pub fn connect_in_schema(url: &str, schema: Option<&str>) -> DbResult<Self> {
-        let (backend, target) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            (Backend::Postgres, url.to_owned())
-        } else {
-            let path = url.strip_prefix("sqlite://").unwrap_or(url);
-            if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| DbError::Connection(format!("{}: {e}", dir.display())))?;
-            }
-            (Backend::Sqlite, path.to_owned())
-        };
+        let (backend, target) =
+            if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+                (Backend::Postgres, url.to_owned())
+            } else {
+                let path = url.strip_prefix("sqlite://").unwrap_or(url);
+                if let Some(dir) = std::path::Path::new(path)
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| DbError::Connection(format!("{}: {e}", dir.display())))?;
+                }
+                (Backend::Sqlite, path.to_owned())
+            };
         if let (Backend::Postgres, Some(schema)) = (backend, schema) {
-            let mut conn = PgConnection::establish(&target).map_err(|e| DbError::Connection(e.to_string()))?;
+            let mut conn =
+                PgConnection::establish(&target).map_err(|e| DbError::Connection(e.to_string()))?;
             conn.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))?;
         }
-        let manager = Manager { backend, url: target, schema: schema.map(str::to_owned) };
+        let manager = Manager {
+            backend,
+            url: target,
+            schema: schema.map(str::to_owned),
+        };
         let max_size = match backend {
             Backend::Sqlite => 8,
             Backend::Postgres => 16,
@@ -123,7 +138,11 @@ impl Db {
             .connection_timeout(Duration::from_secs(10))
             .build(manager)
             .map_err(|e| DbError::Connection(e.to_string()))?;
-        Ok(Self { pool, backend, write_lock: Arc::new(std::sync::Mutex::new(())) })
+        Ok(Self {
+            pool,
+            backend,
+            write_lock: Arc::new(std::sync::Mutex::new(())),
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -142,14 +161,25 @@ impl Db {
     }
 
     /// A pooled connection for synchronous code (the CLI, tests).
-    pub fn conn(&self) -> DbResult<r2d2::PooledConnection<impl ManageConnection<Connection = DbConnection>>> {
-        self.pool.get().map_err(|e| DbError::Connection(e.to_string()))
+    pub fn conn(
+        &self,
+    ) -> DbResult<r2d2::PooledConnection<impl ManageConnection<Connection = DbConnection>>> {
+        self.pool
+            .get()
+            .map_err(|e| DbError::Connection(e.to_string()))
     }
 
     /// Runs `f` in one transaction, synchronously. Use [`Db::write`] from async code.
-    pub fn write_blocking<T>(&self, f: impl FnOnce(&mut DbConnection) -> DbResult<T>) -> DbResult<T> {
+    pub fn write_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> DbResult<T>,
+    ) -> DbResult<T> {
         let _guard = match self.backend {
-            Backend::Sqlite => Some(self.write_lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
+            Backend::Sqlite => Some(
+                self.write_lock
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
+            ),
             Backend::Postgres => None,
         };
         let mut conn = self.conn()?;
@@ -157,7 +187,10 @@ impl Db {
     }
 
     /// Runs `f` on a connection without a write transaction, synchronously.
-    pub fn read_blocking<T>(&self, f: impl FnOnce(&mut DbConnection) -> DbResult<T>) -> DbResult<T> {
+    pub fn read_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> DbResult<T>,
+    ) -> DbResult<T> {
         let mut conn = self.conn()?;
         f(&mut conn)
     }
@@ -170,7 +203,9 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> DbResult<T> + Send + 'static,
     {
         let db = self.clone();
-        tokio::task::spawn_blocking(move || db.write_blocking(f)).await.map_err(|e| DbError::Task(e.to_string()))?
+        tokio::task::spawn_blocking(move || db.write_blocking(f))
+            .await
+            .map_err(|e| DbError::Task(e.to_string()))?
     }
 
     /// Runs read-only `f` on a blocking thread.
@@ -180,12 +215,15 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> DbResult<T> + Send + 'static,
     {
         let db = self.clone();
-        tokio::task::spawn_blocking(move || db.read_blocking(f)).await.map_err(|e| DbError::Task(e.to_string()))?
+        tokio::task::spawn_blocking(move || db.read_blocking(f))
+            .await
+            .map_err(|e| DbError::Task(e.to_string()))?
     }
 
     /// Drops a PostgreSQL schema made by [`Db::connect_in_schema`] (tests).
     pub fn drop_schema(url: &str, schema: &str) -> DbResult<()> {
-        let mut conn = PgConnection::establish(url).map_err(|e| DbError::Connection(e.to_string()))?;
+        let mut conn =
+            PgConnection::establish(url).map_err(|e| DbError::Connection(e.to_string()))?;
         conn.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))?;
         Ok(())
     }
@@ -197,7 +235,11 @@ mod tests {
 
     fn names(dir: &str) -> BTreeSet<String> {
         std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
-            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -205,6 +247,10 @@ mod tests {
     fn migrations_are_in_step() {
         let sqlite = names("sqlite");
         assert!(!sqlite.is_empty());
-        assert_eq!(sqlite, names("postgres"), "every migration must exist for both engines");
+        assert_eq!(
+            sqlite,
+            names("postgres"),
+            "every migration must exist for both engines"
+        );
     }
 }

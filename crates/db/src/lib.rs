@@ -43,7 +43,10 @@ impl DbError {
     /// Maps unique-constraint violations to [`DbError::Taken`].
     pub(crate) fn from_insert(e: diesel::result::Error) -> Self {
         match e {
-            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => Self::Taken,
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ) => Self::Taken,
             diesel::result::Error::NotFound => Self::NotFound,
             other => Self::Query(other),
         }
@@ -62,5 +65,6 @@ pub fn from_micros(micros: i64) -> DateTime<Utc> {
 }
 
 pub(crate) fn parse_id<T: std::str::FromStr>(raw: &str) -> DbResult<T> {
-    raw.parse().map_err(|_| DbError::Corrupt(format!("bad id {raw:?}")))
+    raw.parse()
+        .map_err(|_| DbError::Corrupt(format!("bad id {raw:?}")))
 }

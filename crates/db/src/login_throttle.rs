@@ -6,7 +6,12 @@ use crate::{DbConnection, DbResult, to_micros};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-pub fn record_failure(conn: &mut DbConnection, account: &str, address: &str, now: DateTime<Utc>) -> DbResult<()> {
+pub fn record_failure(
+    conn: &mut DbConnection,
+    account: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     diesel::insert_into(login_failures::table)
         .values((
             login_failures::id.eq(uuid::Uuid::now_v7().to_string()),
@@ -19,7 +24,12 @@ pub fn record_failure(conn: &mut DbConnection, account: &str, address: &str, now
 }
 
 /// Failures for `account` and from `address` since `since`.
-pub fn failures_since(conn: &mut DbConnection, account: &str, address: &str, since: DateTime<Utc>) -> DbResult<(i64, i64)> {
+pub fn failures_since(
+    conn: &mut DbConnection,
+    account: &str,
+    address: &str,
+    since: DateTime<Utc>,
+) -> DbResult<(i64, i64)> {
     let since = to_micros(since);
     let by_account = login_failures::table
         .filter(login_failures::account.eq(account))
@@ -36,11 +46,15 @@ pub fn failures_since(conn: &mut DbConnection, account: &str, address: &str, sin
 
 /// A successful login forgets the account's failures.
 pub fn clear_account(conn: &mut DbConnection, account: &str) -> DbResult<()> {
-    diesel::delete(login_failures::table.filter(login_failures::account.eq(account))).execute(conn)?;
+    diesel::delete(login_failures::table.filter(login_failures::account.eq(account)))
+        .execute(conn)?;
     Ok(())
 }
 
 /// Forgets failures older than `before`.
 pub fn purge(conn: &mut DbConnection, before: DateTime<Utc>) -> DbResult<usize> {
-    Ok(diesel::delete(login_failures::table.filter(login_failures::at.lt(to_micros(before)))).execute(conn)?)
+    Ok(
+        diesel::delete(login_failures::table.filter(login_failures::at.lt(to_micros(before))))
+            .execute(conn)?,
+    )
 }

@@ -29,7 +29,12 @@ struct Row {
 impl TryFrom<Row> for Municipality {
     type Error = DbError;
     fn try_from(r: Row) -> DbResult<Self> {
-        Ok(Self { id: parse_id(&r.id)?, number: r.number, name: r.name, written_standard: r.written_standard })
+        Ok(Self {
+            id: parse_id(&r.id)?,
+            number: r.number,
+            name: r.name,
+            written_standard: r.written_standard,
+        })
     }
 }
 
@@ -56,13 +61,29 @@ pub fn create(
         ))
         .execute(conn)
         .map_err(DbError::from_insert)?;
-    let scope = Scope { municipality_id: Some(id), unit_id: None };
-    access_log::append(conn, &AccessRecord::new(cap, ObjectType::Municipality, id, Action::Create, scope, request_id))?;
+    let scope = Scope {
+        municipality_id: Some(id),
+        unit_id: None,
+    };
+    access_log::append(
+        conn,
+        &AccessRecord::new(
+            cap,
+            ObjectType::Municipality,
+            id,
+            Action::Create,
+            scope,
+            request_id,
+        ),
+    )?;
     Ok(id)
 }
 
 pub fn list(conn: &mut DbConnection) -> DbResult<Vec<Municipality>> {
-    let rows: Vec<Row> = municipalities::table.order(municipalities::name).select(Row::as_select()).load(conn)?;
+    let rows: Vec<Row> = municipalities::table
+        .order(municipalities::name)
+        .select(Row::as_select())
+        .load(conn)?;
     rows.into_iter().map(Municipality::try_from).collect()
 }
 
@@ -76,7 +97,10 @@ pub fn get(conn: &mut DbConnection, id: MunicipalityId) -> DbResult<Municipality
     row.try_into()
 }
 
-pub fn find_by_number(conn: &mut DbConnection, number: &MunicipalityNumber) -> DbResult<Option<Municipality>> {
+pub fn find_by_number(
+    conn: &mut DbConnection,
+    number: &MunicipalityNumber,
+) -> DbResult<Option<Municipality>> {
     let row: Option<Row> = municipalities::table
         .filter(municipalities::number.eq(number.as_str()))
         .select(Row::as_select())

@@ -41,7 +41,13 @@ pub fn find(conn: &mut DbConnection, token_hash: &str) -> DbResult<Option<Sessio
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(token_hash))
         .filter(users::disabled_at.is_null())
-        .select((sessions::user_id, sessions::csrf_token, sessions::created_at, sessions::last_seen_at, users::display_name))
+        .select((
+            sessions::user_id,
+            sessions::csrf_token,
+            sessions::created_at,
+            sessions::last_seen_at,
+            users::display_name,
+        ))
         .first(conn)
         .optional()?;
     row.map(|(user_id, csrf_token, created, seen, display_name)| {
@@ -57,7 +63,9 @@ pub fn find(conn: &mut DbConnection, token_hash: &str) -> DbResult<Option<Sessio
 }
 
 pub fn touch(conn: &mut DbConnection, token_hash: &str, now: DateTime<Utc>) -> DbResult<()> {
-    diesel::update(sessions::table.find(token_hash)).set(sessions::last_seen_at.eq(to_micros(now))).execute(conn)?;
+    diesel::update(sessions::table.find(token_hash))
+        .set(sessions::last_seen_at.eq(to_micros(now)))
+        .execute(conn)?;
     Ok(())
 }
 
@@ -68,15 +76,24 @@ pub fn delete(conn: &mut DbConnection, token_hash: &str) -> DbResult<()> {
 
 /// Removes sessions that can no longer be alive (older than `absolute_before`
 /// or unused since `idle_before`).
-pub fn purge_expired(conn: &mut DbConnection, absolute_before: DateTime<Utc>, idle_before: DateTime<Utc>) -> DbResult<usize> {
+pub fn purge_expired(
+    conn: &mut DbConnection,
+    absolute_before: DateTime<Utc>,
+    idle_before: DateTime<Utc>,
+) -> DbResult<usize> {
     Ok(diesel::delete(
         sessions::table.filter(
-            sessions::created_at.lt(to_micros(absolute_before)).or(sessions::last_seen_at.lt(to_micros(idle_before))),
+            sessions::created_at
+                .lt(to_micros(absolute_before))
+                .or(sessions::last_seen_at.lt(to_micros(idle_before))),
         ),
     )
     .execute(conn)?)
 }
 
 pub fn count_for_user(conn: &mut DbConnection, user_id: UserId) -> DbResult<i64> {
-    Ok(sessions::table.filter(sessions::user_id.eq(user_id.to_string())).count().get_result(conn)?)
+    Ok(sessions::table
+        .filter(sessions::user_id.eq(user_id.to_string()))
+        .count()
+        .get_result(conn)?)
 }

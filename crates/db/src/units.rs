@@ -38,12 +38,19 @@ struct Row {
     active: bool,
 }
 
-fn served_by_unit(conn: &mut DbConnection, unit_ids: &[String]) -> DbResult<Vec<(String, String, String)>> {
+fn served_by_unit(
+    conn: &mut DbConnection,
+    unit_ids: &[String],
+) -> DbResult<Vec<(String, String, String)>> {
     let rows = unit_municipalities::table
         .inner_join(municipalities::table)
         .filter(unit_municipalities::unit_id.eq_any(unit_ids))
         .order(municipalities::name)
-        .select((unit_municipalities::unit_id, municipalities::id, municipalities::name))
+        .select((
+            unit_municipalities::unit_id,
+            municipalities::id,
+            municipalities::name,
+        ))
         .load(conn)?;
     Ok(rows)
 }
@@ -60,7 +67,8 @@ fn assemble(conn: &mut DbConnection, rows: Vec<Row>) -> DbResult<Vec<Unit>> {
                 .collect::<DbResult<Vec<_>>>()?;
             Ok(Unit {
                 id: parse_id(&r.id)?,
-                kind: UnitKind::from_code(&r.kind).map_err(|_| DbError::Corrupt(format!("unit kind {}", r.kind)))?,
+                kind: UnitKind::from_code(&r.kind)
+                    .map_err(|_| DbError::Corrupt(format!("unit kind {}", r.kind)))?,
                 name: r.name,
                 active: r.active,
                 municipalities,
@@ -70,7 +78,10 @@ fn assemble(conn: &mut DbConnection, rows: Vec<Row>) -> DbResult<Vec<Unit>> {
 }
 
 /// The units that serve a municipality, by name.
-pub fn list_in_municipality(conn: &mut DbConnection, municipality: MunicipalityId) -> DbResult<Vec<Unit>> {
+pub fn list_in_municipality(
+    conn: &mut DbConnection,
+    municipality: MunicipalityId,
+) -> DbResult<Vec<Unit>> {
     let rows: Vec<Row> = units::table
         .inner_join(unit_municipalities::table)
         .filter(unit_municipalities::municipality_id.eq(municipality.to_string()))
@@ -83,13 +94,20 @@ pub fn list_in_municipality(conn: &mut DbConnection, municipality: MunicipalityI
 /// The units with these ids.
 pub fn get_many(conn: &mut DbConnection, ids: &[UnitId]) -> DbResult<Vec<Unit>> {
     let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
-    let rows: Vec<Row> =
-        units::table.filter(units::id.eq_any(ids)).order(units::name).select(Row::as_select()).load(conn)?;
+    let rows: Vec<Row> = units::table
+        .filter(units::id.eq_any(ids))
+        .order(units::name)
+        .select(Row::as_select())
+        .load(conn)?;
     assemble(conn, rows)
 }
 
 /// One unit, if it serves `municipality`.
-pub fn get_in_municipality(conn: &mut DbConnection, municipality: MunicipalityId, id: UnitId) -> DbResult<Unit> {
+pub fn get_in_municipality(
+    conn: &mut DbConnection,
+    municipality: MunicipalityId,
+    id: UnitId,
+) -> DbResult<Unit> {
     let row: Row = units::table
         .inner_join(unit_municipalities::table)
         .filter(units::id.eq(id.to_string()))
@@ -101,23 +119,38 @@ pub fn get_in_municipality(conn: &mut DbConnection, municipality: MunicipalityId
     assemble(conn, vec![row])?.pop().ok_or(DbError::NotFound)
 }
 
-fn set_served(conn: &mut DbConnection, unit: UnitId, own: MunicipalityId, also: &[MunicipalityId]) -> DbResult<()> {
+fn set_served(
+    conn: &mut DbConnection,
+    unit: UnitId,
+    own: MunicipalityId,
+    also: &[MunicipalityId],
+) -> DbResult<()> {
     let mut all = vec![own];
     all.extend(also.iter().copied());
     all.sort();
     all.dedup();
-    diesel::delete(unit_municipalities::table.filter(unit_municipalities::unit_id.eq(unit.to_string())))
-        .execute(conn)?;
+    diesel::delete(
+        unit_municipalities::table.filter(unit_municipalities::unit_id.eq(unit.to_string())),
+    )
+    .execute(conn)?;
     for m in all {
         diesel::insert_into(unit_municipalities::table)
-            .values((unit_municipalities::unit_id.eq(unit.to_string()), unit_municipalities::municipality_id.eq(m.to_string())))
+            .values((
+                unit_municipalities::unit_id.eq(unit.to_string()),
+                unit_municipalities::municipality_id.eq(m.to_string()),
+            ))
             .execute(conn)
             .map_err(DbError::from_insert)?;
     }
     Ok(())
 }
 
-pub fn create(conn: &mut DbConnection, cap: &MunicipalityAdmin, fields: &UnitFields, request_id: &str) -> DbResult<UnitId> {
+pub fn create(
+    conn: &mut DbConnection,
+    cap: &MunicipalityAdmin,
+    fields: &UnitFields,
+    request_id: &str,
+) -> DbResult<UnitId> {
     let id = UnitId::new();
     diesel::insert_into(units::table)
         .values((
@@ -129,8 +162,14 @@ pub fn create(conn: &mut DbConnection, cap: &MunicipalityAdmin, fields: &UnitFie
         ))
         .execute(conn)?;
     set_served(conn, id, cap.municipality_id(), &fields.also_serves)?;
-    let scope = Scope { municipality_id: Some(cap.municipality_id()), unit_id: Some(id) };
-    access_log::append(conn, &AccessRecord::new(cap, ObjectType::Unit, id, Action::Create, scope, request_id))?;
+    let scope = Scope {
+        municipality_id: Some(cap.municipality_id()),
+        unit_id: Some(id),
+    };
+    access_log::append(
+        conn,
+        &AccessRecord::new(cap, ObjectType::Unit, id, Action::Create, scope, request_id),
+    )?;
     Ok(id)
 }
 
@@ -144,10 +183,20 @@ pub fn update(
 ) -> DbResult<()> {
     get_in_municipality(conn, cap.municipality_id(), id)?;
     diesel::update(units::table.find(id.to_string()))
-        .set((units::name.eq(fields.name.as_str()), units::kind.eq(fields.kind.code()), units::active.eq(fields.active)))
+        .set((
+            units::name.eq(fields.name.as_str()),
+            units::kind.eq(fields.kind.code()),
+            units::active.eq(fields.active),
+        ))
         .execute(conn)?;
     set_served(conn, id, cap.municipality_id(), &fields.also_serves)?;
-    let scope = Scope { municipality_id: Some(cap.municipality_id()), unit_id: Some(id) };
-    access_log::append(conn, &AccessRecord::new(cap, ObjectType::Unit, id, Action::Update, scope, request_id))?;
+    let scope = Scope {
+        municipality_id: Some(cap.municipality_id()),
+        unit_id: Some(id),
+    };
+    access_log::append(
+        conn,
+        &AccessRecord::new(cap, ObjectType::Unit, id, Action::Update, scope, request_id),
+    )?;
     Ok(())
 }

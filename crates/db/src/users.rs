@@ -77,14 +77,25 @@ fn audit(
     action: Action,
     request_id: &str,
 ) -> DbResult<()> {
-    let scope = Scope { municipality_id: cap.municipality(), unit_id: None };
-    access_log::append(conn, &AccessRecord::new(cap, ObjectType::User, id, action, scope, request_id))?;
+    let scope = Scope {
+        municipality_id: cap.municipality(),
+        unit_id: None,
+    };
+    access_log::append(
+        conn,
+        &AccessRecord::new(cap, ObjectType::User, id, action, scope, request_id),
+    )?;
     Ok(())
 }
 
 /// Creates an account. A municipality administrator's new users belong to
 /// that municipality.
-pub fn create(conn: &mut DbConnection, cap: &dyn AdministersUsers, new: &NewUser, request_id: &str) -> DbResult<UserId> {
+pub fn create(
+    conn: &mut DbConnection,
+    cap: &dyn AdministersUsers,
+    new: &NewUser,
+    request_id: &str,
+) -> DbResult<UserId> {
     let id = UserId::new();
     diesel::insert_into(users::table)
         .values((
@@ -107,7 +118,10 @@ pub fn create(conn: &mut DbConnection, cap: &dyn AdministersUsers, new: &NewUser
 /// membership), or all.
 fn reaches(conn: &mut DbConnection, cap: &dyn AdministersUsers, id: UserId) -> DbResult<bool> {
     let Some(m) = cap.municipality() else {
-        let n: i64 = users::table.filter(users::id.eq(id.to_string())).count().get_result(conn)?;
+        let n: i64 = users::table
+            .filter(users::id.eq(id.to_string()))
+            .count()
+            .get_result(conn)?;
         return Ok(n > 0);
     };
     let by_home: i64 = users::table
@@ -127,19 +141,30 @@ fn reaches(conn: &mut DbConnection, cap: &dyn AdministersUsers, id: UserId) -> D
 }
 
 fn ensure_reaches(conn: &mut DbConnection, cap: &dyn AdministersUsers, id: UserId) -> DbResult<()> {
-    if reaches(conn, cap, id)? { Ok(()) } else { Err(DbError::NotFound) }
+    if reaches(conn, cap, id)? {
+        Ok(())
+    } else {
+        Err(DbError::NotFound)
+    }
 }
 
 /// The users of the administrator's municipality, by name.
 pub fn list(conn: &mut DbConnection, cap: &dyn AdministersUsers) -> DbResult<Vec<UserSummary>> {
     let rows: Vec<Row> = match cap.municipality() {
-        None => users::table.order(users::display_name).select(Row::as_select()).load(conn)?,
+        None => users::table
+            .order(users::display_name)
+            .select(Row::as_select())
+            .load(conn)?,
         Some(m) => {
             let members = memberships::table
                 .filter(memberships::municipality_id.eq(m.to_string()))
                 .select(memberships::user_id);
             users::table
-                .filter(users::home_municipality_id.eq(m.to_string()).or(users::id.eq_any(members)))
+                .filter(
+                    users::home_municipality_id
+                        .eq(m.to_string())
+                        .or(users::id.eq_any(members)),
+                )
                 .order(users::display_name)
                 .select(Row::as_select())
                 .load(conn)?
@@ -150,11 +175,19 @@ pub fn list(conn: &mut DbConnection, cap: &dyn AdministersUsers) -> DbResult<Vec
 
 /// A user's memberships with unit names, for their own start page and the admin.
 pub fn memberships_of(conn: &mut DbConnection, id: UserId) -> DbResult<Vec<MembershipView>> {
-    let rows: Vec<(String, String, Option<String>, Option<String>, String)> = memberships::table
+    /// (membership id, municipality id, unit id, unit name, role)
+    type Line = (String, String, Option<String>, Option<String>, String);
+    let rows: Vec<Line> = memberships::table
         .left_join(units::table)
         .filter(memberships::user_id.eq(id.to_string()))
         .order((units::name, memberships::role))
-        .select((memberships::id, memberships::municipality_id, memberships::unit_id, units::name.nullable(), memberships::role))
+        .select((
+            memberships::id,
+            memberships::municipality_id,
+            memberships::unit_id,
+            units::name.nullable(),
+            memberships::role,
+        ))
         .load(conn)?;
     rows.into_iter()
         .map(|(mid, municipality, unit, unit_name, role)| {
@@ -163,7 +196,8 @@ pub fn memberships_of(conn: &mut DbConnection, id: UserId) -> DbResult<Vec<Membe
                 municipality_id: parse_id(&municipality)?,
                 unit_id: unit.as_deref().map(parse_id).transpose()?,
                 unit_name,
-                role: Role::from_code(&role).map_err(|_| DbError::Corrupt(format!("role {role}")))?,
+                role: Role::from_code(&role)
+                    .map_err(|_| DbError::Corrupt(format!("role {role}")))?,
             })
         })
         .collect()
@@ -177,8 +211,14 @@ pub fn get_for_admin(
     request_id: &str,
 ) -> DbResult<UserDetail> {
     ensure_reaches(conn, cap, id)?;
-    let row: Row = users::table.find(id.to_string()).select(Row::as_select()).first(conn)?;
-    let detail = UserDetail { user: row.try_into()?, memberships: memberships_of(conn, id)? };
+    let row: Row = users::table
+        .find(id.to_string())
+        .select(Row::as_select())
+        .first(conn)?;
+    let detail = UserDetail {
+        user: row.try_into()?,
+        memberships: memberships_of(conn, id)?,
+    };
     audit(conn, cap, id, Action::Read, request_id)?;
     Ok(detail)
 }
@@ -193,7 +233,10 @@ pub fn update(
 ) -> DbResult<()> {
     ensure_reaches(conn, cap, id)?;
     diesel::update(users::table.find(id.to_string()))
-        .set((users::display_name.eq(display_name.as_str()), users::email.eq(email.map(Email::as_str))))
+        .set((
+            users::display_name.eq(display_name.as_str()),
+            users::email.eq(email.map(Email::as_str)),
+        ))
         .execute(conn)?;
     audit(conn, cap, id, Action::Update, request_id)
 }
@@ -209,11 +252,24 @@ pub fn set_disabled(
 ) -> DbResult<()> {
     ensure_reaches(conn, cap, id)?;
     let at = disabled.then(|| to_micros(Utc::now()));
-    diesel::update(users::table.find(id.to_string())).set(users::disabled_at.eq(at)).execute(conn)?;
+    diesel::update(users::table.find(id.to_string()))
+        .set(users::disabled_at.eq(at))
+        .execute(conn)?;
     if disabled {
-        diesel::delete(sessions::table.filter(sessions::user_id.eq(id.to_string()))).execute(conn)?;
+        diesel::delete(sessions::table.filter(sessions::user_id.eq(id.to_string())))
+            .execute(conn)?;
     }
-    audit(conn, cap, id, if disabled { Action::Disable } else { Action::Enable }, request_id)
+    audit(
+        conn,
+        cap,
+        id,
+        if disabled {
+            Action::Disable
+        } else {
+            Action::Enable
+        },
+        request_id,
+    )
 }
 
 /// Sets a new password hash and ends the user's sessions.
@@ -225,7 +281,9 @@ pub fn set_password_hash(
     request_id: &str,
 ) -> DbResult<()> {
     ensure_reaches(conn, cap, id)?;
-    diesel::update(users::table.find(id.to_string())).set(users::password_hash.eq(password_hash)).execute(conn)?;
+    diesel::update(users::table.find(id.to_string()))
+        .set(users::password_hash.eq(password_hash))
+        .execute(conn)?;
     diesel::delete(sessions::table.filter(sessions::user_id.eq(id.to_string()))).execute(conn)?;
     audit(conn, cap, id, Action::ResetPassword, request_id)
 }
@@ -242,7 +300,11 @@ pub fn add_membership(
 ) -> DbResult<MembershipId> {
     let m = cap.municipality_id();
     ensure_reaches(conn, cap, id)?;
-    let unit = if role.is_unit_role() { Some(unit.ok_or(DbError::NotFound)?) } else { None };
+    let unit = if role.is_unit_role() {
+        Some(unit.ok_or(DbError::NotFound)?)
+    } else {
+        None
+    };
     if let Some(unit) = unit {
         let serves: i64 = unit_municipalities::table
             .filter(unit_municipalities::unit_id.eq(unit.to_string()))
@@ -277,8 +339,14 @@ pub fn add_membership(
             memberships::created_at.eq(to_micros(Utc::now())),
         ))
         .execute(conn)?;
-    let scope = Scope { municipality_id: Some(m), unit_id: unit };
-    access_log::append(conn, &AccessRecord::new(cap, ObjectType::User, id, Action::Update, scope, request_id))?;
+    let scope = Scope {
+        municipality_id: Some(m),
+        unit_id: unit,
+    };
+    access_log::append(
+        conn,
+        &AccessRecord::new(cap, ObjectType::User, id, Action::Update, scope, request_id),
+    )?;
     Ok(mid)
 }
 
@@ -300,8 +368,14 @@ pub fn remove_membership(
         .optional()?;
     let unit = unit.ok_or(DbError::NotFound)?;
     diesel::delete(memberships::table.find(membership.to_string())).execute(conn)?;
-    let scope = Scope { municipality_id: Some(m), unit_id: unit.as_deref().map(parse_id).transpose()? };
-    access_log::append(conn, &AccessRecord::new(cap, ObjectType::User, id, Action::Update, scope, request_id))?;
+    let scope = Scope {
+        municipality_id: Some(m),
+        unit_id: unit.as_deref().map(parse_id).transpose()?,
+    };
+    access_log::append(
+        conn,
+        &AccessRecord::new(cap, ObjectType::User, id, Action::Update, scope, request_id),
+    )?;
     Ok(())
 }
 
@@ -319,21 +393,34 @@ pub fn credentials(conn: &mut DbConnection, username: &Username) -> DbResult<Opt
         .first(conn)
         .optional()?;
     row.map(|(id, password_hash, disabled_at)| {
-        Ok(Credentials { id: parse_id(&id)?, password_hash, disabled: disabled_at.is_some() })
+        Ok(Credentials {
+            id: parse_id(&id)?,
+            password_hash,
+            disabled: disabled_at.is_some(),
+        })
     })
     .transpose()
 }
 
-pub fn find_by_username(conn: &mut DbConnection, username: &Username) -> DbResult<Option<UserSummary>> {
-    let row: Option<Row> =
-        users::table.filter(users::username.eq(username.as_str())).select(Row::as_select()).first(conn).optional()?;
+pub fn find_by_username(
+    conn: &mut DbConnection,
+    username: &Username,
+) -> DbResult<Option<UserSummary>> {
+    let row: Option<Row> = users::table
+        .filter(users::username.eq(username.as_str()))
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?;
     row.map(UserSummary::try_from).transpose()
 }
 
 /// The home municipality and the municipalities of a user's memberships.
 pub fn municipalities_of(conn: &mut DbConnection, id: UserId) -> DbResult<Vec<MunicipalityId>> {
-    let home: Option<Option<String>> =
-        users::table.find(id.to_string()).select(users::home_municipality_id).first(conn).optional()?;
+    let home: Option<Option<String>> = users::table
+        .find(id.to_string())
+        .select(users::home_municipality_id)
+        .first(conn)
+        .optional()?;
     let mut ids: Vec<String> = memberships::table
         .filter(memberships::user_id.eq(id.to_string()))
         .select(memberships::municipality_id)
@@ -346,16 +433,26 @@ pub fn municipalities_of(conn: &mut DbConnection, id: UserId) -> DbResult<Vec<Mu
 
 /// The actor for a signed-in user: their rights, as the access rules see them.
 pub fn actor(conn: &mut DbConnection, id: UserId) -> DbResult<Actor> {
-    let is_system_admin: bool = users::table.find(id.to_string()).select(users::is_system_admin).first(conn)?;
+    let is_system_admin: bool = users::table
+        .find(id.to_string())
+        .select(users::is_system_admin)
+        .first(conn)?;
     let memberships = memberships_of(conn, id)?
         .into_iter()
-        .map(|m| Membership { municipality_id: m.municipality_id, unit_id: m.unit_id, role: m.role })
+        .map(|m| Membership {
+            municipality_id: m.municipality_id,
+            unit_id: m.unit_id,
+            role: m.role,
+        })
         .collect();
     Ok(Actor::new(id, is_system_admin, memberships))
 }
 
 /// The user's own summary, for the page header.
 pub fn summary(conn: &mut DbConnection, id: UserId) -> DbResult<UserSummary> {
-    let row: Row = users::table.find(id.to_string()).select(Row::as_select()).first(conn)?;
+    let row: Row = users::table
+        .find(id.to_string())
+        .select(Row::as_select())
+        .first(conn)?;
     row.try_into()
 }

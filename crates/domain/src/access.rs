@@ -132,7 +132,11 @@ impl Operator {
     }
 
     pub fn administer(&self, municipality_id: MunicipalityId) -> MunicipalityAdmin {
-        MunicipalityAdmin { actor: None, municipality_id, ground: Ground::Operator }
+        MunicipalityAdmin {
+            actor: None,
+            municipality_id,
+            ground: Ground::Operator,
+        }
     }
 
     pub fn system(&self) -> SystemAdmin {
@@ -158,7 +162,15 @@ macro_rules! capability {
 
 capability!(MunicipalityAdmin, |s| s.actor, s.ground);
 capability!(UnitAccessLogReader, |s| Some(s.actor), Ground::UnitLeader);
-capability!(SystemAdmin, |s| s.actor, if s.actor.is_some() { Ground::SystemAdmin } else { Ground::Operator });
+capability!(
+    SystemAdmin,
+    |s| s.actor,
+    if s.actor.is_some() {
+        Ground::SystemAdmin
+    } else {
+        Ground::Operator
+    }
+);
 impl Capability for Operator {
     fn actor(&self) -> Option<UserId> {
         None
@@ -178,7 +190,11 @@ capability!(OwnAccount, |s| Some(s.actor), Ground::OwnAccount);
 impl Actor {
     /// The session layer builds the actor from the database; nothing else should.
     pub fn new(user_id: UserId, is_system_admin: bool, memberships: Vec<Membership>) -> Self {
-        Self { user_id, is_system_admin, memberships }
+        Self {
+            user_id,
+            is_system_admin,
+            memberships,
+        }
     }
 
     pub fn user_id(&self) -> UserId {
@@ -194,11 +210,15 @@ impl Actor {
     }
 
     pub fn own_account(&self) -> OwnAccount {
-        OwnAccount { actor: self.user_id }
+        OwnAccount {
+            actor: self.user_id,
+        }
     }
 
     fn holds(&self, role: Role, unit_id: UnitId) -> bool {
-        self.memberships.iter().any(|m| m.role == role && m.unit_id == Some(unit_id))
+        self.memberships
+            .iter()
+            .any(|m| m.role == role && m.unit_id == Some(unit_id))
     }
 
     /// The municipalities this user administers (empty for most users).
@@ -216,7 +236,11 @@ impl Actor {
 
     /// The units this user leads.
     pub fn led_units(&self) -> Vec<UnitId> {
-        self.memberships.iter().filter(|m| m.role == Role::Leder).filter_map(|m| m.unit_id).collect()
+        self.memberships
+            .iter()
+            .filter(|m| m.role == Role::Leder)
+            .filter_map(|m| m.unit_id)
+            .collect()
     }
 
     /// Administer a municipality's units and users: its administrators, and
@@ -233,7 +257,11 @@ impl Actor {
         } else {
             return Err(Denied);
         };
-        Ok(MunicipalityAdmin { actor: Some(self.user_id), municipality_id, ground })
+        Ok(MunicipalityAdmin {
+            actor: Some(self.user_id),
+            municipality_id,
+            ground,
+        })
     }
 
     /// Read a unit's access log: the unit's leader only. Neither the
@@ -241,7 +269,10 @@ impl Actor {
     /// log shows which children's records were opened.
     pub fn read_unit_access_log(&self, unit_id: UnitId) -> Result<UnitAccessLogReader, Denied> {
         if self.holds(Role::Leder, unit_id) {
-            Ok(UnitAccessLogReader { actor: self.user_id, unit_id })
+            Ok(UnitAccessLogReader {
+                actor: self.user_id,
+                unit_id,
+            })
         } else {
             Err(Denied)
         }
@@ -249,7 +280,13 @@ impl Actor {
 
     /// Manage municipalities: system administrators only.
     pub fn administer_system(&self) -> Result<SystemAdmin, Denied> {
-        if self.is_system_admin { Ok(SystemAdmin { actor: Some(self.user_id) }) } else { Err(Denied) }
+        if self.is_system_admin {
+            Ok(SystemAdmin {
+                actor: Some(self.user_id),
+            })
+        } else {
+            Err(Denied)
+        }
     }
 }
 
@@ -265,12 +302,28 @@ mod tests {
     fn only_admins_of_that_municipality_administer_it() {
         let m = MunicipalityId::new();
         let other = MunicipalityId::new();
-        let admin = actor(false, vec![Membership { municipality_id: m, unit_id: None, role: Role::Kommuneadministrator }]);
+        let admin = actor(
+            false,
+            vec![Membership {
+                municipality_id: m,
+                unit_id: None,
+                role: Role::Kommuneadministrator,
+            }],
+        );
         let cap = admin.administer(m);
-        assert!(matches!(cap, Ok(ref c) if c.ground() == Ground::MunicipalityAdmin && c.municipality_id() == m));
+        assert!(
+            matches!(cap, Ok(ref c) if c.ground() == Ground::MunicipalityAdmin && c.municipality_id() == m)
+        );
         assert_eq!(admin.administer(other).err(), Some(Denied));
 
-        let leader = actor(false, vec![Membership { municipality_id: m, unit_id: Some(UnitId::new()), role: Role::Leder }]);
+        let leader = actor(
+            false,
+            vec![Membership {
+                municipality_id: m,
+                unit_id: Some(UnitId::new()),
+                role: Role::Leder,
+            }],
+        );
         assert_eq!(leader.administer(m).err(), Some(Denied));
 
         let sys = actor(true, vec![]);
@@ -281,13 +334,37 @@ mod tests {
     fn only_the_units_leader_reads_its_access_log() {
         let m = MunicipalityId::new();
         let unit = UnitId::new();
-        let leader = actor(false, vec![Membership { municipality_id: m, unit_id: Some(unit), role: Role::Leder }]);
+        let leader = actor(
+            false,
+            vec![Membership {
+                municipality_id: m,
+                unit_id: Some(unit),
+                role: Role::Leder,
+            }],
+        );
         assert!(leader.read_unit_access_log(unit).is_ok());
-        assert_eq!(leader.read_unit_access_log(UnitId::new()).err(), Some(Denied));
+        assert_eq!(
+            leader.read_unit_access_log(UnitId::new()).err(),
+            Some(Denied)
+        );
 
-        let staff = actor(false, vec![Membership { municipality_id: m, unit_id: Some(unit), role: Role::Ansatt }]);
+        let staff = actor(
+            false,
+            vec![Membership {
+                municipality_id: m,
+                unit_id: Some(unit),
+                role: Role::Ansatt,
+            }],
+        );
         assert_eq!(staff.read_unit_access_log(unit).err(), Some(Denied));
-        let admin = actor(true, vec![Membership { municipality_id: m, unit_id: None, role: Role::Kommuneadministrator }]);
+        let admin = actor(
+            true,
+            vec![Membership {
+                municipality_id: m,
+                unit_id: None,
+                role: Role::Kommuneadministrator,
+            }],
+        );
         assert_eq!(admin.read_unit_access_log(unit).err(), Some(Denied));
     }
 

@@ -137,7 +137,12 @@ impl AccessRecord {
         field(&self.object_id);
         field(&self.action);
         field(&self.unit_id.map(|u| u.to_string()).unwrap_or_default());
-        field(&self.municipality_id.map(|m| m.to_string()).unwrap_or_default());
+        field(
+            &self
+                .municipality_id
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
+        );
         field(&self.request_id);
         hex::encode(h.finalize())
     }
@@ -175,7 +180,10 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self { expected_seq: 1, prev: GENESIS_HASH.to_owned() }
+        Self {
+            expected_seq: 1,
+            prev: GENESIS_HASH.to_owned(),
+        }
     }
 }
 
@@ -183,7 +191,10 @@ impl ChainVerifier {
     /// Checks the next row's number, link and hash.
     pub fn push(&mut self, row: ChainedRecord) -> Result<(), BrokenLink> {
         if row.seq != self.expected_seq {
-            return Err(BrokenLink::Gap { expected_seq: self.expected_seq, found_seq: row.seq });
+            return Err(BrokenLink::Gap {
+                expected_seq: self.expected_seq,
+                found_seq: row.seq,
+            });
         }
         if row.prev_hash != self.prev {
             return Err(BrokenLink::WrongLink { seq: row.seq });
@@ -201,7 +212,10 @@ impl ChainVerifier {
     pub fn finish(self, head: (i64, &str)) -> Result<u64, BrokenLink> {
         let last_seq = self.expected_seq - 1;
         if head.0 != last_seq || head.1 != self.prev {
-            return Err(BrokenLink::Head { head_seq: head.0, last_seq });
+            return Err(BrokenLink::Head {
+                head_seq: head.0,
+                last_seq,
+            });
         }
         Ok(u64::try_from(last_seq).unwrap_or_default())
     }
@@ -229,9 +243,21 @@ mod tests {
         let mut prev = GENESIS_HASH.to_owned();
         (1..=n)
             .map(|seq| {
-                let record = AccessRecord::new(&op, ObjectType::Unit, seq, Action::Read, Scope::default(), "req");
+                let record = AccessRecord::new(
+                    &op,
+                    ObjectType::Unit,
+                    seq,
+                    Action::Read,
+                    Scope::default(),
+                    "req",
+                );
                 let hash = record.chain_hash(seq, &prev);
-                let row = ChainedRecord { seq, record, prev_hash: prev.clone(), hash: hash.clone() };
+                let row = ChainedRecord {
+                    seq,
+                    record,
+                    prev_hash: prev.clone(),
+                    hash: hash.clone(),
+                };
                 prev = hash;
                 row
             })
@@ -239,7 +265,9 @@ mod tests {
     }
 
     fn head(rows: &[ChainedRecord]) -> (i64, String) {
-        rows.last().map(|r| (r.seq, r.hash.clone())).unwrap_or((0, GENESIS_HASH.into()))
+        rows.last()
+            .map(|r| (r.seq, r.hash.clone()))
+            .unwrap_or((0, GENESIS_HASH.into()))
     }
 
     #[test]
@@ -255,7 +283,10 @@ mod tests {
         let mut rows = chain(5);
         let (seq, hash) = head(&rows);
         rows[2].record.action = "update".into();
-        assert_eq!(verify_chain(rows, (seq, &hash)), Err(BrokenLink::Altered { seq: 3 }));
+        assert_eq!(
+            verify_chain(rows, (seq, &hash)),
+            Err(BrokenLink::Altered { seq: 3 })
+        );
     }
 
     #[test]
@@ -263,7 +294,13 @@ mod tests {
         let mut rows = chain(5);
         let (seq, hash) = head(&rows);
         rows.remove(1);
-        assert_eq!(verify_chain(rows, (seq, &hash)), Err(BrokenLink::Gap { expected_seq: 2, found_seq: 3 }));
+        assert_eq!(
+            verify_chain(rows, (seq, &hash)),
+            Err(BrokenLink::Gap {
+                expected_seq: 2,
+                found_seq: 3
+            })
+        );
     }
 
     #[test]
@@ -271,7 +308,13 @@ mod tests {
         let mut rows = chain(5);
         let (seq, hash) = head(&rows);
         rows.pop();
-        assert_eq!(verify_chain(rows, (seq, &hash)), Err(BrokenLink::Head { head_seq: 5, last_seq: 4 }));
+        assert_eq!(
+            verify_chain(rows, (seq, &hash)),
+            Err(BrokenLink::Head {
+                head_seq: 5,
+                last_seq: 4
+            })
+        );
     }
 
     #[test]
@@ -280,7 +323,10 @@ mod tests {
         let (seq, hash) = head(&rows);
         rows[1].record.object_id = "forfalsket".into();
         rows[1].hash = rows[1].record.chain_hash(2, &rows[1].prev_hash);
-        assert_eq!(verify_chain(rows, (seq, &hash)), Err(BrokenLink::WrongLink { seq: 3 }));
+        assert_eq!(
+            verify_chain(rows, (seq, &hash)),
+            Err(BrokenLink::WrongLink { seq: 3 })
+        );
     }
 
     #[test]

@@ -74,10 +74,22 @@ mod tests {
     #[test]
     fn municipality_numbers_are_four_digits() {
         assert!(MunicipalityNumber::parse("3105").is_ok());
-        assert_eq!(MunicipalityNumber::parse(" 0301 ").map(|n| n.to_string()), Ok("0301".into()));
-        assert_eq!(MunicipalityNumber::parse("310"), Err(Problem::InvalidMunicipalityNumber));
-        assert_eq!(MunicipalityNumber::parse("31O5"), Err(Problem::InvalidMunicipalityNumber));
-        assert_eq!(MunicipalityNumber::parse("٣١٠٥"), Err(Problem::InvalidMunicipalityNumber));
+        assert_eq!(
+            MunicipalityNumber::parse(" 0301 ").map(|n| n.to_string()),
+            Ok("0301".into())
+        );
+        assert_eq!(
+            MunicipalityNumber::parse("310"),
+            Err(Problem::InvalidMunicipalityNumber)
+        );
+        assert_eq!(
+            MunicipalityNumber::parse("31O5"),
+            Err(Problem::InvalidMunicipalityNumber)
+        );
+        assert_eq!(
+            MunicipalityNumber::parse("٣١٠٥"),
+            Err(Problem::InvalidMunicipalityNumber)
+        );
         assert_eq!(MunicipalityNumber::parse(""), Err(Problem::Required));
     }
 

@@ -47,7 +47,10 @@ fn guessable_words(context: &[&str]) -> Vec<String> {
     let mut words = vec!["laget".to_owned(), "kommune".to_owned()];
     for text in context {
         let lower = text.to_lowercase();
-        let parts: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|p| !p.is_empty()).collect();
+        let parts: Vec<&str> = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|p| !p.is_empty())
+            .collect();
         words.extend(parts.iter().map(|p| (*p).to_owned()));
         words.push(parts.concat());
         words.push(lower.clone());

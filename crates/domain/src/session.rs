@@ -12,14 +12,22 @@ pub struct SessionPolicy {
 
 impl Default for SessionPolicy {
     fn default() -> Self {
-        Self { idle: Duration::minutes(30), absolute: Duration::hours(8) }
+        Self {
+            idle: Duration::minutes(30),
+            absolute: Duration::hours(8),
+        }
     }
 }
 
 impl SessionPolicy {
     /// Whether a session created at `created` and last used at `last_seen` is
     /// still alive at `now`.
-    pub fn is_alive(&self, created: DateTime<Utc>, last_seen: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    pub fn is_alive(
+        &self,
+        created: DateTime<Utc>,
+        last_seen: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> bool {
         now < created + self.absolute && now < last_seen + self.idle
     }
 

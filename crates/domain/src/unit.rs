@@ -57,7 +57,11 @@ impl UnitKind {
         Self::ALL
             .into_iter()
             .find(|k| k.code() == code)
-            .ok_or(if code.trim().is_empty() { Problem::Required } else { Problem::UnknownChoice })
+            .ok_or(if code.trim().is_empty() {
+                Problem::Required
+            } else {
+                Problem::UnknownChoice
+            })
     }
 }
 

@@ -19,10 +19,9 @@ impl Username {
         if name.len() > 64 {
             return Err(Problem::TooLong { max: 64 });
         }
-        if !name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_'))
-        {
+        if !name.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_')
+        }) {
             return Err(Problem::InvalidUsername);
         }
         Ok(Self(name))
@@ -74,7 +73,11 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !raw.chars().any(|c| c.is_whitespace() || c.is_control());
-        if valid { Ok(Self(raw.to_owned())) } else { Err(Problem::InvalidEmail) }
+        if valid {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(Problem::InvalidEmail)
+        }
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -120,7 +123,11 @@ impl Role {
         Self::ALL
             .into_iter()
             .find(|r| r.code() == code)
-            .ok_or(if code.trim().is_empty() { Problem::Required } else { Problem::UnknownChoice })
+            .ok_or(if code.trim().is_empty() {
+                Problem::Required
+            } else {
+                Problem::UnknownChoice
+            })
     }
 
     /// Whether the role is held in a unit (true) or in a whole municipality.
@@ -135,7 +142,10 @@ mod tests {
 
     #[test]
     fn usernames_are_lower_case_and_plain() {
-        assert_eq!(Username::parse(" Kari.Nordmann ").map(|u| u.to_string()), Ok("kari.nordmann".into()));
+        assert_eq!(
+            Username::parse(" Kari.Nordmann ").map(|u| u.to_string()),
+            Ok("kari.nordmann".into())
+        );
         assert_eq!(Username::parse("ka"), Err(Problem::TooShort { min: 3 }));
         assert_eq!(Username::parse("kåre"), Err(Problem::InvalidUsername));
         assert_eq!(Username::parse("a b c"), Err(Problem::InvalidUsername));
@@ -145,7 +155,15 @@ mod tests {
     #[test]
     fn emails_need_a_plausible_shape() {
         assert!(Email::parse("kari@demo.kommune.no").is_ok());
-        for bad in ["kari", "kari@", "@demo.no", "kari@demo", "kari@@demo.no", "ka ri@demo.no", "kari@demo.no."] {
+        for bad in [
+            "kari",
+            "kari@",
+            "@demo.no",
+            "kari@demo",
+            "kari@@demo.no",
+            "ka ri@demo.no",
+            "kari@demo.no.",
+        ] {
             assert_eq!(Email::parse(bad), Err(Problem::InvalidEmail), "{bad}");
         }
     }

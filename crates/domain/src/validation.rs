@@ -110,7 +110,11 @@ mod tests {
         assert_eq!(required_text("  Sarpsborg ", 20), Ok("Sarpsborg".into()));
         assert_eq!(required_text("   ", 20), Err(Problem::Required));
         assert_eq!(required_text("ææææ", 3), Err(Problem::TooLong { max: 3 }));
-        assert_eq!(required_text("æøå", 3), Ok("æøå".into()), "limits count characters, not bytes");
+        assert_eq!(
+            required_text("æøå", 3),
+            Ok("æøå".into()),
+            "limits count characters, not bytes"
+        );
     }
 
     #[test]

@@ -102,7 +102,8 @@ pub struct Fixtures {
 /// on purpose, and logins still verify against it for real.
 fn fixture_hash(state: &AppState) -> String {
     static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| state.passwords.hash(PASSWORD).expect("hash")).clone()
+    HASH.get_or_init(|| state.passwords.hash(PASSWORD).expect("hash"))
+        .clone()
 }
 
 /// Deletes the test's database when the test ends.
@@ -138,15 +139,28 @@ pub fn fresh_db(backend: &Backend) -> (Db, Cleanup) {
     match backend {
         Backend::Sqlite => {
             let dir = std::env::temp_dir().join(format!("laget-test-{id}"));
-            let db = Db::connect(dir.join("laget.sqlite3").to_str().expect("utf-8 path")).expect("sqlite");
+            let db = Db::connect(dir.join("laget.sqlite3").to_str().expect("utf-8 path"))
+                .expect("sqlite");
             db.migrate().expect("migrate");
-            (db, Cleanup { sqlite_dir: Some(dir), pg: None })
+            (
+                db,
+                Cleanup {
+                    sqlite_dir: Some(dir),
+                    pg: None,
+                },
+            )
         }
         Backend::Postgres(url) => {
             let schema = format!("test_{id}");
             let db = Db::connect_in_schema(url, Some(&schema)).expect("postgres");
             db.migrate().expect("migrate");
-            (db, Cleanup { sqlite_dir: None, pg: Some((url.clone(), schema)) })
+            (
+                db,
+                Cleanup {
+                    sqlite_dir: None,
+                    pg: Some((url.clone(), schema)),
+                },
+            )
         }
     }
 }
@@ -164,7 +178,15 @@ impl TestApp {
             let state = AppState::new(db.clone(), config).expect("state");
             let fx = fixtures(&db, &fixture_hash(&state));
             let (router, inventory) = laget_web::router_with_inventory(state.clone());
-            TestApp { router, db, state, inventory, fx, backend: b, _cleanup: cleanup }
+            TestApp {
+                router,
+                db,
+                state,
+                inventory,
+                fx,
+                backend: b,
+                _cleanup: cleanup,
+            }
         })
         .await
         .expect("setup")
@@ -223,7 +245,8 @@ pub fn fixtures(db: &Db, hash: &str) -> Fixtures {
             written_standard: WrittenStandard::Bokmal,
         };
         let m = municipalities::create(c, &op.system(), &mk("9001", "Testkommune"), "fixture")?;
-        let other = municipalities::create(c, &op.system(), &mk("9002", "Annenkommune"), "fixture")?;
+        let other =
+            municipalities::create(c, &op.system(), &mk("9002", "Annenkommune"), "fixture")?;
         let unit_fields = |name: &str, kind| units::UnitFields {
             name: UnitName::parse(name).unwrap(),
             kind,
@@ -232,12 +255,31 @@ pub fn fixtures(db: &Db, hash: &str) -> Fixtures {
         };
         let cap = op.administer(m);
         let other_cap = op.administer(other);
-        let unit = units::create(c, &cap, &unit_fields("Testlia barnehage", UnitKind::Barnehage), "fixture")?;
-        let ke = units::create(c, &cap, &unit_fields("Koordinerende enhet", UnitKind::KoordinerendeEnhet), "fixture")?;
-        let other_unit = units::create(c, &other_cap, &unit_fields("Testbyen skole", UnitKind::Skole), "fixture")?;
+        let unit = units::create(
+            c,
+            &cap,
+            &unit_fields("Testlia barnehage", UnitKind::Barnehage),
+            "fixture",
+        )?;
+        let ke = units::create(
+            c,
+            &cap,
+            &unit_fields("Koordinerende enhet", UnitKind::KoordinerendeEnhet),
+            "fixture",
+        )?;
+        let other_unit = units::create(
+            c,
+            &other_cap,
+            &unit_fields("Testbyen skole", UnitKind::Skole),
+            "fixture",
+        )?;
 
         let mut made = HashMap::new();
-        let new_user = |c: &mut laget_db::DbConnection, username: &str, name: &str, cap: &dyn laget_domain::access::AdministersUsers, sys: bool| {
+        let new_user = |c: &mut laget_db::DbConnection,
+                        username: &str,
+                        name: &str,
+                        cap: &dyn laget_domain::access::AdministersUsers,
+                        sys: bool| {
             let new = users::NewUser {
                 username: Username::parse(username).unwrap(),
                 display_name: DisplayName::parse(name).unwrap(),
@@ -250,23 +292,58 @@ pub fn fixtures(db: &Db, hash: &str) -> Fixtures {
         let roles: [(Who, &str, Option<UnitId>, Role); 5] = [
             (Who::Ansatt, "Tora Testansatt", Some(unit), Role::Ansatt),
             (Who::Leder, "Lars Testleder", Some(unit), Role::Leder),
-            (Who::KoordinerendeEnhet, "Kaja Testkoordinator", Some(ke), Role::KoordinerendeEnhet),
-            (Who::Tiltaksredaktor, "Rolf Testredaktør", Some(unit), Role::Tiltaksredaktor),
-            (Who::Kommuneadministrator, "Ada Testadmin", None, Role::Kommuneadministrator),
+            (
+                Who::KoordinerendeEnhet,
+                "Kaja Testkoordinator",
+                Some(ke),
+                Role::KoordinerendeEnhet,
+            ),
+            (
+                Who::Tiltaksredaktor,
+                "Rolf Testredaktør",
+                Some(unit),
+                Role::Tiltaksredaktor,
+            ),
+            (
+                Who::Kommuneadministrator,
+                "Ada Testadmin",
+                None,
+                Role::Kommuneadministrator,
+            ),
         ];
         for (who, name, unit, role) in roles {
             let id = new_user(c, who.username(), name, &cap, false)?;
             users::add_membership(c, &cap, id, unit, role, "fixture")?;
             made.insert(who, id);
         }
-        let id = new_user(c, Who::OtherKommuneadministrator.username(), "Otto Annenadmin", &other_cap, false)?;
-        users::add_membership(c, &other_cap, id, None, Role::Kommuneadministrator, "fixture")?;
+        let id = new_user(
+            c,
+            Who::OtherKommuneadministrator.username(),
+            "Otto Annenadmin",
+            &other_cap,
+            false,
+        )?;
+        users::add_membership(
+            c,
+            &other_cap,
+            id,
+            None,
+            Role::Kommuneadministrator,
+            "fixture",
+        )?;
         made.insert(Who::OtherKommuneadministrator, id);
-        let id = new_user(c, Who::Systemadmin.username(), "Siri Testsystem", &op.system(), true)?;
+        let id = new_user(
+            c,
+            Who::Systemadmin.username(),
+            "Siri Testsystem",
+            &op.system(),
+            true,
+        )?;
         made.insert(Who::Systemadmin, id);
 
         let target = new_user(c, "test.maal", "Mona Målbruker", &cap, false)?;
-        let target_membership = users::add_membership(c, &cap, target, Some(unit), Role::Ansatt, "fixture")?;
+        let target_membership =
+            users::add_membership(c, &cap, target, Some(unit), Role::Ansatt, "fixture")?;
 
         Ok(Fixtures {
             municipality: m,
@@ -291,7 +368,10 @@ pub struct TestResponse {
 
 impl TestResponse {
     pub fn location(&self) -> &str {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 
     /// The value of the first hidden `_csrf` input, if the page has a form.
@@ -312,7 +392,11 @@ pub struct Client {
 
 impl Client {
     pub fn new(router: Router) -> Self {
-        Self { router, cookies: HashMap::new(), csrf: None }
+        Self {
+            router,
+            cookies: HashMap::new(),
+            csrf: None,
+        }
     }
 
     async fn sign_in_directly(&mut self, db: &Db, user: UserId) {
@@ -320,7 +404,9 @@ impl Client {
         let csrf = laget_web::random_token();
         let hash = laget_web::session_token_hash(&token);
         let csrf2 = csrf.clone();
-        db.write(move |c| sessions::create(c, &hash, user, &csrf2, chrono::Utc::now())).await.expect("session");
+        db.write(move |c| sessions::create(c, &hash, user, &csrf2, chrono::Utc::now()))
+            .await
+            .expect("session");
         self.cookies.insert("laget_session".into(), token);
         self.csrf = Some(csrf);
     }
@@ -336,14 +422,24 @@ impl Client {
     pub async fn request(&mut self, req: Request<Body>) -> TestResponse {
         let mut req = req;
         if !self.cookies.is_empty() {
-            let cookie = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
-            req.headers_mut().insert(header::COOKIE, cookie.parse().unwrap());
+            let cookie = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            req.headers_mut()
+                .insert(header::COOKIE, cookie.parse().unwrap());
         }
         let response = self.router.clone().oneshot(req).await.expect("infallible");
         for value in response.headers().get_all(header::SET_COOKIE) {
             let raw = value.to_str().unwrap_or("");
-            let Some((pair, attrs)) = raw.split_once(';').or(Some((raw, ""))) else { continue };
-            let Some((name, val)) = pair.split_once('=') else { continue };
+            let Some((pair, attrs)) = raw.split_once(';').or(Some((raw, ""))) else {
+                continue;
+            };
+            let Some((name, val)) = pair.split_once('=') else {
+                continue;
+            };
             if val.is_empty() || attrs.contains("Max-Age=0") {
                 self.cookies.remove(name);
             } else {
@@ -352,9 +448,18 @@ impl Client {
         }
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
         let body = String::from_utf8_lossy(&bytes).into_owned();
-        let response = TestResponse { status, headers, body };
+        let response = TestResponse {
+            status,
+            headers,
+            body,
+        };
         if let Some(token) = response.csrf() {
             self.csrf = Some(token);
         }
@@ -362,7 +467,14 @@ impl Client {
     }
 
     pub async fn get(&mut self, path: &str) -> TestResponse {
-        self.request(Request::builder().method(Method::GET).uri(path).body(Body::empty()).unwrap()).await
+        self.request(
+            Request::builder()
+                .method(Method::GET)
+                .uri(path)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
     }
 
     /// Posts a form with the current CSRF token (fetching a page first if no
@@ -392,6 +504,14 @@ impl Client {
     /// Logs in through the login form.
     pub async fn login(&mut self, username: &str, password: &str) -> TestResponse {
         self.get("/logg-inn").await;
-        self.post("/logg-inn", &[("brukernavn", username), ("passord", password), ("neste", "/")]).await
+        self.post(
+            "/logg-inn",
+            &[
+                ("brukernavn", username),
+                ("passord", password),
+                ("neste", "/"),
+            ],
+        )
+        .await
     }
 }

@@ -18,12 +18,16 @@ pub fn url(logical: &str) -> String {
 }
 
 pub async fn serve(Path(name): Path<String>) -> Result<Response, AppError> {
-    let Some((_, _, content_type, bytes)) = ASSETS.iter().find(|(_, served, ..)| *served == name) else {
+    let Some((_, _, content_type, bytes)) = ASSETS.iter().find(|(_, served, ..)| *served == name)
+    else {
         return Err(AppError::NotFound);
     };
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
     Ok(response)
 }

@@ -26,7 +26,11 @@ impl PasswordParams {
 
 impl Default for PasswordParams {
     fn default() -> Self {
-        Self { memory_kib: Self::MIN_MEMORY_KIB, iterations: 1, parallelism: 1 }
+        Self {
+            memory_kib: Self::MIN_MEMORY_KIB,
+            iterations: 1,
+            parallelism: 1,
+        }
     }
 }
 
@@ -51,7 +55,10 @@ impl PasswordHasher {
         }
         let params = Params::new(p.memory_kib, p.iterations, p.parallelism, None)
             .map_err(|e| HashError::Argon2(e.to_string()))?;
-        let mut hasher = Self { params, dummy_hash: String::new() };
+        let mut hasher = Self {
+            params,
+            dummy_hash: String::new(),
+        };
         hasher.dummy_hash = hasher.hash(&random_token())?;
         Ok(hasher)
     }
@@ -76,7 +83,10 @@ impl PasswordHasher {
         let Ok(parsed) = PasswordHash::new(target) else {
             return false;
         };
-        let ok = self.argon2().verify_password(password.as_bytes(), &parsed).is_ok();
+        let ok = self
+            .argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
         ok && stored.is_some()
     }
 
@@ -91,7 +101,9 @@ impl PasswordHasher {
     /// Verifies on a blocking thread.
     pub async fn verify_async(&self, password: String, stored: Option<String>) -> bool {
         let hasher = self.clone();
-        tokio::task::spawn_blocking(move || hasher.verify(&password, stored.as_deref())).await.unwrap_or(false)
+        tokio::task::spawn_blocking(move || hasher.verify(&password, stored.as_deref()))
+            .await
+            .unwrap_or(false)
     }
 }
 
@@ -122,7 +134,10 @@ mod tests {
 
     #[test]
     fn weak_settings_are_refused() {
-        let weak = PasswordParams { memory_kib: 4096, ..PasswordParams::default() };
+        let weak = PasswordParams {
+            memory_kib: 4096,
+            ..PasswordParams::default()
+        };
         assert!(matches!(PasswordHasher::new(weak), Err(HashError::TooWeak)));
     }
 
@@ -130,10 +145,16 @@ mod tests {
     fn hashes_verify_and_record_their_parameters() -> Result<(), HashError> {
         let hasher = PasswordHasher::new(PasswordParams::default())?;
         let hash = hasher.hash("Fjordhest-Syltetøy-Blåbær-71")?;
-        assert!(hash.starts_with("$argon2id$v=19$m=47104,t=1,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=47104,t=1,p=1$"),
+            "{hash}"
+        );
         assert!(hasher.verify("Fjordhest-Syltetøy-Blåbær-71", Some(&hash)));
         assert!(!hasher.verify("fjordhest-syltetøy-blåbær-71", Some(&hash)));
-        assert!(!hasher.verify("anything", None), "the dummy hash never lets anyone in");
+        assert!(
+            !hasher.verify("anything", None),
+            "the dummy hash never lets anyone in"
+        );
         Ok(())
     }
 

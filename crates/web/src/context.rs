@@ -52,7 +52,11 @@ pub struct Ctx {
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
-        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| AppError::internal("request context missing"))
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| AppError::internal("request context missing"))
     }
 }
 
@@ -70,11 +74,25 @@ impl FromRequestParts<AppState> for SignedIn {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let ctx = Ctx::from_request_parts(parts, state).await?;
         let Some(session) = ctx.session.clone() else {
-            let next = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
-            return Err(AppError::LoginRequired { next, expired: ctx.session_expired });
+            let next = parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_else(|| "/".into());
+            return Err(AppError::LoginRequired {
+                next,
+                expired: ctx.session_expired,
+            });
         };
-        let actor = state.db.read(move |c| users::actor(c, session.user_id)).await?;
-        Ok(Self { display_name: session.display_name.clone(), ctx, actor })
+        let actor = state
+            .db
+            .read(move |c| users::actor(c, session.user_id))
+            .await?;
+        Ok(Self {
+            display_name: session.display_name.clone(),
+            ctx,
+            actor,
+        })
     }
 }
 
@@ -87,9 +105,15 @@ pub struct CookieNames {
 
 pub fn cookie_names(secure: bool) -> CookieNames {
     if secure {
-        CookieNames { session: "__Host-laget_session", csrf: "__Host-laget_csrf" }
+        CookieNames {
+            session: "__Host-laget_session",
+            csrf: "__Host-laget_csrf",
+        }
     } else {
-        CookieNames { session: "laget_session", csrf: "laget_csrf" }
+        CookieNames {
+            session: "laget_session",
+            csrf: "laget_csrf",
+        }
     }
 }
 
@@ -154,14 +178,30 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
             state.db.read(move |c| sessions::find(c, &hash)).await
         };
         match lookup {
-            Ok(Some(s)) if state.config.session.is_alive(s.created_at, s.last_seen_at, now) => {
+            Ok(Some(s))
+                if state
+                    .config
+                    .session
+                    .is_alive(s.created_at, s.last_seen_at, now) =>
+            {
                 if now - s.last_seen_at >= state.config.session.touch_interval() {
                     let hash = hash.clone();
-                    if let Err(e) = state.db.write(move |c| sessions::touch(c, &hash, now)).await {
+                    if let Err(e) = state
+                        .db
+                        .write(move |c| sessions::touch(c, &hash, now))
+                        .await
+                    {
                         tracing::warn!(request_id, error = %e, "could not refresh session");
                     }
                 }
-                session = Some((SessionInfo { token_hash: hash, user_id: s.user_id, display_name: s.display_name }, s.csrf_token));
+                session = Some((
+                    SessionInfo {
+                        token_hash: hash,
+                        user_id: s.user_id,
+                        display_name: s.display_name,
+                    },
+                    s.csrf_token,
+                ));
             }
             Ok(Some(_)) => {
                 session_expired = true;
@@ -174,7 +214,12 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
             }
             Err(e) => {
                 tracing::error!(request_id, error = %e, "session lookup failed");
-                return render_error_page(&state, &AppError::internal("session lookup"), &request_id, None);
+                return render_error_page(
+                    &state,
+                    &AppError::internal("session lookup"),
+                    &request_id,
+                    None,
+                );
             }
         }
     }
@@ -206,7 +251,14 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     if !is_safe(req.method()) {
         match check_csrf(req, &csrf_token).await {
             Ok(checked) => req = checked,
-            Err(error) => return finish(&state, render_error_page(&state, &error, &request_id, Some(&ctx)), &request_id, &set_cookies),
+            Err(error) => {
+                return finish(
+                    &state,
+                    render_error_page(&state, &error, &request_id, Some(&ctx)),
+                    &request_id,
+                    &set_cookies,
+                );
+            }
         }
     }
 
@@ -226,7 +278,12 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
 /// read (up to a limit) and handed on unchanged.
 async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
     let (parts, body) = req.into_parts();
-    if parts.headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+    if parts
+        .headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        == Some("cross-site")
+    {
         return Err(AppError::BadRequest);
     }
     if let Some(token) = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
@@ -236,7 +293,9 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
             Err(AppError::BadRequest)
         };
     }
-    let bytes = to_bytes(body, MAX_FORM_BYTES).await.map_err(|_| AppError::TooLarge)?;
+    let bytes = to_bytes(body, MAX_FORM_BYTES)
+        .await
+        .map_err(|_| AppError::TooLarge)?;
     let is_form = parts
         .headers
         .get(header::CONTENT_TYPE)
@@ -248,7 +307,9 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
         None
     };
     match sent {
-        Some(token) if constant_time_eq(&token, expected) => Ok(Request::from_parts(parts, Body::from(bytes))),
+        Some(token) if constant_time_eq(&token, expected) => {
+            Ok(Request::from_parts(parts, Body::from(bytes)))
+        }
         _ => Err(AppError::BadRequest),
     }
 }
@@ -262,7 +323,12 @@ fn form_urlencoded_value(bytes: &[u8], field: &str) -> Option<String> {
 }
 
 /// Security headers for every response (OWASP ASVS 14.4).
-fn finish(state: &AppState, mut response: Response, request_id: &str, set_cookies: &[String]) -> Response {
+fn finish(
+    state: &AppState,
+    mut response: Response,
+    request_id: &str,
+    set_cookies: &[String],
+) -> Response {
     let is_static = response
         .headers()
         .get(header::CACHE_CONTROL)
@@ -284,19 +350,33 @@ fn finish(state: &AppState, mut response: Response, request_id: &str, set_cookie
              connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
         ),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     h.insert(
         "permissions-policy",
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"),
+        HeaderValue::from_static(
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+        ),
     );
-    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     if !is_static {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if state.config.secure_cookies {
-        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
     }
     response
 }

@@ -19,7 +19,10 @@ pub enum AppError {
     /// Unknown, or not for this user: the same answer either way.
     NotFound,
     /// Not signed in: go to the login page, then back to `next`.
-    LoginRequired { next: String, expired: bool },
+    LoginRequired {
+        next: String,
+        expired: bool,
+    },
     /// A missing or wrong CSRF token, or a malformed request.
     BadRequest,
     TooLarge,
@@ -88,7 +91,9 @@ impl AppError {
 }
 
 pub fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)]).map(|e| e.trim_start_matches('=').to_owned()).unwrap_or_default()
+    serde_urlencoded::to_string([("", s)])
+        .map(|e| e.trim_start_matches('=').to_owned())
+        .unwrap_or_default()
 }
 
 #[derive(Template)]
@@ -102,10 +107,17 @@ struct ErrorPage<'a> {
 
 /// The page for an error. Internal details are logged (without personal
 /// data) and never shown.
-pub fn render_error_page(state: &AppState, error: &AppError, request_id: &str, ctx: Option<&Ctx>) -> Response {
+pub fn render_error_page(
+    state: &AppState,
+    error: &AppError,
+    request_id: &str,
+    ctx: Option<&Ctx>,
+) -> Response {
     let m = &crate::i18n::NB;
     let (heading, text, shown_id) = match error {
-        AppError::NotFound | AppError::LoginRequired { .. } => (m.not_found_title, m.not_found_text, None),
+        AppError::NotFound | AppError::LoginRequired { .. } => {
+            (m.not_found_title, m.not_found_text, None)
+        }
         AppError::BadRequest => (m.bad_request_title, m.bad_request_text, None),
         AppError::TooLarge => (m.too_large_title, m.too_large_text, None),
         AppError::Internal(detail) => {
@@ -114,9 +126,19 @@ pub fn render_error_page(state: &AppState, error: &AppError, request_id: &str, c
         }
     };
     let layout = Layout::for_error(state, heading, ctx);
-    let page = ErrorPage { layout, heading, text, request_id: shown_id };
-    let body = page.render().unwrap_or_else(|_| format!("<!doctype html><title>{heading}</title><p>{text}</p>"));
+    let page = ErrorPage {
+        layout,
+        heading,
+        text,
+        request_id: shown_id,
+    };
+    let body = page
+        .render()
+        .unwrap_or_else(|_| format!("<!doctype html><title>{heading}</title><p>{text}</p>"));
     let mut response = (error.status(), Html(body)).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     response
 }

@@ -25,23 +25,39 @@ impl FormState {
         K: Into<String>,
         V: Into<String>,
     {
-        Self { values: values.into_iter().map(|(k, v)| (k.into(), v.into())).collect(), errors: Vec::new() }
+        Self {
+            values: values
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+            errors: Vec::new(),
+        }
     }
 
     /// Adds the domain's problems, in Norwegian.
     pub fn with_problems(mut self, m: &Messages, problems: Vec<FieldError>) -> Self {
         for p in problems {
-            self.errors.push(FormError { field: p.field.to_owned(), message: m.problem(p.problem) });
+            self.errors.push(FormError {
+                field: p.field.to_owned(),
+                message: m.problem(p.problem),
+            });
         }
         self
     }
 
     pub fn add_error(&mut self, field: &str, message: &str) {
-        self.errors.push(FormError { field: field.to_owned(), message: message.to_owned() });
+        self.errors.push(FormError {
+            field: field.to_owned(),
+            message: message.to_owned(),
+        });
     }
 
     pub fn value(&self, field: &str) -> &str {
-        self.values.iter().find(|(k, _)| k == field).map(|(_, v)| v.as_str()).unwrap_or("")
+        self.values
+            .iter()
+            .find(|(k, _)| k == field)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
     }
 
     /// Whether a multi-valued field (checkboxes) holds `value`.
@@ -50,7 +66,10 @@ impl FormState {
     }
 
     pub fn error(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 
     pub fn has_errors(&self) -> bool {
@@ -64,11 +83,19 @@ pub fn pairs(body: &str) -> Vec<(String, String)> {
 }
 
 pub fn get<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
-    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
 }
 
 pub fn get_all<'a>(pairs: &'a [(String, String)], key: &str) -> Vec<&'a str> {
-    pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
+    pairs
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .collect()
 }
 
 /// The pairs minus the CSRF token and passwords, for redisplay.
@@ -82,7 +109,11 @@ pub fn redisplayable(pairs: &[(String, String)]) -> Vec<(String, String)> {
 
 /// Where to go after login: only paths on this site (no `//host` tricks).
 pub fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") && !next.contains(['\r', '\n']) {
+    if next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.contains(['\r', '\n'])
+    {
         next.to_owned()
     } else {
         "/".to_owned()

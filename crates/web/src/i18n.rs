@@ -17,7 +17,9 @@ impl Messages {
             Problem::TooShort { min } => self.problem_too_short.replace("{min}", &min.to_string()),
             Problem::InvalidEmail => self.problem_invalid_email.to_owned(),
             Problem::InvalidUsername => self.problem_invalid_username.to_owned(),
-            Problem::InvalidMunicipalityNumber => self.problem_invalid_municipality_number.to_owned(),
+            Problem::InvalidMunicipalityNumber => {
+                self.problem_invalid_municipality_number.to_owned()
+            }
             Problem::UnknownChoice => self.problem_unknown_choice.to_owned(),
             Problem::WeakPassword => self.problem_weak_password.to_owned(),
             Problem::PasswordMismatch => self.problem_password_mismatch.to_owned(),
@@ -96,7 +98,10 @@ mod tests {
 
     #[test]
     fn parameterised_problems_are_filled_in() {
-        assert_eq!(NB.problem(Problem::TooLong { max: 150 }), "Teksten er for lang. Bruk høyst 150 tegn.");
+        assert_eq!(
+            NB.problem(Problem::TooLong { max: 150 }),
+            "Teksten er for lang. Bruk høyst 150 tegn."
+        );
         assert!(!NB.problem(Problem::TooShort { min: 12 }).contains('{'));
     }
 }

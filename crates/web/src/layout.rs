@@ -26,7 +26,10 @@ pub struct Layout {
 }
 
 fn stylesheets() -> Vec<String> {
-    ["theme.css", "designsystemet.css", "app.css"].into_iter().map(assets::url).collect()
+    ["theme.css", "designsystemet.css", "app.css"]
+        .into_iter()
+        .map(assets::url)
+        .collect()
 }
 
 impl Layout {
@@ -35,20 +38,36 @@ impl Layout {
     pub fn signed_in(user: &SignedIn, title: &str) -> Self {
         let m = &NB;
         let path = user.ctx.path.as_str();
-        let mut nav = vec![NavItem { href: "/".into(), label: m.nav_home.into(), current: path == "/" }];
+        let mut nav = vec![NavItem {
+            href: "/".into(),
+            label: m.nav_home.into(),
+            current: path == "/",
+        }];
         let administered = user.actor.administered_municipalities();
         if let [municipality] = administered.as_slice() {
             for (segment, label) in [("enheter", m.nav_units), ("brukere", m.nav_users)] {
                 let href = format!("/kommuner/{municipality}/{segment}");
-                nav.push(NavItem { current: path.starts_with(&href), href, label: label.into() });
+                nav.push(NavItem {
+                    current: path.starts_with(&href),
+                    href,
+                    label: label.into(),
+                });
             }
         }
         if user.actor.is_system_admin() {
-            nav.push(NavItem { href: "/kommuner".into(), label: m.nav_municipalities.into(), current: path == "/kommuner" });
+            nav.push(NavItem {
+                href: "/kommuner".into(),
+                label: m.nav_municipalities.into(),
+                current: path == "/kommuner",
+            });
         }
         if let [unit] = user.actor.led_units().as_slice() {
             let href = format!("/enheter/{unit}/tilgangslogg");
-            nav.push(NavItem { current: path == href, href, label: m.nav_access_log.into() });
+            nav.push(NavItem {
+                current: path == href,
+                href,
+                label: m.nav_access_log.into(),
+            });
         }
         Self {
             m,
@@ -79,8 +98,14 @@ impl Layout {
             m: &NB,
             title: title.to_owned(),
             csrf: ctx.map(|c| c.csrf_token.clone()).unwrap_or_default(),
-            user_name: ctx.and_then(|c| c.session.as_ref()).map(|s| s.display_name.clone()),
-            nav: vec![NavItem { href: "/".into(), label: NB.nav_home.into(), current: false }],
+            user_name: ctx
+                .and_then(|c| c.session.as_ref())
+                .map(|s| s.display_name.clone()),
+            nav: vec![NavItem {
+                href: "/".into(),
+                label: NB.nav_home.into(),
+                current: false,
+            }],
             notice: None,
             stylesheets: stylesheets(),
         }

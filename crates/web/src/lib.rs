@@ -16,9 +16,9 @@ use laget_db::Db;
 use laget_domain::session::SessionPolicy;
 use std::sync::Arc;
 
+pub use assets::url as asset_url;
 pub use auth::{PasswordHasher, PasswordParams, random_token, token_hash as session_token_hash};
 pub use context::{CSRF_FIELD, CSRF_HEADER};
-pub use assets::url as asset_url;
 pub use routes::{RouteInfo, router, router_with_inventory};
 
 /// Settings of the web layer (section `[web]` of the configuration file).
@@ -66,7 +66,11 @@ pub struct Inner {
 impl AppState {
     pub fn new(db: Db, config: WebConfig) -> Result<Self, auth::HashError> {
         let passwords = PasswordHasher::new(config.password)?;
-        Ok(Self(Arc::new(Inner { db, config, passwords })))
+        Ok(Self(Arc::new(Inner {
+            db,
+            config,
+            passwords,
+        })))
     }
 }
 

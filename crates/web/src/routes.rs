@@ -28,7 +28,10 @@ impl Routes {
         T: 'static,
     {
         self.router = self.router.route(path, get(handler));
-        self.inventory.push(RouteInfo { method: "GET", path });
+        self.inventory.push(RouteInfo {
+            method: "GET",
+            path,
+        });
         self
     }
 
@@ -38,45 +41,69 @@ impl Routes {
         T: 'static,
     {
         self.router = self.router.route(path, post(handler));
-        self.inventory.push(RouteInfo { method: "POST", path });
+        self.inventory.push(RouteInfo {
+            method: "POST",
+            path,
+        });
         self
     }
 }
 
 /// The application's router and the list of its routes.
 pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
-    let routes = Routes { router: Router::new(), inventory: Vec::new() }
-        .get("/", home::get)
-        .get("/helse", health::get)
-        .get("/static/{name}", assets::serve)
-        .get("/logg-inn", login::show)
-        .post("/logg-inn", login::submit)
-        .post("/logg-ut", login::logout)
-        .get("/kommuner", municipalities::list)
-        .post("/kommuner", municipalities::create)
-        .get("/kommuner/{municipality}/enheter", units::list)
-        .get("/kommuner/{municipality}/enheter/ny", units::new)
-        .post("/kommuner/{municipality}/enheter", units::create)
-        .get("/kommuner/{municipality}/enheter/{unit}", units::edit)
-        .post("/kommuner/{municipality}/enheter/{unit}", units::update)
-        .get("/kommuner/{municipality}/brukere", users::list)
-        .get("/kommuner/{municipality}/brukere/ny", users::new)
-        .post("/kommuner/{municipality}/brukere", users::create)
-        .get("/kommuner/{municipality}/brukere/{user}", users::show)
-        .post("/kommuner/{municipality}/brukere/{user}", users::update)
-        .post("/kommuner/{municipality}/brukere/{user}/deaktiver", users::disable)
-        .post("/kommuner/{municipality}/brukere/{user}/aktiver", users::enable)
-        .post("/kommuner/{municipality}/brukere/{user}/passord", users::set_password)
-        .post("/kommuner/{municipality}/brukere/{user}/roller", users::add_membership)
-        .post("/kommuner/{municipality}/brukere/{user}/roller/{membership}/fjern", users::remove_membership)
-        .get("/enheter/{unit}/tilgangslogg", access_log::get);
+    let routes = Routes {
+        router: Router::new(),
+        inventory: Vec::new(),
+    }
+    .get("/", home::get)
+    .get("/helse", health::get)
+    .get("/static/{name}", assets::serve)
+    .get("/logg-inn", login::show)
+    .post("/logg-inn", login::submit)
+    .post("/logg-ut", login::logout)
+    .get("/kommuner", municipalities::list)
+    .post("/kommuner", municipalities::create)
+    .get("/kommuner/{municipality}/enheter", units::list)
+    .get("/kommuner/{municipality}/enheter/ny", units::new)
+    .post("/kommuner/{municipality}/enheter", units::create)
+    .get("/kommuner/{municipality}/enheter/{unit}", units::edit)
+    .post("/kommuner/{municipality}/enheter/{unit}", units::update)
+    .get("/kommuner/{municipality}/brukere", users::list)
+    .get("/kommuner/{municipality}/brukere/ny", users::new)
+    .post("/kommuner/{municipality}/brukere", users::create)
+    .get("/kommuner/{municipality}/brukere/{user}", users::show)
+    .post("/kommuner/{municipality}/brukere/{user}", users::update)
+    .post(
+        "/kommuner/{municipality}/brukere/{user}/deaktiver",
+        users::disable,
+    )
+    .post(
+        "/kommuner/{municipality}/brukere/{user}/aktiver",
+        users::enable,
+    )
+    .post(
+        "/kommuner/{municipality}/brukere/{user}/passord",
+        users::set_password,
+    )
+    .post(
+        "/kommuner/{municipality}/brukere/{user}/roller",
+        users::add_membership,
+    )
+    .post(
+        "/kommuner/{municipality}/brukere/{user}/roller/{membership}/fjern",
+        users::remove_membership,
+    )
+    .get("/enheter/{unit}/tilgangslogg", access_log::get);
     let router = routes
         .router
         .fallback(|| async { AppError::NotFound })
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
         // Outermost, so that every response, errors included, gets the
         // security headers and a request id.
-        .layer(axum::middleware::from_fn_with_state(state.clone(), context::middleware))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            context::middleware,
+        ))
         .with_state(state);
     (router, routes.inventory)
 }

@@ -58,7 +58,9 @@ struct AccessLogPage {
 
 /// Start of a day in Oslo, as UTC.
 fn oslo_midnight(date: NaiveDate) -> Option<chrono::DateTime<Utc>> {
-    Oslo.from_local_datetime(&date.and_hms_opt(0, 0, 0)?).earliest().map(|t| t.with_timezone(&Utc))
+    Oslo.from_local_datetime(&date.and_hms_opt(0, 0, 0)?)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 pub async fn get(
@@ -77,20 +79,39 @@ pub async fn get(
         actor: Some(q.person.trim().to_owned()).filter(|s| !s.is_empty()),
         object_id: Some(q.objekt.trim().to_owned()).filter(|s| !s.is_empty()),
         from: from.and_then(oslo_midnight),
-        until: until.and_then(|d| d.checked_add_days(Days::new(1))).and_then(oslo_midnight),
+        until: until
+            .and_then(|d| d.checked_add_days(Days::new(1)))
+            .and_then(oslo_midnight),
     };
-    let form = FormState::with_values([("person", q.person), ("objekt", q.objekt), ("fra", q.fra), ("til", q.til)])
-        .with_problems(&NB, problems.into_vec());
+    let form = FormState::with_values([
+        ("person", q.person),
+        ("objekt", q.objekt),
+        ("fra", q.fra),
+        ("til", q.til),
+    ])
+    .with_problems(&NB, problems.into_vec());
 
     let request_id = user.ctx.request_id.clone();
     let (unit, entries, people) = state
         .db
         .write(move |c| {
-            let unit = units::get_many(c, &[unit_id])?.pop().ok_or(laget_db::DbError::NotFound)?;
+            let unit = units::get_many(c, &[unit_id])?
+                .pop()
+                .ok_or(laget_db::DbError::NotFound)?;
             let entries = access_log::list_for_unit(c, &reader, &filter, LIMIT)?;
             let people = access_log::actors_for_unit(c, &reader)?;
-            let scope = Scope { municipality_id: None, unit_id: Some(unit_id) };
-            let record = AccessRecord::new(&reader, ObjectType::AccessLog, unit_id, Action::Read, scope, &request_id);
+            let scope = Scope {
+                municipality_id: None,
+                unit_id: Some(unit_id),
+            };
+            let record = AccessRecord::new(
+                &reader,
+                ObjectType::AccessLog,
+                unit_id,
+                Action::Read,
+                scope,
+                &request_id,
+            );
             access_log::append(c, &record)?;
             Ok((unit, entries, people))
         })
@@ -99,8 +120,14 @@ pub async fn get(
     let lines = entries
         .into_iter()
         .map(|e| Line {
-            when: e.at.with_timezone(&Oslo).format("%d.%m.%Y %H:%M:%S").to_string(),
-            who: e.actor_name.unwrap_or_else(|| NB.access_log_operator.to_owned()),
+            when: e
+                .at
+                .with_timezone(&Oslo)
+                .format("%d.%m.%Y %H:%M:%S")
+                .to_string(),
+            who: e
+                .actor_name
+                .unwrap_or_else(|| NB.access_log_operator.to_owned()),
             what: NB.audit_code(&e.object_type),
             object_id: e.object_id,
             action: NB.audit_code(&e.action),
@@ -112,7 +139,10 @@ pub async fn get(
         layout: Layout::signed_in(&user, NB.access_log_title),
         unit_name: unit.name,
         form,
-        people: people.into_iter().map(|(value, label)| Choice { value, label }).collect(),
+        people: people
+            .into_iter()
+            .map(|(value, label)| Choice { value, label })
+            .collect(),
         lines,
         limit: LIMIT,
     })

@@ -5,6 +5,9 @@ use crate::error::AppError;
 use axum::extract::State;
 
 pub async fn get(State(state): State<AppState>) -> Result<&'static str, AppError> {
-    state.db.read(|c| laget_db::access_log::count(c).map(|_| ())).await?;
+    state
+        .db
+        .read(|c| laget_db::access_log::count(c).map(|_| ()))
+        .await?;
     Ok("ok")
 }

@@ -39,7 +39,12 @@ pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Respon
     let administered = user.actor.administered_municipalities();
     let (memberships, admin_municipalities) = state
         .db
-        .read(move |c| Ok((users::memberships_of(c, user_id)?, municipalities::get_many(c, &administered)?)))
+        .read(move |c| {
+            Ok((
+                users::memberships_of(c, user_id)?,
+                municipalities::get_many(c, &administered)?,
+            ))
+        })
         .await?;
     let lines = memberships
         .into_iter()
@@ -47,7 +52,9 @@ pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Respon
         .map(|m| MembershipLine {
             unit: m.unit_name.unwrap_or_default(),
             role: NB.role(m.role),
-            access_log: (m.role == Role::Leder).then(|| m.unit_id.map(|u| format!("/enheter/{u}/tilgangslogg"))).flatten(),
+            access_log: (m.role == Role::Leder)
+                .then(|| m.unit_id.map(|u| format!("/enheter/{u}/tilgangslogg")))
+                .flatten(),
         })
         .collect();
     let admin = admin_municipalities

@@ -56,7 +56,11 @@ pub async fn show(ctx: Ctx, Query(q): Query<LoginQuery>) -> Result<Response, App
     })
 }
 
-pub async fn submit(State(state): State<AppState>, ctx: Ctx, body: String) -> Result<Response, AppError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: String,
+) -> Result<Response, AppError> {
     let pairs = forms::pairs(&body);
     let raw_username = forms::get(&pairs, "brukernavn").to_owned();
     let password = forms::get(&pairs, "passord").to_owned();
@@ -69,7 +73,13 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, body: String) -> Re
         form.add_error("passord", NB.problem_required);
     }
     let retry = |form: FormState, failure: Option<&'static str>| {
-        invalid(&LoginPage { layout: Layout::anonymous(&ctx, NB.login_title), form, next: next.clone(), info: None, failure })
+        invalid(&LoginPage {
+            layout: Layout::anonymous(&ctx, NB.login_title),
+            form,
+            next: next.clone(),
+            info: None,
+            failure,
+        })
     };
     if form.has_errors() {
         return retry(form, None);
@@ -81,14 +91,24 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, body: String) -> Re
     let since = now - state.config.throttle_window;
     let (by_account, by_address) = {
         let (account, address) = (account.clone(), ctx.client_address.clone());
-        state.db.read(move |c| login_throttle::failures_since(c, &account, &address, since)).await?
+        state
+            .db
+            .read(move |c| login_throttle::failures_since(c, &account, &address, since))
+            .await?
     };
-    if by_account >= state.config.max_failures_per_account || by_address >= state.config.max_failures_per_address {
+    if by_account >= state.config.max_failures_per_account
+        || by_address >= state.config.max_failures_per_address
+    {
         return retry(form, Some(NB.login_throttled));
     }
 
     let credentials = match Username::parse(&raw_username) {
-        Ok(username) => state.db.read(move |c| users::credentials(c, &username)).await?,
+        Ok(username) => {
+            state
+                .db
+                .read(move |c| users::credentials(c, &username))
+                .await?
+        }
         Err(_) => None,
     };
     let (user_id, stored) = match credentials {
@@ -98,7 +118,10 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, body: String) -> Re
     let valid = state.passwords.verify_async(password, stored).await;
     let Some(user_id) = user_id.filter(|_| valid) else {
         let (account, address) = (account.clone(), ctx.client_address.clone());
-        state.db.write(move |c| login_throttle::record_failure(c, &account, &address, now)).await?;
+        state
+            .db
+            .write(move |c| login_throttle::record_failure(c, &account, &address, now))
+            .await?;
         tracing::info!(request_id = %ctx.request_id, "login failed");
         return retry(form, Some(NB.login_failed));
     };
@@ -125,11 +148,17 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, body: String) -> Re
 
 pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     if let Some(session) = ctx.session {
-        state.db.write(move |c| sessions::delete(c, &session.token_hash)).await?;
+        state
+            .db
+            .write(move |c| sessions::delete(c, &session.token_hash))
+            .await?;
     }
     let secure = state.config.secure_cookies;
     let mut response = Redirect::to("/logg-inn?utlogget=1").into_response();
     let expired = cookie(cookie_names(secure).session, "", secure, Some(0));
-    response.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&expired).map_err(AppError::internal)?);
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&expired).map_err(AppError::internal)?,
+    );
     Ok(response)
 }

@@ -17,7 +17,11 @@ pub fn page(t: &impl askama::Template) -> Result<Response, crate::error::AppErro
 
 /// Renders a page with status 422 (the form had errors).
 pub fn invalid(t: &impl askama::Template) -> Result<Response, crate::error::AppError> {
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, Html(t.render()?)).into_response())
+    Ok((
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        Html(t.render()?),
+    )
+        .into_response())
 }
 
 /// `?melding=…` after a redirect: which confirmation to show.

@@ -61,19 +61,35 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     let cap = admin(&user, &m)?;
     let mid = cap.municipality_id();
-    let (municipality, list) =
-        state.db.read(move |c| Ok((municipalities::get(c, mid)?, units::list_in_municipality(c, mid)?))).await?;
+    let (municipality, list) = state
+        .db
+        .read(move |c| {
+            Ok((
+                municipalities::get(c, mid)?,
+                units::list_in_municipality(c, mid)?,
+            ))
+        })
+        .await?;
     let units = list
         .into_iter()
         .map(|u| UnitRow {
             href: format!("/kommuner/{mid}/enheter/{}", u.id),
             kind: NB.unit_kind(u.kind),
             active: u.active,
-            serves: u.municipalities.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(", "),
+            serves: u
+                .municipalities
+                .iter()
+                .map(|(_, n)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             name: u.name,
         })
         .collect();
-    page(&ListPage { layout: Layout::signed_in(&user, NB.units_title).with_notice(notice(&q)), municipality, units })
+    page(&ListPage {
+        layout: Layout::signed_in(&user, NB.units_title).with_notice(notice(&q)),
+        municipality,
+        units,
+    })
 }
 
 async fn form_page(
@@ -85,17 +101,41 @@ async fn form_page(
     form: FormState,
 ) -> Result<FormPage, AppError> {
     let mid = cap.municipality_id();
-    let (municipality, all) = state.db.read(move |c| Ok((municipalities::get(c, mid)?, municipalities::list(c)?))).await?;
-    let kinds = UnitKind::ALL.iter().map(|k| Choice { value: k.code().into(), label: NB.unit_kind(*k).into() }).collect();
+    let (municipality, all) = state
+        .db
+        .read(move |c| Ok((municipalities::get(c, mid)?, municipalities::list(c)?)))
+        .await?;
+    let kinds = UnitKind::ALL
+        .iter()
+        .map(|k| Choice {
+            value: k.code().into(),
+            label: NB.unit_kind(*k).into(),
+        })
+        .collect();
     let others = all
         .into_iter()
         .filter(|m| m.id != mid)
-        .map(|m| Choice { value: m.id.to_string(), label: format!("{} ({})", m.name, m.number) })
+        .map(|m| Choice {
+            value: m.id.to_string(),
+            label: format!("{} ({})", m.name, m.number),
+        })
         .collect();
-    Ok(FormPage { layout: Layout::signed_in(user, heading), municipality, action, heading, form, kinds, others })
+    Ok(FormPage {
+        layout: Layout::signed_in(user, heading),
+        municipality,
+        action,
+        heading,
+        form,
+        kinds,
+        others,
+    })
 }
 
-pub async fn new(State(state): State<AppState>, user: SignedIn, Path(m): Path<String>) -> Result<Response, AppError> {
+pub async fn new(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(m): Path<String>,
+) -> Result<Response, AppError> {
     let cap = admin(&user, &m)?;
     let action = format!("/kommuner/{}/enheter", cap.municipality_id());
     let form = FormState::with_values([("aktiv", "ja")]);
@@ -115,14 +155,23 @@ fn parse(pairs: &[(String, String)]) -> Result<units::UnitFields, FormState> {
         }
     }
     match (name, kind) {
-        (Some(name), Some(kind)) if problems.is_empty() => {
-            Ok(units::UnitFields { name, kind, active: forms::get(pairs, "aktiv") == "ja", also_serves })
-        }
-        _ => Err(FormState::with_values(forms::redisplayable(pairs)).with_problems(&NB, problems.into_vec())),
+        (Some(name), Some(kind)) if problems.is_empty() => Ok(units::UnitFields {
+            name,
+            kind,
+            active: forms::get(pairs, "aktiv") == "ja",
+            also_serves,
+        }),
+        _ => Err(FormState::with_values(forms::redisplayable(pairs))
+            .with_problems(&NB, problems.into_vec())),
     }
 }
 
-pub async fn create(State(state): State<AppState>, user: SignedIn, Path(m): Path<String>, body: String) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(m): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
     let cap = admin(&user, &m)?;
     let mid = cap.municipality_id();
     let fields = match parse(&forms::pairs(&body)) {
@@ -133,7 +182,11 @@ pub async fn create(State(state): State<AppState>, user: SignedIn, Path(m): Path
         }
     };
     let request_id = user.ctx.request_id.clone();
-    state.db.write(move |c| units::create(c, &cap, &fields, &request_id)).await.map_err(unknown_municipality)?;
+    state
+        .db
+        .write(move |c| units::create(c, &cap, &fields, &request_id))
+        .await
+        .map_err(unknown_municipality)?;
     Ok(Redirect::to(&format!("/kommuner/{mid}/enheter?melding=enhet-opprettet")).into_response())
 }
 
@@ -141,17 +194,31 @@ pub async fn create(State(state): State<AppState>, user: SignedIn, Path(m): Path
 /// the form only offers existing ones, so this is a tampered request.
 fn unknown_municipality(e: laget_db::DbError) -> AppError {
     match e {
-        laget_db::DbError::Query(diesel_error) if diesel_error.to_string().contains("FOREIGN KEY")
-            || diesel_error.to_string().contains("foreign key") => AppError::BadRequest,
+        laget_db::DbError::Query(diesel_error)
+            if diesel_error.to_string().contains("FOREIGN KEY")
+                || diesel_error.to_string().contains("foreign key") =>
+        {
+            AppError::BadRequest
+        }
         other => other.into(),
     }
 }
 
-pub async fn edit(State(state): State<AppState>, user: SignedIn, Path((m, u)): Path<(String, String)>) -> Result<Response, AppError> {
+pub async fn edit(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((m, u)): Path<(String, String)>,
+) -> Result<Response, AppError> {
     let cap = admin(&user, &m)?;
     let (mid, uid) = (cap.municipality_id(), path_id(&u)?);
-    let unit = state.db.read(move |c| units::get_in_municipality(c, mid, uid)).await?;
-    let mut values = vec![("navn".to_owned(), unit.name.clone()), ("type".to_owned(), unit.kind.code().to_owned())];
+    let unit = state
+        .db
+        .read(move |c| units::get_in_municipality(c, mid, uid))
+        .await?;
+    let mut values = vec![
+        ("navn".to_owned(), unit.name.clone()),
+        ("type".to_owned(), unit.kind.code().to_owned()),
+    ];
     if unit.active {
         values.push(("aktiv".into(), "ja".into()));
     }
@@ -159,7 +226,17 @@ pub async fn edit(State(state): State<AppState>, user: SignedIn, Path((m, u)): P
         values.push(("betjener".into(), other.to_string()));
     }
     let action = format!("/kommuner/{mid}/enheter/{uid}");
-    page(&form_page(&state, &user, &cap, action, NB.units_edit, FormState::with_values(values)).await?)
+    page(
+        &form_page(
+            &state,
+            &user,
+            &cap,
+            action,
+            NB.units_edit,
+            FormState::with_values(values),
+        )
+        .await?,
+    )
 }
 
 pub async fn update(
@@ -174,12 +251,19 @@ pub async fn update(
         Ok(fields) => fields,
         Err(form) => {
             // An unknown unit is still a 404, errors or not.
-            state.db.read(move |c| units::get_in_municipality(c, mid, uid)).await?;
+            state
+                .db
+                .read(move |c| units::get_in_municipality(c, mid, uid))
+                .await?;
             let action = format!("/kommuner/{mid}/enheter/{uid}");
             return invalid(&form_page(&state, &user, &cap, action, NB.units_edit, form).await?);
         }
     };
     let request_id = user.ctx.request_id.clone();
-    state.db.write(move |c| units::update(c, &cap, uid, &fields, &request_id)).await.map_err(unknown_municipality)?;
+    state
+        .db
+        .write(move |c| units::update(c, &cap, uid, &fields, &request_id))
+        .await
+        .map_err(unknown_municipality)?;
     Ok(Redirect::to(&format!("/kommuner/{mid}/enheter?melding=enhet-lagret")).into_response())
 }

@@ -40,8 +40,15 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     let cap = admin(&user, &m)?;
     let mid = cap.municipality_id();
-    let (municipality, list) = state.db.read(move |c| Ok((municipalities::get(c, mid)?, users::list(c, &cap)?))).await?;
-    page(&ListPage { layout: Layout::signed_in(&user, NB.users_title).with_notice(notice(&q)), municipality, users: list })
+    let (municipality, list) = state
+        .db
+        .read(move |c| Ok((municipalities::get(c, mid)?, users::list(c, &cap)?)))
+        .await?;
+    page(&ListPage {
+        layout: Layout::signed_in(&user, NB.users_title).with_notice(notice(&q)),
+        municipality,
+        users: list,
+    })
 }
 
 #[derive(Template)]
@@ -52,19 +59,39 @@ struct NewPage {
     form: FormState,
 }
 
-async fn new_page(state: &AppState, user: &SignedIn, mid: MunicipalityId, form: FormState) -> Result<NewPage, AppError> {
+async fn new_page(
+    state: &AppState,
+    user: &SignedIn,
+    mid: MunicipalityId,
+    form: FormState,
+) -> Result<NewPage, AppError> {
     let municipality = state.db.read(move |c| municipalities::get(c, mid)).await?;
-    Ok(NewPage { layout: Layout::signed_in(user, NB.users_new), municipality, form })
+    Ok(NewPage {
+        layout: Layout::signed_in(user, NB.users_new),
+        municipality,
+        form,
+    })
 }
 
-pub async fn new(State(state): State<AppState>, user: SignedIn, Path(m): Path<String>) -> Result<Response, AppError> {
+pub async fn new(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(m): Path<String>,
+) -> Result<Response, AppError> {
     let cap = admin(&user, &m)?;
     page(&new_page(&state, &user, cap.municipality_id(), FormState::default()).await?)
 }
 
 /// Parses a new password and its repetition, with the words to avoid.
-fn parse_password(pairs: &[(String, String)], problems: &mut Problems, context: &[&str]) -> Option<NewPassword> {
-    let password = problems.check("passord", NewPassword::parse(forms::get(pairs, "passord"), context))?;
+fn parse_password(
+    pairs: &[(String, String)],
+    problems: &mut Problems,
+    context: &[&str],
+) -> Option<NewPassword> {
+    let password = problems.check(
+        "passord",
+        NewPassword::parse(forms::get(pairs, "passord"), context),
+    )?;
     if forms::get(pairs, "passord2") != password.expose() {
         problems.push("passord2", Problem::PasswordMismatch);
         return None;
@@ -73,28 +100,70 @@ fn parse_password(pairs: &[(String, String)], problems: &mut Problems, context: 
 }
 
 fn optional_email(raw: &str) -> Result<Option<Email>, Problem> {
-    if raw.trim().is_empty() { Ok(None) } else { Email::parse(raw).map(Some) }
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        Email::parse(raw).map(Some)
+    }
 }
 
-pub async fn create(State(state): State<AppState>, user: SignedIn, Path(m): Path<String>, body: String) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(m): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
     let cap = admin(&user, &m)?;
     let mid = cap.municipality_id();
     let pairs = forms::pairs(&body);
     let mut problems = Problems::new();
-    let username = problems.check("brukernavn", Username::parse(forms::get(&pairs, "brukernavn")));
+    let username = problems.check(
+        "brukernavn",
+        Username::parse(forms::get(&pairs, "brukernavn")),
+    );
     let display_name = problems.check("navn", DisplayName::parse(forms::get(&pairs, "navn")));
     let email = problems.check("epost", optional_email(forms::get(&pairs, "epost")));
-    let context = [forms::get(&pairs, "brukernavn"), forms::get(&pairs, "navn"), forms::get(&pairs, "epost")];
+    let context = [
+        forms::get(&pairs, "brukernavn"),
+        forms::get(&pairs, "navn"),
+        forms::get(&pairs, "epost"),
+    ];
     let password = parse_password(&pairs, &mut problems, &context);
     let form = FormState::with_values(forms::redisplayable(&pairs));
-    let (Some(username), Some(display_name), Some(email), Some(password)) = (username, display_name, email, password) else {
-        return invalid(&new_page(&state, &user, mid, form.with_problems(&NB, problems.into_vec())).await?);
+    let (Some(username), Some(display_name), Some(email), Some(password)) =
+        (username, display_name, email, password)
+    else {
+        return invalid(
+            &new_page(
+                &state,
+                &user,
+                mid,
+                form.with_problems(&NB, problems.into_vec()),
+            )
+            .await?,
+        );
     };
-    let password_hash = state.passwords.hash_async(password.expose().to_owned()).await?;
-    let new = users::NewUser { username, display_name, email, password_hash, is_system_admin: false };
+    let password_hash = state
+        .passwords
+        .hash_async(password.expose().to_owned())
+        .await?;
+    let new = users::NewUser {
+        username,
+        display_name,
+        email,
+        password_hash,
+        is_system_admin: false,
+    };
     let request_id = user.ctx.request_id.clone();
-    match state.db.write(move |c| users::create(c, &cap, &new, &request_id)).await {
-        Ok(id) => Ok(Redirect::to(&format!("/kommuner/{mid}/brukere/{id}?melding=bruker-opprettet")).into_response()),
+    match state
+        .db
+        .write(move |c| users::create(c, &cap, &new, &request_id))
+        .await
+    {
+        Ok(id) => Ok(Redirect::to(&format!(
+            "/kommuner/{mid}/brukere/{id}?melding=bruker-opprettet"
+        ))
+        .into_response()),
         Err(DbError::Taken) => {
             let mut p = Problems::new();
             p.push("brukernavn", Problem::Taken);
@@ -147,7 +216,11 @@ async fn show_page(
         .db
         .write(move |c| {
             let detail = users::get_for_admin(c, &cap, id, &request_id)?;
-            Ok((municipalities::get(c, mid)?, detail, units::list_in_municipality(c, mid)?))
+            Ok((
+                municipalities::get(c, mid)?,
+                detail,
+                units::list_in_municipality(c, mid)?,
+            ))
         })
         .await?;
     let base = format!("/kommuner/{mid}/brukere/{id}");
@@ -157,7 +230,10 @@ async fn show_page(
         .filter(|m| m.municipality_id == mid)
         .map(|m| MembershipLine {
             remove_action: format!("{base}/roller/{}/fjern", m.id),
-            unit: m.unit_name.clone().unwrap_or_else(|| NB.users_whole_municipality.to_owned()),
+            unit: m
+                .unit_name
+                .clone()
+                .unwrap_or_else(|| NB.users_whole_municipality.to_owned()),
             role: NB.role(m.role),
         })
         .collect();
@@ -172,8 +248,20 @@ async fn show_page(
         municipality,
         base,
         memberships,
-        roles: Role::ALL.iter().map(|r| Choice { value: r.code().into(), label: NB.role(*r).into() }).collect(),
-        units: unit_list.into_iter().map(|u| Choice { value: u.id.to_string(), label: u.name }).collect(),
+        roles: Role::ALL
+            .iter()
+            .map(|r| Choice {
+                value: r.code().into(),
+                label: NB.role(*r).into(),
+            })
+            .collect(),
+        units: unit_list
+            .into_iter()
+            .map(|u| Choice {
+                value: u.id.to_string(),
+                label: u.name,
+            })
+            .collect(),
         user: detail.user,
         edit,
         role_form: forms.role.unwrap_or_default(),
@@ -188,11 +276,25 @@ pub async fn show(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
     let cap = admin(&user, &m)?;
-    page(&show_page(&state, &user, cap, path_id(&u)?, Forms::default(), notice(&q)).await?)
+    page(
+        &show_page(
+            &state,
+            &user,
+            cap,
+            path_id(&u)?,
+            Forms::default(),
+            notice(&q),
+        )
+        .await?,
+    )
 }
 
 fn back(cap: &MunicipalityAdmin, id: UserId, msg: &str) -> Response {
-    Redirect::to(&format!("/kommuner/{}/brukere/{id}?melding={msg}", cap.municipality_id())).into_response()
+    Redirect::to(&format!(
+        "/kommuner/{}/brukere/{id}?melding={msg}",
+        cap.municipality_id()
+    ))
+    .into_response()
 }
 
 pub async fn update(
@@ -207,28 +309,62 @@ pub async fn update(
     let name = problems.check("navn", DisplayName::parse(forms::get(&pairs, "navn")));
     let email = problems.check("epost", optional_email(forms::get(&pairs, "epost")));
     let (Some(name), Some(email)) = (name, email) else {
-        let form = FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, problems.into_vec());
-        return invalid(&show_page(&state, &user, cap, id, Forms { edit: Some(form), ..Forms::default() }, None).await?);
+        let form = FormState::with_values(forms::redisplayable(&pairs))
+            .with_problems(&NB, problems.into_vec());
+        return invalid(
+            &show_page(
+                &state,
+                &user,
+                cap,
+                id,
+                Forms {
+                    edit: Some(form),
+                    ..Forms::default()
+                },
+                None,
+            )
+            .await?,
+        );
     };
     let request_id = user.ctx.request_id.clone();
     let redirect = back(&cap, id, "bruker-lagret");
-    state.db.write(move |c| users::update(c, &cap, id, &name, email.as_ref(), &request_id)).await?;
+    state
+        .db
+        .write(move |c| users::update(c, &cap, id, &name, email.as_ref(), &request_id))
+        .await?;
     Ok(redirect)
 }
 
-async fn set_disabled(state: AppState, user: SignedIn, m: String, u: String, disabled: bool) -> Result<Response, AppError> {
+async fn set_disabled(
+    state: AppState,
+    user: SignedIn,
+    m: String,
+    u: String,
+    disabled: bool,
+) -> Result<Response, AppError> {
     let (cap, id) = (admin(&user, &m)?, path_id::<UserId>(&u)?);
     let request_id = user.ctx.request_id.clone();
     let redirect = back(&cap, id, if disabled { "deaktivert" } else { "aktivert" });
-    state.db.write(move |c| users::set_disabled(c, &cap, id, disabled, &request_id)).await?;
+    state
+        .db
+        .write(move |c| users::set_disabled(c, &cap, id, disabled, &request_id))
+        .await?;
     Ok(redirect)
 }
 
-pub async fn disable(State(state): State<AppState>, user: SignedIn, Path((m, u)): Path<(String, String)>) -> Result<Response, AppError> {
+pub async fn disable(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((m, u)): Path<(String, String)>,
+) -> Result<Response, AppError> {
     set_disabled(state, user, m, u, true).await
 }
 
-pub async fn enable(State(state): State<AppState>, user: SignedIn, Path((m, u)): Path<(String, String)>) -> Result<Response, AppError> {
+pub async fn enable(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((m, u)): Path<(String, String)>,
+) -> Result<Response, AppError> {
     set_disabled(state, user, m, u, false).await
 }
 
@@ -245,17 +381,42 @@ pub async fn set_password(
     let target = {
         let cap2 = admin(&user, &m)?;
         let request_id = user.ctx.request_id.clone();
-        state.db.write(move |c| users::get_for_admin(c, &cap2, c2, &request_id)).await?
+        state
+            .db
+            .write(move |c| users::get_for_admin(c, &cap2, c2, &request_id))
+            .await?
     };
-    let context = [target.user.username.as_str(), target.user.display_name.as_str()];
+    let context = [
+        target.user.username.as_str(),
+        target.user.display_name.as_str(),
+    ];
     let Some(password) = parse_password(&pairs, &mut problems, &context) else {
         let form = FormState::default().with_problems(&NB, problems.into_vec());
-        return invalid(&show_page(&state, &user, cap, id, Forms { password: Some(form), ..Forms::default() }, None).await?);
+        return invalid(
+            &show_page(
+                &state,
+                &user,
+                cap,
+                id,
+                Forms {
+                    password: Some(form),
+                    ..Forms::default()
+                },
+                None,
+            )
+            .await?,
+        );
     };
-    let hash = state.passwords.hash_async(password.expose().to_owned()).await?;
+    let hash = state
+        .passwords
+        .hash_async(password.expose().to_owned())
+        .await?;
     let request_id = user.ctx.request_id.clone();
     let redirect = back(&cap, id, "passord");
-    state.db.write(move |c| users::set_password_hash(c, &cap, id, &hash, &request_id)).await?;
+    state
+        .db
+        .write(move |c| users::set_password_hash(c, &cap, id, &hash, &request_id))
+        .await?;
     Ok(redirect)
 }
 
@@ -273,12 +434,28 @@ pub async fn add_membership(
     let unit = if unit_raw.is_empty() {
         None
     } else {
-        problems.check("enhet", unit_raw.parse().map_err(|_| Problem::UnknownChoice))
+        problems.check(
+            "enhet",
+            unit_raw.parse().map_err(|_| Problem::UnknownChoice),
+        )
     };
     let form = FormState::with_values(forms::redisplayable(&pairs));
     let retry = |form: FormState| async {
         let cap = admin(&user, &m)?;
-        invalid(&show_page(&state, &user, cap, id, Forms { role: Some(form), ..Forms::default() }, None).await?)
+        invalid(
+            &show_page(
+                &state,
+                &user,
+                cap,
+                id,
+                Forms {
+                    role: Some(form),
+                    ..Forms::default()
+                },
+                None,
+            )
+            .await?,
+        )
     };
     let Some(role) = role else {
         return retry(form.with_problems(&NB, problems.into_vec())).await;
@@ -293,7 +470,11 @@ pub async fn add_membership(
     }
     let request_id = user.ctx.request_id.clone();
     let redirect = back(&cap, id, "rolle-lagt-til");
-    match state.db.write(move |c| users::add_membership(c, &cap, id, unit, role, &request_id)).await {
+    match state
+        .db
+        .write(move |c| users::add_membership(c, &cap, id, unit, role, &request_id))
+        .await
+    {
         Ok(_) => Ok(redirect),
         Err(DbError::Taken) => {
             let mut p = Problems::new();
@@ -309,9 +490,16 @@ pub async fn remove_membership(
     user: SignedIn,
     Path((m, u, ms)): Path<(String, String, String)>,
 ) -> Result<Response, AppError> {
-    let (cap, id, membership) = (admin(&user, &m)?, path_id::<UserId>(&u)?, path_id::<MembershipId>(&ms)?);
+    let (cap, id, membership) = (
+        admin(&user, &m)?,
+        path_id::<UserId>(&u)?,
+        path_id::<MembershipId>(&ms)?,
+    );
     let request_id = user.ctx.request_id.clone();
     let redirect = back(&cap, id, "rolle-fjernet");
-    state.db.write(move |c| users::remove_membership(c, &cap, id, membership, &request_id)).await?;
+    state
+        .db
+        .write(move |c| users::remove_membership(c, &cap, id, membership, &request_id))
+        .await?;
     Ok(redirect)
 }

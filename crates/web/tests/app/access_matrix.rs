@@ -22,13 +22,31 @@ struct Row {
     expect: [u16; 8],
 }
 
-const fn row(method: &'static str, path: &'static str, form: &'static [(&'static str, &'static str)], expect: [u16; 8]) -> Row {
-    Row { method, path, form, expect }
+const fn row(
+    method: &'static str,
+    path: &'static str,
+    form: &'static [(&'static str, &'static str)],
+    expect: [u16; 8],
+) -> Row {
+    Row {
+        method,
+        path,
+        form,
+        expect,
+    }
 }
 
-const UNIT_FORM: &[(&str, &str)] = &[("navn", "Matriseskolen"), ("type", "skole"), ("aktiv", "ja")];
-const USER_FORM: &[(&str, &str)] =
-    &[("navn", "Mia Matrise"), ("brukernavn", "mia.matrise"), ("passord", "Blåveis-Kornmo-Trekkfugl-93"), ("passord2", "Blåveis-Kornmo-Trekkfugl-93")];
+const UNIT_FORM: &[(&str, &str)] = &[
+    ("navn", "Matriseskolen"),
+    ("type", "skole"),
+    ("aktiv", "ja"),
+];
+const USER_FORM: &[(&str, &str)] = &[
+    ("navn", "Mia Matrise"),
+    ("brukernavn", "mia.matrise"),
+    ("passord", "Blåveis-Kornmo-Trekkfugl-93"),
+    ("passord2", "Blåveis-Kornmo-Trekkfugl-93"),
+];
 
 #[rustfmt::skip]
 const MATRIX: &[Row] = &[
@@ -65,7 +83,9 @@ fn every_route_has_a_row_and_every_row_a_route() {
     let app = rt.block_on(TestApp::new(laget_testkit::Backend::Sqlite));
     for route in &app.inventory {
         assert!(
-            MATRIX.iter().any(|r| r.method == route.method && r.path == route.path),
+            MATRIX
+                .iter()
+                .any(|r| r.method == route.method && r.path == route.path),
             "route {} {} has no row in the access matrix",
             route.method,
             route.path
@@ -73,7 +93,9 @@ fn every_route_has_a_row_and_every_row_a_route() {
     }
     for r in MATRIX {
         assert!(
-            app.inventory.iter().any(|route| r.method == route.method && r.path == route.path),
+            app.inventory
+                .iter()
+                .any(|route| r.method == route.method && r.path == route.path),
             "matrix row {} {} names no route",
             r.method,
             r.path
@@ -92,14 +114,25 @@ async fn matrix(app: TestApp) {
                 _ => client.post(&path, r.form).await,
             };
             if response.status.as_u16() != expected {
-                failures.push(format!("{} {} as {who:?}: expected {expected}, got {}", r.method, r.path, response.status));
+                failures.push(format!(
+                    "{} {} as {who:?}: expected {expected}, got {}",
+                    r.method, r.path, response.status
+                ));
             }
             if expected == SEE && *who == Who::Anonymous && r.method == "GET" {
-                assert!(response.location().starts_with("/logg-inn"), "{path}: anonymous goes to login");
+                assert!(
+                    response.location().starts_with("/logg-inn"),
+                    "{path}: anonymous goes to login"
+                );
             }
         }
     }
-    assert!(failures.is_empty(), "{:?}: access matrix mismatches:\n{}", app.backend, failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{:?}: access matrix mismatches:\n{}",
+        app.backend,
+        failures.join("\n")
+    );
 }
 on_every_backend!(access_matrix_holds, matrix);
 
@@ -109,21 +142,39 @@ async fn cross_tenant(app: TestApp) {
     let mut other = app.client(Who::OtherKommuneadministrator).await;
     let own = app.fx.other_municipality;
     let foreign_unit = app.fx.unit;
-    let r = other.get(&format!("/kommuner/{own}/enheter/{foreign_unit}")).await;
+    let r = other
+        .get(&format!("/kommuner/{own}/enheter/{foreign_unit}"))
+        .await;
     assert_eq!(r.status, 404);
-    let r = other.post(&format!("/kommuner/{own}/enheter/{foreign_unit}"), UNIT_FORM).await;
+    let r = other
+        .post(
+            &format!("/kommuner/{own}/enheter/{foreign_unit}"),
+            UNIT_FORM,
+        )
+        .await;
     assert_eq!(r.status, 404);
     let target = app.fx.target_user;
-    let r = other.get(&format!("/kommuner/{own}/brukere/{target}")).await;
+    let r = other
+        .get(&format!("/kommuner/{own}/brukere/{target}"))
+        .await;
     assert_eq!(r.status, 404);
-    let r = other.post(&format!("/kommuner/{own}/brukere/{target}/deaktiver"), &[]).await;
+    let r = other
+        .post(&format!("/kommuner/{own}/brukere/{target}/deaktiver"), &[])
+        .await;
     assert_eq!(r.status, 404);
     // Giving one's own user a role in the other municipality's unit is refused too.
     let own_admin = app.fx.users[&Who::OtherKommuneadministrator];
     let unit = app.fx.unit.to_string();
-    let r = other.post(&format!("/kommuner/{own}/brukere/{own_admin}/roller"), &[("rolle", "leder"), ("enhet", &unit)]).await;
+    let r = other
+        .post(
+            &format!("/kommuner/{own}/brukere/{own_admin}/roller"),
+            &[("rolle", "leder"), ("enhet", &unit)],
+        )
+        .await;
     assert_eq!(r.status, 404);
-    let r = other.get(&format!("/enheter/{}/tilgangslogg", app.fx.other_unit)).await;
+    let r = other
+        .get(&format!("/enheter/{}/tilgangslogg", app.fx.other_unit))
+        .await;
     assert_eq!(r.status, 404, "an administrator is not a leader");
 }
 on_every_backend!(administrators_stay_in_their_municipality, cross_tenant);

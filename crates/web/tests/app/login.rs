@@ -13,9 +13,19 @@ async fn good_login(app: TestApp) {
     let r = c.login(Who::Leder.username(), PASSWORD).await;
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(r.location(), "/");
-    let set_cookie = r.headers.get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    let set_cookie = r
+        .headers
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(set_cookie.starts_with("laget_session="), "{set_cookie}");
-    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax") && set_cookie.contains("Path=/"));
+    assert!(
+        set_cookie.contains("HttpOnly")
+            && set_cookie.contains("SameSite=Lax")
+            && set_cookie.contains("Path=/")
+    );
     assert!(!set_cookie.contains("Secure"), "plain http by default");
     assert_ne!(c.cookie("laget_session").map(str::to_owned), before);
     let r = c.get("/").await;
@@ -32,25 +42,55 @@ on_every_backend!(a_user_logs_in_and_sees_the_start_page, good_login);
 async fn next_is_kept_and_safe(app: TestApp) {
     let mut c = app.anonymous();
     c.get("/logg-inn").await;
-    let r = c.post("/logg-inn", &[("brukernavn", Who::Systemadmin.username()), ("passord", PASSWORD), ("neste", "/kommuner")]).await;
+    let r = c
+        .post(
+            "/logg-inn",
+            &[
+                ("brukernavn", Who::Systemadmin.username()),
+                ("passord", PASSWORD),
+                ("neste", "/kommuner"),
+            ],
+        )
+        .await;
     assert_eq!(r.location(), "/kommuner");
     let mut c = app.anonymous();
     c.get("/logg-inn").await;
-    let r = c.post("/logg-inn", &[("brukernavn", Who::Systemadmin.username()), ("passord", PASSWORD), ("neste", "//evil.example/")]).await;
+    let r = c
+        .post(
+            "/logg-inn",
+            &[
+                ("brukernavn", Who::Systemadmin.username()),
+                ("passord", PASSWORD),
+                ("neste", "//evil.example/"),
+            ],
+        )
+        .await;
     assert_eq!(r.location(), "/", "no open redirect");
 }
-on_every_backend!(login_returns_to_the_page_asked_for_but_only_on_this_site, next_is_kept_and_safe);
+on_every_backend!(
+    login_returns_to_the_page_asked_for_but_only_on_this_site,
+    next_is_kept_and_safe
+);
 
 async fn bad_login(app: TestApp) {
     let mut c = app.anonymous();
     let r = c.login(Who::Leder.username(), "feil-passord-her").await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("Feil brukernavn eller passord."));
-    assert!(r.body.contains("value=\"test.leder\""), "the user name typed is kept");
-    assert!(!r.body.contains("feil-passord-her"), "the password is never sent back");
+    assert!(
+        r.body.contains("value=\"test.leder\""),
+        "the user name typed is kept"
+    );
+    assert!(
+        !r.body.contains("feil-passord-her"),
+        "the password is never sent back"
+    );
     let unknown = c.login("finnes.ikke", "feil-passord-her").await;
     assert_eq!(unknown.status, 422);
-    assert!(unknown.body.contains("Feil brukernavn eller passord."), "unknown users get the same answer");
+    assert!(
+        unknown.body.contains("Feil brukernavn eller passord."),
+        "unknown users get the same answer"
+    );
     let empty = c.login("", "").await;
     assert_eq!(empty.status, 422);
     assert!(empty.body.contains("Dette feltet må fylles ut."));
@@ -61,10 +101,18 @@ on_every_backend!(a_wrong_password_is_refused_in_norwegian, bad_login);
 async fn throttle(app: TestApp) {
     let mut c = app.anonymous();
     for _ in 0..5 {
-        assert_eq!(c.login(Who::Ansatt.username(), "feil-passord-her").await.status, 422);
+        assert_eq!(
+            c.login(Who::Ansatt.username(), "feil-passord-her")
+                .await
+                .status,
+            422
+        );
     }
     let r = c.login(Who::Ansatt.username(), PASSWORD).await;
-    assert_eq!(r.status, 422, "even the right password waits after five failures");
+    assert_eq!(
+        r.status, 422,
+        "even the right password waits after five failures"
+    );
     assert!(r.body.contains("For mange mislykkede forsøk"), "{}", r.body);
     // Another account from the same address is not locked by this one.
     assert_eq!(c.login(Who::Leder.username(), PASSWORD).await.status, 303);
@@ -72,7 +120,10 @@ async fn throttle(app: TestApp) {
 on_every_backend!(failed_logins_are_throttled_per_account, throttle);
 
 async fn throttle_by_address(app: TestApp) {
-    let mut config = laget_web::WebConfig { max_failures_per_address: 3, ..Default::default() };
+    let mut config = laget_web::WebConfig {
+        max_failures_per_address: 3,
+        ..Default::default()
+    };
     config.max_failures_per_account = 100;
     let app = TestApp::with_config(app.backend.clone(), config).await;
     let mut c = app.anonymous();
@@ -80,7 +131,10 @@ async fn throttle_by_address(app: TestApp) {
         c.login(name, "feil-passord-her").await;
     }
     let r = c.login(Who::Leder.username(), PASSWORD).await;
-    assert!(r.body.contains("For mange mislykkede forsøk"), "the address is throttled across accounts");
+    assert!(
+        r.body.contains("For mange mislykkede forsøk"),
+        "the address is throttled across accounts"
+    );
 }
 on_every_backend!(failed_logins_are_throttled_per_address, throttle_by_address);
 
@@ -91,14 +145,25 @@ async fn disabled(app: TestApp) {
     let mut victim = app.anonymous();
     assert_eq!(victim.login("test.maal", PASSWORD).await.status, 303);
     assert_eq!(victim.get("/").await.status, 200);
-    let r = admin.post(&format!("/kommuner/{m}/brukere/{target}/deaktiver"), &[]).await;
+    let r = admin
+        .post(&format!("/kommuner/{m}/brukere/{target}/deaktiver"), &[])
+        .await;
     assert_eq!(r.status, 303);
     let r = victim.get("/").await;
     assert_eq!(r.status, 303, "the session ended at once");
     assert!(r.location().starts_with("/logg-inn"));
-    assert_eq!(app.with_conn(|c| sessions::count_for_user(c, target).unwrap()), 0);
-    assert_eq!(victim.login("test.maal", PASSWORD).await.status, 422, "a disabled user cannot log in");
-    admin.post(&format!("/kommuner/{m}/brukere/{target}/aktiver"), &[]).await;
+    assert_eq!(
+        app.with_conn(|c| sessions::count_for_user(c, target).unwrap()),
+        0
+    );
+    assert_eq!(
+        victim.login("test.maal", PASSWORD).await.status,
+        422,
+        "a disabled user cannot log in"
+    );
+    admin
+        .post(&format!("/kommuner/{m}/brukere/{target}/aktiver"), &[])
+        .await;
     assert_eq!(victim.login("test.maal", PASSWORD).await.status, 303);
 }
 on_every_backend!(disabling_a_user_ends_their_sessions_at_once, disabled);
@@ -108,12 +173,21 @@ async fn logout(app: TestApp) {
     c.login(Who::Ansatt.username(), PASSWORD).await;
     let token = c.cookie("laget_session").unwrap().to_owned();
     // The CSRF token changes at login; the page after login carries the new one.
-    assert_eq!(c.post("/logg-ut", &[]).await.status, 400, "the pre-login token is no longer valid");
+    assert_eq!(
+        c.post("/logg-ut", &[]).await.status,
+        400,
+        "the pre-login token is no longer valid"
+    );
     c.get("/").await;
     let r = c.post("/logg-ut", &[]).await;
     assert_eq!(r.status, 303);
     assert_eq!(r.location(), "/logg-inn?utlogget=1");
-    assert!(c.get("/logg-inn?utlogget=1").await.body.contains("Du er logget ut."));
+    assert!(
+        c.get("/logg-inn?utlogget=1")
+            .await
+            .body
+            .contains("Du er logget ut.")
+    );
     // Replaying the old cookie does not work: the session is gone on the server.
     let mut replay = app.anonymous();
     replay.set_cookie("laget_session", &token);
@@ -136,7 +210,12 @@ async fn timeouts(app: TestApp) {
     let r = c.get("/").await;
     assert_eq!(r.status, 303);
     assert_eq!(r.location(), "/logg-inn?neste=%2F&utlopt=1");
-    assert!(c.get(r.location()).await.body.contains("Økten din er utløpt"));
+    assert!(
+        c.get(r.location())
+            .await
+            .body
+            .contains("Økten din er utløpt")
+    );
 
     // Absolute timeout: a session created 8 hours ago ends even if busy.
     let user = app.fx.users[&Who::Ansatt];
@@ -149,6 +228,10 @@ async fn timeouts(app: TestApp) {
     let mut old_client = app.anonymous();
     old_client.set_cookie("laget_session", &token);
     assert_eq!(old_client.get("/").await.status, 303);
-    assert!(app.with_conn(|conn| sessions::find(conn, &real_hash).unwrap()).is_none(), "the ended session is removed");
+    assert!(
+        app.with_conn(|conn| sessions::find(conn, &real_hash).unwrap())
+            .is_none(),
+        "the ended session is removed"
+    );
 }
 on_every_backend!(sessions_end_after_idle_and_absolute_timeouts, timeouts);
