@@ -456,3 +456,27 @@ pub fn summary(conn: &mut DbConnection, id: UserId) -> DbResult<UserSummary> {
         .first(conn)?;
     row.try_into()
 }
+
+/// The name of the municipality a user works for: their home municipality, or
+/// else that of their first membership. Shown in the page header.
+pub fn municipality_name(conn: &mut DbConnection, id: UserId) -> DbResult<Option<String>> {
+    use crate::schema::municipalities;
+    let home: Option<String> = users::table
+        .inner_join(
+            municipalities::table.on(users::home_municipality_id.eq(municipalities::id.nullable())),
+        )
+        .filter(users::id.eq(id.to_string()))
+        .select(municipalities::name)
+        .first(conn)
+        .optional()?;
+    if home.is_some() {
+        return Ok(home);
+    }
+    Ok(memberships::table
+        .inner_join(municipalities::table.on(memberships::municipality_id.eq(municipalities::id)))
+        .filter(memberships::user_id.eq(id.to_string()))
+        .order(memberships::created_at)
+        .select(municipalities::name)
+        .first(conn)
+        .optional()?)
+}

@@ -67,6 +67,8 @@ pub struct SignedIn {
     pub ctx: Ctx,
     pub actor: Actor,
     pub display_name: String,
+    /// The user's municipality, for the header.
+    pub municipality: Option<String>,
 }
 
 impl FromRequestParts<AppState> for SignedIn {
@@ -84,14 +86,21 @@ impl FromRequestParts<AppState> for SignedIn {
                 expired: ctx.session_expired,
             });
         };
-        let actor = state
+        let user_id = session.user_id;
+        let (actor, municipality) = state
             .db
-            .read(move |c| users::actor(c, session.user_id))
+            .read(move |c| {
+                Ok((
+                    users::actor(c, user_id)?,
+                    users::municipality_name(c, user_id)?,
+                ))
+            })
             .await?;
         Ok(Self {
             display_name: session.display_name.clone(),
             ctx,
             actor,
+            municipality,
         })
     }
 }

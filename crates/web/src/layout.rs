@@ -20,6 +20,7 @@ pub struct Layout {
     pub title: String,
     pub csrf: String,
     pub user_name: Option<String>,
+    pub municipality: Option<String>,
     pub nav: Vec<NavItem>,
     pub notice: Option<&'static str>,
     pub stylesheets: Vec<String>,
@@ -74,6 +75,7 @@ impl Layout {
             title: title.to_owned(),
             csrf: user.ctx.csrf_token.clone(),
             user_name: Some(user.display_name.clone()),
+            municipality: user.municipality.clone(),
             nav,
             notice: None,
             stylesheets: stylesheets(),
@@ -87,6 +89,7 @@ impl Layout {
             title: title.to_owned(),
             csrf: ctx.csrf_token.clone(),
             user_name: None,
+            municipality: None,
             nav: Vec::new(),
             notice: None,
             stylesheets: stylesheets(),
@@ -101,6 +104,7 @@ impl Layout {
             user_name: ctx
                 .and_then(|c| c.session.as_ref())
                 .map(|s| s.display_name.clone()),
+            municipality: None,
             nav: vec![NavItem {
                 href: "/".into(),
                 label: NB.nav_home.into(),

@@ -33,6 +33,10 @@ async fn good_login(app: TestApp) {
     assert!(r.body.contains("Hei, Lars Testleder"), "{}", r.body);
     assert!(r.body.contains("lang=\"nb\""));
     assert!(r.body.contains("Testlia barnehage"));
+    assert!(
+        r.body.contains("<small>Testkommune</small>"),
+        "the header names the municipality"
+    );
     // User names are case-insensitive.
     let mut c2 = app.anonymous();
     assert_eq!(c2.login("TEST.LEDER", PASSWORD).await.status, 303);
