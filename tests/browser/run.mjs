@@ -59,7 +59,9 @@ async function scenario(name, fn) {
   softFailures = [];
   const started = Date.now();
   try {
+    if (serverGone) throw new Error(`not run: ${serverGone}`);
     await fn();
+    if (serverGone) throw new Error(serverGone);
     if (softFailures.length) {
       throw new Error(softFailures.map((e) => e.message).join('\n'));
     }
@@ -100,6 +102,7 @@ function freePort() {
 }
 
 let server = null; // child process
+let serverGone = null; // why the server is no longer running
 let serverLog = '';
 let tempDir = null;
 
@@ -139,7 +142,10 @@ async function startServer() {
     });
   });
   server.on('exit', (code, signal) => {
-    if (!stopping) log(`!! server exited unexpectedly (code ${code}, signal ${signal})`);
+    if (stopping) return;
+    serverGone = `the server exited in the middle of the run (code ${code}, signal ${signal}); ` +
+      'code 0 means it got SIGTERM/SIGINT from outside (another process killing «laget serve»?)';
+    log(`!! ${serverGone}`);
   });
   // The listeners above keep collecting output for the log check and for a
   // failure report.
@@ -244,7 +250,22 @@ async function checkPage(page, name) {
   } catch (err) {
     problem = err;
   }
-  record(`a11y ${label} (${new URL(page.url()).pathname})`, !problem, problem);
+  // Keyboard: the first Tab on every page focuses the skip link.
+  if (!problem) {
+    try {
+      await page.evaluate(() => document.activeElement && document.activeElement.blur && document.activeElement.blur());
+      await page.keyboard.press('Tab');
+      const f = await focusInfo(page);
+      assert.equal(f.text, 'Hopp til hovedinnhold', `the first Tab should focus the skip link «Hopp til hovedinnhold», it focused <${f.tag}> «${f.text}»`);
+      assert.ok(f.visible, 'the skip link should be visible when focused');
+      await page.evaluate(() => document.activeElement && document.activeElement.blur());
+    } catch (err) {
+      problem = err;
+    }
+  }
+  const title = await page.title();
+  if (!problem && !/^\S.* – Laget$/.test(title)) problem = new Error(`the page title «${title}» should be «<page> – Laget»`);
+  record(`a11y ${label} ${new URL(page.url()).pathname} «${title}»`, !problem, problem);
   return label;
 }
 
