@@ -72,6 +72,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             tracing_subscriber::EnvFilter::try_new(&config.log.filter).context("log.filter")?,
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match cli.command {
         Command::Serve { demo, listen } => {

@@ -9,7 +9,7 @@ use crate::AppState;
 use crate::auth::{constant_time_eq, random_token, token_hash};
 use crate::error::{AppError, render_error_page};
 use axum::body::{Body, to_bytes};
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
@@ -175,12 +175,22 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     let names = cookie_names(secure);
     let now = Utc::now();
     let path = req.uri().path().to_owned();
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    // The route pattern, not the path: paths carry ids, which stay out of logs.
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "-".into());
+    // Static files need neither a session nor a token.
+    let is_static = path.starts_with("/static/");
 
     // The session, if the cookie names a live one.
     let mut session = None;
     let mut session_expired = false;
     let mut set_cookies: Vec<String> = Vec::new();
-    if let Some(token) = read_cookie(req.headers(), names.session) {
+    if let Some(token) = read_cookie(req.headers(), names.session).filter(|_| !is_static) {
         let hash = token_hash(&token);
         let lookup = {
             let hash = hash.clone();
@@ -237,6 +247,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     // random one kept in its own cookie (double-submit).
     let csrf_token = match &session {
         Some((_, token)) => token.clone(),
+        None if is_static => String::new(),
         None => match read_cookie(req.headers(), names.csrf) {
             Some(token) => token,
             None => {
@@ -280,6 +291,14 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         }
         response = page;
     }
+    tracing::info!(
+        request_id,
+        %method,
+        route,
+        status = response.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
     finish(&state, response, &request_id, &set_cookies)
 }
 
