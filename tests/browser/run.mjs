@@ -14,7 +14,7 @@
 // directory with the database and the server log).
 
 import { spawn } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -107,7 +107,15 @@ let serverLog = '';
 let tempDir = null;
 
 async function startServer() {
-  tempDir = await mkdtemp(path.join(tmpdir(), 'laget-browser-'));
+  tempDir = await mkdtemp(path.join(tmpdir(), 'browser-tests-'));
+  // Run a private copy of the binary, under a name without «laget» in it: a
+  // rebuild of target/debug/laget, or someone's `pkill -f "laget serve"` for
+  // their own server, must not pull the server away in the middle of the run.
+  const bin = path.join(tempDir, 'browser-test-server');
+  await copyFile(BIN, bin).catch((e) => {
+    throw new Error(`cannot copy the server binary ${BIN}: ${e.message} (build it with «cargo build -p laget-cli» or set LAGET_BIN)`);
+  });
+  await chmod(bin, 0o755);
   const port = await freePort();
   const env = {
     ...process.env,
@@ -115,7 +123,7 @@ async function startServer() {
     LAGET__LOG__FILTER: process.env.LAGET__LOG__FILTER || 'warn',
   };
   // cwd is the temp directory so that a stray ./laget.toml is not picked up.
-  server = spawn(BIN, ['serve', '--demo', '--listen', `127.0.0.1:${port}`], {
+  server = spawn(bin, ['serve', '--demo', '--listen', `127.0.0.1:${port}`], {
     cwd: tempDir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -134,7 +142,7 @@ async function startServer() {
     server.stderr.on('data', (c) => (serverLog += c.toString()));
     server.on('error', (e) => {
       clearTimeout(timer);
-      reject(new Error(`cannot start ${BIN}: ${e.message}`));
+      reject(new Error(`cannot start ${bin} (a copy of ${BIN}): ${e.message}`));
     });
     server.on('exit', (code, signal) => {
       clearTimeout(timer);

@@ -143,15 +143,19 @@ pub async fn new(
 }
 
 /// Parses the unit form; on problems, returns the form to show again.
-fn parse(pairs: &[(String, String)]) -> Result<units::UnitFields, FormState> {
+/// `known` are the municipalities that exist; «also serves» must name them.
+fn parse(
+    pairs: &[(String, String)],
+    known: &[MunicipalityId],
+) -> Result<units::UnitFields, FormState> {
     let mut problems = Problems::new();
     let name = problems.check("navn", UnitName::parse(forms::get(pairs, "navn")));
     let kind = problems.check("type", UnitKind::from_code(forms::get(pairs, "type")));
     let mut also_serves = Vec::new();
     for raw in forms::get_all(pairs, "betjener") {
-        match raw.parse() {
-            Ok(id) => also_serves.push(id),
-            Err(_) => problems.push("betjener", Problem::UnknownChoice),
+        match raw.parse::<MunicipalityId>() {
+            Ok(id) if known.contains(&id) => also_serves.push(id),
+            _ => problems.push("betjener", Problem::UnknownChoice),
         }
     }
     match (name, kind) {
@@ -174,7 +178,7 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let cap = admin(&user, &m)?;
     let mid = cap.municipality_id();
-    let fields = match parse(&forms::pairs(&body)) {
+    let fields = match parse(&forms::pairs(&body), &known_municipalities(&state).await?) {
         Ok(fields) => fields,
         Err(form) => {
             let action = format!("/kommuner/{mid}/enheter");
@@ -185,23 +189,13 @@ pub async fn create(
     state
         .db
         .write(move |c| units::create(c, &cap, &fields, &request_id))
-        .await
-        .map_err(unknown_municipality)?;
+        .await?;
     Ok(Redirect::to(&format!("/kommuner/{mid}/enheter?melding=enhet-opprettet")).into_response())
 }
 
-/// A municipality in «also serves» that does not exist breaks a foreign key;
-/// the form only offers existing ones, so this is a tampered request.
-fn unknown_municipality(e: laget_db::DbError) -> AppError {
-    match e {
-        laget_db::DbError::Query(diesel_error)
-            if diesel_error.to_string().contains("FOREIGN KEY")
-                || diesel_error.to_string().contains("foreign key") =>
-        {
-            AppError::BadRequest
-        }
-        other => other.into(),
-    }
+async fn known_municipalities(state: &AppState) -> Result<Vec<MunicipalityId>, AppError> {
+    let all = state.db.read(municipalities::list).await?;
+    Ok(all.into_iter().map(|m| m.id).collect())
 }
 
 pub async fn edit(
@@ -247,7 +241,7 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     let cap = admin(&user, &m)?;
     let (mid, uid) = (cap.municipality_id(), path_id(&u)?);
-    let fields = match parse(&forms::pairs(&body)) {
+    let fields = match parse(&forms::pairs(&body), &known_municipalities(&state).await?) {
         Ok(fields) => fields,
         Err(form) => {
             // An unknown unit is still a 404, errors or not.
@@ -263,7 +257,6 @@ pub async fn update(
     state
         .db
         .write(move |c| units::update(c, &cap, uid, &fields, &request_id))
-        .await
-        .map_err(unknown_municipality)?;
+        .await?;
     Ok(Redirect::to(&format!("/kommuner/{mid}/enheter?melding=enhet-lagret")).into_response())
 }

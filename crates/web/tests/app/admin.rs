@@ -51,6 +51,17 @@ async fn units(app: TestApp) {
         .await;
     assert!(r.body.contains("Bruk høyst 150 tegn."));
 
+    // A made-up municipality in «also serves» is refused beside the field.
+    let made_up = uuid::Uuid::now_v7().to_string();
+    let r = admin
+        .post(
+            &format!("/kommuner/{m}/enheter"),
+            &[("navn", "Lurt"), ("type", "skole"), ("betjener", &made_up)],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Velg et av alternativene i listen."));
+
     // A unit shared with the neighbour municipality.
     let other = app.fx.other_municipality.to_string();
     let r = admin
