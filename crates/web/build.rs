@@ -136,10 +136,33 @@ fn messages(manifest: &Path, out: &Path) {
     for (key, _) in &nb {
         let _ = writeln!(code, "    pub {key}: &'static str,");
     }
-    code.push_str("}\n\n/// Norsk bokmål.\npub static NB: Messages = Messages {\n");
-    for (key, value) in &nb {
-        let _ = writeln!(code, "    {key}: {value:?},");
+    code.push_str("}\n");
+    // Every other language file becomes a constant of its own, e.g. `NN`.
+    let mut langs = vec!["nb".to_owned()];
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        let mut others: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".txt")).map(str::to_owned))
+            .filter(|l| l != "nb")
+            .collect();
+        others.sort();
+        langs.extend(others);
     }
-    code.push_str("};\n");
+    for lang in langs {
+        let entries = parse(&lang);
+        let keys: Vec<&String> = entries.iter().map(|(k, _)| k).collect();
+        let expected: Vec<&String> = nb.iter().map(|(k, _)| k).collect();
+        if keys != expected {
+            let missing: Vec<_> = expected.iter().filter(|k| !keys.contains(k)).collect();
+            let extra: Vec<_> = keys.iter().filter(|k| !expected.contains(k)).collect();
+            println!("cargo:warning=messages/{lang}.txt must have the keys of nb.txt, in the same order; missing {missing:?}, extra {extra:?}");
+            std::process::exit(1);
+        }
+        let _ = writeln!(code, "\n/// Texts from `messages/{lang}.txt`.\npub static {}: Messages = Messages {{", lang.to_uppercase());
+        for (key, value) in &entries {
+            let _ = writeln!(code, "    {key}: {value:?},");
+        }
+        code.push_str("};\n");
+    }
     write(&out.join("messages.rs"), code.as_bytes());
 }

@@ -388,7 +388,7 @@ async function main() {
   await mkdir(SHOTS, { recursive: true });
   for (const f of await readdir(SHOTS)) if (f.endsWith('.png')) await rm(path.join(SHOTS, f));
 
-  log(`Starting ${path.relative(ROOT, BIN) || BIN} …`);
+  log(`Starting ${path.relative(ROOT, BIN).startsWith('..') ? BIN : path.relative(ROOT, BIN)} …`);
   BASE = await startServer();
   log(`Server at ${BASE} (database in ${tempDir})`);
   browser = await chromium.launch({
