@@ -151,8 +151,9 @@ async function startServer() {
   });
   server.on('exit', (code, signal) => {
     if (stopping) return;
-    serverGone = `the server exited in the middle of the run (code ${code}, signal ${signal}); ` +
-      'code 0 means it got SIGTERM/SIGINT from outside (another process killing «laget serve»?)';
+    serverGone =
+      `the server exited in the middle of the run (code ${code}, signal ${signal}); ` +
+      'code 0 is a graceful shutdown, i.e. something outside the tests sent it SIGTERM or SIGINT';
     log(`!! ${serverGone}`);
   });
   // The listeners above keep collecting output for the log check and for a
@@ -185,8 +186,11 @@ async function stopServer() {
 process.on('exit', stopServerSync);
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
+    if (finished) process.exit(130); // a second signal: do not wait
+    log(`!! interrupted (${sig})`);
+    results.push({ name: `interrupted by ${sig}`, ok: false });
     stopServerSync();
-    process.exit(130);
+    finish(130);
   });
 }
 
@@ -223,60 +227,104 @@ function slug(s) {
     .replace(/^-|-$/g, '');
 }
 
-// Every page visited goes through here: the page must ship no script, the
-// screenshot is saved, and axe-core must find no serious or critical
-// violation. The axe result is recorded as its own test line.
+// Every page visited goes through here: the screenshot is saved, and then
+// the page must hold no script (the app ships none), axe-core must find no
+// serious or critical violation, the first Tab must focus the skip link, and
+// the title must name the page. All that is recorded as one «a11y» line.
 async function checkPage(page, name) {
   await page.waitForLoadState('load');
   const no = String(++shotNo).padStart(2, '0');
   const label = `${no}-${slug(name)}`;
-  const file = path.join(SHOTS, `${label}.png`);
+  await page.screenshot({ path: path.join(SHOTS, `${label}.png`), fullPage: true });
+  const problems = [];
+  const check = async (fn) => {
+    try {
+      await fn();
+    } catch (err) {
+      problems.push(err.message);
+    }
+  };
+
   // The app ships no JavaScript; the pages must work without it.
-  const scripts = await page.locator('script').count();
-  await page.screenshot({ path: file, fullPage: true });
-  let problem = null;
-  try {
-    assert.equal(scripts, 0, `${page.url()} contains ${scripts} <script> element(s); the app should ship no JavaScript`);
+  await check(async () => {
+    const scripts = await page.locator('script').count();
+    assert.equal(scripts, 0, `the page contains ${scripts} <script> element(s); the app should ship no JavaScript`);
+  });
+
+  await check(async () => {
     await page.addScriptTag({ content: AXE_SOURCE });
     const res = await page.evaluate(
       (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
       AXE_TAGS,
     );
-    const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    const minor = res.violations.filter((v) => !(v.impact === 'serious' || v.impact === 'critical'));
-    for (const v of minor) {
+    const serious = (v) => v.impact === 'serious' || v.impact === 'critical';
+    for (const v of res.violations.filter((x) => !serious(x))) {
       log(`    (note) axe ${v.id} [${v.impact}] on ${label}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
     }
+    const bad = res.violations.filter(serious);
     if (bad.length) {
       const lines = bad.map(
         (v) =>
           `axe ${v.id} [${v.impact}] ${v.help} (${v.helpUrl})\n` +
-          v.nodes.map((n) => `      target: ${n.target.join(' ')}\n      html:   ${n.html.slice(0, 200)}\n      ${(n.failureSummary || '').replace(/\n/g, ' ')}`).join('\n'),
+          v.nodes
+            .map((n) => `      target: ${n.target.join(' ')}\n      html:   ${n.html.slice(0, 200)}\n      ${(n.failureSummary || '').replace(/\n/g, ' ')}`)
+            .join('\n'),
       );
-      problem = new Error(`${bad.length} serious/critical axe violation(s) on ${page.url()}:\n  ${lines.join('\n  ')}`);
+      throw new Error(`${bad.length} serious/critical axe violation(s):\n  ${lines.join('\n  ')}`);
     }
-  } catch (err) {
-    problem = err;
-  }
+  });
+
   // Keyboard: the first Tab on every page focuses the skip link.
-  if (!problem) {
-    try {
-      await page.evaluate(() => document.activeElement && document.activeElement.blur && document.activeElement.blur());
-      await page.keyboard.press('Tab');
-      const f = await focusInfo(page);
-      assert.equal(f.text, 'Hopp til hovedinnhold', `the first Tab should focus the skip link «Hopp til hovedinnhold», it focused <${f.tag}> «${f.text}»`);
-      assert.ok(f.visible, 'the skip link should be visible when focused');
-      // Shift+Tab leaves the page again, so that the next Tab (in a
-      // scenario) starts from the top as on a freshly loaded page.
-      await page.keyboard.press('Shift+Tab');
-      const after = await focusInfo(page);
-      assert.notEqual(after.text, 'Hopp til hovedinnhold', 'Shift+Tab from the skip link should leave it');
-    } catch (err) {
-      problem = err;
+  await check(async () => {
+    await page.evaluate(() => document.activeElement && document.activeElement.blur && document.activeElement.blur());
+    await page.keyboard.press('Tab');
+    const f = await focusInfo(page);
+    assert.equal(f.text, 'Hopp til hovedinnhold', `the first Tab should focus the skip link «Hopp til hovedinnhold», it focused <${f.tag}> «${f.text}»`);
+    assert.ok(f.visible, 'the skip link should be visible when focused');
+    // Shift+Tab leaves the page again, so that the next Tab (in a scenario)
+    // starts from the top as on a freshly loaded page, and the skip link
+    // (shown in the flow while focused) hides again before any mouse click.
+    await page.keyboard.press('Shift+Tab');
+    const after = await focusInfo(page);
+    assert.notEqual(after.text, 'Hopp til hovedinnhold', 'Shift+Tab from the skip link should leave it');
+  });
+
+  // An error summary: every link must say which field it is about (links
+  // with the same text to different fields cannot be told apart in a
+  // screen reader's link list, WCAG 2.4.4), and the links must come in the
+  // order of the fields in the form.
+  await check(async () => {
+    const summary = await page.evaluate(() => {
+      const box = document.querySelector('.ds-error-summary');
+      if (!box) return null;
+      const links = [...box.querySelectorAll('a[href^="#"]')].map((a) => ({
+        text: a.textContent.replace(/\s+/g, ' ').trim(),
+        id: a.getAttribute('href').slice(1),
+      }));
+      const order = [...document.querySelectorAll('main [id]')].map((e) => e.id);
+      return { links, order };
+    });
+    if (!summary) return;
+    const byText = new Map();
+    for (const l of summary.links) byText.set(l.text, [...(byText.get(l.text) || []), l.id]);
+    const dup = [...byText].filter(([, ids]) => new Set(ids).size > 1);
+    const positions = summary.links.map((l) => summary.order.indexOf(l.id));
+    const missing = summary.links.filter((l, i) => positions[i] < 0).map((l) => '#' + l.id);
+    const sorted = positions.every((p, i) => i === 0 || p >= positions[i - 1]);
+    const msgs = [];
+    for (const [t, ids] of dup) {
+      msgs.push(`the error summary has ${ids.length} links with the same text «${t}» to different fields (${ids.map((i) => '#' + i).join(', ')}); a screen-reader user cannot tell them apart (WCAG 2.4.4) – name the field in each link`);
     }
-  }
+    if (missing.length) msgs.push(`error summary links to ${missing.join(', ')}, which is not on the page`);
+    if (!sorted) msgs.push(`the error summary lists the fields in the order ${summary.links.map((l) => '#' + l.id).join(', ')}, not in the order of the form`);
+    if (msgs.length) throw new Error(msgs.join('\n'));
+  });
+
   const title = await page.title();
-  if (!problem && !/^\S.* – Laget$/.test(title)) problem = new Error(`the page title «${title}» should be «<page> – Laget»`);
+  await check(async () => {
+    assert.match(title, /^\S.* – Laget$/, `the page title «${title}» should be «<page> – Laget»`);
+  });
+  const problem = problems.length ? new Error(`${page.url()}\n${problems.join('\n')}`) : null;
   record(`a11y ${label} ${new URL(page.url()).pathname} «${title}»`, !problem, problem);
   return label;
 }
@@ -394,6 +442,10 @@ async function main() {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: !process.env.HEADED,
+    // Our own handlers close the browser and the server and print the summary.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     args: [
       ...(process.env.HEADED ? [] : ['--headless']),
       '--no-sandbox',
@@ -540,12 +592,18 @@ async function main() {
     await navigateBy(page, () => page.getByRole('link', { name: 'Ny bruker', exact: true }).click());
     await checkPage(page, 'user-new');
     const u = state.newUser;
+    // An empty form first: every required field gets its error.
+    let resp = await navigateBy(page, () => page.locator('main form').getByRole('button', { name: 'Ny bruker', exact: true }).click());
+    await checkPage(page, 'user-new-empty');
+    soft(() => assert.equal(resp.status(), 422, `an invalid form should answer 422, got ${resp.status()}`));
+    for (const field of ['navn', 'brukernavn', 'passord']) await expectFieldError(page, field, 'Dette feltet må fylles ut.');
+    assert.equal(await page.locator('#epost-error').count(), 0, 'the e-mail is optional');
     await page.fill('#navn', u.name);
     await page.fill('#brukernavn', u.username);
     await page.fill('#epost', u.email);
     await page.fill('#passord', 'passordpassord');
     await page.fill('#passord2', 'passordpassord');
-    let resp = await navigateBy(page, () => page.locator('main form').getByRole('button', { name: 'Ny bruker', exact: true }).click());
+    resp = await navigateBy(page, () => page.locator('main form').getByRole('button', { name: 'Ny bruker', exact: true }).click());
     await checkPage(page, 'user-new-weak-password');
     soft(() => assert.equal(resp.status(), 422, `an invalid form should answer 422, got ${resp.status()}`));
     await expectFieldError(page, 'passord', /^Passordet er for lett å gjette\./);
@@ -615,6 +673,8 @@ async function main() {
       await userPage.reload({ waitUntil: 'load' });
       await checkPage(userPage, 'new-user-after-disable');
       await expectOnLogin(userPage);
+      const info = await userPage.locator('main [role="status"]').allInnerTexts();
+      soft(() => assert.ok(info.some((t) => t.includes('Økten din er utløpt.')), `the login page should say «Økten din er utløpt. Logg inn på nytt.», it says ${JSON.stringify(info)}`));
       // And they cannot log in again.
       const r = await login(userPage, u.username, u.password, 'login-disabled-user');
       await checkPage(userPage, 'login-disabled-user-refused');
@@ -770,7 +830,7 @@ async function finish(forced) {
   else if (tempDir) log(`Database and server log kept in ${tempDir}`);
   log(`Screenshots: ${path.relative(ROOT, SHOTS)}/ (${shotNo} pages)`);
   log(`\n${passed} passed, ${failed} failed`);
-  process.exit(failed || forced ? 1 : 0);
+  process.exit(typeof forced === 'number' && forced > 1 ? forced : failed || forced ? 1 : 0);
 }
 
 main()
