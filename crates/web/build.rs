@@ -142,7 +142,12 @@ fn messages(manifest: &Path, out: &Path) {
     if let Ok(entries) = std::fs::read_dir(&dir) {
         let mut others: Vec<String> = entries
             .filter_map(|e| e.ok())
-            .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".txt")).map(str::to_owned))
+            .filter_map(|e| {
+                e.file_name()
+                    .to_str()
+                    .and_then(|n| n.strip_suffix(".txt"))
+                    .map(str::to_owned)
+            })
             .filter(|l| l != "nb")
             .collect();
         others.sort();
@@ -155,10 +160,16 @@ fn messages(manifest: &Path, out: &Path) {
         if keys != expected {
             let missing: Vec<_> = expected.iter().filter(|k| !keys.contains(k)).collect();
             let extra: Vec<_> = keys.iter().filter(|k| !expected.contains(k)).collect();
-            println!("cargo:warning=messages/{lang}.txt must have the keys of nb.txt, in the same order; missing {missing:?}, extra {extra:?}");
+            println!(
+                "cargo:warning=messages/{lang}.txt must have the keys of nb.txt, in the same order; missing {missing:?}, extra {extra:?}"
+            );
             std::process::exit(1);
         }
-        let _ = writeln!(code, "\n/// Texts from `messages/{lang}.txt`.\npub static {}: Messages = Messages {{", lang.to_uppercase());
+        let _ = writeln!(
+            code,
+            "\n/// Texts from `messages/{lang}.txt`.\npub static {}: Messages = Messages {{",
+            lang.to_uppercase()
+        );
         for (key, value) in &entries {
             let _ = writeln!(code, "    {key}: {value:?},");
         }

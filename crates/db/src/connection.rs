@@ -55,8 +55,10 @@ impl ManageConnection for Manager {
                 // WAL lets readers work beside the writer; synchronous=FULL
                 // makes every acknowledged commit durable.
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                    // busy_timeout first: switching to WAL needs a lock that
+                    // another connection (a migration) may hold.
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))

@@ -8,6 +8,9 @@ use laget_domain::validation::FieldError;
 #[derive(Clone, Debug)]
 pub struct FormError {
     pub field: String,
+    /// The field's label, so that each link in the error summary says which
+    /// field it is about.
+    pub label: String,
     pub message: String,
 }
 
@@ -39,6 +42,7 @@ impl FormState {
         for p in problems {
             self.errors.push(FormError {
                 field: p.field.to_owned(),
+                label: String::new(),
                 message: m.problem(p.problem),
             });
         }
@@ -48,8 +52,27 @@ impl FormState {
     pub fn add_error(&mut self, field: &str, message: &str) {
         self.errors.push(FormError {
             field: field.to_owned(),
+            label: String::new(),
             message: message.to_owned(),
         });
+    }
+
+    /// Names the fields (in the order the form shows them): the error
+    /// summary then lists problems in that order, each with its field's label.
+    pub fn fields(mut self, fields: &[(&str, &str)]) -> Self {
+        let position = |field: &str| {
+            fields
+                .iter()
+                .position(|(f, _)| *f == field)
+                .unwrap_or(fields.len())
+        };
+        self.errors.sort_by_key(|e| position(&e.field));
+        for e in &mut self.errors {
+            if let Some((_, label)) = fields.iter().find(|(f, _)| *f == e.field) {
+                e.label = (*label).to_owned();
+            }
+        }
+        self
     }
 
     pub fn value(&self, field: &str) -> &str {
@@ -123,6 +146,20 @@ pub fn safe_next(next: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_follow_the_form_order_and_carry_labels() {
+        let mut form = FormState::default();
+        form.add_error("passord", "a");
+        form.add_error("navn", "b");
+        let form = form.fields(&[("navn", "Fullt navn"), ("passord", "Passord")]);
+        let order: Vec<_> = form
+            .errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.label.as_str()))
+            .collect();
+        assert_eq!(order, vec![("navn", "Fullt navn"), ("passord", "Passord")]);
+    }
 
     #[test]
     fn next_stays_on_this_site() {

@@ -7,7 +7,7 @@ use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::forms::FormState;
 use crate::handlers::units::Choice;
-use crate::handlers::{page, path_id};
+use crate::handlers::{invalid, page, path_id};
 use crate::i18n::NB;
 use crate::layout::Layout;
 use askama::Template;
@@ -54,6 +54,7 @@ struct AccessLogPage {
     people: Vec<Choice>,
     lines: Vec<Line>,
     limit: i64,
+    filter_valid: bool,
 }
 
 /// Start of a day in Oslo, as UTC.
@@ -89,7 +90,16 @@ pub async fn get(
         ("fra", q.fra),
         ("til", q.til),
     ])
-    .with_problems(&NB, problems.into_vec());
+    .with_problems(&NB, problems.into_vec())
+    .fields(&[
+        ("person", NB.access_log_person),
+        ("objekt", NB.access_log_object),
+        ("fra", NB.access_log_from),
+        ("til", NB.access_log_until),
+    ]);
+    // A filter with errors is not applied half-way: no rows are shown until
+    // it is corrected.
+    let filter_valid = !form.has_errors();
 
     let request_id = user.ctx.request_id.clone();
     let (unit, entries, people) = state
@@ -98,7 +108,11 @@ pub async fn get(
             let unit = units::get_many(c, &[unit_id])?
                 .pop()
                 .ok_or(laget_db::DbError::NotFound)?;
-            let entries = access_log::list_for_unit(c, &reader, &filter, LIMIT)?;
+            let entries = if filter_valid {
+                access_log::list_for_unit(c, &reader, &filter, LIMIT)?
+            } else {
+                Vec::new()
+            };
             let people = access_log::actors_for_unit(c, &reader)?;
             let scope = Scope {
                 municipality_id: None,
@@ -135,7 +149,8 @@ pub async fn get(
             request_id: e.request_id,
         })
         .collect();
-    page(&AccessLogPage {
+    let render = if filter_valid { page } else { invalid };
+    render(&AccessLogPage {
         layout: Layout::signed_in(&user, NB.access_log_title),
         unit_name: unit.name,
         form,
@@ -145,5 +160,6 @@ pub async fn get(
             .collect(),
         lines,
         limit: LIMIT,
+        filter_valid,
     })
 }

@@ -75,7 +75,10 @@ pub async fn submit(
     let retry = |form: FormState, failure: Option<&'static str>| {
         invalid(&LoginPage {
             layout: Layout::anonymous(&ctx, NB.login_title),
-            form,
+            form: form.fields(&[
+                ("brukernavn", NB.login_username),
+                ("passord", NB.login_password),
+            ]),
             next: next.clone(),
             info: None,
             failure,

@@ -32,7 +32,11 @@ async fn render(
     Ok(MunicipalitiesPage {
         layout: Layout::signed_in(user, NB.municipalities_title).with_notice(msg),
         municipalities: list,
-        form,
+        form: form.fields(&[
+            ("nummer", NB.field_number),
+            ("navn", NB.field_name),
+            ("malform", NB.field_written_standard),
+        ]),
     })
 }
 

@@ -125,7 +125,11 @@ async fn form_page(
         municipality,
         action,
         heading,
-        form,
+        form: form.fields(&[
+            ("navn", NB.field_name),
+            ("type", NB.field_kind),
+            ("betjener", NB.field_also_serves),
+        ]),
         kinds,
         others,
     })

@@ -66,6 +66,13 @@ async fn new_page(
     form: FormState,
 ) -> Result<NewPage, AppError> {
     let municipality = state.db.read(move |c| municipalities::get(c, mid)).await?;
+    let form = form.fields(&[
+        ("navn", NB.field_display_name),
+        ("brukernavn", NB.field_username),
+        ("epost", NB.field_email),
+        ("passord", NB.field_password),
+        ("passord2", NB.field_password_repeat),
+    ]);
     Ok(NewPage {
         layout: Layout::signed_in(user, NB.users_new),
         municipality,
@@ -263,9 +270,15 @@ async fn show_page(
             })
             .collect(),
         user: detail.user,
-        edit,
-        role_form: forms.role.unwrap_or_default(),
-        password_form: forms.password.unwrap_or_default(),
+        edit: edit.fields(&[("navn", NB.field_display_name), ("epost", NB.field_email)]),
+        role_form: forms
+            .role
+            .unwrap_or_default()
+            .fields(&[("rolle", NB.field_role), ("enhet", NB.field_unit)]),
+        password_form: forms.password.unwrap_or_default().fields(&[
+            ("passord", NB.field_password),
+            ("passord2", NB.field_password_repeat),
+        ]),
     })
 }
 

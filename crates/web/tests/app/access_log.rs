@@ -78,6 +78,16 @@ async fn leader_reads(app: TestApp) {
             .contains("id=\"fra-error\">Skriv datoen som dd.mm.åååå")
     );
     assert!(bad.body.contains("value=\"32.13.2026\""));
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body
+            .contains("Rett opp filteret for å se oppføringene."),
+        "a broken filter is not applied half-way"
+    );
+    assert!(
+        !bad.body.contains("Ada Testadmin</td>"),
+        "no rows until the filter is fixed"
+    );
 
     // Reading the log is itself in the log.
     let again = leader
