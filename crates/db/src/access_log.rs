@@ -179,6 +179,37 @@ pub fn list_for_unit(
         .collect())
 }
 
+/// Readable names for the objects of `entries` (users and units), by id, so
+/// that a leader reads «Kari Nordmann» rather than a UUID.
+pub fn object_names(
+    conn: &mut DbConnection,
+    _reader: &UnitAccessLogReader,
+    entries: &[Entry],
+) -> DbResult<std::collections::HashMap<String, String>> {
+    use crate::schema::units;
+    let ids_of = |kind: &str| -> Vec<String> {
+        let mut ids: Vec<String> = entries
+            .iter()
+            .filter(|e| e.object_type == kind)
+            .map(|e| e.object_id.clone())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    let mut names: Vec<(String, String)> = users::table
+        .filter(users::id.eq_any(ids_of("user")))
+        .select((users::id, users::display_name))
+        .load(conn)?;
+    names.extend(
+        units::table
+            .filter(units::id.eq_any(ids_of("unit").into_iter().chain(ids_of("access_log"))))
+            .select((units::id, units::name))
+            .load::<(String, String)>(conn)?,
+    );
+    Ok(names.into_iter().collect())
+}
+
 /// The people who appear as actors in a unit's log, for the filter list.
 pub fn actors_for_unit(
     conn: &mut DbConnection,

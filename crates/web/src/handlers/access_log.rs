@@ -40,6 +40,8 @@ pub struct Line {
     pub who: String,
     pub what: String,
     pub object_id: String,
+    /// The user's or unit's name, when the object is one.
+    pub object_name: Option<String>,
     pub action: String,
     pub ground: String,
     pub request_id: String,
@@ -102,7 +104,7 @@ pub async fn get(
     let filter_valid = !form.has_errors();
 
     let request_id = user.ctx.request_id.clone();
-    let (unit, entries, people) = state
+    let (unit, entries, people, names) = state
         .db
         .write(move |c| {
             let unit = units::get_many(c, &[unit_id])?
@@ -114,6 +116,7 @@ pub async fn get(
                 Vec::new()
             };
             let people = access_log::actors_for_unit(c, &reader)?;
+            let names = access_log::object_names(c, &reader, &entries)?;
             let scope = Scope {
                 municipality_id: None,
                 unit_id: Some(unit_id),
@@ -127,7 +130,7 @@ pub async fn get(
                 &request_id,
             );
             access_log::append(c, &record)?;
-            Ok((unit, entries, people))
+            Ok((unit, entries, people, names))
         })
         .await?;
 
@@ -143,6 +146,7 @@ pub async fn get(
                 .actor_name
                 .unwrap_or_else(|| NB.access_log_operator.to_owned()),
             what: NB.audit_code(&e.object_type),
+            object_name: names.get(&e.object_id).cloned(),
             object_id: e.object_id,
             action: NB.audit_code(&e.action),
             ground: NB.audit_code(&e.ground),

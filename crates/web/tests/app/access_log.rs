@@ -34,6 +34,14 @@ async fn leader_reads(app: TestApp) {
         page.body.contains("Driftsoperatør"),
         "the fixtures were made at the console"
     );
+    assert!(
+        page.body.contains("Enhet: Testlia barnehage"),
+        "objects are named, not only numbered"
+    );
+    assert!(
+        page.body.contains("Bruker: Mona Målbruker"),
+        "the fixture gave Mona a role in the unit"
+    );
 
     // Filter by person.
     let admin_id = app.fx.users[&Who::Kommuneadministrator];
