@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod catalogue;
 pub mod ids;
 pub mod municipality;
 pub mod password;

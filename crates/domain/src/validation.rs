@@ -32,6 +32,16 @@ pub enum Problem {
     Taken,
     /// Not a valid date (dd.mm.åååå or åååå-mm-dd).
     InvalidDate,
+    /// Not a whole number, or outside the allowed range.
+    NotANumberInRange,
+    /// Not a web address (http:// or https://).
+    InvalidLink,
+    /// «To» age is below «from» age.
+    AgeOrder,
+    /// «To» date is before «from» date.
+    DateOrder,
+    /// At least one choice is needed.
+    ChooseAtLeastOne,
 }
 
 /// A problem with a named field of a form.
@@ -73,6 +83,11 @@ impl Problems {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Whether `field` has no problem recorded yet.
+    pub fn is_empty_for(&self, field: &str) -> bool {
+        !self.0.iter().any(|e| e.field == field)
     }
 
     pub fn into_vec(self) -> Vec<FieldError> {

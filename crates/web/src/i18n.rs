@@ -25,6 +25,11 @@ impl Messages {
             Problem::PasswordMismatch => self.problem_password_mismatch.to_owned(),
             Problem::Taken => self.problem_taken.to_owned(),
             Problem::InvalidDate => self.problem_invalid_date.to_owned(),
+            Problem::NotANumberInRange => self.problem_number_range.to_owned(),
+            Problem::InvalidLink => self.problem_invalid_link.to_owned(),
+            Problem::AgeOrder => self.problem_age_order.to_owned(),
+            Problem::DateOrder => self.problem_date_order.to_owned(),
+            Problem::ChooseAtLeastOne => self.problem_choose_one.to_owned(),
         }
     }
 
