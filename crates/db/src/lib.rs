@@ -9,6 +9,7 @@ pub mod access_log;
 mod connection;
 pub mod login_throttle;
 pub mod municipalities;
+pub mod offers;
 pub mod schema;
 pub mod sessions;
 pub mod units;

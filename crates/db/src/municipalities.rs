@@ -61,6 +61,7 @@ pub fn create(
         ))
         .execute(conn)
         .map_err(DbError::from_insert)?;
+    crate::offers::add_default_areas(conn, id)?;
     let scope = Scope {
         municipality_id: Some(id),
         unit_id: None,

@@ -97,7 +97,95 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    challenge_areas (municipality_id, code) {
+        municipality_id -> Text,
+        code -> Text,
+        name -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    offers (id) {
+        id -> Text,
+        municipality_id -> Text,
+        external_id -> Nullable<Text>,
+        provider_unit_id -> Text,
+        name -> Text,
+        level -> Text,
+        level_rank -> Integer,
+        age_from -> Integer,
+        age_to -> Integer,
+        pregnant -> Bool,
+        access -> Text,
+        status -> Text,
+        ladder_step -> Integer,
+        valid_from -> Nullable<Text>,
+        valid_to -> Nullable<Text>,
+        search_text -> Text,
+        fields_json -> Text,
+        version -> Integer,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    offer_areas (offer_id, area_code) {
+        offer_id -> Text,
+        area_code -> Text,
+    }
+}
+
+diesel::table! {
+    offer_risks (offer_id, risk) {
+        offer_id -> Text,
+        risk -> Integer,
+    }
+}
+
+diesel::table! {
+    offer_next_steps (offer_id, next_offer_id) {
+        offer_id -> Text,
+        next_offer_id -> Text,
+    }
+}
+
+diesel::table! {
+    offer_versions (id) {
+        id -> Text,
+        offer_id -> Text,
+        version -> Integer,
+        at -> BigInt,
+        actor_id -> Nullable<Text>,
+        kind -> Text,
+        fields_json -> Text,
+    }
+}
+
+diesel::table! {
+    offer_proposals (id) {
+        id -> Text,
+        offer_id -> Text,
+        proposed_by -> Nullable<Text>,
+        proposed_at -> BigInt,
+        due_date -> Text,
+        changes -> Text,
+        fields_json -> Text,
+        status -> Text,
+        comment -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(unit_municipalities -> units (unit_id));
+diesel::joinable!(offers -> units (provider_unit_id));
+diesel::joinable!(offer_areas -> offers (offer_id));
+diesel::joinable!(offer_risks -> offers (offer_id));
+diesel::joinable!(offer_versions -> offers (offer_id));
+diesel::joinable!(offer_proposals -> offers (offer_id));
 diesel::joinable!(unit_municipalities -> municipalities (municipality_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> units (unit_id));
@@ -113,4 +201,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     access_log,
     access_log_head,
+    challenge_areas,
+    offers,
+    offer_areas,
+    offer_risks,
+    offer_next_steps,
+    offer_versions,
+    offer_proposals,
 );

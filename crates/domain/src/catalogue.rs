@@ -460,6 +460,24 @@ impl OfferFields {
         changed
     }
 
+    /// `self` with the substantive fields (see [`Self::substantive_changes`])
+    /// taken from `source`: how an approved proposal is applied, and (the
+    /// other way round) how the editorial part of a change applies at once.
+    pub fn with_substantive_from(&self, source: &OfferFields) -> OfferFields {
+        OfferFields {
+            level: source.level,
+            age_from: source.age_from,
+            age_to: source.age_to,
+            pregnant: source.pregnant,
+            access: source.access,
+            access_requirements: source.access_requirements.clone(),
+            capacity: source.capacity.clone(),
+            waiting_weeks: source.waiting_weeks,
+            status: source.status,
+            ..self.clone()
+        }
+    }
+
     /// Field-by-field differences (field name, before, after), for history.
     pub fn diff(&self, new: &OfferFields) -> Vec<(&'static str, String, String)> {
         let a = OfferDraft::from(self);

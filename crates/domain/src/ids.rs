@@ -65,6 +65,14 @@ id_type!(
     /// One membership of a user: a role in a unit or in a municipality.
     MembershipId
 );
+id_type!(
+    /// An offer in the catalogue of measures.
+    OfferId
+);
+id_type!(
+    /// A proposed change to a published offer, awaiting the coordinating unit.
+    ProposalId
+);
 
 #[cfg(test)]
 mod tests {

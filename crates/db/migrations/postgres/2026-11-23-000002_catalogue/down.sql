@@ -1,0 +1,7 @@
+DROP TABLE offer_proposals;
+DROP TABLE offer_versions;
+DROP TABLE offer_next_steps;
+DROP TABLE offer_risks;
+DROP TABLE offer_areas;
+DROP TABLE offers;
+DROP TABLE challenge_areas;

@@ -1,0 +1,828 @@
+//! The catalogue of measures: offers, their versions, proposed changes that
+//! wait for the coordinating unit, the ladder, and search.
+
+use crate::schema::{
+    challenge_areas, offer_areas, offer_next_steps, offer_proposals, offer_risks, offer_versions,
+    offers, unit_municipalities, units, users,
+};
+use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use laget_domain::access::{CatalogueReviewer, EditsOffers, OfferScope};
+use laget_domain::catalogue::{
+    AgeFilter, DEFAULT_CHALLENGE_AREAS, OfferFields, OfferFilter, OfferSort, OfferStatus,
+    PreventionLevel, search_text, search_words,
+};
+use laget_domain::ids::{OfferId, ProposalId};
+use laget_domain::unit::UnitKind;
+use laget_domain::{MunicipalityId, UnitId};
+
+/// An offer as stored.
+#[derive(Clone, Debug)]
+pub struct Offer {
+    pub id: OfferId,
+    pub municipality_id: MunicipalityId,
+    pub external_id: Option<String>,
+    pub fields: OfferFields,
+    pub provider_name: String,
+    pub provider_kind: UnitKind,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+type OfferRow = (
+    String,
+    String,
+    Option<String>,
+    String,
+    i32,
+    i64,
+    i64,
+    String,
+    String,
+);
+
+fn columns() -> (
+    offers::id,
+    offers::municipality_id,
+    offers::external_id,
+    offers::fields_json,
+    offers::version,
+    offers::created_at,
+    offers::updated_at,
+    units::name,
+    units::kind,
+) {
+    (
+        offers::id,
+        offers::municipality_id,
+        offers::external_id,
+        offers::fields_json,
+        offers::version,
+        offers::created_at,
+        offers::updated_at,
+        units::name,
+        units::kind,
+    )
+}
+
+fn decode_fields(json: &str) -> DbResult<OfferFields> {
+    serde_json::from_str(json).map_err(|e| DbError::Corrupt(format!("offer fields: {e}")))
+}
+
+fn encode_fields(fields: &OfferFields) -> DbResult<String> {
+    serde_json::to_string(fields).map_err(|e| DbError::Corrupt(format!("offer fields: {e}")))
+}
+
+impl TryFrom<OfferRow> for Offer {
+    type Error = DbError;
+    fn try_from(r: OfferRow) -> DbResult<Self> {
+        Ok(Self {
+            id: parse_id(&r.0)?,
+            municipality_id: parse_id(&r.1)?,
+            external_id: r.2,
+            fields: decode_fields(&r.3)?,
+            version: r.4,
+            created_at: from_micros(r.5),
+            updated_at: from_micros(r.6),
+            provider_name: r.7,
+            provider_kind: UnitKind::from_code(&r.8)
+                .map_err(|_| DbError::Corrupt(format!("unit kind {}", r.8)))?,
+        })
+    }
+}
+
+/// The municipality's challenge areas (code, name), in their order.
+pub fn challenge_areas(
+    conn: &mut DbConnection,
+    m: MunicipalityId,
+) -> DbResult<Vec<(String, String)>> {
+    Ok(challenge_areas::table
+        .filter(challenge_areas::municipality_id.eq(m.to_string()))
+        .order((challenge_areas::position, challenge_areas::name))
+        .select((challenge_areas::code, challenge_areas::name))
+        .load(conn)?)
+}
+
+/// Gives a new municipality the default challenge areas.
+pub fn add_default_areas(conn: &mut DbConnection, m: MunicipalityId) -> DbResult<()> {
+    for (i, (code, name)) in DEFAULT_CHALLENGE_AREAS.iter().enumerate() {
+        diesel::insert_into(challenge_areas::table)
+            .values((
+                challenge_areas::municipality_id.eq(m.to_string()),
+                challenge_areas::code.eq(*code),
+                challenge_areas::name.eq(*name),
+                challenge_areas::position.eq(i32::try_from(i).unwrap_or(0) + 1),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn serves(conn: &mut DbConnection, unit: UnitId, m: MunicipalityId) -> DbResult<bool> {
+    let n: i64 = unit_municipalities::table
+        .filter(unit_municipalities::unit_id.eq(unit.to_string()))
+        .filter(unit_municipalities::municipality_id.eq(m.to_string()))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Whether `cap` may write offers of `m` provided by `provider`.
+fn ensure_scope(
+    conn: &mut DbConnection,
+    cap: &dyn EditsOffers,
+    m: MunicipalityId,
+    provider: UnitId,
+) -> DbResult<()> {
+    let within = match cap.offer_scope() {
+        OfferScope::Unit(unit) => unit == provider,
+        OfferScope::Municipality(own) => own == m,
+    };
+    if within && serves(conn, provider, m)? {
+        Ok(())
+    } else {
+        Err(DbError::NotFound)
+    }
+}
+
+fn level_rank(level: PreventionLevel) -> i32 {
+    match level {
+        PreventionLevel::Universell => 1,
+        PreventionLevel::Selektiv => 2,
+        PreventionLevel::Indikert => 3,
+    }
+}
+
+fn iso(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+fn provider_name(conn: &mut DbConnection, unit: UnitId) -> DbResult<String> {
+    Ok(units::table
+        .find(unit.to_string())
+        .select(units::name)
+        .first(conn)?)
+}
+
+/// Writes the searchable columns and the area/risk rows for `fields`.
+fn store(
+    conn: &mut DbConnection,
+    id: OfferId,
+    fields: &OfferFields,
+    version: i32,
+    now: i64,
+) -> DbResult<()> {
+    let provider = provider_name(conn, fields.provider_unit)?;
+    diesel::update(offers::table.find(id.to_string()))
+        .set((
+            offers::provider_unit_id.eq(fields.provider_unit.to_string()),
+            offers::name.eq(&fields.name),
+            offers::level.eq(fields.level.code()),
+            offers::level_rank.eq(level_rank(fields.level)),
+            offers::age_from.eq(i32::from(fields.age_from)),
+            offers::age_to.eq(i32::from(fields.age_to)),
+            offers::pregnant.eq(fields.pregnant),
+            offers::access.eq(fields.access.code()),
+            offers::status.eq(fields.status.code()),
+            offers::ladder_step.eq(i32::from(fields.ladder_step)),
+            offers::valid_from.eq(iso(fields.valid_from)),
+            offers::valid_to.eq(iso(fields.valid_to)),
+            offers::search_text.eq(search_text(fields, &provider)),
+            offers::fields_json.eq(encode_fields(fields)?),
+            offers::version.eq(version),
+            offers::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    diesel::delete(offer_areas::table.filter(offer_areas::offer_id.eq(id.to_string())))
+        .execute(conn)?;
+    for area in &fields.challenge_areas {
+        diesel::insert_into(offer_areas::table)
+            .values((
+                offer_areas::offer_id.eq(id.to_string()),
+                offer_areas::area_code.eq(area),
+            ))
+            .execute(conn)?;
+    }
+    diesel::delete(offer_risks::table.filter(offer_risks::offer_id.eq(id.to_string())))
+        .execute(conn)?;
+    for risk in &fields.risk_factors {
+        diesel::insert_into(offer_risks::table)
+            .values((
+                offer_risks::offer_id.eq(id.to_string()),
+                offer_risks::risk.eq(i32::from(*risk)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn record_version(
+    conn: &mut DbConnection,
+    id: OfferId,
+    version: i32,
+    actor: Option<String>,
+    kind: &str,
+    fields: &OfferFields,
+    now: i64,
+) -> DbResult<()> {
+    diesel::insert_into(offer_versions::table)
+        .values((
+            offer_versions::id.eq(uuid::Uuid::now_v7().to_string()),
+            offer_versions::offer_id.eq(id.to_string()),
+            offer_versions::version.eq(version),
+            offer_versions::at.eq(now),
+            offer_versions::actor_id.eq(actor),
+            offer_versions::kind.eq(kind),
+            offer_versions::fields_json.eq(encode_fields(fields)?),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Creates an offer of municipality `m`.
+pub fn create(
+    conn: &mut DbConnection,
+    cap: &dyn EditsOffers,
+    m: MunicipalityId,
+    fields: &OfferFields,
+    external_id: Option<&str>,
+) -> DbResult<OfferId> {
+    ensure_scope(conn, cap, m, fields.provider_unit)?;
+    let id = OfferId::new();
+    let now = to_micros(Utc::now());
+    diesel::insert_into(offers::table)
+        .values((
+            offers::id.eq(id.to_string()),
+            offers::municipality_id.eq(m.to_string()),
+            offers::external_id.eq(external_id),
+            offers::provider_unit_id.eq(fields.provider_unit.to_string()),
+            offers::name.eq(&fields.name),
+            offers::level.eq(fields.level.code()),
+            offers::level_rank.eq(level_rank(fields.level)),
+            offers::age_from.eq(0),
+            offers::age_to.eq(0),
+            offers::pregnant.eq(false),
+            offers::access.eq(fields.access.code()),
+            offers::status.eq(fields.status.code()),
+            offers::ladder_step.eq(1),
+            offers::search_text.eq(""),
+            offers::fields_json.eq("{}"),
+            offers::version.eq(1),
+            offers::created_at.eq(now),
+            offers::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map_err(DbError::from_insert)?;
+    store(conn, id, fields, 1, now)?;
+    record_version(
+        conn,
+        id,
+        1,
+        cap.actor().map(|a| a.to_string()),
+        "opprettet",
+        fields,
+        now,
+    )?;
+    Ok(id)
+}
+
+/// What became of a change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveOutcome {
+    /// Nothing differed.
+    Unchanged,
+    /// Applied at once (a draft, or an editorial change).
+    Saved,
+    /// The editorial part (if any) was applied; the substantive part waits
+    /// for the coordinating unit as this proposal.
+    Proposed(ProposalId),
+}
+
+/// Changes an offer. Substantive changes to a published offer become a
+/// proposal that the coordinating unit must approve (due `due`); the rest
+/// applies at once. Every applied change is a new version.
+pub fn update(
+    conn: &mut DbConnection,
+    cap: &dyn EditsOffers,
+    id: OfferId,
+    new: &OfferFields,
+    due: NaiveDate,
+) -> DbResult<SaveOutcome> {
+    let current = get(conn, id)?;
+    ensure_scope(
+        conn,
+        cap,
+        current.municipality_id,
+        current.fields.provider_unit,
+    )?;
+    ensure_scope(conn, cap, current.municipality_id, new.provider_unit)?;
+    if *new == current.fields {
+        return Ok(SaveOutcome::Unchanged);
+    }
+    let actor = cap.actor().map(|a| a.to_string());
+    let substantive = current.fields.substantive_changes(new);
+    let now = to_micros(Utc::now());
+    let apply_now = if substantive.is_empty() {
+        new.clone()
+    } else {
+        new.with_substantive_from(&current.fields)
+    };
+    if apply_now != current.fields {
+        let version = current.version + 1;
+        store(conn, id, &apply_now, version, now)?;
+        record_version(conn, id, version, actor.clone(), "endret", &apply_now, now)?;
+    }
+    if substantive.is_empty() {
+        return Ok(SaveOutcome::Saved);
+    }
+    // A newer proposal replaces one still waiting.
+    diesel::update(
+        offer_proposals::table
+            .filter(offer_proposals::offer_id.eq(id.to_string()))
+            .filter(offer_proposals::status.eq("venter")),
+    )
+    .set(offer_proposals::status.eq("erstattet"))
+    .execute(conn)?;
+    let pid = ProposalId::new();
+    diesel::insert_into(offer_proposals::table)
+        .values((
+            offer_proposals::id.eq(pid.to_string()),
+            offer_proposals::offer_id.eq(id.to_string()),
+            offer_proposals::proposed_by.eq(actor),
+            offer_proposals::proposed_at.eq(now),
+            offer_proposals::due_date.eq(due.format("%Y-%m-%d").to_string()),
+            offer_proposals::changes.eq(substantive.join(",")),
+            offer_proposals::fields_json.eq(encode_fields(new)?),
+            offer_proposals::status.eq("venter"),
+            offer_proposals::comment.eq(""),
+        ))
+        .execute(conn)?;
+    Ok(SaveOutcome::Proposed(pid))
+}
+
+pub fn get(conn: &mut DbConnection, id: OfferId) -> DbResult<Offer> {
+    let row: OfferRow = offers::table
+        .inner_join(units::table)
+        .filter(offers::id.eq(id.to_string()))
+        .select(columns())
+        .first(conn)
+        .optional()?
+        .ok_or(DbError::NotFound)?;
+    row.try_into()
+}
+
+/// The offer of `m` with this external id (imports).
+pub fn find_external(
+    conn: &mut DbConnection,
+    m: MunicipalityId,
+    external_id: &str,
+) -> DbResult<Option<Offer>> {
+    let row: Option<OfferRow> = offers::table
+        .inner_join(units::table)
+        .filter(offers::municipality_id.eq(m.to_string()))
+        .filter(offers::external_id.eq(external_id))
+        .select(columns())
+        .first(conn)
+        .optional()?;
+    row.map(Offer::try_from).transpose()
+}
+
+/// Which offers a search may return.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Visibility {
+    /// Published and valid on that day: what the public sees.
+    Public(NaiveDate),
+    /// Everything, drafts included (editors' own lists, exports).
+    All,
+}
+
+#[derive(Clone, Debug)]
+pub struct Search {
+    pub municipality: Option<MunicipalityId>,
+    pub filter: OfferFilter,
+    pub sort: OfferSort,
+    pub visibility: Visibility,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+macro_rules! filtered {
+    ($search:expr) => {{
+        let s: &Search = $search;
+        let mut q = offers::table.inner_join(units::table).into_boxed();
+        if let Some(m) = s.municipality {
+            q = q.filter(offers::municipality_id.eq(m.to_string()));
+        }
+        if let Visibility::Public(today) = s.visibility {
+            let today = today.format("%Y-%m-%d").to_string();
+            q = q
+                .filter(offers::status.eq(OfferStatus::Publisert.code()))
+                .filter(
+                    offers::valid_from
+                        .is_null()
+                        .or(offers::valid_from.le(today.clone())),
+                )
+                .filter(offers::valid_to.is_null().or(offers::valid_to.ge(today)));
+        }
+        let f = &s.filter;
+        if let Some(text) = &f.text {
+            for word in search_words(text) {
+                q = q.filter(offers::search_text.like(format!("%{word}%")));
+            }
+        }
+        match f.age {
+            Some(AgeFilter::Range { from, to }) => {
+                q = q
+                    .filter(offers::age_from.le(i32::from(to)))
+                    .filter(offers::age_to.ge(i32::from(from)));
+            }
+            Some(AgeFilter::Pregnant) => q = q.filter(offers::pregnant.eq(true)),
+            None => {}
+        }
+        if let Some(level) = f.level {
+            q = q.filter(offers::level.eq(level.code()));
+        }
+        if let Some(area) = &f.area {
+            q = q.filter(
+                offers::id.eq_any(
+                    offer_areas::table
+                        .filter(offer_areas::area_code.eq(area.clone()))
+                        .select(offer_areas::offer_id),
+                ),
+            );
+        }
+        if let Some(risk) = f.risk {
+            q = q.filter(
+                offers::id.eq_any(
+                    offer_risks::table
+                        .filter(offer_risks::risk.eq(i32::from(risk)))
+                        .select(offer_risks::offer_id),
+                ),
+            );
+        }
+        if let Some(unit) = f.provider {
+            q = q.filter(offers::provider_unit_id.eq(unit.to_string()));
+        }
+        if let Some(kind) = f.unit_kind {
+            q = q.filter(units::kind.eq(kind.code()));
+        }
+        if let Some(access) = f.access {
+            q = q.filter(offers::access.eq(access.code()));
+        }
+        q
+    }};
+}
+
+/// One page of offers matching `search`, and how many match in all.
+pub fn search(conn: &mut DbConnection, search: &Search) -> DbResult<(Vec<Offer>, i64)> {
+    let total: i64 = filtered!(search).count().get_result(conn)?;
+    let q = filtered!(search);
+    let q = match search.sort {
+        OfferSort::Name => q.order((offers::name.asc(), offers::id.asc())),
+        OfferSort::Level => q.order((
+            offers::level_rank.asc(),
+            offers::name.asc(),
+            offers::id.asc(),
+        )),
+        OfferSort::Age => q.order((
+            offers::age_from.asc(),
+            offers::age_to.asc(),
+            offers::name.asc(),
+            offers::id.asc(),
+        )),
+        OfferSort::Newest => q.order((offers::created_at.desc(), offers::id.desc())),
+    };
+    let rows: Vec<OfferRow> = q
+        .offset(search.offset)
+        .limit(search.limit)
+        .select(columns())
+        .load(conn)?;
+    let offers = rows
+        .into_iter()
+        .map(Offer::try_from)
+        .collect::<DbResult<Vec<_>>>()?;
+    Ok((offers, total))
+}
+
+/// The offers one step up from `id` («hvis dette ikke er nok»).
+pub fn next_steps(conn: &mut DbConnection, id: OfferId) -> DbResult<Vec<Offer>> {
+    let ids = offer_next_steps::table
+        .filter(offer_next_steps::offer_id.eq(id.to_string()))
+        .select(offer_next_steps::next_offer_id);
+    let rows: Vec<OfferRow> = offers::table
+        .inner_join(units::table)
+        .filter(offers::id.eq_any(ids))
+        .order(offers::name)
+        .select(columns())
+        .load(conn)?;
+    rows.into_iter().map(Offer::try_from).collect()
+}
+
+/// The offers that name `id` as their next step (one step below).
+pub fn previous_steps(conn: &mut DbConnection, id: OfferId) -> DbResult<Vec<Offer>> {
+    let ids = offer_next_steps::table
+        .filter(offer_next_steps::next_offer_id.eq(id.to_string()))
+        .select(offer_next_steps::offer_id);
+    let rows: Vec<OfferRow> = offers::table
+        .inner_join(units::table)
+        .filter(offers::id.eq_any(ids))
+        .order(offers::name)
+        .select(columns())
+        .load(conn)?;
+    rows.into_iter().map(Offer::try_from).collect()
+}
+
+/// Sets the «next step» links of an offer; they must be offers of the same
+/// municipality.
+pub fn set_next_steps(
+    conn: &mut DbConnection,
+    cap: &dyn EditsOffers,
+    id: OfferId,
+    next: &[OfferId],
+) -> DbResult<()> {
+    let current = get(conn, id)?;
+    ensure_scope(
+        conn,
+        cap,
+        current.municipality_id,
+        current.fields.provider_unit,
+    )?;
+    diesel::delete(offer_next_steps::table.filter(offer_next_steps::offer_id.eq(id.to_string())))
+        .execute(conn)?;
+    for n in next {
+        if *n == id {
+            continue;
+        }
+        let target = get(conn, *n)?;
+        if target.municipality_id != current.municipality_id {
+            return Err(DbError::NotFound);
+        }
+        diesel::insert_into(offer_next_steps::table)
+            .values((
+                offer_next_steps::offer_id.eq(id.to_string()),
+                offer_next_steps::next_offer_id.eq(n.to_string()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// One version in an offer's history.
+#[derive(Clone, Debug)]
+pub struct Version {
+    pub version: i32,
+    pub at: DateTime<Utc>,
+    pub actor_name: Option<String>,
+    pub kind: String,
+    pub fields: OfferFields,
+}
+
+/// The history of an offer, oldest first.
+pub fn versions(conn: &mut DbConnection, id: OfferId) -> DbResult<Vec<Version>> {
+    let rows: Vec<(i32, i64, Option<String>, String, String)> = offer_versions::table
+        .left_join(users::table.on(offer_versions::actor_id.eq(users::id.nullable())))
+        .filter(offer_versions::offer_id.eq(id.to_string()))
+        .order(offer_versions::version)
+        .select((
+            offer_versions::version,
+            offer_versions::at,
+            users::display_name.nullable(),
+            offer_versions::kind,
+            offer_versions::fields_json,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(version, at, actor_name, kind, json)| {
+            Ok(Version {
+                version,
+                at: from_micros(at),
+                actor_name,
+                kind,
+                fields: decode_fields(&json)?,
+            })
+        })
+        .collect()
+}
+
+/// A proposed change, with the offer as it stands.
+#[derive(Clone, Debug)]
+pub struct Proposal {
+    pub id: ProposalId,
+    pub offer: Offer,
+    pub proposed_by: Option<String>,
+    pub proposed_at: DateTime<Utc>,
+    pub due_date: NaiveDate,
+    pub changes: Vec<String>,
+    pub fields: OfferFields,
+    pub status: String,
+    pub comment: String,
+}
+
+type ProposalRow = (
+    String,
+    String,
+    Option<String>,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+fn proposals_where(
+    conn: &mut DbConnection,
+    offer: Option<OfferId>,
+    m: Option<MunicipalityId>,
+    status: Option<&str>,
+) -> DbResult<Vec<Proposal>> {
+    let mut q = offer_proposals::table
+        .inner_join(offers::table)
+        .left_join(users::table.on(offer_proposals::proposed_by.eq(users::id.nullable())))
+        .into_boxed();
+    if let Some(o) = offer {
+        q = q.filter(offer_proposals::offer_id.eq(o.to_string()));
+    }
+    if let Some(m) = m {
+        q = q.filter(offers::municipality_id.eq(m.to_string()));
+    }
+    if let Some(s) = status {
+        q = q.filter(offer_proposals::status.eq(s.to_owned()));
+    }
+    let rows: Vec<ProposalRow> = q
+        .order((
+            offer_proposals::due_date.asc(),
+            offer_proposals::proposed_at.asc(),
+        ))
+        .select((
+            offer_proposals::id,
+            offer_proposals::offer_id,
+            users::display_name.nullable(),
+            offer_proposals::proposed_at,
+            offer_proposals::due_date,
+            offer_proposals::changes,
+            offer_proposals::fields_json,
+            offer_proposals::status,
+            offer_proposals::comment,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(
+            |(id, offer_id, by, at, due, changes, json, status, comment)| {
+                Ok(Proposal {
+                    id: parse_id(&id)?,
+                    offer: get(conn, parse_id(&offer_id)?)?,
+                    proposed_by: by,
+                    proposed_at: from_micros(at),
+                    due_date: NaiveDate::parse_from_str(&due, "%Y-%m-%d")
+                        .map_err(|e| DbError::Corrupt(e.to_string()))?,
+                    changes: changes
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                    fields: decode_fields(&json)?,
+                    status,
+                    comment,
+                })
+            },
+        )
+        .collect()
+}
+
+/// Proposals waiting for the coordinating unit of the reviewer's municipality.
+pub fn pending(conn: &mut DbConnection, reviewer: &CatalogueReviewer) -> DbResult<Vec<Proposal>> {
+    proposals_where(conn, None, Some(reviewer.municipality_id()), Some("venter"))
+}
+
+/// Waiting proposals of `m` whose due date has passed (for administrators).
+pub fn overdue(
+    conn: &mut DbConnection,
+    m: MunicipalityId,
+    today: NaiveDate,
+) -> DbResult<Vec<Proposal>> {
+    Ok(proposals_where(conn, None, Some(m), Some("venter"))?
+        .into_iter()
+        .filter(|p| p.due_date < today)
+        .collect())
+}
+
+/// All proposals about one offer, newest last.
+pub fn proposals_for(conn: &mut DbConnection, offer: OfferId) -> DbResult<Vec<Proposal>> {
+    proposals_where(conn, Some(offer), None, None)
+}
+
+pub fn proposal(
+    conn: &mut DbConnection,
+    reviewer: &CatalogueReviewer,
+    id: ProposalId,
+) -> DbResult<Proposal> {
+    let all = proposals_where(conn, None, Some(reviewer.municipality_id()), None)?;
+    all.into_iter()
+        .find(|p| p.id == id)
+        .ok_or(DbError::NotFound)
+}
+
+/// Approves or rejects a waiting proposal, with the coordinating unit's
+/// comment. Approval applies the proposal's substantive fields as a new version.
+pub fn decide(
+    conn: &mut DbConnection,
+    reviewer: &CatalogueReviewer,
+    id: ProposalId,
+    approve: bool,
+    comment: &str,
+) -> DbResult<()> {
+    let p = proposal(conn, reviewer, id)?;
+    if p.status != "venter" {
+        return Err(DbError::NotFound);
+    }
+    let now = to_micros(Utc::now());
+    let actor = laget_domain::access::Capability::actor(reviewer).map(|a| a.to_string());
+    diesel::update(offer_proposals::table.find(id.to_string()))
+        .set((
+            offer_proposals::status.eq(if approve { "godkjent" } else { "avvist" }),
+            offer_proposals::comment.eq(comment),
+            offer_proposals::decided_by.eq(actor.clone()),
+            offer_proposals::decided_at.eq(now),
+        ))
+        .execute(conn)?;
+    if approve {
+        let current = get(conn, p.offer.id)?;
+        let applied = current.fields.with_substantive_from(&p.fields);
+        if applied != current.fields {
+            let version = current.version + 1;
+            store(conn, p.offer.id, &applied, version, now)?;
+            record_version(conn, p.offer.id, version, actor, "godkjent", &applied, now)?;
+        }
+    }
+    Ok(())
+}
+
+/// One challenge area's ladder: its steps, each with the public offers on it.
+#[derive(Clone, Debug)]
+pub struct LadderArea {
+    pub code: String,
+    pub name: String,
+    pub steps: Vec<(u8, Vec<Offer>)>,
+}
+
+/// The measure ladder of `m` for each challenge area, from the public offers.
+pub fn ladder(
+    conn: &mut DbConnection,
+    m: MunicipalityId,
+    today: NaiveDate,
+) -> DbResult<Vec<LadderArea>> {
+    let areas = challenge_areas(conn, m)?;
+    let search = Search {
+        municipality: Some(m),
+        filter: OfferFilter::default(),
+        sort: OfferSort::Name,
+        visibility: Visibility::Public(today),
+        offset: 0,
+        limit: i64::MAX,
+    };
+    let (all, _) = search_all(conn, &search)?;
+    Ok(areas
+        .into_iter()
+        .map(|(code, name)| {
+            let steps = (1..=laget_domain::catalogue::LADDER_STEPS)
+                .map(|step| {
+                    let on_step = all
+                        .iter()
+                        .filter(|o| {
+                            o.fields.ladder_step == step && o.fields.challenge_areas.contains(&code)
+                        })
+                        .cloned()
+                        .collect();
+                    (step, on_step)
+                })
+                .collect();
+            LadderArea { code, name, steps }
+        })
+        .collect())
+}
+
+fn search_all(conn: &mut DbConnection, search: &Search) -> DbResult<(Vec<Offer>, i64)> {
+    let mut s = search.clone();
+    s.limit = 1_000_000;
+    self::search(conn, &s)
+}
+
+/// Every «next step» link of municipality `m` (from, to), for exports and the ladder.
+pub fn all_next_steps(
+    conn: &mut DbConnection,
+    m: MunicipalityId,
+) -> DbResult<Vec<(OfferId, OfferId)>> {
+    let mine = offers::table
+        .filter(offers::municipality_id.eq(m.to_string()))
+        .select(offers::id);
+    let rows: Vec<(String, String)> = offer_next_steps::table
+        .filter(offer_next_steps::offer_id.eq_any(mine))
+        .select((offer_next_steps::offer_id, offer_next_steps::next_offer_id))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(a, b)| Ok((parse_id(&a)?, parse_id(&b)?)))
+        .collect()
+}
