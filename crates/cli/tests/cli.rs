@@ -127,30 +127,40 @@ fn an_operator_sets_up_a_municipality() {
             stderr(&o)
         );
 
-        assert!(
-            db.laget(&[
+        {
+            let o = db.laget(&[
                 "admin",
                 "create-municipality",
                 "--number",
                 "3105",
                 "--name",
-                "Sarpsborg"
-            ])
-            .status
-            .success()
-        );
-        assert!(
-            db.laget(&[
+                "Sarpsborg",
+            ]);
+            assert!(
+                o.status.success(),
+                "{:?}: {}{}",
+                o.status,
+                stdout(&o),
+                stderr(&o)
+            );
+        }
+        {
+            let o = db.laget(&[
                 "admin",
                 "create-municipality",
                 "--number",
                 "3101",
                 "--name",
-                "Halden"
-            ])
-            .status
-            .success()
-        );
+                "Halden",
+            ]);
+            assert!(
+                o.status.success(),
+                "{:?}: {}{}",
+                o.status,
+                stdout(&o),
+                stderr(&o)
+            );
+        }
         let dup = db.laget(&[
             "admin",
             "create-municipality",
@@ -284,20 +294,34 @@ fn audit_verify_names_the_first_broken_link() {
             ("3103", "Moss"),
             ("3107", "Fredrikstad"),
         ] {
-            assert!(
-                db.laget(&[
+            {
+                let o = db.laget(&[
                     "admin",
                     "create-municipality",
                     "--number",
                     n,
                     "--name",
-                    name
-                ])
-                .status
-                .success()
+                    name,
+                ]);
+                assert!(
+                    o.status.success(),
+                    "{:?}: {}{}",
+                    o.status,
+                    stdout(&o),
+                    stderr(&o)
+                );
+            }
+        }
+        {
+            let o = db.laget(&["audit", "verify"]);
+            assert!(
+                o.status.success(),
+                "{:?}: {}{}",
+                o.status,
+                stdout(&o),
+                stderr(&o)
             );
         }
-        assert!(db.laget(&["audit", "verify"]).status.success());
         let is_pg = db.pg.is_some();
         let drop_triggers = if is_pg {
             "DROP TRIGGER access_log_no_update ON access_log; DROP TRIGGER access_log_no_delete ON access_log;"
@@ -439,6 +463,15 @@ fn an_acknowledged_write_survives_kill_9() {
         );
         server.kill().unwrap();
         server.wait().unwrap();
-        assert!(db.laget(&["audit", "verify"]).status.success());
+        {
+            let o = db.laget(&["audit", "verify"]);
+            assert!(
+                o.status.success(),
+                "{:?}: {}{}",
+                o.status,
+                stdout(&o),
+                stderr(&o)
+            );
+        }
     }
 }

@@ -136,7 +136,10 @@ impl Db {
         };
         let pool = Pool::builder()
             .max_size(max_size)
-            .min_idle(Some(1))
+            // No idle minimum: r2d2 would open connections on a background
+            // thread, and a short-lived process (the CLI) can exit while one
+            // is half-open inside libpq or SQLite, which crashes the exit.
+            .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(10))
             .build(manager)
             .map_err(|e| DbError::Connection(e.to_string()))?;
