@@ -35,6 +35,11 @@ fn main() {
             content_type: "text/css; charset=utf-8",
         },
     ];
+    assets.push(Asset {
+        logical: "htmx.min.js",
+        source: node.join("htmx.org/dist/htmx.min.js"),
+        content_type: "text/javascript; charset=utf-8",
+    });
     for weight in ["400", "500", "600", "700"] {
         let file = format!("inter-latin-{weight}-normal.woff2");
         assets.push(Asset {

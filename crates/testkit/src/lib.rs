@@ -11,9 +11,11 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
-use laget_db::{Db, municipalities, sessions, units, users};
+use laget_db::{Db, municipalities, offers, sessions, units, users};
 use laget_domain::access::Operator;
+use laget_domain::catalogue::{AccessRoute, OfferFields, OfferStatus, PreventionLevel};
 use laget_domain::ids::MembershipId;
+use laget_domain::ids::{OfferId, ProposalId};
 use laget_domain::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
 use laget_domain::unit::{UnitKind, UnitName};
 use laget_domain::user::{DisplayName, Email, Role, Username};
@@ -96,6 +98,42 @@ pub struct Fixtures {
     /// A staff member in the first municipality that tests may change.
     pub target_user: UserId,
     pub target_membership: MembershipId,
+    /// A published offer of Testlia barnehage.
+    pub offer: OfferId,
+    /// A waiting proposal to change that offer's ages.
+    pub proposal: ProposalId,
+}
+
+/// A published offer's fields, provided by `unit`.
+pub fn offer_fields(unit: UnitId, name: &str) -> OfferFields {
+    OfferFields {
+        name: name.to_owned(),
+        provider_unit: unit,
+        description: "Et tilbud i testdataene.\n\nAndre avsnitt.".to_owned(),
+        level: PreventionLevel::Selektiv,
+        age_from: 6,
+        age_to: 12,
+        pregnant: false,
+        challenge_areas: vec!["skolefravaer".to_owned()],
+        risk_factors: vec![7],
+        access: AccessRoute::Henvisning,
+        access_requirements: "Henvisning fra skolen.".to_owned(),
+        contact_person: "Test Testesen".to_owned(),
+        contact_phone: "+47 400 00 000".to_owned(),
+        contact_email: "tilbud@test.example".to_owned(),
+        contact_address: String::new(),
+        capacity: "10 barn".to_owned(),
+        waiting_weeks: Some(2),
+        evidence_level: 2,
+        evidence_local: false,
+        evidence_link: String::new(),
+        cost: "Gratis".to_owned(),
+        languages: vec!["norsk".to_owned()],
+        status: OfferStatus::Publisert,
+        valid_from: None,
+        valid_to: None,
+        ladder_step: 2,
+    }
 }
 
 /// One hash for every fixture user, made once per test binary: argon2 is slow
@@ -224,6 +262,8 @@ impl TestApp {
             .replace("{unit}", &self.fx.unit.to_string())
             .replace("{user}", &self.fx.target_user.to_string())
             .replace("{membership}", &self.fx.target_membership.to_string())
+            .replace("{offer}", &self.fx.offer.to_string())
+            .replace("{proposal}", &self.fx.proposal.to_string())
             .replace("{name}", asset.trim_start_matches("/static/"))
     }
 
@@ -345,6 +385,16 @@ pub fn fixtures(db: &Db, hash: &str) -> Fixtures {
         let target_membership =
             users::add_membership(c, &cap, target, Some(unit), Role::Ansatt, "fixture")?;
 
+        let fields = offer_fields(unit, "Testtilbud ved skolefravær");
+        let offer = offers::create(c, &cap, m, &fields, Some("test-1"))?;
+        let mut older = fields.clone();
+        older.age_to = 15;
+        let due = chrono::Utc::now().date_naive() + chrono::Days::new(14);
+        let proposal = match offers::update(c, &cap, offer, &older, due)? {
+            offers::SaveOutcome::Proposed(p) => p,
+            other => panic!("expected a proposal, got {other:?}"),
+        };
+
         Ok(Fixtures {
             municipality: m,
             other_municipality: other,
@@ -353,6 +403,8 @@ pub fn fixtures(db: &Db, hash: &str) -> Fixtures {
             users: made,
             target_user: target,
             target_membership,
+            offer,
+            proposal,
         })
     })
     .expect("fixtures")

@@ -105,6 +105,24 @@ impl FromRequestParts<AppState> for SignedIn {
     }
 }
 
+/// The signed-in user if there is one; public pages use it to show more to
+/// staff without requiring a login.
+#[derive(Clone, Debug)]
+pub struct MaybeSignedIn(pub Option<SignedIn>);
+
+impl FromRequestParts<AppState> for MaybeSignedIn {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let ctx = Ctx::from_request_parts(parts, state).await?;
+        if ctx.session.is_none() {
+            return Ok(Self(None));
+        }
+        SignedIn::from_request_parts(parts, state)
+            .await
+            .map(|u| Self(Some(u)))
+    }
+}
+
 /// Names of the cookies. With `secure_cookies` they carry the `__Host-`
 /// prefix, which browsers accept only with `Secure`, `Path=/` and no domain.
 pub struct CookieNames {

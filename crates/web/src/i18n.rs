@@ -2,6 +2,7 @@
 //! them into [`Messages`], so templates refer to texts by checked field names.
 //! Adding nynorsk means adding `nn.txt`, not touching templates.
 
+use laget_domain::catalogue::{AccessRoute, OfferSort, OfferStatus, PreventionLevel};
 use laget_domain::unit::UnitKind;
 use laget_domain::user::Role;
 use laget_domain::validation::Problem;
@@ -60,6 +61,72 @@ impl Messages {
         }
     }
 
+    pub fn level(&self, level: PreventionLevel) -> &'static str {
+        match level {
+            PreventionLevel::Universell => self.level_universell,
+            PreventionLevel::Selektiv => self.level_selektiv,
+            PreventionLevel::Indikert => self.level_indikert,
+        }
+    }
+
+    pub fn level_hint(&self, level: PreventionLevel) -> &'static str {
+        match level {
+            PreventionLevel::Universell => self.level_universell_hint,
+            PreventionLevel::Selektiv => self.level_selektiv_hint,
+            PreventionLevel::Indikert => self.level_indikert_hint,
+        }
+    }
+
+    pub fn access(&self, access: AccessRoute) -> &'static str {
+        match access {
+            AccessRoute::Selvhenvisning => self.access_selvhenvisning,
+            AccessRoute::Henvisning => self.access_henvisning,
+            AccessRoute::Vedtak => self.access_vedtak,
+        }
+    }
+
+    pub fn offer_status(&self, status: OfferStatus) -> &'static str {
+        match status {
+            OfferStatus::Utkast => self.status_utkast,
+            OfferStatus::Publisert => self.status_publisert,
+            OfferStatus::Pauset => self.status_pauset,
+            OfferStatus::Avsluttet => self.status_avsluttet,
+        }
+    }
+
+    pub fn sort(&self, sort: OfferSort) -> &'static str {
+        match sort {
+            OfferSort::Name => self.catalogue_sort_navn,
+            OfferSort::Level => self.catalogue_sort_niva,
+            OfferSort::Age => self.catalogue_sort_alder,
+            OfferSort::Newest => self.catalogue_sort_nyeste,
+        }
+    }
+
+    /// Label of a substantive-change code (see `OfferFields::substantive_changes`).
+    pub fn change(&self, code: &str) -> String {
+        match code {
+            "niva" => self.change_niva,
+            "alder" => self.change_alder,
+            "tilgang" => self.change_tilgang,
+            "kapasitet" => self.change_kapasitet,
+            "status" => self.change_status,
+            other => return other.to_owned(),
+        }
+        .to_owned()
+    }
+
+    pub fn proposal_status(&self, code: &str) -> String {
+        match code {
+            "venter" => self.proposal_status_venter,
+            "godkjent" => self.proposal_status_godkjent,
+            "avvist" => self.proposal_status_avvist,
+            "erstattet" => self.proposal_status_erstattet,
+            other => return other.to_owned(),
+        }
+        .to_owned()
+    }
+
     /// Label of a stored access-log code (action, object type or ground).
     pub fn audit_code(&self, code: &str) -> String {
         let text = match code {
@@ -80,6 +147,8 @@ impl Messages {
             "leder_av_enheten" => self.ground_leder_av_enheten,
             "egen_konto" => self.ground_egen_konto,
             "operator" => self.ground_operator,
+            "tiltaksredaktor" => self.role_tiltaksredaktor,
+            "koordinerende_enhet" => self.role_koordinerende_enhet,
             other => return other.to_owned(),
         };
         text.to_owned()

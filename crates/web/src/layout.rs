@@ -24,6 +24,33 @@ pub struct Layout {
     pub nav: Vec<NavItem>,
     pub notice: Option<&'static str>,
     pub stylesheets: Vec<String>,
+    pub scripts: Vec<String>,
+    /// Show a «Logg inn» link in the header (public pages).
+    pub show_login: bool,
+}
+
+/// The catalogue's pages, open to everyone.
+fn public_nav(path: &str) -> Vec<NavItem> {
+    let in_catalogue = path == "/tiltak"
+        || (path.starts_with("/tiltak/")
+            && !path.starts_with("/tiltak/mine")
+            && !path.starts_with("/tiltak/forslag"));
+    vec![
+        NavItem {
+            href: "/tiltak".into(),
+            label: NB.nav_catalogue.into(),
+            current: in_catalogue,
+        },
+        NavItem {
+            href: "/tiltakstrapp".into(),
+            label: NB.nav_ladder.into(),
+            current: path == "/tiltakstrapp",
+        },
+    ]
+}
+
+fn scripts() -> Vec<String> {
+    vec![assets::url("htmx.min.js")]
 }
 
 fn stylesheets() -> Vec<String> {
@@ -44,6 +71,23 @@ impl Layout {
             label: m.nav_home.into(),
             current: path == "/",
         }];
+        nav.extend(public_nav(path));
+        if !user.actor.edited_units().is_empty() {
+            nav.push(NavItem {
+                href: "/tiltak/mine".into(),
+                label: m.nav_my_offers.into(),
+                current: path == "/tiltak/mine",
+            });
+        }
+        if !user.actor.reviewed_municipalities().is_empty()
+            || !user.actor.administered_municipalities().is_empty()
+        {
+            nav.push(NavItem {
+                href: "/tiltak/forslag".into(),
+                label: m.nav_proposals.into(),
+                current: path.starts_with("/tiltak/forslag"),
+            });
+        }
         let administered = user.actor.administered_municipalities();
         if let [municipality] = administered.as_slice() {
             for (segment, label) in [("enheter", m.nav_units), ("brukere", m.nav_users)] {
@@ -79,6 +123,21 @@ impl Layout {
             nav,
             notice: None,
             stylesheets: stylesheets(),
+            scripts: scripts(),
+            show_login: false,
+        }
+    }
+
+    /// The layout for a public page: signed in or not.
+    pub fn visitor(ctx: &Ctx, user: Option<&SignedIn>, title: &str) -> Self {
+        match user {
+            Some(user) => Self::signed_in(user, title),
+            None => {
+                let mut layout = Self::anonymous(ctx, title);
+                layout.nav = public_nav(&ctx.path);
+                layout.show_login = true;
+                layout
+            }
         }
     }
 
@@ -93,6 +152,8 @@ impl Layout {
             nav: Vec::new(),
             notice: None,
             stylesheets: stylesheets(),
+            scripts: scripts(),
+            show_login: false,
         }
     }
 
@@ -112,6 +173,8 @@ impl Layout {
             }],
             notice: None,
             stylesheets: stylesheets(),
+            scripts: scripts(),
+            show_login: false,
         }
     }
 

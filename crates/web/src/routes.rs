@@ -2,7 +2,9 @@
 //! each (method, path) so that the access-matrix test can insist on a row for
 //! every route.
 
-use crate::handlers::{access_log, health, home, login, municipalities, units, users};
+use crate::handlers::{
+    access_log, catalogue, health, home, login, municipalities, offer_edit, proposals, units, users,
+};
 use crate::{AppState, assets, context, error::AppError};
 use axum::Router;
 use axum::handler::Handler;
@@ -93,7 +95,19 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
         "/kommuner/{municipality}/brukere/{user}/roller/{membership}/fjern",
         users::remove_membership,
     )
-    .get("/enheter/{unit}/tilgangslogg", access_log::get);
+    .get("/enheter/{unit}/tilgangslogg", access_log::get)
+    .get("/tiltak", catalogue::list)
+    .get("/tiltakstrapp", catalogue::ladder)
+    .get("/tiltak/mine", offer_edit::mine)
+    .get("/tiltak/ny", offer_edit::new)
+    .post("/tiltak/ny", offer_edit::create)
+    .get("/tiltak/forslag", proposals::queue)
+    .get("/tiltak/forslag/{proposal}", proposals::show)
+    .post("/tiltak/forslag/{proposal}", proposals::decide)
+    .get("/tiltak/{offer}", catalogue::detail)
+    .get("/tiltak/{offer}/endre", offer_edit::edit)
+    .post("/tiltak/{offer}/endre", offer_edit::update)
+    .get("/tiltak/{offer}/historikk", offer_edit::history);
     let router = routes
         .router
         .fallback(|| async { AppError::NotFound })

@@ -1,10 +1,13 @@
 //! Request handlers, one module per resource.
 
 pub mod access_log;
+pub mod catalogue;
 pub mod health;
 pub mod home;
 pub mod login;
 pub mod municipalities;
+pub mod offer_edit;
+pub mod proposals;
 pub mod units;
 pub mod users;
 
@@ -45,6 +48,12 @@ pub fn notice(q: &NoticeQuery) -> Option<&'static str> {
         "passord" => m.users_password_set,
         "rolle-lagt-til" => m.users_membership_added,
         "rolle-fjernet" => m.users_membership_removed,
+        "tilbud-opprettet" => m.editor_created,
+        "tilbud-lagret" => m.editor_saved,
+        "tilbud-uendret" => m.editor_unchanged,
+        "tilbud-foreslatt" => m.editor_proposed,
+        "forslag-godkjent" => m.proposal_approved,
+        "forslag-avvist" => m.proposal_rejected,
         _ => return None,
     })
 }

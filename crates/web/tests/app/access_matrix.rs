@@ -48,6 +48,22 @@ const USER_FORM: &[(&str, &str)] = &[
     ("passord2", "Blåveis-Kornmo-Trekkfugl-93"),
 ];
 
+/// A valid offer; `{unit}` is replaced by the fixture unit's id.
+const OFFER_FORM: &[(&str, &str)] = &[
+    ("navn", "Matrisetilbud"),
+    ("tilbyder", "{unit}"),
+    ("beskrivelse", "Et tilbud."),
+    ("niva", "universell"),
+    ("alder_fra", "0"),
+    ("alder_til", "5"),
+    ("utfordringer", "sprak"),
+    ("tilgang", "selvhenvisning"),
+    ("status", "utkast"),
+    ("trinn", "1"),
+];
+
+/// Rows run in order on one database per engine: the proposal is decided
+/// before the offer's editor changes the offer (which replaces the proposal).
 #[rustfmt::skip]
 const MATRIX: &[Row] = &[
     //                                                                                      anon ansatt leder  KE   red  kadm  annen  sys
@@ -75,6 +91,18 @@ const MATRIX: &[Row] = &[
     row("POST", "/kommuner/{municipality}/brukere/{user}/roller",                &[("rolle", "kommuneadministrator")], [SEE, NO, NO, NO, NO, SEE, NO, BAD]),
     row("POST", "/kommuner/{municipality}/brukere/{user}/roller/{membership}/fjern", &[],                       [SEE, NO,  NO,  NO,  NO,  SEE, NO,  NO]),
     row("GET",  "/enheter/{unit}/tilgangslogg",                                  &[],                           [SEE, NO,  OK,  NO,  NO,  NO,  NO,  NO]),
+    row("GET",  "/tiltak",                                                       &[],                           [OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK]),
+    row("GET",  "/tiltakstrapp",                                                 &[],                           [OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK]),
+    row("GET",  "/tiltak/forslag",                                               &[],                           [SEE, NO,  NO,  OK,  NO,  OK,  OK,  NO]),
+    row("GET",  "/tiltak/forslag/{proposal}",                                    &[],                           [SEE, NO,  NO,  OK,  NO,  NO,  NO,  NO]),
+    row("POST", "/tiltak/forslag/{proposal}",                                    &[("kommentar", "Greit."), ("beslutning", "godkjenn")], [SEE, NO, NO, SEE, NO, NO, NO, NO]),
+    row("GET",  "/tiltak/{offer}",                                               &[],                           [OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK]),
+    row("GET",  "/tiltak/mine",                                                  &[],                           [SEE, NO,  NO,  NO,  OK,  NO,  NO,  NO]),
+    row("GET",  "/tiltak/ny",                                                    &[],                           [SEE, NO,  NO,  NO,  OK,  NO,  NO,  NO]),
+    row("POST", "/tiltak/ny",                                                    OFFER_FORM,                    [SEE, NO,  NO,  NO,  SEE, NO,  NO,  NO]),
+    row("GET",  "/tiltak/{offer}/endre",                                         &[],                           [SEE, NO,  NO,  NO,  OK,  NO,  NO,  NO]),
+    row("POST", "/tiltak/{offer}/endre",                                         OFFER_FORM,                    [SEE, NO,  NO,  NO,  SEE, NO,  NO,  NO]),
+    row("GET",  "/tiltak/{offer}/historikk",                                     &[],                           [SEE, NO,  NO,  OK,  OK,  OK,  NO,  OK]),
 ];
 
 #[test]
@@ -111,7 +139,16 @@ async fn matrix(app: TestApp) {
             let mut client = app.client(*who).await;
             let response = match r.method {
                 "GET" => client.get(&path).await,
-                _ => client.post(&path, r.form).await,
+                _ => {
+                    let form: Vec<(String, String)> = r
+                        .form
+                        .iter()
+                        .map(|(k, v)| ((*k).to_owned(), app.concrete(v)))
+                        .collect();
+                    let form: Vec<(&str, &str)> =
+                        form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    client.post(&path, &form).await
+                }
             };
             if response.status.as_u16() != expected {
                 failures.push(format!(

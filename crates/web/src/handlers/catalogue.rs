@@ -1,0 +1,717 @@
+//! The public catalogue of measures: the searchable list (`/tiltak`), one
+//! offer (`/tiltak/{id}`) and the measure ladder (`/tiltakstrapp`). No login
+//! is needed; the public sees published offers only.
+
+use crate::AppState;
+use crate::context::{Ctx, MaybeSignedIn, SignedIn};
+use crate::error::AppError;
+use crate::forms::FormState;
+use crate::handlers::units::Choice;
+use crate::handlers::{invalid, page, path_id};
+use crate::i18n::NB;
+use crate::layout::Layout;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use chrono::NaiveDate;
+use laget_db::municipalities::{self, Municipality};
+use laget_db::offers::{self, Offer, Search, Visibility};
+use laget_db::units;
+use laget_domain::catalogue::{
+    AccessRoute, AgeFilter, LADDER_STEP_NAMES, OfferFilter, OfferSort, PreventionLevel,
+    RISK_FACTORS,
+};
+use laget_domain::ids::OfferId;
+use laget_domain::unit::UnitKind;
+use laget_domain::validation::{Problem, Problems};
+use laget_domain::{MunicipalityId, UnitId};
+
+/// Offers per page.
+const PAGE_SIZE: i64 = 20;
+
+/// Today in Norway: what «valid from/to» is compared with.
+pub fn today() -> NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Oslo)
+        .date_naive()
+}
+
+/// An offer in a list.
+pub struct OfferCard {
+    pub href: String,
+    pub name: String,
+    pub provider: String,
+    pub level: &'static str,
+    pub ages: String,
+    pub access: &'static str,
+    pub areas: Vec<String>,
+    pub status: &'static str,
+    pub published: bool,
+}
+
+/// «0–5 år», «Gravide», «Gravide og 0–1 år».
+pub fn ages(o: &Offer) -> String {
+    let f = &o.fields;
+    let range = if f.age_from == f.age_to {
+        format!("{} {}", f.age_from, NB.catalogue_years)
+    } else {
+        format!("{}–{} {}", f.age_from, f.age_to, NB.catalogue_years)
+    };
+    if f.pregnant {
+        format!("{}, {}", NB.catalogue_pregnant, range)
+    } else {
+        range
+    }
+}
+
+pub fn area_names(o: &Offer, areas: &[(String, String)]) -> Vec<String> {
+    o.fields
+        .challenge_areas
+        .iter()
+        .map(|code| {
+            areas
+                .iter()
+                .find(|(c, _)| c == code)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_else(|| code.clone())
+        })
+        .collect()
+}
+
+pub fn card(o: &Offer, areas: &[(String, String)], municipality_number: &str) -> OfferCard {
+    OfferCard {
+        href: format!("/tiltak/{}?kommune={municipality_number}", o.id),
+        name: o.fields.name.clone(),
+        provider: o.provider_name.clone(),
+        level: NB.level(o.fields.level),
+        ages: ages(o),
+        access: NB.access(o.fields.access),
+        areas: area_names(o, areas),
+        status: NB.offer_status(o.fields.status),
+        published: o.fields.status == laget_domain::catalogue::OfferStatus::Publisert,
+    }
+}
+
+/// Which municipality's catalogue to show: the one named by `?kommune=`
+/// (its number), the only one, or the signed-in user's.
+async fn municipality(
+    state: &AppState,
+    raw: &str,
+    user: Option<&SignedIn>,
+) -> Result<Option<Municipality>, AppError> {
+    let raw = raw.trim().to_owned();
+    let preferred: Vec<MunicipalityId> = user
+        .map(|u| {
+            let mut ids: Vec<_> = u
+                .actor
+                .memberships()
+                .iter()
+                .map(|m| m.municipality_id)
+                .collect();
+            ids.dedup();
+            ids
+        })
+        .unwrap_or_default();
+    let all = state.db.read(municipalities::list).await?;
+    if !raw.is_empty() {
+        return all
+            .into_iter()
+            .find(|m| m.number == raw)
+            .map(Some)
+            .ok_or(AppError::NotFound);
+    }
+    if let [only] = all.as_slice() {
+        return Ok(Some(only.clone()));
+    }
+    Ok(preferred
+        .first()
+        .and_then(|p| all.iter().find(|m| m.id == *p).cloned()))
+}
+
+#[derive(serde::Deserialize, Default, Clone)]
+pub struct ListQuery {
+    #[serde(default)]
+    kommune: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    alder: String,
+    #[serde(default)]
+    niva: String,
+    #[serde(default)]
+    utfordring: String,
+    #[serde(default)]
+    risiko: String,
+    #[serde(default)]
+    tilbyder: String,
+    #[serde(default)]
+    enhetstype: String,
+    #[serde(default)]
+    tilgang: String,
+    #[serde(default)]
+    sorter: String,
+    #[serde(default)]
+    side: String,
+}
+
+impl ListQuery {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("kommune", self.kommune.clone()),
+            ("q", self.q.clone()),
+            ("alder", self.alder.clone()),
+            ("niva", self.niva.clone()),
+            ("utfordring", self.utfordring.clone()),
+            ("risiko", self.risiko.clone()),
+            ("tilbyder", self.tilbyder.clone()),
+            ("enhetstype", self.enhetstype.clone()),
+            ("tilgang", self.tilgang.clone()),
+            ("sorter", self.sorter.clone()),
+        ]
+    }
+
+    /// This search's URL with another page number.
+    fn with_page(&self, page: i64) -> String {
+        let mut pairs: Vec<(&str, String)> = self
+            .pairs()
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        if page > 1 {
+            pairs.push(("side", page.to_string()));
+        }
+        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        if query.is_empty() {
+            "/tiltak".into()
+        } else {
+            format!("/tiltak?{query}")
+        }
+    }
+}
+
+/// Reads an age filter: «9», «6-12», «6–12» or «gravide».
+pub fn parse_age(raw: &str) -> Result<Option<AgeFilter>, Problem> {
+    let raw = raw.trim().to_lowercase();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    if raw == "gravide" || raw == "gravid" {
+        return Ok(Some(AgeFilter::Pregnant));
+    }
+    let age = |s: &str| {
+        s.trim()
+            .parse::<u8>()
+            .ok()
+            .filter(|a| *a <= laget_domain::catalogue::MAX_AGE)
+    };
+    let parsed = match raw.split_once(['-', '–']) {
+        Some((a, b)) => age(a)
+            .zip(age(b))
+            .filter(|(a, b)| a <= b)
+            .map(|(from, to)| AgeFilter::Range { from, to }),
+        None => age(&raw).map(|a| AgeFilter::Range { from: a, to: a }),
+    };
+    parsed.map(Some).ok_or(Problem::NotANumberInRange)
+}
+
+fn optional<T>(
+    raw: &str,
+    parse: impl FnOnce(&str) -> Result<T, Problem>,
+) -> Result<Option<T>, Problem> {
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse(raw.trim()).map(Some)
+    }
+}
+
+/// The choices the filter form offers, from the municipality's data.
+pub struct FilterChoices {
+    pub areas: Vec<Choice>,
+    pub providers: Vec<Choice>,
+    pub levels: Vec<Choice>,
+    pub risks: Vec<Choice>,
+    pub kinds: Vec<Choice>,
+    pub accesses: Vec<Choice>,
+    pub sorts: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "catalogue/list.html")]
+struct ListPage {
+    layout: Layout,
+    municipality: Option<Municipality>,
+    municipalities: Vec<Municipality>,
+    form: FormState,
+    choices: FilterChoices,
+    offers: Vec<OfferCard>,
+    total: i64,
+    valid: bool,
+    pages: Vec<(i64, String, bool)>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    MaybeSignedIn(user): MaybeSignedIn,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let layout = Layout::visitor(&ctx, user.as_ref(), NB.catalogue_title);
+    let Some(m) = municipality(&state, &q.kommune, user.as_ref()).await? else {
+        let municipalities = state.db.read(municipalities::list).await?;
+        return page(&ListPage {
+            layout,
+            municipality: None,
+            municipalities,
+            form: FormState::default(),
+            choices: FilterChoices::empty(),
+            offers: Vec::new(),
+            total: 0,
+            valid: true,
+            pages: Vec::new(),
+            previous: None,
+            next: None,
+        });
+    };
+    let mid = m.id;
+    let (areas, unit_list) = state
+        .db
+        .read(move |c| {
+            Ok((
+                offers::challenge_areas(c, mid)?,
+                units::list_in_municipality(c, mid)?,
+            ))
+        })
+        .await?;
+
+    let mut problems = Problems::new();
+    let age = problems.check("alder", parse_age(&q.alder)).flatten();
+    let level = problems
+        .check("niva", optional(&q.niva, PreventionLevel::from_code))
+        .flatten();
+    let area = problems
+        .check(
+            "utfordring",
+            optional(&q.utfordring, |a| {
+                areas
+                    .iter()
+                    .find(|(c, _)| c == a)
+                    .map(|(c, _)| c.clone())
+                    .ok_or(Problem::UnknownChoice)
+            }),
+        )
+        .flatten();
+    let risk = problems
+        .check(
+            "risiko",
+            optional(&q.risiko, |r| {
+                r.parse::<u8>()
+                    .ok()
+                    .filter(|r| (1..=8).contains(r))
+                    .ok_or(Problem::UnknownChoice)
+            }),
+        )
+        .flatten();
+    let provider = problems
+        .check(
+            "tilbyder",
+            optional(&q.tilbyder, |u| {
+                u.parse::<UnitId>()
+                    .ok()
+                    .filter(|u| unit_list.iter().any(|x| x.id == *u))
+                    .ok_or(Problem::UnknownChoice)
+            }),
+        )
+        .flatten();
+    let unit_kind = problems
+        .check("enhetstype", optional(&q.enhetstype, UnitKind::from_code))
+        .flatten();
+    let access = problems
+        .check("tilgang", optional(&q.tilgang, AccessRoute::from_code))
+        .flatten();
+    let sort = OfferSort::from_code(q.sorter.trim()).unwrap_or_default();
+    let page_no = q
+        .side
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|p| *p >= 1)
+        .unwrap_or(1);
+    let text = Some(q.q.trim().to_owned()).filter(|t| !t.is_empty());
+
+    let mut form = FormState::with_values(q.pairs()).with_problems(&NB, problems.into_vec());
+    // The age field has its own, more helpful message.
+    for e in &mut form.errors {
+        if e.field == "alder" {
+            e.message = NB.catalogue_bad_age.to_owned();
+        }
+    }
+    let form = form.fields(&[
+        ("q", NB.catalogue_search),
+        ("alder", NB.catalogue_age),
+        ("utfordring", NB.catalogue_area),
+        ("risiko", NB.catalogue_risk),
+        ("niva", NB.catalogue_level),
+        ("tilgang", NB.catalogue_access),
+        ("tilbyder", NB.catalogue_provider),
+        ("enhetstype", NB.catalogue_unit_kind),
+    ]);
+    let valid = !form.has_errors();
+    let choices = FilterChoices::new(&areas, &unit_list);
+
+    let (found, total) = if valid {
+        let search = Search {
+            municipality: Some(mid),
+            filter: OfferFilter {
+                text,
+                age,
+                level,
+                area,
+                risk,
+                provider,
+                unit_kind,
+                access,
+            },
+            sort,
+            visibility: Visibility::Public(today()),
+            offset: (page_no - 1) * PAGE_SIZE,
+            limit: PAGE_SIZE,
+        };
+        state.db.read(move |c| offers::search(c, &search)).await?
+    } else {
+        (Vec::new(), 0)
+    };
+    let last_page = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let pages = (1..=last_page)
+        .map(|p| (p, q.with_page(p), p == page_no))
+        .collect();
+    let cards = found.iter().map(|o| card(o, &areas, &m.number)).collect();
+    let body = ListPage {
+        layout,
+        municipality: Some(m),
+        municipalities: Vec::new(),
+        form,
+        choices,
+        offers: cards,
+        total,
+        valid,
+        pages,
+        previous: (page_no > 1).then(|| q.with_page(page_no - 1)),
+        next: (page_no < last_page).then(|| q.with_page(page_no + 1)),
+    };
+    if valid { page(&body) } else { invalid(&body) }
+}
+
+impl FilterChoices {
+    fn empty() -> Self {
+        Self {
+            areas: vec![],
+            providers: vec![],
+            levels: vec![],
+            risks: vec![],
+            kinds: vec![],
+            accesses: vec![],
+            sorts: vec![],
+        }
+    }
+
+    pub fn new(areas: &[(String, String)], unit_list: &[units::Unit]) -> Self {
+        let mut kinds: Vec<UnitKind> = unit_list.iter().map(|u| u.kind).collect();
+        kinds.sort_by_key(|k| UnitKind::ALL.iter().position(|x| x == k));
+        kinds.dedup();
+        Self {
+            areas: areas
+                .iter()
+                .map(|(c, n)| Choice {
+                    value: c.clone(),
+                    label: n.clone(),
+                })
+                .collect(),
+            providers: unit_list
+                .iter()
+                .map(|u| Choice {
+                    value: u.id.to_string(),
+                    label: u.name.clone(),
+                })
+                .collect(),
+            levels: PreventionLevel::ALL
+                .iter()
+                .map(|l| Choice {
+                    value: l.code().into(),
+                    label: format!("{} ({})", NB.level(*l), NB.level_hint(*l)),
+                })
+                .collect(),
+            risks: RISK_FACTORS
+                .iter()
+                .map(|(n, label)| Choice {
+                    value: n.to_string(),
+                    label: format!("{n}. {label}"),
+                })
+                .collect(),
+            kinds: kinds
+                .into_iter()
+                .map(|k| Choice {
+                    value: k.code().into(),
+                    label: NB.unit_kind(k).into(),
+                })
+                .collect(),
+            accesses: AccessRoute::ALL
+                .iter()
+                .map(|a| Choice {
+                    value: a.code().into(),
+                    label: NB.access(*a).into(),
+                })
+                .collect(),
+            sorts: OfferSort::ALL
+                .iter()
+                .map(|s| Choice {
+                    value: s.code().into(),
+                    label: NB.sort(*s).into(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The name of a ladder step.
+pub fn step_name(step: u8) -> String {
+    let name = LADDER_STEP_NAMES
+        .iter()
+        .find(|(n, _)| *n == step)
+        .map(|(_, s)| *s)
+        .unwrap_or("");
+    format!("{} {step}: {name}", NB.offer_step)
+}
+
+pub struct Link {
+    pub href: String,
+    pub label: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "catalogue/detail.html")]
+struct DetailPage {
+    layout: Layout,
+    offer: Offer,
+    card: OfferCard,
+    paragraphs: Vec<String>,
+    risks: Vec<String>,
+    evidence: String,
+    step: String,
+    next: Vec<Link>,
+    below: Vec<Link>,
+    ladder_href: String,
+    list_href: String,
+    can_edit: bool,
+    can_see_history: bool,
+    pending: bool,
+}
+
+/// Who may see an offer that is not public: its editors, the coordinating
+/// unit and the administrators of its municipality.
+pub fn is_staff_for(user: Option<&SignedIn>, o: &Offer) -> bool {
+    user.is_some_and(|u| {
+        u.actor.edit_offers_of(o.fields.provider_unit).is_ok()
+            || u.actor.review_catalogue(o.municipality_id).is_ok()
+            || u.actor.administer(o.municipality_id).is_ok()
+    })
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    MaybeSignedIn(user): MaybeSignedIn,
+    Path(raw): Path<String>,
+) -> Result<Response, AppError> {
+    let id: OfferId = path_id(&raw)?;
+    let today = today();
+    let offer = state.db.read(move |c| offers::get(c, id)).await?;
+    let staff = is_staff_for(user.as_ref(), &offer);
+    if !offer.fields.is_public_on(today) && !staff {
+        return Err(AppError::NotFound);
+    }
+    let mid = offer.municipality_id;
+    let (m, areas, ladder, explicit_next, pending) = state
+        .db
+        .read(move |c| {
+            Ok((
+                municipalities::get(c, mid)?,
+                offers::challenge_areas(c, mid)?,
+                offers::ladder(c, mid, today)?,
+                offers::next_steps(c, id)?,
+                offers::proposals_for(c, id)?
+                    .iter()
+                    .any(|p| p.status == "venter"),
+            ))
+        })
+        .await?;
+    let step = offer.fields.ladder_step;
+    let link = |o: &Offer| Link {
+        href: format!("/tiltak/{}?kommune={}", o.id, m.number),
+        label: o.fields.name.clone(),
+        detail: format!(
+            "{} · {} · {}",
+            step_name(o.fields.ladder_step),
+            o.provider_name,
+            ages(o)
+        ),
+    };
+    // «Hvis dette ikke er nok»: the links the editors set, then the public
+    // offers one step up for the same challenge areas.
+    let mut next: Vec<Link> = Vec::new();
+    let mut seen: Vec<OfferId> = vec![offer.id];
+    for o in explicit_next
+        .iter()
+        .filter(|o| o.fields.is_public_on(today))
+    {
+        seen.push(o.id);
+        next.push(link(o));
+    }
+    let mut below = Vec::new();
+    for area in ladder
+        .iter()
+        .filter(|a| offer.fields.challenge_areas.contains(&a.code))
+    {
+        for (s, list) in &area.steps {
+            for o in list {
+                if seen.contains(&o.id) {
+                    continue;
+                }
+                if *s == step + 1 {
+                    seen.push(o.id);
+                    next.push(link(o));
+                } else if *s + 1 == step {
+                    seen.push(o.id);
+                    below.push(link(o));
+                }
+            }
+        }
+    }
+    let f = &offer.fields;
+    let evidence = laget_domain::catalogue::EVIDENCE_LEVELS
+        .iter()
+        .find(|(n, _)| *n == f.evidence_level)
+        .map(|(n, s)| format!("{n} – {s}"))
+        .unwrap_or_default();
+    let risks = f
+        .risk_factors
+        .iter()
+        .filter_map(|r| {
+            RISK_FACTORS
+                .iter()
+                .find(|(n, _)| n == r)
+                .map(|(n, s)| format!("{n}. {s}"))
+        })
+        .collect();
+    let paragraphs = f
+        .description
+        .split("\n\n")
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let can_edit = user
+        .as_ref()
+        .is_some_and(|u| u.actor.edit_offers_of(f.provider_unit).is_ok());
+    page(&DetailPage {
+        layout: Layout::visitor(&ctx, user.as_ref(), &f.name),
+        card: card(&offer, &areas, &m.number),
+        paragraphs,
+        risks,
+        evidence,
+        step: step_name(step),
+        next,
+        below,
+        ladder_href: format!("/tiltakstrapp?kommune={}", m.number),
+        list_href: format!("/tiltak?kommune={}", m.number),
+        can_edit,
+        can_see_history: staff,
+        pending: pending && staff,
+        offer,
+    })
+}
+
+pub struct LadderStepView {
+    pub name: String,
+    pub offers: Vec<Link>,
+    /// Bar height in the drawing.
+    pub height: usize,
+    pub x: usize,
+    pub y: usize,
+    pub count: usize,
+}
+
+pub struct LadderAreaView {
+    pub code: String,
+    pub name: String,
+    pub steps: Vec<LadderStepView>,
+}
+
+#[derive(Template)]
+#[template(path = "catalogue/ladder.html")]
+struct LadderPage {
+    layout: Layout,
+    municipality: Option<Municipality>,
+    municipalities: Vec<Municipality>,
+    areas: Vec<LadderAreaView>,
+}
+
+pub async fn ladder(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    MaybeSignedIn(user): MaybeSignedIn,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let layout = Layout::visitor(&ctx, user.as_ref(), NB.ladder_title);
+    let Some(m) = municipality(&state, &q.kommune, user.as_ref()).await? else {
+        let municipalities = state.db.read(municipalities::list).await?;
+        return page(&LadderPage {
+            layout,
+            municipality: None,
+            municipalities,
+            areas: Vec::new(),
+        });
+    };
+    let mid = m.id;
+    let today = today();
+    let ladder = state
+        .db
+        .read(move |c| offers::ladder(c, mid, today))
+        .await?;
+    let number = m.number.clone();
+    let areas = ladder
+        .into_iter()
+        .map(|area| LadderAreaView {
+            code: area.code,
+            name: area.name,
+            steps: area
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(i, (step, list))| LadderStepView {
+                    name: step_name(*step),
+                    offers: list
+                        .iter()
+                        .map(|o| Link {
+                            href: format!("/tiltak/{}?kommune={number}", o.id),
+                            label: o.fields.name.clone(),
+                            detail: format!("{} · {}", o.provider_name, ages(o)),
+                        })
+                        .collect(),
+                    height: 20 * (i + 1),
+                    x: 10 + 44 * i,
+                    y: 110 - 20 * (i + 1),
+                    count: list.len(),
+                })
+                .collect(),
+        })
+        .collect();
+    page(&LadderPage {
+        layout,
+        municipality: Some(m),
+        municipalities: Vec::new(),
+        areas,
+    })
+}
