@@ -40,6 +40,21 @@ fn main() {
         source: node.join("htmx.org/dist/htmx.min.js"),
         content_type: "text/javascript; charset=utf-8",
     });
+    assets.push(Asset {
+        logical: "swagger-ui.css",
+        source: node.join("swagger-ui-dist/swagger-ui.css"),
+        content_type: "text/css; charset=utf-8",
+    });
+    assets.push(Asset {
+        logical: "swagger-ui-bundle.js",
+        source: node.join("swagger-ui-dist/swagger-ui-bundle.js"),
+        content_type: "text/javascript; charset=utf-8",
+    });
+    assets.push(Asset {
+        logical: "api-docs.js",
+        source: manifest.join("assets/api-docs.js"),
+        content_type: "text/javascript; charset=utf-8",
+    });
     for weight in ["400", "500", "600", "700"] {
         let file = format!("inter-latin-{weight}-normal.woff2");
         assets.push(Asset {

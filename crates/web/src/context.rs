@@ -415,7 +415,9 @@ fn finish(
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),
     );
-    if !is_static {
+    // Pages carry personal data and are not cached; responses that chose
+    // their own caching (static files, the public API) keep it.
+    if !is_static && !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if state.config.secure_cookies {

@@ -125,6 +125,10 @@ pub fn render_error_page(
             (m.server_error_title, m.server_error_text, Some(request_id))
         }
     };
+    if ctx.is_some_and(|c| c.path.starts_with("/api/")) {
+        let body = serde_json::json!({ "error": heading, "request_id": shown_id });
+        return (error.status(), axum::Json(body)).into_response();
+    }
     let layout = Layout::for_error(state, heading, ctx);
     let page = ErrorPage {
         layout,

@@ -3,7 +3,8 @@
 //! every route.
 
 use crate::handlers::{
-    access_log, catalogue, health, home, login, municipalities, offer_edit, proposals, units, users,
+    access_log, api, catalogue, health, home, login, municipalities, offer_edit, proposals, units,
+    users,
 };
 use crate::{AppState, assets, context, error::AppError};
 use axum::Router;
@@ -107,7 +108,12 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     .get("/tiltak/{offer}", catalogue::detail)
     .get("/tiltak/{offer}/endre", offer_edit::edit)
     .post("/tiltak/{offer}/endre", offer_edit::update)
-    .get("/tiltak/{offer}/historikk", offer_edit::history);
+    .get("/tiltak/{offer}/historikk", offer_edit::history)
+    .get("/api/v1/offers", api::list)
+    .get("/api/v1/offers/{offer}", api::get)
+    .get("/api/v1/ladders", api::ladders)
+    .get("/api/openapi.json", api::openapi)
+    .get("/api/docs", api::docs);
     let router = routes
         .router
         .fallback(|| async { AppError::NotFound })

@@ -128,28 +128,40 @@ async fn municipality(
         .and_then(|p| all.iter().find(|m| m.id == *p).cloned()))
 }
 
-#[derive(serde::Deserialize, Default, Clone)]
+#[derive(serde::Deserialize, Default, Clone, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// The municipality's number; optional when there is only one.
     #[serde(default)]
-    kommune: String,
+    pub kommune: String,
+    /// Words that must all occur in the name, description or provider.
     #[serde(default)]
     q: String,
+    /// An age (`9`), a range (`6-12`) or `gravide`.
     #[serde(default)]
     alder: String,
+    /// `universell`, `selektiv` or `indikert`.
     #[serde(default)]
     niva: String,
+    /// A challenge-area code, e.g. `skolefravaer`.
     #[serde(default)]
     utfordring: String,
+    /// A risk factor, 1–8.
     #[serde(default)]
     risiko: String,
+    /// The providing unit's id.
     #[serde(default)]
     tilbyder: String,
+    /// The providing unit's kind, e.g. `helsestasjon`.
     #[serde(default)]
     enhetstype: String,
+    /// `selvhenvisning`, `henvisning` or `vedtak`.
     #[serde(default)]
     tilgang: String,
+    /// `navn` (default), `niva`, `alder` or `nyeste`.
     #[serde(default)]
     sorter: String,
+    /// Page number, from 1; 20 offers a page.
     #[serde(default)]
     side: String,
 }
@@ -286,6 +298,87 @@ pub async fn list(
         })
         .await?;
 
+    let (parsed, problems) = match parse_query(&q, &areas, &unit_list) {
+        Ok(p) => (Some(p), Vec::new()),
+        Err(problems) => (None, problems),
+    };
+    let mut form = FormState::with_values(q.pairs()).with_problems(&NB, problems);
+    // The age field has its own, more helpful message.
+    for e in &mut form.errors {
+        if e.field == "alder" {
+            e.message = NB.catalogue_bad_age.to_owned();
+        }
+    }
+    let form = form.fields(&[
+        ("q", NB.catalogue_search),
+        ("alder", NB.catalogue_age),
+        ("utfordring", NB.catalogue_area),
+        ("risiko", NB.catalogue_risk),
+        ("niva", NB.catalogue_level),
+        ("tilgang", NB.catalogue_access),
+        ("tilbyder", NB.catalogue_provider),
+        ("enhetstype", NB.catalogue_unit_kind),
+    ]);
+    let valid = !form.has_errors();
+    let choices = FilterChoices::new(&areas, &unit_list);
+
+    let page_no = parsed.as_ref().map(|p| p.page).unwrap_or(1);
+    let (found, total) = match parsed {
+        Some(p) => {
+            let search = p.search(mid);
+            state.db.read(move |c| offers::search(c, &search)).await?
+        }
+        None => (Vec::new(), 0),
+    };
+    let last_page = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let pages = (1..=last_page)
+        .map(|p| (p, q.with_page(p), p == page_no))
+        .collect();
+    let cards = found.iter().map(|o| card(o, &areas, &m.number)).collect();
+    let body = ListPage {
+        layout,
+        municipality: Some(m),
+        municipalities: Vec::new(),
+        form,
+        choices,
+        offers: cards,
+        total,
+        valid,
+        pages,
+        previous: (page_no > 1).then(|| q.with_page(page_no - 1)),
+        next: (page_no < last_page).then(|| q.with_page(page_no + 1)),
+    };
+    if valid { page(&body) } else { invalid(&body) }
+}
+
+/// A search read from the query string.
+pub struct ParsedQuery {
+    pub filter: OfferFilter,
+    pub sort: OfferSort,
+    pub page: i64,
+}
+
+impl ParsedQuery {
+    /// The public search of municipality `m` for this page.
+    pub fn search(self, m: MunicipalityId) -> Search {
+        Search {
+            municipality: Some(m),
+            filter: self.filter,
+            sort: self.sort,
+            visibility: Visibility::Public(today()),
+            offset: (self.page - 1) * PAGE_SIZE,
+            limit: PAGE_SIZE,
+        }
+    }
+}
+
+/// Reads the filters, sort and page of a catalogue search (the page's and
+/// the API's); every problem is kept under its parameter's name.
+pub fn parse_query(
+    q: &ListQuery,
+    areas: &[(String, String)],
+    unit_list: &[units::Unit],
+) -> Result<ParsedQuery, Vec<laget_domain::validation::FieldError>> {
     let mut problems = Problems::new();
     let age = problems.check("alder", parse_age(&q.alder)).flatten();
     let level = problems
@@ -341,67 +434,23 @@ pub async fn list(
         .unwrap_or(1);
     let text = Some(q.q.trim().to_owned()).filter(|t| !t.is_empty());
 
-    let mut form = FormState::with_values(q.pairs()).with_problems(&NB, problems.into_vec());
-    // The age field has its own, more helpful message.
-    for e in &mut form.errors {
-        if e.field == "alder" {
-            e.message = NB.catalogue_bad_age.to_owned();
-        }
+    if !problems.is_empty() {
+        return Err(problems.into_vec());
     }
-    let form = form.fields(&[
-        ("q", NB.catalogue_search),
-        ("alder", NB.catalogue_age),
-        ("utfordring", NB.catalogue_area),
-        ("risiko", NB.catalogue_risk),
-        ("niva", NB.catalogue_level),
-        ("tilgang", NB.catalogue_access),
-        ("tilbyder", NB.catalogue_provider),
-        ("enhetstype", NB.catalogue_unit_kind),
-    ]);
-    let valid = !form.has_errors();
-    let choices = FilterChoices::new(&areas, &unit_list);
-
-    let (found, total) = if valid {
-        let search = Search {
-            municipality: Some(mid),
-            filter: OfferFilter {
-                text,
-                age,
-                level,
-                area,
-                risk,
-                provider,
-                unit_kind,
-                access,
-            },
-            sort,
-            visibility: Visibility::Public(today()),
-            offset: (page_no - 1) * PAGE_SIZE,
-            limit: PAGE_SIZE,
-        };
-        state.db.read(move |c| offers::search(c, &search)).await?
-    } else {
-        (Vec::new(), 0)
-    };
-    let last_page = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let pages = (1..=last_page)
-        .map(|p| (p, q.with_page(p), p == page_no))
-        .collect();
-    let cards = found.iter().map(|o| card(o, &areas, &m.number)).collect();
-    let body = ListPage {
-        layout,
-        municipality: Some(m),
-        municipalities: Vec::new(),
-        form,
-        choices,
-        offers: cards,
-        total,
-        valid,
-        pages,
-        previous: (page_no > 1).then(|| q.with_page(page_no - 1)),
-        next: (page_no < last_page).then(|| q.with_page(page_no + 1)),
-    };
-    if valid { page(&body) } else { invalid(&body) }
+    Ok(ParsedQuery {
+        filter: OfferFilter {
+            text,
+            age,
+            level,
+            area,
+            risk,
+            provider,
+            unit_kind,
+            access,
+        },
+        sort,
+        page: page_no,
+    })
 }
 
 impl FilterChoices {

@@ -1,6 +1,7 @@
 //! Request handlers, one module per resource.
 
 pub mod access_log;
+pub mod api;
 pub mod catalogue;
 pub mod health;
 pub mod home;

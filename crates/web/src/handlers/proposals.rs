@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::forms::{self, FormState};
-use crate::handlers::catalogue::{ages, today};
+use crate::handlers::catalogue::today;
 use crate::handlers::{NoticeQuery, invalid, page, path_id};
 use crate::i18n::NB;
 use crate::layout::Layout;
@@ -115,6 +115,8 @@ struct ProposalPage {
     rows: Vec<Comparison>,
     by: String,
     due: String,
+    status: String,
+    pending: bool,
     form: FormState,
 }
 
@@ -192,7 +194,6 @@ async fn show_page(
             proposed,
         })
         .collect();
-    let _ = ages(&proposal.offer);
     Ok(ProposalPage {
         layout: Layout::signed_in(user, NB.proposal_title),
         offer_href: format!("/tiltak/{}", proposal.offer.id),
@@ -201,6 +202,8 @@ async fn show_page(
             .clone()
             .unwrap_or_else(|| NB.access_log_operator.to_owned()),
         due: proposal.due_date.format("%d.%m.%Y").to_string(),
+        status: NB.proposal_status(&proposal.status),
+        pending: proposal.status == "venter",
         rows,
         proposal,
         form: form.fields(&[("kommentar", NB.proposal_comment)]),

@@ -6,6 +6,7 @@
 mod access_log;
 mod access_matrix;
 mod admin;
+mod catalogue;
 mod login;
 mod security;
 
