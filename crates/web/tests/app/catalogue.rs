@@ -600,10 +600,8 @@ fn form_values(html: &str) -> Vec<(String, String)> {
         } else if part.starts_with("textarea")
             && let Some(name) = attr("name")
         {
-            {
-                let content = &part[part.find('>').unwrap_or(0) + 1..];
-                out.push((name, content.to_owned()));
-            }
+            let content = &part[part.find('>').unwrap_or(0) + 1..];
+            out.push((name, content.to_owned()));
         }
     }
     out.retain(|(k, _)| k != "_csrf");
