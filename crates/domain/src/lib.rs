@@ -8,6 +8,7 @@
 pub mod access;
 pub mod audit;
 pub mod catalogue;
+pub mod catalogue_io;
 pub mod ids;
 pub mod municipality;
 pub mod password;
