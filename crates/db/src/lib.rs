@@ -10,6 +10,7 @@ mod connection;
 pub mod login_throttle;
 pub mod municipalities;
 pub mod offers;
+pub mod offers_import;
 pub mod schema;
 pub mod sessions;
 pub mod units;
