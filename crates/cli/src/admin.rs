@@ -86,7 +86,7 @@ fn field<T>(name: &str, r: Result<T, Problem>) -> anyhow::Result<T> {
     r.map_err(|p| anyhow!("--{name}: {}", laget_web::i18n::NB.problem(p)))
 }
 
-fn municipality_by_number(
+pub(crate) fn municipality_by_number(
     conn: &mut DbConnection,
     raw: &str,
 ) -> anyhow::Result<municipalities::Municipality> {

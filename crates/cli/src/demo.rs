@@ -2,9 +2,13 @@
 //! per role, so that a newcomer can try every page. Nothing here is real: the
 //! names are invented and there are no national identity numbers.
 //! Running it twice changes nothing.
+//!
+//! The catalogue of measures is `demo/offers.json` (67 invented offers on the
+//! ladder), read by the same importer as `laget import offers`.
 
-use laget_db::{Db, DbError, municipalities, units, users};
+use laget_db::{Db, DbError, municipalities, offers_import, units, users};
 use laget_domain::access::Operator;
+use laget_domain::catalogue_io;
 use laget_domain::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
 use laget_domain::unit::{UnitKind, UnitName};
 use laget_domain::user::{DisplayName, Email, Role, Username};
@@ -34,7 +38,14 @@ const UNITS: &[(&str, UnitKind)] = &[
     ("NAV Demo", UnitKind::Nav),
     ("Kultur og fritid", UnitKind::KulturFritid),
     ("Koordinerende enhet", UnitKind::KoordinerendeEnhet),
+    ("Utekontakten", UnitKind::PsykiskHelseRus),
+    ("Kulturskolen", UnitKind::KulturFritid),
+    ("Fritidsklubben Boksen", UnitKind::KulturFritid),
+    ("SLT-koordinator", UnitKind::Annet),
 ];
+
+/// The demo catalogue, in the import format.
+const OFFERS: &str = include_str!("../demo/offers.json");
 
 /// (user name, full name, role, unit)
 const USERS: &[(&str, &str, Role, Option<&str>)] = &[
@@ -160,6 +171,18 @@ pub fn seed(state: &AppState) -> anyhow::Result<Vec<Login>> {
             is_system_admin: true,
         };
         users::create(c, &system, &sys, REQUEST_ID)?;
+
+        let rows = catalogue_io::parse_json(OFFERS)
+            .map_err(|e| corrupt(&format!("demo offers: {e:?}")))?;
+        offers_import::import(
+            c,
+            &cap,
+            &rows,
+            crate::catalogue::today(),
+            false,
+            &mut |_| {},
+        )?
+        .map_err(|e| corrupt(&format!("demo offers: {e:?}")))?;
         Ok(())
     })?;
     Ok(logins)

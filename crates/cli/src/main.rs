@@ -2,6 +2,7 @@
 //! operator does without a browser.
 
 mod admin;
+mod catalogue;
 mod config;
 mod demo;
 
@@ -40,6 +41,16 @@ enum Command {
     Admin {
         #[command(subcommand)]
         command: admin::AdminCommand,
+    },
+    /// Import into the catalogue of measures from a file.
+    Import {
+        #[command(subcommand)]
+        command: catalogue::ImportCommand,
+    },
+    /// Export the catalogue of measures to a file.
+    Export {
+        #[command(subcommand)]
+        command: catalogue::ExportCommand,
     },
     /// The access log.
     Audit {
@@ -93,6 +104,16 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let db = connect(&config)?;
             db.migrate()?;
             admin::run(&db, &config, command)?;
+        }
+        Command::Import { command } => {
+            let db = connect(&config)?;
+            db.migrate()?;
+            return catalogue::import(&db, command);
+        }
+        Command::Export { command } => {
+            let db = connect(&config)?;
+            db.migrate()?;
+            return catalogue::export(&db, command);
         }
         Command::Audit {
             command: AuditCommand::Verify,

@@ -475,3 +475,328 @@ fn an_acknowledged_write_survives_kill_9() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// The catalogue of measures: import and export.
+
+const DEMO_OFFERS: &str = include_str!("../demo/offers.json");
+
+fn ok(o: &Output) {
+    assert!(
+        o.status.success(),
+        "{:?}: {}{}",
+        o.status,
+        stdout(o),
+        stderr(o)
+    );
+}
+
+impl TestDb {
+    /// A municipality 9999 with every unit the demo catalogue names.
+    fn with_catalogue_units() -> Vec<Self> {
+        let all = Self::all();
+        let demo: serde_json::Value = serde_json::from_str(DEMO_OFFERS).unwrap();
+        let mut names: Vec<&str> = demo
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["provider_unit"].as_str().unwrap())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        for db in &all {
+            ok(&db.laget(&[
+                "admin",
+                "create-municipality",
+                "--number",
+                "9999",
+                "--name",
+                "Demo kommune",
+            ]));
+            for name in &names {
+                ok(&db.laget(&[
+                    "admin",
+                    "create-unit",
+                    "--municipality",
+                    "9999",
+                    "--name",
+                    name,
+                    "--kind",
+                    "annet",
+                ]));
+            }
+        }
+        all
+    }
+
+    fn write(&self, name: &str, text: &str) -> String {
+        let path = self.dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    }
+
+    fn import(&self, name: &str, text: &str, extra: &[&str]) -> Output {
+        let path = self.write(name, text);
+        let mut args = vec!["import", "offers", "--municipality", "9999", &path];
+        args.extend_from_slice(extra);
+        self.laget(&args)
+    }
+
+    fn export(&self, extra: &[&str]) -> String {
+        let mut args = vec!["export", "offers", "--municipality", "9999"];
+        args.extend_from_slice(extra);
+        let o = self.laget(&args);
+        ok(&o);
+        stdout(&o)
+    }
+
+    /// (age_from, age_to, description) of one offer, from an export.
+    fn offer(&self, external_id: &str) -> (u64, u64, String) {
+        let all: serde_json::Value = serde_json::from_str(&self.export(&[])).unwrap();
+        let o = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["external_id"] == external_id)
+            .unwrap();
+        (
+            o["age_from"].as_u64().unwrap(),
+            o["age_to"].as_u64().unwrap(),
+            o["description"].as_str().unwrap().to_owned(),
+        )
+    }
+}
+
+fn demo_offers() -> Vec<serde_json::Value> {
+    serde_json::from_str(DEMO_OFFERS).unwrap()
+}
+
+fn pretty(offers: &[serde_json::Value]) -> String {
+    serde_json::to_string_pretty(offers).unwrap()
+}
+
+/// The line of the `{` that opens each offer of a pretty-printed file.
+fn json_lines(text: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| *l == "  {")
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+const UNCHANGED: &str = "0 nye, 0 endret, 0 forslag til koordinerende enhet, 67 uendret.";
+
+#[test]
+fn a_file_with_bad_rows_is_refused_whole_with_every_problem_named() {
+    for db in TestDb::with_catalogue_units() {
+        ok(&db.import("demo.json", DEMO_OFFERS, &[]));
+        let before = db.export(&[]);
+
+        let mut offers = demo_offers();
+        offers[1]["provider_unit"] = "Ukjent enhet".into();
+        offers[2]["age_from"] = 9.into();
+        offers[2]["age_to"] = 3.into();
+        offers[3]["level"] = "middels".into();
+        offers[4]["external_id"] = offers[0]["external_id"].clone();
+        offers[5]["challenge_areas"] = serde_json::json!(["sjakk"]);
+        offers[6]["contact_email"] = "ikke-en-adresse".into();
+        offers[7]["name"] = "".into();
+        offers[8]["next_steps"] = serde_json::json!(["finnes-ikke"]);
+        // A change to a good row must not be saved either.
+        offers[9]["description"] = "Endret, men skal ikke lagres.".into();
+        let text = pretty(&offers);
+        let lines = json_lines(&text);
+        let line = |i: usize| lines[i];
+        let o = db.import("bad.json", &text, &[]);
+        assert!(!o.status.success(), "{}", stdout(&o));
+        let out = stdout(&o);
+        for (i, field) in [
+            (1, "provider_unit"),
+            (2, "age_to"),
+            (3, "level"),
+            (4, "external_id"),
+            (5, "challenge_areas"),
+            (6, "contact_email"),
+            (7, "name"),
+            (8, "next_steps"),
+        ] {
+            let wanted = format!("linje {}, felt «{field}»: ", line(i));
+            assert!(out.contains(&wanted), "{wanted} missing from\n{out}");
+        }
+        assert!(out.contains("Velg et av alternativene"), "Norwegian: {out}");
+        assert!(out.contains("Ingenting ble importert: 8 feil"), "{out}");
+        assert_eq!(db.export(&[]), before, "nothing changed");
+
+        // The same problems in a spreadsheet's CSV are named by their lines there.
+        let excel = db.export(&["--excel"]);
+        let start = excel.find("\r\ndemo-010;").unwrap() + 2;
+        let end = start + excel[start..].find("\r\ndemo-011;").unwrap();
+        let row = excel[start..end].replacen(";universell;", ";middels;", 1);
+        assert_ne!(row, excel[start..end]);
+        let bad = format!("{}{row}{}", &excel[..start], &excel[end..]);
+        let row_line = excel[..start].matches('\n').count() + 1;
+        let o = db.import("bad.csv", &bad, &[]);
+        assert!(!o.status.success());
+        assert!(
+            stdout(&o).contains(&format!("linje {row_line}, felt «level»")),
+            "{}",
+            stdout(&o)
+        );
+        assert_eq!(db.export(&[]), before, "nothing changed");
+    }
+}
+
+#[test]
+fn export_and_import_round_trip_in_json_and_csv() {
+    for db in TestDb::with_catalogue_units() {
+        let o = db.import("demo.json", DEMO_OFFERS, &[]);
+        ok(&o);
+        assert!(
+            stdout(&o).contains("67 nye, 0 endret, 0 forslag til koordinerende enhet, 0 uendret."),
+            "{}",
+            stdout(&o)
+        );
+        let json = db.export(&[]);
+        let o = db.import("export.json", &json, &[]);
+        ok(&o);
+        assert!(stdout(&o).contains(UNCHANGED), "{}", stdout(&o));
+        assert!(
+            stdout(&db.import("demo.json", DEMO_OFFERS, &[])).contains(UNCHANGED),
+            "the same file again changes nothing"
+        );
+
+        for flags in [&["--format", "csv"][..], &["--excel"], &["--semicolon"]] {
+            let csv = db.export(flags);
+            assert_eq!(csv.starts_with('\u{feff}'), flags == ["--excel"]);
+            let o = db.import("export.csv", &csv, &[]);
+            ok(&o);
+            assert!(stdout(&o).contains(UNCHANGED), "{flags:?}: {}", stdout(&o));
+        }
+        assert_eq!(db.export(&[]), json, "nothing changed on the way");
+
+        // --output writes a file.
+        let path = db.dir.join("out.csv");
+        let o = db.laget(&[
+            "export",
+            "offers",
+            "--municipality",
+            "9999",
+            "--excel",
+            "--output",
+            path.to_str().unwrap(),
+        ]);
+        ok(&o);
+        assert!(stderr(&o).contains("67 tilbud"));
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.starts_with(b"\xef\xbb\xbfexternal_id;name;"));
+    }
+}
+
+#[test]
+fn a_dry_run_reports_and_changes_nothing() {
+    for db in TestDb::with_catalogue_units() {
+        let o = db.import("demo.json", DEMO_OFFERS, &["--dry-run"]);
+        ok(&o);
+        let out = stdout(&o);
+        assert!(out.contains("Prøvekjøring: ingenting er lagret"), "{out}");
+        assert!(out.contains("demo-001"), "every new offer is listed: {out}");
+        assert!(out.contains("67 nye"), "{out}");
+        assert_eq!(db.export(&[]).trim(), "[]", "nothing was imported");
+
+        ok(&db.import("demo.json", DEMO_OFFERS, &[]));
+        let before = db.export(&[]);
+        let mut offers = demo_offers();
+        offers[10]["description"] = "Ny beskrivelse.".into();
+        offers[10]["next_steps"] = serde_json::json!([]);
+        let o = db.import("changed.json", &pretty(&offers), &["--dry-run"]);
+        ok(&o);
+        let out = stdout(&o);
+        let id = offers[10]["external_id"].as_str().unwrap();
+        assert!(
+            out.lines()
+                .any(|l| l.contains(id) && l.contains("endret: description, next_steps")),
+            "{out}"
+        );
+        assert!(out.contains("0 nye, 1 endret, 0 forslag"), "{out}");
+        assert_eq!(db.export(&[]), before, "a dry run changes nothing");
+    }
+}
+
+#[test]
+fn a_substantive_change_to_a_published_offer_waits_for_the_coordinating_unit() {
+    for db in TestDb::with_catalogue_units() {
+        ok(&db.import("demo.json", DEMO_OFFERS, &[]));
+        let mut offers = demo_offers();
+        let i = offers
+            .iter()
+            .position(|o| o["status"] == "publisert" && o["age_to"].as_u64() < Some(20))
+            .unwrap();
+        let id = offers[i]["external_id"].as_str().unwrap().to_owned();
+        let (from, to, _) = db.offer(&id);
+        offers[i]["age_to"] = (to + 2).into();
+        offers[i]["description"] = "Oppdatert beskrivelse.".into();
+        let text = pretty(&offers);
+
+        let o = db.import("older.json", &text, &[]);
+        ok(&o);
+        let out = stdout(&o);
+        assert!(
+            out.contains("0 nye, 0 endret, 1 forslag til koordinerende enhet, 66 uendret."),
+            "{out}"
+        );
+        assert!(out.contains(&id) && out.contains("age_to"), "{out}");
+        assert_eq!(
+            db.offer(&id),
+            (from, to, "Oppdatert beskrivelse.".to_owned()),
+            "the ages wait for approval; the editorial change is saved"
+        );
+
+        // Importing the same file again makes no second proposal.
+        let o = db.import("older.json", &text, &[]);
+        ok(&o);
+        assert!(stdout(&o).contains(UNCHANGED), "{}", stdout(&o));
+        assert!(stdout(&o).contains("venter fortsatt"), "{}", stdout(&o));
+
+        let waiting = laget_db::Db::connect(&db.url)
+            .unwrap()
+            .read_blocking(|c| {
+                let number = laget_domain::municipality::MunicipalityNumber::parse("9999").unwrap();
+                let m = laget_db::municipalities::find_by_number(c, &number)?.unwrap();
+                let offer = laget_db::offers::find_external(c, m.id, &id)?.unwrap();
+                laget_db::offers::proposals_for(c, offer.id)
+            })
+            .unwrap();
+        assert_eq!(waiting.len(), 1);
+        assert_eq!(waiting[0].status, "venter");
+        assert_eq!(waiting[0].fields.age_to, u8::try_from(to + 2).unwrap());
+    }
+}
+
+#[test]
+fn the_demo_municipality_has_a_catalogue_on_the_ladder() {
+    for db in TestDb::all() {
+        let mut server = start_server(&db, free_port());
+        server.kill().unwrap();
+        server.wait().unwrap();
+        let first = db.export(&[]);
+        let offers: Vec<serde_json::Value> = serde_json::from_str(&first).unwrap();
+        assert!(offers.len() >= 40, "{} offers", offers.len());
+        for step in 1..=5u64 {
+            assert!(
+                offers.iter().any(|o| o["ladder_step"] == step),
+                "an offer on step {step}"
+            );
+        }
+        assert!(
+            offers
+                .iter()
+                .any(|o| !o["next_steps"].as_array().unwrap().is_empty())
+        );
+
+        // Seeding again changes nothing.
+        let mut server = start_server(&db, free_port());
+        server.kill().unwrap();
+        server.wait().unwrap();
+        assert_eq!(db.export(&[]), first);
+    }
+}
