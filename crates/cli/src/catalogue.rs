@@ -133,7 +133,7 @@ fn progress_bar() -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}") {
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {percent:>3} %  {msg}") {
         bar.set_style(style);
     }
     bar.set_message("sjekker og lagrer tilbud");

@@ -448,3 +448,194 @@ pub fn export(conn: &mut DbConnection, m: MunicipalityId) -> DbResult<Vec<Export
     rows.sort_by(|a, b| (&a.external_id, &a.fields.name).cmp(&(&b.external_id, &b.fields.name)));
     Ok(rows)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::municipalities::{self, NewMunicipality};
+    use laget_domain::access::Operator;
+    use laget_domain::catalogue_io::{COLUMNS, to_csv, to_json};
+    use laget_domain::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
+    use laget_domain::unit::{UnitKind, UnitName};
+
+    /// Removes a test database when dropped.
+    enum Cleanup {
+        Dir(std::path::PathBuf),
+        Schema(String, String),
+    }
+
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            match self {
+                Self::Dir(dir) => {
+                    let _ = std::fs::remove_dir_all(dir);
+                }
+                Self::Schema(url, schema) => {
+                    let _ = Db::drop_schema(url, schema);
+                }
+            }
+        }
+    }
+
+    /// A fresh database: a SQLite file, and a PostgreSQL schema too when
+    /// `DATABASE_URL` is set.
+    fn databases() -> Vec<(Db, Cleanup)> {
+        let dir =
+            std::env::temp_dir().join(format!("laget-import-{}", uuid::Uuid::now_v7().simple()));
+        let mut all = vec![(
+            Db::connect(&dir.join("db.sqlite3").to_string_lossy()).unwrap(),
+            Cleanup::Dir(dir),
+        )];
+        if let Ok(url) = std::env::var("DATABASE_URL")
+            && !url.is_empty()
+        {
+            let schema = format!("import_{}", uuid::Uuid::now_v7().simple());
+            all.push((
+                Db::connect_in_schema(&url, Some(&schema)).unwrap(),
+                Cleanup::Schema(url, schema),
+            ));
+        }
+        for (db, _) in &all {
+            db.migrate().unwrap();
+        }
+        all
+    }
+
+    fn setup(c: &mut DbConnection) -> DbResult<(MunicipalityAdmin, laget_domain::UnitId)> {
+        let op = Operator::at_console();
+        let m = municipalities::create(
+            c,
+            &op.system(),
+            &NewMunicipality {
+                number: MunicipalityNumber::parse("9999").unwrap(),
+                name: MunicipalityName::parse("Demo kommune").unwrap(),
+                written_standard: WrittenStandard::Bokmal,
+            },
+            "test",
+        )?;
+        let cap = op.administer(m);
+        let unit = units::create(
+            c,
+            &cap,
+            &units::UnitFields {
+                name: UnitName::parse("Familiesenteret").unwrap(),
+                kind: UnitKind::Familiesenter,
+                active: true,
+                also_serves: vec![],
+            },
+            "test",
+        )?;
+        Ok((cap, unit))
+    }
+
+    fn row(unit: laget_domain::UnitId) -> OfferFields {
+        laget_domain::catalogue::OfferDraft {
+            name: "Foreldregruppe".into(),
+            provider_unit: unit.to_string(),
+            description: "Om gruppen.".into(),
+            level: "universell".into(),
+            age_from: "0".into(),
+            age_to: "6".into(),
+            challenge_areas: vec!["samspill".into()],
+            access: "selvhenvisning".into(),
+            status: "publisert".into(),
+            ladder_step: "1".into(),
+            ..Default::default()
+        }
+        .parse(&[unit], &["samspill".to_owned()])
+        .unwrap()
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    #[test]
+    fn an_offer_made_in_the_form_round_trips_by_its_uuid() {
+        for (db, _cleanup) in databases() {
+            let (cap, unit) = db.write_blocking(setup).unwrap();
+            let m = cap.municipality_id();
+            let id = db
+                .write_blocking(|c| offers::create(c, &cap, m, &row(unit), None))
+                .unwrap();
+            let exported = db.read_blocking(|c| export(c, m)).unwrap();
+            assert_eq!(exported.len(), 1);
+            assert_eq!(exported[0].external_id, id.to_string());
+            for (format, text) in [
+                (FileFormat::Json, to_json(&exported)),
+                (FileFormat::Csv, to_csv(&exported, b';', true)),
+            ] {
+                let report = import_in(&db, &cap, format, &text, today(), false, &mut |_| {})
+                    .unwrap()
+                    .unwrap();
+                assert_eq!((report.created, report.unchanged), (0, 1), "{format:?}");
+            }
+            assert_eq!(db.read_blocking(|c| export(c, m)).unwrap(), exported);
+        }
+    }
+
+    #[test]
+    fn inside_a_callers_transaction_a_dry_run_and_a_bad_file_leave_no_trace() {
+        for (db, _cleanup) in databases() {
+            let (cap, unit) = db.write_blocking(setup).unwrap();
+            let m = cap.municipality_id();
+            let good = to_json(&[ExportRow {
+                external_id: "a".into(),
+                provider_unit_name: "Familiesenteret".into(),
+                fields: row(unit),
+                next_steps: vec![],
+            }]);
+            let mut seen = Vec::new();
+            let report = db
+                .write_blocking(|c| {
+                    let r =
+                        import_text(c, &cap, FileFormat::Json, &good, today(), true, &mut |p| {
+                            seen.push(p)
+                        })?;
+                    // The caller's own transaction goes on after the rollback.
+                    assert!(export(c, m)?.is_empty());
+                    Ok(r)
+                })
+                .unwrap()
+                .unwrap();
+            assert!(report.dry_run);
+            assert_eq!(report.created, 1);
+            assert_eq!(seen.last(), Some(&Progress { done: 3, total: 3 }));
+
+            let bad = good.replace("\"Familiesenteret\"", "\"Ukjent\"");
+            let errors = import_in(
+                &db,
+                &cap,
+                FileFormat::Json,
+                &bad,
+                today(),
+                false,
+                &mut |_| {},
+            )
+            .unwrap()
+            .unwrap_err();
+            assert_eq!(
+                errors,
+                vec![RowError::new(2, "provider_unit", Problem::UnknownChoice)]
+            );
+            let header = COLUMNS.join(",");
+            let errors = import_in(
+                &db,
+                &cap,
+                FileFormat::Csv,
+                &header,
+                today(),
+                false,
+                &mut |_| {},
+            )
+            .unwrap();
+            assert_eq!(
+                errors.map(|r| r.created),
+                Ok(0),
+                "a header alone is an empty file"
+            );
+            assert!(db.read_blocking(|c| export(c, m)).unwrap().is_empty());
+        }
+    }
+}
