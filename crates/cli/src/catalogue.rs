@@ -9,7 +9,6 @@ use laget_db::Db;
 use laget_db::offers_import::{self, ImportReport, Outcome, Progress};
 use laget_domain::access::Operator;
 use laget_domain::catalogue_io::{self, FileFormat, RowError};
-use laget_domain::validation::Problem;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -141,40 +140,8 @@ fn progress_bar() -> ProgressBar {
 }
 
 /// One problem as a line of the report, in Norwegian.
-pub fn describe(e: &RowError, format: FileFormat) -> String {
-    if e.is_whole_row() {
-        let what = match format {
-            FileFormat::Json => {
-                "kan ikke leses som et tilbud i JSON (sjekk komma, klammer og anførselstegn)"
-            }
-            FileFormat::Csv => {
-                "kan ikke leses (sjekk antall kolonner, skilletegn og anførselstegn)"
-            }
-        };
-        return format!("linje {}: {what}", e.line);
-    }
-    let hint = match (e.field.as_str(), e.problem) {
-        ("provider_unit", Problem::UnknownChoice) => " (ingen enhet i kommunen har dette navnet)",
-        ("next_steps", Problem::UnknownChoice) => {
-            " (et neste steg finnes verken i filen eller i katalogen)"
-        }
-        ("external_id", Problem::Taken) => " (samme external_id står tidligere i filen)",
-        ("challenge_areas", Problem::UnknownChoice) => " (ukjent kode for utfordringsområde)",
-        (_, Problem::UnknownChoice) if e.line == 1 && format == FileFormat::Csv => {
-            " (ukjent kolonne)"
-        }
-        (_, Problem::Required) if e.line == 1 && format == FileFormat::Csv => " (kolonnen mangler)",
-        (_, Problem::Taken) if e.line == 1 && format == FileFormat::Csv => {
-            " (kolonnen står to ganger)"
-        }
-        _ => "",
-    };
-    format!(
-        "linje {}, felt «{}»: {}{hint}",
-        e.line,
-        e.field,
-        laget_web::i18n::NB.problem(e.problem)
-    )
+fn describe(e: &RowError, format: FileFormat) -> String {
+    laget_web::i18n::NB.import_error(e, format)
 }
 
 fn print_report(

@@ -3,6 +3,7 @@
 //! Adding nynorsk means adding `nn.txt`, not touching templates.
 
 use laget_domain::catalogue::{AccessRoute, OfferSort, OfferStatus, PreventionLevel};
+use laget_domain::catalogue_io::{FileFormat, RowError};
 use laget_domain::unit::UnitKind;
 use laget_domain::user::Role;
 use laget_domain::validation::Problem;
@@ -125,6 +126,31 @@ impl Messages {
             other => return other.to_owned(),
         }
         .to_owned()
+    }
+
+    /// One problem of an import file, as a sentence: «linje 12, felt
+    /// «age_to»: … (hint)».
+    pub fn import_error(&self, e: &RowError, format: FileFormat) -> String {
+        if e.is_whole_row() {
+            let what = match format {
+                FileFormat::Json => self.import_unreadable_json,
+                FileFormat::Csv => self.import_unreadable_csv,
+            };
+            return format!("{} {}: {what}", self.import_line, e.line);
+        }
+        let header = e.line == 1 && format == FileFormat::Csv;
+        let hint = match (e.field.as_str(), e.problem) {
+            ("provider_unit", Problem::UnknownChoice) => Some(self.import_hint_unit),
+            ("next_steps", Problem::UnknownChoice) => Some(self.import_hint_next_step),
+            ("external_id", Problem::Taken) => Some(self.import_hint_duplicate_id),
+            ("challenge_areas", Problem::UnknownChoice) => Some(self.import_hint_area),
+            (_, Problem::UnknownChoice) if header => Some(self.import_hint_unknown_column),
+            (_, Problem::Required) if header => Some(self.import_hint_missing_column),
+            (_, Problem::Taken) if header => Some(self.import_hint_duplicate_column),
+            _ => None,
+        };
+        let hint = hint.map(|h| format!(" ({h})")).unwrap_or_default();
+        format!("{} {}, {} «{}»: {}{hint}", self.import_line, e.line, self.import_field, e.field, self.problem(e.problem))
     }
 
     /// Label of a stored access-log code (action, object type or ground).
