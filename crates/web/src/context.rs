@@ -24,8 +24,10 @@ use std::net::SocketAddr;
 pub const CSRF_FIELD: &str = "_csrf";
 /// The header that may carry it instead (for scripts).
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// Largest form body accepted (imports will get their own limit).
+/// Largest form body accepted.
 const MAX_FORM_BYTES: usize = 64 * 1024;
+/// Largest file upload (`multipart/form-data`) accepted.
+pub const MAX_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
 
 /// The signed-in user's session, as found by the middleware.
 #[derive(Clone, Debug)]
@@ -339,16 +341,27 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
             Err(AppError::BadRequest)
         };
     }
-    let bytes = to_bytes(body, MAX_FORM_BYTES)
-        .await
-        .map_err(|_| AppError::TooLarge)?;
-    let is_form = parts
+    let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let sent = if is_form {
+        .unwrap_or("")
+        .to_owned();
+    let is_upload = content_type.starts_with("multipart/form-data");
+    let limit = if is_upload {
+        MAX_UPLOAD_BYTES
+    } else {
+        MAX_FORM_BYTES
+    };
+    let bytes = to_bytes(body, limit)
+        .await
+        .map_err(|_| AppError::TooLarge)?;
+    let sent = if content_type.starts_with("application/x-www-form-urlencoded") {
         form_urlencoded_value(&bytes, CSRF_FIELD)
+    } else if is_upload {
+        crate::forms::multipart(&content_type, &bytes)
+            .and_then(|parts| parts.into_iter().find(|p| p.name == CSRF_FIELD))
+            .and_then(|p| String::from_utf8(p.bytes).ok())
     } else {
         None
     };

@@ -143,9 +143,84 @@ pub fn safe_next(next: &str) -> String {
     }
 }
 
+/// One part of a `multipart/form-data` body (a file upload form).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Part {
+    pub name: String,
+    pub filename: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || haystack.len() < needle.len() {
+        return None;
+    }
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The value of `key="…"` in a Content-Disposition header.
+fn disposition_param(header: &str, key: &str) -> Option<String> {
+    let marker = format!("{key}=\"");
+    let start = header.find(&marker)? + marker.len();
+    let end = header[start..].find('"')?;
+    Some(header[start..start + end].to_owned())
+}
+
+/// Splits a `multipart/form-data` body into its parts; `None` if it is not
+/// well-formed. Small and strict: forms here have a token, a checkbox and
+/// one file.
+pub fn multipart(content_type: &str, body: &[u8]) -> Option<Vec<Part>> {
+    let boundary = content_type
+        .split(';')
+        .map(str::trim)
+        .find_map(|p| p.strip_prefix("boundary="))?
+        .trim_matches('"');
+    if boundary.is_empty() || boundary.len() > 200 {
+        return None;
+    }
+    let delimiter = format!("--{boundary}");
+    let between = format!("\r\n{delimiter}");
+    let mut rest = &body[find(body, delimiter.as_bytes())? + delimiter.len()..];
+    let mut parts = Vec::new();
+    loop {
+        if rest.starts_with(b"--") {
+            return Some(parts);
+        }
+        rest = rest.strip_prefix(b"\r\n")?;
+        let header_end = find(rest, b"\r\n\r\n")?;
+        let headers = std::str::from_utf8(&rest[..header_end]).ok()?;
+        let content_start = header_end + 4;
+        let content_end = content_start + find(&rest[content_start..], between.as_bytes())?;
+        let disposition = headers
+            .lines()
+            .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))?;
+        parts.push(Part {
+            name: disposition_param(disposition, "name")?,
+            filename: disposition_param(disposition, "filename"),
+            bytes: rest[content_start..content_end].to_vec(),
+        });
+        rest = &rest[content_end + between.len()..];
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn multipart_bodies_split_into_parts() {
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nabc\r\n--XyZ\r\nContent-Disposition: form-data; name=\"fil\"; filename=\"tilbud.csv\"\r\nContent-Type: text/csv\r\n\r\na;b\r\n1;2\r\n--XyZ--\r\n";
+        let parts = multipart("multipart/form-data; boundary=XyZ", body).unwrap_or_default();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(
+            (parts[0].name.as_str(), parts[0].bytes.as_slice()),
+            ("_csrf", &b"abc"[..])
+        );
+        assert_eq!(parts[1].filename.as_deref(), Some("tilbud.csv"));
+        assert_eq!(parts[1].bytes, b"a;b\r\n1;2");
+        assert!(multipart("multipart/form-data; boundary=XyZ", b"garbage").is_none());
+        assert!(multipart("multipart/form-data", body).is_none());
+    }
 
     #[test]
     fn errors_follow_the_form_order_and_carry_labels() {

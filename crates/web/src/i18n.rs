@@ -150,7 +150,14 @@ impl Messages {
             _ => None,
         };
         let hint = hint.map(|h| format!(" ({h})")).unwrap_or_default();
-        format!("{} {}, {} «{}»: {}{hint}", self.import_line, e.line, self.import_field, e.field, self.problem(e.problem))
+        format!(
+            "{} {}, {} «{}»: {}{hint}",
+            self.import_line,
+            e.line,
+            self.import_field,
+            e.field,
+            self.problem(e.problem)
+        )
     }
 
     /// Label of a stored access-log code (action, object type or ground).

@@ -90,7 +90,11 @@ impl Layout {
         }
         let administered = user.actor.administered_municipalities();
         if let [municipality] = administered.as_slice() {
-            for (segment, label) in [("enheter", m.nav_units), ("brukere", m.nav_users)] {
+            for (segment, label) in [
+                ("enheter", m.nav_units),
+                ("brukere", m.nav_users),
+                ("tiltak", m.nav_catalogue_admin),
+            ] {
                 let href = format!("/kommuner/{municipality}/{segment}");
                 nav.push(NavItem {
                     current: path.starts_with(&href),

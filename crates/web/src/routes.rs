@@ -3,8 +3,8 @@
 //! every route.
 
 use crate::handlers::{
-    access_log, api, catalogue, health, home, login, municipalities, offer_edit, proposals, units,
-    users,
+    access_log, api, catalogue, catalogue_admin, health, home, login, municipalities, offer_edit,
+    proposals, units, users,
 };
 use crate::{AppState, assets, context, error::AppError};
 use axum::Router;
@@ -113,11 +113,22 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     .get("/api/v1/offers/{offer}", api::get)
     .get("/api/v1/ladders", api::ladders)
     .get("/api/openapi.json", api::openapi)
-    .get("/api/docs", api::docs);
+    .get("/api/docs", api::docs)
+    .get("/kommuner/{municipality}/tiltak", catalogue_admin::show)
+    .post(
+        "/kommuner/{municipality}/tiltak/import",
+        catalogue_admin::import,
+    )
+    .get(
+        "/kommuner/{municipality}/tiltak/eksport",
+        catalogue_admin::export,
+    );
     let router = routes
         .router
         .fallback(|| async { AppError::NotFound })
-        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(RequestBodyLimitLayer::new(
+            context::MAX_UPLOAD_BYTES + 64 * 1024,
+        ))
         // Outermost, so that every response, errors included, gets the
         // security headers and a request id.
         .layer(axum::middleware::from_fn_with_state(

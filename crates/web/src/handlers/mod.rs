@@ -3,6 +3,7 @@
 pub mod access_log;
 pub mod api;
 pub mod catalogue;
+pub mod catalogue_admin;
 pub mod health;
 pub mod home;
 pub mod login;

@@ -10,6 +10,7 @@ const OK: u16 = 200;
 const SEE: u16 = 303;
 const NO: u16 = 404;
 const BAD: u16 = 422;
+const BAD_REQUEST: u16 = 400;
 
 struct Row {
     method: &'static str,
@@ -93,6 +94,10 @@ const MATRIX: &[Row] = &[
     row("GET",  "/enheter/{unit}/tilgangslogg",                                  &[],                           [SEE, NO,  OK,  NO,  NO,  NO,  NO,  NO]),
     row("GET",  "/tiltak",                                                       &[],                           [OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK]),
     row("GET",  "/tiltakstrapp",                                                 &[],                           [OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK]),
+    row("GET",  "/kommuner/{municipality}/tiltak",                               &[],                           [SEE, NO,  NO,  NO,  NO,  OK,  NO,  OK]),
+    // The import form is multipart; this row checks who gets past the rights check (400: not multipart).
+    row("POST", "/kommuner/{municipality}/tiltak/import",                        &[],                           [SEE, NO,  NO,  NO,  NO,  BAD_REQUEST, NO, BAD_REQUEST]),
+    row("GET",  "/kommuner/{municipality}/tiltak/eksport",                       &[],                           [SEE, NO,  NO,  NO,  NO,  OK,  NO,  OK]),
     row("GET",  "/api/v1/offers",                                                &[],                           [OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK]),
     row("GET",  "/api/v1/offers/{offer}",                                        &[],                           [OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK]),
     row("GET",  "/api/v1/ladders",                                               &[],                           [OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK]),

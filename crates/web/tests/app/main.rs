@@ -7,6 +7,7 @@ mod access_log;
 mod access_matrix;
 mod admin;
 mod catalogue;
+mod catalogue_import;
 mod login;
 mod security;
 

@@ -1,0 +1,204 @@
+//! Import and export of a municipality's catalogue, for its administrator:
+//! download the whole catalogue (JSON, CSV, CSV for Excel) and upload a file
+//! (with a dry run). A file with any bad row changes nothing, and every
+//! problem is listed by line and field.
+
+use crate::AppState;
+use crate::context::SignedIn;
+use crate::error::AppError;
+use crate::forms;
+use crate::handlers::catalogue::today;
+use crate::handlers::{invalid, page, path_id};
+use crate::i18n::NB;
+use crate::layout::Layout;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use laget_db::municipalities::{self, Municipality};
+use laget_db::offers_import::{self, ImportReport, Outcome};
+use laget_domain::MunicipalityId;
+use laget_domain::access::MunicipalityAdmin;
+use laget_domain::catalogue_io::{self, FileFormat};
+
+fn admin(user: &SignedIn, raw: &str) -> Result<MunicipalityAdmin, AppError> {
+    Ok(user.actor.administer(path_id::<MunicipalityId>(raw)?)?)
+}
+
+pub struct ReportLine {
+    pub line: usize,
+    pub name: String,
+    pub outcome: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/catalogue.html")]
+struct CataloguePage {
+    layout: Layout,
+    municipality: Municipality,
+    errors: Vec<String>,
+    file_error: Option<&'static str>,
+    report: Option<ImportReport>,
+    report_lines: Vec<ReportLine>,
+    dry_run: bool,
+}
+
+async fn render(
+    state: &AppState,
+    user: &SignedIn,
+    cap: &MunicipalityAdmin,
+    errors: Vec<String>,
+    file_error: Option<&'static str>,
+    report: Option<ImportReport>,
+) -> Result<CataloguePage, AppError> {
+    let mid = cap.municipality_id();
+    let municipality = state.db.read(move |c| municipalities::get(c, mid)).await?;
+    let dry_run = report.as_ref().is_some_and(|r| r.dry_run);
+    let report_lines = report
+        .as_ref()
+        .map(|r| {
+            r.rows
+                .iter()
+                .filter(|row| row.outcome != Outcome::Unchanged)
+                .map(|row| ReportLine {
+                    line: row.line,
+                    name: row.name.clone(),
+                    outcome: match row.outcome {
+                        Outcome::Created => NB.catalogue_import_created,
+                        Outcome::Updated => NB.catalogue_import_updated,
+                        Outcome::Proposed | Outcome::AlreadyProposed => {
+                            NB.catalogue_import_proposed
+                        }
+                        Outcome::Unchanged => NB.catalogue_import_unchanged,
+                    }
+                    .to_owned(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(CataloguePage {
+        layout: Layout::signed_in(user, NB.catalogue_admin_title),
+        municipality,
+        errors,
+        file_error,
+        report,
+        report_lines,
+        dry_run,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(m): Path<String>,
+) -> Result<Response, AppError> {
+    let cap = admin(&user, &m)?;
+    page(&render(&state, &user, &cap, Vec::new(), None, None).await?)
+}
+
+pub async fn import(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(m): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let cap = admin(&user, &m)?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let parts = forms::multipart(content_type, &body).ok_or(AppError::BadRequest)?;
+    let dry_run = parts
+        .iter()
+        .any(|p| p.name == "provekjoring" && p.bytes == b"ja");
+    let file = parts
+        .into_iter()
+        .find(|p| p.name == "fil" && !p.bytes.is_empty());
+    let format = file
+        .as_ref()
+        .and_then(|f| f.filename.as_deref())
+        .and_then(FileFormat::from_file_name);
+    let (Some(file), Some(format)) = (file, format) else {
+        return invalid(
+            &render(
+                &state,
+                &user,
+                &cap,
+                Vec::new(),
+                Some(NB.catalogue_import_no_file),
+                None,
+            )
+            .await?,
+        );
+    };
+    let text = catalogue_io::decode_text(&file.bytes);
+    let today = today();
+    let result = {
+        let cap = admin(&user, &m)?;
+        state
+            .db
+            .write(move |c| {
+                offers_import::import_text(c, &cap, format, &text, today, dry_run, &mut |_| {})
+            })
+            .await?
+    };
+    match result {
+        Ok(report) => page(&render(&state, &user, &cap, Vec::new(), None, Some(report)).await?),
+        Err(errors) => {
+            let lines = errors.iter().map(|e| NB.import_error(e, format)).collect();
+            invalid(&render(&state, &user, &cap, lines, None, None).await?)
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ExportQuery {
+    #[serde(default)]
+    format: String,
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(m): Path<String>,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    let cap = admin(&user, &m)?;
+    let mid = cap.municipality_id();
+    let (municipality, rows) = state
+        .db
+        .read(move |c| Ok((municipalities::get(c, mid)?, offers_import::export(c, mid)?)))
+        .await?;
+    let (body, content_type, extension) = match q.format.as_str() {
+        "json" | "" => (
+            catalogue_io::to_json(&rows),
+            "application/json; charset=utf-8",
+            "json",
+        ),
+        "csv" => (
+            catalogue_io::to_csv(&rows, b',', false),
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+        "excel" => (
+            catalogue_io::to_csv(&rows, b';', true),
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+        _ => return Err(AppError::NotFound),
+    };
+    let filename = format!(
+        "tiltak-{}-{}.{extension}",
+        municipality.number,
+        today().format("%Y-%m-%d")
+    );
+    let mut response = body.into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(response)
+}
