@@ -2,8 +2,8 @@
 //! wait for the coordinating unit, the ladder, and search.
 
 use crate::schema::{
-    challenge_areas, offer_areas, offer_next_steps, offer_proposals, offer_risks, offer_versions,
-    offers, unit_municipalities, units, users,
+    challenge_areas, offer_areas, offer_documents, offer_next_steps, offer_proposals, offer_risks,
+    offer_versions, offers, unit_municipalities, units, users,
 };
 use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -31,11 +31,11 @@ pub struct Offer {
     pub updated_at: DateTime<Utc>,
 }
 
+/// (id, municipality, external id, version, created, updated, provider name, provider kind)
 type OfferRow = (
     String,
     String,
     Option<String>,
-    String,
     i32,
     i64,
     i64,
@@ -47,7 +47,6 @@ fn columns() -> (
     offers::id,
     offers::municipality_id,
     offers::external_id,
-    offers::fields_json,
     offers::version,
     offers::created_at,
     offers::updated_at,
@@ -58,7 +57,6 @@ fn columns() -> (
         offers::id,
         offers::municipality_id,
         offers::external_id,
-        offers::fields_json,
         offers::version,
         offers::created_at,
         offers::updated_at,
@@ -75,22 +73,42 @@ fn encode_fields(fields: &OfferFields) -> DbResult<String> {
     serde_json::to_string(fields).map_err(|e| DbError::Corrupt(format!("offer fields: {e}")))
 }
 
-impl TryFrom<OfferRow> for Offer {
-    type Error = DbError;
-    fn try_from(r: OfferRow) -> DbResult<Self> {
-        Ok(Self {
-            id: parse_id(&r.0)?,
-            municipality_id: parse_id(&r.1)?,
-            external_id: r.2,
-            fields: decode_fields(&r.3)?,
-            version: r.4,
-            created_at: from_micros(r.5),
-            updated_at: from_micros(r.6),
-            provider_name: r.7,
-            provider_kind: UnitKind::from_code(&r.8)
-                .map_err(|_| DbError::Corrupt(format!("unit kind {}", r.8)))?,
-        })
+/// Turns narrow rows into offers, reading the documents of just these rows.
+fn hydrate(conn: &mut DbConnection, rows: Vec<OfferRow>) -> DbResult<Vec<Offer>> {
+    let mut docs = std::collections::HashMap::with_capacity(rows.len());
+    // In chunks: engines limit the number of bound parameters.
+    for chunk in rows.chunks(1_000) {
+        let ids: Vec<&String> = chunk.iter().map(|r| &r.0).collect();
+        docs.extend(
+            offer_documents::table
+                .filter(offer_documents::offer_id.eq_any(ids))
+                .select((offer_documents::offer_id, offer_documents::fields_json))
+                .load::<(String, String)>(conn)?,
+        );
     }
+    rows.into_iter()
+        .map(|r| {
+            let json = docs
+                .get(&r.0)
+                .ok_or_else(|| DbError::Corrupt(format!("offer {} has no document", r.0)))?;
+            Ok(Offer {
+                id: parse_id(&r.0)?,
+                municipality_id: parse_id(&r.1)?,
+                external_id: r.2,
+                fields: decode_fields(json)?,
+                version: r.3,
+                created_at: from_micros(r.4),
+                updated_at: from_micros(r.5),
+                provider_name: r.6,
+                provider_kind: UnitKind::from_code(&r.7)
+                    .map_err(|_| DbError::Corrupt(format!("unit kind {}", r.7)))?,
+            })
+        })
+        .collect()
+}
+
+fn hydrate_one(conn: &mut DbConnection, row: OfferRow) -> DbResult<Offer> {
+    hydrate(conn, vec![row])?.pop().ok_or(DbError::NotFound)
 }
 
 /// The municipality's challenge areas (code, name), in their order.
@@ -189,12 +207,22 @@ fn store(
             offers::ladder_step.eq(i32::from(fields.ladder_step)),
             offers::valid_from.eq(iso(fields.valid_from)),
             offers::valid_to.eq(iso(fields.valid_to)),
-            offers::search_text.eq(search_text(fields, &provider)),
-            offers::fields_json.eq(encode_fields(fields)?),
             offers::version.eq(version),
             offers::updated_at.eq(now),
         ))
         .execute(conn)?;
+    let document = (
+        offer_documents::fields_json.eq(encode_fields(fields)?),
+        offer_documents::search_text.eq(search_text(fields, &provider)),
+    );
+    let updated = diesel::update(offer_documents::table.find(id.to_string()))
+        .set(document.clone())
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(offer_documents::table)
+            .values((offer_documents::offer_id.eq(id.to_string()), document))
+            .execute(conn)?;
+    }
     diesel::delete(offer_areas::table.filter(offer_areas::offer_id.eq(id.to_string())))
         .execute(conn)?;
     for area in &fields.challenge_areas {
@@ -267,8 +295,6 @@ pub fn create(
             offers::access.eq(fields.access.code()),
             offers::status.eq(fields.status.code()),
             offers::ladder_step.eq(1),
-            offers::search_text.eq(""),
-            offers::fields_json.eq("{}"),
             offers::version.eq(1),
             offers::created_at.eq(now),
             offers::updated_at.eq(now),
@@ -370,7 +396,7 @@ pub fn get(conn: &mut DbConnection, id: OfferId) -> DbResult<Offer> {
         .first(conn)
         .optional()?
         .ok_or(DbError::NotFound)?;
-    row.try_into()
+    hydrate_one(conn, row)
 }
 
 /// The offer of `m` with this external id (imports).
@@ -386,7 +412,7 @@ pub fn find_external(
         .select(columns())
         .first(conn)
         .optional()?;
-    row.map(Offer::try_from).transpose()
+    row.map(|r| hydrate_one(conn, r)).transpose()
 }
 
 /// Which offers a search may return.
@@ -429,7 +455,13 @@ macro_rules! filtered {
         let f = &s.filter;
         if let Some(text) = &f.text {
             for word in search_words(text) {
-                q = q.filter(offers::search_text.like(format!("%{word}%")));
+                q = q.filter(
+                    offers::id.eq_any(
+                        offer_documents::table
+                            .filter(offer_documents::search_text.like(format!("%{word}%")))
+                            .select(offer_documents::offer_id),
+                    ),
+                );
             }
         }
         match f.age {
@@ -499,11 +531,7 @@ pub fn search(conn: &mut DbConnection, search: &Search) -> DbResult<(Vec<Offer>,
         .limit(search.limit)
         .select(columns())
         .load(conn)?;
-    let offers = rows
-        .into_iter()
-        .map(Offer::try_from)
-        .collect::<DbResult<Vec<_>>>()?;
-    Ok((offers, total))
+    Ok((hydrate(conn, rows)?, total))
 }
 
 /// The offers one step up from `id` («hvis dette ikke er nok»).
@@ -517,7 +545,7 @@ pub fn next_steps(conn: &mut DbConnection, id: OfferId) -> DbResult<Vec<Offer>> 
         .order(offers::name)
         .select(columns())
         .load(conn)?;
-    rows.into_iter().map(Offer::try_from).collect()
+    hydrate(conn, rows)
 }
 
 /// The offers that name `id` as their next step (one step below).
@@ -531,7 +559,7 @@ pub fn previous_steps(conn: &mut DbConnection, id: OfferId) -> DbResult<Vec<Offe
         .order(offers::name)
         .select(columns())
         .load(conn)?;
-    rows.into_iter().map(Offer::try_from).collect()
+    hydrate(conn, rows)
 }
 
 /// Sets the «next step» links of an offer; they must be offers of the same

@@ -123,11 +123,17 @@ diesel::table! {
         ladder_step -> Integer,
         valid_from -> Nullable<Text>,
         valid_to -> Nullable<Text>,
-        search_text -> Text,
-        fields_json -> Text,
         version -> Integer,
         created_at -> BigInt,
         updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    offer_documents (offer_id) {
+        offer_id -> Text,
+        fields_json -> Text,
+        search_text -> Text,
     }
 }
 
@@ -183,6 +189,7 @@ diesel::table! {
 diesel::joinable!(unit_municipalities -> units (unit_id));
 diesel::joinable!(offers -> units (provider_unit_id));
 diesel::joinable!(offer_areas -> offers (offer_id));
+diesel::joinable!(offer_documents -> offers (offer_id));
 diesel::joinable!(offer_risks -> offers (offer_id));
 diesel::joinable!(offer_versions -> offers (offer_id));
 diesel::joinable!(offer_proposals -> offers (offer_id));
@@ -203,6 +210,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     access_log_head,
     challenge_areas,
     offers,
+    offer_documents,
     offer_areas,
     offer_risks,
     offer_next_steps,

@@ -1,6 +1,7 @@
 -- The catalogue of measures (tiltaksoversikt). An offer's validated fields
--- are kept whole as JSON (fields_json); the columns beside it repeat what
--- searching, sorting and the ladder need.
+-- are kept whole as JSON in offer_documents; the narrow offers table repeats
+-- what filtering, sorting and the ladder need, so that searches scan small
+-- rows and read the documents of one page only.
 
 CREATE TABLE challenge_areas (
     municipality_id TEXT NOT NULL REFERENCES municipalities (id),
@@ -26,8 +27,6 @@ CREATE TABLE offers (
     ladder_step INTEGER NOT NULL,
     valid_from TEXT,
     valid_to TEXT,
-    search_text TEXT NOT NULL,
-    fields_json TEXT NOT NULL,
     version INTEGER NOT NULL,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL,
@@ -35,6 +34,13 @@ CREATE TABLE offers (
 );
 CREATE INDEX offers_by_status ON offers (municipality_id, status, name);
 CREATE INDEX offers_by_provider ON offers (provider_unit_id);
+
+CREATE TABLE offer_documents (
+    offer_id TEXT PRIMARY KEY NOT NULL REFERENCES offers (id),
+    fields_json TEXT NOT NULL,
+    -- Lower-cased words of name, description and provider, for text search.
+    search_text TEXT NOT NULL
+);
 
 CREATE TABLE offer_areas (
     offer_id TEXT NOT NULL REFERENCES offers (id),
