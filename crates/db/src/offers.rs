@@ -8,7 +8,7 @@ use crate::schema::{
 use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use laget_domain::access::{CatalogueReviewer, EditsOffers, OfferScope};
+use laget_domain::access::{CatalogueReviewer, EditsOffers, MunicipalityAdmin, OfferScope};
 use laget_domain::catalogue::{
     AgeFilter, DEFAULT_CHALLENGE_AREAS, OfferFields, OfferFilter, OfferSort, OfferStatus,
     PreventionLevel, search_text, search_words,
@@ -121,6 +121,51 @@ pub fn challenge_areas(
         .order((challenge_areas::position, challenge_areas::name))
         .select((challenge_areas::code, challenge_areas::name))
         .load(conn)?)
+}
+
+/// Adds a challenge area to the municipality's list (its administrator).
+pub fn add_challenge_area(
+    conn: &mut DbConnection,
+    cap: &MunicipalityAdmin,
+    code: &str,
+    name: &str,
+) -> DbResult<()> {
+    let m = cap.municipality_id().to_string();
+    let position: Option<i32> = challenge_areas::table
+        .filter(challenge_areas::municipality_id.eq(&m))
+        .select(diesel::dsl::max(challenge_areas::position))
+        .first(conn)?;
+    diesel::insert_into(challenge_areas::table)
+        .values((
+            challenge_areas::municipality_id.eq(&m),
+            challenge_areas::code.eq(code),
+            challenge_areas::name.eq(name),
+            challenge_areas::position.eq(position.unwrap_or(0) + 1),
+        ))
+        .execute(conn)
+        .map_err(DbError::from_insert)?;
+    Ok(())
+}
+
+/// Renames a challenge area (its code, used in files and links, stays).
+pub fn rename_challenge_area(
+    conn: &mut DbConnection,
+    cap: &MunicipalityAdmin,
+    code: &str,
+    name: &str,
+) -> DbResult<()> {
+    let n = diesel::update(
+        challenge_areas::table
+            .filter(challenge_areas::municipality_id.eq(cap.municipality_id().to_string()))
+            .filter(challenge_areas::code.eq(code)),
+    )
+    .set(challenge_areas::name.eq(name))
+    .execute(conn)?;
+    if n == 0 {
+        Err(DbError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 /// Gives a new municipality the default challenge areas.

@@ -80,6 +80,30 @@ pub const DEFAULT_CHALLENGE_AREAS: &[(&str, &str)] = &[
     ("overganger", "Overganger"),
 ];
 
+/// The code for a new challenge area, made from its name: «Søvn og hvile» →
+/// `sovn_og_hvile`. Codes are what files and links use, so they are plain.
+pub fn challenge_area_code(name: &str) -> Result<String, Problem> {
+    let name = required_text(name, 80)?;
+    let mut code = String::new();
+    for c in name.to_lowercase().chars() {
+        match c {
+            'a'..='z' | '0'..='9' => code.push(c),
+            'æ' => code.push_str("ae"),
+            'ø' => code.push('o'),
+            'å' => code.push('a'),
+            'é' | 'è' | 'ê' => code.push('e'),
+            _ if !code.ends_with('_') && !code.is_empty() => code.push('_'),
+            _ => {}
+        }
+    }
+    let code = code.trim_end_matches('_').to_owned();
+    if code.is_empty() {
+        Err(Problem::UnknownChoice)
+    } else {
+        Ok(code)
+    }
+}
+
 /// The eight risk factors (Sandnes plan, after Kvello/Imenes 2022).
 pub const RISK_FACTORS: &[(u8, &str)] = &[
     (1, "Skadelig omsorg"),
@@ -750,6 +774,17 @@ mod tests {
             old.diff(&typo).iter().map(|d| d.0).collect::<Vec<_>>(),
             vec!["beskrivelse", "kontakt_telefon"]
         );
+    }
+
+    #[test]
+    fn challenge_area_codes_are_plain() {
+        assert_eq!(
+            challenge_area_code("Søvn og hvile"),
+            Ok("sovn_og_hvile".into())
+        );
+        assert_eq!(challenge_area_code("  Ærlighet!! "), Ok("aerlighet".into()));
+        assert_eq!(challenge_area_code("???"), Err(Problem::UnknownChoice));
+        assert_eq!(challenge_area_code(""), Err(Problem::Required));
     }
 
     #[test]

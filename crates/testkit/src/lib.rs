@@ -264,6 +264,7 @@ impl TestApp {
             .replace("{membership}", &self.fx.target_membership.to_string())
             .replace("{offer}", &self.fx.offer.to_string())
             .replace("{proposal}", &self.fx.proposal.to_string())
+            .replace("{code}", "sprak")
             .replace("{name}", asset.trim_start_matches("/static/"))
     }
 

@@ -122,6 +122,14 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     .get(
         "/kommuner/{municipality}/tiltak/eksport",
         catalogue_admin::export,
+    )
+    .post(
+        "/kommuner/{municipality}/utfordringer",
+        catalogue_admin::add_area,
+    )
+    .post(
+        "/kommuner/{municipality}/utfordringer/{code}",
+        catalogue_admin::rename_area,
     );
     let router = routes
         .router

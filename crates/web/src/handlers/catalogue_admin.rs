@@ -7,6 +7,7 @@ use crate::AppState;
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::forms;
+use crate::forms::FormState;
 use crate::handlers::catalogue::today;
 use crate::handlers::{invalid, page, path_id};
 use crate::i18n::NB;
@@ -15,12 +16,16 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Redirect;
 use axum::response::{IntoResponse, Response};
 use laget_db::municipalities::{self, Municipality};
+use laget_db::offers;
 use laget_db::offers_import::{self, ImportReport, Outcome};
 use laget_domain::MunicipalityId;
 use laget_domain::access::MunicipalityAdmin;
+use laget_domain::catalogue::challenge_area_code;
 use laget_domain::catalogue_io::{self, FileFormat};
+use laget_domain::validation::{Problem, Problems, required_text};
 
 fn admin(user: &SignedIn, raw: &str) -> Result<MunicipalityAdmin, AppError> {
     Ok(user.actor.administer(path_id::<MunicipalityId>(raw)?)?)
@@ -42,6 +47,9 @@ struct CataloguePage {
     report: Option<ImportReport>,
     report_lines: Vec<ReportLine>,
     dry_run: bool,
+    areas: Vec<(String, String)>,
+    /// The form with problems, if any: (which area, or "" for the new one; form).
+    area_form: Option<(String, FormState)>,
 }
 
 async fn render(
@@ -53,7 +61,15 @@ async fn render(
     report: Option<ImportReport>,
 ) -> Result<CataloguePage, AppError> {
     let mid = cap.municipality_id();
-    let municipality = state.db.read(move |c| municipalities::get(c, mid)).await?;
+    let (municipality, areas) = state
+        .db
+        .read(move |c| {
+            Ok((
+                municipalities::get(c, mid)?,
+                offers::challenge_areas(c, mid)?,
+            ))
+        })
+        .await?;
     let dry_run = report.as_ref().is_some_and(|r| r.dry_run);
     let report_lines = report
         .as_ref()
@@ -85,16 +101,115 @@ async fn render(
         report,
         report_lines,
         dry_run,
+        areas,
+        area_form: None,
     })
+}
+
+impl CataloguePage {
+    /// What was typed for a new challenge area that had a problem.
+    fn new_area_value(&self) -> &str {
+        match &self.area_form {
+            Some((failed, form)) if failed.is_empty() => form.value("nytt_navn"),
+            _ => "",
+        }
+    }
+
+    /// The rename form of `code`, if it came back with a problem.
+    fn failed_area(&self, code: &str) -> Option<&FormState> {
+        match &self.area_form {
+            Some((failed, form)) if failed == code => Some(form),
+            _ => None,
+        }
+    }
+
+    fn new_area_error(&self) -> Option<&str> {
+        match &self.area_form {
+            Some((failed, form)) if failed.is_empty() => form.error("nytt_navn"),
+            _ => None,
+        }
+    }
 }
 
 pub async fn show(
     State(state): State<AppState>,
     user: SignedIn,
     Path(m): Path<String>,
+    Query(q): Query<crate::handlers::NoticeQuery>,
 ) -> Result<Response, AppError> {
     let cap = admin(&user, &m)?;
-    page(&render(&state, &user, &cap, Vec::new(), None, None).await?)
+    let mut body = render(&state, &user, &cap, Vec::new(), None, None).await?;
+    body.layout = body.layout.with_notice(crate::handlers::notice(&q));
+    page(&body)
+}
+
+/// Adds a challenge area; the code is made from the name.
+pub async fn add_area(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(m): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let cap = admin(&user, &m)?;
+    let pairs = forms::pairs(&body);
+    let raw = forms::get(&pairs, "nytt_navn").to_owned();
+    let parsed = required_text(&raw, 80).and_then(|name| Ok((challenge_area_code(&name)?, name)));
+    let problem = match parsed {
+        Ok((code, name)) => {
+            let mid = cap.municipality_id();
+            match state
+                .db
+                .write(move |c| offers::add_challenge_area(c, &cap, &code, &name))
+                .await
+            {
+                Ok(()) => {
+                    let to = format!("/kommuner/{mid}/tiltak?melding=omrade-lagt-til#omrader");
+                    return Ok(Redirect::to(&to).into_response());
+                }
+                Err(laget_db::DbError::Taken) => Problem::Taken,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(problem) => problem,
+    };
+    let mut p = Problems::new();
+    p.push("nytt_navn", problem);
+    let form = FormState::with_values([("nytt_navn", raw)]).with_problems(&NB, p.into_vec());
+    let mut body = render(&state, &user, &admin(&user, &m)?, Vec::new(), None, None).await?;
+    body.area_form = Some((String::new(), form.fields(&[("nytt_navn", NB.areas_add)])));
+    invalid(&body)
+}
+
+/// Renames a challenge area.
+pub async fn rename_area(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((m, code)): Path<(String, String)>,
+    body: String,
+) -> Result<Response, AppError> {
+    let cap = admin(&user, &m)?;
+    let pairs = forms::pairs(&body);
+    let raw = forms::get(&pairs, "navn").to_owned();
+    let name = match required_text(&raw, 80) {
+        Ok(name) => name,
+        Err(problem) => {
+            let mut p = Problems::new();
+            p.push("navn", problem);
+            let form = FormState::with_values([("navn", raw)]).with_problems(&NB, p.into_vec());
+            let mut body = render(&state, &user, &cap, Vec::new(), None, None).await?;
+            body.area_form = Some((code, form.fields(&[("navn", NB.field_name)])));
+            return invalid(&body);
+        }
+    };
+    let mid = cap.municipality_id();
+    state
+        .db
+        .write(move |c| offers::rename_challenge_area(c, &cap, &code, &name))
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/kommuner/{mid}/tiltak?melding=omrade-endret#omrader"
+    ))
+    .into_response())
 }
 
 pub async fn import(

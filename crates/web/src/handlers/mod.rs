@@ -56,6 +56,8 @@ pub fn notice(q: &NoticeQuery) -> Option<&'static str> {
         "tilbud-foreslatt" => m.editor_proposed,
         "forslag-godkjent" => m.proposal_approved,
         "forslag-avvist" => m.proposal_rejected,
+        "omrade-lagt-til" => m.areas_added,
+        "omrade-endret" => m.areas_renamed,
         _ => return None,
     })
 }

@@ -98,6 +98,8 @@ const MATRIX: &[Row] = &[
     // The import form is multipart; this row checks who gets past the rights check (400: not multipart).
     row("POST", "/kommuner/{municipality}/tiltak/import",                        &[],                           [SEE, NO,  NO,  NO,  NO,  BAD_REQUEST, NO, BAD_REQUEST]),
     row("GET",  "/kommuner/{municipality}/tiltak/eksport",                       &[],                           [SEE, NO,  NO,  NO,  NO,  OK,  NO,  OK]),
+    row("POST", "/kommuner/{municipality}/utfordringer",                         &[("nytt_navn", "Søvn")],      [SEE, NO,  NO,  NO,  NO,  SEE, NO,  BAD]),
+    row("POST", "/kommuner/{municipality}/utfordringer/{code}",                  &[("navn", "Språk og tale")], [SEE, NO, NO,  NO,  NO,  SEE, NO,  SEE]),
     row("GET",  "/api/v1/offers",                                                &[],                           [OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK]),
     row("GET",  "/api/v1/offers/{offer}",                                        &[],                           [OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK]),
     row("GET",  "/api/v1/ladders",                                               &[],                           [OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK]),

@@ -233,3 +233,75 @@ on_every_backend!(
     the_administrator_imports_and_exports_the_catalogue,
     round_trip
 );
+
+async fn challenge_areas(app: TestApp) {
+    let m = app.fx.municipality;
+    let mut admin = app.client(Who::Kommuneadministrator).await;
+    let r = admin
+        .post(
+            &format!("/kommuner/{m}/utfordringer"),
+            &[("nytt_navn", "Søvn og hvile")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let page = admin.get(r.location()).await;
+    assert!(
+        page.body.contains("Utfordringsområdet er lagt til.")
+            && page.body.contains("<code>sovn_og_hvile</code>")
+    );
+    let again = admin
+        .post(
+            &format!("/kommuner/{m}/utfordringer"),
+            &[("nytt_navn", "Søvn og hvile")],
+        )
+        .await;
+    assert_eq!(again.status, 422);
+    assert!(
+        again
+            .body
+            .contains("id=\"nytt_navn-error\">Dette er allerede i bruk.")
+    );
+    assert!(again.body.contains("value=\"Søvn og hvile\""));
+    let empty = admin
+        .post(
+            &format!("/kommuner/{m}/utfordringer/sprak"),
+            &[("navn", " ")],
+        )
+        .await;
+    assert_eq!(empty.status, 422);
+    assert!(
+        empty
+            .body
+            .contains("id=\"navn-error\">Dette feltet må fylles ut.")
+    );
+    assert_eq!(
+        admin
+            .post(
+                &format!("/kommuner/{m}/utfordringer/sprak"),
+                &[("navn", "Språk og tale")]
+            )
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        admin
+            .post(
+                &format!("/kommuner/{m}/utfordringer/finnes_ikke"),
+                &[("navn", "X")]
+            )
+            .await
+            .status,
+        404
+    );
+    // The public filter offers the new and renamed areas.
+    let list = app.anonymous().get("/tiltak?kommune=9001").await;
+    assert!(
+        list.body.contains(">Søvn og hvile</option>")
+            && list.body.contains(">Språk og tale</option>")
+    );
+    // The neighbour municipality's list is its own.
+    let theirs = app.anonymous().get("/tiltak?kommune=9002").await;
+    assert!(!theirs.body.contains("Søvn og hvile") && theirs.body.contains(">Språk</option>"));
+}
+on_every_backend!(the_administrator_edits_the_challenge_areas, challenge_areas);
