@@ -62,6 +62,7 @@ fn open_db() -> Result<BenchDb> {
     match std::env::var("DATABASE_URL") {
         Ok(url) if !url.is_empty() => {
             let schema = format!("bench_{id}");
+            eprintln!("schema {schema}");
             let db = Db::connect_in_schema(&url, Some(&schema))?;
             db.migrate()?;
             Ok(BenchDb {
@@ -353,7 +354,11 @@ async fn catalogue(count: u64, seconds: u64) -> Result<()> {
     );
     let ok = ms(median) <= 5.0 && ratio >= 0.5;
     println!("  {}", if ok { "targets met" } else { "TARGETS NOT MET" });
-    (bench.cleanup)();
+    if std::env::var("BENCH_KEEP").is_ok() {
+        eprintln!("kept the database (BENCH_KEEP)");
+    } else {
+        (bench.cleanup)();
+    }
     Ok(())
 }
 

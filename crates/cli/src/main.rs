@@ -227,6 +227,10 @@ fn spawn_housekeeping(db: Db, web: laget_web::WebConfig) {
             if let Err(e) = result {
                 tracing::warn!(error = %e, "housekeeping failed");
             }
+            let db = db.clone();
+            if let Err(e) = tokio::task::spawn_blocking(move || db.analyze()).await {
+                tracing::warn!(error = %e, "statistics refresh failed");
+            }
         }
     });
 }

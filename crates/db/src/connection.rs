@@ -225,6 +225,18 @@ impl Db {
             .map_err(|e| DbError::Task(e.to_string()))?
     }
 
+    /// Refreshes the query planner's statistics (`ANALYZE`). PostgreSQL's
+    /// autovacuum does this too; SQLite has no background process, so the
+    /// server's housekeeping calls this periodically.
+    pub fn analyze(&self) -> DbResult<()> {
+        let mut conn = self.conn()?;
+        match &mut *conn {
+            DbConnection::Sqlite(c) => c.batch_execute("PRAGMA analysis_limit = 1000; ANALYZE;")?,
+            DbConnection::Postgresql(c) => c.batch_execute("ANALYZE")?,
+        }
+        Ok(())
+    }
+
     /// Drops a PostgreSQL schema made by [`Db::connect_in_schema`] (tests).
     pub fn drop_schema(url: &str, schema: &str) -> DbResult<()> {
         let mut conn =
