@@ -244,7 +244,9 @@ async fn throughput(
         let path = path.to_owned();
         tasks.push(tokio::spawn(async move {
             let mut stream = tokio::net::TcpStream::connect(addr).await?;
-            let request = format!("GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n");
+            // A returning visitor: the browser sends back its CSRF cookie.
+            let cookie = "laget_csrf=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+            let request = format!("GET {path} HTTP/1.1\r\nHost: bench\r\nCookie: {cookie}\r\n\r\n");
             let mut buf = vec![0u8; 1 << 20];
             let mut count = 0u64;
             while Instant::now() < deadline {

@@ -304,6 +304,10 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
 
     req.extensions_mut().insert(ctx.clone());
     let mut response = next.run(req).await;
+    // Any change may show on a public page: start the public cache afresh.
+    if !is_safe(&method) && (response.status().is_success() || response.status().is_redirection()) {
+        state.public_cache.invalidate();
+    }
     if let Some(error) = response.extensions_mut().remove::<AppError>() {
         let mut page = render_error_page(&state, &error, &request_id, Some(&ctx));
         for c in response.headers().get_all(header::SET_COOKIE) {

@@ -10,6 +10,7 @@ mod forms;
 mod handlers;
 pub mod i18n;
 mod layout;
+mod public_cache;
 mod routes;
 
 use laget_db::Db;
@@ -61,6 +62,8 @@ pub struct Inner {
     pub db: Db,
     pub config: WebConfig,
     pub passwords: PasswordHasher,
+    /// Rendered public catalogue pages (see `public_cache`).
+    pub public_cache: public_cache::PublicCache,
 }
 
 impl AppState {
@@ -70,6 +73,7 @@ impl AppState {
             db,
             config,
             passwords,
+            public_cache: Default::default(),
         })))
     }
 }

@@ -11,8 +11,10 @@ use crate::handlers::{invalid, page, path_id};
 use crate::i18n::NB;
 use crate::layout::Layout;
 use askama::Template;
+use axum::body::{Body, to_bytes};
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::http::{StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
 use laget_db::municipalities::{self, Municipality};
 use laget_db::offers::{self, Offer, Search, Visibility};
@@ -264,11 +266,49 @@ struct ListPage {
     next: Option<String>,
 }
 
+/// The cache key of an anonymous visitor's page; staff get fresh pages.
+fn public_key(user: &Option<SignedIn>, uri: &Uri) -> Option<String> {
+    user.is_none()
+        .then(|| format!("{}?{}@{}", uri.path(), uri.query().unwrap_or(""), today()))
+}
+
+/// Serves a public page from the cache, or renders it and keeps it.
+async fn cached<F>(state: &AppState, key: Option<String>, render: F) -> Result<Response, AppError>
+where
+    F: Future<Output = Result<Response, AppError>>,
+{
+    let Some(key) = key else { return render.await };
+    if let Some(body) = state.public_cache.get(&key) {
+        return Ok(Html(body).into_response());
+    }
+    let response = render.await?;
+    if response.status() != StatusCode::OK {
+        return Ok(response);
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = to_bytes(body, usize::MAX)
+        .await
+        .map_err(AppError::internal)?;
+    state.public_cache.put(key, bytes.clone());
+    Ok(Response::from_parts(parts, Body::from(bytes)))
+}
+
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     MaybeSignedIn(user): MaybeSignedIn,
+    uri: Uri,
     Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let key = public_key(&user, &uri);
+    cached(&state, key, render_list(state.clone(), ctx, user, q)).await
+}
+
+async fn render_list(
+    state: AppState,
+    ctx: Ctx,
+    user: Option<SignedIn>,
+    q: ListQuery,
 ) -> Result<Response, AppError> {
     let layout = Layout::visitor(&ctx, user.as_ref(), NB.catalogue_title);
     let Some(m) = municipality(&state, &q.kommune, user.as_ref()).await? else {
@@ -573,7 +613,18 @@ pub async fn detail(
     State(state): State<AppState>,
     ctx: Ctx,
     MaybeSignedIn(user): MaybeSignedIn,
+    uri: Uri,
     Path(raw): Path<String>,
+) -> Result<Response, AppError> {
+    let key = public_key(&user, &uri);
+    cached(&state, key, render_detail(state.clone(), ctx, user, raw)).await
+}
+
+async fn render_detail(
+    state: AppState,
+    ctx: Ctx,
+    user: Option<SignedIn>,
+    raw: String,
 ) -> Result<Response, AppError> {
     let id: OfferId = path_id(&raw)?;
     let today = today();
@@ -711,7 +762,18 @@ pub async fn ladder(
     State(state): State<AppState>,
     ctx: Ctx,
     MaybeSignedIn(user): MaybeSignedIn,
+    uri: Uri,
     Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let key = public_key(&user, &uri);
+    cached(&state, key, render_ladder(state.clone(), ctx, user, q)).await
+}
+
+async fn render_ladder(
+    state: AppState,
+    ctx: Ctx,
+    user: Option<SignedIn>,
+    q: ListQuery,
 ) -> Result<Response, AppError> {
     let layout = Layout::visitor(&ctx, user.as_ref(), NB.ladder_title);
     let Some(m) = municipality(&state, &q.kommune, user.as_ref()).await? else {
