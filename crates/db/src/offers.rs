@@ -854,9 +854,10 @@ pub fn ladder(
         sort: OfferSort::Name,
         visibility: Visibility::Public(today),
         offset: 0,
-        limit: i64::MAX,
+        // Every public offer of the municipality: the ladder shows them all.
+        limit: 1_000_000,
     };
-    let (all, _) = search_all(conn, &search)?;
+    let (all, _) = self::search(conn, &search)?;
     Ok(areas
         .into_iter()
         .map(|(code, name)| {
@@ -875,12 +876,6 @@ pub fn ladder(
             LadderArea { code, name, steps }
         })
         .collect())
-}
-
-fn search_all(conn: &mut DbConnection, search: &Search) -> DbResult<(Vec<Offer>, i64)> {
-    let mut s = search.clone();
-    s.limit = 1_000_000;
-    self::search(conn, &s)
 }
 
 /// Every «next step» link of municipality `m` (from, to), for exports and the ladder.
