@@ -24,6 +24,7 @@ pub struct Layout {
     pub nav: Vec<NavItem>,
     pub notice: Option<&'static str>,
     pub stylesheets: Vec<String>,
+    /// Pages ship no script unless they opt in (progressive enhancement only).
     pub scripts: Vec<String>,
     /// Show a «Logg inn» link in the header (public pages).
     pub show_login: bool,
@@ -47,10 +48,6 @@ fn public_nav(path: &str) -> Vec<NavItem> {
             current: path == "/tiltakstrapp",
         },
     ]
-}
-
-fn scripts() -> Vec<String> {
-    vec![assets::url("htmx.min.js")]
 }
 
 fn stylesheets() -> Vec<String> {
@@ -127,7 +124,7 @@ impl Layout {
             nav,
             notice: None,
             stylesheets: stylesheets(),
-            scripts: scripts(),
+            scripts: Vec::new(),
             show_login: false,
         }
     }
@@ -156,7 +153,7 @@ impl Layout {
             nav: Vec::new(),
             notice: None,
             stylesheets: stylesheets(),
-            scripts: scripts(),
+            scripts: Vec::new(),
             show_login: false,
         }
     }
@@ -177,9 +174,15 @@ impl Layout {
             }],
             notice: None,
             stylesheets: stylesheets(),
-            scripts: scripts(),
+            scripts: Vec::new(),
             show_login: false,
         }
+    }
+
+    /// Adds htmx, for pages that enhance themselves with it.
+    pub fn with_htmx(mut self) -> Self {
+        self.scripts.push(assets::url("htmx.min.js"));
+        self
     }
 
     pub fn with_notice(mut self, notice: Option<&'static str>) -> Self {

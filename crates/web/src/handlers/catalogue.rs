@@ -310,7 +310,7 @@ async fn render_list(
     user: Option<SignedIn>,
     q: ListQuery,
 ) -> Result<Response, AppError> {
-    let layout = Layout::visitor(&ctx, user.as_ref(), NB.catalogue_title);
+    let layout = Layout::visitor(&ctx, user.as_ref(), NB.catalogue_title).with_htmx();
     let Some(m) = municipality(&state, &q.kommune, user.as_ref()).await? else {
         let municipalities = state.db.read(municipalities::list).await?;
         return page(&ListPage {
