@@ -194,6 +194,10 @@ fn seed(db: &Db, count: u64) -> Result<(MunicipalityId, Vec<UnitId>)> {
         "seeded {count} offers in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    // What the database's own maintenance (PostgreSQL's autovacuum, the
+    // server's housekeeping for SQLite) does in production: fresh planner
+    // statistics after a bulk load.
+    db.analyze()?;
     Ok((m, unit_ids))
 }
 
@@ -245,7 +249,8 @@ async fn throughput(
         tasks.push(tokio::spawn(async move {
             let mut stream = tokio::net::TcpStream::connect(addr).await?;
             // A returning visitor: the browser sends back its CSRF cookie.
-            let cookie = "laget_csrf=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+            let cookie =
+                "laget_csrf=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
             let request = format!("GET {path} HTTP/1.1\r\nHost: bench\r\nCookie: {cookie}\r\n\r\n");
             let mut buf = vec![0u8; 1 << 20];
             let mut count = 0u64;
