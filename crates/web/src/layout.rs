@@ -30,12 +30,18 @@ pub struct Layout {
     pub show_login: bool,
 }
 
+/// The editor's pages about offers (their own list, new, edit, history).
+fn is_editor_page(path: &str) -> bool {
+    path == "/tiltak/mine"
+        || path == "/tiltak/ny"
+        || path.starts_with("/tiltak/forslag")
+        || path.ends_with("/endre")
+        || path.ends_with("/historikk")
+}
+
 /// The catalogue's pages, open to everyone.
 fn public_nav(path: &str) -> Vec<NavItem> {
-    let in_catalogue = path == "/tiltak"
-        || (path.starts_with("/tiltak/")
-            && !path.starts_with("/tiltak/mine")
-            && !path.starts_with("/tiltak/forslag"));
+    let in_catalogue = (path == "/tiltak" || path.starts_with("/tiltak/")) && !is_editor_page(path);
     vec![
         NavItem {
             href: "/tiltak".into(),
@@ -73,7 +79,7 @@ impl Layout {
             nav.push(NavItem {
                 href: "/tiltak/mine".into(),
                 label: m.nav_my_offers.into(),
-                current: path == "/tiltak/mine",
+                current: is_editor_page(path) && !path.starts_with("/tiltak/forslag"),
             });
         }
         if !user.actor.reviewed_municipalities().is_empty()

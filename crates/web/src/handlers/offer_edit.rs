@@ -159,7 +159,8 @@ struct EditPage {
     layout: Layout,
     heading: &'static str,
     action: String,
-    offer_href: Option<String>,
+    /// The saved offer (link, name), when editing one.
+    offer_link: Option<(String, String)>,
     form: FormState,
     choices: EditorChoices,
 }
@@ -284,11 +285,11 @@ async fn edit_page(
             })
             .collect(),
     };
-    let (heading, action, offer_href) = match current {
+    let (heading, action, offer_link) = match current {
         Some(o) => (
             NB.editor_edit,
             format!("/tiltak/{}/endre", o.id),
-            Some(format!("/tiltak/{}", o.id)),
+            Some((format!("/tiltak/{}", o.id), o.fields.name.clone())),
         ),
         None => (NB.editor_new, "/tiltak/ny".to_owned(), None),
     };
@@ -296,7 +297,7 @@ async fn edit_page(
         layout: Layout::signed_in(user, heading),
         heading,
         action,
-        offer_href,
+        offer_link,
         form: form.fields(&field_labels()),
         choices,
     })
