@@ -493,6 +493,50 @@ pub fn parse_query(
     })
 }
 
+/// The prevention levels as choices, with what each means.
+pub fn level_choices() -> Vec<Choice> {
+    PreventionLevel::ALL
+        .iter()
+        .map(|l| Choice {
+            value: l.code().into(),
+            label: format!("{} ({})", NB.level(*l), NB.level_hint(*l)),
+        })
+        .collect()
+}
+
+/// The eight risk factors as choices.
+pub fn risk_choices() -> Vec<Choice> {
+    RISK_FACTORS
+        .iter()
+        .map(|(n, label)| Choice {
+            value: n.to_string(),
+            label: format!("{n}. {label}"),
+        })
+        .collect()
+}
+
+/// The municipality's challenge areas as choices.
+pub fn area_choices(areas: &[(String, String)]) -> Vec<Choice> {
+    areas
+        .iter()
+        .map(|(c, n)| Choice {
+            value: c.clone(),
+            label: n.clone(),
+        })
+        .collect()
+}
+
+/// The ways of access as choices.
+pub fn access_choices() -> Vec<Choice> {
+    AccessRoute::ALL
+        .iter()
+        .map(|a| Choice {
+            value: a.code().into(),
+            label: NB.access(*a).into(),
+        })
+        .collect()
+}
+
 impl FilterChoices {
     fn empty() -> Self {
         Self {
@@ -511,13 +555,7 @@ impl FilterChoices {
         kinds.sort_by_key(|k| UnitKind::ALL.iter().position(|x| x == k));
         kinds.dedup();
         Self {
-            areas: areas
-                .iter()
-                .map(|(c, n)| Choice {
-                    value: c.clone(),
-                    label: n.clone(),
-                })
-                .collect(),
+            areas: area_choices(areas),
             providers: unit_list
                 .iter()
                 .map(|u| Choice {
@@ -525,20 +563,8 @@ impl FilterChoices {
                     label: u.name.clone(),
                 })
                 .collect(),
-            levels: PreventionLevel::ALL
-                .iter()
-                .map(|l| Choice {
-                    value: l.code().into(),
-                    label: format!("{} ({})", NB.level(*l), NB.level_hint(*l)),
-                })
-                .collect(),
-            risks: RISK_FACTORS
-                .iter()
-                .map(|(n, label)| Choice {
-                    value: n.to_string(),
-                    label: format!("{n}. {label}"),
-                })
-                .collect(),
+            levels: level_choices(),
+            risks: risk_choices(),
             kinds: kinds
                 .into_iter()
                 .map(|k| Choice {
@@ -546,13 +572,7 @@ impl FilterChoices {
                     label: NB.unit_kind(k).into(),
                 })
                 .collect(),
-            accesses: AccessRoute::ALL
-                .iter()
-                .map(|a| Choice {
-                    value: a.code().into(),
-                    label: NB.access(*a).into(),
-                })
-                .collect(),
+            accesses: access_choices(),
             sorts: OfferSort::ALL
                 .iter()
                 .map(|s| Choice {

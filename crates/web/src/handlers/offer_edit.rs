@@ -6,7 +6,9 @@ use crate::AppState;
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::forms::{self, FormState};
-use crate::handlers::catalogue::{OfferCard, card, is_staff_for, today};
+use crate::handlers::catalogue::{
+    OfferCard, access_choices, area_choices, card, is_staff_for, level_choices, risk_choices, today,
+};
 use crate::handlers::units::Choice;
 use crate::handlers::{NoticeQuery, invalid, page, path_id};
 use crate::i18n::NB;
@@ -18,8 +20,8 @@ use chrono::Days;
 use laget_db::offers::{self, Offer, SaveOutcome, Search, Visibility};
 use laget_db::{municipalities, units};
 use laget_domain::catalogue::{
-    AccessRoute, EVIDENCE_LEVELS, LADDER_STEP_NAMES, OfferDraft, OfferFields, OfferFilter,
-    OfferSort, OfferStatus, PROPOSAL_DAYS, PreventionLevel, RISK_FACTORS,
+    EVIDENCE_LEVELS, LADDER_STEP_NAMES, OfferDraft, OfferFields, OfferFilter, OfferSort,
+    OfferStatus, PROPOSAL_DAYS,
 };
 use laget_domain::ids::OfferId;
 use laget_domain::{MunicipalityId, UnitId};
@@ -215,34 +217,10 @@ async fn edit_page(
                 label: u.name.clone(),
             })
             .collect(),
-        levels: PreventionLevel::ALL
-            .iter()
-            .map(|l| Choice {
-                value: l.code().into(),
-                label: format!("{} ({})", NB.level(*l), NB.level_hint(*l)),
-            })
-            .collect(),
-        areas: areas
-            .iter()
-            .map(|(c, n)| Choice {
-                value: c.clone(),
-                label: n.clone(),
-            })
-            .collect(),
-        risks: RISK_FACTORS
-            .iter()
-            .map(|(n, s)| Choice {
-                value: n.to_string(),
-                label: format!("{n}. {s}"),
-            })
-            .collect(),
-        accesses: AccessRoute::ALL
-            .iter()
-            .map(|a| Choice {
-                value: a.code().into(),
-                label: NB.access(*a).into(),
-            })
-            .collect(),
+        levels: level_choices(),
+        areas: area_choices(&areas),
+        risks: risk_choices(),
+        accesses: access_choices(),
         evidence: EVIDENCE_LEVELS
             .iter()
             .map(|(n, s)| Choice {
