@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::forms;
 use crate::forms::FormState;
 use crate::handlers::catalogue::today;
-use crate::handlers::{invalid, page, path_id};
+use crate::handlers::{invalid, municipality_admin, page};
 use crate::i18n::NB;
 use crate::layout::Layout;
 use askama::Template;
@@ -21,15 +21,10 @@ use axum::response::{IntoResponse, Response};
 use laget_db::municipalities::{self, Municipality};
 use laget_db::offers;
 use laget_db::offers_import::{self, ImportReport, Outcome};
-use laget_domain::MunicipalityId;
 use laget_domain::access::MunicipalityAdmin;
 use laget_domain::catalogue::challenge_area_code;
 use laget_domain::catalogue_io::{self, FileFormat};
 use laget_domain::validation::{Problem, Problems, required_text};
-
-fn admin(user: &SignedIn, raw: &str) -> Result<MunicipalityAdmin, AppError> {
-    Ok(user.actor.administer(path_id::<MunicipalityId>(raw)?)?)
-}
 
 pub struct ReportLine {
     pub line: usize,
@@ -137,7 +132,7 @@ pub async fn show(
     Path(m): Path<String>,
     Query(q): Query<crate::handlers::NoticeQuery>,
 ) -> Result<Response, AppError> {
-    let cap = admin(&user, &m)?;
+    let cap = municipality_admin(&user, &m)?;
     let mut body = render(&state, &user, &cap, Vec::new(), None, None).await?;
     body.layout = body.layout.with_notice(crate::handlers::notice(&q));
     page(&body)
@@ -150,7 +145,7 @@ pub async fn add_area(
     Path(m): Path<String>,
     body: String,
 ) -> Result<Response, AppError> {
-    let cap = admin(&user, &m)?;
+    let cap = municipality_admin(&user, &m)?;
     let pairs = forms::pairs(&body);
     let raw = forms::get(&pairs, "nytt_navn").to_owned();
     let parsed = required_text(&raw, 80).and_then(|name| Ok((challenge_area_code(&name)?, name)));
@@ -175,7 +170,15 @@ pub async fn add_area(
     let mut p = Problems::new();
     p.push("nytt_navn", problem);
     let form = FormState::with_values([("nytt_navn", raw)]).with_problems(&NB, p.into_vec());
-    let mut body = render(&state, &user, &admin(&user, &m)?, Vec::new(), None, None).await?;
+    let mut body = render(
+        &state,
+        &user,
+        &municipality_admin(&user, &m)?,
+        Vec::new(),
+        None,
+        None,
+    )
+    .await?;
     body.area_form = Some((String::new(), form.fields(&[("nytt_navn", NB.areas_add)])));
     invalid(&body)
 }
@@ -187,7 +190,7 @@ pub async fn rename_area(
     Path((m, code)): Path<(String, String)>,
     body: String,
 ) -> Result<Response, AppError> {
-    let cap = admin(&user, &m)?;
+    let cap = municipality_admin(&user, &m)?;
     let pairs = forms::pairs(&body);
     let raw = forms::get(&pairs, "navn").to_owned();
     let name = match required_text(&raw, 80) {
@@ -219,7 +222,7 @@ pub async fn import(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let cap = admin(&user, &m)?;
+    let cap = municipality_admin(&user, &m)?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -251,7 +254,7 @@ pub async fn import(
     let text = catalogue_io::decode_text(&file.bytes);
     let today = today();
     let result = {
-        let cap = admin(&user, &m)?;
+        let cap = municipality_admin(&user, &m)?;
         state
             .db
             .write(move |c| {
@@ -280,7 +283,7 @@ pub async fn export(
     Path(m): Path<String>,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, AppError> {
-    let cap = admin(&user, &m)?;
+    let cap = municipality_admin(&user, &m)?;
     let mid = cap.municipality_id();
     let (municipality, rows) = state
         .db

@@ -66,3 +66,14 @@ pub fn notice(q: &NoticeQuery) -> Option<&'static str> {
 pub fn path_id<T: std::str::FromStr>(raw: &str) -> Result<T, crate::error::AppError> {
     raw.parse().map_err(|_| crate::error::AppError::NotFound)
 }
+
+/// The municipality-administrator capability for the municipality named in
+/// the path (`/kommuner/{municipality}/…`); anything else is a 404.
+pub fn municipality_admin(
+    user: &crate::context::SignedIn,
+    raw: &str,
+) -> Result<laget_domain::access::MunicipalityAdmin, crate::error::AppError> {
+    Ok(user
+        .actor
+        .administer(path_id::<laget_domain::MunicipalityId>(raw)?)?)
+}

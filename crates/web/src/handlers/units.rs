@@ -4,7 +4,7 @@ use crate::AppState;
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::forms::{self, FormState};
-use crate::handlers::{NoticeQuery, invalid, notice, page, path_id};
+use crate::handlers::{NoticeQuery, invalid, municipality_admin, notice, page, path_id};
 use crate::i18n::NB;
 use crate::layout::Layout;
 use askama::Template;
@@ -49,17 +49,13 @@ struct FormPage {
     others: Vec<Choice>,
 }
 
-fn admin(user: &SignedIn, raw: &str) -> Result<MunicipalityAdmin, AppError> {
-    Ok(user.actor.administer(path_id::<MunicipalityId>(raw)?)?)
-}
-
 pub async fn list(
     State(state): State<AppState>,
     user: SignedIn,
     Path(m): Path<String>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
-    let cap = admin(&user, &m)?;
+    let cap = municipality_admin(&user, &m)?;
     let mid = cap.municipality_id();
     let (municipality, list) = state
         .db
@@ -140,7 +136,7 @@ pub async fn new(
     user: SignedIn,
     Path(m): Path<String>,
 ) -> Result<Response, AppError> {
-    let cap = admin(&user, &m)?;
+    let cap = municipality_admin(&user, &m)?;
     let action = format!("/kommuner/{}/enheter", cap.municipality_id());
     let form = FormState::with_values([("aktiv", "ja")]);
     page(&form_page(&state, &user, &cap, action, NB.units_new, form).await?)
@@ -180,7 +176,7 @@ pub async fn create(
     Path(m): Path<String>,
     body: String,
 ) -> Result<Response, AppError> {
-    let cap = admin(&user, &m)?;
+    let cap = municipality_admin(&user, &m)?;
     let mid = cap.municipality_id();
     let fields = match parse(&forms::pairs(&body), &known_municipalities(&state).await?) {
         Ok(fields) => fields,
@@ -207,7 +203,7 @@ pub async fn edit(
     user: SignedIn,
     Path((m, u)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let cap = admin(&user, &m)?;
+    let cap = municipality_admin(&user, &m)?;
     let (mid, uid) = (cap.municipality_id(), path_id(&u)?);
     let unit = state
         .db
@@ -243,7 +239,7 @@ pub async fn update(
     Path((m, u)): Path<(String, String)>,
     body: String,
 ) -> Result<Response, AppError> {
-    let cap = admin(&user, &m)?;
+    let cap = municipality_admin(&user, &m)?;
     let (mid, uid) = (cap.municipality_id(), path_id(&u)?);
     let fields = match parse(&forms::pairs(&body), &known_municipalities(&state).await?) {
         Ok(fields) => fields,

@@ -6,7 +6,7 @@ use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::forms::{self, FormState};
 use crate::handlers::units::Choice;
-use crate::handlers::{NoticeQuery, invalid, notice, page, path_id};
+use crate::handlers::{NoticeQuery, invalid, municipality_admin, notice, page, path_id};
 use crate::i18n::NB;
 use crate::layout::Layout;
 use askama::Template;
@@ -19,10 +19,6 @@ use laget_domain::password::NewPassword;
 use laget_domain::user::{DisplayName, Email, Role, Username};
 use laget_domain::validation::{Problem, Problems};
 use laget_domain::{MunicipalityId, UserId};
-
-fn admin(user: &SignedIn, raw: &str) -> Result<MunicipalityAdmin, AppError> {
-    Ok(user.actor.administer(path_id::<MunicipalityId>(raw)?)?)
-}
 
 #[derive(Template)]
 #[template(path = "admin/users.html")]
@@ -38,7 +34,7 @@ pub async fn list(
     Path(m): Path<String>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
-    let cap = admin(&user, &m)?;
+    let cap = municipality_admin(&user, &m)?;
     let mid = cap.municipality_id();
     let (municipality, list) = state
         .db
@@ -85,7 +81,7 @@ pub async fn new(
     user: SignedIn,
     Path(m): Path<String>,
 ) -> Result<Response, AppError> {
-    let cap = admin(&user, &m)?;
+    let cap = municipality_admin(&user, &m)?;
     page(&new_page(&state, &user, cap.municipality_id(), FormState::default()).await?)
 }
 
@@ -120,7 +116,7 @@ pub async fn create(
     Path(m): Path<String>,
     body: String,
 ) -> Result<Response, AppError> {
-    let cap = admin(&user, &m)?;
+    let cap = municipality_admin(&user, &m)?;
     let mid = cap.municipality_id();
     let pairs = forms::pairs(&body);
     let mut problems = Problems::new();
@@ -288,7 +284,7 @@ pub async fn show(
     Path((m, u)): Path<(String, String)>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
-    let cap = admin(&user, &m)?;
+    let cap = municipality_admin(&user, &m)?;
     page(
         &show_page(
             &state,
@@ -316,7 +312,7 @@ pub async fn update(
     Path((m, u)): Path<(String, String)>,
     body: String,
 ) -> Result<Response, AppError> {
-    let (cap, id) = (admin(&user, &m)?, path_id::<UserId>(&u)?);
+    let (cap, id) = (municipality_admin(&user, &m)?, path_id::<UserId>(&u)?);
     let pairs = forms::pairs(&body);
     let mut problems = Problems::new();
     let name = problems.check("navn", DisplayName::parse(forms::get(&pairs, "navn")));
@@ -355,7 +351,7 @@ async fn set_disabled(
     u: String,
     disabled: bool,
 ) -> Result<Response, AppError> {
-    let (cap, id) = (admin(&user, &m)?, path_id::<UserId>(&u)?);
+    let (cap, id) = (municipality_admin(&user, &m)?, path_id::<UserId>(&u)?);
     let request_id = user.ctx.request_id.clone();
     let redirect = back(&cap, id, if disabled { "deaktivert" } else { "aktivert" });
     state
@@ -387,12 +383,12 @@ pub async fn set_password(
     Path((m, u)): Path<(String, String)>,
     body: String,
 ) -> Result<Response, AppError> {
-    let (cap, id) = (admin(&user, &m)?, path_id::<UserId>(&u)?);
+    let (cap, id) = (municipality_admin(&user, &m)?, path_id::<UserId>(&u)?);
     let pairs = forms::pairs(&body);
     let mut problems = Problems::new();
     let c2 = id;
     let target = {
-        let cap2 = admin(&user, &m)?;
+        let cap2 = municipality_admin(&user, &m)?;
         let request_id = user.ctx.request_id.clone();
         state
             .db
@@ -439,7 +435,7 @@ pub async fn add_membership(
     Path((m, u)): Path<(String, String)>,
     body: String,
 ) -> Result<Response, AppError> {
-    let (cap, id) = (admin(&user, &m)?, path_id::<UserId>(&u)?);
+    let (cap, id) = (municipality_admin(&user, &m)?, path_id::<UserId>(&u)?);
     let pairs = forms::pairs(&body);
     let mut problems = Problems::new();
     let role = problems.check("rolle", Role::from_code(forms::get(&pairs, "rolle")));
@@ -454,7 +450,7 @@ pub async fn add_membership(
     };
     let form = FormState::with_values(forms::redisplayable(&pairs));
     let retry = |form: FormState| async {
-        let cap = admin(&user, &m)?;
+        let cap = municipality_admin(&user, &m)?;
         invalid(
             &show_page(
                 &state,
@@ -504,7 +500,7 @@ pub async fn remove_membership(
     Path((m, u, ms)): Path<(String, String, String)>,
 ) -> Result<Response, AppError> {
     let (cap, id, membership) = (
-        admin(&user, &m)?,
+        municipality_admin(&user, &m)?,
         path_id::<UserId>(&u)?,
         path_id::<MembershipId>(&ms)?,
     );
