@@ -17,8 +17,9 @@ use std::time::{Duration, Instant};
 
 /// How long a page may be served from the cache at most.
 pub const TTL: Duration = Duration::from_secs(30);
-/// More distinct pages than this empties the cache (filter combinations are many).
-const MAX_ENTRIES: usize = 2_000;
+/// More distinct pages than this empties the cache: filter combinations are
+/// many, and a page is tens of kilobytes, so this bounds memory to ~25 MB.
+const MAX_ENTRIES: usize = 500;
 
 struct Entry {
     generation: u64,
