@@ -408,7 +408,19 @@ pub fn update(
     if substantive.is_empty() {
         return Ok(SaveOutcome::Saved);
     }
-    // A newer proposal replaces one still waiting.
+    // The same change already waiting stays as it is (its due date too).
+    let encoded = encode_fields(new)?;
+    let waiting: Option<String> = offer_proposals::table
+        .filter(offer_proposals::offer_id.eq(id.to_string()))
+        .filter(offer_proposals::status.eq("venter"))
+        .filter(offer_proposals::fields_json.eq(&encoded))
+        .select(offer_proposals::id)
+        .first(conn)
+        .optional()?;
+    if let Some(existing) = waiting {
+        return Ok(SaveOutcome::Proposed(parse_id(&existing)?));
+    }
+    // A different proposal replaces one still waiting.
     diesel::update(
         offer_proposals::table
             .filter(offer_proposals::offer_id.eq(id.to_string()))
@@ -425,7 +437,7 @@ pub fn update(
             offer_proposals::proposed_at.eq(now),
             offer_proposals::due_date.eq(due.format("%Y-%m-%d").to_string()),
             offer_proposals::changes.eq(substantive.join(",")),
-            offer_proposals::fields_json.eq(encode_fields(new)?),
+            offer_proposals::fields_json.eq(encoded),
             offer_proposals::status.eq("venter"),
             offer_proposals::comment.eq(""),
         ))

@@ -612,3 +612,30 @@ fn set(fields: &mut Vec<(String, String)>, key: &str, value: &str) {
     fields.retain(|(k, _)| k != key);
     fields.push((key.to_owned(), value.to_owned()));
 }
+
+async fn same_proposal_twice(app: TestApp) {
+    let m = app.fx.municipality;
+    let cap = Operator::at_console().administer(m);
+    let mut older = app.with_conn(|c| offers::get(c, app.fx.offer).unwrap().fields);
+    older.age_to = 15;
+    let due = chrono::Utc::now().date_naive();
+    let again = app.with_conn(|c| offers::update(c, &cap, app.fx.offer, &older, due).unwrap());
+    assert_eq!(
+        again,
+        SaveOutcome::Proposed(app.fx.proposal),
+        "the same change keeps its proposal"
+    );
+    let proposals = app.with_conn(|c| offers::proposals_for(c, app.fx.offer).unwrap());
+    assert_eq!(proposals.len(), 1);
+    older.age_to = 16;
+    let other = app.with_conn(|c| offers::update(c, &cap, app.fx.offer, &older, due).unwrap());
+    assert!(matches!(other, SaveOutcome::Proposed(p) if p != app.fx.proposal));
+    let statuses: Vec<String> = app
+        .with_conn(|c| offers::proposals_for(c, app.fx.offer).unwrap())
+        .into_iter()
+        .map(|p| p.status)
+        .collect();
+    assert_eq!(statuses.iter().filter(|s| *s == "venter").count(), 1);
+    assert!(statuses.contains(&"erstattet".to_owned()));
+}
+on_every_backend!(a_repeated_change_keeps_its_proposal, same_proposal_twice);
