@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod catalogue_io;
 pub mod ids;
 pub mod municipality;
+pub mod national_id;
 pub mod password;
 pub mod session;
 pub mod unit;

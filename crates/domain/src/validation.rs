@@ -42,6 +42,8 @@ pub enum Problem {
     DateOrder,
     /// At least one choice is needed.
     ChooseAtLeastOne,
+    /// Not a valid national identity number (fødselsnummer or D-nummer).
+    InvalidNationalId,
 }
 
 /// A problem with a named field of a form.

@@ -32,6 +32,7 @@ impl Messages {
             Problem::AgeOrder => self.problem_age_order.to_owned(),
             Problem::DateOrder => self.problem_date_order.to_owned(),
             Problem::ChooseAtLeastOne => self.problem_choose_one.to_owned(),
+            Problem::InvalidNationalId => self.problem_national_id.to_owned(),
         }
     }
 
