@@ -327,21 +327,26 @@ async fn render_list(
             next: None,
         });
     };
+    // One trip to the database: the choices, then (if the filter reads)
+    // the search.
     let mid = m.id;
-    let (areas, unit_list) = state
+    let query = q.clone();
+    let (areas, unit_list, outcome) = state
         .db
         .read(move |c| {
-            Ok((
-                offers::challenge_areas(c, mid)?,
-                units::list_in_municipality(c, mid)?,
-            ))
+            let areas = offers::challenge_areas(c, mid)?;
+            let unit_list = units::list_in_municipality(c, mid)?;
+            let outcome = match parse_query(&query, &areas, &unit_list) {
+                Ok(parsed) => {
+                    let page = parsed.page;
+                    Ok((page, offers::search(c, &parsed.search(mid))?))
+                }
+                Err(problems) => Err(problems),
+            };
+            Ok((areas, unit_list, outcome))
         })
         .await?;
-
-    let (parsed, problems) = match parse_query(&q, &areas, &unit_list) {
-        Ok(p) => (Some(p), Vec::new()),
-        Err(problems) => (None, problems),
-    };
+    let problems = outcome.as_ref().err().cloned().unwrap_or_default();
     let mut form = FormState::with_values(q.pairs()).with_problems(&NB, problems);
     // The age field has its own, more helpful message.
     for e in &mut form.errors {
@@ -362,14 +367,7 @@ async fn render_list(
     let valid = !form.has_errors();
     let choices = FilterChoices::new(&areas, &unit_list);
 
-    let page_no = parsed.as_ref().map(|p| p.page).unwrap_or(1);
-    let (found, total) = match parsed {
-        Some(p) => {
-            let search = p.search(mid);
-            state.db.read(move |c| offers::search(c, &search)).await?
-        }
-        None => (Vec::new(), 0),
-    };
+    let (page_no, (found, total)) = outcome.unwrap_or((1, (Vec::new(), 0)));
     let last_page = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let pages = (1..=last_page)
         .map(|p| (p, q.with_page(p), p == page_no))
