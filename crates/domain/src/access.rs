@@ -7,7 +7,7 @@
 //! not compile, and the capability carries the ground that the access log
 //! records.
 
-use crate::ids::{MunicipalityId, UnitId, UserId};
+use crate::ids::{BreakGlassId, LogId, MunicipalityId, UnitId, UserId};
 use crate::user::Role;
 
 /// One role that a user holds: in a unit, or (for the municipality
@@ -50,6 +50,12 @@ pub enum Ground {
     OfferEditor,
     /// Member of the coordinating unit.
     CoordinatingUnit,
+    /// Staff of the unit that keeps the log (its own records).
+    OwnUnit,
+    /// On the team around the child, under a consent covering the unit.
+    TeamConsent,
+    /// Break-glass (nødtilgang) with a written reason.
+    BreakGlass,
 }
 
 impl Ground {
@@ -62,6 +68,9 @@ impl Ground {
             Self::Operator => "operator",
             Self::OfferEditor => "tiltaksredaktor",
             Self::CoordinatingUnit => "koordinerende_enhet",
+            Self::OwnUnit => "egen_enhet",
+            Self::TeamConsent => "lag_og_samtykke",
+            Self::BreakGlass => "nodtilgang",
         }
     }
 }
@@ -71,6 +80,11 @@ pub trait Capability {
     /// The acting user; `None` for an operator at the command line.
     fn actor(&self) -> Option<UserId>;
     fn ground(&self) -> Ground;
+    /// What the ground rests on, when it is a record: the consent, the
+    /// break-glass opening. The access log stores «ground:detail».
+    fn ground_detail(&self) -> Option<String> {
+        None
+    }
 }
 
 /// May administer one municipality: its units and users.
@@ -409,6 +423,351 @@ impl Actor {
     }
 }
 
+// ---------------------------------------------------------------------------
+// The child's log (DESIGN.md, Access, rules 1–5).
+
+/// What the access rules need to know about one log. It holds ids and dates,
+/// no personal data, and is loaded before anything of the log is read.
+#[derive(Clone, Debug)]
+pub struct LogFacts {
+    pub log_id: LogId,
+    pub municipality_id: MunicipalityId,
+    /// The unit that keeps the log (where the concern arose, or where the
+    /// lead works now).
+    pub home_unit: UnitId,
+    pub is_open: bool,
+    /// Staff on the team now, with the unit they are on it for.
+    pub team: Vec<(UserId, UnitId)>,
+    pub lead: Option<UserId>,
+    pub consent: crate::consent::ConsentFacts,
+    pub consent_rule: crate::consent::ConsentRule,
+    /// The asking user's break-glass opening of this log, while in force.
+    pub break_glass: Option<BreakGlassId>,
+    /// Whether the coordinating unit has been asked to settle who coordinates.
+    pub coordination_requested: bool,
+}
+
+/// May read one log; made only by [`Actor::open_log`]. Every `db` function
+/// that reads the log takes it, and records the ground it carries.
+#[derive(Clone, Debug)]
+pub struct LogReader {
+    actor: UserId,
+    log_id: LogId,
+    municipality_id: MunicipalityId,
+    home_unit: UnitId,
+    ground: Ground,
+    detail: Option<String>,
+    may_write: bool,
+    is_open: bool,
+    is_lead: bool,
+    leads_home_unit: bool,
+}
+
+/// Why a write was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteRefused {
+    /// The reader may not write (break-glass and the coordinating unit read only).
+    Denied,
+    /// The log is closed: reopen it first.
+    Closed,
+}
+
+/// May change one log (add entries, decide). Made from a [`LogReader`].
+#[derive(Clone, Debug)]
+pub struct LogWriter(LogReader);
+
+impl LogReader {
+    pub fn log_id(&self) -> LogId {
+        self.log_id
+    }
+    pub fn municipality_id(&self) -> MunicipalityId {
+        self.municipality_id
+    }
+    pub fn home_unit(&self) -> UnitId {
+        self.home_unit
+    }
+    pub fn is_lead(&self) -> bool {
+        self.is_lead
+    }
+    pub fn leads_home_unit(&self) -> bool {
+        self.leads_home_unit
+    }
+    pub fn may_write(&self) -> bool {
+        self.may_write && self.is_open
+    }
+    pub fn actor_id(&self) -> UserId {
+        self.actor
+    }
+
+    /// Writing needs the team or the own unit (not break-glass) and an open log.
+    pub fn writer(&self) -> Result<LogWriter, WriteRefused> {
+        if !self.may_write {
+            Err(WriteRefused::Denied)
+        } else if !self.is_open {
+            Err(WriteRefused::Closed)
+        } else {
+            Ok(LogWriter(self.clone()))
+        }
+    }
+
+    /// Closing and reopening: the lead, or the leader of the unit that keeps it.
+    pub fn closer(&self) -> Result<LogWriter, Denied> {
+        if self.may_write && (self.is_lead || self.leads_home_unit) {
+            Ok(LogWriter(self.clone()))
+        } else {
+            Err(Denied)
+        }
+    }
+
+    /// «Hvem har sett loggen»: the lead and the leader of the unit that keeps it.
+    pub fn audit_reader(&self) -> Result<LogAuditReader, Denied> {
+        if self.is_lead || self.leads_home_unit {
+            Ok(LogAuditReader(self.clone()))
+        } else {
+            Err(Denied)
+        }
+    }
+}
+
+impl LogWriter {
+    pub fn reader(&self) -> &LogReader {
+        &self.0
+    }
+    pub fn log_id(&self) -> LogId {
+        self.0.log_id
+    }
+    pub fn is_lead(&self) -> bool {
+        self.0.is_lead
+    }
+    pub fn actor_id(&self) -> UserId {
+        self.0.actor
+    }
+}
+
+/// May read who has read and changed one log.
+#[derive(Clone, Debug)]
+pub struct LogAuditReader(LogReader);
+
+impl LogAuditReader {
+    pub fn log_id(&self) -> LogId {
+        self.0.log_id
+    }
+}
+
+impl Capability for LogReader {
+    fn actor(&self) -> Option<UserId> {
+        Some(self.actor)
+    }
+    fn ground(&self) -> Ground {
+        self.ground
+    }
+    fn ground_detail(&self) -> Option<String> {
+        self.detail.clone()
+    }
+}
+
+impl Capability for LogWriter {
+    fn actor(&self) -> Option<UserId> {
+        self.0.actor()
+    }
+    fn ground(&self) -> Ground {
+        self.0.ground()
+    }
+    fn ground_detail(&self) -> Option<String> {
+        self.0.ground_detail()
+    }
+}
+
+impl Capability for LogAuditReader {
+    fn actor(&self) -> Option<UserId> {
+        self.0.actor()
+    }
+    fn ground(&self) -> Ground {
+        self.0.ground()
+    }
+    fn ground_detail(&self) -> Option<String> {
+        self.0.ground_detail()
+    }
+}
+
+/// Works with the children of one unit: register them, list them, start logs,
+/// hold anonymous consultations. Staff and leaders of the unit.
+#[derive(Clone, Debug)]
+pub struct UnitCasework {
+    actor: UserId,
+    unit_id: UnitId,
+    municipality_id: MunicipalityId,
+    ground: Ground,
+}
+
+impl UnitCasework {
+    pub fn unit_id(&self) -> UnitId {
+        self.unit_id
+    }
+    pub fn municipality_id(&self) -> MunicipalityId {
+        self.municipality_id
+    }
+    pub fn actor_id(&self) -> UserId {
+        self.actor
+    }
+}
+capability!(UnitCasework, |s| Some(s.actor), s.ground);
+
+/// Oversees the logs of one unit: its leader (by level and status, overdue
+/// items, break-glass reviews).
+#[derive(Clone, Debug)]
+pub struct UnitOverseer {
+    actor: UserId,
+    unit_id: UnitId,
+}
+
+impl UnitOverseer {
+    pub fn unit_id(&self) -> UnitId {
+        self.unit_id
+    }
+}
+capability!(UnitOverseer, |s| Some(s.actor), Ground::UnitLeader);
+
+/// May open a log one is not on, giving a reason: a leader, or staff of
+/// child welfare (DOMAIN.md, consent rules).
+#[derive(Clone, Debug)]
+pub struct BreakGlassRight {
+    actor: UserId,
+    municipality_id: MunicipalityId,
+}
+
+impl BreakGlassRight {
+    pub fn municipality_id(&self) -> MunicipalityId {
+        self.municipality_id
+    }
+    pub fn actor_id(&self) -> UserId {
+        self.actor
+    }
+}
+capability!(BreakGlassRight, |s| Some(s.actor), Ground::BreakGlass);
+
+impl Actor {
+    /// The units where this user works with children (staff and leaders).
+    pub fn casework_units(&self) -> Vec<(UnitId, MunicipalityId)> {
+        let mut units: Vec<_> = self
+            .memberships
+            .iter()
+            .filter(|m| matches!(m.role, Role::Ansatt | Role::Leder))
+            .filter_map(|m| m.unit_id.map(|u| (u, m.municipality_id)))
+            .collect();
+        units.sort();
+        units.dedup();
+        units
+    }
+
+    /// Work with the children of `unit`: its staff and leaders.
+    pub fn casework(&self, unit_id: UnitId) -> Result<UnitCasework, Denied> {
+        let m = self
+            .memberships
+            .iter()
+            .filter(|m| m.unit_id == Some(unit_id))
+            .filter(|m| matches!(m.role, Role::Ansatt | Role::Leder))
+            .max_by_key(|m| m.role == Role::Leder)
+            .ok_or(Denied)?;
+        Ok(UnitCasework {
+            actor: self.user_id,
+            unit_id,
+            municipality_id: m.municipality_id,
+            ground: if m.role == Role::Leder {
+                Ground::UnitLeader
+            } else {
+                Ground::OwnUnit
+            },
+        })
+    }
+
+    /// Oversee a unit's logs: its leader.
+    pub fn oversee(&self, unit_id: UnitId) -> Result<UnitOverseer, Denied> {
+        if self.holds(Role::Leder, unit_id) {
+            Ok(UnitOverseer {
+                actor: self.user_id,
+                unit_id,
+            })
+        } else {
+            Err(Denied)
+        }
+    }
+
+    /// Break-glass in a municipality: leaders of its units, and staff of its
+    /// child welfare units (`child_welfare_units`, known from the database).
+    pub fn break_glass_right(
+        &self,
+        municipality_id: MunicipalityId,
+        child_welfare_units: &[UnitId],
+    ) -> Result<BreakGlassRight, Denied> {
+        let allowed = self.memberships.iter().any(|m| {
+            m.municipality_id == municipality_id
+                && (m.role == Role::Leder
+                    || (m.role == Role::Ansatt
+                        && m.unit_id.is_some_and(|u| child_welfare_units.contains(&u))))
+        });
+        if allowed {
+            Ok(BreakGlassRight {
+                actor: self.user_id,
+                municipality_id,
+            })
+        } else {
+            Err(Denied)
+        }
+    }
+
+    /// Opens a log (DESIGN.md, Access): the unit that keeps it; a team
+    /// member whose unit a valid consent covers today; break-glass; the
+    /// coordinating unit when asked. Anything else is [`Denied`] (a 404).
+    pub fn open_log(
+        &self,
+        facts: &LogFacts,
+        today: chrono::NaiveDate,
+    ) -> Result<LogReader, Denied> {
+        let is_lead = facts.lead == Some(self.user_id);
+        let leads_home_unit = self.holds(Role::Leder, facts.home_unit);
+        let reader = |ground, detail, may_write| LogReader {
+            actor: self.user_id,
+            log_id: facts.log_id,
+            municipality_id: facts.municipality_id,
+            home_unit: facts.home_unit,
+            ground,
+            detail,
+            may_write,
+            is_open: facts.is_open,
+            is_lead,
+            leads_home_unit,
+        };
+        if leads_home_unit {
+            return Ok(reader(Ground::UnitLeader, None, true));
+        }
+        if self.holds(Role::Ansatt, facts.home_unit) {
+            return Ok(reader(Ground::OwnUnit, None, true));
+        }
+        for (user, unit) in &facts.team {
+            if *user != self.user_id {
+                continue;
+            }
+            if let crate::consent::Coverage::Covered(consent) =
+                crate::consent::coverage(&facts.consent, facts.consent_rule, *unit, today)
+            {
+                return Ok(reader(Ground::TeamConsent, Some(consent.to_string()), true));
+            }
+        }
+        if let Some(grant) = facts.break_glass {
+            return Ok(reader(Ground::BreakGlass, Some(grant.to_string()), false));
+        }
+        if facts.coordination_requested
+            && self.memberships.iter().any(|m| {
+                m.role == Role::KoordinerendeEnhet && m.municipality_id == facts.municipality_id
+            })
+        {
+            return Ok(reader(Ground::CoordinatingUnit, None, false));
+        }
+        Err(Denied)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -532,5 +891,174 @@ mod tests {
     fn system_administration_needs_the_flag() {
         assert!(actor(true, vec![]).administer_system().is_ok());
         assert!(actor(false, vec![]).administer_system().is_err());
+    }
+
+    mod log_access {
+        use super::*;
+        use crate::consent::{Consent, ConsentFacts, ConsentRule, Giver, Purpose};
+        use crate::ids::{ConsentId, GuardianId};
+        use chrono::NaiveDate;
+
+        fn today() -> NaiveDate {
+            NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()
+        }
+
+        struct World {
+            m: MunicipalityId,
+            kindergarten: UnitId,
+            ppt: UnitId,
+            mother: GuardianId,
+            father: GuardianId,
+        }
+
+        fn world() -> World {
+            World {
+                m: MunicipalityId::new(),
+                kindergarten: UnitId::new(),
+                ppt: UnitId::new(),
+                mother: GuardianId::new(),
+                father: GuardianId::new(),
+            }
+        }
+
+        fn member(w: &World, unit: UnitId, role: Role) -> Actor {
+            actor(
+                false,
+                vec![Membership {
+                    municipality_id: w.m,
+                    unit_id: Some(unit),
+                    role,
+                }],
+            )
+        }
+
+        fn facts(w: &World, team: Vec<(UserId, UnitId)>, consents: Vec<Consent>) -> LogFacts {
+            LogFacts {
+                log_id: LogId::new(),
+                municipality_id: w.m,
+                home_unit: w.kindergarten,
+                is_open: true,
+                team,
+                lead: None,
+                consent: ConsentFacts {
+                    responsible_guardians: vec![w.mother, w.father],
+                    child_age: Some(5),
+                    consents,
+                },
+                consent_rule: ConsentRule::AllGuardians,
+                break_glass: None,
+                coordination_requested: false,
+            }
+        }
+
+        fn consent(w: &World, givers: Vec<Giver>) -> Consent {
+            Consent {
+                id: ConsentId::new(),
+                givers,
+                units: vec![w.ppt],
+                purposes: vec![Purpose::ShareInformation],
+                valid_from: today(),
+                valid_to: today() + chrono::Duration::days(365),
+                withdrawn_at: None,
+            }
+        }
+
+        #[test]
+        fn the_own_unit_reads_and_writes() {
+            let w = world();
+            let staff = member(&w, w.kindergarten, Role::Ansatt);
+            let r = staff.open_log(&facts(&w, vec![], vec![]), today());
+            assert!(
+                r.as_ref()
+                    .is_ok_and(|r| r.ground() == Ground::OwnUnit && r.writer().is_ok())
+            );
+            let leader = member(&w, w.kindergarten, Role::Leder);
+            let r = leader.open_log(&facts(&w, vec![], vec![]), today());
+            assert!(r.is_ok_and(|r| r.leads_home_unit() && r.audit_reader().is_ok()));
+            // An editor of the same unit does not work with children.
+            let editor = member(&w, w.kindergarten, Role::Tiltaksredaktor);
+            assert!(
+                editor
+                    .open_log(&facts(&w, vec![], vec![]), today())
+                    .is_err()
+            );
+        }
+
+        #[test]
+        fn another_units_team_member_needs_consent_covering_their_unit() {
+            let w = world();
+            let ppt = member(&w, w.ppt, Role::Ansatt);
+            let on_team = vec![(ppt.user_id(), w.ppt)];
+            assert!(
+                ppt.open_log(&facts(&w, on_team.clone(), vec![]), today())
+                    .is_err()
+            );
+            let both = consent(
+                &w,
+                vec![Giver::Guardian(w.mother), Giver::Guardian(w.father)],
+            );
+            let r = ppt.open_log(&facts(&w, on_team.clone(), vec![both.clone()]), today());
+            assert!(r.as_ref().is_ok_and(|r| r.ground() == Ground::TeamConsent
+                && r.ground_detail() == Some(both.id.to_string())));
+            assert!(r.is_ok_and(|r| r.audit_reader().is_err()), "not the lead");
+            // Consent alone, without being on the team, is not enough.
+            assert!(
+                ppt.open_log(&facts(&w, vec![], vec![both.clone()]), today())
+                    .is_err()
+            );
+            // Only one of two guardians: closed under «all», open under «one».
+            let mothers = consent(&w, vec![Giver::Guardian(w.mother)]);
+            let mut f = facts(&w, on_team.clone(), vec![mothers]);
+            assert!(ppt.open_log(&f, today()).is_err());
+            f.consent_rule = ConsentRule::AnyGuardian;
+            assert!(ppt.open_log(&f, today()).is_ok());
+            // Withdrawn: closed at once.
+            let mut withdrawn = both;
+            withdrawn.withdrawn_at = Some(chrono::Utc::now());
+            assert!(
+                ppt.open_log(&facts(&w, on_team, vec![withdrawn]), today())
+                    .is_err()
+            );
+        }
+
+        #[test]
+        fn break_glass_and_the_coordinating_unit_read_only() {
+            let w = world();
+            let bv = UnitId::new();
+            let worker = member(&w, bv, Role::Ansatt);
+            assert!(worker.break_glass_right(w.m, &[bv]).is_ok());
+            assert!(worker.break_glass_right(w.m, &[]).is_err());
+            let mut f = facts(&w, vec![], vec![]);
+            assert!(worker.open_log(&f, today()).is_err());
+            f.break_glass = Some(BreakGlassId::new());
+            let r = worker.open_log(&f, today());
+            assert!(r.is_ok_and(|r| r.ground() == Ground::BreakGlass
+                && r.writer().err() == Some(WriteRefused::Denied)));
+            let ke = member(&w, UnitId::new(), Role::KoordinerendeEnhet);
+            let mut f = facts(&w, vec![], vec![]);
+            assert!(ke.open_log(&f, today()).is_err());
+            f.coordination_requested = true;
+            assert!(ke.open_log(&f, today()).is_ok_and(|r| !r.may_write()));
+        }
+
+        #[test]
+        fn closed_logs_are_read_only_until_the_lead_reopens() {
+            let w = world();
+            let staff = member(&w, w.kindergarten, Role::Ansatt);
+            let mut f = facts(&w, vec![], vec![]);
+            f.is_open = false;
+            let r = staff.open_log(&f, today());
+            assert!(
+                r.as_ref()
+                    .is_ok_and(|r| r.writer().err() == Some(WriteRefused::Closed))
+            );
+            assert!(r.is_ok_and(|r| r.closer().is_err()), "not the lead");
+            f.lead = Some(staff.user_id());
+            assert!(
+                staff
+                    .open_log(&f, today())
+                    .is_ok_and(|r| r.closer().is_ok())
+            );
+        }
     }
 }

@@ -21,10 +21,16 @@ pub enum Action {
     ResetPassword,
     Login,
     Logout,
+    /// Printed (the archive view).
+    Print,
+    /// Opened with break-glass (nødtilgang).
+    BreakGlass,
+    /// A list in which the object appears (a unit's children, a leader's overview).
+    List,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 11] = [
         Self::Read,
         Self::Create,
         Self::Update,
@@ -33,6 +39,9 @@ impl Action {
         Self::ResetPassword,
         Self::Login,
         Self::Logout,
+        Self::Print,
+        Self::BreakGlass,
+        Self::List,
     ];
     pub fn code(self) -> &'static str {
         match self {
@@ -44,6 +53,9 @@ impl Action {
             Self::ResetPassword => "reset_password",
             Self::Login => "login",
             Self::Logout => "logout",
+            Self::Print => "print",
+            Self::BreakGlass => "break_glass",
+            Self::List => "list",
         }
     }
     pub fn from_code(code: &str) -> Option<Self> {
@@ -57,16 +69,33 @@ pub enum ObjectType {
     Unit,
     User,
     AccessLog,
+    /// A child's record (name, birth, guardians).
+    Child,
+    /// A child's log and everything on it.
+    Log,
+    /// An anonymous consultation (no personal data, logged all the same).
+    Consultation,
 }
 
 impl ObjectType {
-    pub const ALL: [ObjectType; 4] = [Self::Municipality, Self::Unit, Self::User, Self::AccessLog];
+    pub const ALL: [ObjectType; 7] = [
+        Self::Municipality,
+        Self::Unit,
+        Self::User,
+        Self::AccessLog,
+        Self::Child,
+        Self::Log,
+        Self::Consultation,
+    ];
     pub fn code(self) -> &'static str {
         match self {
             Self::Municipality => "municipality",
             Self::Unit => "unit",
             Self::User => "user",
             Self::AccessLog => "access_log",
+            Self::Child => "child",
+            Self::Log => "log",
+            Self::Consultation => "consultation",
         }
     }
     pub fn from_code(code: &str) -> Option<Self> {
@@ -110,7 +139,10 @@ impl AccessRecord {
         Self {
             at: Utc::now(),
             actor: capability.actor(),
-            ground: capability.ground().code().to_owned(),
+            ground: match capability.ground_detail() {
+                Some(detail) => format!("{}:{detail}", capability.ground().code()),
+                None => capability.ground().code().to_owned(),
+            },
             object_type: object_type.code().to_owned(),
             object_id: object_id.to_string(),
             action: action.code().to_owned(),

@@ -74,6 +74,59 @@ id_type!(
     ProposalId
 );
 
+id_type!(
+    /// A child (or an unborn child) whose log the team works on.
+    ChildId
+);
+id_type!(
+    /// A guardian (foresatt) of a child.
+    GuardianId
+);
+id_type!(
+    /// A child's log (stafettlogg).
+    LogId
+);
+id_type!(
+    /// One entry on a log's timeline.
+    EntryId
+);
+id_type!(
+    /// A consent (samtykke) recorded on a log.
+    ConsentId
+);
+id_type!(
+    /// A member of the team around the child.
+    TeamMemberId
+);
+id_type!(
+    /// A proposed handover of the lead (stafettholder).
+    HandoverId
+);
+id_type!(
+    /// A measure (tiltak) on a log.
+    MeasureId
+);
+id_type!(
+    /// An evaluation of a measure.
+    EvaluationId
+);
+id_type!(
+    /// A break-glass opening (nødtilgang) of a log.
+    BreakGlassId
+);
+id_type!(
+    /// An anonymous consultation (anonym drøfting).
+    ConsultationId
+);
+id_type!(
+    /// A request to the coordinating unit to settle who coordinates.
+    CoordinationRequestId
+);
+id_type!(
+    /// A file attached to a log (such as a signed consent form).
+    AttachmentId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,13 +7,18 @@
 
 pub mod access;
 pub mod audit;
+pub mod bbis;
 pub mod catalogue;
 pub mod catalogue_io;
+pub mod child;
+pub mod consent;
+pub mod escalation;
 pub mod ids;
 pub mod municipality;
 pub mod national_id;
 pub mod password;
 pub mod session;
+pub mod stafett;
 pub mod unit;
 pub mod user;
 pub mod validation;

@@ -54,7 +54,10 @@ impl NationalId {
         if day > 40 {
             day -= 40; // D-nummer
         }
-        let month = d[2] * 10 + d[3];
+        let mut month = d[2] * 10 + d[3];
+        if month > 80 {
+            month -= 80; // synthetic number (Skatteetaten's test numbers)
+        }
         let yy = d[4] * 10 + d[5];
         let individual = d[6] * 100 + d[7] * 10 + d[8];
         let century = match individual {
@@ -65,6 +68,37 @@ impl NationalId {
             _ => return None,
         };
         NaiveDate::from_ymd_opt(i32::try_from(century + yy).ok()?, month, day)
+    }
+
+    /// Whether this is a synthetic test number (month plus 80, as in
+    /// Skatteetaten's test data), which no real person has.
+    pub fn is_synthetic(&self) -> bool {
+        self.0[2..4].parse::<u32>().is_ok_and(|m| m > 80)
+    }
+
+    /// A synthetic number (month plus 80) for `date`, for demo and test data:
+    /// the first individual number from `seed` on that has check digits.
+    pub fn synthetic(date: NaiveDate, seed: u32) -> Option<Self> {
+        use chrono::Datelike;
+        let (lo, hi) = match date.year() {
+            1900..=1999 => (0, 499),
+            2000..=2039 => (500, 999),
+            _ => return None,
+        };
+        let head = format!(
+            "{:02}{:02}{:02}",
+            date.day(),
+            date.month() + 80,
+            date.year() % 100
+        );
+        (0..=(hi - lo)).find_map(|k| {
+            let individual = lo + (seed + k) % (hi - lo + 1);
+            let mut digits: Vec<u32> = head.chars().filter_map(|c| c.to_digit(10)).collect();
+            digits.extend([individual / 100, individual / 10 % 10, individual % 10]);
+            digits.push(check_digit(&digits, &WEIGHTS_1)?);
+            digits.push(check_digit(&digits, &WEIGHTS_2)?);
+            Self::parse(&digits.iter().map(u32::to_string).collect::<String>()).ok()
+        })
     }
 
     /// The number as stored (only ever shown to those who may see it).
@@ -86,9 +120,31 @@ impl fmt::Debug for NationalId {
 }
 
 #[cfg(test)]
+pub(crate) mod tests_support {
+    use chrono::NaiveDate;
+
+    /// A valid synthetic number for `date`, as text.
+    pub fn valid_for(date: NaiveDate) -> String {
+        super::NationalId::synthetic(date, 0)
+            .map(|n| n.expose().to_owned())
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn synthetic_numbers_are_valid_and_marked() {
+        let date = NaiveDate::from_ymd_opt(2019, 1, 1).unwrap_or_default();
+        for seed in [0, 17, 400] {
+            let id = NationalId::synthetic(date, seed);
+            assert!(id.as_ref().is_some_and(NationalId::is_synthetic), "{id:?}");
+            assert_eq!(id.and_then(|i| i.birth_date()), Some(date));
+        }
+    }
 
     /// Makes a valid synthetic number for a date and individual number, or
     /// None when no check digit exists for it.

@@ -44,6 +44,26 @@ pub enum Problem {
     ChooseAtLeastOne,
     /// Not a valid national identity number (fødselsnummer or D-nummer).
     InvalidNationalId,
+    /// The national identity number encodes another birth date.
+    NationalIdBirthDateMismatch,
+    /// The date is outside what the field allows (e.g. a birth date in the future).
+    DateOutOfRange,
+    /// Not a telephone number (digits, spaces, + and -).
+    InvalidPhone,
+    /// Moving more than one level needs a reason for skipping.
+    SkipNeedsReason,
+    /// The decision cannot be final without a best-interest assessment.
+    BestInterestRequired,
+    /// The chosen level is where the log already stands.
+    SameLevel,
+    /// The unit is not covered by a valid consent.
+    NotCoveredByConsent,
+    /// The log is closed; reopen it first.
+    LogClosed,
+    /// A file is required (e.g. the scan of a signed consent form).
+    FileRequired,
+    /// A BBIS theme needs text or «ikke aktuelt».
+    TextOrNotRelevant,
 }
 
 /// A problem with a named field of a form.

@@ -33,6 +33,16 @@ impl Messages {
             Problem::DateOrder => self.problem_date_order.to_owned(),
             Problem::ChooseAtLeastOne => self.problem_choose_one.to_owned(),
             Problem::InvalidNationalId => self.problem_national_id.to_owned(),
+            Problem::NationalIdBirthDateMismatch => self.problem_national_id_birth.to_owned(),
+            Problem::DateOutOfRange => self.problem_date_range.to_owned(),
+            Problem::InvalidPhone => self.problem_phone.to_owned(),
+            Problem::SkipNeedsReason => self.problem_skip_reason.to_owned(),
+            Problem::BestInterestRequired => self.problem_best_interest.to_owned(),
+            Problem::SameLevel => self.problem_same_level.to_owned(),
+            Problem::NotCoveredByConsent => self.problem_not_covered.to_owned(),
+            Problem::LogClosed => self.problem_log_closed.to_owned(),
+            Problem::FileRequired => self.problem_file_required.to_owned(),
+            Problem::TextOrNotRelevant => self.problem_text_or_not_relevant.to_owned(),
         }
     }
 
@@ -163,6 +173,18 @@ impl Messages {
 
     /// Label of a stored access-log code (action, object type or ground).
     pub fn audit_code(&self, code: &str) -> String {
+        // Grounds that rest on a record carry its id: «lag_og_samtykke:<id>».
+        if let Some((ground, detail)) = code.split_once(':') {
+            let short: String = detail
+                .chars()
+                .rev()
+                .take(8)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            return format!("{} (…{short})", self.audit_code(ground));
+        }
         let text = match code {
             "read" => self.action_read,
             "create" => self.action_create,
@@ -172,6 +194,15 @@ impl Messages {
             "reset_password" => self.action_reset_password,
             "login" => self.action_login,
             "logout" => self.action_logout,
+            "print" => self.action_print,
+            "break_glass" => self.action_break_glass,
+            "list" => self.action_list,
+            "child" => self.object_child,
+            "log" => self.object_log,
+            "consultation" => self.object_consultation,
+            "egen_enhet" => self.ground_egen_enhet,
+            "lag_og_samtykke" => self.ground_lag_og_samtykke,
+            "nodtilgang" => self.ground_nodtilgang,
             "municipality" => self.object_municipality,
             "unit" => self.object_unit,
             "user" => self.object_user,

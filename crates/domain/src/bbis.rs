@@ -1,0 +1,196 @@
+//! «Barnets behov i sentrum» (BBIS, Bufdir): the assessment triangle. The
+//! sides and themes are data (a municipality's administrator may change the
+//! list); these are the defaults every new municipality gets. An assessment
+//! is a dated snapshot that stores the theme names it used, so an old
+//! snapshot still reads right after the list changes.
+
+use crate::validation::{Problem, Problems, optional_text, parse_date};
+use chrono::NaiveDate;
+
+/// One side of the triangle, with its themes (code, name).
+pub struct Side {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub themes: &'static [(&'static str, &'static str)],
+}
+
+pub const DEFAULT_SIDES: [Side; 3] = [
+    Side {
+        code: "utvikling",
+        name: "Barnets utvikling",
+        themes: &[
+            ("barnehage_skole", "Barnehage og skole"),
+            ("folelser_uttrykk", "Følelser og uttrykk"),
+            ("helse", "Helse"),
+            ("identitet", "Identitet"),
+            ("sosial_fungering", "Sosial fungering"),
+            ("selvstendighet", "Selvstendighet"),
+        ],
+    },
+    Side {
+        code: "omsorg",
+        name: "Foreldrenes omsorg",
+        themes: &[
+            ("grunnleggende_omsorg", "Grunnleggende omsorg"),
+            ("stimulering_veiledning", "Stimulering og veiledning"),
+            ("sikkerhet", "Sikkerhet og beskyttelse"),
+            ("folelsesmessig", "Følelsesmessig tilgjengelighet"),
+            ("stabilitet", "Stabilitet"),
+        ],
+    },
+    Side {
+        code: "miljo",
+        name: "Familie og miljø",
+        themes: &[
+            ("familieforhold", "Familieforhold"),
+            ("bolig_okonomi_arbeid", "Bolig, økonomi og arbeid"),
+            ("nettverk", "Nettverk og sosial integrering"),
+        ],
+    },
+];
+
+/// A theme as a municipality's list holds it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Theme {
+    pub side: String,
+    pub side_name: String,
+    pub code: String,
+    pub name: String,
+}
+
+/// The default list, flattened.
+pub fn default_themes() -> Vec<Theme> {
+    DEFAULT_SIDES
+        .iter()
+        .flat_map(|s| {
+            s.themes.iter().map(|(code, name)| Theme {
+                side: s.code.into(),
+                side_name: s.name.into(),
+                code: (*code).into(),
+                name: (*name).into(),
+            })
+        })
+        .collect()
+}
+
+/// What was written for one theme.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Assessment {
+    Text(String),
+    /// «Ikke aktuelt»: the theme does not concern this child; no text needed.
+    NotRelevant,
+}
+
+/// A dated BBIS assessment.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Snapshot {
+    pub on: NaiveDate,
+    pub items: Vec<(Theme, Assessment)>,
+}
+
+/// What is wrong with a BBIS form: the date, and themes by code.
+#[derive(Debug, Default)]
+pub struct SnapshotProblems {
+    pub date: Problems,
+    pub themes: Vec<(String, Problem)>,
+}
+
+impl Snapshot {
+    /// `text(code)` and `not_relevant(code)` read the form. Every theme needs
+    /// text or «ikke aktuelt».
+    pub fn parse(
+        on: &str,
+        themes: &[Theme],
+        text: impl Fn(&str) -> String,
+        not_relevant: impl Fn(&str) -> bool,
+        today: NaiveDate,
+    ) -> Result<Self, SnapshotProblems> {
+        let mut p = SnapshotProblems::default();
+        let on = match parse_date(on) {
+            Ok(Some(d)) if d <= today => Some(d),
+            Ok(Some(_)) => {
+                p.date.push("dato", Problem::DateOutOfRange);
+                None
+            }
+            Ok(None) => {
+                p.date.push("dato", Problem::Required);
+                None
+            }
+            Err(e) => {
+                p.date.push("dato", e);
+                None
+            }
+        };
+        let mut items = Vec::new();
+        for theme in themes {
+            if not_relevant(&theme.code) {
+                items.push((theme.clone(), Assessment::NotRelevant));
+                continue;
+            }
+            match optional_text(&text(&theme.code), 8000) {
+                Ok(Some(t)) => items.push((theme.clone(), Assessment::Text(t))),
+                Ok(None) => p
+                    .themes
+                    .push((theme.code.clone(), Problem::TextOrNotRelevant)),
+                Err(e) => p.themes.push((theme.code.clone(), e)),
+            }
+        }
+        match on {
+            Some(on) if p.date.is_empty() && p.themes.is_empty() => Ok(Self { on, items }),
+            _ => Err(p),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_hold_the_named_themes() {
+        let all = default_themes();
+        for name in [
+            "Barnehage og skole",
+            "Grunnleggende omsorg",
+            "Bolig, økonomi og arbeid",
+        ] {
+            assert!(all.iter().any(|t| t.name == name), "{name}");
+        }
+        let mut codes: Vec<_> = all.iter().map(|t| &t.code).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len(), "theme codes are unique");
+    }
+
+    #[test]
+    fn every_theme_needs_text_or_not_relevant() {
+        let themes = default_themes();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        let ok = Snapshot::parse(
+            "20.11.2026",
+            &themes,
+            |c| {
+                if c == "helse" {
+                    "God".into()
+                } else {
+                    String::new()
+                }
+            },
+            |c| c != "helse",
+            today,
+        );
+        assert!(ok.is_ok_and(|s| s.items.len() == themes.len()));
+        let e = Snapshot::parse(
+            "20.11.2026",
+            &themes,
+            |_| String::new(),
+            |c| c != "helse",
+            today,
+        );
+        let themes: Vec<_> = e.err().map(|p| p.themes).unwrap_or_default();
+        assert_eq!(
+            themes,
+            vec![("helse".to_owned(), Problem::TextOrNotRelevant)]
+        );
+    }
+}

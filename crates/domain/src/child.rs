@@ -1,0 +1,257 @@
+//! Children and their guardians: who a log is about, and who gives consent.
+
+use crate::national_id::NationalId;
+use crate::validation::{Problem, Problems, optional_text, parse_date, required_text};
+use chrono::{Datelike, NaiveDate};
+
+/// When a child was born, or (for an unborn child, gravide in the catalogue)
+/// when it is expected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Birth {
+    Born(NaiveDate),
+    Expected(NaiveDate),
+}
+
+impl Birth {
+    pub fn date(self) -> NaiveDate {
+        match self {
+            Self::Born(d) | Self::Expected(d) => d,
+        }
+    }
+
+    pub fn is_unborn(self) -> bool {
+        matches!(self, Self::Expected(_))
+    }
+
+    /// Whole years of age on `today`; `None` before birth.
+    pub fn age_on(self, today: NaiveDate) -> Option<u32> {
+        let born = match self {
+            Self::Born(d) => d,
+            Self::Expected(_) => return None,
+        };
+        if today < born {
+            return None;
+        }
+        let mut years = today.year() - born.year();
+        if (today.month(), today.day()) < (born.month(), born.day()) {
+            years -= 1;
+        }
+        u32::try_from(years).ok()
+    }
+}
+
+/// A registered child, as the registration form gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewChild {
+    pub name: String,
+    pub birth: Birth,
+    pub national_id: Option<NationalId>,
+}
+
+/// Children are 0–18, some measures run to 25; older «children» are typing errors.
+const OLDEST_YEARS: i32 = 25;
+
+impl NewChild {
+    /// `unborn` says that `date` is the expected date of birth.
+    pub fn parse(
+        name: &str,
+        date: &str,
+        unborn: bool,
+        national_id: &str,
+        today: NaiveDate,
+    ) -> Result<Self, Problems> {
+        let mut p = Problems::new();
+        let name = p.check("navn", required_text(name, 200));
+        let date = match parse_date(date) {
+            Ok(Some(d)) => Some(d),
+            Ok(None) => {
+                p.push("fodselsdato", Problem::Required);
+                None
+            }
+            Err(e) => {
+                p.push("fodselsdato", e);
+                None
+            }
+        };
+        let birth = date.and_then(|d| {
+            let earliest = NaiveDate::from_ymd_opt(today.year() - OLDEST_YEARS, 1, 1)?;
+            let latest_expected = today.checked_add_days(chrono::Days::new(300))?;
+            let ok = if unborn {
+                d >= today && d <= latest_expected
+            } else {
+                d <= today && d >= earliest
+            };
+            if ok {
+                Some(if unborn {
+                    Birth::Expected(d)
+                } else {
+                    Birth::Born(d)
+                })
+            } else {
+                p.push("fodselsdato", Problem::DateOutOfRange);
+                None
+            }
+        });
+        let national_id = if national_id.trim().is_empty() {
+            None
+        } else {
+            p.check("fodselsnummer", NationalId::parse(national_id))
+        };
+        if let (Some(id), Some(Birth::Born(d))) = (&national_id, birth)
+            && id.birth_date().is_some_and(|b| b != d)
+        {
+            p.push("fodselsnummer", Problem::NationalIdBirthDateMismatch);
+        }
+        if unborn && national_id.is_some() {
+            p.push("fodselsnummer", Problem::NationalIdBirthDateMismatch);
+        }
+        match (name, birth) {
+            (Some(name), Some(birth)) if p.is_empty() => Ok(Self {
+                name,
+                birth,
+                national_id,
+            }),
+            _ => Err(p),
+        }
+    }
+}
+
+/// How a guardian is related to the child.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relation {
+    Mor,
+    Far,
+    Annen,
+}
+
+impl Relation {
+    pub const ALL: [Relation; 3] = [Self::Mor, Self::Far, Self::Annen];
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Mor => "mor",
+            Self::Far => "far",
+            Self::Annen => "annen",
+        }
+    }
+    pub fn from_code(code: &str) -> Result<Self, Problem> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.code() == code)
+            .ok_or(if code.is_empty() {
+                Problem::Required
+            } else {
+                Problem::UnknownChoice
+            })
+    }
+}
+
+/// A guardian as the form gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewGuardian {
+    pub name: String,
+    pub relation: Relation,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// Foreldreansvar: only guardians with parental responsibility give consent.
+    pub parental_responsibility: bool,
+}
+
+impl NewGuardian {
+    pub fn parse(
+        name: &str,
+        relation: &str,
+        phone: &str,
+        email: &str,
+        parental_responsibility: bool,
+    ) -> Result<Self, Problems> {
+        let mut p = Problems::new();
+        let name = p.check("navn", required_text(name, 200));
+        let relation = p.check("relasjon", Relation::from_code(relation));
+        let phone = p.check(
+            "telefon",
+            optional_text(phone, 30).and_then(|t| match t {
+                Some(t) if !t.chars().all(|c| c.is_ascii_digit() || " +-".contains(c)) => {
+                    Err(Problem::InvalidPhone)
+                }
+                other => Ok(other),
+            }),
+        );
+        let email = p.check(
+            "epost",
+            optional_text(email, 254).and_then(|t| match t {
+                Some(t) => crate::user::Email::parse(&t).map(|e| Some(e.as_str().to_owned())),
+                None => Ok(None),
+            }),
+        );
+        match (name, relation, phone, email) {
+            (Some(name), Some(relation), Some(phone), Some(email)) if p.is_empty() => Ok(Self {
+                name,
+                relation,
+                phone,
+                email,
+                parental_responsibility,
+            }),
+            _ => Err(p),
+        }
+    }
+}
+
+/// The age bands of the early-intervention teams (DOMAIN.md), used where a
+/// child must not be identified: anonymous consultations.
+pub const AGE_BANDS: [&str; 6] = ["ufodt", "0-1", "1-5", "6-12", "13-15", "16-23"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    #[test]
+    fn age_counts_whole_years() {
+        let b = Birth::Born(d(2016, 11, 24));
+        assert_eq!(b.age_on(d(2026, 11, 23)), Some(9));
+        assert_eq!(b.age_on(d(2026, 11, 24)), Some(10));
+        assert_eq!(b.age_on(d(2015, 1, 1)), None);
+        assert_eq!(Birth::Expected(d(2027, 2, 1)).age_on(d(2026, 11, 23)), None);
+    }
+
+    #[test]
+    fn children_need_a_name_and_a_plausible_date() {
+        let today = d(2026, 11, 23);
+        assert!(NewChild::parse("Ola", "01.02.2019", false, "", today).is_ok());
+        let e = NewChild::parse("", "01.02.2030", false, "123", today)
+            .err()
+            .map(|p| p.into_vec())
+            .unwrap_or_default();
+        let fields: Vec<_> = e.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["navn", "fodselsdato", "fodselsnummer"]);
+        assert!(NewChild::parse("Ufødt", "01.03.2027", true, "", today).is_ok());
+        assert!(NewChild::parse("Ufødt", "01.03.2026", true, "", today).is_err());
+    }
+
+    #[test]
+    fn national_id_must_match_the_birth_date() {
+        let today = d(2026, 11, 23);
+        // 01.01.2019 with valid check digits (synthetic).
+        let id = crate::national_id::tests_support::valid_for(d(2019, 1, 1));
+        assert!(NewChild::parse("Kari", "01.01.2019", false, &id, today).is_ok());
+        let e = NewChild::parse("Kari", "02.01.2019", false, &id, today)
+            .err()
+            .map(|p| p.into_vec())
+            .unwrap_or_default();
+        assert_eq!(e[0].problem, Problem::NationalIdBirthDateMismatch);
+    }
+
+    #[test]
+    fn guardians_have_a_relation_and_checked_contacts() {
+        assert!(NewGuardian::parse("Mor", "mor", "+47 900 00 000", "", true).is_ok());
+        let e = NewGuardian::parse("", "x", "abc", "nei", false)
+            .err()
+            .map(|p| p.into_vec())
+            .unwrap_or_default();
+        let fields: Vec<_> = e.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["navn", "relasjon", "telefon", "epost"]);
+    }
+}
