@@ -179,6 +179,36 @@ pub fn list_for_unit(
         .collect())
 }
 
+/// The newest `limit` rows about any of `objects` (ids), newest first. The
+/// caller holds a capability that reaches those objects.
+pub(crate) fn for_objects(
+    conn: &mut DbConnection,
+    objects: &[String],
+    limit: i64,
+) -> DbResult<Vec<Entry>> {
+    let rows: Vec<(Row, Option<String>)> = access_log::table
+        .left_join(users::table.on(access_log::actor_id.eq(users::id.nullable())))
+        .filter(access_log::object_id.eq_any(objects))
+        .order(access_log::seq.desc())
+        .limit(limit)
+        .select((Row::as_select(), users::display_name.nullable()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(r, actor_name)| Entry {
+            seq: r.seq,
+            at: from_micros(r.at),
+            actor_id: r.actor_id,
+            actor_name,
+            ground: r.ground,
+            object_type: r.object_type,
+            object_id: r.object_id,
+            action: r.action,
+            request_id: r.request_id,
+        })
+        .collect())
+}
+
 /// Readable names for the objects of `entries` (users and units), by id, so
 /// that a leader reads «Kari Nordmann» rather than a UUID.
 pub fn object_names(

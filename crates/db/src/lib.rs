@@ -6,8 +6,11 @@
 //! transaction as the change they record.
 
 pub mod access_log;
+pub mod casework;
+pub mod children;
 mod connection;
 pub mod login_throttle;
+pub mod logs;
 pub mod municipalities;
 pub mod offers;
 pub mod offers_import;
@@ -29,6 +32,9 @@ pub enum DbError {
     /// A unique value (such as a user name) is already in use.
     #[error("a unique value is already taken")]
     Taken,
+    /// The change does not fit the object's present state (a stale form).
+    #[error("the object changed meanwhile")]
+    Conflict,
     #[error("database error: {0}")]
     Query(#[from] diesel::result::Error),
     #[error("could not connect: {0}")]

@@ -183,7 +183,7 @@ pub fn add_default_areas(conn: &mut DbConnection, m: MunicipalityId) -> DbResult
     Ok(())
 }
 
-fn serves(conn: &mut DbConnection, unit: UnitId, m: MunicipalityId) -> DbResult<bool> {
+pub(crate) fn serves(conn: &mut DbConnection, unit: UnitId, m: MunicipalityId) -> DbResult<bool> {
     let n: i64 = unit_municipalities::table
         .filter(unit_municipalities::unit_id.eq(unit.to_string()))
         .filter(unit_municipalities::municipality_id.eq(m.to_string()))

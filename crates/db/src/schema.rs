@@ -197,6 +197,15 @@ diesel::joinable!(unit_municipalities -> municipalities (municipality_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> units (unit_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(child_units -> children (child_id));
+diesel::joinable!(guardians -> children (child_id));
+diesel::joinable!(logs -> children (child_id));
+diesel::joinable!(log_entries -> logs (log_id));
+diesel::joinable!(consents -> logs (log_id));
+diesel::joinable!(team_members -> logs (log_id));
+diesel::joinable!(measures -> logs (log_id));
+diesel::joinable!(evaluations -> measures (measure_id));
+diesel::joinable!(break_glass -> logs (log_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     municipalities,
@@ -216,4 +225,246 @@ diesel::allow_tables_to_appear_in_same_query!(
     offer_next_steps,
     offer_versions,
     offer_proposals,
+    log_settings,
+    bbis_themes,
+    children,
+    child_units,
+    guardians,
+    logs,
+    log_entries,
+    consents,
+    team_members,
+    handovers,
+    coordination_requests,
+    measures,
+    evaluations,
+    break_glass,
+    consultations,
+    attachments,
 );
+
+diesel::table! {
+    log_settings (municipality_id) {
+        municipality_id -> Text,
+        model -> Text,
+        decision_days -> Integer,
+        consent_rule -> Text,
+    }
+}
+
+diesel::table! {
+    bbis_themes (municipality_id, code) {
+        municipality_id -> Text,
+        code -> Text,
+        side -> Text,
+        side_name -> Text,
+        name -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    children (id) {
+        id -> Text,
+        municipality_id -> Text,
+        name -> Text,
+        birth_date -> Text,
+        unborn -> Bool,
+        national_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    child_units (child_id, unit_id) {
+        child_id -> Text,
+        unit_id -> Text,
+    }
+}
+
+diesel::table! {
+    guardians (id) {
+        id -> Text,
+        child_id -> Text,
+        name -> Text,
+        relation -> Text,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        parental_responsibility -> Bool,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    logs (id) {
+        id -> Text,
+        child_id -> Text,
+        municipality_id -> Text,
+        home_unit_id -> Text,
+        status -> Text,
+        level -> Integer,
+        level_since -> Text,
+        decision_due -> Nullable<Text>,
+        lead_user_id -> Nullable<Text>,
+        report_state -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        closed_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    log_entries (id) {
+        id -> Text,
+        log_id -> Text,
+        at -> BigInt,
+        kind -> Text,
+        actor_id -> Nullable<Text>,
+        summary -> Text,
+        body -> Nullable<Text>,
+        data -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    consents (id) {
+        id -> Text,
+        log_id -> Text,
+        givers -> Text,
+        unit_ids -> Text,
+        purposes -> Text,
+        valid_from -> Text,
+        valid_to -> Text,
+        method -> Text,
+        note -> Nullable<Text>,
+        attachment_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> BigInt,
+        withdrawn_at -> Nullable<BigInt>,
+        withdrawn_by -> Nullable<Text>,
+        withdraw_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    team_members (id) {
+        id -> Text,
+        log_id -> Text,
+        kind -> Text,
+        user_id -> Nullable<Text>,
+        unit_id -> Nullable<Text>,
+        guardian_id -> Nullable<Text>,
+        name -> Text,
+        team_role -> Text,
+        added_at -> BigInt,
+        removed_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    handovers (id) {
+        id -> Text,
+        log_id -> Text,
+        from_user_id -> Nullable<Text>,
+        to_member_id -> Text,
+        to_user_id -> Text,
+        to_unit_id -> Text,
+        checklist -> Text,
+        status -> Text,
+        proposed_at -> BigInt,
+        decided_at -> Nullable<BigInt>,
+        decision_note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    coordination_requests (id) {
+        id -> Text,
+        log_id -> Text,
+        municipality_id -> Text,
+        reason -> Text,
+        requested_by -> Nullable<Text>,
+        requested_at -> BigInt,
+        resolved_by -> Nullable<Text>,
+        resolved_at -> Nullable<BigInt>,
+        resolution -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    measures (id) {
+        id -> Text,
+        log_id -> Text,
+        offer_id -> Nullable<Text>,
+        name -> Text,
+        goal -> Text,
+        responsible_member_id -> Text,
+        start_on -> Text,
+        evaluate_by -> Text,
+        status -> Text,
+        best_interest -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    evaluations (id) {
+        id -> Text,
+        measure_id -> Text,
+        evaluated_on -> Text,
+        effect -> Text,
+        assessment -> Text,
+        continuation -> Text,
+        next_evaluation -> Nullable<Text>,
+        best_interest -> Nullable<Text>,
+        evaluated_by -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    break_glass (id) {
+        id -> Text,
+        log_id -> Text,
+        user_id -> Text,
+        reason -> Text,
+        opened_at -> BigInt,
+        expires_at -> BigInt,
+        review_unit_id -> Text,
+        reviewed_by -> Nullable<Text>,
+        reviewed_at -> Nullable<BigInt>,
+        review_note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    consultations (id) {
+        id -> Text,
+        municipality_id -> Text,
+        unit_id -> Text,
+        age_band -> Text,
+        summary -> Text,
+        advice -> Text,
+        advisers -> Text,
+        held_on -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> BigInt,
+        log_id -> Nullable<Text>,
+        converted_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        log_id -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        content -> Binary,
+        created_by -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}

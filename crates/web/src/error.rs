@@ -25,6 +25,8 @@ pub enum AppError {
     },
     /// A missing or wrong CSRF token, or a malformed request.
     BadRequest,
+    /// The object changed meanwhile (a stale form, a double submit).
+    Conflict,
     TooLarge,
     /// Something failed on our side. The text goes to the server log only.
     Internal(String),
@@ -40,6 +42,7 @@ impl From<DbError> for AppError {
     fn from(e: DbError) -> Self {
         match e {
             DbError::NotFound => Self::NotFound,
+            DbError::Conflict | DbError::Taken => Self::Conflict,
             other => Self::Internal(other.to_string()),
         }
     }
@@ -84,6 +87,7 @@ impl AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::LoginRequired { .. } => StatusCode::SEE_OTHER,
             Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::Conflict => StatusCode::CONFLICT,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -119,6 +123,7 @@ pub fn render_error_page(
             (m.not_found_title, m.not_found_text, None)
         }
         AppError::BadRequest => (m.bad_request_title, m.bad_request_text, None),
+        AppError::Conflict => (m.conflict_title, m.conflict_text, None),
         AppError::TooLarge => (m.too_large_title, m.too_large_text, None),
         AppError::Internal(detail) => {
             tracing::error!(request_id, error = %detail, "request failed");

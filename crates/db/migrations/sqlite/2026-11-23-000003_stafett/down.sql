@@ -1,0 +1,17 @@
+DROP INDEX access_log_by_object;
+DROP TABLE attachments;
+DROP TABLE consultations;
+DROP TABLE break_glass;
+DROP TABLE evaluations;
+DROP TABLE measures;
+DROP TABLE coordination_requests;
+DROP TABLE handovers;
+DROP TABLE team_members;
+DROP TABLE consents;
+DROP TABLE log_entries;
+DROP TABLE logs;
+DROP TABLE guardians;
+DROP TABLE child_units;
+DROP TABLE children;
+DROP TABLE bbis_themes;
+DROP TABLE log_settings;

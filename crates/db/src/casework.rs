@@ -1,0 +1,617 @@
+//! Work across logs: «Mine oppgaver», the unit leader's overview, break-glass
+//! openings and their review, and anonymous consultations.
+
+use crate::children::{date, iso, record};
+use crate::schema::{
+    break_glass, children, consents, consultations, coordination_requests, handovers, logs,
+    measures, team_members, units, users,
+};
+use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use diesel::prelude::*;
+use laget_domain::access::{BreakGlassRight, LogWriter, OwnAccount, UnitCasework, UnitOverseer};
+use laget_domain::audit::{Action, ObjectType, Scope};
+use laget_domain::consent::EXPIRY_WARNING_DAYS;
+use laget_domain::ids::{BreakGlassId, ConsultationId, LogId};
+use laget_domain::stafett::EntryKind;
+use laget_domain::{MunicipalityId, UnitId, UserId};
+
+/// How long a break-glass opening lasts.
+pub const BREAK_GLASS_HOURS: i64 = 8;
+
+/// One task on «Mine oppgaver».
+#[derive(Clone, Debug)]
+pub struct Task {
+    pub kind: TaskKind,
+    pub log_id: LogId,
+    pub child_name: String,
+    pub due: Option<NaiveDate>,
+    pub what: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskKind {
+    /// A first-level decision is due (BTI level 0).
+    LevelDecision,
+    Evaluation,
+    /// A handover waits for my acceptance.
+    Handover,
+    ConsentExpiring,
+    /// The coordinating unit is asked to settle who coordinates.
+    Coordination,
+}
+
+/// The user's tasks, soonest first. One access-log row (a list of own tasks).
+pub fn my_tasks(
+    conn: &mut DbConnection,
+    me: &OwnAccount,
+    user: UserId,
+    coordinating_for: &[MunicipalityId],
+    today: NaiveDate,
+    request_id: &str,
+) -> DbResult<Vec<Task>> {
+    let uid = user.to_string();
+    let mut tasks = Vec::new();
+    // Level decisions and expiring consents on logs I lead.
+    let led: Vec<(String, String, Option<String>)> = logs::table
+        .inner_join(children::table)
+        .filter(logs::lead_user_id.eq(&uid))
+        .filter(logs::status.eq("apen"))
+        .select((logs::id, children::name, logs::decision_due))
+        .load(conn)?;
+    for (log, child, due) in &led {
+        if let Some(due) = due {
+            tasks.push(Task {
+                kind: TaskKind::LevelDecision,
+                log_id: parse_id(log)?,
+                child_name: child.clone(),
+                due: Some(date(due)?),
+                what: "Beslutning på første nivå".into(),
+            });
+        }
+    }
+    let led_ids: Vec<String> = led.iter().map(|(l, _, _)| l.clone()).collect();
+    let warn = iso(today + Duration::days(EXPIRY_WARNING_DAYS));
+    let expiring: Vec<(String, String, String)> = consents::table
+        .inner_join(logs::table.inner_join(children::table))
+        .filter(consents::log_id.eq_any(&led_ids))
+        .filter(consents::withdrawn_at.is_null())
+        .filter(consents::valid_to.ge(iso(today)))
+        .filter(consents::valid_to.le(&warn))
+        .select((logs::id, children::name, consents::valid_to))
+        .load(conn)?;
+    for (log, child, to) in expiring {
+        tasks.push(Task {
+            kind: TaskKind::ConsentExpiring,
+            log_id: parse_id(&log)?,
+            child_name: child,
+            due: Some(date(&to)?),
+            what: "Samtykke går ut".into(),
+        });
+    }
+    // Evaluations: measures I am responsible for, and those on logs I lead.
+    let mine: Vec<(String, String, String, String)> = measures::table
+        .inner_join(team_members::table.on(team_members::id.eq(measures::responsible_member_id)))
+        .inner_join(logs::table.on(logs::id.eq(measures::log_id)))
+        .inner_join(children::table.on(children::id.eq(logs::child_id)))
+        .filter(measures::status.ne("avsluttet"))
+        .filter(logs::status.eq("apen"))
+        .filter(
+            team_members::user_id
+                .eq(&uid)
+                .or(logs::lead_user_id.eq(&uid)),
+        )
+        .select((
+            logs::id,
+            children::name,
+            measures::name,
+            measures::evaluate_by,
+        ))
+        .load(conn)?;
+    for (log, child, measure, due) in mine {
+        tasks.push(Task {
+            kind: TaskKind::Evaluation,
+            log_id: parse_id(&log)?,
+            child_name: child,
+            due: Some(date(&due)?),
+            what: format!("Evaluere «{measure}»"),
+        });
+    }
+    let waiting: Vec<(String, String, i64)> = handovers::table
+        .inner_join(logs::table.on(logs::id.eq(handovers::log_id)))
+        .inner_join(children::table.on(children::id.eq(logs::child_id)))
+        .filter(handovers::to_user_id.eq(&uid))
+        .filter(handovers::status.eq("venter"))
+        .select((logs::id, children::name, handovers::proposed_at))
+        .load(conn)?;
+    for (log, child, at) in waiting {
+        tasks.push(Task {
+            kind: TaskKind::Handover,
+            log_id: parse_id(&log)?,
+            child_name: child,
+            due: Some(from_micros(at).date_naive()),
+            what: "Du er foreslått som ny stafettholder".into(),
+        });
+    }
+    if !coordinating_for.is_empty() {
+        let asked: Vec<(String, String, i64)> = coordination_requests::table
+            .inner_join(logs::table.on(logs::id.eq(coordination_requests::log_id)))
+            .inner_join(children::table.on(children::id.eq(logs::child_id)))
+            .filter(
+                coordination_requests::municipality_id
+                    .eq_any(coordinating_for.iter().map(|m| m.to_string())),
+            )
+            .filter(coordination_requests::resolved_at.is_null())
+            .select((
+                logs::id,
+                children::name,
+                coordination_requests::requested_at,
+            ))
+            .load(conn)?;
+        for (log, child, at) in asked {
+            tasks.push(Task {
+                kind: TaskKind::Coordination,
+                log_id: parse_id(&log)?,
+                child_name: child,
+                due: Some(from_micros(at).date_naive()),
+                what: "Avklar hvem som skal koordinere".into(),
+            });
+        }
+    }
+    tasks.sort_by(|a, b| a.due.cmp(&b.due).then(a.child_name.cmp(&b.child_name)));
+    record(
+        conn,
+        me,
+        ObjectType::User,
+        user,
+        Action::List,
+        Scope::default(),
+        request_id,
+    )?;
+    Ok(tasks)
+}
+
+/// A log in the leader's overview.
+#[derive(Clone, Debug)]
+pub struct OverviewLog {
+    pub log_id: LogId,
+    pub child_name: String,
+    pub status: String,
+    pub level: i32,
+    pub lead: Option<String>,
+    pub decision_due: Option<NaiveDate>,
+    pub overdue_evaluations: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug)]
+pub struct BreakGlassView {
+    pub id: BreakGlassId,
+    pub log_id: LogId,
+    pub user_name: String,
+    pub reason: String,
+    pub opened_at: DateTime<Utc>,
+    pub reviewed: Option<(String, DateTime<Utc>, String)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Overview {
+    pub logs: Vec<OverviewLog>,
+    pub break_glass: Vec<BreakGlassView>,
+}
+
+/// The logs kept by a unit, with overdue items and break-glass openings to review.
+pub fn unit_overview(
+    conn: &mut DbConnection,
+    cap: &UnitOverseer,
+    today: NaiveDate,
+    request_id: &str,
+) -> DbResult<Overview> {
+    let unit = cap.unit_id().to_string();
+    type L = (
+        String,
+        String,
+        String,
+        i32,
+        Option<String>,
+        Option<String>,
+        i64,
+    );
+    let rows: Vec<L> = logs::table
+        .inner_join(children::table)
+        .left_join(users::table.on(users::id.nullable().eq(logs::lead_user_id)))
+        .filter(logs::home_unit_id.eq(&unit))
+        .order((logs::status, logs::level.desc(), children::name))
+        .select((
+            logs::id,
+            children::name,
+            logs::status,
+            logs::level,
+            users::display_name.nullable(),
+            logs::decision_due,
+            logs::updated_at,
+        ))
+        .load(conn)?;
+    let ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    let overdue: Vec<String> = measures::table
+        .filter(measures::log_id.eq_any(&ids))
+        .filter(measures::status.ne("avsluttet"))
+        .filter(measures::evaluate_by.lt(iso(today)))
+        .select(measures::log_id)
+        .load(conn)?;
+    let logs_v = rows
+        .into_iter()
+        .map(|(id, child, status, level, lead, due, updated)| {
+            Ok(OverviewLog {
+                overdue_evaluations: i64::try_from(overdue.iter().filter(|l| **l == id).count())
+                    .unwrap_or(0),
+                log_id: parse_id(&id)?,
+                child_name: child,
+                status,
+                level,
+                lead,
+                decision_due: due.as_deref().map(date).transpose()?,
+                updated_at: from_micros(updated),
+            })
+        })
+        .collect::<DbResult<Vec<_>>>()?;
+    let break_glass = break_glass_for(conn, &unit)?;
+    record(
+        conn,
+        cap,
+        ObjectType::Unit,
+        cap.unit_id(),
+        Action::List,
+        Scope {
+            municipality_id: None,
+            unit_id: Some(cap.unit_id()),
+        },
+        request_id,
+    )?;
+    Ok(Overview {
+        logs: logs_v,
+        break_glass,
+    })
+}
+
+fn break_glass_for(conn: &mut DbConnection, unit: &str) -> DbResult<Vec<BreakGlassView>> {
+    type B = (
+        String,
+        String,
+        String,
+        String,
+        i64,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+    );
+    let rows: Vec<B> = break_glass::table
+        .inner_join(users::table.on(users::id.eq(break_glass::user_id)))
+        .filter(break_glass::review_unit_id.eq(unit))
+        .order(break_glass::opened_at.desc())
+        .limit(200)
+        .select((
+            break_glass::id,
+            break_glass::log_id,
+            users::display_name,
+            break_glass::reason,
+            break_glass::opened_at,
+            break_glass::reviewed_by,
+            break_glass::reviewed_at,
+            break_glass::review_note,
+        ))
+        .load(conn)?;
+    let mut out = Vec::new();
+    for (id, log, user, reason, at, by, when, note) in rows {
+        let reviewed = match (by, when) {
+            (Some(by), Some(when)) => {
+                let name: String = users::table
+                    .find(&by)
+                    .select(users::display_name)
+                    .first(conn)?;
+                Some((name, from_micros(when), note.unwrap_or_default()))
+            }
+            _ => None,
+        };
+        out.push(BreakGlassView {
+            id: parse_id(&id)?,
+            log_id: parse_id(&log)?,
+            user_name: user,
+            reason,
+            opened_at: from_micros(at),
+            reviewed,
+        });
+    }
+    Ok(out)
+}
+
+/// Opens a log with break-glass: recorded, flagged for the review of the
+/// leader of the unit that keeps the log, in force for [`BREAK_GLASS_HOURS`].
+pub fn open_break_glass(
+    conn: &mut DbConnection,
+    cap: &BreakGlassRight,
+    log: LogId,
+    reason: &str,
+    request_id: &str,
+) -> DbResult<BreakGlassId> {
+    let (home, m): (String, String) = logs::table
+        .find(log.to_string())
+        .filter(logs::municipality_id.eq(cap.municipality_id().to_string()))
+        .select((logs::home_unit_id, logs::municipality_id))
+        .first(conn)?;
+    let id = BreakGlassId::new();
+    let now = Utc::now();
+    diesel::insert_into(break_glass::table)
+        .values((
+            break_glass::id.eq(id.to_string()),
+            break_glass::log_id.eq(log.to_string()),
+            break_glass::user_id.eq(cap.actor_id().to_string()),
+            break_glass::reason.eq(reason),
+            break_glass::opened_at.eq(to_micros(now)),
+            break_glass::expires_at.eq(to_micros(now + Duration::hours(BREAK_GLASS_HOURS))),
+            break_glass::review_unit_id.eq(&home),
+        ))
+        .execute(conn)?;
+    record(
+        conn,
+        cap,
+        ObjectType::Log,
+        log,
+        Action::BreakGlass,
+        Scope {
+            municipality_id: Some(parse_id(&m)?),
+            unit_id: Some(parse_id(&home)?),
+        },
+        request_id,
+    )?;
+    Ok(id)
+}
+
+/// The leader marks a break-glass opening as reviewed.
+pub fn review_break_glass(
+    conn: &mut DbConnection,
+    cap: &UnitOverseer,
+    id: BreakGlassId,
+    note: &str,
+    request_id: &str,
+) -> DbResult<()> {
+    let n = diesel::update(
+        break_glass::table
+            .filter(break_glass::id.eq(id.to_string()))
+            .filter(break_glass::review_unit_id.eq(cap.unit_id().to_string()))
+            .filter(break_glass::reviewed_at.is_null()),
+    )
+    .set((
+        break_glass::reviewed_by.eq(Some(
+            laget_domain::access::Capability::actor(cap)
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
+        )),
+        break_glass::reviewed_at.eq(Some(to_micros(Utc::now()))),
+        break_glass::review_note.eq(Some(note)),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(DbError::NotFound);
+    }
+    record(
+        conn,
+        cap,
+        ObjectType::Unit,
+        cap.unit_id(),
+        Action::Update,
+        Scope {
+            municipality_id: None,
+            unit_id: Some(cap.unit_id()),
+        },
+        request_id,
+    )
+}
+
+/// The units of a municipality that are child welfare services (for break-glass).
+pub fn child_welfare_units(conn: &mut DbConnection, m: MunicipalityId) -> DbResult<Vec<UnitId>> {
+    let ids: Vec<String> = units::table
+        .inner_join(crate::schema::unit_municipalities::table)
+        .filter(crate::schema::unit_municipalities::municipality_id.eq(m.to_string()))
+        .filter(units::kind.eq("barnevern"))
+        .select(units::id)
+        .load(conn)?;
+    ids.iter().map(|i| parse_id(i)).collect()
+}
+
+// ---------------------------------------------------------------------------
+// Anonymous consultations
+
+/// An anonymous consultation: no identifying fields.
+#[derive(Clone, Debug)]
+pub struct NewConsultation {
+    pub age_band: String,
+    pub summary: String,
+    pub advice: String,
+    pub advisers: String,
+    pub held_on: NaiveDate,
+}
+
+#[derive(Clone, Debug)]
+pub struct Consultation {
+    pub id: ConsultationId,
+    pub age_band: String,
+    pub summary: String,
+    pub advice: String,
+    pub advisers: String,
+    pub held_on: NaiveDate,
+    pub created_by: Option<String>,
+    pub log_id: Option<LogId>,
+}
+
+pub fn add_consultation(
+    conn: &mut DbConnection,
+    cap: &UnitCasework,
+    c: &NewConsultation,
+    request_id: &str,
+) -> DbResult<ConsultationId> {
+    let id = ConsultationId::new();
+    diesel::insert_into(consultations::table)
+        .values((
+            consultations::id.eq(id.to_string()),
+            consultations::municipality_id.eq(cap.municipality_id().to_string()),
+            consultations::unit_id.eq(cap.unit_id().to_string()),
+            consultations::age_band.eq(&c.age_band),
+            consultations::summary.eq(&c.summary),
+            consultations::advice.eq(&c.advice),
+            consultations::advisers.eq(&c.advisers),
+            consultations::held_on.eq(iso(c.held_on)),
+            consultations::created_by.eq(cap.actor_id().to_string()),
+            consultations::created_at.eq(to_micros(Utc::now())),
+        ))
+        .execute(conn)?;
+    record(
+        conn,
+        cap,
+        ObjectType::Consultation,
+        id,
+        Action::Create,
+        Scope {
+            municipality_id: Some(cap.municipality_id()),
+            unit_id: Some(cap.unit_id()),
+        },
+        request_id,
+    )?;
+    Ok(id)
+}
+
+/// The unit's consultations, newest first.
+pub fn consultations(conn: &mut DbConnection, cap: &UnitCasework) -> DbResult<Vec<Consultation>> {
+    type C = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<C> = consultations::table
+        .left_join(users::table.on(users::id.nullable().eq(consultations::created_by)))
+        .filter(consultations::unit_id.eq(cap.unit_id().to_string()))
+        .order((consultations::held_on.desc(), consultations::id.desc()))
+        .select((
+            consultations::id,
+            consultations::age_band,
+            consultations::summary,
+            consultations::advice,
+            consultations::advisers,
+            consultations::held_on,
+            users::display_name.nullable(),
+            consultations::log_id,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, band, summary, advice, advisers, on, by, log)| {
+            Ok(Consultation {
+                id: parse_id(&id)?,
+                age_band: band,
+                summary,
+                advice,
+                advisers,
+                held_on: date(&on)?,
+                created_by: by,
+                log_id: log.as_deref().map(parse_id).transpose()?,
+            })
+        })
+        .collect()
+}
+
+/// Turns a consultation into part of a named child's log: its record moves
+/// onto the log's timeline (with its date and advice) and it points to the
+/// log. The log must have a valid consent (the caller checks, so the form
+/// can say so) and be kept by the consultation's unit.
+pub fn convert_consultation(
+    conn: &mut DbConnection,
+    cap: &UnitCasework,
+    id: ConsultationId,
+    w: &LogWriter,
+    request_id: &str,
+) -> DbResult<()> {
+    let c = consultations(conn, cap)?
+        .into_iter()
+        .find(|c| c.id == id && c.log_id.is_none())
+        .ok_or(DbError::NotFound)?;
+    diesel::update(consultations::table.find(id.to_string()))
+        .set((
+            consultations::log_id.eq(Some(w.log_id().to_string())),
+            consultations::converted_at.eq(Some(to_micros(Utc::now()))),
+        ))
+        .execute(conn)?;
+    let body = format!(
+        "{}\n\nRåd: {}\n\nDrøftet med: {}",
+        c.summary, c.advice, c.advisers
+    );
+    let eid = laget_domain::ids::EntryId::new();
+    diesel::insert_into(crate::schema::log_entries::table)
+        .values((
+            crate::schema::log_entries::id.eq(eid.to_string()),
+            crate::schema::log_entries::log_id.eq(w.log_id().to_string()),
+            // Keeps its place in the history: the day it was held.
+            crate::schema::log_entries::at.eq(to_micros(
+                c.held_on
+                    .and_hms_opt(12, 0, 0)
+                    .map(|t| t.and_utc())
+                    .unwrap_or_else(Utc::now),
+            )),
+            crate::schema::log_entries::kind.eq(EntryKind::Consultation.code()),
+            crate::schema::log_entries::actor_id.eq(Some(cap.actor_id().to_string())),
+            crate::schema::log_entries::summary.eq(format!(
+                "Anonym drøfting {} (koblet til loggen)",
+                c.held_on.format("%d.%m.%Y")
+            )),
+            crate::schema::log_entries::body.eq(Some(body)),
+            crate::schema::log_entries::data.eq(Some(
+                serde_json::json!({ "drofting": id.to_string() }).to_string(),
+            )),
+        ))
+        .execute(conn)?;
+    record(
+        conn,
+        cap,
+        ObjectType::Consultation,
+        id,
+        Action::Update,
+        Scope {
+            municipality_id: Some(cap.municipality_id()),
+            unit_id: Some(cap.unit_id()),
+        },
+        request_id,
+    )?;
+    record(
+        conn,
+        w,
+        ObjectType::Log,
+        w.log_id(),
+        Action::Update,
+        Scope {
+            municipality_id: Some(w.reader().municipality_id()),
+            unit_id: Some(w.reader().home_unit()),
+        },
+        request_id,
+    )
+}
+
+/// The open logs of a unit's children (for choosing where to convert a
+/// consultation): (log, child name).
+pub fn open_logs_of_unit(
+    conn: &mut DbConnection,
+    cap: &UnitCasework,
+) -> DbResult<Vec<(LogId, String)>> {
+    let rows: Vec<(String, String)> = logs::table
+        .inner_join(children::table)
+        .filter(logs::home_unit_id.eq(cap.unit_id().to_string()))
+        .filter(logs::status.eq("apen"))
+        .order(children::name)
+        .select((logs::id, children::name))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(l, n)| Ok((parse_id(&l)?, n)))
+        .collect()
+}

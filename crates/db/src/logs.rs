@@ -1,0 +1,1877 @@
+//! The child's log (stafettlogg): its level and lead, its timeline, consents,
+//! team, handovers, measures and evaluations. Every function takes the
+//! capability from `laget_domain::access` (a `LogReader` or `LogWriter`) and
+//! writes its access-log row in the same transaction.
+
+use crate::children::{self, date, iso, record};
+use crate::schema::{
+    attachments, bbis_themes, break_glass, child_units, children as children_t, consents,
+    coordination_requests, evaluations, guardians, handovers, log_entries, log_settings, logs,
+    measures, offers, team_members, units, users,
+};
+use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use laget_domain::access::{
+    Capability, LogAuditReader, LogFacts, LogReader, LogWriter, MunicipalityAdmin, UnitCasework,
+};
+use laget_domain::audit::{Action, ObjectType, Scope};
+use laget_domain::bbis::{self, Theme};
+use laget_domain::child::Birth;
+use laget_domain::consent::{
+    self, Consent, ConsentFacts, ConsentRule, Giver, Method, NewConsent, Purpose,
+};
+use laget_domain::escalation::{EscalationModel, LevelChange, LogSettings, deadline};
+use laget_domain::ids::{
+    AttachmentId, ChildId, ConsentId, CoordinationRequestId, EntryId, EvaluationId, GuardianId,
+    HandoverId, LogId, MeasureId, OfferId, TeamMemberId,
+};
+use laget_domain::stafett::{
+    ChildVoice, Concern, EntryGroup, EntryKind, HandoverChecklist, MemberKind, NewEvaluation,
+    NewMeasure,
+};
+use laget_domain::{MunicipalityId, UnitId, UserId};
+
+// ---------------------------------------------------------------------------
+// Settings and data lists
+
+/// The municipality's log settings (the defaults until an administrator sets them).
+pub fn settings(conn: &mut DbConnection, m: MunicipalityId) -> DbResult<LogSettings> {
+    let row: Option<(String, i32, String)> = log_settings::table
+        .find(m.to_string())
+        .select((
+            log_settings::model,
+            log_settings::decision_days,
+            log_settings::consent_rule,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((model, days, rule)) = row else {
+        return Ok(LogSettings::default());
+    };
+    Ok(LogSettings {
+        model: EscalationModel::from_code(&model)
+            .ok_or_else(|| DbError::Corrupt(format!("model {model}")))?,
+        decision_days: u32::try_from(days).unwrap_or(14),
+        consent_rule: ConsentRule::from_code(&rule)
+            .ok_or_else(|| DbError::Corrupt(format!("rule {rule}")))?,
+    })
+}
+
+pub fn set_settings(
+    conn: &mut DbConnection,
+    cap: &MunicipalityAdmin,
+    s: &LogSettings,
+    request_id: &str,
+) -> DbResult<()> {
+    let m = cap.municipality_id().to_string();
+    diesel::delete(log_settings::table.find(&m)).execute(conn)?;
+    diesel::insert_into(log_settings::table)
+        .values((
+            log_settings::municipality_id.eq(&m),
+            log_settings::model.eq(s.model.code()),
+            log_settings::decision_days.eq(i32::try_from(s.decision_days).unwrap_or(14)),
+            log_settings::consent_rule.eq(s.consent_rule.code()),
+        ))
+        .execute(conn)?;
+    record(
+        conn,
+        cap,
+        ObjectType::Municipality,
+        cap.municipality_id(),
+        Action::Update,
+        Scope {
+            municipality_id: Some(cap.municipality_id()),
+            unit_id: None,
+        },
+        request_id,
+    )
+}
+
+/// The municipality's BBIS themes (the defaults until it has its own list).
+pub fn bbis_themes(conn: &mut DbConnection, m: MunicipalityId) -> DbResult<Vec<Theme>> {
+    let rows: Vec<(String, String, String, String)> = bbis_themes::table
+        .filter(bbis_themes::municipality_id.eq(m.to_string()))
+        .order(bbis_themes::position)
+        .select((
+            bbis_themes::side,
+            bbis_themes::side_name,
+            bbis_themes::code,
+            bbis_themes::name,
+        ))
+        .load(conn)?;
+    if rows.is_empty() {
+        return Ok(bbis::default_themes());
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(side, side_name, code, name)| Theme {
+            side,
+            side_name,
+            code,
+            name,
+        })
+        .collect())
+}
+
+/// Replaces the municipality's BBIS theme list.
+pub fn set_bbis_themes(
+    conn: &mut DbConnection,
+    cap: &MunicipalityAdmin,
+    themes: &[Theme],
+    request_id: &str,
+) -> DbResult<()> {
+    let m = cap.municipality_id().to_string();
+    diesel::delete(bbis_themes::table.filter(bbis_themes::municipality_id.eq(&m))).execute(conn)?;
+    for (i, t) in themes.iter().enumerate() {
+        diesel::insert_into(bbis_themes::table)
+            .values((
+                bbis_themes::municipality_id.eq(&m),
+                bbis_themes::code.eq(&t.code),
+                bbis_themes::side.eq(&t.side),
+                bbis_themes::side_name.eq(&t.side_name),
+                bbis_themes::name.eq(&t.name),
+                bbis_themes::position.eq(i32::try_from(i).unwrap_or(i32::MAX)),
+            ))
+            .execute(conn)
+            .map_err(DbError::from_insert)?;
+    }
+    record(
+        conn,
+        cap,
+        ObjectType::Municipality,
+        cap.municipality_id(),
+        Action::Update,
+        Scope {
+            municipality_id: Some(cap.municipality_id()),
+            unit_id: None,
+        },
+        request_id,
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Access facts
+
+fn split(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split(',').filter(|s| !s.is_empty())
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = consents)]
+struct ConsentRow {
+    id: String,
+    givers: String,
+    unit_ids: String,
+    purposes: String,
+    valid_from: String,
+    valid_to: String,
+    method: String,
+    note: Option<String>,
+    attachment_id: Option<String>,
+    created_at: i64,
+    withdrawn_at: Option<i64>,
+    withdraw_reason: Option<String>,
+}
+
+impl ConsentRow {
+    fn consent(&self) -> DbResult<Consent> {
+        Ok(Consent {
+            id: parse_id(&self.id)?,
+            givers: split(&self.givers).filter_map(Giver::from_code).collect(),
+            units: split(&self.unit_ids)
+                .map(parse_id)
+                .collect::<DbResult<_>>()?,
+            purposes: split(&self.purposes)
+                .filter_map(Purpose::from_code)
+                .collect(),
+            valid_from: date(&self.valid_from)?,
+            valid_to: date(&self.valid_to)?,
+            withdrawn_at: self.withdrawn_at.map(from_micros),
+        })
+    }
+}
+
+fn consent_rows(conn: &mut DbConnection, log: LogId) -> DbResult<Vec<ConsentRow>> {
+    Ok(consents::table
+        .filter(consents::log_id.eq(log.to_string()))
+        .order(consents::created_at)
+        .select(ConsentRow::as_select())
+        .load(conn)?)
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = logs)]
+struct LogRow {
+    child_id: String,
+    municipality_id: String,
+    home_unit_id: String,
+    status: String,
+    level: i32,
+    level_since: String,
+    decision_due: Option<String>,
+    lead_user_id: Option<String>,
+    report_state: Option<String>,
+    created_at: i64,
+    closed_at: Option<i64>,
+}
+
+fn log_row(conn: &mut DbConnection, log: LogId) -> DbResult<LogRow> {
+    Ok(logs::table
+        .find(log.to_string())
+        .select(LogRow::as_select())
+        .first(conn)?)
+}
+
+fn consent_facts(
+    conn: &mut DbConnection,
+    child: &str,
+    consents: &[ConsentRow],
+    today: NaiveDate,
+) -> DbResult<ConsentFacts> {
+    let (birth, unborn): (String, bool) = children_t::table
+        .find(child)
+        .select((children_t::birth_date, children_t::unborn))
+        .first(conn)?;
+    let birth = date(&birth)?;
+    let birth = if unborn {
+        Birth::Expected(birth)
+    } else {
+        Birth::Born(birth)
+    };
+    let responsible: Vec<String> = guardians::table
+        .filter(guardians::child_id.eq(child))
+        .filter(guardians::parental_responsibility.eq(true))
+        .order(guardians::id)
+        .select(guardians::id)
+        .load(conn)?;
+    Ok(ConsentFacts {
+        responsible_guardians: responsible
+            .iter()
+            .map(|g| parse_id(g))
+            .collect::<DbResult<_>>()?,
+        child_age: birth.age_on(today),
+        consents: consents
+            .iter()
+            .map(ConsentRow::consent)
+            .collect::<DbResult<_>>()?,
+    })
+}
+
+/// What the access rules need to decide whether `actor` may open `log`.
+/// Ids and dates only; [`DbError::NotFound`] if there is no such log.
+pub fn facts(
+    conn: &mut DbConnection,
+    log: LogId,
+    actor: UserId,
+    today: NaiveDate,
+) -> DbResult<LogFacts> {
+    let row = log_row(conn, log)?;
+    let key = log.to_string();
+    let team: Vec<(Option<String>, Option<String>)> = team_members::table
+        .filter(team_members::log_id.eq(&key))
+        .filter(team_members::kind.eq(MemberKind::Staff.code()))
+        .filter(team_members::removed_at.is_null())
+        .select((team_members::user_id, team_members::unit_id))
+        .load(conn)?;
+    let consents = consent_rows(conn, log)?;
+    let consent = consent_facts(conn, &row.child_id, &consents, today)?;
+    let m: MunicipalityId = parse_id(&row.municipality_id)?;
+    let now = to_micros(Utc::now());
+    let grant: Option<String> = break_glass::table
+        .filter(break_glass::log_id.eq(&key))
+        .filter(break_glass::user_id.eq(actor.to_string()))
+        .filter(break_glass::expires_at.gt(now))
+        .select(break_glass::id)
+        .first(conn)
+        .optional()?;
+    let open_requests: i64 = coordination_requests::table
+        .filter(coordination_requests::log_id.eq(&key))
+        .filter(coordination_requests::resolved_at.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok(LogFacts {
+        log_id: log,
+        municipality_id: m,
+        home_unit: parse_id(&row.home_unit_id)?,
+        is_open: row.status == "apen",
+        team: team
+            .into_iter()
+            .filter_map(|(u, unit)| Some((u?, unit?)))
+            .map(|(u, unit)| Ok((parse_id(&u)?, parse_id(&unit)?)))
+            .collect::<DbResult<_>>()?,
+        lead: row.lead_user_id.as_deref().map(parse_id).transpose()?,
+        consent,
+        consent_rule: settings(conn, m)?.consent_rule,
+        break_glass: grant.as_deref().map(parse_id).transpose()?,
+        coordination_requested: open_requests > 0,
+    })
+}
+
+fn scope(cap: &LogReader) -> Scope {
+    Scope {
+        municipality_id: Some(cap.municipality_id()),
+        unit_id: Some(cap.home_unit()),
+    }
+}
+
+fn log_record(
+    conn: &mut DbConnection,
+    cap: &LogReader,
+    as_cap: &dyn Capability,
+    action: Action,
+    request_id: &str,
+) -> DbResult<()> {
+    record(
+        conn,
+        as_cap,
+        ObjectType::Log,
+        cap.log_id(),
+        action,
+        scope(cap),
+        request_id,
+    )
+}
+
+fn write_record(conn: &mut DbConnection, w: &LogWriter, action: Action, rid: &str) -> DbResult<()> {
+    log_record(conn, w.reader(), w, action, rid)
+}
+
+/// Adds an entry to the timeline and marks the log changed.
+fn entry(
+    conn: &mut DbConnection,
+    log: LogId,
+    kind: EntryKind,
+    actor: Option<UserId>,
+    summary: &str,
+    body: Option<&str>,
+    data: Option<String>,
+) -> DbResult<EntryId> {
+    let id = EntryId::new();
+    let now = to_micros(Utc::now());
+    diesel::insert_into(log_entries::table)
+        .values((
+            log_entries::id.eq(id.to_string()),
+            log_entries::log_id.eq(log.to_string()),
+            log_entries::at.eq(now),
+            log_entries::kind.eq(kind.code()),
+            log_entries::actor_id.eq(actor.map(|a| a.to_string())),
+            log_entries::summary.eq(summary),
+            log_entries::body.eq(body),
+            log_entries::data.eq(data),
+        ))
+        .execute(conn)?;
+    diesel::update(logs::table.find(log.to_string()))
+        .set(logs::updated_at.eq(now))
+        .execute(conn)?;
+    Ok(id)
+}
+
+fn user_name(conn: &mut DbConnection, user: UserId) -> DbResult<String> {
+    Ok(users::table
+        .find(user.to_string())
+        .select(users::display_name)
+        .first(conn)?)
+}
+
+fn unit_name(conn: &mut DbConnection, unit: UnitId) -> DbResult<String> {
+    Ok(units::table
+        .find(unit.to_string())
+        .select(units::name)
+        .first(conn)?)
+}
+
+/// A row of the team, as stored.
+struct NewMember<'a> {
+    kind: MemberKind,
+    user: Option<UserId>,
+    unit: Option<UnitId>,
+    guardian: Option<GuardianId>,
+    name: &'a str,
+    role: &'a str,
+}
+
+fn add_member_row(
+    conn: &mut DbConnection,
+    log: LogId,
+    m: &NewMember<'_>,
+) -> DbResult<TeamMemberId> {
+    let id = TeamMemberId::new();
+    diesel::insert_into(team_members::table)
+        .values((
+            team_members::id.eq(id.to_string()),
+            team_members::log_id.eq(log.to_string()),
+            team_members::kind.eq(m.kind.code()),
+            team_members::user_id.eq(m.user.map(|u| u.to_string())),
+            team_members::unit_id.eq(m.unit.map(|u| u.to_string())),
+            team_members::guardian_id.eq(m.guardian.map(|g| g.to_string())),
+            team_members::name.eq(m.name),
+            team_members::team_role.eq(m.role),
+            team_members::added_at.eq(to_micros(Utc::now())),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+// ---------------------------------------------------------------------------
+// Starting, levels, closing
+
+/// Starts a log for a child of the caseworker's unit from a concern. The log
+/// stands at the model's first level, with its decision deadline; the
+/// caseworker is its lead and first team member. A child has at most one
+/// open log ([`DbError::Taken`]).
+pub fn start(
+    conn: &mut DbConnection,
+    cap: &UnitCasework,
+    child: ChildId,
+    concern: &Concern,
+    today: NaiveDate,
+    request_id: &str,
+) -> DbResult<LogId> {
+    let attends: i64 = child_units::table
+        .filter(child_units::child_id.eq(child.to_string()))
+        .filter(child_units::unit_id.eq(cap.unit_id().to_string()))
+        .count()
+        .get_result(conn)?;
+    if attends == 0 {
+        return Err(DbError::NotFound);
+    }
+    let open: i64 = logs::table
+        .filter(logs::child_id.eq(child.to_string()))
+        .filter(logs::status.eq("apen"))
+        .count()
+        .get_result(conn)?;
+    if open > 0 {
+        return Err(DbError::Taken);
+    }
+    let s = settings(conn, cap.municipality_id())?;
+    let first = s.model.first_level();
+    let due = s
+        .model
+        .level(first)
+        .filter(|l| l.has_decision_deadline)
+        .map(|_| iso(deadline(today, s.decision_days)));
+    let id = LogId::new();
+    let now = to_micros(Utc::now());
+    diesel::insert_into(logs::table)
+        .values((
+            logs::id.eq(id.to_string()),
+            logs::child_id.eq(child.to_string()),
+            logs::municipality_id.eq(cap.municipality_id().to_string()),
+            logs::home_unit_id.eq(cap.unit_id().to_string()),
+            logs::status.eq("apen"),
+            logs::level.eq(i32::from(first)),
+            logs::level_since.eq(iso(today)),
+            logs::decision_due.eq(due),
+            logs::lead_user_id.eq(cap.actor_id().to_string()),
+            logs::created_by.eq(cap.actor_id().to_string()),
+            logs::created_at.eq(now),
+            logs::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    let me = user_name(conn, cap.actor_id())?;
+    add_member_row(
+        conn,
+        id,
+        &NewMember {
+            kind: MemberKind::Staff,
+            user: Some(cap.actor_id()),
+            unit: Some(cap.unit_id()),
+            guardian: None,
+            name: &me,
+            role: "Stafettholder",
+        },
+    )?;
+    let data = serde_json::json!({
+        "observert": iso(concern.noticed_on),
+        "utfordringer": concern.areas,
+        "bbis": concern.bbis_theme,
+    });
+    entry(
+        conn,
+        id,
+        EntryKind::Concern,
+        Some(cap.actor_id()),
+        &format!("Uro registrert ({})", concern.noticed_on.format("%d.%m.%Y")),
+        Some(&concern.noticed),
+        Some(data.to_string()),
+    )?;
+    record(
+        conn,
+        cap,
+        ObjectType::Log,
+        id,
+        Action::Create,
+        Scope {
+            municipality_id: Some(cap.municipality_id()),
+            unit_id: Some(cap.unit_id()),
+        },
+        request_id,
+    )?;
+    Ok(id)
+}
+
+/// Moves the log to another level. The decision is recorded with its reason,
+/// skip reason and best-interest assessment; a level that prompts a report
+/// of concern records that prompt as a step.
+pub fn change_level(
+    conn: &mut DbConnection,
+    w: &LogWriter,
+    change: &LevelChange,
+    settings: &LogSettings,
+    today: NaiveDate,
+    request_id: &str,
+) -> DbResult<()> {
+    let log = w.log_id();
+    let row = log_row(conn, log)?;
+    if row.level != i32::from(change.from) {
+        // Someone else changed the level meanwhile; the form was stale.
+        return Err(DbError::Conflict);
+    }
+    let due = settings
+        .model
+        .level(change.to)
+        .filter(|l| l.has_decision_deadline)
+        .map(|_| iso(deadline(today, settings.decision_days)));
+    diesel::update(logs::table.find(log.to_string()))
+        .set((
+            logs::level.eq(i32::from(change.to)),
+            logs::level_since.eq(iso(today)),
+            logs::decision_due.eq(due),
+            logs::report_state.eq(if change.prompts_report {
+                Some("foreslatt")
+            } else {
+                row.report_state.as_deref()
+            }),
+        ))
+        .execute(conn)?;
+    let data = serde_json::json!({
+        "fra": change.from,
+        "til": change.to,
+        "hopp": change.skip_reason,
+        "barnets_beste": change.best_interest,
+    });
+    let summary = format!(
+        "Nivå endret: {} → {}",
+        settings.model.level_name(change.from),
+        settings.model.level_name(change.to)
+    );
+    entry(
+        conn,
+        log,
+        EntryKind::LevelChange,
+        Some(w.actor_id()),
+        &summary,
+        Some(&change.reason),
+        Some(data.to_string()),
+    )?;
+    if change.prompts_report {
+        entry(
+            conn,
+            log,
+            EntryKind::ReportPrompted,
+            Some(w.actor_id()),
+            "Bekymringsmelding til barnevernet skal vurderes og sendes",
+            None,
+            None,
+        )?;
+    }
+    write_record(conn, w, Action::Update, request_id)
+}
+
+/// Records that the report of concern was sent (the form comes later).
+pub fn report_sent(
+    conn: &mut DbConnection,
+    w: &LogWriter,
+    note: &str,
+    request_id: &str,
+) -> DbResult<()> {
+    diesel::update(logs::table.find(w.log_id().to_string()))
+        .set(logs::report_state.eq("sendt"))
+        .execute(conn)?;
+    entry(
+        conn,
+        w.log_id(),
+        EntryKind::ReportSent,
+        Some(w.actor_id()),
+        "Bekymringsmelding sendt til barnevernet (opplysningsplikt, uten samtykke)",
+        Some(note),
+        None,
+    )?;
+    write_record(conn, w, Action::Update, request_id)
+}
+
+pub fn close(conn: &mut DbConnection, w: &LogWriter, reason: &str, rid: &str) -> DbResult<()> {
+    let now = to_micros(Utc::now());
+    diesel::update(logs::table.find(w.log_id().to_string()))
+        .set((
+            logs::status.eq("lukket"),
+            logs::closed_at.eq(Some(now)),
+            logs::decision_due.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    entry(
+        conn,
+        w.log_id(),
+        EntryKind::Closed,
+        Some(w.actor_id()),
+        "Loggen er lukket",
+        Some(reason),
+        None,
+    )?;
+    write_record(conn, w, Action::Update, rid)
+}
+
+pub fn reopen(conn: &mut DbConnection, w: &LogWriter, reason: &str, rid: &str) -> DbResult<()> {
+    diesel::update(logs::table.find(w.log_id().to_string()))
+        .set((logs::status.eq("apen"), logs::closed_at.eq(None::<i64>)))
+        .execute(conn)?;
+    entry(
+        conn,
+        w.log_id(),
+        EntryKind::Reopened,
+        Some(w.actor_id()),
+        "Loggen er åpnet igjen",
+        Some(reason),
+        None,
+    )?;
+    write_record(conn, w, Action::Update, rid)
+}
+
+// ---------------------------------------------------------------------------
+// Consent
+
+/// A scanned consent form.
+pub struct Scan {
+    pub file_name: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+}
+
+fn giver_names(conn: &mut DbConnection, givers: &[Giver]) -> DbResult<Vec<String>> {
+    let ids: Vec<String> = givers
+        .iter()
+        .filter_map(|g| match g {
+            Giver::Guardian(id) => Some(id.to_string()),
+            Giver::Youth => None,
+        })
+        .collect();
+    let mut names: Vec<String> = guardians::table
+        .filter(guardians::id.eq_any(ids))
+        .order(guardians::name)
+        .select(guardians::name)
+        .load(conn)?;
+    if givers.contains(&Giver::Youth) {
+        names.push("Barnet/ungdommen selv".into());
+    }
+    Ok(names)
+}
+
+pub fn add_consent(
+    conn: &mut DbConnection,
+    w: &LogWriter,
+    c: &NewConsent,
+    scan: Option<Scan>,
+    rid: &str,
+) -> DbResult<ConsentId> {
+    let id = ConsentId::new();
+    let now = to_micros(Utc::now());
+    let attachment = match scan {
+        Some(s) => {
+            let a = AttachmentId::new();
+            diesel::insert_into(attachments::table)
+                .values((
+                    attachments::id.eq(a.to_string()),
+                    attachments::log_id.eq(w.log_id().to_string()),
+                    attachments::file_name.eq(&s.file_name),
+                    attachments::content_type.eq(&s.content_type),
+                    attachments::content.eq(&s.content),
+                    attachments::created_by.eq(w.actor_id().to_string()),
+                    attachments::created_at.eq(now),
+                ))
+                .execute(conn)?;
+            Some(a.to_string())
+        }
+        None => None,
+    };
+    let join = |v: Vec<String>| v.join(",");
+    diesel::insert_into(consents::table)
+        .values((
+            consents::id.eq(id.to_string()),
+            consents::log_id.eq(w.log_id().to_string()),
+            consents::givers.eq(join(c.givers.iter().map(|g| g.code()).collect())),
+            consents::unit_ids.eq(join(c.units.iter().map(|u| u.to_string()).collect())),
+            consents::purposes.eq(join(
+                c.purposes.iter().map(|p| p.code().to_owned()).collect(),
+            )),
+            consents::valid_from.eq(iso(c.valid_from)),
+            consents::valid_to.eq(iso(c.valid_to)),
+            consents::method.eq(c.method.code()),
+            consents::note.eq(&c.note),
+            consents::attachment_id.eq(attachment),
+            consents::created_by.eq(w.actor_id().to_string()),
+            consents::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    let givers = giver_names(conn, &c.givers)?.join(", ");
+    let unit_names: Vec<String> = units::table
+        .filter(units::id.eq_any(c.units.iter().map(|u| u.to_string())))
+        .order(units::name)
+        .select(units::name)
+        .load(conn)?;
+    entry(
+        conn,
+        w.log_id(),
+        EntryKind::ConsentGiven,
+        Some(w.actor_id()),
+        &format!(
+            "Samtykke fra {givers} for {} ({}–{})",
+            unit_names.join(", "),
+            c.valid_from.format("%d.%m.%Y"),
+            c.valid_to.format("%d.%m.%Y")
+        ),
+        c.note.as_deref(),
+        Some(serde_json::json!({ "samtykke": id.to_string() }).to_string()),
+    )?;
+    write_record(conn, w, Action::Update, rid)?;
+    Ok(id)
+}
+
+/// Withdraws a consent: access under it ends with the next request; the
+/// consent stays in the history.
+pub fn withdraw_consent(
+    conn: &mut DbConnection,
+    w: &LogWriter,
+    id: ConsentId,
+    reason: &str,
+    rid: &str,
+) -> DbResult<()> {
+    let n = diesel::update(
+        consents::table
+            .filter(consents::id.eq(id.to_string()))
+            .filter(consents::log_id.eq(w.log_id().to_string()))
+            .filter(consents::withdrawn_at.is_null()),
+    )
+    .set((
+        consents::withdrawn_at.eq(Some(to_micros(Utc::now()))),
+        consents::withdrawn_by.eq(Some(w.actor_id().to_string())),
+        consents::withdraw_reason.eq(Some(reason)),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(DbError::NotFound);
+    }
+    entry(
+        conn,
+        w.log_id(),
+        EntryKind::ConsentWithdrawn,
+        Some(w.actor_id()),
+        "Samtykke trukket tilbake",
+        Some(reason),
+        Some(serde_json::json!({ "samtykke": id.to_string() }).to_string()),
+    )?;
+    write_record(conn, w, Action::Update, rid)
+}
+
+/// A consent scan, for download.
+pub fn attachment(
+    conn: &mut DbConnection,
+    r: &LogReader,
+    id: AttachmentId,
+    rid: &str,
+) -> DbResult<Scan> {
+    let (file_name, content_type, content): (String, String, Vec<u8>) = attachments::table
+        .filter(attachments::id.eq(id.to_string()))
+        .filter(attachments::log_id.eq(r.log_id().to_string()))
+        .select((
+            attachments::file_name,
+            attachments::content_type,
+            attachments::content,
+        ))
+        .first(conn)?;
+    log_record(conn, r, r, Action::Read, rid)?;
+    Ok(Scan {
+        file_name,
+        content_type,
+        content,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// The team, the lead, handovers
+
+/// Why a member could not be added.
+#[derive(Debug)]
+pub enum AddRefused {
+    /// The member's unit is not covered by a valid consent.
+    NotCovered,
+    /// The user is already on the team.
+    AlreadyOn,
+}
+
+/// Adds a staff member (a user of `unit`). Staff of other units than the one
+/// that keeps the log join only where a valid consent covers their unit.
+pub fn add_staff(
+    conn: &mut DbConnection,
+    w: &LogWriter,
+    user: UserId,
+    unit: UnitId,
+    role: &str,
+    today: NaiveDate,
+    rid: &str,
+) -> DbResult<Result<TeamMemberId, AddRefused>> {
+    // The user must hold a role in that unit.
+    let holds: i64 = crate::schema::memberships::table
+        .filter(crate::schema::memberships::user_id.eq(user.to_string()))
+        .filter(crate::schema::memberships::unit_id.eq(unit.to_string()))
+        .count()
+        .get_result(conn)?;
+    if holds == 0 {
+        return Err(DbError::NotFound);
+    }
+    let already: i64 = team_members::table
+        .filter(team_members::log_id.eq(w.log_id().to_string()))
+        .filter(team_members::user_id.eq(user.to_string()))
+        .filter(team_members::removed_at.is_null())
+        .count()
+        .get_result(conn)?;
+    if already > 0 {
+        return Ok(Err(AddRefused::AlreadyOn));
+    }
+    if unit != w.reader().home_unit() {
+        let f = facts(conn, w.log_id(), w.actor_id(), today)?;
+        if !matches!(
+            consent::coverage(&f.consent, f.consent_rule, unit, today),
+            consent::Coverage::Covered(_)
+        ) {
+            return Ok(Err(AddRefused::NotCovered));
+        }
+    }
+    let name = user_name(conn, user)?;
+    let unit_n = unit_name(conn, unit)?;
+    let id = add_member_row(
+        conn,
+        w.log_id(),
+        &NewMember {
+            kind: MemberKind::Staff,
+            user: Some(user),
+            unit: Some(unit),
+            guardian: None,
+            name: &name,
+            role,
+        },
+    )?;
+    entry(
+        conn,
+        w.log_id(),
+        EntryKind::TeamJoined,
+        Some(w.actor_id()),
+        &format!("{name} ({unit_n}) er med på laget: {role}"),
+        None,
+        None,
+    )?;
+    write_record(conn, w, Action::Update, rid)?;
+    Ok(Ok(id))
+}
+
+/// A team member who is not staff: a guardian, the child, a network person.
+pub struct Person<'a> {
+    pub kind: MemberKind,
+    pub name: &'a str,
+    pub role: &'a str,
+    pub guardian: Option<GuardianId>,
+}
+
+/// Adds a guardian, the child or a network person. Network persons take part
+/// only with a valid consent on the log.
+pub fn add_person(
+    conn: &mut DbConnection,
+    w: &LogWriter,
+    p: &Person<'_>,
+    today: NaiveDate,
+    rid: &str,
+) -> DbResult<Result<TeamMemberId, AddRefused>> {
+    if p.kind == MemberKind::Network {
+        let f = facts(conn, w.log_id(), w.actor_id(), today)?;
+        if !f
+            .consent
+            .consents
+            .iter()
+            .any(|c| c.state(today) == consent::ConsentState::Valid)
+        {
+            return Ok(Err(AddRefused::NotCovered));
+        }
+    }
+    let id = add_member_row(
+        conn,
+        w.log_id(),
+        &NewMember {
+            kind: p.kind,
+            user: None,
+            unit: None,
+            guardian: p.guardian,
+            name: p.name,
+            role: p.role,
+        },
+    )?;
+    entry(
+        conn,
+        w.log_id(),
+        EntryKind::TeamJoined,
+        Some(w.actor_id()),
+        &format!("{} er med på laget: {}", p.name, p.role),
+        None,
+        None,
+    )?;
+    write_record(conn, w, Action::Update, rid)?;
+    Ok(Ok(id))
+}
+
+pub fn remove_member(
+    conn: &mut DbConnection,
+    w: &LogWriter,
+    member: TeamMemberId,
+    rid: &str,
+) -> DbResult<()> {
+    let (name, user): (String, Option<String>) = team_members::table
+        .filter(team_members::id.eq(member.to_string()))
+        .filter(team_members::log_id.eq(w.log_id().to_string()))
+        .filter(team_members::removed_at.is_null())
+        .select((team_members::name, team_members::user_id))
+        .first(conn)?;
+    let lead = log_row(conn, w.log_id())?.lead_user_id;
+    if user.is_some() && user == lead {
+        // The lead leaves only by handing over.
+        return Err(DbError::Conflict);
+    }
+    diesel::update(team_members::table.find(member.to_string()))
+        .set(team_members::removed_at.eq(Some(to_micros(Utc::now()))))
+        .execute(conn)?;
+    entry(
+        conn,
+        w.log_id(),
+        EntryKind::TeamLeft,
+        Some(w.actor_id()),
+        &format!("{name} er ikke lenger med på laget"),
+        None,
+        None,
+    )?;
+    write_record(conn, w, Action::Update, rid)
+}
+
+/// Proposes a new lead: a staff member on the team. The current lead keeps
+/// the log until the new one accepts. Only the lead (or the leader of the
+/// unit that keeps the log) proposes; one proposal at a time.
+pub fn propose_handover(
+    conn: &mut DbConnection,
+    w: &LogWriter,
+    to: TeamMemberId,
+    checklist: &HandoverChecklist,
+    rid: &str,
+) -> DbResult<HandoverId> {
+    if !(w.is_lead() || w.reader().leads_home_unit()) {
+        return Err(DbError::NotFound);
+    }
+    let (user, unit, name): (Option<String>, Option<String>, String) = team_members::table
+        .filter(team_members::id.eq(to.to_string()))
+        .filter(team_members::log_id.eq(w.log_id().to_string()))
+        .filter(team_members::removed_at.is_null())
+        .filter(team_members::kind.eq(MemberKind::Staff.code()))
+        .select((
+            team_members::user_id,
+            team_members::unit_id,
+            team_members::name,
+        ))
+        .first(conn)?;
+    let (Some(user), Some(unit)) = (user, unit) else {
+        return Err(DbError::NotFound);
+    };
+    let row = log_row(conn, w.log_id())?;
+    if row.lead_user_id.as_deref() == Some(user.as_str()) {
+        return Err(DbError::Conflict);
+    }
+    let pending: i64 = handovers::table
+        .filter(handovers::log_id.eq(w.log_id().to_string()))
+        .filter(handovers::status.eq("venter"))
+        .count()
+        .get_result(conn)?;
+    if pending > 0 {
+        return Err(DbError::Taken);
+    }
+    let id = HandoverId::new();
+    diesel::insert_into(handovers::table)
+        .values((
+            handovers::id.eq(id.to_string()),
+            handovers::log_id.eq(w.log_id().to_string()),
+            handovers::from_user_id.eq(row.lead_user_id),
+            handovers::to_member_id.eq(to.to_string()),
+            handovers::to_user_id.eq(&user),
+            handovers::to_unit_id.eq(&unit),
+            handovers::checklist
+                .eq(serde_json::to_string(checklist)
+                    .map_err(|e| DbError::Corrupt(e.to_string()))?),
+            handovers::status.eq("venter"),
+            handovers::proposed_at.eq(to_micros(Utc::now())),
+        ))
+        .execute(conn)?;
+    entry(
+        conn,
+        w.log_id(),
+        EntryKind::HandoverProposed,
+        Some(w.actor_id()),
+        &format!("Foreslått ny stafettholder: {name}. Venter på at {name} godtar."),
+        checklist.needs_to_know.as_deref(),
+        None,
+    )?;
+    write_record(conn, w, Action::Update, rid)?;
+    Ok(id)
+}
+
+/// The proposed lead accepts or declines. On acceptance the lead changes and
+/// the log is kept by the new lead's unit.
+pub fn decide_handover(
+    conn: &mut DbConnection,
+    r: &LogReader,
+    id: HandoverId,
+    accept: bool,
+    note: Option<&str>,
+    rid: &str,
+) -> DbResult<()> {
+    let w = r.writer().map_err(|_| DbError::NotFound)?;
+    let (to_user, to_unit): (String, String) = handovers::table
+        .filter(handovers::id.eq(id.to_string()))
+        .filter(handovers::log_id.eq(r.log_id().to_string()))
+        .filter(handovers::status.eq("venter"))
+        .select((handovers::to_user_id, handovers::to_unit_id))
+        .first(conn)?;
+    if to_user != r.actor_id().to_string() {
+        return Err(DbError::NotFound);
+    }
+    let now = to_micros(Utc::now());
+    diesel::update(handovers::table.find(id.to_string()))
+        .set((
+            handovers::status.eq(if accept { "godtatt" } else { "avslatt" }),
+            handovers::decided_at.eq(Some(now)),
+            handovers::decision_note.eq(note),
+        ))
+        .execute(conn)?;
+    let name = user_name(conn, r.actor_id())?;
+    if accept {
+        diesel::update(logs::table.find(r.log_id().to_string()))
+            .set((
+                logs::lead_user_id.eq(Some(&to_user)),
+                logs::home_unit_id.eq(&to_unit),
+            ))
+            .execute(conn)?;
+        entry(
+            conn,
+            r.log_id(),
+            EntryKind::HandoverAccepted,
+            Some(r.actor_id()),
+            &format!("{name} har godtatt og er ny stafettholder"),
+            note,
+            None,
+        )?;
+    } else {
+        entry(
+            conn,
+            r.log_id(),
+            EntryKind::HandoverDeclined,
+            Some(r.actor_id()),
+            &format!("{name} har avslått å bli stafettholder"),
+            note,
+            None,
+        )?;
+    }
+    write_record(conn, &w, Action::Update, rid)
+}
+
+/// Sends a disagreement about who should coordinate to the coordinating unit,
+/// which may then read the log until it has settled it.
+pub fn request_coordination(
+    conn: &mut DbConnection,
+    w: &LogWriter,
+    reason: &str,
+    rid: &str,
+) -> DbResult<CoordinationRequestId> {
+    let open: i64 = coordination_requests::table
+        .filter(coordination_requests::log_id.eq(w.log_id().to_string()))
+        .filter(coordination_requests::resolved_at.is_null())
+        .count()
+        .get_result(conn)?;
+    if open > 0 {
+        return Err(DbError::Taken);
+    }
+    let id = CoordinationRequestId::new();
+    diesel::insert_into(coordination_requests::table)
+        .values((
+            coordination_requests::id.eq(id.to_string()),
+            coordination_requests::log_id.eq(w.log_id().to_string()),
+            coordination_requests::municipality_id.eq(w.reader().municipality_id().to_string()),
+            coordination_requests::reason.eq(reason),
+            coordination_requests::requested_by.eq(w.actor_id().to_string()),
+            coordination_requests::requested_at.eq(to_micros(Utc::now())),
+        ))
+        .execute(conn)?;
+    entry(
+        conn,
+        w.log_id(),
+        EntryKind::CoordinationRequested,
+        Some(w.actor_id()),
+        "Spørsmålet om hvem som skal koordinere er sendt til koordinerende enhet",
+        Some(reason),
+        None,
+    )?;
+    write_record(conn, w, Action::Update, rid)?;
+    Ok(id)
+}
+
+/// The coordinating unit's answer; it ends the unit's access to the log.
+pub fn resolve_coordination(
+    conn: &mut DbConnection,
+    r: &LogReader,
+    resolution: &str,
+    rid: &str,
+) -> DbResult<()> {
+    if r.ground() != laget_domain::access::Ground::CoordinatingUnit && !r.leads_home_unit() {
+        return Err(DbError::NotFound);
+    }
+    let n = diesel::update(
+        coordination_requests::table
+            .filter(coordination_requests::log_id.eq(r.log_id().to_string()))
+            .filter(coordination_requests::resolved_at.is_null()),
+    )
+    .set((
+        coordination_requests::resolved_by.eq(Some(r.actor_id().to_string())),
+        coordination_requests::resolved_at.eq(Some(to_micros(Utc::now()))),
+        coordination_requests::resolution.eq(Some(resolution)),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(DbError::NotFound);
+    }
+    entry(
+        conn,
+        r.log_id(),
+        EntryKind::Note,
+        Some(r.actor_id()),
+        "Koordinerende enhet har svart på hvem som skal koordinere",
+        Some(resolution),
+        None,
+    )?;
+    log_record(conn, r, r, Action::Update, rid)
+}
+
+// ---------------------------------------------------------------------------
+// Measures and evaluations
+
+fn offer_name(conn: &mut DbConnection, offer: OfferId, m: MunicipalityId) -> DbResult<String> {
+    Ok(offers::table
+        .filter(offers::id.eq(offer.to_string()))
+        .filter(offers::municipality_id.eq(m.to_string()))
+        .select(offers::name)
+        .first(conn)?)
+}
+
+/// Adds a measure. Without a best-interest assessment it is proposed, not
+/// decided («foreslått»); with one it is active.
+pub fn add_measure(
+    conn: &mut DbConnection,
+    w: &LogWriter,
+    m: &NewMeasure,
+    rid: &str,
+) -> DbResult<MeasureId> {
+    let name = match (m.offer, &m.name) {
+        (Some(o), _) => offer_name(conn, o, w.reader().municipality_id())?,
+        (None, Some(n)) => n.clone(),
+        (None, None) => return Err(DbError::NotFound),
+    };
+    let responsible: String = team_members::table
+        .filter(team_members::id.eq(m.responsible.to_string()))
+        .filter(team_members::log_id.eq(w.log_id().to_string()))
+        .filter(team_members::removed_at.is_null())
+        .select(team_members::name)
+        .first(conn)?;
+    let id = MeasureId::new();
+    let status = if m.best_interest.is_some() {
+        "aktiv"
+    } else {
+        "foreslatt"
+    };
+    diesel::insert_into(measures::table)
+        .values((
+            measures::id.eq(id.to_string()),
+            measures::log_id.eq(w.log_id().to_string()),
+            measures::offer_id.eq(m.offer.map(|o| o.to_string())),
+            measures::name.eq(&name),
+            measures::goal.eq(&m.goal),
+            measures::responsible_member_id.eq(m.responsible.to_string()),
+            measures::start_on.eq(iso(m.start)),
+            measures::evaluate_by.eq(iso(m.evaluate_by)),
+            measures::status.eq(status),
+            measures::best_interest.eq(&m.best_interest),
+            measures::created_by.eq(w.actor_id().to_string()),
+            measures::created_at.eq(to_micros(Utc::now())),
+        ))
+        .execute(conn)?;
+    entry(
+        conn,
+        w.log_id(),
+        EntryKind::MeasureAdded,
+        Some(w.actor_id()),
+        &format!(
+            "Tiltak {}: {name} (ansvarlig {responsible}, evaluering {})",
+            if status == "aktiv" {
+                "besluttet"
+            } else {
+                "foreslått"
+            },
+            m.evaluate_by.format("%d.%m.%Y")
+        ),
+        Some(&m.goal),
+        Some(
+            serde_json::json!({ "tiltak": id.to_string(), "barnets_beste": m.best_interest })
+                .to_string(),
+        ),
+    )?;
+    write_record(conn, w, Action::Update, rid)?;
+    Ok(id)
+}
+
+/// Makes a proposed measure a final decision, with its best-interest assessment.
+pub fn decide_measure(
+    conn: &mut DbConnection,
+    w: &LogWriter,
+    id: MeasureId,
+    best_interest: &str,
+    rid: &str,
+) -> DbResult<()> {
+    let name: String = measures::table
+        .filter(measures::id.eq(id.to_string()))
+        .filter(measures::log_id.eq(w.log_id().to_string()))
+        .filter(measures::status.eq("foreslatt"))
+        .select(measures::name)
+        .first(conn)?;
+    diesel::update(measures::table.find(id.to_string()))
+        .set((
+            measures::status.eq("aktiv"),
+            measures::best_interest.eq(Some(best_interest)),
+        ))
+        .execute(conn)?;
+    entry(
+        conn,
+        w.log_id(),
+        EntryKind::MeasureDecided,
+        Some(w.actor_id()),
+        &format!("Tiltak besluttet: {name}"),
+        Some(best_interest),
+        Some(serde_json::json!({ "tiltak": id.to_string() }).to_string()),
+    )?;
+    write_record(conn, w, Action::Update, rid)
+}
+
+/// Records an evaluation and its decision: continue (next evaluation date),
+/// change (next date, stays active) or stop.
+pub fn evaluate(
+    conn: &mut DbConnection,
+    w: &LogWriter,
+    id: MeasureId,
+    e: &NewEvaluation,
+    today: NaiveDate,
+    rid: &str,
+) -> DbResult<EvaluationId> {
+    let name: String = measures::table
+        .filter(measures::id.eq(id.to_string()))
+        .filter(measures::log_id.eq(w.log_id().to_string()))
+        .filter(measures::status.ne("avsluttet"))
+        .select(measures::name)
+        .first(conn)?;
+    let eid = EvaluationId::new();
+    diesel::insert_into(evaluations::table)
+        .values((
+            evaluations::id.eq(eid.to_string()),
+            evaluations::measure_id.eq(id.to_string()),
+            evaluations::evaluated_on.eq(iso(today)),
+            evaluations::effect.eq(e.effect.code()),
+            evaluations::assessment.eq(&e.text),
+            evaluations::continuation.eq(e.continuation.code()),
+            evaluations::next_evaluation.eq(e.next_evaluation.map(iso)),
+            evaluations::best_interest.eq(&e.best_interest),
+            evaluations::evaluated_by.eq(w.actor_id().to_string()),
+            evaluations::created_at.eq(to_micros(Utc::now())),
+        ))
+        .execute(conn)?;
+    use laget_domain::stafett::Continuation;
+    match (e.continuation, e.next_evaluation) {
+        (Continuation::Stop, _) => {
+            diesel::update(measures::table.find(id.to_string()))
+                .set(measures::status.eq("avsluttet"))
+                .execute(conn)?;
+        }
+        (_, Some(next)) => {
+            diesel::update(measures::table.find(id.to_string()))
+                .set(measures::evaluate_by.eq(iso(next)))
+                .execute(conn)?;
+        }
+        (_, None) => {}
+    }
+    let effect = match e.effect {
+        laget_domain::stafett::Effect::Better => "bedre",
+        laget_domain::stafett::Effect::Unchanged => "uendret",
+        laget_domain::stafett::Effect::Worse => "verre",
+    };
+    let decision = match e.continuation {
+        Continuation::Continue => "fortsetter",
+        Continuation::Change => "endres",
+        Continuation::Stop => "avsluttes",
+    };
+    entry(
+        conn,
+        w.log_id(),
+        EntryKind::Evaluation,
+        Some(w.actor_id()),
+        &format!("Evaluering av {name}: {effect}; tiltaket {decision}"),
+        Some(&e.text),
+        Some(
+            serde_json::json!({
+                "tiltak": id.to_string(),
+                "ikke_nok": e.not_enough(),
+                "barnets_beste": e.best_interest,
+            })
+            .to_string(),
+        ),
+    )?;
+    write_record(conn, w, Action::Update, rid)?;
+    Ok(eid)
+}
+
+// ---------------------------------------------------------------------------
+// The child at the centre
+
+pub fn add_voice(
+    conn: &mut DbConnection,
+    w: &LogWriter,
+    v: &ChildVoice,
+    rid: &str,
+) -> DbResult<()> {
+    let method = laget_domain::stafett::VOICE_METHODS
+        .iter()
+        .find(|(c, _)| *c == v.method)
+        .map(|(_, n)| *n)
+        .unwrap_or("Annet");
+    entry(
+        conn,
+        w.log_id(),
+        EntryKind::ChildVoice,
+        Some(w.actor_id()),
+        &format!(
+            "Barnets stemme ({}, {})",
+            v.on.format("%d.%m.%Y"),
+            method.to_lowercase()
+        ),
+        Some(&v.words),
+        Some(serde_json::to_string(v).map_err(|e| DbError::Corrupt(e.to_string()))?),
+    )?;
+    write_record(conn, w, Action::Update, rid)
+}
+
+pub fn add_bbis(
+    conn: &mut DbConnection,
+    w: &LogWriter,
+    s: &bbis::Snapshot,
+    rid: &str,
+) -> DbResult<()> {
+    let written = s
+        .items
+        .iter()
+        .filter(|(_, a)| matches!(a, bbis::Assessment::Text(_)))
+        .count();
+    entry(
+        conn,
+        w.log_id(),
+        EntryKind::Bbis,
+        Some(w.actor_id()),
+        &format!(
+            "BBIS-vurdering {} ({written} av {} tema vurdert)",
+            s.on.format("%d.%m.%Y"),
+            s.items.len()
+        ),
+        None,
+        Some(serde_json::to_string(s).map_err(|e| DbError::Corrupt(e.to_string()))?),
+    )?;
+    write_record(conn, w, Action::Update, rid)
+}
+
+// ---------------------------------------------------------------------------
+// Reading the log
+
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub id: TeamMemberId,
+    pub kind: MemberKind,
+    pub user_id: Option<UserId>,
+    pub unit: Option<(UnitId, String)>,
+    pub name: String,
+    pub role: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConsentView {
+    pub consent: Consent,
+    pub method: Method,
+    pub giver_names: Vec<String>,
+    pub unit_names: Vec<String>,
+    pub note: Option<String>,
+    pub attachment: Option<AttachmentId>,
+    pub created_at: DateTime<Utc>,
+    pub withdraw_reason: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct MeasureView {
+    pub id: MeasureId,
+    pub offer: Option<OfferId>,
+    pub name: String,
+    pub goal: String,
+    pub responsible: String,
+    pub start: NaiveDate,
+    pub evaluate_by: NaiveDate,
+    pub status: String,
+    pub best_interest: Option<String>,
+    pub evaluations: Vec<EvaluationView>,
+}
+
+#[derive(Clone, Debug)]
+pub struct EvaluationView {
+    pub on: NaiveDate,
+    pub effect: String,
+    pub text: String,
+    pub continuation: String,
+    pub next: Option<NaiveDate>,
+    pub best_interest: Option<String>,
+    pub by: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct HandoverView {
+    pub id: HandoverId,
+    pub from_name: Option<String>,
+    pub to_user: UserId,
+    pub to_name: String,
+    pub to_unit: String,
+    pub checklist: HandoverChecklist,
+    pub proposed_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub id: EntryId,
+    pub at: DateTime<Utc>,
+    pub kind: EntryKind,
+    pub actor: Option<String>,
+    pub summary: String,
+    pub body: Option<String>,
+    pub data: Option<String>,
+}
+
+/// Everything the log page shows.
+#[derive(Clone, Debug)]
+pub struct LogView {
+    pub id: LogId,
+    pub child: children::Child,
+    pub guardians: Vec<children::Guardian>,
+    pub municipality_id: MunicipalityId,
+    pub home_unit: (UnitId, String),
+    pub is_open: bool,
+    pub level: u8,
+    pub level_since: NaiveDate,
+    pub decision_due: Option<NaiveDate>,
+    pub lead: Option<(UserId, String)>,
+    pub report_state: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub team: Vec<Member>,
+    pub consents: Vec<ConsentView>,
+    pub consent_facts: ConsentFacts,
+    pub measures: Vec<MeasureView>,
+    pub pending_handover: Option<HandoverView>,
+    pub coordination_open: Option<String>,
+    pub entries: Vec<Entry>,
+    /// The newest child's-voice entry, for the prompt before decisions.
+    pub last_voice: Option<DateTime<Utc>>,
+}
+
+/// The whole log, as the reader may see it; records the read (or print).
+pub fn view(
+    conn: &mut DbConnection,
+    r: &LogReader,
+    group: Option<EntryGroup>,
+    action: Action,
+    today: NaiveDate,
+    rid: &str,
+) -> DbResult<LogView> {
+    let row = log_row(conn, r.log_id())?;
+    let key = r.log_id().to_string();
+    let child_id: ChildId = parse_id(&row.child_id)?;
+    let child = children::child_by_id(conn, child_id)?;
+    let guardians = children::guardians_of(conn, child_id)?;
+    let home_unit: UnitId = parse_id(&row.home_unit_id)?;
+    let home_name = unit_name(conn, home_unit)?;
+    let lead = match &row.lead_user_id {
+        Some(u) => {
+            let id: UserId = parse_id(u)?;
+            Some((id, user_name(conn, id)?))
+        }
+        None => None,
+    };
+    type M = (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+    );
+    let members: Vec<M> = team_members::table
+        .left_join(units::table.on(units::id.nullable().eq(team_members::unit_id)))
+        .filter(team_members::log_id.eq(&key))
+        .filter(team_members::removed_at.is_null())
+        .order(team_members::added_at)
+        .select((
+            team_members::id,
+            team_members::kind,
+            team_members::user_id,
+            team_members::unit_id,
+            units::name.nullable(),
+            team_members::name,
+            team_members::team_role,
+        ))
+        .load(conn)?;
+    let team = members
+        .into_iter()
+        .map(|(id, kind, user, unit, unit_n, name, role)| {
+            Ok(Member {
+                id: parse_id(&id)?,
+                kind: MemberKind::from_code(&kind)
+                    .ok_or_else(|| DbError::Corrupt(format!("member kind {kind}")))?,
+                user_id: user.as_deref().map(parse_id).transpose()?,
+                unit: match (unit, unit_n) {
+                    (Some(u), Some(n)) => Some((parse_id(&u)?, n)),
+                    _ => None,
+                },
+                name,
+                role,
+            })
+        })
+        .collect::<DbResult<Vec<_>>>()?;
+    let consent_rows = consent_rows(conn, r.log_id())?;
+    let consent_facts = consent_facts(conn, &row.child_id, &consent_rows, today)?;
+    let all_units: Vec<(String, String)> = units::table
+        .filter(
+            units::id.eq_any(
+                consent_rows
+                    .iter()
+                    .flat_map(|c| split(&c.unit_ids).map(str::to_owned))
+                    .collect::<Vec<_>>(),
+            ),
+        )
+        .select((units::id, units::name))
+        .load(conn)?;
+    let mut consents = Vec::new();
+    for c in &consent_rows {
+        let consent = c.consent()?;
+        consents.push(ConsentView {
+            giver_names: giver_names(conn, &consent.givers)?,
+            unit_names: split(&c.unit_ids)
+                .filter_map(|u| {
+                    all_units
+                        .iter()
+                        .find(|(id, _)| id == u)
+                        .map(|(_, n)| n.clone())
+                })
+                .collect(),
+            method: Method::from_code(&c.method)
+                .ok_or_else(|| DbError::Corrupt(format!("method {}", c.method)))?,
+            note: c.note.clone(),
+            attachment: c.attachment_id.as_deref().map(parse_id).transpose()?,
+            created_at: from_micros(c.created_at),
+            withdraw_reason: c.withdraw_reason.clone(),
+            consent,
+        });
+    }
+    let measures = measures_of(conn, r.log_id(), None)?;
+    let pending_handover = pending_handover(conn, r.log_id())?;
+    let coordination_open: Option<String> = coordination_requests::table
+        .filter(coordination_requests::log_id.eq(&key))
+        .filter(coordination_requests::resolved_at.is_null())
+        .select(coordination_requests::reason)
+        .first(conn)
+        .optional()?;
+    let entries = entries(conn, r.log_id(), group)?;
+    let last_voice: Option<i64> = log_entries::table
+        .filter(log_entries::log_id.eq(&key))
+        .filter(log_entries::kind.eq(EntryKind::ChildVoice.code()))
+        .select(diesel::dsl::max(log_entries::at))
+        .first(conn)?;
+    log_record(conn, r, r, action, rid)?;
+    Ok(LogView {
+        id: r.log_id(),
+        child,
+        guardians,
+        municipality_id: parse_id(&row.municipality_id)?,
+        home_unit: (home_unit, home_name),
+        is_open: row.status == "apen",
+        level: u8::try_from(row.level).unwrap_or(0),
+        level_since: date(&row.level_since)?,
+        decision_due: row.decision_due.as_deref().map(date).transpose()?,
+        lead,
+        report_state: row.report_state,
+        created_at: from_micros(row.created_at),
+        closed_at: row.closed_at.map(from_micros),
+        team,
+        consents,
+        consent_facts,
+        measures,
+        pending_handover,
+        coordination_open,
+        entries,
+        last_voice: last_voice.map(from_micros),
+    })
+}
+
+fn entries(conn: &mut DbConnection, log: LogId, group: Option<EntryGroup>) -> DbResult<Vec<Entry>> {
+    type E = (
+        String,
+        i64,
+        String,
+        Option<String>,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let mut q = log_entries::table
+        .left_join(users::table.on(users::id.nullable().eq(log_entries::actor_id)))
+        .filter(log_entries::log_id.eq(log.to_string()))
+        .into_boxed();
+    if let Some(g) = group {
+        q = q.filter(log_entries::kind.eq_any(g.kinds().into_iter().map(|k| k.code())));
+    }
+    let rows: Vec<E> = q
+        .order((log_entries::at.desc(), log_entries::id.desc()))
+        .limit(1000)
+        .select((
+            log_entries::id,
+            log_entries::at,
+            log_entries::kind,
+            users::display_name.nullable(),
+            log_entries::summary,
+            log_entries::body,
+            log_entries::data,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, at, kind, actor, summary, body, data)| {
+            Ok(Entry {
+                id: parse_id(&id)?,
+                at: from_micros(at),
+                kind: EntryKind::from_code(&kind)
+                    .ok_or_else(|| DbError::Corrupt(format!("entry kind {kind}")))?,
+                actor,
+                summary,
+                body,
+                data,
+            })
+        })
+        .collect()
+}
+
+fn pending_handover(conn: &mut DbConnection, log: LogId) -> DbResult<Option<HandoverView>> {
+    type H = (String, Option<String>, String, String, String, i64);
+    let row: Option<H> = handovers::table
+        .filter(handovers::log_id.eq(log.to_string()))
+        .filter(handovers::status.eq("venter"))
+        .select((
+            handovers::id,
+            handovers::from_user_id,
+            handovers::to_user_id,
+            handovers::to_unit_id,
+            handovers::checklist,
+            handovers::proposed_at,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((id, from, to, unit, checklist, at)) = row else {
+        return Ok(None);
+    };
+    let to_user: UserId = parse_id(&to)?;
+    Ok(Some(HandoverView {
+        id: parse_id(&id)?,
+        from_name: match from {
+            Some(f) => Some(user_name(conn, parse_id(&f)?)?),
+            None => None,
+        },
+        to_user,
+        to_name: user_name(conn, to_user)?,
+        to_unit: unit_name(conn, parse_id(&unit)?)?,
+        checklist: serde_json::from_str(&checklist).map_err(|e| DbError::Corrupt(e.to_string()))?,
+        proposed_at: from_micros(at),
+    }))
+}
+
+fn measures_of(
+    conn: &mut DbConnection,
+    log: LogId,
+    only: Option<MeasureId>,
+) -> DbResult<Vec<MeasureView>> {
+    type R = (
+        String,
+        Option<String>,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+    );
+    let mut q = measures::table
+        .inner_join(team_members::table.on(team_members::id.eq(measures::responsible_member_id)))
+        .filter(measures::log_id.eq(log.to_string()))
+        .into_boxed();
+    if let Some(m) = only {
+        q = q.filter(measures::id.eq(m.to_string()));
+    }
+    let rows: Vec<R> = q
+        .order(measures::created_at)
+        .select((
+            measures::id,
+            measures::offer_id,
+            measures::name,
+            measures::goal,
+            team_members::name,
+            measures::start_on,
+            measures::evaluate_by,
+            measures::status,
+            measures::best_interest,
+        ))
+        .load(conn)?;
+    let ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    type V = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let evals: Vec<V> = evaluations::table
+        .left_join(users::table.on(users::id.nullable().eq(evaluations::evaluated_by)))
+        .filter(evaluations::measure_id.eq_any(&ids))
+        .order(evaluations::created_at)
+        .select((
+            evaluations::measure_id,
+            evaluations::evaluated_on,
+            evaluations::effect,
+            evaluations::assessment,
+            evaluations::continuation,
+            evaluations::next_evaluation,
+            evaluations::best_interest,
+            users::display_name.nullable(),
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(
+            |(id, offer, name, goal, responsible, start, due, status, best)| {
+                let evaluations = evals
+                    .iter()
+                    .filter(|e| e.0 == id)
+                    .map(|e| {
+                        Ok(EvaluationView {
+                            on: date(&e.1)?,
+                            effect: e.2.clone(),
+                            text: e.3.clone(),
+                            continuation: e.4.clone(),
+                            next: e.5.as_deref().map(date).transpose()?,
+                            best_interest: e.6.clone(),
+                            by: e.7.clone(),
+                        })
+                    })
+                    .collect::<DbResult<_>>()?;
+                Ok(MeasureView {
+                    id: parse_id(&id)?,
+                    offer: offer.as_deref().map(parse_id).transpose()?,
+                    name,
+                    goal,
+                    responsible,
+                    start: date(&start)?,
+                    evaluate_by: date(&due)?,
+                    status,
+                    best_interest: best,
+                    evaluations,
+                })
+            },
+        )
+        .collect()
+}
+
+/// One measure with its evaluations.
+pub fn measure(
+    conn: &mut DbConnection,
+    r: &LogReader,
+    id: MeasureId,
+    rid: &str,
+) -> DbResult<MeasureView> {
+    let m = measures_of(conn, r.log_id(), Some(id))?
+        .pop()
+        .ok_or(DbError::NotFound)?;
+    log_record(conn, r, r, Action::Read, rid)?;
+    Ok(m)
+}
+
+/// The concern's challenge areas (for the ladder's next steps of a free-form measure).
+pub fn concern_areas(conn: &mut DbConnection, r: &LogReader) -> DbResult<Vec<String>> {
+    let data: Vec<Option<String>> = log_entries::table
+        .filter(log_entries::log_id.eq(r.log_id().to_string()))
+        .filter(log_entries::kind.eq(EntryKind::Concern.code()))
+        .select(log_entries::data)
+        .load(conn)?;
+    let mut areas: Vec<String> = data
+        .iter()
+        .flatten()
+        .filter_map(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+        .filter_map(|v| v.get("utfordringer").cloned())
+        .filter_map(|v| serde_json::from_value::<Vec<String>>(v).ok())
+        .flatten()
+        .collect();
+    areas.sort();
+    areas.dedup();
+    Ok(areas)
+}
+
+/// «Hvem har sett loggen»: every access-log row about this log or its child,
+/// newest first, with the actor's name. Reading it is recorded too.
+pub fn who_has_seen(
+    conn: &mut DbConnection,
+    a: &LogAuditReader,
+    r: &LogReader,
+    rid: &str,
+) -> DbResult<Vec<crate::access_log::Entry>> {
+    let child: String = logs::table
+        .find(a.log_id().to_string())
+        .select(logs::child_id)
+        .first(conn)?;
+    let rows = crate::access_log::for_objects(conn, &[a.log_id().to_string(), child], 2000)?;
+    record(
+        conn,
+        a,
+        ObjectType::AccessLog,
+        a.log_id(),
+        Action::Read,
+        scope(r),
+        rid,
+    )?;
+    Ok(rows)
+}
