@@ -213,6 +213,22 @@ impl Db {
             .map_err(|e| DbError::Task(e.to_string()))?
     }
 
+    /// Appends access-log rows that record reads, and returns once they are
+    /// committed. The caller shows nothing of what was read before this
+    /// returns, so no read goes unrecorded.
+    pub async fn record_reads(
+        &self,
+        records: Vec<laget_domain::audit::AccessRecord>,
+    ) -> DbResult<()> {
+        self.write(move |c| {
+            for r in &records {
+                crate::access_log::append(c, r)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
     /// Runs read-only `f` on a blocking thread.
     pub async fn read<T, F>(&self, f: F) -> DbResult<T>
     where

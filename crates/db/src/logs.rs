@@ -15,7 +15,7 @@ use diesel::prelude::*;
 use laget_domain::access::{
     Capability, LogAuditReader, LogFacts, LogReader, LogWriter, MunicipalityAdmin, UnitCasework,
 };
-use laget_domain::audit::{Action, ObjectType, Scope};
+use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
 use laget_domain::bbis::{self, Theme};
 use laget_domain::child::Birth;
 use laget_domain::consent::{
@@ -1501,14 +1501,19 @@ pub struct LogView {
     pub last_voice: Option<DateTime<Utc>>,
 }
 
-/// The whole log, as the reader may see it; records the read (or print).
+/// The access-log row for reading (or printing) a log, for
+/// [`crate::Db::record_reads`]; the caller records it before showing the page.
+pub fn read_record(r: &LogReader, action: Action, rid: &str) -> AccessRecord {
+    AccessRecord::new(r, ObjectType::Log, r.log_id(), action, scope(r), rid)
+}
+
+/// The whole log, as the reader may see it. Reads only: record
+/// [`read_record`] before showing it.
 pub fn view(
     conn: &mut DbConnection,
     r: &LogReader,
     group: Option<EntryGroup>,
-    action: Action,
     today: NaiveDate,
-    rid: &str,
 ) -> DbResult<LogView> {
     let row = log_row(conn, r.log_id())?;
     let key = r.log_id().to_string();
@@ -1614,7 +1619,6 @@ pub fn view(
         .filter(log_entries::kind.eq(EntryKind::ChildVoice.code()))
         .select(diesel::dsl::max(log_entries::at))
         .first(conn)?;
-    log_record(conn, r, r, action, rid)?;
     Ok(LogView {
         id: r.log_id(),
         child,
