@@ -1879,3 +1879,60 @@ pub fn who_has_seen(
     )?;
     Ok(rows)
 }
+
+/// Staff who can be put on a team in municipality `m`: (user, name, unit, unit name).
+pub fn staff_choices(
+    conn: &mut DbConnection,
+    m: MunicipalityId,
+) -> DbResult<Vec<(UserId, String, UnitId, String)>> {
+    use crate::schema::{memberships, unit_municipalities};
+    let rows: Vec<(String, String, String, String)> = memberships::table
+        .inner_join(users::table.on(users::id.eq(memberships::user_id)))
+        .inner_join(units::table.on(units::id.nullable().eq(memberships::unit_id)))
+        .inner_join(unit_municipalities::table.on(unit_municipalities::unit_id.eq(units::id)))
+        .filter(unit_municipalities::municipality_id.eq(m.to_string()))
+        .filter(memberships::role.eq_any(["ansatt", "leder"]))
+        .filter(users::disabled_at.is_null())
+        .order((units::name, users::display_name))
+        .select((users::id, users::display_name, units::id, units::name))
+        .distinct()
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(u, n, unit, un)| Ok((parse_id(&u)?, n, parse_id(&unit)?, un)))
+        .collect()
+}
+
+/// Published offers of the municipality for the measure form: (id, name).
+pub fn offer_choices(
+    conn: &mut DbConnection,
+    m: MunicipalityId,
+) -> DbResult<Vec<(OfferId, String)>> {
+    let rows: Vec<(String, String)> = offers::table
+        .filter(offers::municipality_id.eq(m.to_string()))
+        .filter(offers::status.eq("publisert"))
+        .order(offers::name)
+        .select((offers::id, offers::name))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, n)| Ok((parse_id(&id)?, n)))
+        .collect()
+}
+
+/// The level a log stands at (for checking a level decision against it).
+pub fn current_level(conn: &mut DbConnection, log: LogId) -> DbResult<i32> {
+    Ok(logs::table
+        .find(log.to_string())
+        .select(logs::level)
+        .first(conn)?)
+}
+
+/// The newest log of a child (for break-glass, which then opens it).
+pub fn newest_log_of(conn: &mut DbConnection, child: ChildId) -> DbResult<Option<LogId>> {
+    let id: Option<String> = logs::table
+        .filter(logs::child_id.eq(child.to_string()))
+        .order(logs::created_at.desc())
+        .select(logs::id)
+        .first(conn)
+        .optional()?;
+    id.as_deref().map(parse_id).transpose()
+}

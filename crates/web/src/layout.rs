@@ -75,6 +75,36 @@ impl Layout {
             current: path == "/",
         }];
         nav.extend(public_nav(path));
+        let casework = user.actor.casework_units();
+        if !casework.is_empty() {
+            for (href, label) in [
+                ("/barn", m.nav_children),
+                ("/mine-oppgaver", m.nav_tasks),
+                ("/drofting", m.nav_consultations),
+            ] {
+                nav.push(NavItem {
+                    current: path == href
+                        || (href == "/barn"
+                            && (path.starts_with("/barn/") || path.starts_with("/logger/"))),
+                    href: href.into(),
+                    label: label.into(),
+                });
+            }
+        } else if !user.actor.reviewed_municipalities().is_empty() {
+            nav.push(NavItem {
+                href: "/mine-oppgaver".into(),
+                label: m.nav_tasks.into(),
+                current: path == "/mine-oppgaver",
+            });
+        }
+        if let [unit] = user.actor.led_units().as_slice() {
+            let href = format!("/enheter/{unit}/logger");
+            nav.push(NavItem {
+                current: path == href,
+                href,
+                label: m.nav_overview.into(),
+            });
+        }
         if !user.actor.edited_units().is_empty() {
             nav.push(NavItem {
                 href: "/tiltak/mine".into(),
@@ -97,6 +127,7 @@ impl Layout {
                 ("enheter", m.nav_units),
                 ("brukere", m.nav_users),
                 ("tiltak", m.nav_catalogue_admin),
+                ("stafettlogg", m.nav_log_settings),
             ] {
                 let href = format!("/kommuner/{municipality}/{segment}");
                 nav.push(NavItem {
@@ -186,6 +217,11 @@ impl Layout {
     }
 
     /// Adds htmx, for pages that enhance themselves with it.
+    /// «No error», for form macros used outside a form with state.
+    pub fn no_error(&self) -> Option<&'static str> {
+        None
+    }
+
     pub fn with_htmx(mut self) -> Self {
         self.scripts.push(assets::url("htmx.min.js"));
         self

@@ -3,8 +3,8 @@
 //! every route.
 
 use crate::handlers::{
-    access_log, api, catalogue, catalogue_admin, health, home, login, municipalities, offer_edit,
-    proposals, units, users,
+    access_log, api, casework, catalogue, catalogue_admin, children, health, home, log_work, login,
+    logs, municipalities, offer_edit, proposals, units, users,
 };
 use crate::{AppState, assets, context, error::AppError};
 use axum::Router;
@@ -97,6 +97,79 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
         users::remove_membership,
     )
     .get("/enheter/{unit}/tilgangslogg", access_log::get)
+    .get("/enheter/{unit}/logger", casework::overview)
+    .post(
+        "/enheter/{unit}/nodtilgang/{break_glass}",
+        casework::review_break_glass,
+    )
+    .get("/barn", children::list)
+    .get("/barn/ny", children::new)
+    .post("/barn", children::create)
+    .get("/barn/{child}", children::show)
+    .post("/barn/{child}/foresatte", children::add_guardian)
+    .get("/barn/{child}/ny-logg", children::concern_form)
+    .post("/barn/{child}/ny-logg", children::start_log)
+    .get("/logger/{log}", logs::show)
+    .get("/logger/{log}/utskrift", logs::print)
+    .get("/logger/{log}/niva", logs::level_form)
+    .post("/logger/{log}/niva", logs::change_level)
+    .post("/logger/{log}/bekymringsmelding", logs::report_sent)
+    .post("/logger/{log}/lukk", logs::close)
+    .post("/logger/{log}/gjenapne", logs::reopen)
+    .get("/logger/{log}/innsyn", logs::who_has_seen)
+    .get("/logger/{log}/vedlegg/{attachment}", logs::attachment)
+    .get("/logger/{log}/samtykke", log_work::consent_form)
+    .post("/logger/{log}/samtykke", log_work::add_consent)
+    .post(
+        "/logger/{log}/samtykke/{consent}/trekk",
+        log_work::withdraw_consent,
+    )
+    .post("/logger/{log}/lag", log_work::add_staff)
+    .post("/logger/{log}/lag/person", log_work::add_person)
+    .post("/logger/{log}/lag/{member}/fjern", log_work::remove_member)
+    .get("/logger/{log}/overlevering", log_work::handover_form)
+    .post("/logger/{log}/overlevering", log_work::propose_handover)
+    .post(
+        "/logger/{log}/overlevering/{handover}",
+        log_work::decide_handover,
+    )
+    .post("/logger/{log}/koordinering", log_work::request_coordination)
+    .post(
+        "/logger/{log}/koordinering/svar",
+        log_work::resolve_coordination,
+    )
+    .get("/logger/{log}/tiltak", log_work::measure_form)
+    .post("/logger/{log}/tiltak", log_work::add_measure)
+    .get("/logger/{log}/tiltak/{measure}", log_work::show_measure)
+    .post(
+        "/logger/{log}/tiltak/{measure}/evaluering",
+        log_work::evaluate,
+    )
+    .post(
+        "/logger/{log}/tiltak/{measure}/beslutt",
+        log_work::decide_measure,
+    )
+    .get("/logger/{log}/stemme", log_work::voice_form)
+    .post("/logger/{log}/stemme", log_work::add_voice)
+    .get("/logger/{log}/bbis", log_work::bbis_form)
+    .post("/logger/{log}/bbis", log_work::add_bbis)
+    .get("/mine-oppgaver", casework::tasks)
+    .get("/nodtilgang", casework::break_glass_form)
+    .post("/nodtilgang", casework::break_glass)
+    .get("/drofting", casework::consultations)
+    .post("/drofting", casework::add_consultation)
+    .post(
+        "/drofting/{consultation}/koble",
+        casework::convert_consultation,
+    )
+    .get(
+        "/kommuner/{municipality}/stafettlogg",
+        casework::settings_form,
+    )
+    .post(
+        "/kommuner/{municipality}/stafettlogg",
+        casework::save_settings,
+    )
     .get("/tiltak", catalogue::list)
     .get("/tiltakstrapp", catalogue::ladder)
     .get("/tiltak/mine", offer_edit::mine)

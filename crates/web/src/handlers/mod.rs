@@ -2,11 +2,15 @@
 
 pub mod access_log;
 pub mod api;
+pub mod casework;
 pub mod catalogue;
 pub mod catalogue_admin;
+pub mod children;
 pub mod health;
 pub mod home;
+pub mod log_work;
 pub mod login;
+pub mod logs;
 pub mod municipalities;
 pub mod offer_edit;
 pub mod proposals;

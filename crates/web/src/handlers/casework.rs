@@ -1,0 +1,733 @@
+//! Work across logs: «Mine oppgaver», the unit leader's overview and
+//! break-glass reviews, opening a log with break-glass, anonymous
+//! consultations, and the municipality's log settings.
+
+use crate::AppState;
+use crate::context::SignedIn;
+use crate::error::AppError;
+use crate::forms::{self, FormState};
+use crate::handlers::catalogue::today;
+use crate::handlers::logs::{date, deadline_text, open, time};
+use crate::handlers::units::Choice;
+use crate::handlers::{invalid, municipality_admin, page, path_id};
+use crate::i18n::NB;
+use crate::layout::Layout;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use laget_db::casework::{self, NewConsultation, TaskKind};
+use laget_db::{children, logs};
+use laget_domain::access::UnitCasework;
+use laget_domain::child::AGE_BANDS;
+use laget_domain::consent::ConsentRule;
+use laget_domain::escalation::{EscalationModel, LogSettings};
+use laget_domain::ids::{BreakGlassId, ConsultationId, LogId};
+use laget_domain::national_id::NationalId;
+use laget_domain::validation::{Problem, Problems, parse_date, required_text};
+use laget_domain::{MunicipalityId, UnitId};
+
+// ---------------------------------------------------------------------------
+// Mine oppgaver
+
+pub struct TaskRow {
+    pub kind: &'static str,
+    pub href: String,
+    pub child: String,
+    pub what: String,
+    pub due: String,
+    pub overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "stafett/tasks.html")]
+struct TasksPage {
+    layout: Layout,
+    tasks: Vec<TaskRow>,
+}
+
+pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Response, AppError> {
+    let me = user.actor.own_account();
+    let uid = user.actor.user_id();
+    let ke = user.actor.reviewed_municipalities();
+    let rid = user.ctx.request_id.clone();
+    let today = today();
+    let list = state
+        .db
+        .write(move |c| casework::my_tasks(c, &me, uid, &ke, today, &rid))
+        .await?;
+    let tasks = list
+        .into_iter()
+        .map(|t| {
+            let (due, overdue) = match (t.kind, t.due) {
+                (TaskKind::Handover | TaskKind::Coordination, Some(d)) => {
+                    (format!("{} {}", NB.tasks_since, date(d)), false)
+                }
+                (_, Some(d)) => deadline_text(d, today),
+                (_, None) => (String::new(), false),
+            };
+            TaskRow {
+                kind: match t.kind {
+                    TaskKind::LevelDecision => NB.task_level,
+                    TaskKind::Evaluation => NB.task_evaluation,
+                    TaskKind::Handover => NB.task_handover,
+                    TaskKind::ConsentExpiring => NB.task_consent,
+                    TaskKind::Coordination => NB.task_coordination,
+                },
+                href: format!("/logger/{}", t.log_id),
+                child: t.child_name,
+                what: t.what,
+                due,
+                overdue,
+            }
+        })
+        // Evaluations far ahead are not yet tasks.
+        .filter(|t| t.overdue || !t.due.contains(NB.log_due_in) || within_weeks(&t.due, 3))
+        .collect();
+    page(&TasksPage {
+        layout: Layout::signed_in(&user, NB.tasks_title),
+        tasks,
+    })
+}
+
+/// Whether a «om N dager» text is within `weeks` weeks.
+fn within_weeks(text: &str, weeks: i64) -> bool {
+    text.split_whitespace()
+        .filter_map(|w| w.parse::<i64>().ok())
+        .next_back()
+        .is_none_or(|days| days <= weeks * 7)
+}
+
+// ---------------------------------------------------------------------------
+// The unit leader's overview
+
+pub struct OverviewRow {
+    pub href: String,
+    pub child: String,
+    pub level: String,
+    pub status: &'static str,
+    pub lead: String,
+    pub due: Option<(String, bool)>,
+    pub overdue_evaluations: i64,
+    pub updated: String,
+}
+
+pub struct ReviewRow {
+    pub id: String,
+    pub href: String,
+    pub who: String,
+    pub reason: String,
+    pub when: String,
+    pub reviewed: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "stafett/overview.html")]
+struct OverviewPage {
+    layout: Layout,
+    unit: String,
+    unit_name: String,
+    counts: Vec<(String, usize)>,
+    logs: Vec<OverviewRow>,
+    reviews: Vec<ReviewRow>,
+}
+
+pub async fn overview(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(u): Path<String>,
+    Query(q): Query<crate::handlers::NoticeQuery>,
+) -> Result<Response, AppError> {
+    let unit: UnitId = path_id(&u)?;
+    let cap = user.actor.oversee(unit)?;
+    let m = user
+        .actor
+        .memberships()
+        .iter()
+        .find(|m| m.unit_id == Some(unit))
+        .map(|m| m.municipality_id)
+        .ok_or(AppError::NotFound)?;
+    let rid = user.ctx.request_id.clone();
+    let today = today();
+    let (o, settings, unit_name) = state
+        .db
+        .write(move |c| {
+            Ok((
+                casework::unit_overview(c, &cap, today, &rid)?,
+                logs::settings(c, m)?,
+                laget_db::units::get_many(c, &[unit])?
+                    .pop()
+                    .map(|u| u.name)
+                    .unwrap_or_default(),
+            ))
+        })
+        .await?;
+    let mut counts: Vec<(String, usize)> = settings
+        .model
+        .levels()
+        .iter()
+        .map(|l| {
+            (
+                l.name.to_owned(),
+                o.logs
+                    .iter()
+                    .filter(|x| x.status == "apen" && x.level == i32::from(l.level))
+                    .count(),
+            )
+        })
+        .collect();
+    counts.push((
+        NB.log_status_closed.to_owned(),
+        o.logs.iter().filter(|x| x.status != "apen").count(),
+    ));
+    page(&OverviewPage {
+        layout: Layout::signed_in(&user, NB.overview_title).with_notice(
+            (q.melding.as_deref() == Some("gjennomgatt")).then_some(NB.notice_reviewed),
+        ),
+        unit: unit.to_string(),
+        unit_name,
+        counts,
+        logs: o
+            .logs
+            .into_iter()
+            .map(|l| OverviewRow {
+                href: format!("/logger/{}", l.log_id),
+                child: l.child_name,
+                level: settings
+                    .model
+                    .level_name(u8::try_from(l.level).unwrap_or(0)),
+                status: if l.status == "apen" {
+                    NB.log_status_open
+                } else {
+                    NB.log_status_closed
+                },
+                lead: l.lead.unwrap_or_default(),
+                due: l.decision_due.map(|d| deadline_text(d, today)),
+                overdue_evaluations: l.overdue_evaluations,
+                updated: time(l.updated_at),
+            })
+            .collect(),
+        reviews: o
+            .break_glass
+            .into_iter()
+            .map(|b| ReviewRow {
+                id: b.id.to_string(),
+                href: format!("/logger/{}", b.log_id),
+                who: b.user_name,
+                reason: b.reason,
+                when: time(b.opened_at),
+                reviewed: b
+                    .reviewed
+                    .map(|(by, at, note)| format!("{by}, {}: {note}", time(at))),
+            })
+            .collect(),
+    })
+}
+
+pub async fn review_break_glass(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((u, b)): Path<(String, String)>,
+    body: String,
+) -> Result<Response, AppError> {
+    let unit: UnitId = path_id(&u)?;
+    let cap = user.actor.oversee(unit)?;
+    let id: BreakGlassId = path_id(&b)?;
+    let pairs = forms::pairs(&body);
+    let note = forms::get(&pairs, "merknad").trim();
+    let note = if note.is_empty() {
+        NB.review_ok_default.to_owned()
+    } else {
+        note.chars().take(4000).collect()
+    };
+    let rid = user.ctx.request_id.clone();
+    state
+        .db
+        .write(move |c| casework::review_break_glass(c, &cap, id, &note, &rid))
+        .await?;
+    Ok(Redirect::to(&format!("/enheter/{unit}/logger?melding=gjennomgatt")).into_response())
+}
+
+// ---------------------------------------------------------------------------
+// Break-glass
+
+#[derive(Template)]
+#[template(path = "stafett/break_glass.html")]
+struct BreakGlassPage {
+    layout: Layout,
+    form: FormState,
+}
+
+/// The municipalities where the user may use break-glass.
+async fn break_glass_places(
+    state: &AppState,
+    user: &SignedIn,
+) -> Result<Vec<(MunicipalityId, laget_domain::access::BreakGlassRight)>, AppError> {
+    let mut ms: Vec<MunicipalityId> = user
+        .actor
+        .memberships()
+        .iter()
+        .map(|m| m.municipality_id)
+        .collect();
+    ms.sort();
+    ms.dedup();
+    let mut out = Vec::new();
+    for m in ms {
+        let welfare = state
+            .db
+            .read(move |c| casework::child_welfare_units(c, m))
+            .await?;
+        if let Ok(right) = user.actor.break_glass_right(m, &welfare) {
+            out.push((m, right));
+        }
+    }
+    Ok(out)
+}
+
+fn break_glass_page(user: &SignedIn, form: FormState) -> BreakGlassPage {
+    BreakGlassPage {
+        layout: Layout::signed_in(user, NB.break_glass_title),
+        form: form.fields(&[
+            ("fodselsnummer", NB.child_national_id),
+            ("begrunnelse", NB.break_glass_reason),
+        ]),
+    }
+}
+
+pub async fn break_glass_form(
+    State(state): State<AppState>,
+    user: SignedIn,
+) -> Result<Response, AppError> {
+    let places = break_glass_places(&state, &user).await?;
+    if places.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    page(&break_glass_page(&user, FormState::default()))
+}
+
+pub async fn break_glass(
+    State(state): State<AppState>,
+    user: SignedIn,
+    body: String,
+) -> Result<Response, AppError> {
+    let places = break_glass_places(&state, &user).await?;
+    if places.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let pairs = forms::pairs(&body);
+    let mut p = Problems::new();
+    let nid = p.check(
+        "fodselsnummer",
+        NationalId::parse(forms::get(&pairs, "fodselsnummer")),
+    );
+    let reason = p.check(
+        "begrunnelse",
+        required_text(forms::get(&pairs, "begrunnelse"), 4000).and_then(|r| {
+            if r.chars().count() < 10 {
+                Err(Problem::TooShort { min: 10 })
+            } else {
+                Ok(r)
+            }
+        }),
+    );
+    let redisplay = |p: Vec<laget_domain::validation::FieldError>| {
+        FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p)
+    };
+    let (Some(nid), Some(reason)) = (nid, reason) else {
+        return invalid(&break_glass_page(&user, redisplay(p.into_vec())));
+    };
+    // Exactly one child by the number in one of the user's municipalities,
+    // and its newest log.
+    let mut found = None;
+    for (m, right) in places {
+        let n = nid.clone();
+        let hit = state
+            .db
+            .read(move |c| {
+                let Some(child) = children::by_national_id(c, m, &n)? else {
+                    return Ok(None);
+                };
+                logs::newest_log_of(c, child)
+            })
+            .await?;
+        if let Some(log) = hit {
+            found = Some((log, right));
+            break;
+        }
+    }
+    let Some((log, right)) = found else {
+        let mut form = redisplay(Vec::new());
+        form.add_error("fodselsnummer", NB.break_glass_none);
+        return invalid(&break_glass_page(&user, form));
+    };
+    let rid = user.ctx.request_id.clone();
+    state
+        .db
+        .write(move |c| casework::open_break_glass(c, &right, log, &reason, &rid))
+        .await?;
+    Ok(Redirect::to(&format!("/logger/{log}?melding=nodtilgang")).into_response())
+}
+
+// ---------------------------------------------------------------------------
+// Anonymous consultations
+
+pub struct ConsultationRow {
+    pub id: String,
+    pub held_on: String,
+    pub age_band: String,
+    pub summary: String,
+    pub advice: String,
+    pub advisers: String,
+    pub by: String,
+    pub log_href: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "stafett/consultations.html")]
+struct ConsultationsPage {
+    layout: Layout,
+    unit: String,
+    units: Vec<Choice>,
+    bands: Vec<Choice>,
+    rows: Vec<ConsultationRow>,
+    logs: Vec<Choice>,
+    form: FormState,
+    convert_error: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct UnitQuery {
+    #[serde(default)]
+    enhet: Option<String>,
+}
+
+fn casework_for(user: &SignedIn, raw: &str) -> Result<UnitCasework, AppError> {
+    if raw.is_empty() {
+        let units = user.actor.casework_units();
+        let (u, _) = units.first().ok_or(AppError::NotFound)?;
+        return Ok(user.actor.casework(*u)?);
+    }
+    Ok(user.actor.casework(path_id(raw)?)?)
+}
+
+fn band_label(b: &str) -> String {
+    if b == "ufodt" {
+        NB.age_band_unborn.to_owned()
+    } else {
+        format!("{b} {}", NB.child_years)
+    }
+}
+
+async fn consultations_page(
+    state: &AppState,
+    user: &SignedIn,
+    cap: &UnitCasework,
+    form: FormState,
+    convert_error: Option<String>,
+) -> Result<ConsultationsPage, AppError> {
+    let cap2 = cap.clone();
+    let (rows, open) = state
+        .db
+        .read(move |c| {
+            Ok((
+                casework::consultations(c, &cap2)?,
+                casework::open_logs_of_unit(c, &cap2)?,
+            ))
+        })
+        .await?;
+    let ids: Vec<UnitId> = user
+        .actor
+        .casework_units()
+        .into_iter()
+        .map(|(u, _)| u)
+        .collect();
+    let units = state
+        .db
+        .read(move |c| laget_db::units::get_many(c, &ids))
+        .await?;
+    Ok(ConsultationsPage {
+        layout: Layout::signed_in(user, NB.consultations_title),
+        unit: cap.unit_id().to_string(),
+        units: units
+            .into_iter()
+            .map(|u| Choice {
+                value: u.id.to_string(),
+                label: u.name,
+            })
+            .collect(),
+        bands: AGE_BANDS
+            .iter()
+            .map(|b| Choice {
+                value: (*b).into(),
+                label: band_label(b),
+            })
+            .collect(),
+        rows: rows
+            .into_iter()
+            .map(|c| ConsultationRow {
+                id: c.id.to_string(),
+                held_on: date(c.held_on),
+                age_band: band_label(&c.age_band),
+                summary: c.summary,
+                advice: c.advice,
+                advisers: c.advisers,
+                by: c.created_by.unwrap_or_default(),
+                log_href: c.log_id.map(|l| format!("/logger/{l}")),
+            })
+            .collect(),
+        logs: open
+            .into_iter()
+            .map(|(l, n)| Choice {
+                value: l.to_string(),
+                label: n,
+            })
+            .collect(),
+        form: form.fields(&[
+            ("alder", NB.consultation_age_band),
+            ("dato", NB.consultation_date),
+            ("sammendrag", NB.consultation_summary),
+            ("rad", NB.consultation_advice),
+            ("drofta_med", NB.consultation_advisers),
+        ]),
+        convert_error,
+    })
+}
+
+pub async fn consultations(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Query(q): Query<UnitQuery>,
+) -> Result<Response, AppError> {
+    let cap = casework_for(&user, q.enhet.as_deref().unwrap_or(""))?;
+    let form = FormState::with_values([("dato", date(today()))]);
+    page(&consultations_page(&state, &user, &cap, form, None).await?)
+}
+
+pub async fn add_consultation(
+    State(state): State<AppState>,
+    user: SignedIn,
+    body: String,
+) -> Result<Response, AppError> {
+    let pairs = forms::pairs(&body);
+    let cap = casework_for(&user, forms::get(&pairs, "enhet"))?;
+    let mut p = Problems::new();
+    let band = forms::get(&pairs, "alder");
+    if !AGE_BANDS.contains(&band) {
+        p.push("alder", Problem::Required);
+    }
+    let held_on = match parse_date(forms::get(&pairs, "dato")) {
+        Ok(Some(d)) if d <= today() => Some(d),
+        Ok(Some(_)) => {
+            p.push("dato", Problem::DateOutOfRange);
+            None
+        }
+        Ok(None) => {
+            p.push("dato", Problem::Required);
+            None
+        }
+        Err(e) => {
+            p.push("dato", e);
+            None
+        }
+    };
+    let summary = p.check(
+        "sammendrag",
+        required_text(forms::get(&pairs, "sammendrag"), 8000),
+    );
+    let advice = p.check("rad", required_text(forms::get(&pairs, "rad"), 8000));
+    let advisers = p.check(
+        "drofta_med",
+        required_text(forms::get(&pairs, "drofta_med"), 500),
+    );
+    let (Some(held_on), Some(summary), Some(advice), Some(advisers)) =
+        (held_on, summary, advice, advisers)
+    else {
+        let form =
+            FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
+        return invalid(&consultations_page(&state, &user, &cap, form, None).await?);
+    };
+    if !p.is_empty() {
+        let form =
+            FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
+        return invalid(&consultations_page(&state, &user, &cap, form, None).await?);
+    }
+    let c = NewConsultation {
+        age_band: band.to_owned(),
+        summary,
+        advice,
+        advisers,
+        held_on,
+    };
+    let rid = user.ctx.request_id.clone();
+    let unit = cap.unit_id();
+    state
+        .db
+        .write(move |conn| casework::add_consultation(conn, &cap, &c, &rid))
+        .await?;
+    Ok(Redirect::to(&format!("/drofting?enhet={unit}")).into_response())
+}
+
+/// Connects a consultation to a named child's open log, once that log has a
+/// valid consent.
+pub async fn convert_consultation(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(k): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let pairs = forms::pairs(&body);
+    let cap = casework_for(&user, forms::get(&pairs, "enhet"))?;
+    let id: ConsultationId = path_id(&k)?;
+    let Ok(log) = forms::get(&pairs, "logg").parse::<LogId>() else {
+        let form = FormState::with_values([("dato", date(today()))]);
+        return invalid(
+            &consultations_page(
+                &state,
+                &user,
+                &cap,
+                form,
+                Some(NB.consultation_choose_log.into()),
+            )
+            .await?,
+        );
+    };
+    let reader = open(&state, &user, &log.to_string()).await?;
+    let w = reader.writer().map_err(|_| AppError::NotFound)?;
+    let today = today();
+    let uid = user.actor.user_id();
+    let facts = state
+        .db
+        .read(move |c| logs::facts(c, log, uid, today))
+        .await?;
+    let has_consent = facts
+        .consent
+        .consents
+        .iter()
+        .any(|c| c.state(today) == laget_domain::consent::ConsentState::Valid);
+    if !has_consent {
+        let form = FormState::with_values([("dato", date(today))]);
+        return invalid(
+            &consultations_page(
+                &state,
+                &user,
+                &cap,
+                form,
+                Some(NB.consultation_needs_consent.into()),
+            )
+            .await?,
+        );
+    }
+    let rid = user.ctx.request_id.clone();
+    state
+        .db
+        .write(move |c| casework::convert_consultation(c, &cap, id, &w, &rid))
+        .await?;
+    Ok(Redirect::to(&format!("/logger/{log}?melding=lagret")).into_response())
+}
+
+// ---------------------------------------------------------------------------
+// Settings
+
+#[derive(Template)]
+#[template(path = "stafett/settings.html")]
+struct SettingsPage {
+    layout: Layout,
+    municipality: String,
+    models: Vec<Choice>,
+    rules: Vec<Choice>,
+    form: FormState,
+}
+
+fn settings_page(user: &SignedIn, m: MunicipalityId, form: FormState) -> SettingsPage {
+    SettingsPage {
+        layout: Layout::signed_in(user, NB.settings_title),
+        municipality: m.to_string(),
+        models: EscalationModel::ALL
+            .iter()
+            .map(|x| Choice {
+                value: x.code().into(),
+                label: x.name().into(),
+            })
+            .collect(),
+        rules: ConsentRule::ALL
+            .iter()
+            .map(|r| Choice {
+                value: r.code().into(),
+                label: match r {
+                    ConsentRule::AnyGuardian => NB.settings_rule_any,
+                    ConsentRule::AllGuardians => NB.settings_rule_all,
+                }
+                .into(),
+            })
+            .collect(),
+        form: form.fields(&[
+            ("modell", NB.settings_model),
+            ("frist", NB.settings_days),
+            ("regel", NB.settings_rule),
+        ]),
+    }
+}
+
+pub async fn settings_form(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(m): Path<String>,
+    Query(q): Query<crate::handlers::NoticeQuery>,
+) -> Result<Response, AppError> {
+    let cap = municipality_admin(&user, &m)?;
+    let mid = cap.municipality_id();
+    let s = state.db.read(move |c| logs::settings(c, mid)).await?;
+    let form = FormState::with_values([
+        ("modell".to_owned(), s.model.code().to_owned()),
+        ("frist".to_owned(), s.decision_days.to_string()),
+        ("regel".to_owned(), s.consent_rule.code().to_owned()),
+    ]);
+    let mut p = settings_page(&user, mid, form);
+    p.layout = p
+        .layout
+        .with_notice((q.melding.as_deref() == Some("lagret")).then_some(NB.notice_saved));
+    page(&p)
+}
+
+pub async fn save_settings(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(m): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let cap = municipality_admin(&user, &m)?;
+    let mid = cap.municipality_id();
+    let pairs = forms::pairs(&body);
+    let mut p = Problems::new();
+    let model = EscalationModel::from_code(forms::get(&pairs, "modell"));
+    if model.is_none() {
+        p.push("modell", Problem::UnknownChoice);
+    }
+    let days = forms::get(&pairs, "frist")
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|d| (1..=90).contains(d));
+    if days.is_none() {
+        p.push("frist", Problem::NotANumberInRange);
+    }
+    let rule = ConsentRule::from_code(forms::get(&pairs, "regel"));
+    if rule.is_none() {
+        p.push("regel", Problem::UnknownChoice);
+    }
+    let (Some(model), Some(decision_days), Some(consent_rule)) = (model, days, rule) else {
+        let form =
+            FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
+        return invalid(&settings_page(&user, mid, form));
+    };
+    let s = LogSettings {
+        model,
+        decision_days,
+        consent_rule,
+    };
+    let rid = user.ctx.request_id.clone();
+    state
+        .db
+        .write(move |c| logs::set_settings(c, &cap, &s, &rid))
+        .await?;
+    Ok(Redirect::to(&format!("/kommuner/{mid}/stafettlogg?melding=lagret")).into_response())
+}

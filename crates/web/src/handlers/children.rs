@@ -1,0 +1,537 @@
+//! Children of the user's units: the list, registering a child, the child's
+//! page with guardians, and starting a log from a concern.
+
+use crate::AppState;
+use crate::context::SignedIn;
+use crate::error::AppError;
+use crate::forms::{self, FormState};
+use crate::handlers::catalogue::today;
+use crate::handlers::logs::{birth_text, date, log_notice};
+use crate::handlers::units::Choice;
+use crate::handlers::{invalid, page, path_id};
+use crate::i18n::NB;
+use crate::layout::Layout;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use laget_db::{DbError, children, logs, offers};
+use laget_domain::UnitId;
+use laget_domain::access::UnitCasework;
+use laget_domain::child::{NewChild, NewGuardian, Relation};
+use laget_domain::ids::ChildId;
+use laget_domain::stafett::Concern;
+use laget_domain::validation::Problem;
+
+pub fn relation_label(r: Relation) -> &'static str {
+    match r {
+        Relation::Mor => NB.relation_mor,
+        Relation::Far => NB.relation_far,
+        Relation::Annen => NB.relation_annen,
+    }
+}
+
+/// The unit chosen with `?enhet=`, or the user's only casework unit.
+fn chosen_unit(user: &SignedIn, raw: Option<&str>) -> Result<Option<UnitCasework>, AppError> {
+    let units = user.actor.casework_units();
+    let unit = match raw.filter(|r| !r.is_empty()) {
+        Some(r) => path_id::<UnitId>(r)?,
+        None => match units.as_slice() {
+            [(u, _)] => *u,
+            _ => return Ok(None),
+        },
+    };
+    Ok(Some(user.actor.casework(unit)?))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct UnitQuery {
+    #[serde(default)]
+    enhet: Option<String>,
+    #[serde(default)]
+    melding: Option<String>,
+}
+
+pub struct ChildRow {
+    pub href: String,
+    pub name: String,
+    pub birth: String,
+    pub log: Option<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "stafett/children.html")]
+struct ListPage {
+    layout: Layout,
+    units: Vec<Choice>,
+    unit: Option<String>,
+    unit_name: String,
+    children: Vec<ChildRow>,
+}
+
+async fn unit_choices(state: &AppState, user: &SignedIn) -> Result<Vec<Choice>, AppError> {
+    let ids: Vec<UnitId> = user
+        .actor
+        .casework_units()
+        .into_iter()
+        .map(|(u, _)| u)
+        .collect();
+    let units = state
+        .db
+        .read(move |c| laget_db::units::get_many(c, &ids))
+        .await?;
+    Ok(units
+        .into_iter()
+        .map(|u| Choice {
+            value: u.id.to_string(),
+            label: u.name,
+        })
+        .collect())
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Query(q): Query<UnitQuery>,
+) -> Result<Response, AppError> {
+    let units = unit_choices(&state, &user).await?;
+    let Some(cap) = chosen_unit(&user, q.enhet.as_deref())? else {
+        return page(&ListPage {
+            layout: Layout::signed_in(&user, NB.children_title),
+            units,
+            unit: None,
+            unit_name: String::new(),
+            children: Vec::new(),
+        });
+    };
+    let unit = cap.unit_id();
+    let rid = user.ctx.request_id.clone();
+    let settings_m = cap.municipality_id();
+    let (list, settings) = state
+        .db
+        .write(move |c| {
+            Ok((
+                children::list_for_unit(c, &cap, &rid)?,
+                logs::settings(c, settings_m)?,
+            ))
+        })
+        .await?;
+    let today = today();
+    let unit_name = units
+        .iter()
+        .find(|c| c.value == unit.to_string())
+        .map(|c| c.label.clone())
+        .unwrap_or_default();
+    page(&ListPage {
+        layout: Layout::signed_in(&user, NB.children_title)
+            .with_notice(log_notice(q.melding.as_deref())),
+        units,
+        unit: Some(unit.to_string()),
+        unit_name,
+        children: list
+            .into_iter()
+            .map(|l| ChildRow {
+                href: format!("/barn/{}", l.child.id),
+                name: l.child.name.clone(),
+                birth: birth_text(l.child.birth, today),
+                log: l.open_log.map(|(id, level)| {
+                    (
+                        format!("/logger/{id}"),
+                        settings.model.level_name(u8::try_from(level).unwrap_or(0)),
+                    )
+                }),
+            })
+            .collect(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "stafett/child_new.html")]
+struct NewPage {
+    layout: Layout,
+    unit: String,
+    unit_name: String,
+    others: Vec<Choice>,
+    form: FormState,
+}
+
+async fn new_page(
+    state: &AppState,
+    user: &SignedIn,
+    cap: &UnitCasework,
+    form: FormState,
+) -> Result<NewPage, AppError> {
+    let (unit, m) = (cap.unit_id(), cap.municipality_id());
+    let (unit_name, others) = state
+        .db
+        .read(move |c| {
+            Ok((
+                laget_db::units::get_many(c, &[unit])?
+                    .pop()
+                    .map(|u| u.name)
+                    .unwrap_or_default(),
+                laget_db::units::list_in_municipality(c, m)?,
+            ))
+        })
+        .await?;
+    Ok(NewPage {
+        layout: Layout::signed_in(user, NB.child_new_title),
+        unit: unit.to_string(),
+        unit_name,
+        others: others
+            .into_iter()
+            .filter(|u| u.id != unit && u.active)
+            .map(|u| Choice {
+                value: u.id.to_string(),
+                label: u.name,
+            })
+            .collect(),
+        form: form.fields(&[
+            ("navn", NB.child_name),
+            ("fodselsdato", NB.child_birth_date),
+            ("fodselsnummer", NB.child_national_id),
+            ("enheter", NB.child_other_units),
+        ]),
+    })
+}
+
+pub async fn new(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Query(q): Query<UnitQuery>,
+) -> Result<Response, AppError> {
+    let cap = chosen_unit(&user, q.enhet.as_deref())?.ok_or(AppError::NotFound)?;
+    page(&new_page(&state, &user, &cap, FormState::default()).await?)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    user: SignedIn,
+    body: String,
+) -> Result<Response, AppError> {
+    let pairs = forms::pairs(&body);
+    let cap = chosen_unit(&user, Some(forms::get(&pairs, "enhet")))?.ok_or(AppError::NotFound)?;
+    let parsed = NewChild::parse(
+        forms::get(&pairs, "navn"),
+        forms::get(&pairs, "fodselsdato"),
+        forms::get(&pairs, "ufodt") == "ja",
+        forms::get(&pairs, "fodselsnummer"),
+        today(),
+    );
+    let redisplay = |problems: Vec<laget_domain::validation::FieldError>| {
+        // The national identity number is not sent back to the browser in
+        // an error page's form unless it was the user's own input anyway.
+        FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, problems)
+    };
+    let child = match parsed {
+        Ok(c) => c,
+        Err(p) => return invalid(&new_page(&state, &user, &cap, redisplay(p.into_vec())).await?),
+    };
+    let others: Vec<UnitId> = forms::get_all(&pairs, "enheter")
+        .into_iter()
+        .filter_map(|u| u.parse().ok())
+        .collect();
+    let rid = user.ctx.request_id.clone();
+    let cap2 = cap.clone();
+    let result = state
+        .db
+        .write(move |c| children::create(c, &cap2, &child, &others, &rid))
+        .await;
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/barn/{id}?melding=lagret")).into_response()),
+        Err(DbError::Taken) => {
+            let mut form = redisplay(Vec::new());
+            form.add_error("fodselsnummer", NB.child_national_id_taken);
+            invalid(&new_page(&state, &user, &cap, form).await?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A caseworker capability for one of the child's units, or 404.
+async fn child_cap(
+    state: &AppState,
+    user: &SignedIn,
+    raw: &str,
+) -> Result<(ChildId, UnitCasework), AppError> {
+    let child: ChildId = path_id(raw)?;
+    let units = state.db.read(move |c| children::units_of(c, child)).await?;
+    let cap = units
+        .iter()
+        .find_map(|u| user.actor.casework(*u).ok())
+        .ok_or(AppError::NotFound)?;
+    Ok((child, cap))
+}
+
+pub struct GuardianRow {
+    pub name: String,
+    pub detail: String,
+}
+
+pub struct LogLink {
+    pub href: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "stafett/child.html")]
+struct ChildPage {
+    layout: Layout,
+    child: String,
+    name: String,
+    birth: String,
+    national_id: Option<String>,
+    units: String,
+    guardians: Vec<GuardianRow>,
+    logs: Vec<LogLink>,
+    has_open_log: bool,
+    relations: Vec<Choice>,
+    form: FormState,
+}
+
+async fn child_page(
+    state: &AppState,
+    user: &SignedIn,
+    child: ChildId,
+    cap: UnitCasework,
+    form: FormState,
+) -> Result<ChildPage, AppError> {
+    let rid = user.ctx.request_id.clone();
+    let m = cap.municipality_id();
+    let (p, settings) = state
+        .db
+        .write(move |c| Ok((children::get(c, &cap, child, &rid)?, logs::settings(c, m)?)))
+        .await?;
+    let today = today();
+    Ok(ChildPage {
+        layout: Layout::signed_in(user, &p.child.name),
+        child: child.to_string(),
+        name: p.child.name.clone(),
+        birth: birth_text(p.child.birth, today),
+        national_id: p.child.national_id_masked.clone(),
+        units: p
+            .child
+            .units
+            .iter()
+            .map(|(_, n)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        guardians: p
+            .guardians
+            .iter()
+            .map(|g| GuardianRow {
+                name: g.name.clone(),
+                detail: [
+                    Some(relation_label(g.relation).to_owned()),
+                    g.phone.clone(),
+                    g.email.clone(),
+                    Some(
+                        if g.parental_responsibility {
+                            NB.guardian_has_responsibility
+                        } else {
+                            NB.guardian_no_responsibility
+                        }
+                        .to_owned(),
+                    ),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · "),
+            })
+            .collect(),
+        has_open_log: p.logs.iter().any(|(_, s, _, _)| s == "apen"),
+        logs: p
+            .logs
+            .iter()
+            .map(|(id, status, level, at)| LogLink {
+                href: format!("/logger/{id}"),
+                label: format!(
+                    "{} {} – {} ({})",
+                    NB.log_started,
+                    date(laget_db::from_micros(*at).date_naive()),
+                    settings.model.level_name(u8::try_from(*level).unwrap_or(0)),
+                    if status == "apen" {
+                        NB.log_status_open
+                    } else {
+                        NB.log_status_closed
+                    }
+                ),
+            })
+            .collect(),
+        relations: Relation::ALL
+            .iter()
+            .map(|r| Choice {
+                value: r.code().into(),
+                label: relation_label(*r).into(),
+            })
+            .collect(),
+        form: form.fields(&[
+            ("navn", NB.guardian_name),
+            ("relasjon", NB.guardian_relation),
+            ("telefon", NB.guardian_phone),
+            ("epost", NB.guardian_email),
+        ]),
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(c): Path<String>,
+) -> Result<Response, AppError> {
+    let (child, cap) = child_cap(&state, &user, &c).await?;
+    let form = FormState::with_values([("foreldreansvar", "ja")]);
+    page(&child_page(&state, &user, child, cap, form).await?)
+}
+
+pub async fn add_guardian(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(c): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let (child, cap) = child_cap(&state, &user, &c).await?;
+    let pairs = forms::pairs(&body);
+    let g = match NewGuardian::parse(
+        forms::get(&pairs, "navn"),
+        forms::get(&pairs, "relasjon"),
+        forms::get(&pairs, "telefon"),
+        forms::get(&pairs, "epost"),
+        forms::get(&pairs, "foreldreansvar") == "ja",
+    ) {
+        Ok(g) => g,
+        Err(p) => {
+            let form = FormState::with_values(forms::redisplayable(&pairs))
+                .with_problems(&NB, p.into_vec());
+            return invalid(&child_page(&state, &user, child, cap, form).await?);
+        }
+    };
+    let rid = user.ctx.request_id.clone();
+    state
+        .db
+        .write(move |c| children::add_guardian(c, &cap, child, &g, &rid))
+        .await?;
+    Ok(Redirect::to(&format!("/barn/{child}?melding=lagret")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "stafett/concern.html")]
+struct ConcernPage {
+    layout: Layout,
+    child: String,
+    name: String,
+    model: String,
+    first_level: String,
+    deadline_days: u32,
+    areas: Vec<Choice>,
+    themes: Vec<Choice>,
+    form: FormState,
+}
+
+async fn concern_page(
+    state: &AppState,
+    user: &SignedIn,
+    child: ChildId,
+    cap: &UnitCasework,
+    form: FormState,
+) -> Result<ConcernPage, AppError> {
+    let m = cap.municipality_id();
+    let rid = user.ctx.request_id.clone();
+    let cap2 = cap.clone();
+    let (p, settings, areas, themes) = state
+        .db
+        .write(move |c| {
+            Ok((
+                children::get(c, &cap2, child, &rid)?,
+                logs::settings(c, m)?,
+                offers::challenge_areas(c, m)?,
+                logs::bbis_themes(c, m)?,
+            ))
+        })
+        .await?;
+    Ok(ConcernPage {
+        layout: Layout::signed_in(user, NB.concern_title),
+        child: child.to_string(),
+        name: p.child.name,
+        model: settings.model.name().into(),
+        first_level: settings.model.level_name(settings.model.first_level()),
+        deadline_days: settings.decision_days,
+        areas: areas
+            .into_iter()
+            .map(|(value, label)| Choice { value, label })
+            .collect(),
+        themes: themes
+            .into_iter()
+            .map(|t| Choice {
+                value: t.code,
+                label: format!("{}: {}", t.side_name, t.name),
+            })
+            .collect(),
+        form: form.fields(&[
+            ("uro", NB.concern_text),
+            ("observert", NB.concern_date),
+            ("utfordringer", NB.concern_areas),
+            ("bbis", NB.concern_bbis),
+        ]),
+    })
+}
+
+pub async fn concern_form(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(c): Path<String>,
+) -> Result<Response, AppError> {
+    let (child, cap) = child_cap(&state, &user, &c).await?;
+    let form = FormState::with_values([("observert", date(today()))]);
+    page(&concern_page(&state, &user, child, &cap, form).await?)
+}
+
+pub async fn start_log(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(c): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let (child, cap) = child_cap(&state, &user, &c).await?;
+    let pairs = forms::pairs(&body);
+    let m = cap.municipality_id();
+    let (areas, themes) = state
+        .db
+        .read(move |c| Ok((offers::challenge_areas(c, m)?, logs::bbis_themes(c, m)?)))
+        .await?;
+    let known_areas: Vec<String> = areas.into_iter().map(|(c, _)| c).collect();
+    let known_themes: Vec<String> = themes.into_iter().map(|t| t.code).collect();
+    let concern = match Concern::parse(
+        forms::get(&pairs, "uro"),
+        forms::get(&pairs, "observert"),
+        &forms::get_all(&pairs, "utfordringer"),
+        forms::get(&pairs, "bbis"),
+        &known_areas,
+        &known_themes,
+        today(),
+    ) {
+        Ok(c) => c,
+        Err(p) => {
+            let form = FormState::with_values(forms::redisplayable(&pairs))
+                .with_problems(&NB, p.into_vec());
+            return invalid(&concern_page(&state, &user, child, &cap, form).await?);
+        }
+    };
+    let rid = user.ctx.request_id.clone();
+    let cap2 = cap.clone();
+    let today = today();
+    let result = state
+        .db
+        .write(move |c| logs::start(c, &cap2, child, &concern, today, &rid))
+        .await;
+    match result {
+        Ok(log) => Ok(Redirect::to(&format!("/logger/{log}?melding=logg-startet")).into_response()),
+        Err(DbError::Taken) => {
+            let mut form = FormState::with_values(forms::redisplayable(&pairs));
+            form.add_error("uro", &NB.problem(Problem::Taken));
+            form.errors[0].message = NB.concern_open_log_exists.into();
+            invalid(&concern_page(&state, &user, child, &cap, form).await?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

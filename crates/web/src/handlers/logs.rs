@@ -1,0 +1,981 @@
+//! The child's log page (stafettlogg): summary, timeline, print view, level
+//! decisions, closing and reopening, and «Hvem har sett loggen».
+
+use crate::AppState;
+use crate::context::SignedIn;
+use crate::error::AppError;
+use crate::forms::{self, FormState};
+use crate::handlers::catalogue::today;
+use crate::handlers::{invalid, page, path_id};
+use crate::i18n::NB;
+use crate::layout::Layout;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Europe::Oslo;
+use laget_db::logs::{self, LogView};
+use laget_domain::access::{LogReader, LogWriter, WriteRefused};
+use laget_domain::audit::Action;
+use laget_domain::child::Birth;
+use laget_domain::consent::{self, ConsentState, Coverage, Purpose};
+use laget_domain::escalation::{DeadlineState, LevelChange, LogSettings};
+use laget_domain::ids::{AttachmentId, LogId};
+use laget_domain::stafett::{EntryGroup, EntryKind, MemberKind};
+
+/// Opens a log for the signed-in user, or 404 (unknown and forbidden alike).
+pub async fn open(state: &AppState, user: &SignedIn, raw: &str) -> Result<LogReader, AppError> {
+    let log: LogId = path_id(raw)?;
+    let uid = user.actor.user_id();
+    let today = today();
+    let facts = state
+        .db
+        .read(move |c| logs::facts(c, log, uid, today))
+        .await?;
+    Ok(user.actor.open_log(&facts, today)?)
+}
+
+/// Opens a log for writing. A closed log answers with the log page's notice;
+/// a reader who may not write gets a 404.
+pub async fn open_for_writing(
+    state: &AppState,
+    user: &SignedIn,
+    raw: &str,
+) -> Result<Result<LogWriter, Response>, AppError> {
+    let reader = open(state, user, raw).await?;
+    match reader.writer() {
+        Ok(w) => Ok(Ok(w)),
+        Err(WriteRefused::Closed) => Ok(Err(Redirect::to(&format!(
+            "/logger/{}?melding=logg-lukket",
+            reader.log_id()
+        ))
+        .into_response())),
+        Err(WriteRefused::Denied) => Err(AppError::NotFound),
+    }
+}
+
+pub fn date(d: NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+pub fn time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Oslo).format("%d.%m.%Y %H:%M").to_string()
+}
+
+/// «om 3 dager», «i dag», «5 dager over fristen».
+pub fn deadline_text(due: NaiveDate, today: NaiveDate) -> (String, bool) {
+    match DeadlineState::of(due, today) {
+        DeadlineState::Overdue(d) => (format!("{} ({d} {})", date(due), NB.log_days_overdue), true),
+        DeadlineState::DueToday => (format!("{} ({})", date(due), NB.log_due_today), false),
+        DeadlineState::DueIn(d) => (
+            format!("{} ({} {d} {})", date(due), NB.log_due_in, NB.log_days),
+            false,
+        ),
+    }
+}
+
+pub fn birth_text(b: Birth, today: NaiveDate) -> String {
+    match b {
+        Birth::Born(d) => match b.age_on(today) {
+            Some(age) => format!("{} {} ({age} {})", NB.child_born, date(d), NB.child_years),
+            None => format!("{} {}", NB.child_born, date(d)),
+        },
+        Birth::Expected(d) => format!("{} {}", NB.child_expected, date(d)),
+    }
+}
+
+pub struct Link {
+    pub href: String,
+    pub label: String,
+    pub current: bool,
+}
+
+pub struct Row {
+    pub id: String,
+    pub label: String,
+    pub detail: String,
+    pub flag: Option<String>,
+    pub href: Option<String>,
+    pub removable: bool,
+}
+
+pub struct ConsentRow {
+    pub id: String,
+    pub givers: String,
+    pub units: String,
+    pub purposes: String,
+    pub period: String,
+    pub method: String,
+    pub state: &'static str,
+    pub active: bool,
+    pub expires_soon: bool,
+    pub note: Option<String>,
+    pub scan_href: Option<String>,
+    pub withdraw_reason: Option<String>,
+}
+
+pub struct EntryRow {
+    pub when: String,
+    pub kind: &'static str,
+    pub actor: String,
+    pub summary: String,
+    pub body: Option<String>,
+    /// BBIS items: (side, theme, assessment)
+    pub items: Vec<(String, String, String)>,
+    pub best_interest: Option<String>,
+}
+
+pub struct HandoverBox {
+    pub id: String,
+    pub to_name: String,
+    pub to_unit: String,
+    pub from_name: String,
+    pub proposed: String,
+    pub is_transition: bool,
+    pub needs_to_know: Option<String>,
+    pub agreed: bool,
+    pub note: Option<String>,
+    pub for_me: bool,
+}
+
+#[derive(Template)]
+#[template(path = "stafett/log.html")]
+struct LogPage {
+    layout: Layout,
+    log: String,
+    child_name: String,
+    child_href: Option<String>,
+    birth: String,
+    national_id: Option<String>,
+    guardians: Vec<Row>,
+    is_open: bool,
+    may_write: bool,
+    may_close: bool,
+    may_audit: bool,
+    level_name: String,
+    level_description: String,
+    level_since: String,
+    decision_due: Option<(String, bool)>,
+    lead: String,
+    home_unit: String,
+    ground: String,
+    report_prompted: bool,
+    report_sent: bool,
+    team: Vec<Row>,
+    consents: Vec<ConsentRow>,
+    missing: Vec<String>,
+    measures: Vec<Row>,
+    handover: Option<HandoverBox>,
+    coordination: Option<String>,
+    may_resolve_coordination: bool,
+    filters: Vec<Link>,
+    entries: Vec<EntryRow>,
+    staff_choices: Vec<crate::handlers::units::Choice>,
+    guardian_choices: Vec<crate::handlers::units::Choice>,
+    team_form: FormState,
+    voice_hint: bool,
+}
+
+#[derive(Template)]
+#[template(path = "stafett/print.html")]
+struct PrintPage {
+    layout: Layout,
+    log: String,
+    child_name: String,
+    birth: String,
+    level_name: String,
+    lead: String,
+    home_unit: String,
+    status: &'static str,
+    printed: String,
+    printed_by: String,
+    guardians: Vec<Row>,
+    team: Vec<Row>,
+    consents: Vec<ConsentRow>,
+    measures: Vec<Row>,
+    entries: Vec<EntryRow>,
+}
+
+fn consent_state(s: ConsentState) -> &'static str {
+    match s {
+        ConsentState::Valid => NB.consent_valid,
+        ConsentState::Expired => NB.consent_expired,
+        ConsentState::Withdrawn => NB.consent_withdrawn,
+        ConsentState::NotYetValid => NB.consent_not_yet,
+    }
+}
+
+pub fn method_label(m: consent::Method) -> &'static str {
+    match m {
+        consent::Method::Digital => NB.consent_method_digital,
+        consent::Method::SignedPaper => NB.consent_method_paper,
+        consent::Method::Oral => NB.consent_method_oral,
+    }
+}
+
+fn kind_label(k: EntryKind) -> &'static str {
+    match k.group() {
+        EntryGroup::Decisions => match k {
+            EntryKind::Concern => NB.entry_concern,
+            EntryKind::LevelChange => NB.entry_level,
+            EntryKind::ReportPrompted | EntryKind::ReportSent => NB.entry_report,
+            EntryKind::Closed | EntryKind::Reopened => NB.entry_status,
+            EntryKind::Consultation => NB.entry_consultation,
+            _ => NB.entry_note,
+        },
+        EntryGroup::Consent => NB.entry_consent,
+        EntryGroup::Team => NB.entry_team,
+        EntryGroup::Measures => NB.entry_measure,
+        EntryGroup::Child => match k {
+            EntryKind::Bbis => NB.entry_bbis,
+            _ => NB.entry_voice,
+        },
+    }
+}
+
+fn group_label(g: EntryGroup) -> &'static str {
+    match g {
+        EntryGroup::Decisions => NB.timeline_decisions,
+        EntryGroup::Consent => NB.timeline_consent,
+        EntryGroup::Team => NB.timeline_team,
+        EntryGroup::Measures => NB.timeline_measures,
+        EntryGroup::Child => NB.timeline_child,
+    }
+}
+
+fn ground_label(r: &LogReader) -> String {
+    use laget_domain::access::{Capability, Ground};
+    match r.ground() {
+        Ground::OwnUnit => NB.ground_egen_enhet.into(),
+        Ground::UnitLeader => NB.ground_leder_av_enheten.into(),
+        Ground::TeamConsent => NB.ground_lag_og_samtykke.into(),
+        Ground::BreakGlass => NB.ground_nodtilgang.into(),
+        Ground::CoordinatingUnit => NB.role_koordinerende_enhet.into(),
+        other => other.code().into(),
+    }
+}
+
+fn entry_rows(v: &LogView) -> Vec<EntryRow> {
+    v.entries
+        .iter()
+        .map(|e| {
+            let data: Option<serde_json::Value> =
+                e.data.as_deref().and_then(|d| serde_json::from_str(d).ok());
+            let items = if e.kind == EntryKind::Bbis {
+                e.data
+                    .as_deref()
+                    .and_then(|d| serde_json::from_str::<laget_domain::bbis::Snapshot>(d).ok())
+                    .map(|s| {
+                        s.items
+                            .into_iter()
+                            .map(|(t, a)| {
+                                let text = match a {
+                                    laget_domain::bbis::Assessment::Text(t) => t,
+                                    laget_domain::bbis::Assessment::NotRelevant => {
+                                        NB.bbis_not_relevant.to_owned()
+                                    }
+                                };
+                                (t.side_name, t.name, text)
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            EntryRow {
+                when: time(e.at),
+                kind: kind_label(e.kind),
+                actor: e.actor.clone().unwrap_or_default(),
+                summary: e.summary.clone(),
+                body: e.body.clone(),
+                items,
+                best_interest: data
+                    .as_ref()
+                    .and_then(|d| d.get("barnets_beste"))
+                    .and_then(|b| b.as_str())
+                    .map(str::to_owned),
+            }
+        })
+        .collect()
+}
+
+fn consent_rows(v: &LogView, today: NaiveDate) -> Vec<ConsentRow> {
+    v.consents
+        .iter()
+        .rev()
+        .map(|c| {
+            let state = c.consent.state(today);
+            ConsentRow {
+                id: c.consent.id.to_string(),
+                givers: c.giver_names.join(", "),
+                units: c.unit_names.join(", "),
+                purposes: c
+                    .consent
+                    .purposes
+                    .iter()
+                    .map(|p| match p {
+                        Purpose::ShareInformation => NB.consent_purpose_share,
+                        Purpose::Meetings => NB.consent_purpose_meetings,
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                period: format!(
+                    "{}–{}",
+                    date(c.consent.valid_from),
+                    date(c.consent.valid_to)
+                ),
+                method: method_label(c.method).into(),
+                state: consent_state(state),
+                active: state == ConsentState::Valid || state == ConsentState::NotYetValid,
+                expires_soon: c.consent.expires_soon(today),
+                note: c.note.clone(),
+                scan_href: c
+                    .attachment
+                    .map(|a| format!("/logger/{}/vedlegg/{a}", v.id)),
+                withdraw_reason: c.withdraw_reason.clone(),
+            }
+        })
+        .collect()
+}
+
+fn team_rows(v: &LogView, settings: &LogSettings, today: NaiveDate, may_write: bool) -> Vec<Row> {
+    v.team
+        .iter()
+        .map(|m| {
+            let kind = match m.kind {
+                MemberKind::Staff => NB.team_kind_staff,
+                MemberKind::Guardian => NB.team_kind_guardian,
+                MemberKind::Child => NB.team_kind_child,
+                MemberKind::Network => NB.team_kind_network,
+            };
+            let flag = match (&m.unit, m.kind) {
+                (Some((unit, _)), MemberKind::Staff) if *unit != v.home_unit.0 => {
+                    match consent::coverage(&v.consent_facts, settings.consent_rule, *unit, today) {
+                        Coverage::Covered(_) => None,
+                        _ => Some(NB.team_not_covered.to_owned()),
+                    }
+                }
+                _ => None,
+            };
+            let is_lead = v.lead.as_ref().map(|(u, _)| Some(*u)) == Some(m.user_id);
+            Row {
+                id: m.id.to_string(),
+                label: m.name.clone(),
+                detail: match &m.unit {
+                    Some((_, n)) => format!("{}, {n} – {kind}", m.role),
+                    None => format!("{} – {kind}", m.role),
+                },
+                flag,
+                href: None,
+                removable: may_write && !is_lead,
+            }
+        })
+        .collect()
+}
+
+fn missing_consents(v: &LogView, settings: &LogSettings, today: NaiveDate) -> Vec<String> {
+    let mut out = Vec::new();
+    for m in &v.team {
+        let Some((unit, unit_name)) = &m.unit else {
+            continue;
+        };
+        if *unit == v.home_unit.0 {
+            continue;
+        }
+        match consent::coverage(&v.consent_facts, settings.consent_rule, *unit, today) {
+            Coverage::MissingGuardians(missing) => {
+                let names: Vec<String> = v
+                    .guardians
+                    .iter()
+                    .filter(|g| missing.contains(&g.id))
+                    .map(|g| g.name.clone())
+                    .collect();
+                out.push(format!(
+                    "{unit_name}: {} {}",
+                    NB.consent_missing_from,
+                    names.join(", ")
+                ));
+            }
+            Coverage::NotCovered => out.push(format!("{unit_name}: {}", NB.consent_missing_none)),
+            Coverage::Covered(_) => {}
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn measure_rows(v: &LogView, today: NaiveDate) -> Vec<Row> {
+    v.measures
+        .iter()
+        .map(|m| {
+            let (due, overdue) = deadline_text(m.evaluate_by, today);
+            let status = match m.status.as_str() {
+                "aktiv" => NB.measure_active,
+                "foreslatt" => NB.measure_proposed,
+                _ => NB.measure_stopped,
+            };
+            Row {
+                id: m.id.to_string(),
+                label: m.name.clone(),
+                detail: if m.status == "avsluttet" {
+                    format!("{status}. {}: {}", NB.measure_responsible, m.responsible)
+                } else {
+                    format!(
+                        "{status}. {}: {}. {}: {due}",
+                        NB.measure_responsible, m.responsible, NB.measure_evaluate_by
+                    )
+                },
+                flag: (overdue && m.status != "avsluttet").then(|| NB.measure_overdue.to_owned()),
+                href: Some(format!("/logger/{}/tiltak/{}", v.id, m.id)),
+                removable: false,
+            }
+        })
+        .collect()
+}
+
+fn guardian_rows(v: &LogView) -> Vec<Row> {
+    v.guardians
+        .iter()
+        .map(|g| Row {
+            id: g.id.to_string(),
+            label: g.name.clone(),
+            detail: [
+                Some(crate::handlers::children::relation_label(g.relation).to_owned()),
+                g.phone.clone(),
+                g.email.clone(),
+                Some(
+                    if g.parental_responsibility {
+                        NB.guardian_has_responsibility
+                    } else {
+                        NB.guardian_no_responsibility
+                    }
+                    .to_owned(),
+                ),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · "),
+            flag: None,
+            href: None,
+            removable: false,
+        })
+        .collect()
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct LogQuery {
+    #[serde(default)]
+    vis: Option<String>,
+    #[serde(default)]
+    melding: Option<String>,
+}
+
+pub fn log_notice(code: Option<&str>) -> Option<&'static str> {
+    Some(match code? {
+        "logg-startet" => NB.notice_log_started,
+        "lagret" => NB.notice_saved,
+        "niva-endret" => NB.notice_level_changed,
+        "logg-lukket" => NB.notice_log_closed,
+        "logg-gjenapnet" => NB.notice_log_reopened,
+        "samtykke" => NB.notice_consent_saved,
+        "samtykke-trukket" => NB.notice_consent_withdrawn,
+        "overlevering-foreslatt" => NB.notice_handover_proposed,
+        "overlevering-godtatt" => NB.notice_handover_accepted,
+        "overlevering-avslatt" => NB.notice_handover_declined,
+        "tiltak" => NB.notice_measure_saved,
+        "evaluering" => NB.notice_evaluation_saved,
+        "nodtilgang" => NB.notice_break_glass,
+        _ => return None,
+    })
+}
+
+async fn load(
+    state: &AppState,
+    reader: &LogReader,
+    group: Option<EntryGroup>,
+    action: Action,
+    rid: &str,
+) -> Result<(LogView, LogSettings), AppError> {
+    let r = reader.clone();
+    let today = today();
+    let (view, settings) = state
+        .db
+        .read(move |c| {
+            let v = logs::view(c, &r, group, today)?;
+            let s = logs::settings(c, v.municipality_id)?;
+            Ok((v, s))
+        })
+        .await?;
+    // Nothing of the log is shown before its read is recorded.
+    state
+        .db
+        .record_reads(vec![logs::read_record(reader, action, rid)])
+        .await?;
+    Ok((view, settings))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(l): Path<String>,
+    Query(q): Query<LogQuery>,
+) -> Result<Response, AppError> {
+    let reader = open(&state, &user, &l).await?;
+    let group = q.vis.as_deref().and_then(EntryGroup::from_code);
+    let (v, settings) = load(&state, &reader, group, Action::Read, &user.ctx.request_id).await?;
+    let m = v.municipality_id;
+    let may_write = reader.may_write();
+    let (staff,) = if may_write {
+        (state.db.read(move |c| logs::staff_choices(c, m)).await?,)
+    } else {
+        (Vec::new(),)
+    };
+    let mut layout =
+        Layout::signed_in(&user, &v.child.name).with_notice(log_notice(q.melding.as_deref()));
+    layout.title = format!("{} – {}", NB.log_title, v.child.name);
+    page(&render_log(
+        layout,
+        &user,
+        &reader,
+        v,
+        &settings,
+        group,
+        staff,
+        FormState::default(),
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_log(
+    layout: Layout,
+    user: &SignedIn,
+    reader: &LogReader,
+    v: LogView,
+    settings: &LogSettings,
+    group: Option<EntryGroup>,
+    staff: Vec<(laget_domain::UserId, String, laget_domain::UnitId, String)>,
+    team_form: FormState,
+) -> LogPage {
+    let today = today();
+    let may_write = reader.may_write();
+    let level = settings.model.level(v.level);
+    let mut filters = vec![Link {
+        href: format!("/logger/{}", v.id),
+        label: NB.timeline_all.into(),
+        current: group.is_none(),
+    }];
+    filters.extend(EntryGroup::ALL.iter().map(|g| Link {
+        href: format!("/logger/{}?vis={}", v.id, g.code()),
+        label: group_label(*g).into(),
+        current: group == Some(*g),
+    }));
+    let handover = v.pending_handover.as_ref().map(|h| HandoverBox {
+        id: h.id.to_string(),
+        to_name: h.to_name.clone(),
+        to_unit: h.to_unit.clone(),
+        from_name: h.from_name.clone().unwrap_or_default(),
+        proposed: time(h.proposed_at),
+        is_transition: h.checklist.is_transition,
+        needs_to_know: h.checklist.needs_to_know.clone(),
+        agreed: h.checklist.agreed_with_guardians,
+        note: h.checklist.note.clone(),
+        for_me: h.to_user == user.actor.user_id(),
+    });
+    let voice_hint = v
+        .last_voice
+        .is_none_or(|t| (Utc::now() - t).num_days() > 90);
+    LogPage {
+        layout,
+        log: v.id.to_string(),
+        child_href: user
+            .actor
+            .casework_units()
+            .iter()
+            .any(|(u, _)| v.child.units.iter().any(|(cu, _)| cu == u))
+            .then(|| format!("/barn/{}", v.child.id)),
+        child_name: v.child.name.clone(),
+        birth: birth_text(v.child.birth, today),
+        national_id: v.child.national_id_masked.clone(),
+        guardians: guardian_rows(&v),
+        is_open: v.is_open,
+        may_write,
+        may_close: reader.closer().is_ok(),
+        may_audit: reader.audit_reader().is_ok(),
+        level_name: settings.model.level_name(v.level),
+        level_description: level.map(|l| l.description.to_owned()).unwrap_or_default(),
+        level_since: date(v.level_since),
+        decision_due: v.decision_due.map(|d| deadline_text(d, today)),
+        lead: v.lead.as_ref().map(|(_, n)| n.clone()).unwrap_or_default(),
+        home_unit: v.home_unit.1.clone(),
+        ground: ground_label(reader),
+        report_prompted: v.report_state.as_deref() == Some("foreslatt"),
+        report_sent: v.report_state.as_deref() == Some("sendt"),
+        team: team_rows(&v, settings, today, may_write),
+        consents: consent_rows(&v, today),
+        missing: missing_consents(&v, settings, today),
+        measures: measure_rows(&v, today),
+        handover,
+        coordination: v.coordination_open.clone(),
+        may_resolve_coordination: {
+            use laget_domain::access::{Capability, Ground};
+            v.coordination_open.is_some()
+                && (reader.ground() == Ground::CoordinatingUnit || reader.leads_home_unit())
+        },
+        filters,
+        entries: entry_rows(&v),
+        staff_choices: staff
+            .into_iter()
+            .map(|(u, n, unit, un)| crate::handlers::units::Choice {
+                value: format!("{u}:{unit}"),
+                label: format!("{n} ({un})"),
+            })
+            .collect(),
+        guardian_choices: v
+            .guardians
+            .iter()
+            .map(|g| crate::handlers::units::Choice {
+                value: g.id.to_string(),
+                label: g.name.clone(),
+            })
+            .collect(),
+        team_form,
+        voice_hint,
+    }
+}
+
+pub async fn print(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(l): Path<String>,
+) -> Result<Response, AppError> {
+    let reader = open(&state, &user, &l).await?;
+    let (v, settings) = load(&state, &reader, None, Action::Print, &user.ctx.request_id).await?;
+    let today = today();
+    let mut layout = Layout::signed_in(&user, &v.child.name);
+    layout.title = format!("{} – {}", NB.log_title, v.child.name);
+    let mut entries = entry_rows(&v);
+    entries.reverse();
+    page(&PrintPage {
+        layout,
+        log: v.id.to_string(),
+        child_name: v.child.name.clone(),
+        birth: birth_text(v.child.birth, today),
+        level_name: settings.model.level_name(v.level),
+        lead: v.lead.as_ref().map(|(_, n)| n.clone()).unwrap_or_default(),
+        home_unit: v.home_unit.1.clone(),
+        status: if v.is_open {
+            NB.log_status_open
+        } else {
+            NB.log_status_closed
+        },
+        printed: time(Utc::now()),
+        printed_by: user.display_name.clone(),
+        guardians: guardian_rows(&v),
+        team: team_rows(&v, &settings, today, false),
+        consents: consent_rows(&v, today),
+        measures: measure_rows(&v, today),
+        entries,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Level decisions
+
+#[derive(Template)]
+#[template(path = "stafett/level.html")]
+struct LevelPage {
+    layout: Layout,
+    log: String,
+    child_name: String,
+    current: String,
+    levels: Vec<LevelChoice>,
+    form: FormState,
+    voice_hint: bool,
+}
+
+pub struct LevelChoice {
+    pub value: String,
+    pub label: String,
+    pub description: String,
+    pub prompts_report: bool,
+}
+
+async fn level_page(
+    state: &AppState,
+    user: &SignedIn,
+    reader: &LogReader,
+    form: FormState,
+) -> Result<LevelPage, AppError> {
+    let (v, settings) = load(state, reader, None, Action::Read, &user.ctx.request_id).await?;
+    Ok(LevelPage {
+        layout: Layout::signed_in(user, NB.level_title),
+        log: v.id.to_string(),
+        child_name: v.child.name.clone(),
+        current: settings.model.level_name(v.level),
+        levels: settings
+            .model
+            .levels()
+            .iter()
+            .filter(|l| l.level != v.level)
+            .map(|l| LevelChoice {
+                value: l.level.to_string(),
+                label: l.name.into(),
+                description: l.description.into(),
+                prompts_report: l.prompts_report,
+            })
+            .collect(),
+        form: form.fields(&[
+            ("niva", NB.level_new),
+            ("begrunnelse", NB.level_reason),
+            ("hopp_begrunnelse", NB.level_skip_reason),
+            ("barnets_beste", NB.best_interest),
+        ]),
+        voice_hint: v
+            .last_voice
+            .is_none_or(|t| (Utc::now() - t).num_days() > 90),
+    })
+}
+
+pub async fn level_form(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(l): Path<String>,
+) -> Result<Response, AppError> {
+    let w = match open_for_writing(&state, &user, &l).await? {
+        Ok(w) => w,
+        Err(r) => return Ok(r),
+    };
+    page(&level_page(&state, &user, w.reader(), FormState::default()).await?)
+}
+
+pub async fn change_level(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(l): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let w = match open_for_writing(&state, &user, &l).await? {
+        Ok(w) => w,
+        Err(r) => return Ok(r),
+    };
+    let pairs = forms::pairs(&body);
+    let log = w.log_id();
+    let m = w.reader().municipality_id();
+    let (settings, level) = state
+        .db
+        .read(move |c| {
+            let s = logs::settings(c, m)?;
+            let level: i32 = laget_db::logs::current_level(c, log)?;
+            Ok((s, level))
+        })
+        .await?;
+    let from = u8::try_from(level).unwrap_or(0);
+    let change = match LevelChange::decide(
+        settings.model,
+        from,
+        forms::get(&pairs, "niva"),
+        forms::get(&pairs, "begrunnelse"),
+        forms::get(&pairs, "hopp_begrunnelse"),
+        forms::get(&pairs, "barnets_beste"),
+    ) {
+        Ok(c) => c,
+        Err(p) => {
+            let form = FormState::with_values(forms::redisplayable(&pairs))
+                .with_problems(&NB, p.into_vec());
+            return invalid(&level_page(&state, &user, w.reader(), form).await?);
+        }
+    };
+    let rid = user.ctx.request_id.clone();
+    let today = today();
+    state
+        .db
+        .write(move |c| logs::change_level(c, &w, &change, &settings, today, &rid))
+        .await?;
+    Ok(Redirect::to(&format!("/logger/{log}?melding=niva-endret")).into_response())
+}
+
+pub async fn report_sent(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(l): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let w = match open_for_writing(&state, &user, &l).await? {
+        Ok(w) => w,
+        Err(r) => return Ok(r),
+    };
+    let pairs = forms::pairs(&body);
+    let note = forms::get(&pairs, "notat").trim().to_owned();
+    let log = w.log_id();
+    let rid = user.ctx.request_id.clone();
+    state
+        .db
+        .write(move |c| logs::report_sent(c, &w, &note, &rid))
+        .await?;
+    Ok(Redirect::to(&format!("/logger/{log}?melding=lagret")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "stafett/reason.html")]
+struct ReasonPage {
+    layout: Layout,
+    log: String,
+    heading: &'static str,
+    action: String,
+    form: FormState,
+}
+
+async fn close_or_reopen(
+    state: AppState,
+    user: SignedIn,
+    l: String,
+    body: String,
+    closing: bool,
+) -> Result<Response, AppError> {
+    let reader = open(&state, &user, &l).await?;
+    let w = reader.closer()?;
+    let log = w.log_id();
+    if closing != reader.may_write() {
+        // Closing a closed log, or reopening an open one: nothing to do.
+        return Ok(Redirect::to(&format!("/logger/{log}")).into_response());
+    }
+    let pairs = forms::pairs(&body);
+    let reason = match laget_domain::stafett::reason(forms::get(&pairs, "begrunnelse")) {
+        Ok(r) => r,
+        Err(p) => {
+            let (heading, action) = if closing {
+                (NB.log_close, format!("/logger/{log}/lukk"))
+            } else {
+                (NB.log_reopen, format!("/logger/{log}/gjenapne"))
+            };
+            return invalid(&ReasonPage {
+                layout: Layout::signed_in(&user, heading),
+                log: log.to_string(),
+                heading,
+                action,
+                form: FormState::with_values(forms::redisplayable(&pairs))
+                    .with_problems(&NB, p.into_vec())
+                    .fields(&[("begrunnelse", NB.log_reason)]),
+            });
+        }
+    };
+    let rid = user.ctx.request_id.clone();
+    state
+        .db
+        .write(move |c| {
+            if closing {
+                logs::close(c, &w, &reason, &rid)
+            } else {
+                logs::reopen(c, &w, &reason, &rid)
+            }
+        })
+        .await?;
+    let notice = if closing {
+        "logg-lukket"
+    } else {
+        "logg-gjenapnet"
+    };
+    Ok(Redirect::to(&format!("/logger/{log}?melding={notice}")).into_response())
+}
+
+pub async fn close(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(l): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    close_or_reopen(state, user, l, body, true).await
+}
+
+pub async fn reopen(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(l): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    close_or_reopen(state, user, l, body, false).await
+}
+
+// ---------------------------------------------------------------------------
+// Who has seen the log
+
+pub struct SeenRow {
+    pub when: String,
+    pub who: String,
+    pub what: String,
+    pub action: String,
+    pub ground: String,
+}
+
+#[derive(Template)]
+#[template(path = "stafett/seen.html")]
+struct SeenPage {
+    layout: Layout,
+    log: String,
+    rows: Vec<SeenRow>,
+}
+
+pub async fn who_has_seen(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(l): Path<String>,
+) -> Result<Response, AppError> {
+    let reader = open(&state, &user, &l).await?;
+    let audit = reader.audit_reader()?;
+    let rid = user.ctx.request_id.clone();
+    let r = reader.clone();
+    let rows = state
+        .db
+        .write(move |c| logs::who_has_seen(c, &audit, &r, &rid))
+        .await?;
+    let rows = rows
+        .into_iter()
+        .map(|e| SeenRow {
+            when: time(e.at),
+            who: e
+                .actor_name
+                .unwrap_or_else(|| NB.ground_operator.to_owned()),
+            what: NB.audit_code(&e.object_type),
+            action: NB.audit_code(&e.action),
+            ground: NB.audit_code(&e.ground),
+        })
+        .collect();
+    page(&SeenPage {
+        layout: Layout::signed_in(&user, NB.seen_title),
+        log: reader.log_id().to_string(),
+        rows,
+    })
+}
+
+pub async fn attachment(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((l, a)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let reader = open(&state, &user, &l).await?;
+    let id: AttachmentId = path_id(&a)?;
+    let rid = user.ctx.request_id.clone();
+    let scan = state
+        .db
+        .write(move |c| logs::attachment(c, &reader, id, &rid))
+        .await?;
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        scan.file_name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || ".-_".contains(*c))
+            .collect::<String>()
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, scan.content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        scan.content,
+    )
+        .into_response())
+}
