@@ -536,8 +536,13 @@ pub fn convert_consultation(
 ) -> DbResult<()> {
     let c = consultations(conn, cap)?
         .into_iter()
-        .find(|c| c.id == id && c.log_id.is_none())
+        .find(|c| c.id == id)
         .ok_or(DbError::NotFound)?;
+    match c.log_id {
+        Some(log) if log == w.log_id() => return Ok(()),
+        Some(_) => return Err(DbError::Conflict),
+        None => {}
+    }
     diesel::update(consultations::table.find(id.to_string()))
         .set((
             consultations::log_id.eq(Some(w.log_id().to_string())),

@@ -759,7 +759,17 @@ pub fn withdraw_consent(
     ))
     .execute(conn)?;
     if n == 0 {
-        return Err(DbError::NotFound);
+        // Already withdrawn (a second click) is done; unknown is not found.
+        let exists: i64 = consents::table
+            .filter(consents::id.eq(id.to_string()))
+            .filter(consents::log_id.eq(w.log_id().to_string()))
+            .count()
+            .get_result(conn)?;
+        return if exists > 0 {
+            Ok(())
+        } else {
+            Err(DbError::NotFound)
+        };
     }
     entry(
         conn,
@@ -933,12 +943,18 @@ pub fn remove_member(
     member: TeamMemberId,
     rid: &str,
 ) -> DbResult<()> {
-    let (name, user): (String, Option<String>) = team_members::table
+    let (name, user, removed): (String, Option<String>, Option<i64>) = team_members::table
         .filter(team_members::id.eq(member.to_string()))
         .filter(team_members::log_id.eq(w.log_id().to_string()))
-        .filter(team_members::removed_at.is_null())
-        .select((team_members::name, team_members::user_id))
+        .select((
+            team_members::name,
+            team_members::user_id,
+            team_members::removed_at,
+        ))
         .first(conn)?;
+    if removed.is_some() {
+        return Ok(());
+    }
     let lead = log_row(conn, w.log_id())?.lead_user_id;
     if user.is_some() && user == lead {
         // The lead leaves only by handing over.
@@ -1246,12 +1262,15 @@ pub fn decide_measure(
     best_interest: &str,
     rid: &str,
 ) -> DbResult<()> {
-    let name: String = measures::table
+    let (name, status): (String, String) = measures::table
         .filter(measures::id.eq(id.to_string()))
         .filter(measures::log_id.eq(w.log_id().to_string()))
-        .filter(measures::status.eq("foreslatt"))
-        .select(measures::name)
+        .select((measures::name, measures::status))
         .first(conn)?;
+    if status != "foreslatt" {
+        // Decided already (a second click): nothing more to do.
+        return Ok(());
+    }
     diesel::update(measures::table.find(id.to_string()))
         .set((
             measures::status.eq("aktiv"),

@@ -15,7 +15,10 @@ use laget_db::{Db, municipalities, offers, sessions, units, users};
 use laget_domain::access::Operator;
 use laget_domain::catalogue::{AccessRoute, OfferFields, OfferStatus, PreventionLevel};
 use laget_domain::ids::MembershipId;
-use laget_domain::ids::{OfferId, ProposalId};
+use laget_domain::ids::{
+    AttachmentId, BreakGlassId, ChildId, ConsentId, ConsultationId, GuardianId, HandoverId, LogId,
+    MeasureId, OfferId, ProposalId, TeamMemberId,
+};
 use laget_domain::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
 use laget_domain::unit::{UnitKind, UnitName};
 use laget_domain::user::{DisplayName, Email, Role, Username};
@@ -58,9 +61,31 @@ pub enum Who {
     /// Municipality administrator of *another* municipality.
     OtherKommuneadministrator,
     Systemadmin,
+    /// Staff of «Testdalen PPT», on the test log's team, covered by consent.
+    PptOnTeam,
+    /// Staff of «Testbakken skole», on the team, but only one of the two
+    /// guardians has consented for the school (the rule needs both).
+    SchoolWithoutConsent,
+    /// Staff of «Testheia helsestasjon», not on the team.
+    HealthNotOnTeam,
+    /// Staff of «Testbyen barneverntjeneste», holding break-glass for the log.
+    ChildWelfareBreakGlass,
 }
 
 impl Who {
+    /// The columns of the log access matrix.
+    pub const LOG: [Who; 10] = [
+        Who::Anonymous,
+        Who::Ansatt,
+        Who::Leder,
+        Who::PptOnTeam,
+        Who::SchoolWithoutConsent,
+        Who::HealthNotOnTeam,
+        Who::ChildWelfareBreakGlass,
+        Who::KoordinerendeEnhet,
+        Who::Kommuneadministrator,
+        Who::Systemadmin,
+    ];
     pub const ALL: [Who; 8] = [
         Who::Anonymous,
         Who::Ansatt,
@@ -81,6 +106,10 @@ impl Who {
             Who::Kommuneadministrator => "test.kommuneadmin",
             Who::OtherKommuneadministrator => "test.annenadmin",
             Who::Systemadmin => "test.sysadmin",
+            Who::PptOnTeam => "test.ppt",
+            Who::SchoolWithoutConsent => "test.skole",
+            Who::HealthNotOnTeam => "test.helse",
+            Who::ChildWelfareBreakGlass => "test.barnevern",
         }
     }
 }
@@ -102,6 +131,36 @@ pub struct Fixtures {
     pub offer: OfferId,
     /// A waiting proposal to change that offer's ages.
     pub proposal: ProposalId,
+    /// The child's log and what hangs on it.
+    pub log: LogFixtures,
+}
+
+/// A child of Testlia barnehage with a log led by the staff member
+/// (`Who::Ansatt`): two guardians with parental responsibility; a consent
+/// from both for PPT (with a scanned form); a consent from the mother only for
+/// the school; PPT and school staff on the team; a proposed measure; a
+/// pending handover to PPT; an anonymous consultation; and a break-glass
+/// opening by child welfare.
+#[derive(Clone, Debug)]
+pub struct LogFixtures {
+    pub child: ChildId,
+    pub national_id: String,
+    pub mother: GuardianId,
+    pub father: GuardianId,
+    pub log: LogId,
+    pub ppt_unit: UnitId,
+    pub school_unit: UnitId,
+    pub health_unit: UnitId,
+    pub ppt_consent: ConsentId,
+    pub school_consent: ConsentId,
+    pub attachment: AttachmentId,
+    /// The child, as a team member.
+    pub child_member: TeamMemberId,
+    pub ppt_member: TeamMemberId,
+    pub measure: MeasureId,
+    pub handover: HandoverId,
+    pub consultation: ConsultationId,
+    pub break_glass: BreakGlassId,
 }
 
 /// A published offer's fields, provided by `unit`.
@@ -265,6 +324,25 @@ impl TestApp {
             .replace("{offer}", &self.fx.offer.to_string())
             .replace("{proposal}", &self.fx.proposal.to_string())
             .replace("{code}", "sprak")
+            .replace("{child}", &self.fx.log.child.to_string())
+            .replace("{log}", &self.fx.log.log.to_string())
+            .replace("{consent}", &self.fx.log.school_consent.to_string())
+            .replace("{attachment}", &self.fx.log.attachment.to_string())
+            .replace("{member}", &self.fx.log.child_member.to_string())
+            .replace("{measure}", &self.fx.log.measure.to_string())
+            .replace("{handover}", &self.fx.log.handover.to_string())
+            .replace("{consultation}", &self.fx.log.consultation.to_string())
+            .replace("{break_glass}", &self.fx.log.break_glass.to_string())
+            .replace("{mother}", &self.fx.log.mother.to_string())
+            .replace("{father}", &self.fx.log.father.to_string())
+            .replace("{national_id}", &self.fx.log.national_id)
+            .replace("{ppt_unit}", &self.fx.log.ppt_unit.to_string())
+            .replace("{ppt_member}", &self.fx.log.ppt_member.to_string())
+            .replace("{health_unit}", &self.fx.log.health_unit.to_string())
+            .replace(
+                "{health_user}",
+                &self.fx.users[&Who::HealthNotOnTeam].to_string(),
+            )
             .replace("{name}", asset.trim_start_matches("/static/"))
     }
 
@@ -396,7 +474,17 @@ pub fn fixtures(db: &Db, hash: &str) -> Fixtures {
             other => panic!("expected a proposal, got {other:?}"),
         };
 
+        let log = log_fixtures(
+            c,
+            &cap,
+            m,
+            unit,
+            &mut made,
+            &|c, username, name, unit_cap| new_user(c, username, name, unit_cap, false),
+        )?;
+
         Ok(Fixtures {
+            log,
             municipality: m,
             other_municipality: other,
             unit,
@@ -567,4 +655,291 @@ impl Client {
         )
         .await
     }
+}
+
+type NewUserFn<'a> = dyn Fn(
+        &mut laget_db::DbConnection,
+        &str,
+        &str,
+        &dyn laget_domain::access::AdministersUsers,
+    ) -> laget_db::DbResult<UserId>
+    + 'a;
+
+/// The log fixtures (see [`LogFixtures`]); `today` is the real day, so
+/// deadlines and consent periods are relative to it.
+fn log_fixtures(
+    c: &mut laget_db::DbConnection,
+    cap: &laget_domain::access::MunicipalityAdmin,
+    m: MunicipalityId,
+    kindergarten: UnitId,
+    made: &mut HashMap<Who, UserId>,
+    new_user: &NewUserFn<'_>,
+) -> laget_db::DbResult<LogFixtures> {
+    use laget_db::{casework, children, logs};
+    use laget_domain::access::{Actor, Membership};
+    use laget_domain::child::{NewChild, NewGuardian};
+    use laget_domain::consent::{ConsentForm, ConsentRule, Giver, NewConsent};
+    use laget_domain::escalation::LogSettings;
+    use laget_domain::national_id::NationalId;
+    use laget_domain::stafett::{Concern, HandoverChecklist, MeasureForm, MemberKind, NewMeasure};
+
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Oslo)
+        .date_naive();
+    let d = |days: i64| {
+        (today + chrono::Duration::days(days))
+            .format("%d.%m.%Y")
+            .to_string()
+    };
+    let unit_fields = |name: &str, kind| units::UnitFields {
+        name: UnitName::parse(name).unwrap(),
+        kind,
+        active: true,
+        also_serves: vec![],
+    };
+    let mut staff =
+        |c: &mut laget_db::DbConnection, who: Who, name: &str, unit_name: &str, kind| {
+            let unit = units::create(c, cap, &unit_fields(unit_name, kind), "fixture")?;
+            let id = new_user(c, who.username(), name, cap)?;
+            users::add_membership(c, cap, id, Some(unit), Role::Ansatt, "fixture")?;
+            made.insert(who, id);
+            Ok::<_, laget_db::DbError>((unit, id))
+        };
+    let (ppt_unit, ppt_user) = staff(
+        c,
+        Who::PptOnTeam,
+        "Petra Testppt",
+        "Testdalen PPT",
+        UnitKind::Ppt,
+    )?;
+    let (school_unit, school_user) = staff(
+        c,
+        Who::SchoolWithoutConsent,
+        "Sondre Testskole",
+        "Testbakken skole",
+        UnitKind::Skole,
+    )?;
+    let (health_unit, _) = staff(
+        c,
+        Who::HealthNotOnTeam,
+        "Hege Testhelse",
+        "Testheia helsestasjon",
+        UnitKind::Helsestasjon,
+    )?;
+    let (welfare_unit, welfare_user) = staff(
+        c,
+        Who::ChildWelfareBreakGlass,
+        "Bjørn Testbarnevern",
+        "Testbyen barneverntjeneste",
+        UnitKind::Barnevern,
+    )?;
+    let member = |unit, role| Membership {
+        municipality_id: m,
+        unit_id: Some(unit),
+        role,
+    };
+    let lead = Actor::new(
+        made[&Who::Ansatt],
+        false,
+        vec![member(kindergarten, Role::Ansatt)],
+    );
+    let ppt = Actor::new(ppt_user, false, vec![member(ppt_unit, Role::Ansatt)]);
+    let welfare = Actor::new(
+        welfare_user,
+        false,
+        vec![member(welfare_unit, Role::Ansatt)],
+    );
+    let casework = lead.casework(kindergarten).unwrap();
+
+    let born = today - chrono::Duration::days(6 * 365);
+    let nid = NationalId::synthetic(born, 7).unwrap();
+    let national_id = nid.expose().to_owned();
+    let new_child = NewChild::parse(
+        "Testbarn Fikstursen",
+        &born.format("%d.%m.%Y").to_string(),
+        false,
+        &national_id,
+        today,
+    )
+    .unwrap();
+    let child = children::create(c, &casework, &new_child, &[], "fixture")?;
+    let guardian = |c: &mut laget_db::DbConnection, name: &str, relation: &str| {
+        children::add_guardian(
+            c,
+            &casework,
+            child,
+            &NewGuardian::parse(name, relation, "900 00 000", "", true).unwrap(),
+            "fixture",
+        )
+    };
+    let mother = guardian(c, "Mona Fikstursen", "mor")?;
+    let father = guardian(c, "Frode Fikstursen", "far")?;
+    let concern = Concern::parse(
+        "Trekker seg unna i lek og sier lite.",
+        &d(-3),
+        &["sprak"],
+        "",
+        &["sprak".to_owned()],
+        &[],
+        today,
+    )
+    .unwrap();
+    let log = logs::start(c, &casework, child, &concern, today, "fixture")?;
+    let writer = |c: &mut laget_db::DbConnection, actor: &Actor| {
+        let facts = logs::facts(c, log, actor.user_id(), today)?;
+        Ok::<_, laget_db::DbError>(actor.open_log(&facts, today).unwrap().writer().unwrap())
+    };
+    let w = writer(c, &lead)?;
+    let consent = |givers: Vec<Giver>, unit: UnitId, method: &str| {
+        let g: Vec<String> = givers.iter().map(|g| g.code()).collect();
+        let u = unit.to_string();
+        let form = ConsentForm {
+            givers: g.iter().map(String::as_str).collect(),
+            units: vec![u.as_str()],
+            purposes: vec!["dele", "mote"],
+            valid_from: &d(-1),
+            valid_to: &d(200),
+            method,
+            note: "",
+            has_scan: method == "papir",
+        };
+        NewConsent::parse(&form, &givers, &[unit]).unwrap()
+    };
+    let scan = logs::Scan {
+        file_name: "samtykke.pdf".into(),
+        content_type: "application/pdf".into(),
+        content: b"%PDF-1.4 synthetic test scan".to_vec(),
+    };
+    let both = vec![Giver::Guardian(mother), Giver::Guardian(father)];
+    let ppt_consent = logs::add_consent(
+        c,
+        &w,
+        &consent(both, ppt_unit, "papir"),
+        Some(scan),
+        "fixture",
+    )?;
+    let school_consent = logs::add_consent(
+        c,
+        &w,
+        &consent(vec![Giver::Guardian(mother)], school_unit, "digitalt"),
+        None,
+        "fixture",
+    )?;
+    let attachment: String = {
+        use diesel::prelude::*;
+        laget_db::schema::consents::table
+            .find(ppt_consent.to_string())
+            .select(laget_db::schema::consents::attachment_id)
+            .first::<Option<String>>(c)?
+            .unwrap()
+    };
+    let ppt_member =
+        logs::add_staff(c, &w, ppt_user, ppt_unit, "PPT-rådgiver", today, "fixture")?.unwrap();
+    // The school joined while the municipality accepted one guardian's
+    // consent; it now needs both, so the school sees nothing.
+    let settings = |rule| LogSettings {
+        consent_rule: rule,
+        ..LogSettings::default()
+    };
+    let op = laget_domain::access::Operator::at_console();
+    logs::set_settings(
+        c,
+        &op.administer(m),
+        &settings(ConsentRule::AnyGuardian),
+        "fixture",
+    )?;
+    let w = writer(c, &lead)?;
+    logs::add_staff(
+        c,
+        &w,
+        school_user,
+        school_unit,
+        "Kontaktlærer",
+        today,
+        "fixture",
+    )?
+    .unwrap();
+    logs::set_settings(
+        c,
+        &op.administer(m),
+        &settings(ConsentRule::AllGuardians),
+        "fixture",
+    )?;
+    let child_member = logs::add_person(
+        c,
+        &w,
+        &logs::Person {
+            kind: MemberKind::Child,
+            name: "Testbarn Fikstursen",
+            role: "Barnet",
+            guardian: None,
+        },
+        today,
+        "fixture",
+    )?
+    .unwrap();
+    let ppt_member_s = ppt_member.to_string();
+    let measure = NewMeasure::parse(
+        &MeasureForm {
+            offer: "",
+            name: "Språkgruppe",
+            goal: "Snakker mer i lek med andre barn.",
+            responsible: &ppt_member_s,
+            start: &d(-1),
+            evaluate_by: &d(30),
+            is_final: false,
+            best_interest: "",
+        },
+        &[],
+        &[ppt_member],
+    )
+    .unwrap();
+    let measure = logs::add_measure(c, &w, &measure, "fixture")?;
+    let handover = logs::propose_handover(
+        c,
+        &w,
+        ppt_member,
+        &HandoverChecklist::parse(false, "", false, "").unwrap(),
+        "fixture",
+    )?;
+    let consultation = casework::add_consultation(
+        c,
+        &casework,
+        &casework::NewConsultation {
+            age_band: "1-5".into(),
+            summary: "Et barn som er stille i lek.".into(),
+            advice: "Observer i to uker.".into(),
+            advisers: "PPT".into(),
+            held_on: today - chrono::Duration::days(10),
+        },
+        "fixture",
+    )?;
+    let right = welfare.break_glass_right(m, &[welfare_unit]).unwrap();
+    let break_glass = casework::open_break_glass(
+        c,
+        &right,
+        log,
+        "Bekymringsmelding mottatt i dag.",
+        "fixture",
+    )?;
+    let _ = ppt;
+    Ok(LogFixtures {
+        child,
+        national_id,
+        mother,
+        father,
+        log,
+        ppt_unit,
+        school_unit,
+        health_unit,
+        ppt_consent,
+        school_consent,
+        attachment: attachment.parse().unwrap(),
+        child_member,
+        ppt_member,
+        measure,
+        handover,
+        consultation,
+        break_glass,
+    })
 }

@@ -114,6 +114,8 @@ const MATRIX: &[Row] = &[
     row("POST", "/tiltak/ny",                                                    OFFER_FORM,                    [SEE, NO,  NO,  NO,  SEE, NO,  NO,  NO]),
     row("GET",  "/tiltak/{offer}/endre",                                         &[],                           [SEE, NO,  NO,  NO,  OK,  NO,  NO,  NO]),
     row("POST", "/tiltak/{offer}/endre",                                         OFFER_FORM,                    [SEE, NO,  NO,  NO,  SEE, NO,  NO,  NO]),
+    row("GET",  "/kommuner/{municipality}/stafettlogg",                          &[],                           [SEE, NO,  NO,  NO,  NO,  OK,  NO,  OK]),
+    row("POST", "/kommuner/{municipality}/stafettlogg",                          &[("modell", "bti"), ("frist", "14"), ("regel", "alle")], [SEE, NO, NO, NO, NO, SEE, NO, SEE]),
     row("GET",  "/tiltak/{offer}/historikk",                                     &[],                           [SEE, NO,  NO,  OK,  OK,  OK,  NO,  OK]),
 ];
 
@@ -121,24 +123,30 @@ const MATRIX: &[Row] = &[
 fn every_route_has_a_row_and_every_row_a_route() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let app = rt.block_on(TestApp::new(laget_testkit::Backend::Sqlite));
+    let log_rows = crate::log_matrix::LOG_MATRIX;
     for route in &app.inventory {
         assert!(
             MATRIX
                 .iter()
-                .any(|r| r.method == route.method && r.path == route.path),
+                .any(|r| r.method == route.method && r.path == route.path)
+                || log_rows
+                    .iter()
+                    .any(|r| r.method == route.method && r.path == route.path),
             "route {} {} has no row in the access matrix",
             route.method,
             route.path
         );
     }
-    for r in MATRIX {
+    for (method, path) in MATRIX
+        .iter()
+        .map(|r| (r.method, r.path))
+        .chain(log_rows.iter().map(|r| (r.method, r.path)))
+    {
         assert!(
             app.inventory
                 .iter()
-                .any(|route| r.method == route.method && r.path == route.path),
-            "matrix row {} {} names no route",
-            r.method,
-            r.path
+                .any(|route| method == route.method && path == route.path),
+            "matrix row {method} {path} names no route"
         );
     }
 }

@@ -8,6 +8,7 @@ mod access_matrix;
 mod admin;
 mod catalogue;
 mod catalogue_import;
+mod log_matrix;
 mod login;
 mod security;
 
