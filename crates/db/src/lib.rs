@@ -36,7 +36,7 @@ pub enum DbError {
     #[error("the object changed meanwhile")]
     Conflict,
     #[error("database error: {0}")]
-    Query(#[from] diesel::result::Error),
+    Query(diesel::result::Error),
     #[error("could not connect: {0}")]
     Connection(String),
     #[error("migration failed: {0}")]
@@ -45,6 +45,16 @@ pub enum DbError {
     Corrupt(String),
     #[error("background task failed: {0}")]
     Task(String),
+}
+
+impl From<diesel::result::Error> for DbError {
+    /// A row that is not there is «not found», whatever the query.
+    fn from(e: diesel::result::Error) -> Self {
+        match e {
+            diesel::result::Error::NotFound => Self::NotFound,
+            other => Self::Query(other),
+        }
+    }
 }
 
 impl DbError {

@@ -11,6 +11,7 @@ mod catalogue_import;
 mod log_matrix;
 mod login;
 mod security;
+mod stafett;
 
 /// Runs an async scenario once per database engine, each on a fresh database.
 #[macro_export]
