@@ -16,12 +16,17 @@ pub struct MembershipLine {
     pub unit: String,
     pub role: &'static str,
     pub access_log: Option<String>,
+    /// The unit's children (staff and leaders).
+    pub children: Option<String>,
+    /// The unit's logs (leaders).
+    pub overview: Option<String>,
 }
 
 pub struct AdminLinks {
     pub name: String,
     pub units: String,
     pub users: String,
+    pub settings: String,
 }
 
 #[derive(Template)]
@@ -32,6 +37,8 @@ struct HomePage {
     memberships: Vec<MembershipLine>,
     admin: Vec<AdminLinks>,
     system_admin: bool,
+    caseworker: bool,
+    leader: bool,
 }
 
 pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Response, AppError> {
@@ -55,6 +62,12 @@ pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Respon
             access_log: (m.role == Role::Leder)
                 .then(|| m.unit_id.map(|u| format!("/enheter/{u}/tilgangslogg")))
                 .flatten(),
+            children: matches!(m.role, Role::Ansatt | Role::Leder)
+                .then(|| m.unit_id.map(|u| format!("/barn?enhet={u}")))
+                .flatten(),
+            overview: (m.role == Role::Leder)
+                .then(|| m.unit_id.map(|u| format!("/enheter/{u}/logger")))
+                .flatten(),
         })
         .collect();
     let admin = admin_municipalities
@@ -62,6 +75,7 @@ pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Respon
         .map(|m| AdminLinks {
             units: format!("/kommuner/{}/enheter", m.id),
             users: format!("/kommuner/{}/brukere", m.id),
+            settings: format!("/kommuner/{}/stafettlogg", m.id),
             name: m.name,
         })
         .collect();
@@ -71,5 +85,7 @@ pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Respon
         memberships: lines,
         admin,
         system_admin: user.actor.is_system_admin(),
+        caseworker: !user.actor.casework_units().is_empty(),
+        leader: !user.actor.led_units().is_empty(),
     })
 }
