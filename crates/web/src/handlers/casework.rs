@@ -55,8 +55,11 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
         .db
         .write(move |c| casework::my_tasks(c, &me, uid, &ke, today, &rid))
         .await?;
+    // Evaluations far ahead are not yet tasks.
+    let horizon = today + chrono::Duration::days(EVALUATION_HORIZON_DAYS);
     let tasks = list
         .into_iter()
+        .filter(|t| t.kind != TaskKind::Evaluation || t.due.is_none_or(|d| d <= horizon))
         .map(|t| {
             let (due, overdue) = match (t.kind, t.due) {
                 (TaskKind::Handover | TaskKind::Coordination, Some(d)) => {
@@ -80,8 +83,6 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
                 overdue,
             }
         })
-        // Evaluations far ahead are not yet tasks.
-        .filter(|t| t.overdue || !t.due.contains(NB.log_due_in) || within_weeks(&t.due, 3))
         .collect();
     page(&TasksPage {
         layout: Layout::signed_in(&user, NB.tasks_title),
@@ -89,13 +90,8 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
     })
 }
 
-/// Whether a «om N dager» text is within `weeks` weeks.
-fn within_weeks(text: &str, weeks: i64) -> bool {
-    text.split_whitespace()
-        .filter_map(|w| w.parse::<i64>().ok())
-        .next_back()
-        .is_none_or(|days| days <= weeks * 7)
-}
+/// How far ahead an evaluation becomes a task.
+const EVALUATION_HORIZON_DAYS: i64 = 21;
 
 // ---------------------------------------------------------------------------
 // The unit leader's overview

@@ -166,6 +166,7 @@ struct LogPage {
     consents: Vec<ConsentRow>,
     missing: Vec<String>,
     measures: Vec<Row>,
+    open_measures: usize,
     handover: Option<HandoverBox>,
     coordination: Option<String>,
     may_resolve_coordination: bool,
@@ -618,6 +619,7 @@ fn render_log(
         consents: consent_rows(&v, today),
         missing: missing_consents(&v, settings, today),
         measures: measure_rows(&v, today),
+        open_measures: v.measures.iter().filter(|m| m.status != "avsluttet").count(),
         handover,
         coordination: v.coordination_open.clone(),
         may_resolve_coordination: {
