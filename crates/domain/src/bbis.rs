@@ -73,6 +73,95 @@ pub fn default_themes() -> Vec<Theme> {
         .collect()
 }
 
+/// Reads an edited theme list: one theme per line, «Side: Tema». Codes are
+/// kept for themes whose name is unchanged (so old snapshots still match) and
+/// made from the name for new ones. Every line's problem is reported by its
+/// line number.
+pub fn parse_theme_list(
+    text: &str,
+    current: &[Theme],
+) -> Result<Vec<Theme>, Vec<(usize, Problem)>> {
+    let mut themes: Vec<Theme> = Vec::new();
+    let mut problems = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let Some((side, name)) = line.split_once(':') else {
+            problems.push((i + 1, Problem::UnknownChoice));
+            continue;
+        };
+        let (side, name) = (side.trim(), name.trim());
+        if side.is_empty()
+            || name.is_empty()
+            || name.chars().count() > 100
+            || side.chars().count() > 100
+        {
+            problems.push((i + 1, Problem::Required));
+            continue;
+        }
+        let code = current
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| t.code.clone())
+            .unwrap_or_else(|| slug(name));
+        if themes.iter().any(|t| t.code == code) {
+            problems.push((i + 1, Problem::Taken));
+            continue;
+        }
+        let side_code = themes
+            .iter()
+            .find(|t| t.side_name == side)
+            .map(|t| t.side.clone())
+            .or_else(|| {
+                current
+                    .iter()
+                    .find(|t| t.side_name == side)
+                    .map(|t| t.side.clone())
+            })
+            .unwrap_or_else(|| slug(side));
+        themes.push(Theme {
+            side: side_code,
+            side_name: side.to_owned(),
+            code,
+            name: name.to_owned(),
+        });
+    }
+    if themes.is_empty() && problems.is_empty() {
+        problems.push((0, Problem::Required));
+    }
+    if problems.is_empty() {
+        Ok(themes)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The list as the editor shows it.
+pub fn theme_list_text(themes: &[Theme]) -> String {
+    themes
+        .iter()
+        .map(|t| format!("{}: {}", t.side_name, t.name))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.to_lowercase().chars() {
+        match c {
+            'a'..='z' | '0'..='9' => out.push(c),
+            'æ' => out.push_str("ae"),
+            'ø' => out.push('o'),
+            'å' => out.push('a'),
+            _ if !out.ends_with('_') && !out.is_empty() => out.push('_'),
+            _ => {}
+        }
+    }
+    out.trim_end_matches('_').to_owned()
+}
+
 /// What was written for one theme.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Assessment {
@@ -160,6 +249,26 @@ mod tests {
         codes.sort();
         codes.dedup();
         assert_eq!(codes.len(), all.len(), "theme codes are unique");
+    }
+
+    #[test]
+    fn theme_lists_round_trip_and_keep_codes() {
+        let current = default_themes();
+        let text = theme_list_text(&current);
+        assert_eq!(parse_theme_list(&text, &current), Ok(current.clone()));
+        let edited = format!("{text}\nFamilie og miljø: Fritid og venner");
+        let parsed = parse_theme_list(&edited, &current).unwrap_or_default();
+        assert_eq!(parsed.len(), current.len() + 1);
+        assert_eq!(
+            parsed.last().map(|t| t.code.as_str()),
+            Some("fritid_og_venner")
+        );
+        assert_eq!(parsed.last().map(|t| t.side.as_str()), Some("miljo"));
+        assert_eq!(
+            parse_theme_list("Bare tekst\nA: B\nA: B", &current),
+            Err(vec![(1, Problem::UnknownChoice), (3, Problem::Taken)])
+        );
+        assert!(parse_theme_list("  \n", &current).is_err());
     }
 
     #[test]

@@ -170,6 +170,7 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
         "/kommuner/{municipality}/stafettlogg",
         casework::save_settings,
     )
+    .post("/kommuner/{municipality}/bbis", casework::save_bbis_themes)
     .get("/tiltak", catalogue::list)
     .get("/tiltakstrapp", catalogue::ladder)
     .get("/tiltak/mine", offer_edit::mine)

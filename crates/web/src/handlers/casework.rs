@@ -631,12 +631,19 @@ struct SettingsPage {
     models: Vec<Choice>,
     rules: Vec<Choice>,
     form: FormState,
+    themes: FormState,
 }
 
-fn settings_page(user: &SignedIn, m: MunicipalityId, form: FormState) -> SettingsPage {
+fn settings_page(
+    user: &SignedIn,
+    m: MunicipalityId,
+    form: FormState,
+    themes: FormState,
+) -> SettingsPage {
     SettingsPage {
         layout: Layout::signed_in(user, NB.settings_title),
         municipality: m.to_string(),
+        themes: themes.fields(&[("tema", NB.settings_bbis)]),
         models: EscalationModel::ALL
             .iter()
             .map(|x| Choice {
@@ -671,13 +678,17 @@ pub async fn settings_form(
 ) -> Result<Response, AppError> {
     let cap = municipality_admin(&user, &m)?;
     let mid = cap.municipality_id();
-    let s = state.db.read(move |c| logs::settings(c, mid)).await?;
+    let (s, themes) = state
+        .db
+        .read(move |c| Ok((logs::settings(c, mid)?, logs::bbis_themes(c, mid)?)))
+        .await?;
     let form = FormState::with_values([
         ("modell".to_owned(), s.model.code().to_owned()),
         ("frist".to_owned(), s.decision_days.to_string()),
         ("regel".to_owned(), s.consent_rule.code().to_owned()),
     ]);
-    let mut p = settings_page(&user, mid, form);
+    let themes = FormState::with_values([("tema", laget_domain::bbis::theme_list_text(&themes))]);
+    let mut p = settings_page(&user, mid, form, themes);
     p.layout = p
         .layout
         .with_notice((q.melding.as_deref() == Some("lagret")).then_some(NB.notice_saved));
@@ -713,7 +724,10 @@ pub async fn save_settings(
     let (Some(model), Some(decision_days), Some(consent_rule)) = (model, days, rule) else {
         let form =
             FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
-        return invalid(&settings_page(&user, mid, form));
+        let themes = state.db.read(move |c| logs::bbis_themes(c, mid)).await?;
+        let themes =
+            FormState::with_values([("tema", laget_domain::bbis::theme_list_text(&themes))]);
+        return invalid(&settings_page(&user, mid, form, themes));
     };
     let s = LogSettings {
         model,
@@ -724,6 +738,47 @@ pub async fn save_settings(
     state
         .db
         .write(move |c| logs::set_settings(c, &cap, &s, &rid))
+        .await?;
+    Ok(Redirect::to(&format!("/kommuner/{mid}/stafettlogg?melding=lagret")).into_response())
+}
+
+/// Replaces the municipality's BBIS theme list (one «Side: Tema» per line).
+pub async fn save_bbis_themes(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(m): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let cap = municipality_admin(&user, &m)?;
+    let mid = cap.municipality_id();
+    let pairs = forms::pairs(&body);
+    let (current, s) = state
+        .db
+        .read(move |c| Ok((logs::bbis_themes(c, mid)?, logs::settings(c, mid)?)))
+        .await?;
+    let text = forms::get(&pairs, "tema");
+    let themes = match laget_domain::bbis::parse_theme_list(text, &current) {
+        Ok(t) => t,
+        Err(problems) => {
+            let mut form = FormState::with_values([("tema", text)]);
+            let message = problems
+                .iter()
+                .map(|(line, p)| format!("{} {line}: {}", NB.import_line, NB.problem(*p)))
+                .collect::<Vec<_>>()
+                .join(" ");
+            form.add_error("tema", &format!("{message} {}", NB.settings_bbis_hint));
+            let settings = FormState::with_values([
+                ("modell".to_owned(), s.model.code().to_owned()),
+                ("frist".to_owned(), s.decision_days.to_string()),
+                ("regel".to_owned(), s.consent_rule.code().to_owned()),
+            ]);
+            return invalid(&settings_page(&user, mid, settings, form));
+        }
+    };
+    let rid = user.ctx.request_id.clone();
+    state
+        .db
+        .write(move |c| logs::set_bbis_themes(c, &cap, &themes, &rid))
         .await?;
     Ok(Redirect::to(&format!("/kommuner/{mid}/stafettlogg?melding=lagret")).into_response())
 }

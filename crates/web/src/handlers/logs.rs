@@ -619,7 +619,11 @@ fn render_log(
         consents: consent_rows(&v, today),
         missing: missing_consents(&v, settings, today),
         measures: measure_rows(&v, today),
-        open_measures: v.measures.iter().filter(|m| m.status != "avsluttet").count(),
+        open_measures: v
+            .measures
+            .iter()
+            .filter(|m| m.status != "avsluttet")
+            .count(),
         handover,
         coordination: v.coordination_open.clone(),
         may_resolve_coordination: {

@@ -116,6 +116,7 @@ const MATRIX: &[Row] = &[
     row("POST", "/tiltak/{offer}/endre",                                         OFFER_FORM,                    [SEE, NO,  NO,  NO,  SEE, NO,  NO,  NO]),
     row("GET",  "/kommuner/{municipality}/stafettlogg",                          &[],                           [SEE, NO,  NO,  NO,  NO,  OK,  NO,  OK]),
     row("POST", "/kommuner/{municipality}/stafettlogg",                          &[("modell", "bti"), ("frist", "14"), ("regel", "alle")], [SEE, NO, NO, NO, NO, SEE, NO, SEE]),
+    row("POST", "/kommuner/{municipality}/bbis",                                 &[("tema", "Barnets utvikling: Helse\nFamilie og miljø: Bolig")], [SEE, NO, NO, NO, NO, SEE, NO, SEE]),
     row("GET",  "/tiltak/{offer}/historikk",                                     &[],                           [SEE, NO,  NO,  OK,  OK,  OK,  NO,  OK]),
 ];
 

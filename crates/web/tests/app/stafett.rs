@@ -697,3 +697,51 @@ async fn register_child(app: TestApp) {
     );
 }
 on_every_backend!(registering_children, register_child);
+
+/// The BBIS themes are data the administrator edits; snapshots keep the
+/// names they were written with.
+async fn bbis_themes_are_data(app: TestApp) {
+    let fx = app.fx.log.clone();
+    let page = format!("/logger/{}", fx.log);
+    let mut lead = app.client(Who::Ansatt).await;
+    let mut form: Vec<(String, String)> = vec![("dato".into(), d(0))];
+    for t in laget_domain::bbis::default_themes() {
+        form.push((format!("ia_{}", t.code), "ja".into()));
+    }
+    form.retain(|(k, _)| k != "ia_helse");
+    let form_ref: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    // «Helse» has neither text nor «ikke aktuelt»: refused beside that theme.
+    let r = lead.post(&format!("{page}/bbis"), &form_ref).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"tema_helse-error\""), "{}", r.body);
+    form.push(("tema_helse".into(), "Sover dårlig.".into()));
+    let form_ref: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(
+        lead.post(&format!("{page}/bbis"), &form_ref).await.status,
+        303
+    );
+
+    let mut admin = app.client(Who::Kommuneadministrator).await;
+    let url = format!("/kommuner/{}/bbis", app.fx.municipality);
+    let r = admin.post(&url, &[("tema", "uten kolon")]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("uten kolon"), "typed text is kept");
+    let r = admin
+        .post(
+            &url,
+            &[("tema", "Barnets utvikling: Søvn\nFamilie og miljø: Bolig")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let body = lead.get(&format!("{page}/bbis")).await.body;
+    assert!(body.contains("Søvn"));
+    assert!(!body.contains("Grunnleggende omsorg"));
+    // The earlier snapshot still reads with its own themes.
+    let body = lead.get(&format!("{page}?vis=barnet")).await.body;
+    assert!(body.contains("Helse"));
+    assert!(body.contains("Sover dårlig."));
+}
+on_every_backend!(
+    bbis_themes_are_data_and_snapshots_keep_theirs,
+    bbis_themes_are_data
+);
