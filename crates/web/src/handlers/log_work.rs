@@ -6,7 +6,7 @@ use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::forms::{self, FormState};
 use crate::handlers::catalogue::today;
-use crate::handlers::logs::{date, deadline_text, open, open_for_writing};
+use crate::handlers::logs::{date, deadline_text, open, open_for_writing, record_read};
 use crate::handlers::units::Choice;
 use crate::handlers::{invalid, page, path_id};
 use crate::i18n::NB;
@@ -42,13 +42,21 @@ macro_rules! writer {
 }
 
 /// The child's name and the log's municipality, for headings.
-async fn child_name(state: &AppState, r: &LogReader) -> Result<String, AppError> {
-    let r = r.clone();
+async fn child_name(state: &AppState, user: &SignedIn, r: &LogReader) -> Result<String, AppError> {
+    let r2 = r.clone();
     let today = today();
     let v = state
         .db
-        .read(move |c| logs::view(c, &r, Some(laget_domain::stafett::EntryGroup::Child), today))
+        .read(move |c| {
+            logs::view(
+                c,
+                &r2,
+                Some(laget_domain::stafett::EntryGroup::Child),
+                today,
+            )
+        })
         .await?;
+    record_read(state, user, r).await?;
     Ok(v.child.name)
 }
 
@@ -74,7 +82,12 @@ struct ConsentChoices {
     units: Vec<(UnitId, String)>,
 }
 
-async fn consent_choices(state: &AppState, r: &LogReader) -> Result<ConsentChoices, AppError> {
+async fn consent_choices(
+    state: &AppState,
+    user: &SignedIn,
+    r: &LogReader,
+) -> Result<ConsentChoices, AppError> {
+    record_read(state, user, r).await?;
     let r2 = r.clone();
     let today = today();
     let m = r.municipality_id();
@@ -178,7 +191,7 @@ pub async fn consent_form(
     Path(l): Path<String>,
 ) -> Result<Response, AppError> {
     let w = writer!(state, user, l);
-    let ch = consent_choices(&state, w.reader()).await?;
+    let ch = consent_choices(&state, &user, w.reader()).await?;
     let today = today();
     let form = FormState::with_values([
         ("gyldig_fra".to_owned(), date(today)),
@@ -228,7 +241,7 @@ pub async fn add_consent(
         }
         None => (forms::pairs(&String::from_utf8_lossy(&body)), None),
     };
-    let ch = consent_choices(&state, w.reader()).await?;
+    let ch = consent_choices(&state, &user, w.reader()).await?;
     let mut extra = Problems::new();
     let scan = match file {
         Some(f) => {
@@ -517,6 +530,7 @@ async fn handover_page(
         .db
         .read(move |c| logs::view(c, &r, Some(laget_domain::stafett::EntryGroup::Team), today))
         .await?;
+    record_read(state, user, w.reader()).await?;
     let lead = v.lead.as_ref().map(|(u, _)| *u);
     Ok(HandoverPage {
         layout: Layout::signed_in(user, NB.handover_title),
@@ -726,6 +740,7 @@ async fn measure_new_page(
             ))
         })
         .await?;
+    record_read(state, user, w.reader()).await?;
     let team: Vec<_> = v
         .team
         .iter()
@@ -896,7 +911,7 @@ async fn measure_page(
             ))
         })
         .await?;
-    let child_name = child_name(state, r).await?;
+    let child_name = child_name(state, user, r).await?;
     let not_enough = measure
         .evaluations
         .last()
@@ -1119,7 +1134,7 @@ async fn voice_page(
     Ok(VoicePage {
         layout: Layout::signed_in(user, NB.voice_title),
         log: w.log_id().to_string(),
-        child_name: child_name(state, w.reader()).await?,
+        child_name: child_name(state, user, w.reader()).await?,
         methods: VOICE_METHODS
             .iter()
             .map(|(c, n)| Choice {
@@ -1213,7 +1228,7 @@ async fn bbis_page(
     let page = BbisPage {
         layout: Layout::signed_in(user, NB.bbis_title),
         log: w.log_id().to_string(),
-        child_name: child_name(state, w.reader()).await?,
+        child_name: child_name(state, user, w.reader()).await?,
         themes: themes
             .iter()
             .enumerate()

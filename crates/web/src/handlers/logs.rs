@@ -55,6 +55,24 @@ pub async fn open_for_writing(
     }
 }
 
+/// Records that `user` read the log under `reader` (every page that shows
+/// anything of the log or the child calls this before rendering).
+pub async fn record_read(
+    state: &AppState,
+    user: &SignedIn,
+    reader: &LogReader,
+) -> Result<(), AppError> {
+    state
+        .db
+        .record_reads(vec![logs::read_record(
+            reader,
+            Action::Read,
+            &user.ctx.request_id,
+        )])
+        .await?;
+    Ok(())
+}
+
 pub fn date(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
