@@ -1,12 +1,15 @@
 //! «Demo kommune»: a fictional municipality with synthetic units and one login
 //! per role, so that a newcomer can try every page. Nothing here is real: the
-//! names are invented and there are no national identity numbers.
-//! Running it twice changes nothing.
+//! names are invented and the few national identity numbers are synthetic
+//! (month plus 80). Running it twice changes nothing; a demo made by an older
+//! version gets the users and logs it lacks.
 //!
 //! The catalogue of measures is `demo/offers.json` (67 invented offers on the
-//! ladder), read by the same importer as `laget import offers`.
+//! ladder), read by the same importer as `laget import offers`. The children
+//! and their logs are in [`crate::demo_logs`].
 
-use laget_db::{Db, DbError, municipalities, offers_import, units, users};
+use laget_db::{Db, DbConnection, DbError, municipalities, offers_import, units, users};
+use laget_domain::MunicipalityId;
 use laget_domain::access::Operator;
 use laget_domain::catalogue_io;
 use laget_domain::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
@@ -23,6 +26,7 @@ const REQUEST_ID: &str = "demo";
 pub struct Login {
     pub username: &'static str,
     pub role: &'static str,
+    pub unit: Option<&'static str>,
 }
 
 const UNITS: &[(&str, UnitKind)] = &[
@@ -79,7 +83,37 @@ const USERS: &[(&str, &str, Role, Option<&str>)] = &[
         Role::Kommuneadministrator,
         None,
     ),
+    ("larer", "Lars Lærer", Role::Ansatt, Some("Bakken skole")),
+    ("rektor", "Randi Rektor", Role::Leder, Some("Bakken skole")),
+    (
+        "kontaktlarer",
+        "Kjetil Kontaktlærer",
+        Role::Ansatt,
+        Some("Fjellet ungdomsskole"),
+    ),
+    (
+        "pedagog",
+        "Pia Pedagog",
+        Role::Ansatt,
+        Some("Lia barnehage"),
+    ),
+    ("ppt", "Petter PP-rådgiver", Role::Ansatt, Some("PPT Demo")),
+    (
+        "helsesykepleier",
+        "Hanne Helsesykepleier",
+        Role::Ansatt,
+        Some("Helsestasjon og skolehelsetjeneste"),
+    ),
+    (
+        "barnevern",
+        "Bente Barnevern",
+        Role::Ansatt,
+        Some(BARNEVERN),
+    ),
 ];
+
+/// The child welfare service, shared with the neighbour municipality.
+const BARNEVERN: &str = "Barnevernstjenesten Demo og Nabo";
 
 fn role_label(role: Role) -> &'static str {
     laget_web::i18n::NB.role(role)
@@ -92,107 +126,144 @@ fn corrupt(what: &str) -> DbError {
 pub fn seed(state: &AppState) -> anyhow::Result<Vec<Login>> {
     let db: &Db = &state.db;
     let op = Operator::at_console();
+    let today = crate::catalogue::today();
     let mut logins: Vec<Login> = USERS
         .iter()
-        .map(|(u, _, role, _)| Login {
+        .map(|(u, _, role, unit)| Login {
             username: u,
             role: role_label(*role),
+            unit: *unit,
         })
         .collect();
     logins.push(Login {
         username: "sysadmin",
         role: "Systemadministrator",
+        unit: None,
     });
 
     let number = MunicipalityNumber::parse(DEMO_NUMBER).map_err(|_| corrupt("demo number"))?;
-    if db
-        .read_blocking(|c| municipalities::find_by_number(c, &number))?
-        .is_some()
-    {
-        return Ok(logins);
-    }
-    let hash = state.passwords.hash(DEMO_PASSWORD)?;
-    db.write_blocking(|c| {
-        let system = op.system();
-        let mk = |number: &str, name: &str| -> Result<municipalities::NewMunicipality, DbError> {
-            Ok(municipalities::NewMunicipality {
-                number: MunicipalityNumber::parse(number).map_err(|_| corrupt("number"))?,
-                name: MunicipalityName::parse(name).map_err(|_| corrupt("name"))?,
-                written_standard: WrittenStandard::Bokmal,
-            })
-        };
-        let demo =
-            municipalities::create(c, &system, &mk(DEMO_NUMBER, "Demo kommune")?, REQUEST_ID)?;
-        let neighbour = municipalities::create(
-            c,
-            &system,
-            &mk(NEIGHBOUR_NUMBER, "Nabo kommune")?,
-            REQUEST_ID,
-        )?;
-        let cap = op.administer(demo);
-        let mut unit_ids = Vec::new();
-        for (name, kind) in UNITS {
-            let fields = units::UnitFields {
-                name: UnitName::parse(name).map_err(|_| corrupt("unit name"))?,
-                kind: *kind,
-                active: true,
-                also_serves: vec![],
-            };
-            unit_ids.push((*name, units::create(c, &cap, &fields, REQUEST_ID)?));
+    let existing = db.read_blocking(|c| municipalities::find_by_number(c, &number))?;
+    // The demo users not there yet: all of them at first; those added since
+    // in a demo made by an older version.
+    let missing: Vec<usize> = db.read_blocking(|c| {
+        let mut missing = Vec::new();
+        for (i, (username, _, _, _)) in USERS.iter().enumerate() {
+            let name = Username::parse(username).map_err(|_| corrupt("username"))?;
+            if users::find_by_username(c, &name)?.is_none() {
+                missing.push(i);
+            }
         }
-        // A child welfare service shared with the neighbour (interkommunalt samarbeid).
-        let shared = units::UnitFields {
-            name: UnitName::parse("Barnevernstjenesten Demo og Nabo")
-                .map_err(|_| corrupt("unit"))?,
-            kind: UnitKind::Barnevern,
-            active: true,
-            also_serves: vec![neighbour],
-        };
-        units::create(c, &cap, &shared, REQUEST_ID)?;
-
-        for (username, name, role, unit) in USERS {
-            let new = users::NewUser {
-                username: Username::parse(username).map_err(|_| corrupt("username"))?,
-                display_name: DisplayName::parse(name).map_err(|_| corrupt("name"))?,
-                email: Email::parse(&format!("{username}@demo.kommune.example")).ok(),
-                password_hash: hash.clone(),
-                is_system_admin: false,
-            };
-            let id = users::create(c, &cap, &new, REQUEST_ID)?;
-            let unit_id =
-                unit.and_then(|u| unit_ids.iter().find(|(n, _)| *n == u).map(|(_, id)| *id));
-            users::add_membership(c, &cap, id, unit_id, *role, REQUEST_ID)?;
-        }
-        let sys = users::NewUser {
-            username: Username::parse("sysadmin").map_err(|_| corrupt("username"))?,
-            display_name: DisplayName::parse("Sigrid Systemadmin").map_err(|_| corrupt("name"))?,
-            email: None,
-            password_hash: hash.clone(),
-            is_system_admin: true,
-        };
-        users::create(c, &system, &sys, REQUEST_ID)?;
-
-        let rows = catalogue_io::parse_json(OFFERS)
-            .map_err(|e| corrupt(&format!("demo offers: {e:?}")))?;
-        offers_import::import(
-            c,
-            &cap,
-            &rows,
-            crate::catalogue::today(),
-            false,
-            &mut |_| {},
-        )?
-        .map_err(|e| corrupt(&format!("demo offers: {e:?}")))?;
-        Ok(())
+        Ok(missing)
     })?;
+    let hash = if existing.is_none() || !missing.is_empty() {
+        state.passwords.hash(DEMO_PASSWORD)?
+    } else {
+        String::new()
+    };
+    let demo = match existing {
+        Some(m) => m.id,
+        None => db.write_blocking(|c| create(c, &op, &hash))?,
+    };
+    if !missing.is_empty() {
+        db.write_blocking(|c| {
+            let cap = op.administer(demo);
+            let units = units::list_in_municipality(c, demo)?;
+            for (username, name, role, unit) in missing.iter().filter_map(|i| USERS.get(*i)) {
+                let new = users::NewUser {
+                    username: Username::parse(username).map_err(|_| corrupt("username"))?,
+                    display_name: DisplayName::parse(name).map_err(|_| corrupt("name"))?,
+                    email: Email::parse(&format!("{username}@demo.kommune.example")).ok(),
+                    password_hash: hash.clone(),
+                    is_system_admin: false,
+                };
+                let id = users::create(c, &cap, &new, REQUEST_ID)?;
+                let unit_id = match unit {
+                    Some(u) => Some(
+                        units
+                            .iter()
+                            .find(|x| x.name == *u)
+                            .map(|x| x.id)
+                            .ok_or_else(|| corrupt("demo unit"))?,
+                    ),
+                    None => None,
+                };
+                users::add_membership(c, &cap, id, unit_id, *role, REQUEST_ID)?;
+            }
+            Ok(())
+        })?;
+    }
+    db.write_blocking(|c| crate::demo_logs::seed(c, demo, today))?;
     Ok(logins)
+}
+
+/// The municipality, its neighbour, the units, the system administrator and
+/// the catalogue.
+fn create(c: &mut DbConnection, op: &Operator, hash: &str) -> Result<MunicipalityId, DbError> {
+    let system = op.system();
+    let mk = |number: &str, name: &str| -> Result<municipalities::NewMunicipality, DbError> {
+        Ok(municipalities::NewMunicipality {
+            number: MunicipalityNumber::parse(number).map_err(|_| corrupt("number"))?,
+            name: MunicipalityName::parse(name).map_err(|_| corrupt("name"))?,
+            written_standard: WrittenStandard::Bokmal,
+        })
+    };
+    let demo = municipalities::create(c, &system, &mk(DEMO_NUMBER, "Demo kommune")?, REQUEST_ID)?;
+    let neighbour = municipalities::create(
+        c,
+        &system,
+        &mk(NEIGHBOUR_NUMBER, "Nabo kommune")?,
+        REQUEST_ID,
+    )?;
+    let cap = op.administer(demo);
+    for (name, kind) in UNITS {
+        let fields = units::UnitFields {
+            name: UnitName::parse(name).map_err(|_| corrupt("unit name"))?,
+            kind: *kind,
+            active: true,
+            also_serves: vec![],
+        };
+        units::create(c, &cap, &fields, REQUEST_ID)?;
+    }
+    // A child welfare service shared with the neighbour (interkommunalt samarbeid).
+    let shared = units::UnitFields {
+        name: UnitName::parse(BARNEVERN).map_err(|_| corrupt("unit"))?,
+        kind: UnitKind::Barnevern,
+        active: true,
+        also_serves: vec![neighbour],
+    };
+    units::create(c, &cap, &shared, REQUEST_ID)?;
+
+    let sys = users::NewUser {
+        username: Username::parse("sysadmin").map_err(|_| corrupt("username"))?,
+        display_name: DisplayName::parse("Sigrid Systemadmin").map_err(|_| corrupt("name"))?,
+        email: None,
+        password_hash: hash.to_owned(),
+        is_system_admin: true,
+    };
+    users::create(c, &system, &sys, REQUEST_ID)?;
+
+    let rows =
+        catalogue_io::parse_json(OFFERS).map_err(|e| corrupt(&format!("demo offers: {e:?}")))?;
+    offers_import::import(
+        c,
+        &cap,
+        &rows,
+        crate::catalogue::today(),
+        false,
+        &mut |_| {},
+    )?
+    .map_err(|e| corrupt(&format!("demo offers: {e:?}")))?;
+    Ok(demo)
 }
 
 pub fn print_logins(logins: &[Login]) {
     println!();
     println!("Demo kommune is ready. Log in with one of these (password: {DEMO_PASSWORD}):");
     for l in logins {
-        println!("  {:<14} {}", l.username, l.role);
+        match l.unit {
+            Some(unit) => println!("  {:<16} {}, {unit}", l.username, l.role),
+            None => println!("  {:<16} {}", l.username, l.role),
+        }
     }
     println!();
 }

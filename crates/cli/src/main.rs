@@ -5,6 +5,7 @@ mod admin;
 mod catalogue;
 mod config;
 mod demo;
+mod demo_logs;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};

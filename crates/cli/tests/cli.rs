@@ -800,3 +800,46 @@ fn the_demo_municipality_has_a_catalogue_on_the_ladder() {
         assert_eq!(db.export(&[]), first);
     }
 }
+
+/// (status, level) of every log, and the number of access-log rows.
+fn demo_logs(db: &TestDb) -> (Vec<(String, i32)>, i64) {
+    use diesel::prelude::*;
+    use laget_db::schema::{access_log, logs};
+    let d = laget_db::Db::connect(&db.url).unwrap();
+    let mut c = d.conn().unwrap();
+    let all = logs::table
+        .select((logs::status, logs::level))
+        .load::<(String, i32)>(&mut c)
+        .unwrap();
+    let rows = access_log::table.count().get_result::<i64>(&mut c).unwrap();
+    (all, rows)
+}
+
+#[test]
+fn the_demo_has_logs_on_every_level_and_seeding_again_changes_nothing() {
+    for db in TestDb::all() {
+        let mut server = start_server(&db, free_port());
+        server.kill().unwrap();
+        server.wait().unwrap();
+        let (logs, rows) = demo_logs(&db);
+        assert!(logs.len() >= 30, "{} logs", logs.len());
+        for level in 0..=3 {
+            assert!(
+                logs.iter().any(|(s, l)| s == "apen" && *l == level),
+                "an open log on level {level}"
+            );
+        }
+        assert!(logs.iter().any(|(s, _)| s == "lukket"), "a closed log");
+
+        let mut server = start_server(&db, free_port());
+        server.kill().unwrap();
+        server.wait().unwrap();
+        assert_eq!(
+            demo_logs(&db),
+            (logs, rows),
+            "seeding again changes nothing"
+        );
+        let o = db.laget(&["audit", "verify"]);
+        assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    }
+}
