@@ -416,6 +416,10 @@ fn add_member_row(
 // ---------------------------------------------------------------------------
 // Starting, levels, closing
 
+/// The team role of the lead, and of a lead who has handed over.
+const LEAD_ROLE: &str = "Stafettholder";
+const FORMER_LEAD_ROLE: &str = "Tidligere stafettholder";
+
 /// Starts a log for a child of the caseworker's unit from a concern. The log
 /// stands at the model's first level, with its decision deadline; the
 /// caseworker is its lead and first team member. A child has at most one
@@ -479,7 +483,7 @@ pub fn start(
             unit: Some(cap.unit_id()),
             guardian: None,
             name: &me,
-            role: "Stafettholder",
+            role: LEAD_ROLE,
         },
     )?;
     let data = serde_json::json!({
@@ -1073,6 +1077,15 @@ pub fn decide_handover(
         .execute(conn)?;
     let name = user_name(conn, r.actor_id())?;
     if accept {
+        // The role the log's starter got is a label, not the lead itself
+        // (that is `logs.lead_user_id`); it moves with the baton.
+        diesel::update(
+            team_members::table
+                .filter(team_members::log_id.eq(r.log_id().to_string()))
+                .filter(team_members::team_role.eq(LEAD_ROLE)),
+        )
+        .set(team_members::team_role.eq(FORMER_LEAD_ROLE))
+        .execute(conn)?;
         diesel::update(logs::table.find(r.log_id().to_string()))
             .set((
                 logs::lead_user_id.eq(Some(&to_user)),
