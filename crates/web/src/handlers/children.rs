@@ -378,10 +378,13 @@ pub async fn show(
     State(state): State<AppState>,
     user: SignedIn,
     Path(c): Path<String>,
+    Query(q): Query<UnitQuery>,
 ) -> Result<Response, AppError> {
     let (child, cap) = child_cap(&state, &user, &c).await?;
     let form = FormState::with_values([("foreldreansvar", "ja")]);
-    page(&child_page(&state, &user, child, cap, form).await?)
+    let mut p = child_page(&state, &user, child, cap, form).await?;
+    p.layout = p.layout.with_notice(log_notice(q.melding.as_deref()));
+    page(&p)
 }
 
 pub async fn add_guardian(

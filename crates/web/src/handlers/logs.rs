@@ -833,7 +833,7 @@ pub async fn report_sent(
         Err(r) => return Ok(r),
     };
     let pairs = forms::pairs(&body);
-    let note = forms::get(&pairs, "notat").trim().to_owned();
+    let note = forms::get(&pairs, "melding_notat").trim().to_owned();
     let log = w.log_id();
     let rid = user.ctx.request_id.clone();
     state

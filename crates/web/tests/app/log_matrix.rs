@@ -57,7 +57,7 @@ const LEVEL: &[(&str, &str)] = &[
     ("begrunnelse", "Tydelig uro."),
     ("barnets_beste", "Trygg hverdag."),
 ];
-const NOTE: &[(&str, &str)] = &[("notat", "Sendt per post.")];
+const NOTE: &[(&str, &str)] = &[("melding_notat", "Sendt per post.")];
 const CONSENT: &[(&str, &str)] = &[
     ("givere", "{mother}"),
     ("givere", "{father}"),

@@ -203,7 +203,10 @@ async fn handover(app: TestApp) {
     assert_eq!(home, fx.ppt_unit.to_string());
     let body = ppt.get(&page).await.body;
     assert!(body.contains("Petra Testppt har godtatt og er ny stafettholder"));
-    assert!(body.contains("Tora Testansatt – Tidligere stafettholder"), "{body}");
+    assert!(
+        body.contains("Tora Testansatt – Tidligere stafettholder"),
+        "{body}"
+    );
     assert!(!body.contains("Overlevering venter på svar"));
     // The new lead may read who has seen the log; a second answer changes nothing.
     assert_eq!(ppt.get(&format!("{page}/innsyn")).await.status, 200);
@@ -309,7 +312,10 @@ async fn levels_and_deadlines(app: TestApp) {
         "the deadline is met"
     );
     let r = lead
-        .post(&format!("{page}/bekymringsmelding"), &[("notat", "Sendt.")])
+        .post(
+            &format!("{page}/bekymringsmelding"),
+            &[("melding_notat", "Sendt.")],
+        )
         .await;
     assert_eq!(r.status, 303);
     assert!(
