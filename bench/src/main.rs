@@ -5,6 +5,7 @@
 //!
 //! ```sh
 //! cargo run --release -p laget-bench -- catalogue [--offers 10000] [--seconds 5]
+//! cargo run --release -p laget-bench -- log [--logs 1000,100000] [--seconds 5] [--clients 64]
 //! ```
 //!
 //! With `DATABASE_URL=postgres://…` it runs on PostgreSQL (in a schema of its
@@ -26,6 +27,8 @@ use rand::Rng;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+mod log_page;
+
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 fn arg(args: &[String], name: &str, default: u64) -> u64 {
@@ -36,6 +39,25 @@ fn arg(args: &[String], name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// A comma-separated list of numbers (`--logs 1000,100000`).
+fn list_arg(args: &[String], name: &str, default: &[u64]) -> Result<Vec<u64>> {
+    let Some(raw) = args
+        .iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+    else {
+        return Ok(default.to_vec());
+    };
+    raw.split(',')
+        .map(|v| {
+            v.trim()
+                .replace('_', "")
+                .parse()
+                .map_err(|_| format!("{name}: not a number: {v}").into())
+        })
+        .collect()
+}
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
@@ -44,8 +66,17 @@ fn main() -> Result<()> {
             let seconds = arg(&args, "--seconds", 5);
             tokio::runtime::Runtime::new()?.block_on(catalogue(offers, seconds))
         }
+        Some("log") => {
+            let sizes = list_arg(&args, "--logs", &[1_000, 100_000])?;
+            let seconds = arg(&args, "--seconds", 5);
+            let clients = arg(&args, "--clients", 64) as usize;
+            tokio::runtime::Runtime::new()?.block_on(log_page::run(sizes, seconds, clients))
+        }
         _ => {
-            eprintln!("usage: laget-bench catalogue [--offers N] [--seconds S]");
+            eprintln!(
+                "usage: laget-bench catalogue [--offers N] [--seconds S]\n       \
+                 laget-bench log [--logs N,N,…] [--seconds S] [--clients C]"
+            );
             std::process::exit(2);
         }
     }
@@ -244,18 +275,116 @@ async fn throughput(
     seconds: u64,
     unique: bool,
 ) -> Result<f64> {
+    // A returning visitor: the browser sends back its CSRF cookie.
+    let cookie =
+        "laget_csrf=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef".to_owned();
+    Ok(load(addr, path, clients, seconds, unique, &[cookie])
+        .await?
+        .rps)
+}
+
+/// What a load run measured.
+struct Load {
+    /// Responses per second.
+    rps: f64,
+    /// Time from sending a request to having read its whole response, sorted.
+    latencies: Vec<Duration>,
+    /// Responses with a status other than 2xx.
+    errors: u64,
+}
+
+impl Load {
+    fn percentile(&self, p: f64) -> Duration {
+        percentile(&self.latencies, p)
+    }
+}
+
+/// Reads one HTTP/1.1 response with a `Content-Length` body into `buf`
+/// (grown as needed). Returns the status and the body's range in `buf`.
+async fn read_response(
+    stream: &mut tokio::net::TcpStream,
+    buf: &mut Vec<u8>,
+) -> Result<(u16, std::ops::Range<usize>)> {
+    let mut filled = 0;
+    let (header_end, status, length) = loop {
+        fill(stream, buf, &mut filled).await?;
+        if let Some(end) = buf[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_lowercase();
+            let status = head
+                .split_whitespace()
+                .nth(1)
+                .and_then(|s| s.parse::<u16>().ok())
+                .unwrap_or(0);
+            if head.contains("transfer-encoding: chunked") {
+                return Err("chunked responses are not supported by the load generator".into());
+            }
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            break (end + 4, status, length);
+        }
+    };
+    while filled < header_end + length {
+        fill(stream, buf, &mut filled).await?;
+    }
+    Ok((status, header_end..header_end + length))
+}
+
+/// Reads more of a response into `buf` after `filled`, growing it when full.
+async fn fill(
+    stream: &mut tokio::net::TcpStream,
+    buf: &mut Vec<u8>,
+    filled: &mut usize,
+) -> Result<()> {
+    if *filled == buf.len() {
+        buf.resize(buf.len() * 2, 0);
+    }
+    let n = stream.read(&mut buf[*filled..]).await?;
+    if n == 0 {
+        return Err("connection closed".into());
+    }
+    *filled += n;
+    Ok(())
+}
+
+/// One GET with `cookie`: the status and the body.
+async fn fetch(addr: std::net::SocketAddr, path: &str, cookie: &str) -> Result<(u16, String)> {
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: bench\r\nCookie: {cookie}\r\n\r\n");
+    stream.write_all(request.as_bytes()).await?;
+    let mut buf = vec![0u8; 1 << 16];
+    let (status, body) = read_response(&mut stream, &mut buf).await?;
+    Ok((status, String::from_utf8_lossy(&buf[body]).into_owned()))
+}
+
+/// Load against `path` from `clients` keep-alive connections for `seconds`;
+/// client `i` sends `cookies[i % len]` (none if empty). With `unique`, every
+/// request gets its own query string, so none is served from the public page
+/// cache.
+async fn load(
+    addr: std::net::SocketAddr,
+    path: &str,
+    clients: usize,
+    seconds: u64,
+    unique: bool,
+    cookies: &[String],
+) -> Result<Load> {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
-    for _ in 0..clients {
+    for i in 0..clients {
         let path = path.to_owned();
+        let cookie = match cookies.get(i % cookies.len().max(1)) {
+            Some(c) => format!("Cookie: {c}\r\n"),
+            None => String::new(),
+        };
         tasks.push(tokio::spawn(async move {
             let mut stream = tokio::net::TcpStream::connect(addr).await?;
-            // A returning visitor: the browser sends back its CSRF cookie.
-            let cookie =
-                "laget_csrf=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
             let mut n = 0u64;
             let mut buf = vec![0u8; 1 << 20];
-            let mut count = 0u64;
+            let mut latencies = Vec::new();
+            let mut errors = 0u64;
             while Instant::now() < deadline {
                 n += 1;
                 let target = if unique {
@@ -263,46 +392,31 @@ async fn throughput(
                 } else {
                     path.clone()
                 };
-                let request =
-                    format!("GET {target} HTTP/1.1\r\nHost: bench\r\nCookie: {cookie}\r\n\r\n");
+                let request = format!("GET {target} HTTP/1.1\r\nHost: bench\r\n{cookie}\r\n");
+                let sent = Instant::now();
                 stream.write_all(request.as_bytes()).await?;
-                // Read one response: headers, then Content-Length bytes.
-                let mut filled = 0;
-                let (header_end, length) = loop {
-                    let n = stream.read(&mut buf[filled..]).await?;
-                    if n == 0 {
-                        return Err::<u64, Box<dyn std::error::Error + Send + Sync>>(
-                            "connection closed".into(),
-                        );
-                    }
-                    filled += n;
-                    if let Some(end) = buf[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head = String::from_utf8_lossy(&buf[..end]).to_lowercase();
-                        let length = head
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length:"))
-                            .and_then(|v| v.trim().parse::<usize>().ok())
-                            .unwrap_or(0);
-                        break (end + 4, length);
-                    }
-                };
-                while filled < header_end + length {
-                    let n = stream.read(&mut buf[filled..]).await?;
-                    if n == 0 {
-                        return Err("connection closed".into());
-                    }
-                    filled += n;
+                let (status, _) = read_response(&mut stream, &mut buf).await?;
+                latencies.push(sent.elapsed());
+                if !(200..300).contains(&status) {
+                    errors += 1;
                 }
-                count += 1;
             }
-            Ok(count)
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>((latencies, errors))
         }));
     }
-    let mut total = 0;
+    let mut latencies = Vec::new();
+    let mut errors = 0;
     for t in tasks {
-        total += t.await??;
+        let (l, e) = t.await??;
+        latencies.extend(l);
+        errors += e;
     }
-    Ok(total as f64 / seconds as f64)
+    latencies.sort();
+    Ok(Load {
+        rps: latencies.len() as f64 / seconds as f64,
+        latencies,
+        errors,
+    })
 }
 
 async fn catalogue(count: u64, seconds: u64) -> Result<()> {

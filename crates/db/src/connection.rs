@@ -5,8 +5,12 @@ use diesel::connection::SimpleConnection;
 use diesel::r2d2::{self, ManageConnection, Pool};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+
+#[path = "group_commit.rs"]
+mod group_commit;
+use group_commit::GroupCommit;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -85,6 +89,9 @@ pub struct Db {
     /// transaction avoids «database is locked» when two requests upgrade
     /// read transactions to writes at once.
     write_lock: Arc<std::sync::Mutex<()>>,
+    /// The group-commit writer for [`Db::record_reads`], started on first
+    /// use (`None` if its thread could not be started).
+    group_commit: Arc<OnceLock<Option<GroupCommit>>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -147,6 +154,7 @@ impl Db {
             pool,
             backend,
             write_lock: Arc::new(std::sync::Mutex::new(())),
+            group_commit: Arc::new(OnceLock::new()),
         })
     }
 
@@ -216,10 +224,26 @@ impl Db {
     /// Appends access-log rows that record reads, and returns once they are
     /// committed. The caller shows nothing of what was read before this
     /// returns, so no read goes unrecorded.
+    ///
+    /// Concurrent calls are committed together (group commit, see
+    /// `group_commit.rs`): one transaction, and one fsync, per batch rather
+    /// than per page view. If that transaction fails, every caller in the
+    /// batch gets an error.
     pub async fn record_reads(
         &self,
         records: Vec<laget_domain::audit::AccessRecord>,
     ) -> DbResult<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let records = match self.group_commit() {
+            Some(writer) => match writer.submit(records).await {
+                Ok(outcome) => return outcome,
+                Err(records) => records,
+            },
+            None => records,
+        };
+        // No writer thread: a transaction of our own.
         self.write(move |c| {
             for r in &records {
                 crate::access_log::append(c, r)?;
@@ -227,6 +251,25 @@ impl Db {
             Ok(())
         })
         .await
+    }
+
+    /// The group-commit writer, started on first use.
+    fn group_commit(&self) -> Option<&GroupCommit> {
+        self.group_commit
+            .get_or_init(|| {
+                // The writer's own handle shares the pool and the write lock
+                // but not this cell, so dropping the last `Db` ends it.
+                let db = Db {
+                    pool: self.pool.clone(),
+                    backend: self.backend,
+                    write_lock: Arc::clone(&self.write_lock),
+                    group_commit: Arc::new(OnceLock::new()),
+                };
+                GroupCommit::start(db)
+                    .map_err(|e| tracing::error!(error = %e, "no access-log writer thread"))
+                    .ok()
+            })
+            .as_ref()
     }
 
     /// Runs read-only `f` on a blocking thread.
@@ -263,7 +306,12 @@ impl Db {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
+    use super::Db;
+    use crate::access_log;
+    use diesel::connection::SimpleConnection;
+    use laget_domain::audit::AccessRecord;
     use std::collections::BTreeSet;
 
     fn names(dir: &str) -> BTreeSet<String> {
@@ -285,5 +333,146 @@ mod tests {
             names("postgres"),
             "every migration must exist for both engines"
         );
+    }
+
+    /// A fresh migrated database: SQLite in a temporary folder, and also
+    /// PostgreSQL (a schema of its own) when `DATABASE_URL` is set. The
+    /// guard removes it.
+    struct Fresh {
+        db: Db,
+        dir: Option<std::path::PathBuf>,
+        pg: Option<(String, String)>,
+    }
+
+    impl Drop for Fresh {
+        fn drop(&mut self) {
+            if let Some(dir) = &self.dir {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            if let Some((url, schema)) = &self.pg {
+                let _ = Db::drop_schema(url, schema);
+            }
+        }
+    }
+
+    fn fresh_dbs() -> Vec<Fresh> {
+        let id = uuid::Uuid::now_v7().simple().to_string();
+        let dir = std::env::temp_dir().join(format!("laget-db-test-{id}"));
+        let db = Db::connect(&dir.join("db.sqlite3").to_string_lossy()).unwrap();
+        db.migrate().unwrap();
+        let mut all = vec![Fresh {
+            db,
+            dir: Some(dir),
+            pg: None,
+        }];
+        if let Ok(url) = std::env::var("DATABASE_URL")
+            && !url.is_empty()
+        {
+            let schema = format!("test_{id}");
+            let db = Db::connect_in_schema(&url, Some(&schema)).unwrap();
+            db.migrate().unwrap();
+            all.push(Fresh {
+                db,
+                dir: None,
+                pg: Some((url, schema)),
+            });
+        }
+        all
+    }
+
+    fn read_of(i: usize) -> AccessRecord {
+        AccessRecord {
+            at: chrono::Utc::now(),
+            actor: None,
+            ground: "test".into(),
+            object_type: "log".into(),
+            object_id: format!("log-{i}"),
+            action: "read".into(),
+            unit_id: None,
+            municipality_id: None,
+            request_id: format!("req-{i}"),
+        }
+    }
+
+    /// Many readers at once: every row lands, the chain holds, and the rows
+    /// went in fewer transactions than there were callers.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_reads_are_committed_in_groups() {
+        for fresh in fresh_dbs() {
+            let db = fresh.db.clone();
+            let before = db.read_blocking(access_log::count).unwrap();
+            let callers = 200;
+            let tasks: Vec<_> = (0..callers)
+                .map(|i| {
+                    let db = db.clone();
+                    // Some callers record more than one row.
+                    let records = (0..1 + i % 3).map(|k| read_of(i * 10 + k)).collect();
+                    tokio::spawn(async move { db.record_reads(records).await })
+                })
+                .collect();
+            let mut rows = 0;
+            for (i, t) in tasks.into_iter().enumerate() {
+                t.await.unwrap().unwrap();
+                rows += 1 + i % 3;
+            }
+            let after = db.read_blocking(access_log::count).unwrap();
+            assert_eq!(after - before, i64::try_from(rows).unwrap());
+            let checked = db.read_blocking(access_log::verify).unwrap();
+            assert_eq!(
+                checked,
+                Ok(u64::try_from(after).unwrap()),
+                "{:?}",
+                db.backend()
+            );
+            let commits = db
+                .group_commit
+                .get()
+                .and_then(Option::as_ref)
+                .map(|g| g.commits())
+                .unwrap();
+            eprintln!(
+                "{:?}: {rows} rows from {callers} callers in {commits} transactions",
+                db.backend()
+            );
+            assert!(
+                commits < callers as u64,
+                "{commits} transactions for {callers} callers"
+            );
+            // Nothing to record: no transaction at all.
+            db.record_reads(Vec::new()).await.unwrap();
+        }
+    }
+
+    /// When the batch's transaction fails, every caller in it hears so, and
+    /// none of its rows is written.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_failed_batch_fails_every_caller() {
+        for fresh in fresh_dbs() {
+            let db = fresh.db.clone();
+            db.record_reads(vec![read_of(0)]).await.unwrap();
+            let base = db.read_blocking(access_log::count).unwrap();
+            db.conn()
+                .unwrap()
+                .batch_execute("ALTER TABLE access_log RENAME TO access_log_away")
+                .unwrap();
+            let tasks: Vec<_> = (0..20)
+                .map(|i| {
+                    let db = db.clone();
+                    tokio::spawn(async move { db.record_reads(vec![read_of(i)]).await })
+                })
+                .collect();
+            for t in tasks {
+                assert!(t.await.unwrap().is_err());
+            }
+            db.conn()
+                .unwrap()
+                .batch_execute("ALTER TABLE access_log_away RENAME TO access_log")
+                .unwrap();
+            // The writer carries on, and the failed rows left no trace.
+            db.record_reads(vec![read_of(99)]).await.unwrap();
+            assert_eq!(db.read_blocking(access_log::count).unwrap(), base + 1);
+            let rows = u64::try_from(base + 1).unwrap();
+            assert_eq!(db.read_blocking(access_log::verify).unwrap(), Ok(rows));
+        }
     }
 }

@@ -1,0 +1,758 @@
+//! The `log` scenario: a child's log page (`GET /logger/{log}`, which
+//! records its read in the access log before it renders) against a trivial
+//! handler, at several database sizes.
+//!
+//! For each size N: a fresh database with a municipality, units, staff, N
+//! logs (children, their units, logs, a few timeline entries and the lead on
+//! the team, bulk-inserted straight into the tables), and one target log made
+//! through the real `db` functions (guardians, a consent, a team, measures)
+//! with 200 timeline entries. Every client signs in as its own staff member
+//! of the log's home unit (the «own unit» ground) through a session row
+//! written directly to the database, as `laget-testkit` does.
+
+use crate::{Load, Result, load, ms, open_db};
+use axum::Router;
+use axum::routing::get;
+use chrono::{Datelike, Days, NaiveDate, Utc};
+use diesel::prelude::*;
+use laget_db::schema::{
+    child_units, children as children_t, log_entries, logs as logs_t, team_members,
+};
+use laget_db::{
+    Db, DbConnection, DbError, DbResult, children, logs, municipalities, sessions, to_micros,
+    units, users,
+};
+use laget_domain::access::Operator;
+use laget_domain::child::{Birth, NewChild, NewGuardian, Relation};
+use laget_domain::consent::{Giver, Method, NewConsent, Purpose};
+use laget_domain::ids::{ChildId, EntryId, LogId, TeamMemberId};
+use laget_domain::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
+use laget_domain::stafett::{ChildVoice, Concern, MemberKind, NewMeasure};
+use laget_domain::unit::{UnitKind, UnitName};
+use laget_domain::user::{DisplayName, Role, Username};
+use laget_domain::{UnitId, UserId};
+use rand::Rng;
+use std::time::{Duration, Instant};
+
+/// Timeline entries on the log the clients read.
+const TARGET_ENTRIES: usize = 200;
+/// The child whose log is read; the page must show this name.
+const CHILD_NAME: &str = "Nora Benkesen";
+/// Units in the municipality.
+const UNITS: usize = 24;
+/// Bulk logs per transaction.
+const BATCH: usize = 2_000;
+
+/// What one size measured.
+struct Row {
+    logs: u64,
+    trivial: Load,
+    page: Load,
+    page_bytes: usize,
+    server: Server,
+}
+
+/// Where a page's time goes, measured without HTTP.
+struct Server {
+    /// `logs::facts` + `logs::view` + `logs::settings` for the target log
+    /// (median, p95), one at a time.
+    view: (Duration, Duration),
+    /// `logs::staff_choices` (median): the team form's list of staff.
+    staff: Duration,
+    /// `Db::record_reads` alone from as many concurrent callers as clients:
+    /// records committed per second.
+    reads_per_second: f64,
+    /// The same with one transaction per call, for comparison.
+    one_by_one: f64,
+}
+
+impl Row {
+    fn ratio(&self) -> f64 {
+        self.page.rps / self.trivial.rps
+    }
+}
+
+pub async fn run(sizes: Vec<u64>, seconds: u64, clients: usize) -> Result<()> {
+    let engine = if std::env::var("DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    let mut rows = Vec::new();
+    for &n in &sizes {
+        rows.push(one_size(n, seconds, clients).await?);
+    }
+
+    println!(
+        "log page benchmark ({engine}, {clients} clients, {seconds} s per measurement, \
+         {TARGET_ENTRIES} timeline entries on the page)"
+    );
+    println!(
+        "  {:>9}  {:>11}  {:>11}  {:>7}  {:>9}  {:>9}  {:>9}  {:>6}",
+        "logs", "trivial/s", "log page/s", "ratio", "p50 ms", "p99 ms", "triv p99", "errors"
+    );
+    for r in &rows {
+        println!(
+            "  {:>9}  {:>11.0}  {:>11.0}  {:>6.1}%  {:>9.2}  {:>9.2}  {:>9.2}  {:>6}",
+            r.logs,
+            r.trivial.rps,
+            r.page.rps,
+            r.ratio() * 100.0,
+            ms(r.page.percentile(0.5)),
+            ms(r.page.percentile(0.99)),
+            ms(r.trivial.percentile(0.99)),
+            r.page.errors,
+        );
+    }
+    println!("  server side, without HTTP:");
+    for r in &rows {
+        println!(
+            "  {:>9}  facts+view+settings median {:.2} ms, p95 {:.2} ms; staff list {:.2} ms; \
+             record_reads alone {:.0} rows/s from {clients} callers \
+             (one transaction each: {:.0} rows/s)",
+            r.logs,
+            ms(r.server.view.0),
+            ms(r.server.view.1),
+            ms(r.server.staff),
+            r.server.reads_per_second,
+            r.server.one_by_one,
+        );
+    }
+    if let Some(r) = rows.first() {
+        println!("  (the log page is {} bytes of HTML)", r.page_bytes);
+    }
+    let mut ok = rows
+        .iter()
+        .all(|r| r.ratio() >= 0.25 && ms(r.page.percentile(0.99)) < 50.0 && r.page.errors == 0);
+    println!("  targets per size: log page ≥ 25 % of the trivial handler, p99 < 50 ms");
+    if let (Some(small), Some(large)) = (
+        rows.iter().min_by_key(|r| r.logs),
+        rows.iter().max_by_key(|r| r.logs),
+    ) && small.logs != large.logs
+    {
+        // Cost per page = 1 / throughput, measured back to back on the same
+        // machine; the server time (one request at a time, no HTTP) and the
+        // cost relative to each run's trivial handler are shown beside it.
+        let cost = small.page.rps / large.page.rps;
+        let relative = small.ratio() / large.ratio();
+        let server = ms(large.server.view.0) / ms(small.server.view.0);
+        let p99 = ms(large.page.percentile(0.99)) / ms(small.page.percentile(0.99));
+        println!(
+            "  {} vs {} logs: cost per page ×{cost:.2} (target: within 20 %); \
+             relative to the trivial handler ×{relative:.2}, server time ×{server:.2}, p99 ×{p99:.2}",
+            large.logs, small.logs
+        );
+        ok &= cost <= 1.2;
+    }
+    println!("  {}", if ok { "targets met" } else { "TARGETS NOT MET" });
+    Ok(())
+}
+
+async fn one_size(n: u64, seconds: u64, clients: usize) -> Result<Row> {
+    let bench = open_db()?;
+    let db = bench.db.clone();
+    let started = Instant::now();
+    let seeded = {
+        let db = db.clone();
+        tokio::task::spawn_blocking(move || seed(&db, n, clients)).await??
+    };
+    eprintln!(
+        "{n} logs: seeded in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let inside = server_time(&db, seeded.reader, seeded.log, clients).await?;
+
+    let state = laget_web::AppState::new(db.clone(), laget_web::WebConfig::default())?;
+    let app: Router = laget_web::router(state).route("/bench/trivial", get(|| async { "ok" }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+
+    let path = format!("/logger/{}", seeded.log);
+    let cookies: Vec<String> = seeded
+        .tokens
+        .iter()
+        .map(|t| format!("laget_session={t}"))
+        .collect();
+    let result = measure(addr, &path, &cookies, seconds, clients).await;
+    let _ = stop.send(());
+    let _ = server.await;
+    drop(db);
+    if std::env::var("BENCH_KEEP").is_ok() {
+        eprintln!("kept the database (BENCH_KEEP)");
+    } else {
+        (bench.cleanup)();
+    }
+    let (trivial, page, page_bytes) = result?;
+    Ok(Row {
+        logs: n,
+        trivial,
+        page,
+        page_bytes,
+        server: inside,
+    })
+}
+
+async fn server_time(db: &Db, user: UserId, log: LogId, clients: usize) -> Result<Server> {
+    let today = Utc::now().date_naive();
+    let (reader, m) = db.read_blocking(|c| {
+        let actor = users::actor(c, user)?;
+        let facts = logs::facts(c, log, user, today)?;
+        let m = facts.municipality_id;
+        Ok((actor.open_log(&facts, today).map_err(bad("open"))?, m))
+    })?;
+    let mut view = Vec::new();
+    let mut staff = Vec::new();
+    for _ in 0..300 {
+        let started = Instant::now();
+        db.read_blocking(|c| {
+            let facts = logs::facts(c, log, user, today)?;
+            let v = logs::view(c, &reader, None, today)?;
+            logs::settings(c, v.municipality_id)?;
+            Ok(facts)
+        })?;
+        view.push(started.elapsed());
+        let started = Instant::now();
+        db.read_blocking(|c| logs::staff_choices(c, m))?;
+        staff.push(started.elapsed());
+    }
+    view.sort();
+    staff.sort();
+
+    let grouped = concurrent_reads(db, &reader, clients, true).await?;
+    let one_by_one = concurrent_reads(db, &reader, clients, false).await?;
+    Ok(Server {
+        view: (
+            crate::percentile(&view, 0.5),
+            crate::percentile(&view, 0.95),
+        ),
+        staff: crate::percentile(&staff, 0.5),
+        reads_per_second: grouped,
+        one_by_one,
+    })
+}
+
+/// Read records committed per second by `clients` concurrent callers for two
+/// seconds: through `record_reads` (group commit), or with one transaction
+/// per call (as `record_reads` did before, for comparison).
+async fn concurrent_reads(
+    db: &Db,
+    reader: &laget_domain::access::LogReader,
+    clients: usize,
+    grouped: bool,
+) -> Result<f64> {
+    let seconds = 2;
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for i in 0..clients {
+        let db = db.clone();
+        let reader = reader.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut n = 0u64;
+            while Instant::now() < deadline {
+                let rid = format!("bench-{i}-{n}");
+                let record = logs::read_record(&reader, laget_domain::audit::Action::Read, &rid);
+                if grouped {
+                    db.record_reads(vec![record]).await?;
+                } else {
+                    db.write(move |c| laget_db::access_log::append(c, &record).map(|_| ()))
+                        .await?;
+                }
+                n += 1;
+            }
+            Ok::<u64, DbError>(n)
+        }));
+    }
+    let mut records = 0;
+    for t in tasks {
+        records += t.await??;
+    }
+    Ok(records as f64 / seconds as f64)
+}
+
+async fn measure(
+    addr: std::net::SocketAddr,
+    path: &str,
+    cookies: &[String],
+    seconds: u64,
+    clients: usize,
+) -> Result<(Load, Load, usize)> {
+    // The page must work before it is measured.
+    let cookie = cookies.first().ok_or("no sessions")?;
+    let (status, body) = crate::fetch(addr, path, cookie).await?;
+    if status != 200 || !body.contains(CHILD_NAME) {
+        let start: String = body.chars().take(600).collect();
+        return Err(format!(
+            "GET {path} answered {status}{}; not measuring. Start of the body:\n{start}",
+            if status == 200 {
+                format!(" without the child's name «{CHILD_NAME}»")
+            } else {
+                String::new()
+            }
+        )
+        .into());
+    }
+    // Warm up (connections, statement caches, page cache of the OS).
+    load(addr, path, clients, 1, false, cookies).await?;
+    let trivial = load(addr, "/bench/trivial", clients, seconds, false, &[]).await?;
+    let page = load(addr, path, clients, seconds, false, cookies).await?;
+    Ok((trivial, page, body.len()))
+}
+
+/// What the clients need: the log to read and one session token each.
+struct Seeded {
+    log: LogId,
+    /// The first client's user.
+    reader: UserId,
+    tokens: Vec<String>,
+}
+
+fn bad<E: std::fmt::Debug>(what: &'static str) -> impl Fn(E) -> DbError {
+    move |e| DbError::Corrupt(format!("{what}: {e:?}"))
+}
+
+fn new_user(
+    c: &mut laget_db::DbConnection,
+    cap: &laget_domain::access::MunicipalityAdmin,
+    username: &str,
+    name: &str,
+    unit: UnitId,
+    role: Role,
+) -> DbResult<UserId> {
+    let new = users::NewUser {
+        username: Username::parse(username).map_err(bad("username"))?,
+        display_name: DisplayName::parse(name).map_err(bad("name"))?,
+        email: None,
+        // Nobody logs in with a password here: sessions are made directly.
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$YmVuY2g$YmVuY2g".into(),
+        is_system_admin: false,
+    };
+    let id = users::create(c, cap, &new, "bench")?;
+    users::add_membership(c, cap, id, Some(unit), role, "bench")?;
+    Ok(id)
+}
+
+const FIRST: &[&str] = &[
+    "Emma", "Noah", "Olivia", "Jakob", "Nora", "Emil", "Ella", "Lucas", "Sofie", "Filip", "Leah",
+    "Oskar", "Ingrid", "Aksel", "Maja", "Henrik",
+];
+const LAST: &[&str] = &[
+    "Hansen",
+    "Johansen",
+    "Olsen",
+    "Larsen",
+    "Andersen",
+    "Pedersen",
+    "Nilsen",
+    "Kristiansen",
+    "Jensen",
+    "Karlsen",
+    "Johnsen",
+    "Pettersen",
+    "Eriksen",
+    "Berg",
+    "Haugen",
+    "Hagen",
+];
+const NOTES: &[&str] = &[
+    "Samtale med foreldrene om søvn og rutiner hjemme.",
+    "Barnet trekker seg fra leken i storefri; avtalt observasjon neste uke.",
+    "Møte i laget: skolen og helsestasjonen deler det de har sett siden sist.",
+    "Fraværet er redusert etter at skoleveien ble endret.",
+    "Foreldrene ønsker veiledning; henvist til familiesenteret.",
+    "Barnet forteller at det gruer seg til gymtimene.",
+];
+
+fn seed(db: &Db, n: u64, clients: usize) -> DbResult<Seeded> {
+    let op = Operator::at_console();
+    let today = Utc::now().date_naive();
+    // Municipality, units, staff: the home unit's staff are the clients.
+    let (m, unit_ids, leads, readers, partner) = db.write_blocking(|c| {
+        let new = municipalities::NewMunicipality {
+            number: MunicipalityNumber::parse("9991").map_err(bad("number"))?,
+            name: MunicipalityName::parse("Loggkommune").map_err(bad("name"))?,
+            written_standard: WrittenStandard::Bokmal,
+        };
+        let m = municipalities::create(c, &op.system(), &new, "bench")?;
+        let cap = op.administer(m);
+        let mut unit_ids = Vec::new();
+        let mut leads = Vec::new();
+        for i in 0..UNITS {
+            let kind = UnitKind::ALL[i % UnitKind::ALL.len()];
+            let fields = units::UnitFields {
+                name: UnitName::parse(&format!("{} {}", kind.code(), i + 1))
+                    .map_err(bad("unit"))?,
+                kind,
+                active: true,
+                also_serves: vec![],
+            };
+            let unit = units::create(c, &cap, &fields, "bench")?;
+            let lead = new_user(
+                c,
+                &cap,
+                &format!("bench.leder{i}"),
+                &format!("Stafettholder {}", i + 1),
+                unit,
+                Role::Ansatt,
+            )?;
+            unit_ids.push(unit);
+            leads.push((lead, format!("Stafettholder {}", i + 1)));
+        }
+        let home = unit_ids[0];
+        let readers = (0..clients.max(1))
+            .map(|i| {
+                new_user(
+                    c,
+                    &cap,
+                    &format!("bench.ansatt{i}"),
+                    &format!("Ansatt {} Benk", i + 1),
+                    home,
+                    Role::Ansatt,
+                )
+            })
+            .collect::<DbResult<Vec<_>>>()?;
+        let partner = new_user(
+            c,
+            &cap,
+            "bench.laerer",
+            "Lærer Benk",
+            unit_ids[1],
+            Role::Ansatt,
+        )?;
+        Ok((m, unit_ids, leads, readers, partner))
+    })?;
+
+    bulk_logs(
+        db,
+        n.saturating_sub(1),
+        m.to_string(),
+        &unit_ids,
+        &leads,
+        today,
+    )?;
+    let log = target_log(db, readers[0], partner, &unit_ids, today)?;
+
+    // One session per client, written directly (as laget-testkit does).
+    let tokens = db.write_blocking(|c| {
+        readers
+            .iter()
+            .map(|&user| {
+                let token = laget_web::random_token();
+                let csrf = laget_web::random_token();
+                let hash = laget_web::session_token_hash(&token);
+                sessions::create(c, &hash, user, &csrf, Utc::now())?;
+                Ok(token)
+            })
+            .collect::<DbResult<Vec<_>>>()
+    })?;
+    // Fresh planner statistics after the bulk load, as the server's
+    // housekeeping (SQLite) or autovacuum (PostgreSQL) would make them.
+    db.analyze()?;
+    Ok(Seeded {
+        log,
+        reader: readers[0],
+        tokens,
+    })
+}
+
+/// `count` logs spread over the units, inserted in bulk: each with its child
+/// (attending the log's unit), its lead on the team, and three entries.
+fn bulk_logs(
+    db: &Db,
+    count: u64,
+    m: String,
+    units: &[UnitId],
+    leads: &[(UserId, String)],
+    today: NaiveDate,
+) -> DbResult<()> {
+    let mut rng = rand::thread_rng();
+    let now = Utc::now();
+    let mut done = 0u64;
+    let mut reported = 0u64;
+    while done < count {
+        let size = (count - done).min(BATCH as u64) as usize;
+        let mut kids = Vec::with_capacity(size);
+        let mut attends = Vec::with_capacity(size);
+        let mut rows = Vec::with_capacity(size);
+        let mut team = Vec::with_capacity(size);
+        let mut entries = Vec::with_capacity(size * 3);
+        for _ in 0..size {
+            let u = rng.gen_range(0..units.len());
+            let unit = units[u].to_string();
+            let (lead, lead_name) = &leads[u];
+            let lead = lead.to_string();
+            let child = ChildId::new().to_string();
+            let log = LogId::new().to_string();
+            let age_days = rng.gen_range(200..18 * 365);
+            let birth = today - Days::new(age_days);
+            let started_days = rng.gen_range(1..900u64);
+            let started = now - chrono::Duration::days(started_days as i64);
+            let open = rng.gen_bool(0.8);
+            let level_since = today - Days::new(rng.gen_range(0..=started_days));
+            kids.push((
+                children_t::id.eq(child.clone()),
+                children_t::municipality_id.eq(m.clone()),
+                children_t::name.eq(format!(
+                    "{} {}",
+                    FIRST[rng.gen_range(0..FIRST.len())],
+                    LAST[rng.gen_range(0..LAST.len())]
+                )),
+                children_t::birth_date.eq(birth.format("%Y-%m-%d").to_string()),
+                children_t::unborn.eq(false),
+                children_t::created_by.eq(Some(lead.clone())),
+                children_t::created_at.eq(to_micros(started)),
+            ));
+            attends.push((
+                child_units::child_id.eq(child.clone()),
+                child_units::unit_id.eq(unit.clone()),
+            ));
+            rows.push((
+                (
+                    logs_t::id.eq(log.clone()),
+                    logs_t::child_id.eq(child),
+                    logs_t::municipality_id.eq(m.clone()),
+                    logs_t::home_unit_id.eq(unit.clone()),
+                    logs_t::status.eq(if open { "apen" } else { "lukket" }),
+                    logs_t::level.eq(rng.gen_range(0..=3)),
+                    logs_t::level_since.eq(level_since.format("%Y-%m-%d").to_string()),
+                ),
+                (
+                    logs_t::decision_due.eq((open && rng.gen_bool(0.3)).then(|| {
+                        (today + Days::new(rng.gen_range(1..30)))
+                            .format("%Y-%m-%d")
+                            .to_string()
+                    })),
+                    logs_t::lead_user_id.eq(Some(lead.clone())),
+                    logs_t::created_by.eq(Some(lead.clone())),
+                    logs_t::created_at.eq(to_micros(started)),
+                    logs_t::updated_at.eq(to_micros(started)),
+                    logs_t::closed_at.eq((!open).then(|| to_micros(now))),
+                ),
+            ));
+            team.push((
+                team_members::id.eq(TeamMemberId::new().to_string()),
+                team_members::log_id.eq(log.clone()),
+                team_members::kind.eq(MemberKind::Staff.code()),
+                team_members::user_id.eq(Some(lead.clone())),
+                team_members::unit_id.eq(Some(unit)),
+                team_members::name.eq(lead_name.clone()),
+                team_members::team_role.eq("Stafettholder"),
+                team_members::added_at.eq(to_micros(started)),
+            ));
+            let noticed = started.date_naive();
+            for k in 0..3i64 {
+                let (kind, summary, data) = if k == 0 {
+                    (
+                        "uro",
+                        format!("Uro registrert ({})", noticed.format("%d.%m.%Y")),
+                        Some(format!(
+                            r#"{{"observert":"{}","utfordringer":["skolefravaer"],"bbis":null}}"#,
+                            noticed.format("%Y-%m-%d")
+                        )),
+                    )
+                } else {
+                    ("notat", "Notat".to_owned(), None)
+                };
+                entries.push((
+                    log_entries::id.eq(EntryId::new().to_string()),
+                    log_entries::log_id.eq(log.clone()),
+                    log_entries::at.eq(to_micros(started) + k * 86_400_000_000),
+                    log_entries::kind.eq(kind),
+                    log_entries::actor_id.eq(Some(lead.clone())),
+                    log_entries::summary.eq(summary),
+                    log_entries::body.eq(Some(NOTES[rng.gen_range(0..NOTES.len())])),
+                    log_entries::data.eq(data),
+                ));
+            }
+        }
+        db.write_blocking(|c| {
+            // Multi-row inserts need the concrete connection (the
+            // multi-connection wrapper does not do batch inserts); chunks
+            // keep every statement under the engines' parameter limits.
+            macro_rules! bulk {
+                ($table:expr, $rows:expr) => {
+                    for chunk in $rows.chunks(500) {
+                        let insert = diesel::insert_into($table).values(chunk.to_vec());
+                        match c {
+                            DbConnection::Sqlite(s) => insert.execute(s)?,
+                            DbConnection::Postgresql(p) => insert.execute(p)?,
+                        };
+                    }
+                };
+            }
+            bulk!(children_t::table, kids);
+            bulk!(child_units::table, attends);
+            bulk!(logs_t::table, rows);
+            bulk!(team_members::table, team);
+            bulk!(log_entries::table, entries);
+            Ok(())
+        })?;
+        done += size as u64;
+        if count >= 100_000 && (done >= reported + 100_000 || done == count) {
+            reported = done;
+            eprintln!("  {done} of {count} logs");
+        }
+    }
+    Ok(())
+}
+
+/// The log the clients read, made through the real `db` functions: a child
+/// with two guardians attending the home unit and a school, a consent for
+/// both, a teacher and a guardian on the team, three measures, and notes and
+/// the child's voice up to [`TARGET_ENTRIES`] timeline entries.
+fn target_log(
+    db: &Db,
+    caseworker: UserId,
+    teacher: UserId,
+    units: &[UnitId],
+    today: NaiveDate,
+) -> DbResult<LogId> {
+    let (home, school) = (units[0], units[1]);
+    db.write_blocking(|c| {
+        let actor = users::actor(c, caseworker)?;
+        let cw = actor.casework(home).map_err(bad("casework"))?;
+        let birth = NaiveDate::from_ymd_opt(today.year() - 9, 3, 14).ok_or(DbError::NotFound)?;
+        let child = children::create(
+            c,
+            &cw,
+            &NewChild {
+                name: CHILD_NAME.into(),
+                birth: Birth::Born(birth),
+                national_id: None,
+            },
+            &[school],
+            "bench",
+        )?;
+        let mut guardians = Vec::new();
+        for (name, relation) in [
+            ("Kari Benkesen", Relation::Mor),
+            ("Per Benkesen", Relation::Far),
+        ] {
+            guardians.push(children::add_guardian(
+                c,
+                &cw,
+                child,
+                &NewGuardian {
+                    name: name.into(),
+                    relation,
+                    phone: Some("+47 400 00 000".into()),
+                    email: None,
+                    parental_responsibility: true,
+                },
+                "bench",
+            )?);
+        }
+        let concern = Concern {
+            noticed: "Mye fravær og lite kontakt med de andre barna.".into(),
+            noticed_on: today - Days::new(200),
+            areas: vec!["skolefravaer".into()],
+            bbis_theme: None,
+        };
+        let log = logs::start(c, &cw, child, &concern, today - Days::new(200), "bench")?;
+        let facts = logs::facts(c, log, caseworker, today)?;
+        let reader = actor.open_log(&facts, today).map_err(bad("open"))?;
+        let w = reader.writer().map_err(bad("writer"))?;
+        logs::add_consent(
+            c,
+            &w,
+            &NewConsent {
+                givers: guardians.iter().map(|g| Giver::Guardian(*g)).collect(),
+                units: vec![home, school],
+                purposes: Purpose::ALL.to_vec(),
+                valid_from: today - Days::new(150),
+                valid_to: today + Days::new(215),
+                method: Method::Digital,
+                note: None,
+            },
+            None,
+            "bench",
+        )?;
+        let teacher = logs::add_staff(c, &w, teacher, school, "Kontaktlærer", today, "bench")?
+            .map_err(bad("staff"))?;
+        let mother = logs::add_person(
+            c,
+            &w,
+            &logs::Person {
+                kind: MemberKind::Guardian,
+                name: "Kari Benkesen",
+                role: "Mor",
+                guardian: guardians.first().copied(),
+            },
+            today,
+            "bench",
+        )?
+        .map_err(bad("person"))?;
+        for (i, (name, responsible)) in [
+            ("Fast voksen i friminuttene", teacher),
+            ("Foreldreveiledning (ICDP)", mother),
+            ("Samtalegruppe på skolen", teacher),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            logs::add_measure(
+                c,
+                &w,
+                &NewMeasure {
+                    offer: None,
+                    name: Some(name.into()),
+                    goal: "Barnet opplever trygghet og møter på skolen hver dag.".into(),
+                    responsible,
+                    start: today - Days::new(100 - 10 * i as u64),
+                    evaluate_by: today + Days::new(30 + 10 * i as u64),
+                    best_interest: (i != 2).then(|| {
+                        "Barnets beste: tiltaket styrker trygghet og tilhørighet.".to_owned()
+                    }),
+                },
+                "bench",
+            )?;
+        }
+        let made: i64 = log_entries::table
+            .filter(log_entries::log_id.eq(log.to_string()))
+            .count()
+            .get_result(c)?;
+        let missing = TARGET_ENTRIES.saturating_sub(usize::try_from(made).unwrap_or(0));
+        let mut rng = rand::thread_rng();
+        let start = Utc::now() - chrono::Duration::days(190);
+        let mut notes = Vec::new();
+        for i in 0..missing {
+            if i % 10 == 0 {
+                logs::add_voice(
+                    c,
+                    &w,
+                    &ChildVoice {
+                        on: today - Days::new(rng.gen_range(1..180)),
+                        method: "samtale".into(),
+                        words: "Jeg liker å tegne, men ikke når de andre ser på.".into(),
+                    },
+                    "bench",
+                )?;
+            } else {
+                notes.push((
+                    log_entries::id.eq(EntryId::new().to_string()),
+                    log_entries::log_id.eq(log.to_string()),
+                    log_entries::at.eq(to_micros(start) + i as i64 * 3_600_000_000 * 20),
+                    log_entries::kind.eq("notat"),
+                    log_entries::actor_id.eq(Some(caseworker.to_string())),
+                    log_entries::summary.eq(format!("Notat {}", i + 1)),
+                    log_entries::body.eq(Some(NOTES[rng.gen_range(0..NOTES.len())])),
+                    log_entries::data.eq(None::<String>),
+                ));
+            }
+        }
+        for note in notes {
+            diesel::insert_into(log_entries::table)
+                .values(note)
+                .execute(c)?;
+        }
+        Ok(log)
+    })
+}
