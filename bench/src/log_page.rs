@@ -9,6 +9,13 @@
 //! with 200 timeline entries. Every client signs in as its own staff member
 //! of the log's home unit (the «own unit» ground) through a session row
 //! written directly to the database, as `laget-testkit` does.
+//!
+//! All sizes are prepared first; the measurements then take turns between
+//! them (`--rounds` times), so a change in the machine's load during the run
+//! does not favour one size. Beside the targets it prints where the time
+//! goes: the page from one client, the database work of the page without
+//! HTTP, and `Db::record_reads` on its own (group commit against one
+//! transaction per call).
 
 use crate::{Load, Result, load, ms, open_db};
 use axum::Router;
@@ -48,11 +55,14 @@ struct Row {
     logs: u64,
     trivial: Load,
     page: Load,
+    /// The page from a single client.
+    alone: Load,
     page_bytes: usize,
     server: Server,
 }
 
 /// Where a page's time goes, measured without HTTP.
+#[derive(Clone, Copy, Default)]
 struct Server {
     /// `logs::facts` + `logs::view` + `logs::settings` for the target log
     /// (median, p95), one at a time.
@@ -64,6 +74,8 @@ struct Server {
     reads_per_second: f64,
     /// The same with one transaction per call, for comparison.
     one_by_one: f64,
+    /// `Db::record_reads` from a single caller (median): one commit.
+    lone: Duration,
 }
 
 impl Row {
@@ -72,19 +84,64 @@ impl Row {
     }
 }
 
-pub async fn run(sizes: Vec<u64>, seconds: u64, clients: usize) -> Result<()> {
+pub async fn run(sizes: Vec<u64>, seconds: u64, clients: usize, rounds: u64) -> Result<()> {
     let engine = if std::env::var("DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
         "PostgreSQL"
     } else {
         "SQLite"
     };
-    let mut rows = Vec::new();
+    // Every size gets its database and server first; then the measurements
+    // take turns between the sizes, round by round, so that a change in the
+    // machine's load in the middle of the run does not favour one size.
+    let mut prepared = Vec::new();
     for &n in &sizes {
-        rows.push(one_size(n, seconds, clients).await?);
+        match Prepared::new(n, clients).await {
+            Ok(p) => prepared.push(p),
+            Err(e) => {
+                for p in prepared {
+                    p.finish().await;
+                }
+                return Err(e);
+            }
+        }
+    }
+    let mut measured: Vec<Option<Measured>> = (0..prepared.len()).map(|_| None).collect();
+    let mut failure = None;
+    'rounds: for _ in 0..rounds {
+        for (p, m) in prepared.iter().zip(measured.iter_mut()) {
+            match p.round(seconds, clients).await {
+                Ok(r) => match m {
+                    Some(m) => m.merge(r),
+                    None => *m = Some(r),
+                },
+                Err(e) => {
+                    failure = Some(e);
+                    break 'rounds;
+                }
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for (p, m) in prepared.into_iter().zip(measured) {
+        let (logs, page_bytes, server) = (p.logs, p.page_bytes, p.server_side);
+        p.finish().await;
+        if let Some(m) = m {
+            rows.push(Row {
+                logs,
+                trivial: m.trivial,
+                page: m.page,
+                alone: m.alone,
+                page_bytes,
+                server,
+            });
+        }
+    }
+    if let Some(e) = failure {
+        return Err(e);
     }
 
     println!(
-        "log page benchmark ({engine}, {clients} clients, {seconds} s per measurement, \
+        "log page benchmark ({engine}, {clients} clients, {rounds} × {seconds} s per measurement, \
          {TARGET_ENTRIES} timeline entries on the page)"
     );
     println!(
@@ -104,18 +161,27 @@ pub async fn run(sizes: Vec<u64>, seconds: u64, clients: usize) -> Result<()> {
             r.page.errors,
         );
     }
-    println!("  server side, without HTTP:");
+    println!("  where the time goes:");
     for r in &rows {
         println!(
-            "  {:>9}  facts+view+settings median {:.2} ms, p95 {:.2} ms; staff list {:.2} ms; \
-             record_reads alone {:.0} rows/s from {clients} callers \
-             (one transaction each: {:.0} rows/s)",
+            "  {:>9}  one client alone: {:.0} pages/s, p50 {:.2} ms",
+            r.logs,
+            r.alone.rps,
+            ms(r.alone.percentile(0.5)),
+        );
+        println!(
+            "  {:>9}  without HTTP: facts+view+settings median {:.2} ms, p95 {:.2} ms; \
+             staff list {:.2} ms; record_reads from one caller {:.2} ms",
             r.logs,
             ms(r.server.view.0),
             ms(r.server.view.1),
             ms(r.server.staff),
-            r.server.reads_per_second,
-            r.server.one_by_one,
+            ms(r.server.lone),
+        );
+        println!(
+            "  {:>9}  record_reads alone from {clients} callers: {:.0} rows/s \
+             (one transaction per call instead: {:.0} rows/s)",
+            r.logs, r.server.reads_per_second, r.server.one_by_one,
         );
     }
     if let Some(r) = rows.first() {
@@ -148,57 +214,141 @@ pub async fn run(sizes: Vec<u64>, seconds: u64, clients: usize) -> Result<()> {
     Ok(())
 }
 
-async fn one_size(n: u64, seconds: u64, clients: usize) -> Result<Row> {
-    let bench = open_db()?;
-    let db = bench.db.clone();
-    let started = Instant::now();
-    let seeded = {
-        let db = db.clone();
-        tokio::task::spawn_blocking(move || seed(&db, n, clients)).await??
-    };
-    eprintln!(
-        "{n} logs: seeded in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+/// One size's database and server, ready to measure.
+struct Prepared {
+    logs: u64,
+    bench: crate::BenchDb,
+    addr: std::net::SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    path: String,
+    cookies: Vec<String>,
+    page_bytes: usize,
+    server_side: Server,
+}
 
-    let inside = server_time(&db, seeded.reader, seeded.log, clients).await?;
+/// One round's measurements of one size.
+struct Measured {
+    trivial: Load,
+    page: Load,
+    alone: Load,
+}
 
-    let state = laget_web::AppState::new(db.clone(), laget_web::WebConfig::default())?;
-    let app: Router = laget_web::router(state).route("/bench/trivial", get(|| async { "ok" }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-    });
-
-    let path = format!("/logger/{}", seeded.log);
-    let cookies: Vec<String> = seeded
-        .tokens
-        .iter()
-        .map(|t| format!("laget_session={t}"))
-        .collect();
-    let result = measure(addr, &path, &cookies, seconds, clients).await;
-    let _ = stop.send(());
-    let _ = server.await;
-    drop(db);
-    if std::env::var("BENCH_KEEP").is_ok() {
-        eprintln!("kept the database (BENCH_KEEP)");
-    } else {
-        (bench.cleanup)();
+impl Measured {
+    fn merge(&mut self, other: Measured) {
+        self.trivial.merge(other.trivial);
+        self.page.merge(other.page);
+        self.alone.merge(other.alone);
     }
-    let (trivial, page, page_bytes) = result?;
-    Ok(Row {
-        logs: n,
-        trivial,
-        page,
-        page_bytes,
-        server: inside,
-    })
+}
+
+impl Prepared {
+    /// Seeds a fresh database with `n` logs, measures the server side, starts
+    /// the real router on it and checks that the page works.
+    async fn new(n: u64, clients: usize) -> Result<Self> {
+        let bench = open_db()?;
+        let db = bench.db.clone();
+        let started = Instant::now();
+        let seeded = {
+            let db = db.clone();
+            tokio::task::spawn_blocking(move || seed(&db, n, clients)).await?
+        };
+        let seeded = match seeded {
+            Ok(s) => s,
+            Err(e) => {
+                drop(db);
+                crate::cleanup(bench);
+                return Err(e.into());
+            }
+        };
+        eprintln!(
+            "{n} logs: seeded in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        let state = laget_web::AppState::new(db.clone(), laget_web::WebConfig::default())?;
+        let app: Router = laget_web::router(state).route("/bench/trivial", get(|| async { "ok" }));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        let mut p = Prepared {
+            logs: n,
+            bench,
+            addr,
+            stop,
+            server,
+            path: format!("/logger/{}", seeded.log),
+            cookies: seeded
+                .tokens
+                .iter()
+                .map(|t| format!("laget_session={t}"))
+                .collect(),
+            page_bytes: 0,
+            server_side: Server::default(),
+        };
+        let checked = async {
+            p.page_bytes = check(addr, &p.path, &p.cookies).await?;
+            p.server_side = server_time(&db, seeded.reader, seeded.log, clients).await?;
+            // Warm up (connections, statement caches, the OS page cache).
+            load(addr, &p.path, clients, 1, false, &p.cookies).await?;
+            Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
+        }
+        .await;
+        match checked {
+            Ok(()) => Ok(p),
+            Err(e) => {
+                p.finish().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// The trivial handler, the page from all clients, the page from one.
+    async fn round(&self, seconds: u64, clients: usize) -> Result<Measured> {
+        let (addr, path, cookies) = (self.addr, &self.path, &self.cookies);
+        let trivial = load(addr, "/bench/trivial", clients, seconds, false, &[]).await?;
+        let page = load(addr, path, clients, seconds, false, cookies).await?;
+        // One request at a time: the page's own latency, without queueing.
+        let alone = load(addr, path, 1, 1, false, cookies).await?;
+        Ok(Measured {
+            trivial,
+            page,
+            alone,
+        })
+    }
+
+    /// Stops the server and removes the database (unless `BENCH_KEEP`).
+    async fn finish(self) {
+        let _ = self.stop.send(());
+        let _ = self.server.await;
+        crate::cleanup(self.bench);
+    }
+}
+
+/// The page must work before it is measured: 200 and the child's name.
+/// Returns the page's size.
+async fn check(addr: std::net::SocketAddr, path: &str, cookies: &[String]) -> Result<usize> {
+    let cookie = cookies.first().ok_or("no sessions")?;
+    let (status, body) = crate::fetch(addr, path, cookie).await?;
+    if status != 200 || !body.contains(CHILD_NAME) {
+        let start: String = body.chars().take(600).collect();
+        return Err(format!(
+            "GET {path} answered {status}{}; not measuring. Start of the body:\n{start}",
+            if status == 200 {
+                format!(" without the child's name «{CHILD_NAME}»")
+            } else {
+                String::new()
+            }
+        )
+        .into());
+    }
+    Ok(body.len())
 }
 
 async fn server_time(db: &Db, user: UserId, log: LogId, clients: usize) -> Result<Server> {
@@ -227,6 +377,18 @@ async fn server_time(db: &Db, user: UserId, log: LogId, clients: usize) -> Resul
     view.sort();
     staff.sort();
 
+    let mut lone = Vec::new();
+    for i in 0..200 {
+        let record = logs::read_record(
+            &reader,
+            laget_domain::audit::Action::Read,
+            &format!("bench-lone-{i}"),
+        );
+        let started = Instant::now();
+        db.record_reads(vec![record]).await?;
+        lone.push(started.elapsed());
+    }
+    lone.sort();
     let grouped = concurrent_reads(db, &reader, clients, true).await?;
     let one_by_one = concurrent_reads(db, &reader, clients, false).await?;
     Ok(Server {
@@ -237,6 +399,7 @@ async fn server_time(db: &Db, user: UserId, log: LogId, clients: usize) -> Resul
         staff: crate::percentile(&staff, 0.5),
         reads_per_second: grouped,
         one_by_one,
+        lone: crate::percentile(&lone, 0.5),
     })
 }
 
@@ -276,35 +439,6 @@ async fn concurrent_reads(
         records += t.await??;
     }
     Ok(records as f64 / seconds as f64)
-}
-
-async fn measure(
-    addr: std::net::SocketAddr,
-    path: &str,
-    cookies: &[String],
-    seconds: u64,
-    clients: usize,
-) -> Result<(Load, Load, usize)> {
-    // The page must work before it is measured.
-    let cookie = cookies.first().ok_or("no sessions")?;
-    let (status, body) = crate::fetch(addr, path, cookie).await?;
-    if status != 200 || !body.contains(CHILD_NAME) {
-        let start: String = body.chars().take(600).collect();
-        return Err(format!(
-            "GET {path} answered {status}{}; not measuring. Start of the body:\n{start}",
-            if status == 200 {
-                format!(" without the child's name «{CHILD_NAME}»")
-            } else {
-                String::new()
-            }
-        )
-        .into());
-    }
-    // Warm up (connections, statement caches, page cache of the OS).
-    load(addr, path, clients, 1, false, cookies).await?;
-    let trivial = load(addr, "/bench/trivial", clients, seconds, false, &[]).await?;
-    let page = load(addr, path, clients, seconds, false, cookies).await?;
-    Ok((trivial, page, body.len()))
 }
 
 /// What the clients need: the log to read and one session token each.

@@ -5,7 +5,7 @@
 //!
 //! ```sh
 //! cargo run --release -p laget-bench -- catalogue [--offers 10000] [--seconds 5]
-//! cargo run --release -p laget-bench -- log [--logs 1000,100000] [--seconds 5] [--clients 64]
+//! cargo run --release -p laget-bench -- log [--logs 1000,100000] [--seconds 5] [--clients 64] [--rounds 1]
 //! ```
 //!
 //! With `DATABASE_URL=postgres://…` it runs on PostgreSQL (in a schema of its
@@ -70,15 +70,27 @@ fn main() -> Result<()> {
             let sizes = list_arg(&args, "--logs", &[1_000, 100_000])?;
             let seconds = arg(&args, "--seconds", 5);
             let clients = arg(&args, "--clients", 64) as usize;
-            tokio::runtime::Runtime::new()?.block_on(log_page::run(sizes, seconds, clients))
+            let rounds = arg(&args, "--rounds", 1).max(1);
+            tokio::runtime::Runtime::new()?.block_on(log_page::run(sizes, seconds, clients, rounds))
         }
         _ => {
             eprintln!(
                 "usage: laget-bench catalogue [--offers N] [--seconds S]\n       \
-                 laget-bench log [--logs N,N,…] [--seconds S] [--clients C]"
+                 laget-bench log [--logs N,N,…] [--seconds S] [--clients C] [--rounds R]"
             );
             std::process::exit(2);
         }
+    }
+}
+
+/// Removes the run's database, unless `BENCH_KEEP` is set.
+fn cleanup(bench: BenchDb) {
+    if std::env::var("BENCH_KEEP").is_ok() {
+        eprintln!("kept the database (BENCH_KEEP)");
+    } else {
+        let BenchDb { db, cleanup } = bench;
+        drop(db);
+        cleanup();
     }
 }
 
@@ -291,11 +303,22 @@ struct Load {
     latencies: Vec<Duration>,
     /// Responses with a status other than 2xx.
     errors: u64,
+    /// How long the run took.
+    seconds: f64,
 }
 
 impl Load {
     fn percentile(&self, p: f64) -> Duration {
         percentile(&self.latencies, p)
+    }
+
+    /// Adds another run of the same measurement (taken at another time).
+    fn merge(&mut self, other: Load) {
+        self.latencies.extend(other.latencies);
+        self.latencies.sort();
+        self.errors += other.errors;
+        self.seconds += other.seconds;
+        self.rps = self.latencies.len() as f64 / self.seconds;
     }
 }
 
@@ -416,6 +439,7 @@ async fn load(
         rps: latencies.len() as f64 / seconds as f64,
         latencies,
         errors,
+        seconds: seconds as f64,
     })
 }
 
