@@ -752,3 +752,71 @@ on_every_backend!(
     bbis_themes_are_data_and_snapshots_keep_theirs,
     bbis_themes_are_data
 );
+
+/// A municipality on the school «tiltakskjede»: logs start at «Trinnteam»
+/// with the municipality's own deadline, and the levels are its levels.
+async fn tiltakskjede(app: TestApp) {
+    let mut admin = app.client(Who::Kommuneadministrator).await;
+    let settings = format!("/kommuner/{}/stafettlogg", app.fx.municipality);
+    let r = admin
+        .post(
+            &settings,
+            &[
+                ("modell", "tiltakskjede"),
+                ("frist", "0"),
+                ("regel", "alle"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "the deadline is 1–90 days");
+    assert!(r.body.contains("Skriv et helt tall"));
+    let r = admin
+        .post(
+            &settings,
+            &[
+                ("modell", "tiltakskjede"),
+                ("frist", "10"),
+                ("regel", "alle"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let mut staff = app.client(Who::Ansatt).await;
+    let unit = app.fx.unit.to_string();
+    let r = staff
+        .post(
+            "/barn",
+            &[
+                ("enhet", &unit),
+                ("navn", "Tia Kjede"),
+                ("fodselsdato", "01.01.2016"),
+            ],
+        )
+        .await;
+    let child = r
+        .location()
+        .trim_start_matches("/barn/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let today = d(0);
+    let r = staff
+        .post(
+            &format!("/barn/{child}/ny-logg"),
+            &[
+                ("uro", "Mye fravær."),
+                ("observert", &today),
+                ("utfordringer", "sprak"),
+            ],
+        )
+        .await;
+    let log = r.location().split('?').next().unwrap().to_owned();
+    let body = staff.get(&log).await.body;
+    assert!(body.contains("<strong>Trinnteam</strong>"), "{body}");
+    assert!(body.contains(&format!("{} (om 10 dager)", d(10))));
+    let form = staff.get(&format!("{log}/niva")).await.body;
+    assert!(form.contains("Tiltaksteam") && form.contains("Ledelsesteam"));
+    assert!(!form.contains("Nivå 0"));
+}
+on_every_backend!(the_tiltakskjede_model, tiltakskjede);
