@@ -39,6 +39,7 @@ use laget_domain::unit::{UnitKind, UnitName};
 use laget_domain::user::{DisplayName, Role, Username};
 use laget_domain::{UnitId, UserId};
 use rand::Rng;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Timeline entries on the log the clients read.
@@ -57,6 +58,8 @@ struct Row {
     page: Load,
     /// The page from a single client.
     alone: Load,
+    /// A static body the size of the page, from all clients.
+    copy: Load,
     page_bytes: usize,
     server: Server,
 }
@@ -131,6 +134,7 @@ pub async fn run(sizes: Vec<u64>, seconds: u64, clients: usize, rounds: u64) -> 
                 trivial: m.trivial,
                 page: m.page,
                 alone: m.alone,
+                copy: m.copy,
                 page_bytes,
                 server,
             });
@@ -164,10 +168,13 @@ pub async fn run(sizes: Vec<u64>, seconds: u64, clients: usize, rounds: u64) -> 
     println!("  where the time goes:");
     for r in &rows {
         println!(
-            "  {:>9}  one client alone: {:.0} pages/s, p50 {:.2} ms",
+            "  {:>9}  one client alone: {:.0} pages/s, p50 {:.2} ms; the page's {} bytes as a \
+             static body: {:.0} req/s",
             r.logs,
             r.alone.rps,
             ms(r.alone.percentile(0.5)),
+            r.page_bytes,
+            r.copy.rps,
         );
         println!(
             "  {:>9}  without HTTP: facts+view+settings median {:.2} ms, p95 {:.2} ms; \
@@ -183,9 +190,6 @@ pub async fn run(sizes: Vec<u64>, seconds: u64, clients: usize, rounds: u64) -> 
              (one transaction per call instead: {:.0} rows/s)",
             r.logs, r.server.reads_per_second, r.server.one_by_one,
         );
-    }
-    if let Some(r) = rows.first() {
-        println!("  (the log page is {} bytes of HTML)", r.page_bytes);
     }
     let mut ok = rows
         .iter()
@@ -232,6 +236,8 @@ struct Measured {
     trivial: Load,
     page: Load,
     alone: Load,
+    /// A static body the size of the page.
+    copy: Load,
 }
 
 impl Measured {
@@ -239,6 +245,7 @@ impl Measured {
         self.trivial.merge(other.trivial);
         self.page.merge(other.page);
         self.alone.merge(other.alone);
+        self.copy.merge(other.copy);
     }
 }
 
@@ -266,7 +273,19 @@ impl Prepared {
             started.elapsed().as_secs_f64()
         );
         let state = laget_web::AppState::new(db.clone(), laget_web::WebConfig::default())?;
-        let app: Router = laget_web::router(state).route("/bench/trivial", get(|| async { "ok" }));
+        // A static body the size of the page, set once the page is known:
+        // what HTTP costs for that many bytes, without the page's work.
+        let copy: Arc<OnceLock<axum::body::Bytes>> = Arc::default();
+        let body = Arc::clone(&copy);
+        let app: Router = laget_web::router(state)
+            .route("/bench/trivial", get(|| async { "ok" }))
+            .route(
+                "/bench/copy",
+                get(move || {
+                    let body = body.get().cloned().unwrap_or_default();
+                    async move { body }
+                }),
+            );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -293,7 +312,9 @@ impl Prepared {
             server_side: Server::default(),
         };
         let checked = async {
-            p.page_bytes = check(addr, &p.path, &p.cookies).await?;
+            let page = check(addr, &p.path, &p.cookies).await?;
+            p.page_bytes = page.len();
+            let _ = copy.set(page.into());
             p.server_side = server_time(&db, seeded.reader, seeded.log, clients).await?;
             // Warm up (connections, statement caches, the OS page cache).
             load(addr, &p.path, clients, 1, false, &p.cookies).await?;
@@ -316,10 +337,12 @@ impl Prepared {
         let page = load(addr, path, clients, seconds, false, cookies).await?;
         // One request at a time: the page's own latency, without queueing.
         let alone = load(addr, path, 1, 1, false, cookies).await?;
+        let copy = load(addr, "/bench/copy", clients, 1, false, &[]).await?;
         Ok(Measured {
             trivial,
             page,
             alone,
+            copy,
         })
     }
 
@@ -332,8 +355,8 @@ impl Prepared {
 }
 
 /// The page must work before it is measured: 200 and the child's name.
-/// Returns the page's size.
-async fn check(addr: std::net::SocketAddr, path: &str, cookies: &[String]) -> Result<usize> {
+/// Returns the page.
+async fn check(addr: std::net::SocketAddr, path: &str, cookies: &[String]) -> Result<String> {
     let cookie = cookies.first().ok_or("no sessions")?;
     let (status, body) = crate::fetch(addr, path, cookie).await?;
     if status != 200 || !body.contains(CHILD_NAME) {
@@ -348,7 +371,7 @@ async fn check(addr: std::net::SocketAddr, path: &str, cookies: &[String]) -> Re
         )
         .into());
     }
-    Ok(body.len())
+    Ok(body)
 }
 
 async fn server_time(db: &Db, user: UserId, log: LogId, clients: usize) -> Result<Server> {
