@@ -1912,10 +1912,13 @@ pub fn who_has_seen(
     Ok(rows)
 }
 
-/// Staff who can be put on a team in municipality `m`: (user, name, unit, unit name).
+/// Staff who can be put on a team in municipality `m`, from `in_units` (the
+/// unit that keeps the log and the units consent covers): (user, name, unit,
+/// unit name).
 pub fn staff_choices(
     conn: &mut DbConnection,
     m: MunicipalityId,
+    in_units: &[UnitId],
 ) -> DbResult<Vec<(UserId, String, UnitId, String)>> {
     use crate::schema::{memberships, unit_municipalities};
     let rows: Vec<(String, String, String, String)> = memberships::table
@@ -1924,6 +1927,7 @@ pub fn staff_choices(
         .inner_join(unit_municipalities::table.on(unit_municipalities::unit_id.eq(units::id)))
         .filter(unit_municipalities::municipality_id.eq(m.to_string()))
         .filter(memberships::role.eq_any(["ansatt", "leder"]))
+        .filter(memberships::unit_id.eq_any(in_units.iter().map(|u| Some(u.to_string()))))
         .filter(users::disabled_at.is_null())
         .order((units::name, users::display_name))
         .select((users::id, users::display_name, units::id, units::name))

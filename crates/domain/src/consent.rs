@@ -229,6 +229,19 @@ pub fn coverage(
     }
 }
 
+/// The units a valid consent covers today under `rule`.
+pub fn covered_units(facts: &ConsentFacts, rule: ConsentRule, today: NaiveDate) -> Vec<UnitId> {
+    let mut units: Vec<UnitId> = facts
+        .consents
+        .iter()
+        .flat_map(|c| c.units.iter().copied())
+        .collect();
+    units.sort();
+    units.dedup();
+    units.retain(|u| matches!(coverage(facts, rule, *u, today), Coverage::Covered(_)));
+    units
+}
+
 /// A consent as the form gives it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewConsent {
@@ -454,6 +467,32 @@ mod tests {
                 assert_eq!(coverage(&f, rule, c.school, c.today), Coverage::NotCovered);
             }
         }
+    }
+
+    #[test]
+    fn covered_units_are_those_the_rule_opens() {
+        let c = case();
+        let other = UnitId::new();
+        let both = consent(
+            vec![Giver::Guardian(c.mother), Giver::Guardian(c.father)],
+            c.school,
+            d(2026, 1, 1),
+            d(2027, 1, 1),
+        );
+        let one = consent(
+            vec![Giver::Guardian(c.mother)],
+            other,
+            d(2026, 1, 1),
+            d(2027, 1, 1),
+        );
+        let f = facts(&c, vec![both, one]);
+        assert_eq!(
+            covered_units(&f, ConsentRule::AllGuardians, c.today),
+            vec![c.school]
+        );
+        let mut all = vec![c.school, other];
+        all.sort();
+        assert_eq!(covered_units(&f, ConsentRule::AnyGuardian, c.today), all);
     }
 
     #[test]

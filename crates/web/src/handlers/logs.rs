@@ -543,16 +543,35 @@ pub async fn show(
     Path(l): Path<String>,
     Query(q): Query<LogQuery>,
 ) -> Result<Response, AppError> {
-    let reader = open(&state, &user, &l).await?;
+    // One trip to the database: decide access, then read the page's data.
+    let log: LogId = path_id(&l)?;
     let group = q.vis.as_deref().and_then(EntryGroup::from_code);
-    let (v, settings) = load(&state, &reader, group, Action::Read, &user.ctx.request_id).await?;
-    let m = v.municipality_id;
-    let may_write = reader.may_write();
-    let (staff,) = if may_write {
-        (state.db.read(move |c| logs::staff_choices(c, m)).await?,)
-    } else {
-        (Vec::new(),)
+    let actor = user.actor.clone();
+    let today = today();
+    let loaded = state
+        .db
+        .read(move |c| {
+            let facts = logs::facts(c, log, actor.user_id(), today)?;
+            let Ok(reader) = actor.open_log(&facts, today) else {
+                return Ok(None);
+            };
+            let v = logs::view(c, &reader, group, today)?;
+            let settings = logs::settings(c, v.municipality_id)?;
+            let staff = if reader.may_write() {
+                let mut units = consent::covered_units(&facts.consent, facts.consent_rule, today);
+                units.push(facts.home_unit);
+                logs::staff_choices(c, v.municipality_id, &units)?
+            } else {
+                Vec::new()
+            };
+            Ok(Some((reader, v, settings, staff)))
+        })
+        .await?;
+    let Some((reader, v, settings, staff)) = loaded else {
+        return Err(AppError::NotFound);
     };
+    // Nothing of the log is shown before its read is recorded.
+    record_read(&state, &user, &reader).await?;
     let mut layout =
         Layout::signed_in(&user, &v.child.name).with_notice(log_notice(q.melding.as_deref()));
     layout.title = format!("{} – {}", NB.log_title, v.child.name);
