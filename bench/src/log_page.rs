@@ -394,7 +394,13 @@ async fn server_time(db: &Db, user: UserId, log: LogId, clients: usize) -> Resul
         })?;
         view.push(started.elapsed());
         let started = Instant::now();
-        db.read_blocking(|c| logs::staff_choices(c, m))?;
+        db.read_blocking(|c| {
+            let facts = logs::facts(c, log, user, today)?;
+            let mut units =
+                laget_domain::consent::covered_units(&facts.consent, facts.consent_rule, today);
+            units.push(facts.home_unit);
+            logs::staff_choices(c, m, &units)
+        })?;
         staff.push(started.elapsed());
     }
     view.sort();
