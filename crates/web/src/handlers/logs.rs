@@ -279,8 +279,16 @@ fn entry_rows(v: &LogView) -> Vec<EntryRow> {
     v.entries
         .iter()
         .map(|e| {
-            let data: Option<serde_json::Value> =
-                e.data.as_deref().and_then(|d| serde_json::from_str(d).ok());
+            // Only decisions carry a best-interest assessment; parse only theirs.
+            let decides = matches!(
+                e.kind,
+                EntryKind::LevelChange | EntryKind::MeasureAdded | EntryKind::Evaluation
+            );
+            let data: Option<serde_json::Value> = e
+                .data
+                .as_deref()
+                .filter(|_| decides)
+                .and_then(|d| serde_json::from_str(d).ok());
             let items = if e.kind == EntryKind::Bbis {
                 e.data
                     .as_deref()
