@@ -652,6 +652,9 @@ pub struct Scan {
     pub content: Vec<u8>,
 }
 
+/// How the youth appears among a consent's givers.
+const YOUTH_GIVER: &str = "Barnet/ungdommen selv";
+
 fn giver_names(conn: &mut DbConnection, givers: &[Giver]) -> DbResult<Vec<String>> {
     let ids: Vec<String> = givers
         .iter()
@@ -666,7 +669,7 @@ fn giver_names(conn: &mut DbConnection, givers: &[Giver]) -> DbResult<Vec<String
         .select(guardians::name)
         .load(conn)?;
     if givers.contains(&Giver::Youth) {
-        names.push("Barnet/ungdommen selv".into());
+        names.push(YOUTH_GIVER.into());
     }
     Ok(names)
 }
@@ -1619,7 +1622,18 @@ pub fn view(
     for c in &consent_rows {
         let consent = c.consent()?;
         consents.push(ConsentView {
-            giver_names: giver_names(conn, &consent.givers)?,
+            // Named from the guardians already loaded (no query per consent).
+            giver_names: {
+                let mut names: Vec<String> = guardians
+                    .iter()
+                    .filter(|g| consent.givers.contains(&Giver::Guardian(g.id)))
+                    .map(|g| g.name.clone())
+                    .collect();
+                if consent.givers.contains(&Giver::Youth) {
+                    names.push(YOUTH_GIVER.into());
+                }
+                names
+            },
             unit_names: split(&c.unit_ids)
                 .filter_map(|u| {
                     all_units
