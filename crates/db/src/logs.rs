@@ -1986,3 +1986,12 @@ pub fn newest_log_of(conn: &mut DbConnection, child: ChildId) -> DbResult<Option
         .optional()?;
     id.as_deref().map(parse_id).transpose()
 }
+
+/// The name of the log's child, for headings. The caller records the read.
+pub fn child_name(conn: &mut DbConnection, r: &LogReader) -> DbResult<String> {
+    Ok(logs::table
+        .inner_join(children_t::table)
+        .filter(logs::id.eq(r.log_id().to_string()))
+        .select(children_t::name)
+        .first(conn)?)
+}

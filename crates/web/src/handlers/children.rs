@@ -20,7 +20,6 @@ use laget_domain::access::UnitCasework;
 use laget_domain::child::{NewChild, NewGuardian, Relation};
 use laget_domain::ids::ChildId;
 use laget_domain::stafett::Concern;
-use laget_domain::validation::Problem;
 
 pub fn relation_label(r: Relation) -> &'static str {
     match r {
@@ -531,8 +530,7 @@ pub async fn start_log(
         Ok(log) => Ok(Redirect::to(&format!("/logger/{log}?melding=logg-startet")).into_response()),
         Err(DbError::Taken) => {
             let mut form = FormState::with_values(forms::redisplayable(&pairs));
-            form.add_error("uro", &NB.problem(Problem::Taken));
-            form.errors[0].message = NB.concern_open_log_exists.into();
+            form.add_error("uro", NB.concern_open_log_exists);
             invalid(&concern_page(&state, &user, child, &cap, form).await?)
         }
         Err(e) => Err(e.into()),

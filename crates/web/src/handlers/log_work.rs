@@ -44,20 +44,9 @@ macro_rules! writer {
 /// The child's name and the log's municipality, for headings.
 async fn child_name(state: &AppState, user: &SignedIn, r: &LogReader) -> Result<String, AppError> {
     let r2 = r.clone();
-    let today = today();
-    let v = state
-        .db
-        .read(move |c| {
-            logs::view(
-                c,
-                &r2,
-                Some(laget_domain::stafett::EntryGroup::Child),
-                today,
-            )
-        })
-        .await?;
+    let name = state.db.read(move |c| logs::child_name(c, &r2)).await?;
     record_read(state, user, r).await?;
-    Ok(v.child.name)
+    Ok(name)
 }
 
 // ---------------------------------------------------------------------------
@@ -902,16 +891,17 @@ async fn measure_page(
     let r2 = r.clone();
     let today = today();
     let m = r.municipality_id();
-    let (measure, areas) = state
+    // `logs::measure` records the read.
+    let (measure, areas, child_name) = state
         .db
         .write(move |c| {
             Ok((
                 logs::measure(c, &r2, id, &rid)?,
                 logs::concern_areas(c, &r2)?,
+                logs::child_name(c, &r2)?,
             ))
         })
         .await?;
-    let child_name = child_name(state, user, r).await?;
     let not_enough = measure
         .evaluations
         .last()
