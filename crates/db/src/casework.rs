@@ -1,7 +1,7 @@
 //! Work across logs: «Mine oppgaver», the unit leader's overview, break-glass
 //! openings and their review, and anonymous consultations.
 
-use crate::children::{date, iso, record};
+use crate::children::{casework_scope, date, iso, record};
 use crate::schema::{
     break_glass, children, consents, consultations, coordination_requests, handovers, logs,
     measures, team_members, units, users,
@@ -471,10 +471,7 @@ pub fn add_consultation(
         ObjectType::Consultation,
         id,
         Action::Create,
-        Scope {
-            municipality_id: Some(cap.municipality_id()),
-            unit_id: Some(cap.unit_id()),
-        },
+        casework_scope(cap),
         request_id,
     )?;
     Ok(id)
@@ -583,10 +580,7 @@ pub fn convert_consultation(
         ObjectType::Consultation,
         id,
         Action::Update,
-        Scope {
-            municipality_id: Some(cap.municipality_id()),
-            unit_id: Some(cap.unit_id()),
-        },
+        casework_scope(cap),
         request_id,
     )?;
     record(

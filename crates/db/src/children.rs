@@ -21,6 +21,14 @@ pub(crate) fn date(raw: &str) -> DbResult<NaiveDate> {
         .map_err(|_| DbError::Corrupt(format!("date {raw:?}")))
 }
 
+/// Where a caseworker's records live: their unit, in its municipality.
+pub(crate) fn casework_scope(cap: &UnitCasework) -> Scope {
+    Scope {
+        municipality_id: Some(cap.municipality_id()),
+        unit_id: Some(cap.unit_id()),
+    }
+}
+
 /// Appends an access-log row for `object` under `cap`.
 pub(crate) fn record(
     conn: &mut DbConnection,
@@ -216,10 +224,7 @@ pub fn list_for_unit(
         ObjectType::Unit,
         cap.unit_id(),
         Action::List,
-        Scope {
-            municipality_id: Some(cap.municipality_id()),
-            unit_id: Some(cap.unit_id()),
-        },
+        casework_scope(cap),
         request_id,
     )?;
     Ok(listed)
@@ -280,10 +285,7 @@ pub fn get(
         ObjectType::Child,
         child,
         Action::Read,
-        Scope {
-            municipality_id: Some(cap.municipality_id()),
-            unit_id: Some(cap.unit_id()),
-        },
+        casework_scope(cap),
         request_id,
     )?;
     Ok(ChildPage {
@@ -360,10 +362,7 @@ pub fn add_guardian(
         ObjectType::Child,
         child,
         Action::Update,
-        Scope {
-            municipality_id: Some(cap.municipality_id()),
-            unit_id: Some(cap.unit_id()),
-        },
+        casework_scope(cap),
         request_id,
     )?;
     Ok(id)

@@ -3,7 +3,7 @@
 //! capability from `laget_domain::access` (a `LogReader` or `LogWriter`) and
 //! writes its access-log row in the same transaction.
 
-use crate::children::{self, date, iso, record};
+use crate::children::{self, casework_scope, date, iso, record};
 use crate::schema::{
     attachments, bbis_themes, break_glass, child_units, children as children_t, consents,
     coordination_requests, evaluations, guardians, handovers, log_entries, log_settings, logs,
@@ -506,10 +506,7 @@ pub fn start(
         ObjectType::Log,
         id,
         Action::Create,
-        Scope {
-            municipality_id: Some(cap.municipality_id()),
-            unit_id: Some(cap.unit_id()),
-        },
+        casework_scope(cap),
         request_id,
     )?;
     Ok(id)

@@ -29,6 +29,27 @@ pub fn relation_label(r: Relation) -> &'static str {
     }
 }
 
+/// «Mor · 900 00 000 · foreldreansvar»: a guardian's details in one line.
+pub fn guardian_detail(g: &children::Guardian) -> String {
+    [
+        Some(relation_label(g.relation).to_owned()),
+        g.phone.clone(),
+        g.email.clone(),
+        Some(
+            if g.parental_responsibility {
+                NB.guardian_has_responsibility
+            } else {
+                NB.guardian_no_responsibility
+            }
+            .to_owned(),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ")
+}
+
 /// The unit chosen with `?enhet=`, or the user's only casework unit.
 fn chosen_unit(user: &SignedIn, raw: Option<&str>) -> Result<Option<UnitCasework>, AppError> {
     let units = user.actor.casework_units();
@@ -319,23 +340,7 @@ async fn child_page(
             .iter()
             .map(|g| GuardianRow {
                 name: g.name.clone(),
-                detail: [
-                    Some(relation_label(g.relation).to_owned()),
-                    g.phone.clone(),
-                    g.email.clone(),
-                    Some(
-                        if g.parental_responsibility {
-                            NB.guardian_has_responsibility
-                        } else {
-                            NB.guardian_no_responsibility
-                        }
-                        .to_owned(),
-                    ),
-                ]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" · "),
+                detail: guardian_detail(g),
             })
             .collect(),
         has_open_log: p.logs.iter().any(|(_, s, _, _)| s == "apen"),

@@ -469,23 +469,7 @@ fn guardian_rows(v: &LogView) -> Vec<Row> {
         .map(|g| Row {
             id: g.id.to_string(),
             label: g.name.clone(),
-            detail: [
-                Some(crate::handlers::children::relation_label(g.relation).to_owned()),
-                g.phone.clone(),
-                g.email.clone(),
-                Some(
-                    if g.parental_responsibility {
-                        NB.guardian_has_responsibility
-                    } else {
-                        NB.guardian_no_responsibility
-                    }
-                    .to_owned(),
-                ),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" · "),
+            detail: crate::handlers::children::guardian_detail(g),
             flag: None,
             href: None,
             removable: false,
