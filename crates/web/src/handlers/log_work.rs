@@ -309,29 +309,14 @@ pub async fn withdraw_consent(
 // ---------------------------------------------------------------------------
 // The team
 
-/// A short page that says what was wrong with a team form (the log page
-/// itself has the form; a full re-render would repeat the whole log).
-#[derive(Template)]
-#[template(path = "stafett/problem.html")]
-struct ProblemPage {
-    layout: Layout,
-    log: String,
-    heading: &'static str,
-    form: FormState,
-}
-
-fn problem(
+/// A form on the log page had problems: the log page again, values kept.
+async fn problem(
+    state: &AppState,
     user: &SignedIn,
     log: &LogWriter,
-    heading: &'static str,
     form: FormState,
 ) -> Result<Response, AppError> {
-    invalid(&ProblemPage {
-        layout: Layout::signed_in(user, heading),
-        log: log.log_id().to_string(),
-        heading,
-        form,
-    })
+    crate::handlers::logs::log_page_with_errors(state, user, log.log_id(), form).await
 }
 
 pub async fn add_staff(
@@ -351,10 +336,9 @@ pub async fn add_staff(
     }
     let role = p.check("rolle", required_text(forms::get(&pairs, "rolle"), 200));
     let (Some((uid, unit)), Some(role)) = (pick, role) else {
-        let form = FormState::with_values(forms::redisplayable(&pairs))
-            .with_problems(&NB, p.into_vec())
-            .fields(&[("ansatt", NB.team_staff), ("rolle", NB.team_role)]);
-        return problem(&user, &w, NB.team_add_staff, form);
+        let form =
+            FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
+        return problem(&state, &user, &w, form).await;
     };
     let log = w.log_id();
     let rid = user.ctx.request_id.clone();
@@ -375,12 +359,7 @@ pub async fn add_staff(
                     AddRefused::AlreadyOn => NB.team_already_on,
                 },
             );
-            problem(
-                &user,
-                &w,
-                NB.team_add_staff,
-                form.fields(&[("ansatt", NB.team_staff)]),
-            )
+            problem(&state, &user, &w, form).await
         }
     }
 }
@@ -430,15 +409,9 @@ pub async fn add_person(
         ),
     };
     let (Some(kind), Some(role), Some(name)) = (kind, role, name) else {
-        let form = FormState::with_values(forms::redisplayable(&pairs))
-            .with_problems(&NB, p.into_vec())
-            .fields(&[
-                ("type", NB.team_person_kind),
-                ("foresatt", NB.team_kind_guardian),
-                ("person_navn", NB.team_person_name),
-                ("person_rolle", NB.team_role),
-            ]);
-        return problem(&user, &w, NB.team_add_person, form);
+        let form =
+            FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
+        return problem(&state, &user, &w, form).await;
     };
     let guardian_id = guardian
         .filter(|_| kind == MemberKind::Guardian)
@@ -468,12 +441,7 @@ pub async fn add_person(
         Err(_) => {
             let mut form = FormState::with_values(forms::redisplayable(&pairs));
             form.add_error("type", NB.team_network_needs_consent);
-            problem(
-                &user,
-                &w,
-                NB.team_add_person,
-                form.fields(&[("type", NB.team_person_kind)]),
-            )
+            problem(&state, &user, &w, form).await
         }
     }
 }
@@ -657,10 +625,9 @@ pub async fn request_coordination(
         "koordinering",
         required_text(forms::get(&pairs, "koordinering"), 4000),
     ) else {
-        let form = FormState::with_values(forms::redisplayable(&pairs))
-            .with_problems(&NB, p.into_vec())
-            .fields(&[("koordinering", NB.coordination_reason)]);
-        return problem(&user, &w, NB.coordination_title, form);
+        let form =
+            FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
+        return problem(&state, &user, &w, form).await;
     };
     let log = w.log_id();
     let rid = user.ctx.request_id.clone();

@@ -535,9 +535,33 @@ pub async fn show(
     Path(l): Path<String>,
     Query(q): Query<LogQuery>,
 ) -> Result<Response, AppError> {
-    // One trip to the database: decide access, then read the page's data.
     let log: LogId = path_id(&l)?;
     let group = q.vis.as_deref().and_then(EntryGroup::from_code);
+    let notice = log_notice(q.melding.as_deref());
+    page(&log_page(&state, &user, log, group, notice, FormState::default()).await?)
+}
+
+/// The log page again, with what was typed into one of its forms (the team,
+/// the coordination request) and the problems beside the fields; 422.
+pub async fn log_page_with_errors(
+    state: &AppState,
+    user: &SignedIn,
+    log: LogId,
+    form: FormState,
+) -> Result<Response, AppError> {
+    invalid(&log_page(state, user, log, None, None, form).await?)
+}
+
+/// Decides access and reads the page's data in one trip to the database,
+/// records the read, and builds the page.
+async fn log_page(
+    state: &AppState,
+    user: &SignedIn,
+    log: LogId,
+    group: Option<EntryGroup>,
+    notice: Option<&'static str>,
+    form: FormState,
+) -> Result<LogPage, AppError> {
     let actor = user.actor.clone();
     let today = today();
     let loaded = state
@@ -563,19 +587,20 @@ pub async fn show(
         return Err(AppError::NotFound);
     };
     // Nothing of the log is shown before its read is recorded.
-    record_read(&state, &user, &reader).await?;
-    let mut layout =
-        Layout::signed_in(&user, &v.child.name).with_notice(log_notice(q.melding.as_deref()));
+    record_read(state, user, &reader).await?;
+    let mut layout = Layout::signed_in(user, &v.child.name).with_notice(notice);
     layout.title = format!("{} – {}", NB.log_title, v.child.name);
-    page(&render_log(
-        layout,
-        &user,
-        &reader,
-        v,
-        &settings,
-        group,
-        staff,
-        FormState::default(),
+    let form = form.fields(&[
+        ("ansatt", NB.team_staff),
+        ("rolle", NB.team_role),
+        ("type", NB.team_person_kind),
+        ("foresatt", NB.team_kind_guardian),
+        ("person_navn", NB.team_person_name),
+        ("person_rolle", NB.team_role),
+        ("koordinering", NB.coordination_reason),
+    ]);
+    Ok(render_log(
+        layout, user, &reader, v, &settings, group, staff, form,
     ))
 }
 

@@ -131,6 +131,19 @@ async fn consent_edges(app: TestApp) {
         .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("ikke dekket av et gyldig samtykke"));
+    // On the log page itself: beside the field, in an open section, the role kept.
+    assert!(r.body.contains("id=\"ansatt-error\""), "{}", r.body);
+    assert!(r.body.contains("value=\"Helsesykepleier\""));
+    assert!(
+        r.body
+            .contains("<details class=\"ds-details laget-details\" open>")
+    );
+    // A coordination request without a reason: the same, for its field.
+    let r = lead
+        .post(&format!("{page}/koordinering"), &[("koordinering", " ")])
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"koordinering-error\""));
 }
 on_every_backend!(consent_is_enforced_at_every_edge, consent_edges);
 
