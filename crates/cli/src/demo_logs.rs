@@ -1494,7 +1494,7 @@ pub fn seed(conn: &mut DbConnection, m: MunicipalityId, today: NaiveDate) -> DbR
         .casework(ctx.unit(SOLSIDEN)?)
         .map_err(|e| bad("ansatt in Solsiden", e))?;
     if !casework::consultations(conn, &solsiden)?.is_empty()
-        || !casework::open_logs_of_unit(conn, &solsiden)?.is_empty()
+        || casework::has_open_logs(conn, &solsiden)?
     {
         return Ok(());
     }

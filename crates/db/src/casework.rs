@@ -598,11 +598,22 @@ pub fn convert_consultation(
 }
 
 /// The open logs of a unit's children (for choosing where to convert a
-/// consultation): (log, child name).
+/// consultation): (log, child name). Names children, so it is recorded as a
+/// «list» row on the unit.
 pub fn open_logs_of_unit(
     conn: &mut DbConnection,
     cap: &UnitCasework,
+    request_id: &str,
 ) -> DbResult<Vec<(LogId, String)>> {
+    record(
+        conn,
+        cap,
+        ObjectType::Unit,
+        cap.unit_id(),
+        Action::List,
+        casework_scope(cap),
+        request_id,
+    )?;
     let rows: Vec<(String, String)> = logs::table
         .inner_join(children::table)
         .filter(logs::home_unit_id.eq(cap.unit_id().to_string()))
@@ -613,4 +624,15 @@ pub fn open_logs_of_unit(
     rows.into_iter()
         .map(|(l, n)| Ok((parse_id(&l)?, n)))
         .collect()
+}
+
+/// Whether the unit keeps any open log (a count, no personal data; nothing
+/// to record).
+pub fn has_open_logs(conn: &mut DbConnection, cap: &UnitCasework) -> DbResult<bool> {
+    let n: i64 = logs::table
+        .filter(logs::home_unit_id.eq(cap.unit_id().to_string()))
+        .filter(logs::status.eq("apen"))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
 }

@@ -421,12 +421,13 @@ async fn consultations_page(
     convert_error: Option<String>,
 ) -> Result<ConsultationsPage, AppError> {
     let cap2 = cap.clone();
+    let rid = user.ctx.request_id.clone();
     let (rows, open) = state
         .db
-        .read(move |c| {
+        .write(move |c| {
             Ok((
                 casework::consultations(c, &cap2)?,
-                casework::open_logs_of_unit(c, &cap2)?,
+                casework::open_logs_of_unit(c, &cap2, &rid)?,
             ))
         })
         .await?;
