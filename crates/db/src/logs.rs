@@ -1603,7 +1603,19 @@ pub fn view(
         })
         .collect::<DbResult<Vec<_>>>()?;
     let consent_rows = consent_rows(conn, r.log_id())?;
-    let consent_facts = consent_facts(conn, &row.child_id, &consent_rows, today)?;
+    // From the child and guardians already read (no second query for them).
+    let consent_facts = ConsentFacts {
+        responsible_guardians: guardians
+            .iter()
+            .filter(|g| g.parental_responsibility)
+            .map(|g| g.id)
+            .collect(),
+        child_age: child.birth.age_on(today),
+        consents: consent_rows
+            .iter()
+            .map(ConsentRow::consent)
+            .collect::<DbResult<_>>()?,
+    };
     let all_units: Vec<(String, String)> = units::table
         .filter(
             units::id.eq_any(
