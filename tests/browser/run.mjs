@@ -1880,10 +1880,15 @@ async function main() {
     const details = page.locator('details').filter({ has: page.locator('summary', { hasText: /^Legg til ansatt på laget$/ }) });
     assert.equal(await details.count(), 1, 'no «Legg til ansatt på laget» on the log page');
     assert.equal(await details.getAttribute('open'), null, '«Legg til ansatt på laget» should start closed');
-    await details.locator('summary').click();
+    // A click that lands while the page still settles (fonts, layout) can
+    // miss the summary; click again until the section is open.
+    for (let i = 0; i < 3 && !(await details.evaluate((d) => d.open)); i++) {
+      await details.locator('summary').click();
+    }
+    assert.ok(await details.evaluate((d) => d.open), '«Legg til ansatt på laget» should open when its summary is clicked');
     const option = `${u.name} (${STAFETT.school})`;
     const labels = (await page.locator('#ansatt option').allInnerTexts()).map((t) => t.trim());
-    assert.ok(labels.includes(option), `the staff list should offer «${option}», it offers ${labels.length} others`);
+    assert.ok(labels.includes(option), `the staff list should offer «${option}», it offers ${labels.length} others: ${labels.join(" | ")}`);
     await page.selectOption('#ansatt', { label: option });
     await page.fill('#rolle', STAFETT.teamRole);
     resp = await loadBy(page, () => details.getByRole('button', { name: 'Legg til', exact: true }).click());
