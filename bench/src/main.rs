@@ -29,6 +29,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 mod log_page;
 
+/// The server's allocator (`laget-cli` uses the same), so that the bench
+/// measures what runs in production.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 fn arg(args: &[String], name: &str, default: u64) -> u64 {

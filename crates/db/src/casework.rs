@@ -574,6 +574,7 @@ pub fn convert_consultation(
             )),
         ))
         .execute(conn)?;
+    crate::logs::touch(conn, w.log_id(), to_micros(Utc::now()))?;
     record(
         conn,
         cap,

@@ -13,7 +13,8 @@ use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use laget_domain::access::{
-    Capability, LogAuditReader, LogFacts, LogReader, LogWriter, MunicipalityAdmin, UnitCasework,
+    Actor, Capability, LogAuditReader, LogFacts, LogReader, LogWriter, MunicipalityAdmin,
+    UnitCasework,
 };
 use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
 use laget_domain::bbis::{self, Theme};
@@ -214,6 +215,7 @@ struct LogRow {
     report_state: Option<String>,
     created_at: i64,
     closed_at: Option<i64>,
+    revision: i64,
 }
 
 fn log_row(conn: &mut DbConnection, log: LogId) -> DbResult<LogRow> {
@@ -267,6 +269,22 @@ pub fn facts(
     today: NaiveDate,
 ) -> DbResult<LogFacts> {
     let row = log_row(conn, log)?;
+    let consents = consent_rows(conn, log)?;
+    let consent = consent_facts(conn, &row.child_id, &consents, today)?;
+    let settings = settings(conn, parse_id(&row.municipality_id)?)?;
+    facts_from(conn, log, actor, &row, consent, &settings)
+}
+
+/// The facts beyond the log row, the consents and the settings, which the
+/// caller has read already.
+fn facts_from(
+    conn: &mut DbConnection,
+    log: LogId,
+    actor: UserId,
+    row: &LogRow,
+    consent: ConsentFacts,
+    settings: &LogSettings,
+) -> DbResult<LogFacts> {
     let key = log.to_string();
     let team: Vec<(Option<String>, Option<String>)> = team_members::table
         .filter(team_members::log_id.eq(&key))
@@ -274,9 +292,6 @@ pub fn facts(
         .filter(team_members::removed_at.is_null())
         .select((team_members::user_id, team_members::unit_id))
         .load(conn)?;
-    let consents = consent_rows(conn, log)?;
-    let consent = consent_facts(conn, &row.child_id, &consents, today)?;
-    let m: MunicipalityId = parse_id(&row.municipality_id)?;
     let now = to_micros(Utc::now());
     let grant: Option<String> = break_glass::table
         .filter(break_glass::log_id.eq(&key))
@@ -292,7 +307,7 @@ pub fn facts(
         .get_result(conn)?;
     Ok(LogFacts {
         log_id: log,
-        municipality_id: m,
+        municipality_id: parse_id(&row.municipality_id)?,
         home_unit: parse_id(&row.home_unit_id)?,
         is_open: row.status == "apen",
         team: team
@@ -302,10 +317,67 @@ pub fn facts(
             .collect::<DbResult<_>>()?,
         lead: row.lead_user_id.as_deref().map(parse_id).transpose()?,
         consent,
-        consent_rule: settings(conn, m)?.consent_rule,
+        consent_rule: settings.consent_rule,
         break_glass: grant.as_deref().map(parse_id).transpose()?,
         coordination_requested: open_requests > 0,
     })
+}
+
+/// A log opened for its page by [`open_view`].
+pub struct OpenedLog<T> {
+    pub reader: LogReader,
+    pub view: LogView,
+    pub settings: LogSettings,
+    /// What the caller already had for the log's timeline at this revision
+    /// (see [`open_view`]). When it is `Some`, the timeline was not read:
+    /// `view.entries` is empty and `view.last_voice` is `None`.
+    pub kept: Option<T>,
+}
+
+/// The log page's data in one go: decides whether `actor` may open `log`
+/// (`None` if not, which callers show as a 404), and if so reads the log as
+/// that reader sees it, with the municipality's settings. Everything the
+/// decision read is used again for the page rather than read twice.
+///
+/// `kept` is asked, with the log's revision (raised by every change to the
+/// timeline, in the same transaction), for a timeline the caller already has
+/// — a rendered one, say; if it answers, the timeline is not read. It is
+/// asked only once access has been granted. Reads only: record
+/// [`read_record`] before showing anything.
+pub fn open_view<T>(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    log: LogId,
+    group: Option<EntryGroup>,
+    today: NaiveDate,
+    kept: impl FnOnce(i64) -> Option<T>,
+) -> DbResult<Option<OpenedLog<T>>> {
+    let row = log_row(conn, log)?;
+    let child_id: ChildId = parse_id(&row.child_id)?;
+    let child = children::child_by_id(conn, child_id)?;
+    let guardians = children::guardians_of(conn, child_id)?;
+    let consents = consent_rows(conn, log)?;
+    let consent = consent_facts_of(&child, &guardians, &consents, today)?;
+    let settings = settings(conn, parse_id(&row.municipality_id)?)?;
+    let facts = facts_from(conn, log, actor.user_id(), &row, consent, &settings)?;
+    let Ok(reader) = actor.open_log(&facts, today) else {
+        return Ok(None);
+    };
+    let kept = kept(row.revision);
+    let fetched = Fetched {
+        row,
+        child,
+        guardians,
+        consents,
+        consent_facts: facts.consent,
+    };
+    let view = view_from(conn, &reader, fetched, group, kept.is_none())?;
+    Ok(Some(OpenedLog {
+        reader,
+        view,
+        settings,
+        kept,
+    }))
 }
 
 fn scope(cap: &LogReader) -> Scope {
@@ -361,10 +433,20 @@ fn entry(
             log_entries::data.eq(data),
         ))
         .execute(conn)?;
-    diesel::update(logs::table.find(log.to_string()))
-        .set(logs::updated_at.eq(now))
-        .execute(conn)?;
+    touch(conn, log, now)?;
     Ok(id)
+}
+
+/// Marks the log changed and raises its revision; every write to the
+/// timeline calls it in its transaction.
+pub(crate) fn touch(conn: &mut DbConnection, log: LogId, now: i64) -> DbResult<()> {
+    diesel::update(logs::table.find(log.to_string()))
+        .set((
+            logs::updated_at.eq(now),
+            logs::revision.eq(logs::revision + 1),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 fn user_name(conn: &mut DbConnection, user: UserId) -> DbResult<String> {
@@ -1510,6 +1592,8 @@ pub struct Entry {
 #[derive(Clone, Debug)]
 pub struct LogView {
     pub id: LogId,
+    /// Raised by every change to the timeline.
+    pub revision: i64,
     pub child: children::Child,
     pub guardians: Vec<children::Guardian>,
     pub municipality_id: MunicipalityId,
@@ -1548,10 +1632,68 @@ pub fn view(
     today: NaiveDate,
 ) -> DbResult<LogView> {
     let row = log_row(conn, r.log_id())?;
-    let key = r.log_id().to_string();
     let child_id: ChildId = parse_id(&row.child_id)?;
     let child = children::child_by_id(conn, child_id)?;
     let guardians = children::guardians_of(conn, child_id)?;
+    let consents = consent_rows(conn, r.log_id())?;
+    let consent_facts = consent_facts_of(&child, &guardians, &consents, today)?;
+    let fetched = Fetched {
+        row,
+        child,
+        guardians,
+        consents,
+        consent_facts,
+    };
+    view_from(conn, r, fetched, group, true)
+}
+
+/// What [`view_from`] gets already read: the log row, the child, its
+/// guardians and the log's consents.
+struct Fetched {
+    row: LogRow,
+    child: children::Child,
+    guardians: Vec<children::Guardian>,
+    consents: Vec<ConsentRow>,
+    consent_facts: ConsentFacts,
+}
+
+/// The consent facts from the child, guardians and consents already read.
+fn consent_facts_of(
+    child: &children::Child,
+    guardians: &[children::Guardian],
+    consents: &[ConsentRow],
+    today: NaiveDate,
+) -> DbResult<ConsentFacts> {
+    Ok(ConsentFacts {
+        responsible_guardians: guardians
+            .iter()
+            .filter(|g| g.parental_responsibility)
+            .map(|g| g.id)
+            .collect(),
+        child_age: child.birth.age_on(today),
+        consents: consents
+            .iter()
+            .map(ConsentRow::consent)
+            .collect::<DbResult<_>>()?,
+    })
+}
+
+/// The view from what was read already; the timeline only if `timeline`.
+fn view_from(
+    conn: &mut DbConnection,
+    r: &LogReader,
+    fetched: Fetched,
+    group: Option<EntryGroup>,
+    timeline: bool,
+) -> DbResult<LogView> {
+    let Fetched {
+        row,
+        child,
+        guardians,
+        consents: consent_rows,
+        consent_facts,
+    } = fetched;
+    let key = r.log_id().to_string();
     let home_unit: UnitId = parse_id(&row.home_unit_id)?;
     let home_name = unit_name(conn, home_unit)?;
     let lead = match &row.lead_user_id {
@@ -1602,20 +1744,6 @@ pub fn view(
             })
         })
         .collect::<DbResult<Vec<_>>>()?;
-    let consent_rows = consent_rows(conn, r.log_id())?;
-    // From the child and guardians already read (no second query for them).
-    let consent_facts = ConsentFacts {
-        responsible_guardians: guardians
-            .iter()
-            .filter(|g| g.parental_responsibility)
-            .map(|g| g.id)
-            .collect(),
-        child_age: child.birth.age_on(today),
-        consents: consent_rows
-            .iter()
-            .map(ConsentRow::consent)
-            .collect::<DbResult<_>>()?,
-    };
     let all_units: Vec<(String, String)> = units::table
         .filter(
             units::id.eq_any(
@@ -1668,14 +1796,31 @@ pub fn view(
         .select(coordination_requests::reason)
         .first(conn)
         .optional()?;
-    let entries = entries(conn, r.log_id(), group)?;
-    let last_voice: Option<i64> = log_entries::table
-        .filter(log_entries::log_id.eq(&key))
-        .filter(log_entries::kind.eq(EntryKind::ChildVoice.code()))
-        .select(diesel::dsl::max(log_entries::at))
-        .first(conn)?;
+    let entries = if timeline {
+        entries(conn, r.log_id(), group)?
+    } else {
+        Vec::new()
+    };
+    // The whole timeline is at hand unless it was filtered or cut short.
+    let last_voice = if !timeline {
+        None
+    } else if group.is_none() && entries.len() < TIMELINE_LIMIT as usize {
+        entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::ChildVoice)
+            .map(|e| e.at)
+            .max()
+    } else {
+        let at: Option<i64> = log_entries::table
+            .filter(log_entries::log_id.eq(&key))
+            .filter(log_entries::kind.eq(EntryKind::ChildVoice.code()))
+            .select(diesel::dsl::max(log_entries::at))
+            .first(conn)?;
+        at.map(from_micros)
+    };
     Ok(LogView {
         id: r.log_id(),
+        revision: row.revision,
         child,
         guardians,
         municipality_id: parse_id(&row.municipality_id)?,
@@ -1695,9 +1840,12 @@ pub fn view(
         pending_handover,
         coordination_open,
         entries,
-        last_voice: last_voice.map(from_micros),
+        last_voice,
     })
 }
+
+/// Timeline entries on one page, newest first.
+const TIMELINE_LIMIT: i64 = 1000;
 
 fn entries(conn: &mut DbConnection, log: LogId, group: Option<EntryGroup>) -> DbResult<Vec<Entry>> {
     type E = (
@@ -1709,16 +1857,13 @@ fn entries(conn: &mut DbConnection, log: LogId, group: Option<EntryGroup>) -> Db
         Option<String>,
         Option<String>,
     );
-    let mut q = log_entries::table
+    // Not boxed, so that the unfiltered timeline (the usual page) is a
+    // prepared statement the connection keeps.
+    let all = log_entries::table
         .left_join(users::table.on(users::id.nullable().eq(log_entries::actor_id)))
         .filter(log_entries::log_id.eq(log.to_string()))
-        .into_boxed();
-    if let Some(g) = group {
-        q = q.filter(log_entries::kind.eq_any(g.kinds().into_iter().map(|k| k.code())));
-    }
-    let rows: Vec<E> = q
         .order((log_entries::at.desc(), log_entries::id.desc()))
-        .limit(1000)
+        .limit(TIMELINE_LIMIT)
         .select((
             log_entries::id,
             log_entries::at,
@@ -1727,8 +1872,13 @@ fn entries(conn: &mut DbConnection, log: LogId, group: Option<EntryGroup>) -> Db
             log_entries::summary,
             log_entries::body,
             log_entries::data,
-        ))
-        .load(conn)?;
+        ));
+    let rows: Vec<E> = match group {
+        None => all.load(conn)?,
+        Some(g) => all
+            .filter(log_entries::kind.eq_any(g.kinds().into_iter().map(|k| k.code())))
+            .load(conn)?,
+    };
     rows.into_iter()
         .map(|(id, at, kind, actor, summary, body, data)| {
             Ok(Entry {

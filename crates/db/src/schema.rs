@@ -312,6 +312,7 @@ diesel::table! {
         created_at -> BigInt,
         updated_at -> BigInt,
         closed_at -> Nullable<BigInt>,
+        revision -> BigInt,
     }
 }
 

@@ -62,6 +62,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     }
 }
 
+/// The session user's rights and municipality, read by the middleware in
+/// the same trip to the database as the session, for [`SignedIn`].
+#[derive(Clone, Debug)]
+struct Rights(Actor, Option<String>);
+
 /// A signed-in user with their rights. Extracting it redirects anonymous
 /// visitors to the login page.
 #[derive(Clone, Debug)]
@@ -88,16 +93,23 @@ impl FromRequestParts<AppState> for SignedIn {
                 expired: ctx.session_expired,
             });
         };
-        let user_id = session.user_id;
-        let (actor, municipality) = state
-            .db
-            .read(move |c| {
-                Ok((
-                    users::actor(c, user_id)?,
-                    users::municipality_name(c, user_id)?,
-                ))
-            })
-            .await?;
+        let Rights(actor, municipality) = match parts.extensions.remove::<Rights>() {
+            Some(rights) => rights,
+            // Not found with the session (the handler has run the extractor
+            // already, or the request did not pass the middleware): read them.
+            None => {
+                let user_id = session.user_id;
+                state
+                    .db
+                    .read(move |c| {
+                        Ok(Rights(
+                            users::actor(c, user_id)?,
+                            users::municipality_name(c, user_id)?,
+                        ))
+                    })
+                    .await?
+            }
+        };
         Ok(Self {
             display_name: session.display_name.clone(),
             ctx,
@@ -208,16 +220,29 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
 
     // The session, if the cookie names a live one.
     let mut session = None;
+    let mut rights = None;
     let mut session_expired = false;
     let mut set_cookies: Vec<String> = Vec::new();
     if let Some(token) = read_cookie(req.headers(), names.session).filter(|_| !is_static) {
         let hash = token_hash(&token);
+        // The user's rights come in the same trip to the database: nearly
+        // every request with a session extracts [`SignedIn`].
         let lookup = {
             let hash = hash.clone();
-            state.db.read(move |c| sessions::find(c, &hash)).await
+            state
+                .db
+                .read(move |c| {
+                    let Some(s) = sessions::find(c, &hash)? else {
+                        return Ok(None);
+                    };
+                    let rights = users::actor(c, s.user_id)?;
+                    let municipality = users::municipality_name(c, s.user_id)?;
+                    Ok(Some((s, Rights(rights, municipality))))
+                })
+                .await
         };
         match lookup {
-            Ok(Some(s))
+            Ok(Some((s, found)))
                 if state
                     .config
                     .session
@@ -241,6 +266,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
                     },
                     s.csrf_token,
                 ));
+                rights = Some(found);
             }
             Ok(Some(_)) => {
                 session_expired = true;
@@ -303,10 +329,15 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     }
 
     req.extensions_mut().insert(ctx.clone());
+    if let Some(rights) = rights {
+        req.extensions_mut().insert(rights);
+    }
     let mut response = next.run(req).await;
-    // Any change may show on a public page: start the public cache afresh.
+    // Any change may show on a public page, or rename a timeline entry's
+    // author: start both caches afresh.
     if !is_safe(&method) && (response.status().is_success() || response.status().is_redirection()) {
         state.public_cache.invalidate();
+        state.timelines.invalidate();
     }
     if let Some(error) = response.extensions_mut().remove::<AppError>() {
         let mut page = render_error_page(&state, &error, &request_id, Some(&ctx));

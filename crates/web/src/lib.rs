@@ -12,6 +12,7 @@ pub mod i18n;
 mod layout;
 mod public_cache;
 mod routes;
+mod timeline_cache;
 
 use laget_db::Db;
 use laget_domain::session::SessionPolicy;
@@ -64,6 +65,8 @@ pub struct Inner {
     pub passwords: PasswordHasher,
     /// Rendered public catalogue pages (see `public_cache`).
     pub public_cache: public_cache::PublicCache,
+    /// Rendered timelines of the log page (see `timeline_cache`).
+    pub timelines: timeline_cache::TimelineCache,
 }
 
 impl AppState {
@@ -74,6 +77,7 @@ impl AppState {
             config,
             passwords,
             public_cache: Default::default(),
+            timelines: Default::default(),
         })))
     }
 }

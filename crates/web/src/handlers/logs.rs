@@ -9,11 +9,12 @@ use crate::handlers::catalogue::today;
 use crate::handlers::{invalid, page, path_id};
 use crate::i18n::NB;
 use crate::layout::Layout;
+use crate::timeline_cache::Timeline;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use chrono_tz::Europe::Oslo;
 use laget_db::logs::{self, LogView};
 use laget_domain::access::{LogReader, LogWriter, WriteRefused};
@@ -73,12 +74,23 @@ pub async fn record_read(
     Ok(())
 }
 
+/// «05.03.2026». Written out rather than through `format` with a pattern,
+/// which parses the pattern on every call; the timeline has hundreds.
 pub fn date(d: NaiveDate) -> String {
-    d.format("%d.%m.%Y").to_string()
+    format!("{:02}.{:02}.{:04}", d.day(), d.month(), d.year())
 }
 
+/// «05.03.2026 14:07», Norwegian time.
 pub fn time(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Oslo).format("%d.%m.%Y %H:%M").to_string()
+    let t = t.with_timezone(&Oslo);
+    format!(
+        "{:02}.{:02}.{:04} {:02}:{:02}",
+        t.day(),
+        t.month(),
+        t.year(),
+        t.hour(),
+        t.minute()
+    )
 }
 
 /// «om 3 dager», «i dag», «5 dager over fristen».
@@ -157,6 +169,15 @@ pub struct HandoverBox {
     pub for_me: bool,
 }
 
+/// The log page's timeline, rendered apart from the page so that it can be
+/// kept between reads (`timeline_cache`).
+#[derive(Template)]
+#[template(path = "stafett/timeline.html")]
+struct TimelineFragment {
+    m: &'static crate::i18n::Messages,
+    entries: Vec<EntryRow>,
+}
+
 #[derive(Template)]
 #[template(path = "stafett/log.html")]
 struct LogPage {
@@ -189,7 +210,8 @@ struct LogPage {
     coordination: Option<String>,
     may_resolve_coordination: bool,
     filters: Vec<Link>,
-    entries: Vec<EntryRow>,
+    /// The rendered timeline ([`TimelineFragment`]), kept between reads.
+    timeline: std::sync::Arc<str>,
     staff_choices: Vec<crate::handlers::units::Choice>,
     guardian_choices: Vec<crate::handlers::units::Choice>,
     team_form: FormState,
@@ -564,30 +586,52 @@ async fn log_page(
 ) -> Result<LogPage, AppError> {
     let actor = user.actor.clone();
     let today = today();
+    let kept_by = state.clone();
     let loaded = state
         .db
         .read(move |c| {
-            let facts = logs::facts(c, log, actor.user_id(), today)?;
-            let Ok(reader) = actor.open_log(&facts, today) else {
+            let kept = |revision| kept_by.timelines.get(log, revision, group);
+            let Some(opened) = logs::open_view(c, &actor, log, group, today, kept)? else {
                 return Ok(None);
             };
-            let v = logs::view(c, &reader, group, today)?;
-            let settings = logs::settings(c, v.municipality_id)?;
+            let logs::OpenedLog {
+                reader,
+                view: v,
+                settings,
+                kept,
+            } = opened;
             let staff = if reader.may_write() {
-                let mut units = consent::covered_units(&facts.consent, facts.consent_rule, today);
-                units.push(facts.home_unit);
+                let mut units =
+                    consent::covered_units(&v.consent_facts, settings.consent_rule, today);
+                units.push(reader.home_unit());
                 logs::staff_choices(c, v.municipality_id, &units)?
             } else {
                 Vec::new()
             };
-            Ok(Some((reader, v, settings, staff)))
+            Ok(Some((reader, v, settings, kept, staff)))
         })
         .await?;
-    let Some((reader, v, settings, staff)) = loaded else {
+    let Some((reader, v, settings, kept, staff)) = loaded else {
         return Err(AppError::NotFound);
     };
     // Nothing of the log is shown before its read is recorded.
     record_read(state, user, &reader).await?;
+    let timeline = match kept {
+        Some(t) => t,
+        None => {
+            let t = Timeline {
+                html: TimelineFragment {
+                    m: &NB,
+                    entries: entry_rows(&v),
+                }
+                .render()?
+                .into(),
+                last_voice: v.last_voice,
+            };
+            state.timelines.put(log, v.revision, group, t.clone());
+            t
+        }
+    };
     let mut layout = Layout::signed_in(user, &v.child.name).with_notice(notice);
     layout.title = format!("{} – {}", NB.log_title, v.child.name);
     let form = form.fields(&[
@@ -600,7 +644,7 @@ async fn log_page(
         ("koordinering", NB.coordination_reason),
     ]);
     Ok(render_log(
-        layout, user, &reader, v, &settings, group, staff, form,
+        layout, user, &reader, v, &settings, group, timeline, staff, form,
     ))
 }
 
@@ -612,6 +656,7 @@ fn render_log(
     v: LogView,
     settings: &LogSettings,
     group: Option<EntryGroup>,
+    timeline: Timeline,
     staff: Vec<(laget_domain::UserId, String, laget_domain::UnitId, String)>,
     team_form: FormState,
 ) -> LogPage {
@@ -640,7 +685,7 @@ fn render_log(
         note: h.checklist.note.clone(),
         for_me: h.to_user == user.actor.user_id(),
     });
-    let voice_hint = v
+    let voice_hint = timeline
         .last_voice
         .is_none_or(|t| (Utc::now() - t).num_days() > 90);
     LogPage {
@@ -686,7 +731,7 @@ fn render_log(
                 && (reader.ground() == Ground::CoordinatingUnit || reader.leads_home_unit())
         },
         filters,
-        entries: entry_rows(&v),
+        timeline: timeline.html,
         staff_choices: staff
             .into_iter()
             .map(|(u, n, unit, un)| crate::handlers::units::Choice {
