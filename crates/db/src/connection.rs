@@ -92,6 +92,13 @@ pub struct Db {
     /// The group-commit writer for [`Db::record_reads`], started on first
     /// use (`None` if its thread could not be started).
     group_commit: Arc<OnceLock<Option<GroupCommit>>>,
+    /// Admission for [`Db::read`] and [`Db::write`]: one permit fewer than
+    /// the pool has connections. Requests wait their turn here, first come
+    /// first served, instead of as blocked threads racing for a connection
+    /// (which let some wait far longer than others under load), and one
+    /// connection always stays free for the access-log writer, which every
+    /// page waits for.
+    admission: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for Db {
@@ -155,6 +162,7 @@ impl Db {
             backend,
             write_lock: Arc::new(std::sync::Mutex::new(())),
             group_commit: Arc::new(OnceLock::new()),
+            admission: Arc::new(tokio::sync::Semaphore::new(max_size as usize - 1)),
         })
     }
 
@@ -215,10 +223,14 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> DbResult<T> + Send + 'static,
     {
+        let turn = self.turn().await?;
         let db = self.clone();
-        tokio::task::spawn_blocking(move || db.write_blocking(f))
-            .await
-            .map_err(|e| DbError::Task(e.to_string()))?
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            db.write_blocking(f)
+        })
+        .await
+        .map_err(|e| DbError::Task(e.to_string()))?
     }
 
     /// Appends access-log rows that record reads, and returns once they are
@@ -264,6 +276,7 @@ impl Db {
                     backend: self.backend,
                     write_lock: Arc::clone(&self.write_lock),
                     group_commit: Arc::new(OnceLock::new()),
+                    admission: Arc::clone(&self.admission),
                 };
                 GroupCommit::start(db)
                     .map_err(|e| tracing::error!(error = %e, "no access-log writer thread"))
@@ -278,10 +291,22 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> DbResult<T> + Send + 'static,
     {
+        let turn = self.turn().await?;
         let db = self.clone();
-        tokio::task::spawn_blocking(move || db.read_blocking(f))
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            db.read_blocking(f)
+        })
+        .await
+        .map_err(|e| DbError::Task(e.to_string()))?
+    }
+
+    /// Waits for a turn to use a connection (see `admission`).
+    async fn turn(&self) -> DbResult<tokio::sync::OwnedSemaphorePermit> {
+        Arc::clone(&self.admission)
+            .acquire_owned()
             .await
-            .map_err(|e| DbError::Task(e.to_string()))?
+            .map_err(|e| DbError::Task(e.to_string()))
     }
 
     /// Refreshes the query planner's statistics (`ANALYZE`). PostgreSQL's
