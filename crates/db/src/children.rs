@@ -95,25 +95,36 @@ fn assemble(conn: &mut DbConnection, rows: Vec<Row>) -> DbResult<Vec<Child>> {
         .load(conn)?;
     rows.into_iter()
         .map(|r| {
-            let d = date(&r.birth_date)?;
-            Ok(Child {
-                id: parse_id(&r.id)?,
-                municipality_id: parse_id(&r.municipality_id)?,
-                birth: if r.unborn {
-                    Birth::Expected(d)
-                } else {
-                    Birth::Born(d)
-                },
-                national_id_masked: masked(&r.national_id),
-                units: attends
-                    .iter()
-                    .filter(|(c, _, _)| *c == r.id)
-                    .map(|(_, u, n)| Ok((parse_id(u)?, n.clone())))
-                    .collect::<DbResult<_>>()?,
-                name: r.name,
-            })
+            let id = r.id.clone();
+            let units = attends
+                .iter()
+                .filter(move |(c, _, _)| *c == id)
+                .map(|(_, u, n)| (u, n));
+            child_from(r, units)
         })
         .collect()
+}
+
+/// A child from its row and the units it attends, (id, name).
+fn child_from<'a>(
+    r: Row,
+    units: impl Iterator<Item = (&'a String, &'a String)>,
+) -> DbResult<Child> {
+    let d = date(&r.birth_date)?;
+    Ok(Child {
+        id: parse_id(&r.id)?,
+        municipality_id: parse_id(&r.municipality_id)?,
+        birth: if r.unborn {
+            Birth::Expected(d)
+        } else {
+            Birth::Born(d)
+        },
+        national_id_masked: masked(&r.national_id),
+        units: units
+            .map(|(u, n)| Ok((parse_id(u)?, n.clone())))
+            .collect::<DbResult<_>>()?,
+        name: r.name,
+    })
 }
 
 /// Registers a child in the caseworker's unit (and `other_units` it attends,
@@ -332,7 +343,15 @@ pub(crate) fn child_by_id(conn: &mut DbConnection, child: ChildId) -> DbResult<C
         .find(child.to_string())
         .select(Row::as_select())
         .first(conn)?;
-    assemble(conn, vec![row])?.pop().ok_or(DbError::NotFound)
+    // As `assemble` does for many, but with `=` rather than `IN`, so that
+    // this query (one per log page) is prepared once per connection.
+    let attends: Vec<(String, String)> = child_units::table
+        .inner_join(units::table.on(units::id.eq(child_units::unit_id)))
+        .filter(child_units::child_id.eq(&row.id))
+        .order(units::name)
+        .select((units::id, units::name))
+        .load(conn)?;
+    child_from(row, attends.iter().map(|(u, n)| (u, n)))
 }
 
 pub fn add_guardian(

@@ -31,6 +31,7 @@ use laget_domain::stafett::{
     ChildVoice, Concern, EntryGroup, EntryKind, HandoverChecklist, MemberKind, NewEvaluation,
     NewMeasure,
 };
+use laget_domain::user::Role;
 use laget_domain::{MunicipalityId, UnitId, UserId};
 
 // ---------------------------------------------------------------------------
@@ -272,11 +273,11 @@ pub fn facts(
     let consents = consent_rows(conn, log)?;
     let consent = consent_facts(conn, &row.child_id, &consents, today)?;
     let settings = settings(conn, parse_id(&row.municipality_id)?)?;
-    facts_from(conn, log, actor, &row, consent, &settings)
+    Ok(facts_from(conn, log, actor, &row, consent, &settings)?.0)
 }
 
 /// The facts beyond the log row, the consents and the settings, which the
-/// caller has read already.
+/// caller has read already; with the open coordination request's reason.
 fn facts_from(
     conn: &mut DbConnection,
     log: LogId,
@@ -284,7 +285,7 @@ fn facts_from(
     row: &LogRow,
     consent: ConsentFacts,
     settings: &LogSettings,
-) -> DbResult<LogFacts> {
+) -> DbResult<(LogFacts, Option<String>)> {
     let key = log.to_string();
     let team: Vec<(Option<String>, Option<String>)> = team_members::table
         .filter(team_members::log_id.eq(&key))
@@ -300,12 +301,8 @@ fn facts_from(
         .select(break_glass::id)
         .first(conn)
         .optional()?;
-    let open_requests: i64 = coordination_requests::table
-        .filter(coordination_requests::log_id.eq(&key))
-        .filter(coordination_requests::resolved_at.is_null())
-        .count()
-        .get_result(conn)?;
-    Ok(LogFacts {
+    let coordination = open_coordination(conn, log)?;
+    let facts = LogFacts {
         log_id: log,
         municipality_id: parse_id(&row.municipality_id)?,
         home_unit: parse_id(&row.home_unit_id)?,
@@ -319,8 +316,19 @@ fn facts_from(
         consent,
         consent_rule: settings.consent_rule,
         break_glass: grant.as_deref().map(parse_id).transpose()?,
-        coordination_requested: open_requests > 0,
-    })
+        coordination_requested: coordination.is_some(),
+    };
+    Ok((facts, coordination))
+}
+
+/// The reason given in the log's open request to the coordinating unit.
+fn open_coordination(conn: &mut DbConnection, log: LogId) -> DbResult<Option<String>> {
+    Ok(coordination_requests::table
+        .filter(coordination_requests::log_id.eq(log.to_string()))
+        .filter(coordination_requests::resolved_at.is_null())
+        .select(coordination_requests::reason)
+        .first(conn)
+        .optional()?)
 }
 
 /// A log opened for its page by [`open_view`].
@@ -359,7 +367,8 @@ pub fn open_view<T>(
     let consents = consent_rows(conn, log)?;
     let consent = consent_facts_of(&child, &guardians, &consents, today)?;
     let settings = settings(conn, parse_id(&row.municipality_id)?)?;
-    let facts = facts_from(conn, log, actor.user_id(), &row, consent, &settings)?;
+    let (facts, coordination_open) =
+        facts_from(conn, log, actor.user_id(), &row, consent, &settings)?;
     let Ok(reader) = actor.open_log(&facts, today) else {
         return Ok(None);
     };
@@ -370,6 +379,7 @@ pub fn open_view<T>(
         guardians,
         consents,
         consent_facts: facts.consent,
+        coordination_open,
     };
     let view = view_from(conn, &reader, fetched, group, kept.is_none())?;
     Ok(Some(OpenedLog {
@@ -1643,6 +1653,7 @@ pub fn view(
         guardians,
         consents,
         consent_facts,
+        coordination_open: open_coordination(conn, r.log_id())?,
     };
     view_from(conn, r, fetched, group, true)
 }
@@ -1655,6 +1666,7 @@ struct Fetched {
     guardians: Vec<children::Guardian>,
     consents: Vec<ConsentRow>,
     consent_facts: ConsentFacts,
+    coordination_open: Option<String>,
 }
 
 /// The consent facts from the child, guardians and consents already read.
@@ -1692,6 +1704,7 @@ fn view_from(
         guardians,
         consents: consent_rows,
         consent_facts,
+        coordination_open,
     } = fetched;
     let key = r.log_id().to_string();
     let home_unit: UnitId = parse_id(&row.home_unit_id)?;
@@ -1790,12 +1803,6 @@ fn view_from(
     }
     let measures = measures_of(conn, r.log_id(), None)?;
     let pending_handover = pending_handover(conn, r.log_id())?;
-    let coordination_open: Option<String> = coordination_requests::table
-        .filter(coordination_requests::log_id.eq(&key))
-        .filter(coordination_requests::resolved_at.is_null())
-        .select(coordination_requests::reason)
-        .first(conn)
-        .optional()?;
     let entries = if timeline {
         entries(conn, r.log_id(), group)?
     } else {
@@ -2094,18 +2101,28 @@ pub fn staff_choices(
     in_units: &[UnitId],
 ) -> DbResult<Vec<(UserId, String, UnitId, String)>> {
     use crate::schema::{memberships, unit_municipalities};
-    let rows: Vec<(String, String, String, String)> = memberships::table
-        .inner_join(users::table.on(users::id.eq(memberships::user_id)))
-        .inner_join(units::table.on(units::id.nullable().eq(memberships::unit_id)))
-        .inner_join(unit_municipalities::table.on(unit_municipalities::unit_id.eq(units::id)))
-        .filter(unit_municipalities::municipality_id.eq(m.to_string()))
-        .filter(memberships::role.eq_any(["ansatt", "leder"]))
-        .filter(memberships::unit_id.eq_any(in_units.iter().map(|u| Some(u.to_string()))))
-        .filter(users::disabled_at.is_null())
-        .order((units::name, users::display_name))
-        .select((users::id, users::display_name, units::id, units::name))
-        .distinct()
-        .load(conn)?;
+    // One query per unit (there are one to a few) rather than one with `IN`:
+    // a query of fixed shape is prepared once per connection and kept.
+    let mut rows: Vec<(String, String, String, String)> = Vec::new();
+    for unit in in_units {
+        let of_unit: Vec<(String, String, String, String)> = memberships::table
+            .inner_join(users::table.on(users::id.eq(memberships::user_id)))
+            .inner_join(units::table.on(units::id.nullable().eq(memberships::unit_id)))
+            .inner_join(unit_municipalities::table.on(unit_municipalities::unit_id.eq(units::id)))
+            .filter(unit_municipalities::municipality_id.eq(m.to_string()))
+            .filter(
+                memberships::role
+                    .eq(Role::Ansatt.code())
+                    .or(memberships::role.eq(Role::Leder.code())),
+            )
+            .filter(memberships::unit_id.eq(unit.to_string()))
+            .filter(users::disabled_at.is_null())
+            .select((users::id, users::display_name, units::id, units::name))
+            .load(conn)?;
+        rows.extend(of_unit);
+    }
+    rows.sort_by(|a, b| (&a.3, &a.1, &a.0).cmp(&(&b.3, &b.1, &b.0)));
+    rows.dedup();
     rows.into_iter()
         .map(|(u, n, unit, un)| Ok((parse_id(&u)?, n, parse_id(&unit)?, un)))
         .collect()
