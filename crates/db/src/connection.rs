@@ -150,6 +150,10 @@ impl Db {
         };
         let pool = Pool::builder()
             .max_size(max_size)
+            // A SQLite connection is a file handle and does not go stale, so
+            // it is not tested with a query on every checkout; a PostgreSQL
+            // connection can (a restarted server) and is.
+            .test_on_check_out(backend == Backend::Postgres)
             // No idle minimum: r2d2 would open connections on a background
             // thread, and a short-lived process (the CLI) can exit while one
             // is half-open inside libpq or SQLite, which crashes the exit.

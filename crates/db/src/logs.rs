@@ -1757,17 +1757,21 @@ fn view_from(
             })
         })
         .collect::<DbResult<Vec<_>>>()?;
-    let all_units: Vec<(String, String)> = units::table
-        .filter(
-            units::id.eq_any(
-                consent_rows
-                    .iter()
-                    .flat_map(|c| split(&c.unit_ids).map(str::to_owned))
-                    .collect::<Vec<_>>(),
-            ),
-        )
-        .select((units::id, units::name))
-        .load(conn)?;
+    // The consents' units, one prepared query each (they are few).
+    let mut all_units: Vec<(String, String)> = Vec::new();
+    for u in consent_rows.iter().flat_map(|c| split(&c.unit_ids)) {
+        if all_units.iter().any(|(id, _)| id == u) {
+            continue;
+        }
+        let name: Option<String> = units::table
+            .find(u)
+            .select(units::name)
+            .first(conn)
+            .optional()?;
+        if let Some(name) = name {
+            all_units.push((u.to_owned(), name));
+        }
+    }
     let mut consents = Vec::new();
     for c in &consent_rows {
         let consent = c.consent()?;
@@ -1951,14 +1955,11 @@ fn measures_of(
         String,
         Option<String>,
     );
-    let mut q = measures::table
+    // Queries of fixed shape (no boxing, no `IN`), so that each is prepared
+    // once per connection; `only` is applied here.
+    let rows: Vec<R> = measures::table
         .inner_join(team_members::table.on(team_members::id.eq(measures::responsible_member_id)))
         .filter(measures::log_id.eq(log.to_string()))
-        .into_boxed();
-    if let Some(m) = only {
-        q = q.filter(measures::id.eq(m.to_string()));
-    }
-    let rows: Vec<R> = q
         .order(measures::created_at)
         .select((
             measures::id,
@@ -1972,7 +1973,10 @@ fn measures_of(
             measures::best_interest,
         ))
         .load(conn)?;
-    let ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    let only = only.map(|m| m.to_string());
+    let rows = rows
+        .into_iter()
+        .filter(|r| only.as_ref().is_none_or(|m| *m == r.0));
     type V = (
         String,
         String,
@@ -1984,8 +1988,9 @@ fn measures_of(
         Option<String>,
     );
     let evals: Vec<V> = evaluations::table
+        .inner_join(measures::table.on(measures::id.eq(evaluations::measure_id)))
         .left_join(users::table.on(users::id.nullable().eq(evaluations::evaluated_by)))
-        .filter(evaluations::measure_id.eq_any(&ids))
+        .filter(measures::log_id.eq(log.to_string()))
         .order(evaluations::created_at)
         .select((
             evaluations::measure_id,
@@ -1998,8 +2003,7 @@ fn measures_of(
             users::display_name.nullable(),
         ))
         .load(conn)?;
-    rows.into_iter()
-        .map(
+    rows.map(
             |(id, offer, name, goal, responsible, start, due, status, best)| {
                 let evaluations = evals
                     .iter()
