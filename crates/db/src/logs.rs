@@ -2004,37 +2004,37 @@ fn measures_of(
         ))
         .load(conn)?;
     rows.map(
-            |(id, offer, name, goal, responsible, start, due, status, best)| {
-                let evaluations = evals
-                    .iter()
-                    .filter(|e| e.0 == id)
-                    .map(|e| {
-                        Ok(EvaluationView {
-                            on: date(&e.1)?,
-                            effect: e.2.clone(),
-                            text: e.3.clone(),
-                            continuation: e.4.clone(),
-                            next: e.5.as_deref().map(date).transpose()?,
-                            best_interest: e.6.clone(),
-                            by: e.7.clone(),
-                        })
+        |(id, offer, name, goal, responsible, start, due, status, best)| {
+            let evaluations = evals
+                .iter()
+                .filter(|e| e.0 == id)
+                .map(|e| {
+                    Ok(EvaluationView {
+                        on: date(&e.1)?,
+                        effect: e.2.clone(),
+                        text: e.3.clone(),
+                        continuation: e.4.clone(),
+                        next: e.5.as_deref().map(date).transpose()?,
+                        best_interest: e.6.clone(),
+                        by: e.7.clone(),
                     })
-                    .collect::<DbResult<_>>()?;
-                Ok(MeasureView {
-                    id: parse_id(&id)?,
-                    offer: offer.as_deref().map(parse_id).transpose()?,
-                    name,
-                    goal,
-                    responsible,
-                    start: date(&start)?,
-                    evaluate_by: date(&due)?,
-                    status,
-                    best_interest: best,
-                    evaluations,
                 })
-            },
-        )
-        .collect()
+                .collect::<DbResult<_>>()?;
+            Ok(MeasureView {
+                id: parse_id(&id)?,
+                offer: offer.as_deref().map(parse_id).transpose()?,
+                name,
+                goal,
+                responsible,
+                start: date(&start)?,
+                evaluate_by: date(&due)?,
+                status,
+                best_interest: best,
+                evaluations,
+            })
+        },
+    )
+    .collect()
 }
 
 /// One measure with its evaluations.

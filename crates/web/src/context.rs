@@ -333,11 +333,12 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         req.extensions_mut().insert(rights);
     }
     let mut response = next.run(req).await;
-    // Any change may show on a public page, or rename a timeline entry's
-    // author: start both caches afresh.
+    // Any change may show on a public page, rename a timeline entry's author
+    // or change who is staff where: start every cache afresh.
     if !is_safe(&method) && (response.status().is_success() || response.status().is_redirection()) {
         state.public_cache.invalidate();
         state.timelines.invalidate();
+        state.staff_lists.invalidate();
     }
     if let Some(error) = response.extensions_mut().remove::<AppError>() {
         let mut page = render_error_page(&state, &error, &request_id, Some(&ctx));

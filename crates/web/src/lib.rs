@@ -9,10 +9,10 @@ mod error;
 mod forms;
 mod handlers;
 pub mod i18n;
+mod kept;
 mod layout;
 mod public_cache;
 mod routes;
-mod timeline_cache;
 
 use laget_db::Db;
 use laget_domain::session::SessionPolicy;
@@ -65,8 +65,10 @@ pub struct Inner {
     pub passwords: PasswordHasher,
     /// Rendered public catalogue pages (see `public_cache`).
     pub public_cache: public_cache::PublicCache,
-    /// Rendered timelines of the log page (see `timeline_cache`).
-    pub timelines: timeline_cache::TimelineCache,
+    /// Rendered timelines of the log page (see `kept`).
+    pub timelines: kept::Timelines,
+    /// The log page's lists of staff for the team form (see `kept`).
+    pub staff_lists: kept::StaffLists,
 }
 
 impl AppState {
@@ -78,6 +80,7 @@ impl AppState {
             passwords,
             public_cache: Default::default(),
             timelines: Default::default(),
+            staff_lists: Default::default(),
         })))
     }
 }

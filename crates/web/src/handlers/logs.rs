@@ -6,10 +6,11 @@ use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::forms::{self, FormState};
 use crate::handlers::catalogue::today;
+use crate::handlers::units::Choice;
 use crate::handlers::{invalid, page, path_id};
 use crate::i18n::NB;
+use crate::kept::Timeline;
 use crate::layout::Layout;
-use crate::timeline_cache::Timeline;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -24,6 +25,7 @@ use laget_domain::consent::{self, ConsentState, Coverage, Purpose};
 use laget_domain::escalation::{DeadlineState, LevelChange, LogSettings};
 use laget_domain::ids::{AttachmentId, LogId};
 use laget_domain::stafett::{EntryGroup, EntryKind, MemberKind};
+use std::sync::Arc;
 
 /// Opens a log for the signed-in user, or 404 (unknown and forbidden alike).
 pub async fn open(state: &AppState, user: &SignedIn, raw: &str) -> Result<LogReader, AppError> {
@@ -211,8 +213,8 @@ struct LogPage {
     may_resolve_coordination: bool,
     filters: Vec<Link>,
     /// The rendered timeline ([`TimelineFragment`]), kept between reads.
-    timeline: std::sync::Arc<str>,
-    staff_choices: Vec<crate::handlers::units::Choice>,
+    timeline: Arc<str>,
+    staff_choices: Arc<[Choice]>,
     guardian_choices: Vec<crate::handlers::units::Choice>,
     team_form: FormState,
     voice_hint: bool,
@@ -600,13 +602,27 @@ async fn log_page(
                 settings,
                 kept,
             } = opened;
-            let staff = if reader.may_write() {
+            let staff: Arc<[Choice]> = if reader.may_write() {
                 let mut units =
                     consent::covered_units(&v.consent_facts, settings.consent_rule, today);
                 units.push(reader.home_unit());
-                logs::staff_choices(c, v.municipality_id, &units)?
+                let m = v.municipality_id;
+                match kept_by.staff_lists.get(m, &units) {
+                    Some(staff) => staff,
+                    None => {
+                        let staff: Arc<[Choice]> = logs::staff_choices(c, m, &units)?
+                            .into_iter()
+                            .map(|(u, n, unit, un)| Choice {
+                                value: format!("{u}:{unit}"),
+                                label: format!("{n} ({un})"),
+                            })
+                            .collect();
+                        kept_by.staff_lists.put(m, &units, Arc::clone(&staff));
+                        staff
+                    }
+                }
             } else {
-                Vec::new()
+                Arc::from([])
             };
             Ok(Some((reader, v, settings, kept, staff)))
         })
@@ -657,7 +673,7 @@ fn render_log(
     settings: &LogSettings,
     group: Option<EntryGroup>,
     timeline: Timeline,
-    staff: Vec<(laget_domain::UserId, String, laget_domain::UnitId, String)>,
+    staff_choices: Arc<[Choice]>,
     team_form: FormState,
 ) -> LogPage {
     let today = today();
@@ -732,13 +748,7 @@ fn render_log(
         },
         filters,
         timeline: timeline.html,
-        staff_choices: staff
-            .into_iter()
-            .map(|(u, n, unit, un)| crate::handlers::units::Choice {
-                value: format!("{u}:{unit}"),
-                label: format!("{n} ({un})"),
-            })
-            .collect(),
+        staff_choices,
         guardian_choices: v
             .guardians
             .iter()

@@ -16,6 +16,7 @@ use laget_domain::access::MunicipalityAdmin;
 use laget_domain::unit::{UnitKind, UnitName};
 use laget_domain::validation::{Problem, Problems};
 
+#[derive(Clone, Debug)]
 pub struct Choice {
     pub value: String,
     pub label: String,

@@ -649,6 +649,45 @@ async fn every_look_is_recorded(app: TestApp) {
 }
 on_every_backend!(every_look_at_a_log_is_recorded, every_look_is_recorded);
 
+/// The log page keeps its rendered timeline between reads, but a change to
+/// the timeline shows on the very next read — also one made outside this
+/// server (the command line, another instance), which empties no cache here.
+async fn kept_timeline_follows_the_log(app: TestApp) {
+    let fx = app.fx.log.clone();
+    let page = format!("/logger/{}", fx.log);
+    let mut lead = app.client(Who::Ansatt).await;
+    let first = lead.get(&page).await.body;
+    let note = "Meldingen sendt utenfor denne serveren.";
+    assert!(!first.contains(note));
+    assert_eq!(
+        lead.get(&page).await.body.matches("<li>").count(),
+        first.matches("<li>").count()
+    );
+    // Written straight to the database, as another instance would.
+    let user = app.fx.users[&Who::Ansatt];
+    app.with_conn(|c| {
+        let facts = laget_db::logs::facts(c, fx.log, user, today()).unwrap();
+        let actor = laget_db::users::actor(c, user).unwrap();
+        let writer = actor.open_log(&facts, today()).unwrap().writer().unwrap();
+        laget_db::logs::report_sent(c, &writer, note, "test").unwrap();
+    });
+    let after = lead.get(&page).await.body;
+    assert!(after.contains(note), "the new entry shows at once");
+    // And the filtered timeline is kept apart from the whole one.
+    let decisions = lead.get(&format!("{page}?vis=beslutninger")).await.body;
+    let all = lead.get(&page).await.body;
+    assert!(all.contains(note));
+    assert_ne!(
+        decisions.matches("<li>").count(),
+        all.matches("<li>").count(),
+        "filter and whole timeline differ"
+    );
+}
+on_every_backend!(
+    kept_timeline_follows_the_log_revision,
+    kept_timeline_follows_the_log
+);
+
 /// Registering a child: errors in Norwegian beside the field, input kept.
 async fn register_child(app: TestApp) {
     let mut staff = app.client(Who::Ansatt).await;
