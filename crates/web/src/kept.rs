@@ -43,6 +43,10 @@ const MAX_TIMELINES: usize = 256;
 /// Staff lists kept at most (a few KB each).
 const MAX_STAFF_LISTS: usize = 512;
 
+/// Taken before a value is made, checked when it is kept (see [`Kept::put`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Ticket(u64);
+
 /// A bounded map whose values expire after [`TTL`] and on [`Kept::invalidate`].
 pub struct Kept<K, V> {
     max: usize,
@@ -74,11 +78,22 @@ impl<K: Hash + Eq + Clone, V: Clone> Kept<K, V> {
             .map(|e| e.value.clone())
     }
 
+    /// What to hand to [`Kept::put`]: take it before reading what the value
+    /// is made from.
+    pub fn ticket(&self) -> Ticket {
+        Ticket(self.generation.load(Ordering::Acquire))
+    }
+
     /// Keeps `value` under `key`, first dropping the keys `superseded` says
-    /// are out of date; when full, the value stored longest ago goes.
-    pub fn put(&self, key: K, value: V, superseded: impl Fn(&K) -> bool) {
-        let generation = self.generation.load(Ordering::Acquire);
+    /// are out of date; when full, the value stored longest ago goes. Not
+    /// kept if the cache was emptied since `ticket` was taken: the value may
+    /// have been made from what that change replaced.
+    pub fn put(&self, ticket: Ticket, key: K, value: V, superseded: impl Fn(&K) -> bool) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let generation = self.generation.load(Ordering::Acquire);
+        if ticket.0 != generation {
+            return;
+        }
         entries.retain(|k, _| !superseded(k));
         if entries.len() >= self.max
             && let Some(oldest) = entries
@@ -100,11 +115,9 @@ impl<K: Hash + Eq + Clone, V: Clone> Kept<K, V> {
 
     /// Makes everything kept stale.
     pub fn invalidate(&self) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         self.generation.fetch_add(1, Ordering::AcqRel);
-        self.entries
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+        entries.clear();
     }
 
     #[cfg(test)]
@@ -136,11 +149,23 @@ impl Timelines {
         self.0.get(&(log, revision, group.map(|g| g.code())))
     }
 
+    pub fn ticket(&self) -> Ticket {
+        self.0.ticket()
+    }
+
     /// Keeps a timeline; the log's earlier revisions go.
-    pub fn put(&self, log: LogId, revision: i64, group: Option<EntryGroup>, timeline: Timeline) {
+    pub fn put(
+        &self,
+        ticket: Ticket,
+        log: LogId,
+        revision: i64,
+        group: Option<EntryGroup>,
+        timeline: Timeline,
+    ) {
         let key = (log, revision, group.map(|g| g.code()));
-        self.0
-            .put(key, timeline, |(l, r, _)| *l == log && *r < revision);
+        self.0.put(ticket, key, timeline, |(l, r, _)| {
+            *l == log && *r < revision
+        });
     }
 
     pub fn invalidate(&self) {
@@ -170,8 +195,12 @@ impl StaffLists {
         self.0.get(&Self::key(m, units))
     }
 
-    pub fn put(&self, m: MunicipalityId, units: &[UnitId], staff: Arc<[Choice]>) {
-        self.0.put(Self::key(m, units), staff, |_| false);
+    pub fn ticket(&self) -> Ticket {
+        self.0.ticket()
+    }
+
+    pub fn put(&self, ticket: Ticket, m: MunicipalityId, units: &[UnitId], staff: Arc<[Choice]>) {
+        self.0.put(ticket, Self::key(m, units), staff, |_| false);
     }
 
     pub fn invalidate(&self) {
@@ -195,7 +224,7 @@ mod tests {
         let kept = Timelines::default();
         let log = LogId::new();
         assert!(kept.get(log, 3, None).is_none());
-        kept.put(log, 3, None, timeline("r3"));
+        kept.put(kept.ticket(), log, 3, None, timeline("r3"));
         assert_eq!(kept.get(log, 3, None).map(|t| t.html), Some("r3".into()));
         assert!(kept.get(log, 4, None).is_none(), "a newer revision");
         assert!(kept.get(log, 3, Some(EntryGroup::ALL[0])).is_none());
@@ -206,8 +235,8 @@ mod tests {
     fn a_newer_revision_drops_the_older_and_invalidate_drops_all() {
         let kept = Timelines::default();
         let log = LogId::new();
-        kept.put(log, 3, None, timeline("r3"));
-        kept.put(log, 4, None, timeline("r4"));
+        kept.put(kept.ticket(), log, 3, None, timeline("r3"));
+        kept.put(kept.ticket(), log, 4, None, timeline("r4"));
         assert!(kept.get(log, 3, None).is_none());
         assert_eq!(kept.0.len(), 1);
         kept.invalidate();
@@ -218,9 +247,21 @@ mod tests {
     fn what_is_kept_is_bounded() {
         let kept = Timelines::default();
         for _ in 0..MAX_TIMELINES + 10 {
-            kept.put(LogId::new(), 1, None, timeline("x"));
+            kept.put(kept.ticket(), LogId::new(), 1, None, timeline("x"));
         }
         assert_eq!(kept.0.len(), MAX_TIMELINES);
+    }
+
+    #[test]
+    fn what_was_made_before_an_invalidation_is_not_kept() {
+        let kept = Timelines::default();
+        let log = LogId::new();
+        let ticket = kept.ticket();
+        kept.invalidate();
+        kept.put(ticket, log, 1, None, timeline("made before the change"));
+        assert!(kept.get(log, 1, None).is_none());
+        kept.put(kept.ticket(), log, 1, None, timeline("made after"));
+        assert!(kept.get(log, 1, None).is_some());
     }
 
     #[test]
@@ -233,7 +274,7 @@ mod tests {
             label: "Kari (Skolen)".into(),
         }]
         .into();
-        kept.put(m, &[a, b, a], staff);
+        kept.put(kept.ticket(), m, &[a, b, a], staff);
         assert_eq!(kept.get(m, &[b, a]).map(|s| s.len()), Some(1));
         assert!(kept.get(m, &[a]).is_none());
         assert!(kept.get(MunicipalityId::new(), &[a, b]).is_none());

@@ -589,6 +589,9 @@ async fn log_page(
     let actor = user.actor.clone();
     let today = today();
     let kept_by = state.clone();
+    // Taken before anything is read, so that nothing read before a change
+    // is kept after it.
+    let (timeline_ticket, staff_ticket) = (state.timelines.ticket(), state.staff_lists.ticket());
     let loaded = state
         .db
         .read(move |c| {
@@ -617,7 +620,9 @@ async fn log_page(
                                 label: format!("{n} ({un})"),
                             })
                             .collect();
-                        kept_by.staff_lists.put(m, &units, Arc::clone(&staff));
+                        kept_by
+                            .staff_lists
+                            .put(staff_ticket, m, &units, Arc::clone(&staff));
                         staff
                     }
                 }
@@ -644,7 +649,9 @@ async fn log_page(
                 .into(),
                 last_voice: v.last_voice,
             };
-            state.timelines.put(log, v.revision, group, t.clone());
+            state
+                .timelines
+                .put(timeline_ticket, log, v.revision, group, t.clone());
             t
         }
     };
