@@ -1,5 +1,6 @@
 //! Work kept between requests: the log page's rendered timeline and the team
-//! form's list of staff. Both are most of what the log page costs, and both
+//! form's list of staff (and, through the same [`Kept`], the public pages of
+//! `public_cache`). Both are most of what the log page costs, and both
 //! change far less often than the page is read.
 //!
 //! - **Timelines** ([`Timelines`]) are the same for every reader, while the
@@ -35,7 +36,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// How long anything is kept at most.
+/// How long a timeline or staff list is kept at most.
 pub const TTL: Duration = Duration::from_secs(60);
 /// Timelines kept at most; a timeline of 200 entries is about 60 KB, so this
 /// bounds them to some 15 MB.
@@ -47,9 +48,11 @@ const MAX_STAFF_LISTS: usize = 512;
 #[derive(Clone, Copy, Debug)]
 pub struct Ticket(u64);
 
-/// A bounded map whose values expire after [`TTL`] and on [`Kept::invalidate`].
+/// A bounded map whose values expire after a time to live and on
+/// [`Kept::invalidate`].
 pub struct Kept<K, V> {
     max: usize,
+    ttl: Duration,
     generation: AtomicU64,
     entries: Mutex<HashMap<K, Entry<V>>>,
 }
@@ -61,9 +64,10 @@ struct Entry<V> {
 }
 
 impl<K: Hash + Eq + Clone, V: Clone> Kept<K, V> {
-    fn new(max: usize) -> Self {
+    pub fn new(max: usize, ttl: Duration) -> Self {
         Self {
             max,
+            ttl,
             generation: AtomicU64::new(0),
             entries: Mutex::new(HashMap::new()),
         }
@@ -74,7 +78,7 @@ impl<K: Hash + Eq + Clone, V: Clone> Kept<K, V> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries
             .get(key)
-            .filter(|e| e.generation == generation && e.stored.elapsed() < TTL)
+            .filter(|e| e.generation == generation && e.stored.elapsed() < self.ttl)
             .map(|e| e.value.clone())
     }
 
@@ -139,7 +143,7 @@ pub struct Timelines(Kept<(LogId, i64, Option<&'static str>), Timeline>);
 
 impl Default for Timelines {
     fn default() -> Self {
-        Self(Kept::new(MAX_TIMELINES))
+        Self(Kept::new(MAX_TIMELINES, TTL))
     }
 }
 
@@ -178,7 +182,7 @@ pub struct StaffLists(Kept<(MunicipalityId, Vec<UnitId>), Arc<[Choice]>>);
 
 impl Default for StaffLists {
     fn default() -> Self {
-        Self(Kept::new(MAX_STAFF_LISTS))
+        Self(Kept::new(MAX_STAFF_LISTS, TTL))
     }
 }
 

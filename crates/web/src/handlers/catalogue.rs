@@ -281,6 +281,7 @@ where
     if let Some(body) = state.public_cache.get(&key) {
         return Ok(Html(body).into_response());
     }
+    let ticket = state.public_cache.ticket();
     let response = render.await?;
     if response.status() != StatusCode::OK {
         return Ok(response);
@@ -289,7 +290,7 @@ where
     let bytes = to_bytes(body, usize::MAX)
         .await
         .map_err(AppError::internal)?;
-    state.public_cache.put(key, bytes.clone());
+    state.public_cache.put(ticket, key, bytes.clone());
     Ok(Response::from_parts(parts, Body::from(bytes)))
 }
 
