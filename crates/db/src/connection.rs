@@ -260,13 +260,8 @@ impl Db {
             None => records,
         };
         // No writer thread: a transaction of our own.
-        self.write(move |c| {
-            for r in &records {
-                crate::access_log::append(c, r)?;
-            }
-            Ok(())
-        })
-        .await
+        self.write(move |c| crate::access_log::append_all(c, &records).map(|_| ()))
+            .await
     }
 
     /// The group-commit writer, started on first use.

@@ -17,7 +17,7 @@
 //!   read never start it). It blocks in `recv` until a request arrives (no
 //!   polling, no timers), then takes everything else already queued, up to
 //!   [`MAX_BATCH`] records, and appends them all with
-//!   [`crate::access_log::append`] in one transaction through
+//!   [`crate::access_log::append_all`] in one transaction through
 //!   [`crate::Db::write_blocking`] — so on SQLite it takes the same write
 //!   mutex as every other write, and on PostgreSQL it holds the head-row lock
 //!   for one commit per batch instead of one per page view. While it commits,
@@ -134,10 +134,11 @@ fn run(db: &Db, requests: &mpsc::Receiver<Request>, commits: &AtomicU64) {
 /// Appends the batch in one transaction and answers every caller in it.
 fn commit(db: &Db, batch: Vec<Request>, size: usize) {
     let result = db.write_blocking(|c| {
-        for record in batch.iter().flat_map(|r| &r.records) {
-            access_log::append(c, record)?;
-        }
-        Ok(())
+        let records: Vec<AccessRecord> = batch
+            .iter()
+            .flat_map(|r| r.records.iter().cloned())
+            .collect();
+        access_log::append_all(c, &records).map(|_| ())
     });
     match result {
         Ok(()) => {
