@@ -172,7 +172,7 @@ pub struct HandoverBox {
 }
 
 /// The log page's timeline, rendered apart from the page so that it can be
-/// kept between reads (`timeline_cache`).
+/// kept between reads (`kept.rs`).
 #[derive(Template)]
 #[template(path = "stafett/timeline.html")]
 struct TimelineFragment {
