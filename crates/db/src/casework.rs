@@ -606,15 +606,7 @@ pub fn open_logs_of_unit(
     cap: &UnitCasework,
     request_id: &str,
 ) -> DbResult<Vec<(LogId, String)>> {
-    record(
-        conn,
-        cap,
-        ObjectType::Unit,
-        cap.unit_id(),
-        Action::List,
-        casework_scope(cap),
-        request_id,
-    )?;
+    crate::children::record_list(conn, cap, request_id)?;
     let rows: Vec<(String, String)> = logs::table
         .inner_join(children::table)
         .filter(logs::home_unit_id.eq(cap.unit_id().to_string()))

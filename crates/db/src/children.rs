@@ -229,6 +229,17 @@ pub fn list_for_unit(
             Ok(ListedChild { child, open_log })
         })
         .collect::<DbResult<Vec<_>>>()?;
+    record_list(conn, cap, request_id)?;
+    Ok(listed)
+}
+
+/// Records that `cap`'s unit's children were listed: one «list» row on the
+/// unit, not one per child.
+pub(crate) fn record_list(
+    conn: &mut DbConnection,
+    cap: &UnitCasework,
+    request_id: &str,
+) -> DbResult<()> {
     record(
         conn,
         cap,
@@ -237,8 +248,7 @@ pub fn list_for_unit(
         Action::List,
         casework_scope(cap),
         request_id,
-    )?;
-    Ok(listed)
+    )
 }
 
 /// The units a child attends (ids only; no personal data), so the caller can
