@@ -1792,10 +1792,18 @@ fn tell(conn: &mut DbConnection, ctx: &Ctx, s: &Story, seed: u32) -> DbResult<()
             .ok_or_else(|| bad(h.to, "not on the team"))?;
         let checklist = HandoverChecklist::parse(h.transition, h.needs_to_know, true, "")
             .map_err(|e| bad("handover", e))?;
-        let id = logs::propose_handover(conn, &w, to, &checklist, RID)?;
+        let proposer = ctx
+            .open(conn, s.lead, log)?
+            .handover_proposer()
+            .map_err(|e| bad("handover", e))?;
+        let id = logs::propose_handover(conn, &proposer, to, &checklist, today, RID)?
+            .map_err(|e| bad(h.to, e))?;
         if let Some(answer) = h.accepted {
-            let r = ctx.open(conn, h.to, log)?;
-            logs::decide_handover(conn, &r, id, true, Some(answer), RID)?;
+            let w = ctx
+                .open(conn, h.to, log)?
+                .writer()
+                .map_err(|e| bad(h.to, e))?;
+            logs::decide_handover(conn, &w, id, true, Some(answer), RID)?;
             lead = h.to;
         }
     }

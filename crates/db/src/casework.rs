@@ -9,12 +9,12 @@ use crate::schema::{
 use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel::prelude::*;
-use laget_domain::access::{BreakGlassRight, LogWriter, OwnAccount, UnitCasework, UnitOverseer};
+use laget_domain::access::{Actor, BreakGlassRight, LogWriter, UnitCasework, UnitOverseer};
 use laget_domain::audit::{Action, ObjectType, Scope};
 use laget_domain::consent::EXPIRY_WARNING_DAYS;
 use laget_domain::ids::{BreakGlassId, ConsultationId, LogId};
 use laget_domain::stafett::EntryKind;
-use laget_domain::{MunicipalityId, UnitId, UserId};
+use laget_domain::{MunicipalityId, UnitId};
 
 /// How long a break-glass opening lasts.
 pub const BREAK_GLASS_HOURS: i64 = 8;
@@ -39,27 +39,40 @@ pub enum TaskKind {
     ConsentExpiring,
     /// The coordinating unit is asked to settle who coordinates.
     Coordination,
+    /// The level decided promises a meeting by a date (BTI level 2).
+    Meeting,
+    /// A break-glass opening of a log my unit keeps waits for my review.
+    BreakGlassReview,
 }
 
 /// The user's tasks, soonest first. One access-log row (a list of own tasks).
+///
+/// A task names a child, so it is shown only while `actor` may open the log
+/// (the same decision as the log page, [`Actor::open_log`]): a team member
+/// whose consent has expired or been withdrawn, who has left the team, or
+/// whose break-glass has ended sees no task on it.
 pub fn my_tasks(
     conn: &mut DbConnection,
-    me: &OwnAccount,
-    user: UserId,
-    coordinating_for: &[MunicipalityId],
+    actor: &Actor,
     today: NaiveDate,
     request_id: &str,
 ) -> DbResult<Vec<Task>> {
+    let user = actor.user_id();
     let uid = user.to_string();
     let mut tasks = Vec::new();
-    // Level decisions and expiring consents on logs I lead.
-    let led: Vec<(String, String, Option<String>)> = logs::table
+    // Level decisions, promised meetings and expiring consents on logs I lead.
+    let led: Vec<(String, String, Option<String>, Option<String>)> = logs::table
         .inner_join(children::table)
         .filter(logs::lead_user_id.eq(&uid))
         .filter(logs::status.eq("apen"))
-        .select((logs::id, children::name, logs::decision_due))
+        .select((
+            logs::id,
+            children::name,
+            logs::decision_due,
+            logs::meeting_due,
+        ))
         .load(conn)?;
-    for (log, child, due) in &led {
+    for (log, child, due, meeting) in &led {
         if let Some(due) = due {
             tasks.push(Task {
                 kind: TaskKind::LevelDecision,
@@ -69,8 +82,17 @@ pub fn my_tasks(
                 what: "Beslutning på første nivå".into(),
             });
         }
+        if let Some(meeting) = meeting {
+            tasks.push(Task {
+                kind: TaskKind::Meeting,
+                log_id: parse_id(log)?,
+                child_name: child.clone(),
+                due: Some(date(meeting)?),
+                what: "Møte i laget rundt barnet".into(),
+            });
+        }
     }
-    let led_ids: Vec<String> = led.iter().map(|(l, _, _)| l.clone()).collect();
+    let led_ids: Vec<String> = led.iter().map(|(l, ..)| l.clone()).collect();
     let warn = iso(today + Duration::days(EXPIRY_WARNING_DAYS));
     let expiring: Vec<(String, String, String)> = consents::table
         .inner_join(logs::table.inner_join(children::table))
@@ -89,7 +111,8 @@ pub fn my_tasks(
             what: "Samtykke går ut".into(),
         });
     }
-    // Evaluations: measures I am responsible for, and those on logs I lead.
+    // Evaluations: measures I am responsible for (while on the team), and
+    // those on logs I lead.
     let mine: Vec<(String, String, String, String)> = measures::table
         .inner_join(team_members::table.on(team_members::id.eq(measures::responsible_member_id)))
         .inner_join(logs::table.on(logs::id.eq(measures::log_id)))
@@ -99,6 +122,7 @@ pub fn my_tasks(
         .filter(
             team_members::user_id
                 .eq(&uid)
+                .and(team_members::removed_at.is_null())
                 .or(logs::lead_user_id.eq(&uid)),
         )
         .select((
@@ -122,6 +146,7 @@ pub fn my_tasks(
         .inner_join(children::table.on(children::id.eq(logs::child_id)))
         .filter(handovers::to_user_id.eq(&uid))
         .filter(handovers::status.eq("venter"))
+        .filter(logs::status.eq("apen"))
         .select((logs::id, children::name, handovers::proposed_at))
         .load(conn)?;
     for (log, child, at) in waiting {
@@ -133,6 +158,7 @@ pub fn my_tasks(
             what: "Du er foreslått som ny stafettholder".into(),
         });
     }
+    let coordinating_for = actor.reviewed_municipalities();
     if !coordinating_for.is_empty() {
         let asked: Vec<(String, String, i64)> = coordination_requests::table
             .inner_join(logs::table.on(logs::id.eq(coordination_requests::log_id)))
@@ -158,10 +184,31 @@ pub fn my_tasks(
             });
         }
     }
+    let led_units: Vec<String> = actor.led_units().iter().map(|u| u.to_string()).collect();
+    if !led_units.is_empty() {
+        let to_review: Vec<(String, String, i64)> = break_glass::table
+            .inner_join(logs::table.on(logs::id.eq(break_glass::log_id)))
+            .inner_join(children::table.on(children::id.eq(logs::child_id)))
+            .filter(break_glass::review_unit_id.eq_any(&led_units))
+            .filter(break_glass::reviewed_at.is_null())
+            .select((logs::id, children::name, break_glass::opened_at))
+            .load(conn)?;
+        for (log, child, at) in to_review {
+            tasks.push(Task {
+                kind: TaskKind::BreakGlassReview,
+                log_id: parse_id(&log)?,
+                child_name: child,
+                due: Some(from_micros(at).date_naive()),
+                what: "Gå gjennom bruk av nødtilgang".into(),
+            });
+        }
+    }
+    let open = openable(conn, actor, tasks.iter().map(|t| t.log_id), today)?;
+    tasks.retain(|t| open.contains(&t.log_id));
     tasks.sort_by(|a, b| a.due.cmp(&b.due).then(a.child_name.cmp(&b.child_name)));
     record(
         conn,
-        me,
+        &actor.own_account(),
         ObjectType::User,
         user,
         Action::List,
@@ -169,6 +216,120 @@ pub fn my_tasks(
         request_id,
     )?;
     Ok(tasks)
+}
+
+/// Of `logs`, those `actor` may open today: the log page's decision, made
+/// once per log. Every list that names a child filters through it.
+pub fn openable(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    logs: impl IntoIterator<Item = LogId>,
+    today: NaiveDate,
+) -> DbResult<Vec<LogId>> {
+    let mut ids: Vec<LogId> = logs.into_iter().collect();
+    ids.sort();
+    ids.dedup();
+    let mut open = Vec::with_capacity(ids.len());
+    for log in ids {
+        let facts = crate::logs::facts(conn, log, actor.user_id(), today)?;
+        if actor.open_log(&facts, today).is_ok() {
+            open.push(log);
+        }
+    }
+    Ok(open)
+}
+
+/// A log on «Mine logger»: one the user leads or is on the team of.
+#[derive(Clone, Debug)]
+pub struct MyLog {
+    pub log_id: LogId,
+    pub municipality_id: MunicipalityId,
+    pub child_name: String,
+    pub level: u8,
+    pub is_open: bool,
+    pub is_lead: bool,
+    pub role: String,
+    pub unit_name: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The logs the user leads or is on the team of, open ones first, each only
+/// while the user may open it (as the log page decides). One access-log row.
+pub fn my_logs(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    today: NaiveDate,
+    request_id: &str,
+) -> DbResult<Vec<MyLog>> {
+    let uid = actor.user_id().to_string();
+    type R = (
+        String,
+        String,
+        String,
+        i32,
+        String,
+        Option<String>,
+        String,
+        String,
+        i64,
+    );
+    let rows: Vec<R> = team_members::table
+        .inner_join(logs::table.on(logs::id.eq(team_members::log_id)))
+        .inner_join(children::table.on(children::id.eq(logs::child_id)))
+        .inner_join(units::table.on(units::id.eq(logs::home_unit_id)))
+        .filter(team_members::user_id.eq(&uid))
+        .filter(team_members::removed_at.is_null())
+        .select((
+            logs::id,
+            logs::municipality_id,
+            children::name,
+            logs::level,
+            logs::status,
+            logs::lead_user_id,
+            team_members::team_role,
+            units::name,
+            logs::updated_at,
+        ))
+        .load(conn)?;
+    let open = openable(
+        conn,
+        actor,
+        rows.iter()
+            .map(|r| parse_id::<LogId>(&r.0))
+            .collect::<DbResult<Vec<_>>>()?,
+        today,
+    )?;
+    let mut out = Vec::new();
+    for (log, m, child, level, status, lead, role, unit, updated) in rows {
+        let log_id: LogId = parse_id(&log)?;
+        if !open.contains(&log_id) || out.iter().any(|l: &MyLog| l.log_id == log_id) {
+            continue;
+        }
+        out.push(MyLog {
+            log_id,
+            municipality_id: parse_id(&m)?,
+            child_name: child,
+            level: u8::try_from(level).map_err(|_| DbError::Corrupt(format!("level {level}")))?,
+            is_open: status == "apen",
+            is_lead: lead.as_deref() == Some(uid.as_str()),
+            role,
+            unit_name: unit,
+            updated_at: from_micros(updated),
+        });
+    }
+    out.sort_by(|a, b| {
+        (!a.is_open, !a.is_lead, &a.child_name).cmp(&(!b.is_open, !b.is_lead, &b.child_name))
+    });
+    record(
+        conn,
+        &actor.own_account(),
+        ObjectType::User,
+        actor.user_id(),
+        Action::List,
+        Scope::default(),
+        request_id,
+    )?;
+    Ok(out)
 }
 
 /// A log in the leader's overview.

@@ -3,7 +3,7 @@
 //! capability from `laget_domain::access` (a `LogReader` or `LogWriter`) and
 //! writes its access-log row in the same transaction.
 
-use crate::children::{self, casework_scope, date, iso, record};
+use crate::children::{self, date, iso, record};
 use crate::schema::{
     attachments, bbis_themes, break_glass, child_units, children as children_t, consents,
     coordination_requests, evaluations, guardians, handovers, log_entries, log_settings, logs,
@@ -13,8 +13,8 @@ use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use laget_domain::access::{
-    Actor, Capability, LogAuditReader, LogFacts, LogReader, LogWriter, MunicipalityAdmin,
-    UnitCasework,
+    Actor, Capability, CoordinationAnswerer, HandoverProposer, LogAuditReader, LogFacts,
+    LogReader, LogWriter, MunicipalityAdmin, UnitCasework,
 };
 use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
 use laget_domain::bbis::{self, Theme};
@@ -217,6 +217,7 @@ struct LogRow {
     created_at: i64,
     closed_at: Option<i64>,
     revision: i64,
+    meeting_due: Option<String>,
 }
 
 fn log_row(conn: &mut DbConnection, log: LogId) -> DbResult<LogRow> {
@@ -540,7 +541,12 @@ pub fn start(
     if open > 0 {
         return Err(DbError::Taken);
     }
-    let s = settings(conn, cap.municipality_id())?;
+    // The log belongs to the child's municipality (its rules, its
+    // coordinating unit, the scope of its access-log rows), which a
+    // caseworker of a shared unit need not share.
+    let scope = children::child_scope(conn, cap, child)?;
+    let m = scope.municipality_id.unwrap_or(cap.municipality_id());
+    let s = settings(conn, m)?;
     let first = s.model.first_level();
     let due = s
         .model
@@ -553,7 +559,7 @@ pub fn start(
         .values((
             logs::id.eq(id.to_string()),
             logs::child_id.eq(child.to_string()),
-            logs::municipality_id.eq(cap.municipality_id().to_string()),
+            logs::municipality_id.eq(m.to_string()),
             logs::home_unit_id.eq(cap.unit_id().to_string()),
             logs::status.eq("apen"),
             logs::level.eq(i32::from(first)),
@@ -598,7 +604,7 @@ pub fn start(
         ObjectType::Log,
         id,
         Action::Create,
-        casework_scope(cap),
+        scope,
         request_id,
     )?;
     Ok(id)
@@ -626,11 +632,19 @@ pub fn change_level(
         .level(change.to)
         .filter(|l| l.has_decision_deadline)
         .map(|_| iso(deadline(today, settings.decision_days)));
+    // A level that promises a meeting (BTI level 2: within two weeks) makes
+    // it the lead's task until it is marked held.
+    let meeting = settings
+        .model
+        .level(change.to)
+        .and_then(|l| l.meeting_within_days)
+        .map(|days| iso(deadline(today, days)));
     diesel::update(logs::table.find(log.to_string()))
         .set((
             logs::level.eq(i32::from(change.to)),
             logs::level_since.eq(iso(today)),
             logs::decision_due.eq(due),
+            logs::meeting_due.eq(meeting),
             logs::report_state.eq(if change.prompts_report {
                 Some("foreslatt")
             } else {
@@ -669,6 +683,37 @@ pub fn change_level(
             None,
         )?;
     }
+    write_record(conn, w, Action::Update, request_id)
+}
+
+/// Records that the meeting the level promised was held (meetings with
+/// invitations and minutes come later); it is no longer a task.
+pub fn meeting_held(
+    conn: &mut DbConnection,
+    w: &LogWriter,
+    held_on: NaiveDate,
+    note: &str,
+    request_id: &str,
+) -> DbResult<()> {
+    let n = diesel::update(
+        logs::table
+            .find(w.log_id().to_string())
+            .filter(logs::meeting_due.is_not_null()),
+    )
+    .set(logs::meeting_due.eq(None::<String>))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(DbError::NotFound);
+    }
+    entry(
+        conn,
+        w.log_id(),
+        EntryKind::Note,
+        Some(w.actor_id()),
+        &format!("Møte i laget holdt {}", held_on.format("%d.%m.%Y")),
+        (!note.is_empty()).then_some(note),
+        Some(serde_json::json!({ "mote_holdt": iso(held_on) }).to_string()),
+    )?;
     write_record(conn, w, Action::Update, request_id)
 }
 
@@ -867,12 +912,26 @@ pub fn withdraw_consent(
             Err(DbError::NotFound)
         };
     }
+    // The timeline names whose consent it was and which units lose access.
+    let (givers, unit_ids): (String, String) = consents::table
+        .find(id.to_string())
+        .select((consents::givers, consents::unit_ids))
+        .first(conn)?;
+    let givers: Vec<Giver> = split(&givers).filter_map(Giver::from_code).collect();
+    let names = giver_names(conn, &givers)?.join(", ");
+    let mut units_n = Vec::new();
+    for u in split(&unit_ids) {
+        units_n.push(unit_name(conn, parse_id(u)?)?);
+    }
     entry(
         conn,
         w.log_id(),
         EntryKind::ConsentWithdrawn,
         Some(w.actor_id()),
-        "Samtykke trukket tilbake",
+        &format!(
+            "Samtykke fra {names} for {} trukket tilbake",
+            units_n.join(", ")
+        ),
         Some(reason),
         Some(serde_json::json!({ "samtykke": id.to_string() }).to_string()),
     )?;
@@ -1059,6 +1118,21 @@ pub fn remove_member(
     diesel::update(team_members::table.find(member.to_string()))
         .set(team_members::removed_at.eq(Some(to_micros(Utc::now()))))
         .execute(conn)?;
+    // A proposal to someone who leaves the team cannot be answered: it ends.
+    let proposed_to: i64 = handovers::table
+        .filter(handovers::log_id.eq(w.log_id().to_string()))
+        .filter(handovers::status.eq("venter"))
+        .filter(handovers::to_member_id.eq(member.to_string()))
+        .count()
+        .get_result(conn)?;
+    if proposed_to > 0 {
+        end_pending_handover(
+            conn,
+            w.log_id(),
+            w.actor_id(),
+            &format!("Forslaget om {name} som ny stafettholder er trukket: {name} er ikke lenger med på laget"),
+        )?;
+    }
     entry(
         conn,
         w.log_id(),
@@ -1071,19 +1145,30 @@ pub fn remove_member(
     write_record(conn, w, Action::Update, rid)
 }
 
-/// Proposes a new lead: a staff member on the team. The current lead keeps
-/// the log until the new one accepts. Only the lead (or the leader of the
-/// unit that keeps the log) proposes; one proposal at a time.
+/// Why a handover could not be proposed.
+#[derive(Debug, PartialEq, Eq)]
+pub enum HandoverRefused {
+    /// The proposed member could not open the log (their unit neither keeps
+    /// it nor is covered by a valid consent), so they could not answer.
+    CannotOpen,
+    /// A proposal already waits; withdraw it first.
+    Pending,
+    /// The proposed member is the lead already.
+    AlreadyLead,
+}
+
+/// Proposes a new lead: a staff member on the team who can open the log. The
+/// current lead keeps the log until the new one accepts. One proposal at a
+/// time; the proposer may withdraw it.
 pub fn propose_handover(
     conn: &mut DbConnection,
-    w: &LogWriter,
+    p: &HandoverProposer,
     to: TeamMemberId,
     checklist: &HandoverChecklist,
+    today: NaiveDate,
     rid: &str,
-) -> DbResult<HandoverId> {
-    if !(w.is_lead() || w.reader().leads_home_unit()) {
-        return Err(DbError::NotFound);
-    }
+) -> DbResult<Result<HandoverId, HandoverRefused>> {
+    let w = p.writer();
     let (user, unit, name): (Option<String>, Option<String>, String) = team_members::table
         .filter(team_members::id.eq(to.to_string()))
         .filter(team_members::log_id.eq(w.log_id().to_string()))
@@ -1100,28 +1185,28 @@ pub fn propose_handover(
     };
     let row = log_row(conn, w.log_id())?;
     if row.lead_user_id.as_deref() == Some(user.as_str()) {
-        return Err(DbError::Conflict);
+        return Ok(Err(HandoverRefused::AlreadyLead));
     }
-    let pending: i64 = handovers::table
-        .filter(handovers::log_id.eq(w.log_id().to_string()))
-        .filter(handovers::status.eq("venter"))
-        .count()
-        .get_result(conn)?;
-    if pending > 0 {
-        return Err(DbError::Taken);
+    if pending_handover_id(conn, w.log_id())?.is_some() {
+        return Ok(Err(HandoverRefused::Pending));
+    }
+    let f = facts(conn, w.log_id(), w.actor_id(), today)?;
+    if !f.team_member_may_open(parse_id(&user)?, today) {
+        return Ok(Err(HandoverRefused::CannotOpen));
     }
     let id = HandoverId::new();
+    let checklist_json =
+        serde_json::to_string(checklist).map_err(|e| DbError::Corrupt(e.to_string()))?;
     diesel::insert_into(handovers::table)
         .values((
             handovers::id.eq(id.to_string()),
             handovers::log_id.eq(w.log_id().to_string()),
             handovers::from_user_id.eq(row.lead_user_id),
+            handovers::from_unit_id.eq(Some(&row.home_unit_id)),
             handovers::to_member_id.eq(to.to_string()),
             handovers::to_user_id.eq(&user),
             handovers::to_unit_id.eq(&unit),
-            handovers::checklist
-                .eq(serde_json::to_string(checklist)
-                    .map_err(|e| DbError::Corrupt(e.to_string()))?),
+            handovers::checklist.eq(&checklist_json),
             handovers::status.eq("venter"),
             handovers::proposed_at.eq(to_micros(Utc::now())),
         ))
@@ -1133,30 +1218,90 @@ pub fn propose_handover(
         Some(w.actor_id()),
         &format!("Foreslått ny stafettholder: {name}. Venter på at {name} godtar."),
         checklist.needs_to_know.as_deref(),
-        None,
+        Some(checklist_json),
     )?;
     write_record(conn, w, Action::Update, rid)?;
-    Ok(id)
+    Ok(Ok(id))
 }
 
-/// The proposed lead accepts or declines. On acceptance the lead changes and
-/// the log is kept by the new lead's unit.
+/// The log's waiting handover, if any.
+fn pending_handover_id(conn: &mut DbConnection, log: LogId) -> DbResult<Option<String>> {
+    Ok(handovers::table
+        .filter(handovers::log_id.eq(log.to_string()))
+        .filter(handovers::status.eq("venter"))
+        .select(handovers::id)
+        .first(conn)
+        .optional()?)
+}
+
+/// Ends a waiting handover as withdrawn, with a timeline entry naming why.
+fn end_pending_handover(
+    conn: &mut DbConnection,
+    log: LogId,
+    actor: UserId,
+    summary: &str,
+) -> DbResult<bool> {
+    let Some(id) = pending_handover_id(conn, log)? else {
+        return Ok(false);
+    };
+    diesel::update(handovers::table.find(&id))
+        .set((
+            handovers::status.eq("trukket"),
+            handovers::decided_at.eq(Some(to_micros(Utc::now()))),
+        ))
+        .execute(conn)?;
+    entry(
+        conn,
+        log,
+        EntryKind::HandoverWithdrawn,
+        Some(actor),
+        summary,
+        None,
+        None,
+    )?;
+    Ok(true)
+}
+
+/// The proposer (the lead, or the leader of the unit that keeps the log)
+/// withdraws a waiting proposal. [`DbError::NotFound`] if none waits.
+pub fn withdraw_handover(
+    conn: &mut DbConnection,
+    p: &HandoverProposer,
+    id: HandoverId,
+    rid: &str,
+) -> DbResult<()> {
+    let w = p.writer();
+    if pending_handover_id(conn, w.log_id())?.as_deref() != Some(id.to_string().as_str()) {
+        return Err(DbError::NotFound);
+    }
+    let name = user_name(conn, w.actor_id())?;
+    end_pending_handover(
+        conn,
+        w.log_id(),
+        w.actor_id(),
+        &format!("{name} har trukket forslaget om ny stafettholder"),
+    )?;
+    write_record(conn, w, Action::Update, rid)
+}
+
+/// The proposed lead accepts or declines. On acceptance the lead changes,
+/// the log is kept by the new lead's unit, and the child is registered at
+/// that unit (so its staff find the child and the log in their lists).
 pub fn decide_handover(
     conn: &mut DbConnection,
-    r: &LogReader,
+    w: &LogWriter,
     id: HandoverId,
     accept: bool,
     note: Option<&str>,
     rid: &str,
 ) -> DbResult<()> {
-    let w = r.writer().map_err(|_| DbError::NotFound)?;
     let (to_user, to_unit): (String, String) = handovers::table
         .filter(handovers::id.eq(id.to_string()))
-        .filter(handovers::log_id.eq(r.log_id().to_string()))
+        .filter(handovers::log_id.eq(w.log_id().to_string()))
         .filter(handovers::status.eq("venter"))
         .select((handovers::to_user_id, handovers::to_unit_id))
         .first(conn)?;
-    if to_user != r.actor_id().to_string() {
+    if to_user != w.actor_id().to_string() {
         return Err(DbError::NotFound);
     }
     let now = to_micros(Utc::now());
@@ -1167,28 +1312,45 @@ pub fn decide_handover(
             handovers::decision_note.eq(note),
         ))
         .execute(conn)?;
-    let name = user_name(conn, r.actor_id())?;
+    let name = user_name(conn, w.actor_id())?;
     if accept {
         // The role the log's starter got is a label, not the lead itself
         // (that is `logs.lead_user_id`); it moves with the baton.
         diesel::update(
             team_members::table
-                .filter(team_members::log_id.eq(r.log_id().to_string()))
+                .filter(team_members::log_id.eq(w.log_id().to_string()))
                 .filter(team_members::team_role.eq(LEAD_ROLE)),
         )
         .set(team_members::team_role.eq(FORMER_LEAD_ROLE))
         .execute(conn)?;
-        diesel::update(logs::table.find(r.log_id().to_string()))
+        diesel::update(logs::table.find(w.log_id().to_string()))
             .set((
                 logs::lead_user_id.eq(Some(&to_user)),
                 logs::home_unit_id.eq(&to_unit),
             ))
             .execute(conn)?;
+        let child: String = logs::table
+            .find(w.log_id().to_string())
+            .select(logs::child_id)
+            .first(conn)?;
+        let attends: i64 = child_units::table
+            .filter(child_units::child_id.eq(&child))
+            .filter(child_units::unit_id.eq(&to_unit))
+            .count()
+            .get_result(conn)?;
+        if attends == 0 {
+            diesel::insert_into(child_units::table)
+                .values((
+                    child_units::child_id.eq(&child),
+                    child_units::unit_id.eq(&to_unit),
+                ))
+                .execute(conn)?;
+        }
         entry(
             conn,
-            r.log_id(),
+            w.log_id(),
             EntryKind::HandoverAccepted,
-            Some(r.actor_id()),
+            Some(w.actor_id()),
             &format!("{name} har godtatt og er ny stafettholder"),
             note,
             None,
@@ -1196,15 +1358,37 @@ pub fn decide_handover(
     } else {
         entry(
             conn,
-            r.log_id(),
+            w.log_id(),
             EntryKind::HandoverDeclined,
-            Some(r.actor_id()),
+            Some(w.actor_id()),
             &format!("{name} har avslått å bli stafettholder"),
             note,
             None,
         )?;
     }
-    write_record(conn, &w, Action::Update, rid)
+    write_record(conn, w, Action::Update, rid)
+}
+
+/// Where a log that `unit` handed on went: the unit that keeps it now, when
+/// `unit` kept it before an accepted handover (for «overlevert til …» in
+/// that unit's lists instead of a link that would answer 404).
+pub fn handed_on_to(conn: &mut DbConnection, log: LogId, unit: UnitId) -> DbResult<Option<String>> {
+    let handed: i64 = handovers::table
+        .filter(handovers::log_id.eq(log.to_string()))
+        .filter(handovers::status.eq("godtatt"))
+        .filter(handovers::from_unit_id.eq(unit.to_string()))
+        .count()
+        .get_result(conn)?;
+    if handed == 0 {
+        return Ok(None);
+    }
+    Ok(Some(
+        logs::table
+            .inner_join(units::table.on(units::id.eq(logs::home_unit_id)))
+            .filter(logs::id.eq(log.to_string()))
+            .select(units::name)
+            .first(conn)?,
+    ))
 }
 
 /// Sends a disagreement about who should coordinate to the coordinating unit,
@@ -1250,20 +1434,17 @@ pub fn request_coordination(
 /// The coordinating unit's answer; it ends the unit's access to the log.
 pub fn resolve_coordination(
     conn: &mut DbConnection,
-    r: &LogReader,
+    a: &CoordinationAnswerer,
     resolution: &str,
     rid: &str,
 ) -> DbResult<()> {
-    if r.ground() != laget_domain::access::Ground::CoordinatingUnit && !r.leads_home_unit() {
-        return Err(DbError::NotFound);
-    }
     let n = diesel::update(
         coordination_requests::table
-            .filter(coordination_requests::log_id.eq(r.log_id().to_string()))
+            .filter(coordination_requests::log_id.eq(a.log_id().to_string()))
             .filter(coordination_requests::resolved_at.is_null()),
     )
     .set((
-        coordination_requests::resolved_by.eq(Some(r.actor_id().to_string())),
+        coordination_requests::resolved_by.eq(Some(a.actor_id().to_string())),
         coordination_requests::resolved_at.eq(Some(to_micros(Utc::now()))),
         coordination_requests::resolution.eq(Some(resolution)),
     ))
@@ -1273,14 +1454,14 @@ pub fn resolve_coordination(
     }
     entry(
         conn,
-        r.log_id(),
+        a.log_id(),
         EntryKind::Note,
-        Some(r.actor_id()),
+        Some(a.actor_id()),
         "Koordinerende enhet har svart på hvem som skal koordinere",
         Some(resolution),
         None,
     )?;
-    log_record(conn, r, r, Action::Update, rid)
+    log_record(conn, a.reader(), a, Action::Update, rid)
 }
 
 // ---------------------------------------------------------------------------
@@ -1612,6 +1793,8 @@ pub struct LogView {
     pub level: u8,
     pub level_since: NaiveDate,
     pub decision_due: Option<NaiveDate>,
+    /// The meeting the level promised, until it is marked held.
+    pub meeting_due: Option<NaiveDate>,
     pub lead: Option<(UserId, String)>,
     pub report_state: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -1840,6 +2023,7 @@ fn view_from(
         level: u8::try_from(row.level).unwrap_or(0),
         level_since: date(&row.level_since)?,
         decision_due: row.decision_due.as_deref().map(date).transpose()?,
+        meeting_due: row.meeting_due.as_deref().map(date).transpose()?,
         lead,
         report_state: row.report_state,
         created_at: from_micros(row.created_at),

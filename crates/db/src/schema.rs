@@ -18,6 +18,24 @@ diesel::table! {
         kind -> Text,
         active -> Bool,
         created_at -> BigInt,
+        host_municipality_id -> Text,
+    }
+}
+
+diesel::table! {
+    role_grants (id) {
+        id -> Text,
+        user_id -> Text,
+        municipality_id -> Text,
+        unit_id -> Nullable<Text>,
+        role -> Text,
+        granted_by -> Nullable<Text>,
+        ground -> Text,
+        granted_at -> BigInt,
+        revoked_at -> Nullable<BigInt>,
+        revoked_by -> Nullable<Text>,
+        reviewed_at -> Nullable<BigInt>,
+        reviewed_by -> Nullable<Text>,
     }
 }
 
@@ -94,6 +112,7 @@ diesel::table! {
         id -> Integer,
         seq -> BigInt,
         hash -> Text,
+        keyed_from -> BigInt,
     }
 }
 
@@ -210,6 +229,7 @@ diesel::joinable!(break_glass -> logs (log_id));
 diesel::allow_tables_to_appear_in_same_query!(
     municipalities,
     units,
+    role_grants,
     unit_municipalities,
     users,
     memberships,
@@ -241,6 +261,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     break_glass,
     consultations,
     attachments,
+    child_changes,
 );
 
 diesel::table! {
@@ -293,6 +314,20 @@ diesel::table! {
         email -> Nullable<Text>,
         parental_responsibility -> Bool,
         created_at -> BigInt,
+        ended_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    child_changes (id) {
+        id -> Text,
+        child_id -> Text,
+        changed_at -> BigInt,
+        changed_by -> Nullable<Text>,
+        field -> Text,
+        subject_id -> Nullable<Text>,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
     }
 }
 
@@ -313,6 +348,7 @@ diesel::table! {
         updated_at -> BigInt,
         closed_at -> Nullable<BigInt>,
         revision -> BigInt,
+        meeting_due -> Nullable<Text>,
     }
 }
 
@@ -377,6 +413,7 @@ diesel::table! {
         proposed_at -> BigInt,
         decided_at -> Nullable<BigInt>,
         decision_note -> Nullable<Text>,
+        from_unit_id -> Nullable<Text>,
     }
 }
 

@@ -424,6 +424,166 @@ impl Actor {
 }
 
 // ---------------------------------------------------------------------------
+// Units and roles (DESIGN.md, Access, rules 7 and 8).
+
+/// May change one unit (rename, deactivate, attach or detach the
+/// municipalities it serves): the administrator of its host municipality
+/// (vertskommune). Made only by [`MunicipalityAdmin::administer_unit`].
+#[derive(Debug)]
+pub struct UnitAdmin {
+    actor: Option<UserId>,
+    ground: Ground,
+    unit_id: UnitId,
+    host: MunicipalityId,
+}
+
+impl UnitAdmin {
+    pub fn unit_id(&self) -> UnitId {
+        self.unit_id
+    }
+    /// The unit's host municipality, which this administrator administers.
+    pub fn host(&self) -> MunicipalityId {
+        self.host
+    }
+}
+capability!(UnitAdmin, |s| s.actor, s.ground);
+
+/// Why giving a role was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GrantRefused {
+    /// Nobody gives their own account a role (rule 7): another
+    /// administrator must.
+    OwnAccount,
+    /// The unit is administered by another municipality (rule 8), or a unit
+    /// role was asked for without a unit. Shown as a 404.
+    NotHost,
+}
+
+/// May give one account one role: made only by
+/// [`MunicipalityAdmin::grant_role`], taken by the `db` function that
+/// writes the membership and the record of the grant.
+#[derive(Debug)]
+pub struct RoleGrant {
+    actor: Option<UserId>,
+    ground: Ground,
+    municipality_id: MunicipalityId,
+    user_id: UserId,
+    role: Role,
+    unit_id: Option<UnitId>,
+}
+
+impl RoleGrant {
+    /// Where the role is held: the administrator's municipality, which for a
+    /// unit role is the unit's host.
+    pub fn municipality_id(&self) -> MunicipalityId {
+        self.municipality_id
+    }
+    pub fn user_id(&self) -> UserId {
+        self.user_id
+    }
+    pub fn role(&self) -> Role {
+        self.role
+    }
+    pub fn unit_id(&self) -> Option<UnitId> {
+        self.unit_id
+    }
+}
+capability!(RoleGrant, |s| s.actor, s.ground);
+
+impl AdministersUsers for RoleGrant {
+    fn municipality(&self) -> Option<MunicipalityId> {
+        Some(self.municipality_id)
+    }
+}
+
+impl MunicipalityAdmin {
+    /// Change a unit whose host municipality is `host`: only that
+    /// municipality's administrator (or the system administrator or
+    /// operator acting for it). The other municipalities a shared unit
+    /// serves see it and may choose it (as an offer's provider, a unit a
+    /// child attends, a unit on a team) but not change it.
+    pub fn administer_unit(&self, unit_id: UnitId, host: MunicipalityId) -> Result<UnitAdmin, Denied> {
+        if host == self.municipality_id {
+            Ok(UnitAdmin {
+                actor: self.actor,
+                ground: self.ground,
+                unit_id,
+                host,
+            })
+        } else {
+            Err(Denied)
+        }
+    }
+
+    /// Give `user` the `role`: a unit role in `unit` (with that unit's host
+    /// municipality), or the administrator role in this municipality.
+    /// Refused for one's own account, whatever the role (rule 7: nobody
+    /// grants themselves access), and for a unit hosted by another
+    /// municipality (rule 8).
+    pub fn grant_role(
+        &self,
+        user: UserId,
+        role: Role,
+        unit: Option<(UnitId, MunicipalityId)>,
+    ) -> Result<RoleGrant, GrantRefused> {
+        // The unit first: a unit another municipality hosts is a 404 whoever
+        // the account is, so the answer does not tell that the unit exists.
+        let unit_id = if role.is_unit_role() {
+            match unit {
+                Some((unit_id, host)) if host == self.municipality_id => Some(unit_id),
+                _ => return Err(GrantRefused::NotHost),
+            }
+        } else {
+            None
+        };
+        if self.actor == Some(user) {
+            return Err(GrantRefused::OwnAccount);
+        }
+        Ok(RoleGrant {
+            actor: self.actor,
+            ground: self.ground,
+            municipality_id: self.municipality_id,
+            user_id: user,
+            role,
+            unit_id,
+        })
+    }
+}
+
+/// May read (and mark as reviewed) the grants of roles that open children's
+/// data in one unit: the unit's leader.
+#[derive(Debug)]
+pub struct RoleGrantReviewer {
+    actor: UserId,
+    unit_id: UnitId,
+}
+
+impl RoleGrantReviewer {
+    pub fn unit_id(&self) -> UnitId {
+        self.unit_id
+    }
+    pub fn actor_id(&self) -> UserId {
+        self.actor
+    }
+}
+capability!(RoleGrantReviewer, |s| Some(s.actor), Ground::UnitLeader);
+
+impl Actor {
+    /// «Tildelte roller»: the unit's leader sees who was given a role that
+    /// opens children's data in the unit, by whom and when.
+    pub fn review_role_grants(&self, unit_id: UnitId) -> Result<RoleGrantReviewer, Denied> {
+        if self.holds(Role::Leder, unit_id) {
+            Ok(RoleGrantReviewer {
+                actor: self.user_id,
+                unit_id,
+            })
+        } else {
+            Err(Denied)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
 // The child's log (DESIGN.md, Access, rules 1–5).
 
 /// What the access rules need to know about one log. It holds ids and dates,
@@ -445,6 +605,24 @@ pub struct LogFacts {
     pub break_glass: Option<BreakGlassId>,
     /// Whether the coordinating unit has been asked to settle who coordinates.
     pub coordination_requested: bool,
+}
+
+impl LogFacts {
+    /// Whether the staff member `user`, on the team now, could open the log
+    /// on the ground of the team: their unit keeps it, or a valid consent
+    /// covers their unit today. Only such a member may be proposed as the
+    /// new lead, since a lead who cannot open the log could neither accept
+    /// nor decline.
+    pub fn team_member_may_open(&self, user: UserId, today: chrono::NaiveDate) -> bool {
+        self.team.iter().any(|(u, unit)| {
+            *u == user
+                && (*unit == self.home_unit
+                    || matches!(
+                        crate::consent::coverage(&self.consent, self.consent_rule, *unit, today),
+                        crate::consent::Coverage::Covered(_)
+                    ))
+        })
+    }
 }
 
 /// May read one log; made only by [`Actor::open_log`]. Every `db` function
@@ -519,6 +697,35 @@ impl LogReader {
         }
     }
 
+    /// Proposing a new lead, and withdrawing a proposal: the lead, or the
+    /// leader of the unit that keeps the log, on an open log.
+    pub fn handover_proposer(&self) -> Result<HandoverProposer, WriteRefused> {
+        let w = self.writer()?;
+        if self.is_lead || self.leads_home_unit {
+            Ok(HandoverProposer(w))
+        } else {
+            Err(WriteRefused::Denied)
+        }
+    }
+
+    /// Answering the question of who coordinates: the coordinating unit
+    /// that was asked (its one write), or the leader of the unit that keeps
+    /// the log; never on a closed log.
+    pub fn coordination_answerer(&self) -> Result<CoordinationAnswerer, WriteRefused> {
+        if !(self.ground == Ground::CoordinatingUnit || self.leads_home_unit) {
+            Err(WriteRefused::Denied)
+        } else if !self.is_open {
+            Err(WriteRefused::Closed)
+        } else {
+            Ok(CoordinationAnswerer(self.clone()))
+        }
+    }
+
+    /// Whether the log is open (a closed log takes no writes).
+    pub fn is_open(&self) -> bool {
+        self.is_open
+    }
+
     /// «Hvem har sett loggen»: the lead and the leader of the unit that keeps it.
     pub fn audit_reader(&self) -> Result<LogAuditReader, Denied> {
         if self.is_lead || self.leads_home_unit {
@@ -541,6 +748,50 @@ impl LogWriter {
     }
     pub fn actor_id(&self) -> UserId {
         self.0.actor
+    }
+}
+
+/// May propose a new lead for one open log, and withdraw the proposal: the
+/// lead or the leader of the unit that keeps it. Made only by
+/// [`LogReader::handover_proposer`].
+#[derive(Clone, Debug)]
+pub struct HandoverProposer(LogWriter);
+
+impl HandoverProposer {
+    pub fn writer(&self) -> &LogWriter {
+        &self.0
+    }
+    pub fn log_id(&self) -> LogId {
+        self.0.log_id()
+    }
+}
+
+/// May answer an open request to the coordinating unit on one open log.
+/// Made only by [`LogReader::coordination_answerer`].
+#[derive(Clone, Debug)]
+pub struct CoordinationAnswerer(LogReader);
+
+impl CoordinationAnswerer {
+    pub fn reader(&self) -> &LogReader {
+        &self.0
+    }
+    pub fn log_id(&self) -> LogId {
+        self.0.log_id
+    }
+    pub fn actor_id(&self) -> UserId {
+        self.0.actor
+    }
+}
+
+impl Capability for CoordinationAnswerer {
+    fn actor(&self) -> Option<UserId> {
+        self.0.actor()
+    }
+    fn ground(&self) -> Ground {
+        self.0.ground()
+    }
+    fn ground_detail(&self) -> Option<String> {
+        self.0.ground_detail()
     }
 }
 
@@ -612,6 +863,63 @@ impl UnitCasework {
     }
 }
 capability!(UnitCasework, |s| Some(s.actor), s.ground);
+
+/// Changes a child's record (name, birth, national identity number, the
+/// units it attends, its guardians): staff and leaders of a unit the child
+/// attends, the same people who see the child's page.
+#[derive(Clone, Debug)]
+pub struct ChildEditor {
+    casework: UnitCasework,
+    child: crate::ids::ChildId,
+    /// Every unit where the editor works with children.
+    own_units: Vec<UnitId>,
+}
+
+impl ChildEditor {
+    pub fn child_id(&self) -> crate::ids::ChildId {
+        self.child
+    }
+    /// The editor's unit through which the child is reached.
+    pub fn unit_id(&self) -> UnitId {
+        self.casework.unit_id
+    }
+    pub fn municipality_id(&self) -> MunicipalityId {
+        self.casework.municipality_id
+    }
+    pub fn actor_id(&self) -> UserId {
+        self.casework.actor
+    }
+    /// Whether the editor still reaches the child once it attends `units`:
+    /// an edit that would leave none of the editor's own units is refused,
+    /// since nobody could undo it from here.
+    pub fn keeps_access(&self, units: &[UnitId]) -> bool {
+        units.iter().any(|u| self.own_units.contains(u))
+    }
+}
+capability!(ChildEditor, |s| Some(s.casework.actor), s.casework.ground);
+
+impl Actor {
+    /// Edit the record of `child`, who attends `attends`: staff and leaders
+    /// of one of those units (a unit the user leads first).
+    pub fn edit_child(
+        &self,
+        child: crate::ids::ChildId,
+        attends: &[UnitId],
+    ) -> Result<ChildEditor, Denied> {
+        let own_units: Vec<UnitId> = self.casework_units().into_iter().map(|(u, _)| u).collect();
+        let casework = attends
+            .iter()
+            .filter(|u| own_units.contains(u))
+            .filter_map(|u| self.casework(*u).ok())
+            .max_by_key(|c| c.ground == Ground::UnitLeader)
+            .ok_or(Denied)?;
+        Ok(ChildEditor {
+            casework,
+            child,
+            own_units,
+        })
+    }
+}
 
 /// Oversees the logs of one unit: its leader (by level and status, overdue
 /// items, break-glass reviews).
@@ -885,6 +1193,166 @@ mod tests {
             }],
         );
         assert!(leader.edit_offers_of(unit).is_err());
+    }
+
+    #[test]
+    fn nobody_grants_themselves_a_role_and_only_the_host_gives_roles_in_a_unit() {
+        let host = MunicipalityId::new();
+        let neighbour = MunicipalityId::new();
+        let shared = UnitId::new();
+        let admin_of = |m| {
+            actor(
+                false,
+                vec![Membership {
+                    municipality_id: m,
+                    unit_id: None,
+                    role: Role::Kommuneadministrator,
+                }],
+            )
+        };
+        let (host_admin, neighbour_admin) = (admin_of(host), admin_of(neighbour));
+        let colleague = UserId::new();
+        let own = |a: &Actor, m| a.administer(m).map(|c| (c, a.user_id()));
+
+        // Her own account: refused for every role, in her own unit too.
+        let (cap, me) = own(&host_admin, host).unwrap();
+        for role in Role::ALL {
+            assert_eq!(
+                cap.grant_role(me, role, Some((shared, host))).err(),
+                Some(GrantRefused::OwnAccount),
+                "{role:?}"
+            );
+        }
+        // Someone else, in a unit her municipality hosts: allowed.
+        let grant = cap.grant_role(colleague, Role::Leder, Some((shared, host)));
+        assert!(grant.as_ref().is_ok_and(|g| g.unit_id() == Some(shared)
+            && g.municipality_id() == host
+            && g.ground() == Ground::MunicipalityAdmin
+            && g.actor() == Some(me)));
+        assert!(cap.administer_unit(shared, host).is_ok());
+
+        // The neighbour the unit serves: neither changes it nor gives roles in it.
+        let (cap, me) = own(&neighbour_admin, neighbour).unwrap();
+        assert_eq!(cap.administer_unit(shared, host).err(), Some(Denied));
+        assert_eq!(
+            cap.grant_role(colleague, Role::Leder, Some((shared, host)))
+                .err(),
+            Some(GrantRefused::NotHost)
+        );
+        assert_eq!(
+            cap.grant_role(me, Role::Leder, Some((shared, host))).err(),
+            Some(GrantRefused::NotHost),
+            "another host's unit is not found, whoever the account"
+        );
+        assert_eq!(
+            cap.grant_role(me, Role::Kommuneadministrator, None).err(),
+            Some(GrantRefused::OwnAccount)
+        );
+        // A unit role needs a unit.
+        assert_eq!(
+            cap.grant_role(colleague, Role::Ansatt, None).err(),
+            Some(GrantRefused::NotHost)
+        );
+        // The administrator role is held in her own municipality.
+        assert!(
+            cap.grant_role(colleague, Role::Kommuneadministrator, Some((shared, host)))
+                .is_ok_and(|g| g.unit_id().is_none() && g.municipality_id() == neighbour)
+        );
+
+        // The operator has no account of its own to grant to.
+        let op = Operator::at_console();
+        assert!(
+            op.administer(host)
+                .grant_role(colleague, Role::Leder, Some((shared, host)))
+                .is_ok_and(|g| g.ground() == Ground::Operator && g.actor().is_none())
+        );
+    }
+
+    #[test]
+    fn only_staff_of_the_childs_units_edit_the_child() {
+        let m = MunicipalityId::new();
+        let (kindergarten, school, ppt) = (UnitId::new(), UnitId::new(), UnitId::new());
+        let child = crate::ids::ChildId::new();
+        let member = |unit, role| Membership {
+            municipality_id: m,
+            unit_id: Some(unit),
+            role,
+        };
+        let staff = actor(
+            false,
+            vec![
+                member(kindergarten, Role::Ansatt),
+                member(school, Role::Leder),
+            ],
+        );
+        let editor = staff.edit_child(child, &[kindergarten, ppt]);
+        assert!(
+            matches!(editor, Ok(ref e) if e.unit_id() == kindergarten && e.child_id() == child && e.ground() == Ground::OwnUnit)
+        );
+        // A unit the user leads is preferred (the ground recorded).
+        assert!(
+            staff
+                .edit_child(child, &[kindergarten, school])
+                .is_ok_and(|e| e.ground() == Ground::UnitLeader && e.unit_id() == school)
+        );
+        // Moving the child to another of one's own units keeps access;
+        // leaving only other units' staff does not.
+        assert!(staff.edit_child(child, &[kindergarten]).is_ok_and(|e| {
+            e.keeps_access(&[school, ppt]) && !e.keeps_access(&[ppt]) && !e.keeps_access(&[])
+        }));
+        // Not the child's unit, an editor of offers, an administrator: denied.
+        assert_eq!(staff.edit_child(child, &[ppt]).err(), Some(Denied));
+        let editor_role = actor(false, vec![member(ppt, Role::Tiltaksredaktor)]);
+        assert_eq!(editor_role.edit_child(child, &[ppt]).err(), Some(Denied));
+        let admin = actor(true, vec![member(ppt, Role::Kommuneadministrator)]);
+        assert_eq!(admin.edit_child(child, &[ppt]).err(), Some(Denied));
+    }
+
+    #[test]
+    fn the_administrator_role_opens_no_child() {
+        let m = MunicipalityId::new();
+        let unit = UnitId::new();
+        let admin = actor(
+            true,
+            vec![Membership {
+                municipality_id: m,
+                unit_id: Some(unit),
+                role: Role::Kommuneadministrator,
+            }],
+        );
+        assert!(admin.casework_units().is_empty());
+        assert!(admin.casework(unit).is_err());
+        assert!(admin.oversee(unit).is_err());
+        assert!(admin.break_glass_right(m, &[unit]).is_err());
+        assert!(admin.review_role_grants(unit).is_err());
+        let facts = LogFacts {
+            log_id: LogId::new(),
+            municipality_id: m,
+            home_unit: unit,
+            is_open: true,
+            team: vec![],
+            lead: None,
+            consent: crate::consent::ConsentFacts {
+                responsible_guardians: vec![],
+                child_age: Some(5),
+                consents: vec![],
+            },
+            consent_rule: crate::consent::ConsentRule::AllGuardians,
+            break_glass: None,
+            coordination_requested: true,
+        };
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap_or_default();
+        assert!(admin.open_log(&facts, today).is_err());
+        let leader = actor(
+            false,
+            vec![Membership {
+                municipality_id: m,
+                unit_id: Some(unit),
+                role: Role::Leder,
+            }],
+        );
+        assert!(leader.review_role_grants(unit).is_ok());
+        assert!(leader.review_role_grants(UnitId::new()).is_err());
     }
 
     #[test]

@@ -46,6 +46,9 @@ pub struct LevelDef {
     pub has_decision_deadline: bool,
     /// Whether choosing this level prompts a report of concern to child welfare.
     pub prompts_report: bool,
+    /// Days within which the team meets after the decision (BTI level 2:
+    /// «møte innen to uker»); the lead gets it as a task.
+    pub meeting_within_days: Option<u32>,
 }
 
 const BTI: [LevelDef; 4] = [
@@ -55,6 +58,7 @@ const BTI: [LevelDef; 4] = [
         description: "Avklare om det er grunn til bekymring: gjøre uroen konkret, dele den med kollega, leder, barnet og foresatte, og beslutte.",
         has_decision_deadline: true,
         prompts_report: false,
+        meeting_within_days: None,
     },
     LevelDef {
         level: 1,
@@ -62,6 +66,7 @@ const BTI: [LevelDef; 4] = [
         description: "Innsats i én tjeneste.",
         has_decision_deadline: false,
         prompts_report: false,
+        meeting_within_days: None,
     },
     LevelDef {
         level: 2,
@@ -69,6 +74,7 @@ const BTI: [LevelDef; 4] = [
         description: "Enkel samhandling, som regel to tjenester. Møte innen to uker etter beslutningen.",
         has_decision_deadline: false,
         prompts_report: false,
+        meeting_within_days: Some(14),
     },
     LevelDef {
         level: 3,
@@ -76,6 +82,7 @@ const BTI: [LevelDef; 4] = [
         description: "Bred samhandling mellom flere tjenester. Vurder individuell plan; uten framgang går saken til koordinerende enhet. Sammen med bekymringsmelding til barnevernet når det er grunn til det.",
         has_decision_deadline: false,
         prompts_report: true,
+        meeting_within_days: None,
     },
 ];
 
@@ -86,6 +93,7 @@ const TILTAKSKJEDE: [LevelDef; 3] = [
         description: "Nivå 1: trinnet eller avdelingen drøfter og setter tiltak på lavest mulig nivå.",
         has_decision_deadline: true,
         prompts_report: false,
+        meeting_within_days: None,
     },
     LevelDef {
         level: 2,
@@ -93,6 +101,7 @@ const TILTAKSKJEDE: [LevelDef; 3] = [
         description: "Nivå 2: tiltaksteamet med faste deltakere; tjenestene som inviteres har møteplikt.",
         has_decision_deadline: false,
         prompts_report: false,
+        meeting_within_days: None,
     },
     LevelDef {
         level: 3,
@@ -100,6 +109,7 @@ const TILTAKSKJEDE: [LevelDef; 3] = [
         description: "Nivå 3: ledelsesteamet; tjenestene som inviteres har møteplikt. Vurder bekymringsmelding til barnevernet.",
         has_decision_deadline: false,
         prompts_report: true,
+        meeting_within_days: None,
     },
 ];
 

@@ -466,6 +466,7 @@ pub enum EntryKind {
     HandoverProposed,
     HandoverAccepted,
     HandoverDeclined,
+    HandoverWithdrawn,
     CoordinationRequested,
     MeasureAdded,
     MeasureDecided,
@@ -477,7 +478,7 @@ pub enum EntryKind {
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 21] = [
+    pub const ALL: [EntryKind; 22] = [
         Self::Concern,
         Self::LevelChange,
         Self::ReportPrompted,
@@ -491,6 +492,7 @@ impl EntryKind {
         Self::HandoverProposed,
         Self::HandoverAccepted,
         Self::HandoverDeclined,
+        Self::HandoverWithdrawn,
         Self::CoordinationRequested,
         Self::MeasureAdded,
         Self::MeasureDecided,
@@ -516,6 +518,7 @@ impl EntryKind {
             Self::HandoverProposed => "overlevering_foreslatt",
             Self::HandoverAccepted => "overlevering_godtatt",
             Self::HandoverDeclined => "overlevering_avslatt",
+            Self::HandoverWithdrawn => "overlevering_trukket",
             Self::CoordinationRequested => "koordinering",
             Self::MeasureAdded => "tiltak",
             Self::MeasureDecided => "tiltak_besluttet",
@@ -548,6 +551,7 @@ impl EntryKind {
             | Self::HandoverProposed
             | Self::HandoverAccepted
             | Self::HandoverDeclined
+            | Self::HandoverWithdrawn
             | Self::CoordinationRequested => EntryGroup::Team,
             Self::MeasureAdded | Self::MeasureDecided | Self::Evaluation => EntryGroup::Measures,
             Self::ChildVoice | Self::Bbis => EntryGroup::Child,

@@ -230,6 +230,11 @@ pub struct TestApp {
     _cleanup: Cleanup,
 }
 
+/// A key for a test database's access log, held only in memory.
+pub fn random_audit_key() -> laget_domain::audit::AuditKey {
+    laget_domain::audit::AuditKey::from_bytes(rand::random())
+}
+
 /// A fresh, migrated, empty database on `backend`.
 pub fn fresh_db(backend: &Backend) -> (Db, Cleanup) {
     let id = uuid::Uuid::now_v7().simple().to_string();
@@ -237,7 +242,8 @@ pub fn fresh_db(backend: &Backend) -> (Db, Cleanup) {
         Backend::Sqlite => {
             let dir = std::env::temp_dir().join(format!("laget-test-{id}"));
             let db = Db::connect(dir.join("laget.sqlite3").to_str().expect("utf-8 path"))
-                .expect("sqlite");
+                .expect("sqlite")
+                .with_audit_key(random_audit_key());
             db.migrate().expect("migrate");
             (
                 db,
@@ -249,7 +255,9 @@ pub fn fresh_db(backend: &Backend) -> (Db, Cleanup) {
         }
         Backend::Postgres(url) => {
             let schema = format!("test_{id}");
-            let db = Db::connect_in_schema(url, Some(&schema)).expect("postgres");
+            let db = Db::connect_in_schema(url, Some(&schema))
+                .expect("postgres")
+                .with_audit_key(random_audit_key());
             db.migrate().expect("migrate");
             (
                 db,
@@ -334,8 +342,17 @@ impl TestApp {
             .replace("{consultation}", &self.fx.log.consultation.to_string())
             .replace("{break_glass}", &self.fx.log.break_glass.to_string())
             .replace("{mother}", &self.fx.log.mother.to_string())
+            .replace("{guardian}", &self.fx.log.mother.to_string())
             .replace("{father}", &self.fx.log.father.to_string())
             .replace("{national_id}", &self.fx.log.national_id)
+            .replace(
+                "{child_birth}",
+                &laget_domain::national_id::NationalId::parse(&self.fx.log.national_id)
+                    .ok()
+                    .and_then(|n| n.birth_date())
+                    .map(|d| d.format("%d.%m.%Y").to_string())
+                    .unwrap_or_default(),
+            )
             .replace("{ppt_unit}", &self.fx.log.ppt_unit.to_string())
             .replace("{ppt_member}", &self.fx.log.ppt_member.to_string())
             .replace("{health_unit}", &self.fx.log.health_unit.to_string())
@@ -346,10 +363,12 @@ impl TestApp {
             .replace("{name}", asset.trim_start_matches("/static/"))
     }
 
-    /// Runs `f` on a database connection (for assertions and tampering).
+    /// Runs `f` on a database connection (for assertions and tampering),
+    /// with the database's access-log key lent (`access_log::verify`).
     pub fn with_conn<T>(&self, f: impl FnOnce(&mut laget_db::DbConnection) -> T) -> T {
-        let mut conn = self.db.conn().expect("connection");
-        f(&mut conn)
+        self.db
+            .read_blocking(|c| Ok(f(c)))
+            .expect("connection")
     }
 }
 
@@ -895,13 +914,20 @@ fn log_fixtures(
     )
     .unwrap();
     let measure = logs::add_measure(c, &w, &measure, "fixture")?;
+    let proposer = lead
+        .open_log(&logs::facts(c, log, lead.user_id(), today)?, today)
+        .unwrap()
+        .handover_proposer()
+        .unwrap();
     let handover = logs::propose_handover(
         c,
-        &w,
+        &proposer,
         ppt_member,
         &HandoverChecklist::parse(false, "", false, "").unwrap(),
+        today,
         "fixture",
-    )?;
+    )?
+    .unwrap();
     let consultation = casework::add_consultation(
         c,
         &casework,

@@ -3,8 +3,8 @@
 //! every route.
 
 use crate::handlers::{
-    access_log, api, casework, catalogue, catalogue_admin, children, health, home, log_work, login,
-    logs, municipalities, offer_edit, proposals, units, users,
+    access_log, api, casework, catalogue, catalogue_admin, child_edit, children, health, home,
+    log_work, login, logs, municipalities, offer_edit, proposals, role_grants, units, users,
 };
 use crate::{AppState, assets, context, error::AppError};
 use axum::Router;
@@ -71,6 +71,10 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     .post("/kommuner/{municipality}/enheter", units::create)
     .get("/kommuner/{municipality}/enheter/{unit}", units::edit)
     .post("/kommuner/{municipality}/enheter/{unit}", units::update)
+    .post(
+        "/kommuner/{municipality}/enheter/{unit}/vertskommune",
+        units::set_host,
+    )
     .get("/kommuner/{municipality}/brukere", users::list)
     .get("/kommuner/{municipality}/brukere/ny", users::new)
     .post("/kommuner/{municipality}/brukere", users::create)
@@ -97,6 +101,11 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
         users::remove_membership,
     )
     .get("/enheter/{unit}/tilgangslogg", access_log::get)
+    .get("/enheter/{unit}/tildelte-roller", role_grants::list)
+    .post(
+        "/enheter/{unit}/tildelte-roller/{grant}/gjennomgatt",
+        role_grants::review,
+    )
     .get("/enheter/{unit}/logger", casework::overview)
     .post(
         "/enheter/{unit}/nodtilgang/{break_glass}",
@@ -107,6 +116,14 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     .post("/barn", children::create)
     .get("/barn/{child}", children::show)
     .post("/barn/{child}/foresatte", children::add_guardian)
+    .get("/barn/{child}/endre", child_edit::edit_form)
+    .post("/barn/{child}/endre", child_edit::update)
+    .get("/barn/{child}/foresatte/{guardian}", child_edit::guardian_form)
+    .post("/barn/{child}/foresatte/{guardian}", child_edit::update_guardian)
+    .post(
+        "/barn/{child}/foresatte/{guardian}/avslutt",
+        child_edit::end_guardian,
+    )
     .get("/barn/{child}/ny-logg", children::concern_form)
     .post("/barn/{child}/ny-logg", children::start_log)
     .get("/logger/{log}", logs::show)
@@ -114,12 +131,17 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     .get("/logger/{log}/niva", logs::level_form)
     .post("/logger/{log}/niva", logs::change_level)
     .post("/logger/{log}/bekymringsmelding", logs::report_sent)
+    .post("/logger/{log}/mote", logs::meeting_held)
     .post("/logger/{log}/lukk", logs::close)
     .post("/logger/{log}/gjenapne", logs::reopen)
     .get("/logger/{log}/innsyn", logs::who_has_seen)
     .get("/logger/{log}/vedlegg/{attachment}", logs::attachment)
     .get("/logger/{log}/samtykke", log_work::consent_form)
     .post("/logger/{log}/samtykke", log_work::add_consent)
+    .get(
+        "/logger/{log}/samtykke/{consent}/trekk",
+        log_work::withdraw_consent_form,
+    )
     .post(
         "/logger/{log}/samtykke/{consent}/trekk",
         log_work::withdraw_consent,
@@ -132,6 +154,10 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     .post(
         "/logger/{log}/overlevering/{handover}",
         log_work::decide_handover,
+    )
+    .post(
+        "/logger/{log}/overlevering/{handover}/trekk",
+        log_work::withdraw_handover,
     )
     .post("/logger/{log}/koordinering", log_work::request_coordination)
     .post(
@@ -210,6 +236,11 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
         .fallback(|| async { AppError::NotFound })
         .layer(RequestBodyLimitLayer::new(
             context::MAX_UPLOAD_BYTES + 64 * 1024,
+        ))
+        // The extractors' own limit (2 MB by default) would cut uploads
+        // short of the 8 MiB the middleware lets through.
+        .layer(axum::extract::DefaultBodyLimit::max(
+            context::MAX_UPLOAD_BODY_BYTES,
         ))
         // Outermost, so that every response, errors included, gets the
         // security headers and a request id.

@@ -38,22 +38,42 @@ pub struct TaskRow {
     pub overdue: bool,
 }
 
+pub struct MyLogRow {
+    pub href: String,
+    pub child: String,
+    pub level: String,
+    pub role: String,
+    pub unit: String,
+    pub status: &'static str,
+    pub updated: String,
+}
+
 #[derive(Template)]
 #[template(path = "stafett/tasks.html")]
 struct TasksPage {
     layout: Layout,
     tasks: Vec<TaskRow>,
+    my_logs: Vec<MyLogRow>,
 }
 
 pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Response, AppError> {
-    let me = user.actor.own_account();
-    let uid = user.actor.user_id();
-    let ke = user.actor.reviewed_municipalities();
+    let actor = user.actor.clone();
     let rid = user.ctx.request_id.clone();
     let today = today();
-    let list = state
+    let (list, mine, models) = state
         .db
-        .write(move |c| casework::my_tasks(c, &me, uid, &ke, today, &rid))
+        .write(move |c| {
+            let tasks = casework::my_tasks(c, &actor, today, &rid)?;
+            let mine = casework::my_logs(c, &actor, today, &rid)?;
+            // Level names follow each log's municipality's model.
+            let mut models: Vec<(MunicipalityId, EscalationModel)> = Vec::new();
+            for l in &mine {
+                if !models.iter().any(|(m, _)| *m == l.municipality_id) {
+                    models.push((l.municipality_id, logs::settings(c, l.municipality_id)?.model));
+                }
+            }
+            Ok((tasks, mine, models))
+        })
         .await?;
     // Evaluations far ahead are not yet tasks.
     let horizon = today + chrono::Duration::days(EVALUATION_HORIZON_DAYS);
@@ -62,9 +82,10 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
         .filter(|t| t.kind != TaskKind::Evaluation || t.due.is_none_or(|d| d <= horizon))
         .map(|t| {
             let (due, overdue) = match (t.kind, t.due) {
-                (TaskKind::Handover | TaskKind::Coordination, Some(d)) => {
-                    (format!("{} {}", NB.tasks_since, date(d)), false)
-                }
+                (
+                    TaskKind::Handover | TaskKind::Coordination | TaskKind::BreakGlassReview,
+                    Some(d),
+                ) => (format!("{} {}", NB.tasks_since, date(d)), false),
                 (_, Some(d)) => deadline_text(d, today),
                 (_, None) => (String::new(), false),
             };
@@ -75,8 +96,18 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
                     TaskKind::Handover => NB.task_handover,
                     TaskKind::ConsentExpiring => NB.task_consent,
                     TaskKind::Coordination => NB.task_coordination,
+                    TaskKind::Meeting => NB.task_meeting,
+                    TaskKind::BreakGlassReview => NB.task_break_glass,
                 },
-                href: format!("/logger/{}", t.log_id),
+                href: match t.kind {
+                    TaskKind::BreakGlassReview => user
+                        .actor
+                        .led_units()
+                        .first()
+                        .map(|u| format!("/enheter/{u}/logger#nodtilgang"))
+                        .unwrap_or_else(|| format!("/logger/{}", t.log_id)),
+                    _ => format!("/logger/{}", t.log_id),
+                },
                 child: t.child_name,
                 what: t.what,
                 due,
@@ -84,9 +115,34 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
             }
         })
         .collect();
+    let my_logs = mine
+        .into_iter()
+        .map(|l| MyLogRow {
+            href: format!("/logger/{}", l.log_id),
+            level: models
+                .iter()
+                .find(|(m, _)| *m == l.municipality_id)
+                .map(|(_, model)| model.level_name(l.level))
+                .unwrap_or_default(),
+            child: l.child_name,
+            role: if l.is_lead {
+                NB.log_lead.to_owned()
+            } else {
+                l.role
+            },
+            unit: l.unit_name,
+            status: if l.is_open {
+                NB.log_status_open
+            } else {
+                NB.log_status_closed
+            },
+            updated: date(l.updated_at.date_naive()),
+        })
+        .collect();
     page(&TasksPage {
         layout: Layout::signed_in(&user, NB.tasks_title),
         tasks,
+        my_logs,
     })
 }
 

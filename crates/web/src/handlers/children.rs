@@ -18,7 +18,7 @@ use laget_db::{DbError, children, logs, offers};
 use laget_domain::UnitId;
 use laget_domain::access::UnitCasework;
 use laget_domain::child::{NewChild, NewGuardian, Relation};
-use laget_domain::ids::ChildId;
+use laget_domain::ids::{ChildId, LogId};
 use laget_domain::stafett::Concern;
 
 pub fn relation_label(r: Relation) -> &'static str {
@@ -36,7 +36,9 @@ pub fn guardian_detail(g: &children::Guardian) -> String {
         g.phone.clone(),
         g.email.clone(),
         Some(
-            if g.parental_responsibility {
+            if !g.current {
+                NB.guardian_former
+            } else if g.parental_responsibility {
                 NB.guardian_has_responsibility
             } else {
                 NB.guardian_no_responsibility
@@ -75,7 +77,53 @@ pub struct ChildRow {
     pub href: String,
     pub name: String,
     pub birth: String,
-    pub log: Option<(String, String)>,
+    pub log: Option<LogCell>,
+}
+
+/// A log named in a unit's lists: a link only where the user may open it
+/// (the log page's decision); where the unit handed it on, «Overlevert til
+/// …» instead of a link that would answer 404.
+pub struct LogCell {
+    pub href: Option<String>,
+    pub label: String,
+    pub handed_on_to: Option<String>,
+}
+
+/// Which of a unit's logs the user may open, and where those the unit handed
+/// on went.
+struct LogReach {
+    open: Vec<LogId>,
+    handed: Vec<(LogId, String)>,
+}
+
+impl LogReach {
+    fn opens(&self, log: LogId) -> bool {
+        self.open.contains(&log)
+    }
+    fn handed_on_to(&self, log: LogId) -> Option<String> {
+        self.handed
+            .iter()
+            .find(|(l, _)| *l == log)
+            .map(|(_, u)| u.clone())
+    }
+}
+
+fn log_reach(
+    c: &mut laget_db::DbConnection,
+    actor: &laget_domain::access::Actor,
+    unit: laget_domain::UnitId,
+    logs_named: impl IntoIterator<Item = LogId>,
+    today: chrono::NaiveDate,
+) -> laget_db::DbResult<LogReach> {
+    let named: Vec<LogId> = logs_named.into_iter().collect();
+    let open = laget_db::casework::openable(c, actor, named.iter().copied(), today)?;
+    let mut handed = Vec::new();
+    for log in named.into_iter().filter(|l| !open.contains(l)) {
+        if let Some(to) = logs::handed_on_to(c, log, unit)? {
+            handed.push((log, to));
+        }
+    }
+    Ok(LogReach { open, handed })
 }
 
 #[derive(Template)]
@@ -126,16 +174,22 @@ pub async fn list(
     let unit = cap.unit_id();
     let rid = user.ctx.request_id.clone();
     let settings_m = cap.municipality_id();
-    let (list, settings) = state
+    let actor = user.actor.clone();
+    let today = today();
+    let (list, settings, reach) = state
         .db
         .write(move |c| {
-            Ok((
-                children::list_for_unit(c, &cap, &rid)?,
-                logs::settings(c, settings_m)?,
-            ))
+            let list = children::list_for_unit(c, &cap, &rid)?;
+            let reach = log_reach(
+                c,
+                &actor,
+                unit,
+                list.iter().filter_map(|l| l.open_log.map(|(id, _)| id)),
+                today,
+            )?;
+            Ok((list, logs::settings(c, settings_m)?, reach))
         })
         .await?;
-    let today = today();
     let unit_name = units
         .iter()
         .find(|c| c.value == unit.to_string())
@@ -153,11 +207,10 @@ pub async fn list(
                 href: format!("/barn/{}", l.child.id),
                 name: l.child.name.clone(),
                 birth: birth_text(l.child.birth, today),
-                log: l.open_log.map(|(id, level)| {
-                    (
-                        format!("/logger/{id}"),
-                        settings.model.level_name(u8::try_from(level).unwrap_or(0)),
-                    )
+                log: l.open_log.map(|(id, level)| LogCell {
+                    href: reach.opens(id).then(|| format!("/logger/{id}")),
+                    label: settings.model.level_name(u8::try_from(level).unwrap_or(0)),
+                    handed_on_to: reach.handed_on_to(id),
                 }),
             })
             .collect(),
@@ -285,11 +338,14 @@ async fn child_cap(
 pub struct GuardianRow {
     pub name: String,
     pub detail: String,
+    /// The edit form, for a current guardian.
+    pub edit_href: Option<String>,
 }
 
 pub struct LogLink {
-    pub href: String,
+    pub href: Option<String>,
     pub label: String,
+    pub handed_on_to: Option<String>,
 }
 
 #[derive(Template)]
@@ -306,6 +362,7 @@ struct ChildPage {
     has_open_log: bool,
     relations: Vec<Choice>,
     form: FormState,
+    history: Vec<crate::handlers::child_edit::HistoryRow>,
 }
 
 async fn child_page(
@@ -317,11 +374,17 @@ async fn child_page(
 ) -> Result<ChildPage, AppError> {
     let rid = user.ctx.request_id.clone();
     let m = cap.municipality_id();
-    let (p, settings) = state
-        .db
-        .write(move |c| Ok((children::get(c, &cap, child, &rid)?, logs::settings(c, m)?)))
-        .await?;
+    let actor = user.actor.clone();
     let today = today();
+    let (p, settings, reach) = state
+        .db
+        .write(move |c| {
+            let unit = cap.unit_id();
+            let p = children::get(c, &cap, child, &rid)?;
+            let reach = log_reach(c, &actor, unit, p.logs.iter().map(|l| l.0), today)?;
+            Ok((p, logs::settings(c, m)?, reach))
+        })
+        .await?;
     Ok(ChildPage {
         layout: Layout::signed_in(user, &p.child.name),
         child: child.to_string(),
@@ -341,6 +404,9 @@ async fn child_page(
             .map(|g| GuardianRow {
                 name: g.name.clone(),
                 detail: guardian_detail(g),
+                edit_href: g
+                    .current
+                    .then(|| format!("/barn/{child}/foresatte/{}", g.id)),
             })
             .collect(),
         has_open_log: p.logs.iter().any(|(_, s, _, _)| s == "apen"),
@@ -348,7 +414,8 @@ async fn child_page(
             .logs
             .iter()
             .map(|(id, status, level, at)| LogLink {
-                href: format!("/logger/{id}"),
+                href: reach.opens(*id).then(|| format!("/logger/{id}")),
+                handed_on_to: reach.handed_on_to(*id),
                 label: format!(
                     "{} {} – {} ({})",
                     NB.log_started,
@@ -375,6 +442,7 @@ async fn child_page(
             ("telefon", NB.guardian_phone),
             ("epost", NB.guardian_email),
         ]),
+        history: crate::handlers::child_edit::history_rows(&p.history),
     })
 }
 

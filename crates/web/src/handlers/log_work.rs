@@ -6,7 +6,10 @@ use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::forms::{self, FormState};
 use crate::handlers::catalogue::today;
-use crate::handlers::logs::{date, deadline_text, open, open_for_writing, record_read};
+use crate::handlers::logs::{
+    closed_notice, date, deadline_text, open, open_for_writing, record_read,
+};
+use crate::handlers::measure_offers::{NextStep, PickFilter, Picker, next_steps, picker};
 use crate::handlers::units::Choice;
 use crate::handlers::{invalid, page, path_id};
 use crate::i18n::NB;
@@ -16,8 +19,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use laget_db::logs::{self, AddRefused, Person, Scan};
-use laget_db::offers;
-use laget_domain::access::{LogReader, LogWriter};
+use laget_domain::access::{HandoverProposer, LogReader, LogWriter, WriteRefused};
 use laget_domain::bbis::Snapshot;
 use laget_domain::consent::{ConsentForm, Giver, Method, NewConsent, Purpose};
 use laget_domain::ids::{ConsentId, HandoverId, MeasureId, OfferId, TeamMemberId};
@@ -193,13 +195,6 @@ pub async fn consent_form(
     page(&consent_page(&user, w.reader(), &ch, form))
 }
 
-const SCAN_TYPES: [(&str, &str); 4] = [
-    ("pdf", "application/pdf"),
-    ("jpg", "image/jpeg"),
-    ("jpeg", "image/jpeg"),
-    ("png", "image/png"),
-];
-
 pub async fn add_consent(
     State(state): State<AppState>,
     user: SignedIn,
@@ -231,19 +226,20 @@ pub async fn add_consent(
         None => (forms::pairs(&String::from_utf8_lossy(&body)), None),
     };
     let ch = consent_choices(&state, &user, w.reader()).await?;
-    let mut extra = Problems::new();
+    // A scan is taken by its content (PDF, PNG, JPEG), not by its name or
+    // the type the browser claims; the stored type is the content's.
+    let mut scan_refused = false;
     let scan = match file {
         Some(f) => {
             let name = f.filename.clone().unwrap_or_default();
-            let ext = name.rsplit('.').next().unwrap_or("").to_lowercase();
-            match SCAN_TYPES.iter().find(|(e, _)| *e == ext) {
-                Some((_, ct)) => Some(Scan {
-                    file_name: name,
-                    content_type: (*ct).to_owned(),
+            match forms::scan_kind(&name, &f.bytes) {
+                Some((content_type, file_name)) => Some(Scan {
+                    file_name,
+                    content_type: content_type.to_owned(),
                     content: f.bytes,
                 }),
                 None => {
-                    extra.push("skann", Problem::UnknownChoice);
+                    scan_refused = true;
                     None
                 }
             }
@@ -260,16 +256,18 @@ pub async fn add_consent(
         valid_to: forms::get(&pairs, "gyldig_til"),
         method: forms::get(&pairs, "metode"),
         note: forms::get(&pairs, "notat"),
-        has_scan: scan.is_some() || !extra.is_empty_for("skann"),
+        has_scan: scan.is_some() || scan_refused,
     };
     let parsed = NewConsent::parse(&form, &givers, &units);
     let consent = match parsed {
-        Ok(c) if extra.is_empty() => c,
+        Ok(c) if !scan_refused => c,
         other => {
-            let mut problems = other.err().map(|p| p.into_vec()).unwrap_or_default();
-            problems.extend(extra.into_vec());
-            let form =
+            let problems = other.err().map(|p| p.into_vec()).unwrap_or_default();
+            let mut form =
                 FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, problems);
+            if scan_refused {
+                form.add_error("skann", NB.consent_scan_refused);
+            }
             return invalid(&consent_page(&user, w.reader(), &ch, form));
         }
     };
@@ -282,6 +280,66 @@ pub async fn add_consent(
     Ok(back(log, "samtykke"))
 }
 
+#[derive(Template)]
+#[template(path = "stafett/consent_withdraw.html")]
+struct WithdrawPage {
+    layout: Layout,
+    log: String,
+    consent: String,
+    child_name: String,
+    givers: String,
+    units: String,
+    period: String,
+    form: FormState,
+}
+
+/// The confirmation page for withdrawing a consent: whose, for which units,
+/// and a reason. 404 for a consent that is not active on this log.
+async fn withdraw_page(
+    state: &AppState,
+    user: &SignedIn,
+    w: &LogWriter,
+    id: ConsentId,
+    form: FormState,
+) -> Result<WithdrawPage, AppError> {
+    let r = w.reader().clone();
+    let today = today();
+    let v = state
+        .db
+        .read(move |c| logs::view(c, &r, Some(laget_domain::stafett::EntryGroup::Consent), today))
+        .await?;
+    let c = v
+        .consents
+        .iter()
+        .find(|c| c.consent.id == id && c.consent.withdrawn_at.is_none())
+        .ok_or(AppError::NotFound)?;
+    record_read(state, user, w.reader()).await?;
+    Ok(WithdrawPage {
+        layout: Layout::signed_in(user, NB.consent_withdraw_title),
+        log: v.id.to_string(),
+        consent: id.to_string(),
+        child_name: v.child.name.clone(),
+        givers: c.giver_names.join(", "),
+        units: c.unit_names.join(", "),
+        period: format!(
+            "{}–{}",
+            date(c.consent.valid_from),
+            date(c.consent.valid_to)
+        ),
+        form: form.fields(&[("begrunnelse", NB.consent_withdraw_reason)]),
+    })
+}
+
+pub async fn withdraw_consent_form(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((l, k)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let w = writer!(state, user, l);
+    let id: ConsentId = path_id(&k)?;
+    page(&withdraw_page(&state, &user, &w, id, FormState::default()).await?)
+}
+
 pub async fn withdraw_consent(
     State(state): State<AppState>,
     user: SignedIn,
@@ -291,11 +349,14 @@ pub async fn withdraw_consent(
     let w = writer!(state, user, l);
     let id: ConsentId = path_id(&k)?;
     let pairs = forms::pairs(&body);
-    let reason = forms::get(&pairs, "begrunnelse").trim();
-    let reason = if reason.is_empty() {
-        NB.consent_withdrawn_default.to_owned()
-    } else {
-        reason.chars().take(4000).collect()
+    let mut p = Problems::new();
+    let Some(reason) = p.check(
+        "begrunnelse",
+        required_text(forms::get(&pairs, "begrunnelse"), 4000),
+    ) else {
+        let form =
+            FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
+        return invalid(&withdraw_page(&state, &user, &w, id, form).await?);
     };
     let log = w.log_id();
     let rid = user.ctx.request_id.clone();
@@ -472,40 +533,70 @@ struct HandoverPage {
     log: String,
     child_name: String,
     candidates: Vec<Choice>,
+    /// Staff on the team who cannot be proposed, since they could not open
+    /// the log (no valid consent covers their unit): «name (unit)».
+    excluded: Vec<String>,
     form: FormState,
+}
+
+/// The proposer's writer, or the answer for a closed log or for someone who
+/// may not propose (404).
+macro_rules! proposer {
+    ($state:expr, $user:expr, $l:expr) => {{
+        let reader = open(&$state, &$user, &$l).await?;
+        match reader.handover_proposer() {
+            Ok(p) => p,
+            Err(WriteRefused::Closed) => return Ok(closed_notice(reader.log_id())),
+            Err(WriteRefused::Denied) => return Err(AppError::NotFound),
+        }
+    }};
 }
 
 async fn handover_page(
     state: &AppState,
     user: &SignedIn,
-    w: &LogWriter,
+    p: &HandoverProposer,
     form: FormState,
 ) -> Result<HandoverPage, AppError> {
-    let r = w.reader().clone();
+    let r = p.writer().reader().clone();
     let today = today();
-    let v = state
+    let (v, facts) = state
         .db
-        .read(move |c| logs::view(c, &r, Some(laget_domain::stafett::EntryGroup::Team), today))
+        .read(move |c| {
+            let v = logs::view(c, &r, Some(laget_domain::stafett::EntryGroup::Team), today)?;
+            let f = logs::facts(c, r.log_id(), r.actor_id(), today)?;
+            Ok((v, f))
+        })
         .await?;
-    record_read(state, user, w.reader()).await?;
+    record_read(state, user, p.writer().reader()).await?;
     let lead = v.lead.as_ref().map(|(u, _)| *u);
+    let label = |m: &logs::Member| {
+        format!(
+            "{} ({})",
+            m.name,
+            m.unit.as_ref().map(|(_, n)| n.as_str()).unwrap_or("")
+        )
+    };
+    let (candidates, excluded): (Vec<&logs::Member>, Vec<&logs::Member>) = v
+        .team
+        .iter()
+        .filter(|m| m.kind == MemberKind::Staff && m.user_id.is_some() && m.user_id != lead)
+        .partition(|m| {
+            m.user_id
+                .is_some_and(|u| facts.team_member_may_open(u, today))
+        });
     Ok(HandoverPage {
         layout: Layout::signed_in(user, NB.handover_title),
         log: v.id.to_string(),
         child_name: v.child.name.clone(),
-        candidates: v
-            .team
-            .iter()
-            .filter(|m| m.kind == MemberKind::Staff && m.user_id.is_some() && m.user_id != lead)
+        candidates: candidates
+            .into_iter()
             .map(|m| Choice {
                 value: m.id.to_string(),
-                label: format!(
-                    "{} ({})",
-                    m.name,
-                    m.unit.as_ref().map(|(_, n)| n.as_str()).unwrap_or("")
-                ),
+                label: label(m),
             })
             .collect(),
+        excluded: excluded.into_iter().map(label).collect(),
         form: form.fields(&[
             ("ny", NB.handover_to),
             ("ma_vite", NB.handover_needs_to_know),
@@ -520,11 +611,8 @@ pub async fn handover_form(
     user: SignedIn,
     Path(l): Path<String>,
 ) -> Result<Response, AppError> {
-    let w = writer!(state, user, l);
-    if !(w.is_lead() || w.reader().leads_home_unit()) {
-        return Err(AppError::NotFound);
-    }
-    page(&handover_page(&state, &user, &w, FormState::default()).await?)
+    let p = proposer!(state, user, l);
+    page(&handover_page(&state, &user, &p, FormState::default()).await?)
 }
 
 pub async fn propose_handover(
@@ -533,10 +621,7 @@ pub async fn propose_handover(
     Path(l): Path<String>,
     body: String,
 ) -> Result<Response, AppError> {
-    let w = writer!(state, user, l);
-    if !(w.is_lead() || w.reader().leads_home_unit()) {
-        return Err(AppError::NotFound);
-    }
+    let p = proposer!(state, user, l);
     let pairs = forms::pairs(&body);
     let to: Option<TeamMemberId> = forms::get(&pairs, "ny").parse().ok();
     let checklist = HandoverChecklist::parse(
@@ -560,16 +645,43 @@ pub async fn propose_handover(
             }
             let form =
                 FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, problems);
-            return invalid(&handover_page(&state, &user, &w, form).await?);
+            return invalid(&handover_page(&state, &user, &p, form).await?);
         }
     };
-    let log = w.log_id();
+    let log = p.log_id();
+    let rid = user.ctx.request_id.clone();
+    let today = today();
+    let p2 = p.clone();
+    let result = state
+        .db
+        .write(move |c| logs::propose_handover(c, &p2, to, &checklist, today, &rid))
+        .await?;
+    let refused = match result {
+        Ok(_) => return Ok(back(log, "overlevering-foreslatt")),
+        Err(logs::HandoverRefused::CannotOpen) => NB.handover_cannot_open,
+        Err(logs::HandoverRefused::Pending) => NB.handover_pending_exists,
+        Err(logs::HandoverRefused::AlreadyLead) => NB.handover_already_lead,
+    };
+    let mut form = FormState::with_values(forms::redisplayable(&pairs));
+    form.add_error("ny", refused);
+    invalid(&handover_page(&state, &user, &p, form).await?)
+}
+
+/// The proposer withdraws a waiting proposal.
+pub async fn withdraw_handover(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((l, h)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let p = proposer!(state, user, l);
+    let id: HandoverId = path_id(&h)?;
+    let log = p.log_id();
     let rid = user.ctx.request_id.clone();
     state
         .db
-        .write(move |c| logs::propose_handover(c, &w, to, &checklist, &rid))
+        .write(move |c| logs::withdraw_handover(c, &p, id, &rid))
         .await?;
-    Ok(back(log, "overlevering-foreslatt"))
+    Ok(back(log, "overlevering-trukket"))
 }
 
 pub async fn decide_handover(
@@ -578,7 +690,7 @@ pub async fn decide_handover(
     Path((l, h)): Path<(String, String)>,
     body: String,
 ) -> Result<Response, AppError> {
-    let reader = open(&state, &user, &l).await?;
+    let w = writer!(state, user, l);
     let id: HandoverId = path_id(&h)?;
     let pairs = forms::pairs(&body);
     let accept = match forms::get(&pairs, "beslutning") {
@@ -587,14 +699,14 @@ pub async fn decide_handover(
         _ => return Err(AppError::BadRequest),
     };
     let note = forms::get(&pairs, "notat").trim().to_owned();
-    let log = reader.log_id();
+    let log = w.log_id();
     let rid = user.ctx.request_id.clone();
     state
         .db
         .write(move |c| {
             logs::decide_handover(
                 c,
-                &reader,
+                &w,
                 id,
                 accept,
                 (!note.is_empty()).then_some(note.as_str()),
@@ -645,16 +757,21 @@ pub async fn resolve_coordination(
     body: String,
 ) -> Result<Response, AppError> {
     let reader = open(&state, &user, &l).await?;
+    let log = reader.log_id();
+    let answerer = match reader.coordination_answerer() {
+        Ok(a) => a,
+        Err(WriteRefused::Closed) => return Ok(closed_notice(log)),
+        Err(WriteRefused::Denied) => return Err(AppError::NotFound),
+    };
     let pairs = forms::pairs(&body);
     let text = forms::get(&pairs, "svar").trim().to_owned();
-    let log = reader.log_id();
     if text.is_empty() {
         return Ok(Redirect::to(&format!("/logger/{log}#koordinering")).into_response());
     }
     let rid = user.ctx.request_id.clone();
     state
         .db
-        .write(move |c| logs::resolve_coordination(c, &reader, &text, &rid))
+        .write(move |c| logs::resolve_coordination(c, &answerer, &text, &rid))
         .await?;
     Ok(Redirect::to(&format!("/mine-oppgaver?logg={log}")).into_response())
 }
@@ -668,7 +785,7 @@ struct MeasureNewPage {
     layout: Layout,
     log: String,
     child_name: String,
-    offers: Vec<Choice>,
+    picker: Picker,
     team: Vec<Choice>,
     form: FormState,
 }
@@ -677,25 +794,23 @@ async fn measure_new_page(
     state: &AppState,
     user: &SignedIn,
     w: &LogWriter,
+    filter: &PickFilter,
     form: FormState,
 ) -> Result<(MeasureNewPage, Vec<OfferId>, Vec<TeamMemberId>), AppError> {
     let r = w.reader().clone();
-    let m = r.municipality_id();
     let today = today();
-    let (v, offers) = state
+    let v = state
         .db
         .read(move |c| {
-            Ok((
-                logs::view(
-                    c,
-                    &r,
-                    Some(laget_domain::stafett::EntryGroup::Measures),
-                    today,
-                )?,
-                logs::offer_choices(c, m)?,
-            ))
+            logs::view(
+                c,
+                &r,
+                Some(laget_domain::stafett::EntryGroup::Measures),
+                today,
+            )
         })
         .await?;
+    let (picker, offers) = picker(state, w.reader(), filter, form.value("tilbud")).await?;
     record_read(state, user, w.reader()).await?;
     let team: Vec<_> = v
         .team
@@ -706,13 +821,7 @@ async fn measure_new_page(
         layout: Layout::signed_in(user, NB.measure_new_title),
         log: v.id.to_string(),
         child_name: v.child.name.clone(),
-        offers: offers
-            .iter()
-            .map(|(id, n)| Choice {
-                value: id.to_string(),
-                label: n.clone(),
-            })
-            .collect(),
+        picker,
         team: team
             .iter()
             .map(|m| Choice {
@@ -730,19 +839,20 @@ async fn measure_new_page(
             ("barnets_beste", NB.best_interest),
         ]),
     };
-    Ok((
-        page,
-        offers.into_iter().map(|(id, _)| id).collect(),
-        team.iter().map(|m| m.id).collect(),
-    ))
+    Ok((page, offers, team.iter().map(|m| m.id).collect()))
 }
 
+/// The new-measure form; `?tilbud=` chooses an offer (from «Hvis dette
+/// ikke er nok»), `?sok=`, `?alder=`, `?omrader=` and `?filtrert=` filter
+/// the list of offers.
 pub async fn measure_form(
     State(state): State<AppState>,
     user: SignedIn,
     Path(l): Path<String>,
+    axum::extract::RawQuery(q): axum::extract::RawQuery,
 ) -> Result<Response, AppError> {
     let w = writer!(state, user, l);
+    let query = forms::pairs(q.as_deref().unwrap_or(""));
     let today = today();
     let form = FormState::with_values([
         ("start".to_owned(), date(today)),
@@ -750,8 +860,10 @@ pub async fn measure_form(
             "evaluering".to_owned(),
             date(today + chrono::Duration::days(42)),
         ),
+        ("tilbud".to_owned(), forms::get(&query, "tilbud").to_owned()),
     ]);
-    page(&measure_new_page(&state, &user, &w, form).await?.0)
+    let filter = PickFilter::from_pairs(&query);
+    page(&measure_new_page(&state, &user, &w, &filter, form).await?.0)
 }
 
 pub async fn add_measure(
@@ -762,7 +874,9 @@ pub async fn add_measure(
 ) -> Result<Response, AppError> {
     let w = writer!(state, user, l);
     let pairs = forms::pairs(&body);
-    let (_, offers, team) = measure_new_page(&state, &user, &w, FormState::default()).await?;
+    let filter = PickFilter::from_pairs(&pairs);
+    let (_, offers, team) =
+        measure_new_page(&state, &user, &w, &filter, FormState::default()).await?;
     let form = MeasureForm {
         offer: forms::get(&pairs, "tilbud"),
         name: forms::get(&pairs, "navn"),
@@ -778,7 +892,7 @@ pub async fn add_measure(
         Err(p) => {
             let form = FormState::with_values(forms::redisplayable(&pairs))
                 .with_problems(&NB, p.into_vec());
-            return invalid(&measure_new_page(&state, &user, &w, form).await?.0);
+            return invalid(&measure_new_page(&state, &user, &w, &filter, form).await?.0);
         }
     };
     let log = w.log_id();
@@ -818,7 +932,7 @@ struct MeasurePage {
     best_interest: Option<String>,
     evaluations: Vec<EvaluationRow>,
     may_write: bool,
-    next_steps: Vec<Choice>,
+    next_steps: Vec<NextStep>,
     not_enough: bool,
     effects: Vec<Choice>,
     continuations: Vec<Choice>,
@@ -857,7 +971,6 @@ async fn measure_page(
     let rid = user.ctx.request_id.clone();
     let r2 = r.clone();
     let today = today();
-    let m = r.municipality_id();
     // `logs::measure` records the read.
     let (measure, areas, child_name) = state
         .db
@@ -873,44 +986,11 @@ async fn measure_page(
         .evaluations
         .last()
         .is_some_and(|e| e.effect != "bedre" || e.continuation == "endre");
-    // «Hvis dette ikke er nok»: the offer's next steps on the ladder, or for
-    // a free-form measure, indicated offers in the concern's challenge areas.
+    // «Hvis dette ikke er nok»: the next steps the offer's public page
+    // shows, or for a measure of one's own, indicated offers in the concern's
+    // challenge areas; those that fit the child's age.
     let next_steps = if not_enough {
-        let offer = measure.offer;
-        state
-            .db
-            .read(move |c| {
-                let found = match offer {
-                    Some(o) => offers::next_steps(c, o)?,
-                    None => {
-                        let mut all = Vec::new();
-                        for area in &areas {
-                            let s = offers::Search {
-                                municipality: Some(m),
-                                filter: laget_domain::catalogue::OfferFilter {
-                                    area: Some(area.clone()),
-                                    level: Some(laget_domain::catalogue::PreventionLevel::Indikert),
-                                    ..Default::default()
-                                },
-                                sort: Default::default(),
-                                visibility: offers::Visibility::Public(today),
-                                offset: 0,
-                                limit: 5,
-                            };
-                            all.extend(offers::search(c, &s)?.0);
-                        }
-                        all
-                    }
-                };
-                Ok(found)
-            })
-            .await?
-            .into_iter()
-            .map(|o| Choice {
-                value: format!("/tiltak/{}", o.id),
-                label: format!("{} ({})", o.fields.name, o.provider_name),
-            })
-            .collect()
+        next_steps(state, r, measure.offer, areas).await?
     } else {
         Vec::new()
     };

@@ -49,13 +49,15 @@ pub async fn open_for_writing(
     let reader = open(state, user, raw).await?;
     match reader.writer() {
         Ok(w) => Ok(Ok(w)),
-        Err(WriteRefused::Closed) => Ok(Err(Redirect::to(&format!(
-            "/logger/{}?melding=logg-lukket",
-            reader.log_id()
-        ))
-        .into_response())),
+        Err(WriteRefused::Closed) => Ok(Err(closed_notice(reader.log_id()))),
         Err(WriteRefused::Denied) => Err(AppError::NotFound),
     }
+}
+
+/// The answer to a write on a closed log: back to the log, which says it is
+/// closed. Nothing was written.
+pub fn closed_notice(log: LogId) -> Response {
+    Redirect::to(&format!("/logger/{log}?melding=logg-lukket")).into_response()
 }
 
 /// Records that `user` read the log under `reader` (every page that shows
@@ -169,6 +171,8 @@ pub struct HandoverBox {
     pub agreed: bool,
     pub note: Option<String>,
     pub for_me: bool,
+    /// The proposer (the lead or the keeping unit's leader) may withdraw it.
+    pub may_withdraw: bool,
 }
 
 /// The log page's timeline, rendered apart from the page so that it can be
@@ -194,10 +198,14 @@ struct LogPage {
     may_write: bool,
     may_close: bool,
     may_audit: bool,
+    /// «Foreslå ny stafettholder» is offered: to the lead or the keeping
+    /// unit's leader, on an open log with no proposal waiting.
+    may_propose_handover: bool,
     level_name: String,
     level_description: String,
     level_since: String,
     decision_due: Option<(String, bool)>,
+    meeting_due: Option<(String, bool)>,
     lead: String,
     home_unit: String,
     ground: String,
@@ -521,6 +529,7 @@ pub fn log_notice(code: Option<&str>) -> Option<&'static str> {
         "overlevering-foreslatt" => NB.notice_handover_proposed,
         "overlevering-godtatt" => NB.notice_handover_accepted,
         "overlevering-avslatt" => NB.notice_handover_declined,
+        "overlevering-trukket" => NB.notice_handover_withdrawn,
         "tiltak" => NB.notice_measure_saved,
         "evaluering" => NB.notice_evaluation_saved,
         "nodtilgang" => NB.notice_break_glass,
@@ -665,6 +674,7 @@ async fn log_page(
         ("person_navn", NB.team_person_name),
         ("person_rolle", NB.team_role),
         ("koordinering", NB.coordination_reason),
+        ("mote_dato", NB.meeting_held_on),
     ]);
     Ok(render_log(
         layout, user, &reader, v, &settings, group, timeline, staff, form,
@@ -706,7 +716,8 @@ fn render_log(
         needs_to_know: h.checklist.needs_to_know.clone(),
         agreed: h.checklist.agreed_with_guardians,
         note: h.checklist.note.clone(),
-        for_me: h.to_user == user.actor.user_id(),
+        for_me: h.to_user == user.actor.user_id() && may_write,
+        may_withdraw: reader.handover_proposer().is_ok(),
     });
     let voice_hint = timeline
         .last_voice
@@ -728,10 +739,12 @@ fn render_log(
         may_write,
         may_close: reader.closer().is_ok(),
         may_audit: reader.audit_reader().is_ok(),
+        may_propose_handover: reader.handover_proposer().is_ok() && v.pending_handover.is_none(),
         level_name: settings.model.level_name(v.level),
         level_description: level.map(|l| l.description.to_owned()).unwrap_or_default(),
         level_since: date(v.level_since),
         decision_due: v.decision_due.map(|d| deadline_text(d, today)),
+        meeting_due: v.meeting_due.map(|d| deadline_text(d, today)),
         lead: v.lead.as_ref().map(|(_, n)| n.clone()).unwrap_or_default(),
         home_unit: v.home_unit.1.clone(),
         ground: ground_label(reader),
@@ -748,11 +761,8 @@ fn render_log(
             .count(),
         handover,
         coordination: v.coordination_open.clone(),
-        may_resolve_coordination: {
-            use laget_domain::access::{Capability, Ground};
-            v.coordination_open.is_some()
-                && (reader.ground() == Ground::CoordinatingUnit || reader.leads_home_unit())
-        },
+        may_resolve_coordination: v.coordination_open.is_some()
+            && reader.coordination_answerer().is_ok(),
         filters,
         timeline: timeline.html,
         staff_choices,
@@ -918,6 +928,48 @@ pub async fn change_level(
         .write(move |c| logs::change_level(c, &w, &change, &settings, today, &rid))
         .await?;
     Ok(Redirect::to(&format!("/logger/{log}?melding=niva-endret")).into_response())
+}
+
+/// The lead marks the meeting the level promised as held.
+pub async fn meeting_held(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(l): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let w = match open_for_writing(&state, &user, &l).await? {
+        Ok(w) => w,
+        Err(r) => return Ok(r),
+    };
+    let pairs = forms::pairs(&body);
+    let log = w.log_id();
+    let today = today();
+    let held = match laget_domain::validation::parse_date(forms::get(&pairs, "mote_dato")) {
+        Ok(Some(d)) if d <= today => Ok(d),
+        Ok(Some(_)) => Err(laget_domain::validation::Problem::DateOutOfRange),
+        Ok(None) => Err(laget_domain::validation::Problem::Required),
+        Err(p) => Err(p),
+    };
+    let held = match held {
+        Ok(d) => d,
+        Err(p) => {
+            let form = FormState::with_values(forms::redisplayable(&pairs)).with_problems(
+                &NB,
+                vec![laget_domain::validation::FieldError {
+                    field: "mote_dato",
+                    problem: p,
+                }],
+            );
+            return log_page_with_errors(&state, &user, log, form).await;
+        }
+    };
+    let note = forms::get(&pairs, "mote_notat").trim().to_owned();
+    let rid = user.ctx.request_id.clone();
+    state
+        .db
+        .write(move |c| logs::meeting_held(c, &w, held, &note, &rid))
+        .await?;
+    Ok(Redirect::to(&format!("/logger/{log}?melding=lagret")).into_response())
 }
 
 pub async fn report_sent(

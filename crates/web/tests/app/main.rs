@@ -8,10 +8,13 @@ mod access_matrix;
 mod admin;
 mod catalogue;
 mod catalogue_import;
+mod child_edit;
 mod log_matrix;
 mod login;
+mod measure_choice;
 mod security;
 mod stafett;
+mod trust;
 
 /// Runs an async scenario once per database engine, each on a fresh database.
 #[macro_export]

@@ -1,0 +1,5 @@
+-- The unit a handover moved the log from (so that unit can be told where
+-- it went), and the meeting a level decision promises (BTI level 2: within
+-- two weeks), due as a task for the lead until it is marked held.
+ALTER TABLE handovers ADD COLUMN from_unit_id TEXT;
+ALTER TABLE logs ADD COLUMN meeting_due TEXT;

@@ -1,0 +1,507 @@
+//! The defects found by testing from outside (issue «Trust»): every view
+//! that names a child follows the log page's decision; handovers cannot get
+//! stuck; the new lead finds the log; a closed log takes no write; recorded
+//! details are shown; level 2 promises a meeting as a task.
+
+use crate::on_every_backend;
+use diesel::prelude::*;
+use laget_db::schema::{break_glass, consents, handovers, log_entries, logs, measures, team_members};
+use laget_testkit::{TestApp, Who};
+
+const CHILD: &str = "Testbarn Fikstursen";
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Oslo)
+        .date_naive()
+}
+
+fn d(days: i64) -> String {
+    (today() + chrono::Duration::days(days))
+        .format("%d.%m.%Y")
+        .to_string()
+}
+
+fn iso(days: i64) -> String {
+    (today() + chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// The views that name a child to `who`: «Mine oppgaver» (tasks and the
+/// logs one is on) and the children of their units.
+async fn views_name_the_child(app: &TestApp, who: Who) -> Vec<&'static str> {
+    let mut client = app.client(who).await;
+    let mut naming = Vec::new();
+    for path in ["/mine-oppgaver", "/barn"] {
+        let r = client.get(path).await;
+        assert_eq!(r.status, 200, "{path} as {who:?}");
+        if r.body.contains(CHILD) {
+            naming.push(path);
+        }
+    }
+    naming
+}
+
+/// The child's name appears in `who`'s lists if and only if the log opens
+/// for them; `opens` says which the state should give, so that the test
+/// cannot pass by both sides being empty.
+async fn named_iff_opens(app: &TestApp, who: Who, opens: bool, state: &str) {
+    let page = format!("/logger/{}", app.fx.log.log);
+    let status = app.client(who).await.get(&page).await.status.as_u16();
+    assert_eq!(
+        status,
+        if opens { 200 } else { 404 },
+        "{state}: the log page as {who:?}"
+    );
+    let naming = views_name_the_child(app, who).await;
+    if opens {
+        assert!(
+            naming.contains(&"/mine-oppgaver"),
+            "{state}: {who:?} opens the log, so their tasks name the child"
+        );
+    } else {
+        assert!(
+            naming.is_empty(),
+            "{state}: {who:?} cannot open the log, yet {naming:?} name the child"
+        );
+    }
+}
+
+/// Makes `who` (staff of `unit`) a team member responsible for a measure
+/// due soon, as could have happened while a consent covered them.
+fn responsible_for_a_measure(app: &TestApp, who: Who, unit: laget_domain::UnitId) {
+    let user = app.fx.users[&who].to_string();
+    let log = app.fx.log.log.to_string();
+    let member = uuid_like();
+    app.with_conn(|c| {
+        diesel::insert_into(team_members::table)
+            .values((
+                team_members::id.eq(&member),
+                team_members::log_id.eq(&log),
+                team_members::kind.eq("ansatt"),
+                team_members::user_id.eq(Some(&user)),
+                team_members::unit_id.eq(Some(unit.to_string())),
+                team_members::name.eq("Testperson"),
+                team_members::team_role.eq("Rådgiver"),
+                team_members::added_at.eq(0_i64),
+            ))
+            .execute(c)?;
+        diesel::update(measures::table.find(app.fx.log.measure.to_string()))
+            .set(measures::responsible_member_id.eq(&member))
+            .execute(c)
+    })
+    .unwrap();
+}
+
+fn uuid_like() -> String {
+    laget_domain::ids::TeamMemberId::new().to_string()
+}
+
+/// Issue item 1: for each state — consent valid, expired, withdrawn, unit
+/// not covered, not on the team, break-glass in force and expired — the
+/// child's name is in a person's lists exactly when the log opens for them.
+async fn lists_follow_the_log_page(app: TestApp) {
+    let fx = app.fx.log.clone();
+    // Valid: PPT is on the team, covered, responsible for the measure and
+    // proposed as the new lead.
+    named_iff_opens(&app, Who::PptOnTeam, true, "consent valid").await;
+
+    // Expired.
+    app.with_conn(|c| {
+        diesel::update(consents::table.find(fx.ppt_consent.to_string()))
+            .set(consents::valid_to.eq(iso(-1)))
+            .execute(c)
+    })
+    .unwrap();
+    named_iff_opens(&app, Who::PptOnTeam, false, "consent expired").await;
+    app.with_conn(|c| {
+        diesel::update(consents::table.find(fx.ppt_consent.to_string()))
+            .set(consents::valid_to.eq(iso(200)))
+            .execute(c)
+    })
+    .unwrap();
+    named_iff_opens(&app, Who::PptOnTeam, true, "consent valid again").await;
+
+    // Unit not covered: the school (one guardian's consent of the two the
+    // rule needs) is made responsible for the measure and proposed as lead.
+    responsible_for_a_measure(&app, Who::SchoolWithoutConsent, fx.school_unit);
+    let school_member: String = app.with_conn(|c| {
+        team_members::table
+            .filter(team_members::log_id.eq(fx.log.to_string()))
+            .filter(team_members::user_id.eq(app.fx.users[&Who::SchoolWithoutConsent].to_string()))
+            .select(team_members::id)
+            .first(c)
+            .unwrap()
+    });
+    app.with_conn(|c| {
+        diesel::update(handovers::table.find(fx.handover.to_string()))
+            .set((
+                handovers::to_user_id.eq(app.fx.users[&Who::SchoolWithoutConsent].to_string()),
+                handovers::to_member_id.eq(&school_member),
+                handovers::to_unit_id.eq(fx.school_unit.to_string()),
+            ))
+            .execute(c)
+    })
+    .unwrap();
+    named_iff_opens(&app, Who::SchoolWithoutConsent, false, "unit not covered").await;
+
+    // Break-glass: child welfare, responsible for the measure while its
+    // opening is in force, sees the task; once it has ended, nothing.
+    let welfare_unit: String = app.with_conn(|c| {
+        laget_db::schema::memberships::table
+            .filter(
+                laget_db::schema::memberships::user_id
+                    .eq(app.fx.users[&Who::ChildWelfareBreakGlass].to_string()),
+            )
+            .select(laget_db::schema::memberships::unit_id)
+            .first::<Option<String>>(c)
+            .unwrap()
+            .unwrap()
+    });
+    responsible_for_a_measure(
+        &app,
+        Who::ChildWelfareBreakGlass,
+        welfare_unit.parse().unwrap(),
+    );
+    named_iff_opens(&app, Who::ChildWelfareBreakGlass, true, "break-glass in force").await;
+    app.with_conn(|c| {
+        diesel::update(break_glass::table.find(fx.break_glass.to_string()))
+            .set(break_glass::expires_at.eq(1_i64))
+            .execute(c)
+    })
+    .unwrap();
+    named_iff_opens(&app, Who::ChildWelfareBreakGlass, false, "break-glass expired").await;
+
+    // Not on the team: PPT made responsible again, then removed by the lead.
+    app.with_conn(|c| {
+        diesel::update(measures::table.find(fx.measure.to_string()))
+            .set(measures::responsible_member_id.eq(fx.ppt_member.to_string()))
+            .execute(c)
+    })
+    .unwrap();
+    named_iff_opens(&app, Who::PptOnTeam, true, "PPT responsible again").await;
+    let mut lead = app.client(Who::Ansatt).await;
+    let page = format!("/logger/{}", fx.log);
+    let r = lead
+        .post(&format!("{page}/lag/{}/fjern", fx.ppt_member), &[])
+        .await;
+    assert_eq!(r.status, 303);
+    named_iff_opens(&app, Who::PptOnTeam, false, "removed from the team").await;
+
+    // Withdrawn: PPT back on the team, then the consent withdrawn.
+    let ppt = format!(
+        "{}:{}",
+        app.fx.users[&Who::PptOnTeam],
+        fx.ppt_unit
+    );
+    let r = lead
+        .post(
+            &format!("{page}/lag"),
+            &[("ansatt", &ppt), ("rolle", "PPT-rådgiver")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let member: String = app.with_conn(|c| {
+        team_members::table
+            .filter(team_members::log_id.eq(fx.log.to_string()))
+            .filter(team_members::user_id.eq(app.fx.users[&Who::PptOnTeam].to_string()))
+            .filter(team_members::removed_at.is_null())
+            .select(team_members::id)
+            .first(c)
+            .unwrap()
+    });
+    app.with_conn(|c| {
+        diesel::update(measures::table.find(fx.measure.to_string()))
+            .set(measures::responsible_member_id.eq(&member))
+            .execute(c)
+    })
+    .unwrap();
+    named_iff_opens(&app, Who::PptOnTeam, true, "PPT on the team again").await;
+    let r = lead
+        .post(
+            &format!("{page}/samtykke/{}/trekk", fx.ppt_consent),
+            &[("begrunnelse", "Foreldrene ønsker det."), ("bekreft", "ja")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    named_iff_opens(&app, Who::PptOnTeam, false, "consent withdrawn").await;
+}
+on_every_backend!(
+    every_list_that_names_a_child_follows_the_log_page,
+    lists_follow_the_log_page
+);
+
+/// Item 13: only someone who can open the log may be proposed; the proposer
+/// withdraws; removing the proposed person withdraws; a second proposal
+/// while one waits is refused with a message, not a 409.
+async fn handovers_cannot_get_stuck(app: TestApp) {
+    let fx = app.fx.log.clone();
+    let page = format!("/logger/{}", fx.log);
+    let mut lead = app.client(Who::Ansatt).await;
+    let school_member: String = app.with_conn(|c| {
+        team_members::table
+            .filter(team_members::log_id.eq(fx.log.to_string()))
+            .filter(team_members::user_id.eq(app.fx.users[&Who::SchoolWithoutConsent].to_string()))
+            .select(team_members::id)
+            .first(c)
+            .unwrap()
+    });
+
+    // The form lists PPT, and names the school as not proposable.
+    let form = lead.get(&format!("{page}/overlevering")).await;
+    assert_eq!(form.status, 200);
+    let select = form.body.split("id=\"ny\"").nth(1).unwrap();
+    let select = select.split("</select>").next().unwrap();
+    assert!(select.contains("Petra Testppt"), "{select}");
+    assert!(!select.contains("Sondre Testskole"), "{select}");
+    assert!(form.body.contains("kan-ikke-foreslas"));
+
+    // A second proposal while one waits: a message on the form.
+    let r = lead
+        .post(
+            &format!("{page}/overlevering"),
+            &[("ny", &fx.ppt_member.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("venter allerede"), "{}", r.body);
+
+    // The proposer withdraws the waiting proposal.
+    let r = lead
+        .post(&format!("{page}/overlevering/{}/trekk", fx.handover), &[])
+        .await;
+    assert_eq!(r.status, 303);
+    let status: String = app.with_conn(|c| {
+        handovers::table
+            .find(fx.handover.to_string())
+            .select(handovers::status)
+            .first(c)
+            .unwrap()
+    });
+    assert_eq!(status, "trukket");
+    let body = lead.get(&page).await.body;
+    assert!(body.contains("har trukket forslaget"), "{body}");
+    // PPT, proposed no more, has no handover task.
+    let tasks = app.client(Who::PptOnTeam).await.get("/mine-oppgaver").await.body;
+    assert!(!tasks.contains("foreslått som ny stafettholder"));
+
+    // Someone the log would not open for cannot be proposed.
+    let r = lead
+        .post(&format!("{page}/overlevering"), &[("ny", &school_member)])
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("kan ikke åpne loggen"), "{}", r.body);
+    let waiting: i64 = app.with_conn(|c| {
+        handovers::table
+            .filter(handovers::log_id.eq(fx.log.to_string()))
+            .filter(handovers::status.eq("venter"))
+            .count()
+            .get_result(c)
+            .unwrap()
+    });
+    assert_eq!(waiting, 0);
+
+    // Proposed anew to PPT, then PPT is removed from the team: it ends.
+    let r = lead
+        .post(
+            &format!("{page}/overlevering"),
+            &[("ny", &fx.ppt_member.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = lead
+        .post(&format!("{page}/lag/{}/fjern", fx.ppt_member), &[])
+        .await;
+    assert_eq!(r.status, 303);
+    let waiting: i64 = app.with_conn(|c| {
+        handovers::table
+            .filter(handovers::log_id.eq(fx.log.to_string()))
+            .filter(handovers::status.eq("venter"))
+            .count()
+            .get_result(c)
+            .unwrap()
+    });
+    assert_eq!(waiting, 0, "removing the proposed member withdraws the proposal");
+    // The page offers a new proposal again (nothing waits).
+    let body = lead.get(&page).await.body;
+    assert!(body.contains(&format!("{page}/overlevering\"")), "{body}");
+}
+on_every_backend!(a_handover_cannot_get_stuck, handovers_cannot_get_stuck);
+
+/// Items 12 and 16: after accepting, the new lead's unit has the child, the
+/// new lead finds the log in «Barn», on the child's page and among their
+/// logs; the unit that handed it on sees «Overlevert til …», not a link;
+/// «Foreslå ny stafettholder» is offered only to those who may.
+async fn the_new_lead_finds_the_log(app: TestApp) {
+    let fx = app.fx.log.clone();
+    let page = format!("/logger/{}", fx.log);
+    let mut ppt = app.client(Who::PptOnTeam).await;
+    // PPT is on the team but not the lead: no «Foreslå ny stafettholder».
+    let body = ppt.get(&page).await.body;
+    assert!(!body.contains(&format!("{page}/overlevering\"")), "{body}");
+    assert_eq!(ppt.get(&format!("{page}/overlevering")).await.status, 404);
+
+    let r = ppt
+        .post(
+            &format!("{page}/overlevering/{}", fx.handover),
+            &[("beslutning", "godta")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+
+    let children = ppt.get(&format!("/barn?enhet={}", fx.ppt_unit)).await.body;
+    assert!(children.contains(CHILD), "{children}");
+    assert!(children.contains(&page), "{children}");
+    assert_eq!(ppt.get(&format!("/barn/{}", fx.child)).await.status, 200);
+    let tasks = ppt.get("/mine-oppgaver").await.body;
+    let mine = tasks.split("id=\"mine-logger\"").nth(1).unwrap();
+    assert!(mine.contains(CHILD) && mine.contains(&page), "{mine}");
+    // Now the lead, PPT is offered the handover.
+    let body = ppt.get(&page).await.body;
+    assert!(body.contains(&format!("{page}/overlevering\"")), "{body}");
+
+    // The kindergarten handed it on: no link that would give 404.
+    let mut kindergarten = app.client(Who::Ansatt).await;
+    assert_eq!(kindergarten.get(&page).await.status, 404);
+    let children = kindergarten
+        .get(&format!("/barn?enhet={}", app.fx.unit))
+        .await
+        .body;
+    assert!(children.contains(CHILD));
+    assert!(!children.contains(&page), "{children}");
+    assert!(
+        children.contains("Overlevert til Testdalen PPT"),
+        "{children}"
+    );
+    let child = kindergarten.get(&format!("/barn/{}", fx.child)).await.body;
+    assert!(!child.contains(&page), "{child}");
+    assert!(child.contains("Overlevert til Testdalen PPT"), "{child}");
+    let tasks = kindergarten.get("/mine-oppgaver").await.body;
+    assert!(!tasks.contains(CHILD), "{tasks}");
+}
+on_every_backend!(after_a_handover_the_new_lead_finds_the_log, the_new_lead_finds_the_log);
+
+/// Item 7: a closed log refuses every write, from every route, whoever
+/// asks — the coordinating unit's answer included.
+async fn a_closed_log_takes_no_write(app: TestApp) {
+    let fx = app.fx.log.clone();
+    let page = format!("/logger/{}", fx.log);
+    let mut lead = app.client(Who::Ansatt).await;
+    let r = lead
+        .post(
+            &format!("{page}/koordinering"),
+            &[("koordinering", "Uenige om hvem som skal koordinere.")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let r = lead
+        .post(&format!("{page}/lukk"), &[("begrunnelse", "Avklart.")])
+        .await;
+    assert_eq!(r.status, 303);
+    let state = |app: &TestApp| -> (i64, i64) {
+        app.with_conn(|c| {
+            let revision: i64 = logs::table
+                .find(fx.log.to_string())
+                .select(logs::revision)
+                .first(c)
+                .unwrap();
+            let entries: i64 = log_entries::table
+                .filter(log_entries::log_id.eq(fx.log.to_string()))
+                .count()
+                .get_result(c)
+                .unwrap();
+            (revision, entries)
+        })
+    };
+    let before = state(&app);
+    let mut tried = 0;
+    for row in crate::log_matrix::LOG_MATRIX {
+        if row.method != "POST"
+            || !row.path.starts_with("/logger/{log}/")
+            || row.path.ends_with("/gjenapne")
+        {
+            continue;
+        }
+        for who in [
+            Who::Ansatt,
+            Who::Leder,
+            Who::PptOnTeam,
+            Who::KoordinerendeEnhet,
+        ] {
+            let form: Vec<(String, String)> = row
+                .form_fields()
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), app.concrete(v)))
+                .collect();
+            let form: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let r = app
+                .client(who)
+                .await
+                .post(&app.concrete(row.path), &form)
+                .await;
+            assert!(
+                r.status.as_u16() < 500,
+                "{} as {who:?}: {}",
+                row.path,
+                r.status
+            );
+            assert_eq!(
+                state(&app),
+                before,
+                "{} as {who:?} wrote to a closed log",
+                row.path
+            );
+            tried += 1;
+        }
+    }
+    assert!(tried > 40, "only {tried} writes tried");
+}
+on_every_backend!(a_closed_log_refuses_every_write, a_closed_log_takes_no_write);
+
+/// Item 20: level 2 promises a meeting within two weeks: a task for the
+/// lead, shown on the log, until it is marked held.
+async fn level_two_meeting_is_a_task(app: TestApp) {
+    let fx = app.fx.log.clone();
+    let page = format!("/logger/{}", fx.log);
+    let mut lead = app.client(Who::Ansatt).await;
+    let r = lead
+        .post(
+            &format!("{page}/niva"),
+            &[
+                ("niva", "2"),
+                ("begrunnelse", "To tjenester må samarbeide."),
+                ("hopp_begrunnelse", "PPT er allerede inne."),
+                ("barnets_beste", "Raskere hjelp er til barnets beste."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let tasks = lead.get("/mine-oppgaver").await.body;
+    assert!(tasks.contains("Møte i laget rundt barnet"), "{tasks}");
+    assert!(tasks.contains(&d(14)), "{tasks}");
+    let body = lead.get(&page).await.body;
+    assert!(body.contains("Møte i laget innen"), "{body}");
+
+    // A date in the future is refused beside the field, input kept.
+    let r = lead
+        .post(&format!("{page}/mote"), &[("mote_dato", &d(3))])
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("mote_dato-error"), "{}", r.body);
+    assert!(r.body.contains(&d(3)));
+
+    let r = lead
+        .post(
+            &format!("{page}/mote"),
+            &[("mote_dato", &d(0)), ("mote_notat", "Alle møtte.")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let tasks = lead.get("/mine-oppgaver").await.body;
+    assert!(!tasks.contains("Møte i laget rundt barnet"), "{tasks}");
+    let body = lead.get(&page).await.body;
+    assert!(body.contains(&format!("Møte i laget holdt {}", d(0))), "{body}");
+}
+on_every_backend!(level_two_promises_a_meeting_as_a_task, level_two_meeting_is_a_task);
