@@ -594,11 +594,21 @@ fn detect_delimiter(text: &str) -> u8 {
     if count(';') > count(',') { b';' } else { b',' }
 }
 
-/// A spreadsheet export guards cells that a spreadsheet would run as a
-/// formula with a leading `'`; an import takes it away again. So that this
-/// round-trips, a value that itself starts with `'` and then `'` or a
-/// formula character is guarded in every flavour.
-const FORMULA_STARTS: &[char] = &['=', '+', '-', '@'];
+/// Cells that a spreadsheet would run as a formula (CSV injection, OWASP):
+/// those starting with `=`, `+`, `-`, `@`, a tab or a carriage return. Every
+/// CSV export, plain or for Excel, guards them with a leading `'`, which
+/// spreadsheets read as «this is text» and hide; an import takes it away
+/// again. So that this round-trips, a value that itself starts with `'` and
+/// then `'` or a formula character is guarded too.
+///
+/// Why the plain CSV too, and not only the Excel flavour: a plain CSV is
+/// opened in a spreadsheet just as often (double-clicked, or imported by
+/// LibreOffice), and a catalogue is written by many editors, so a cell such
+/// as `=HYPERLINK(…)` in an offer's description must not become a live
+/// formula on the administrator's machine. A program reading the plain CSV
+/// sees the `'`; Laget's own import removes it, and the JSON export is the
+/// exact format for other programs.
+const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
 
 fn starts_guardable(rest: &str) -> bool {
     rest.starts_with(FORMULA_STARTS) || rest.starts_with('\'')
@@ -611,8 +621,8 @@ fn unguard(cell: &str) -> &str {
     }
 }
 
-fn guard(cell: String, spreadsheet: bool) -> String {
-    let formula = spreadsheet && cell.starts_with(FORMULA_STARTS);
+fn guard(cell: String) -> String {
+    let formula = cell.starts_with(FORMULA_STARTS);
     let quoted = cell.strip_prefix('\'').is_some_and(starts_guardable);
     if formula || quoted {
         format!("'{cell}")
@@ -881,11 +891,14 @@ fn csv_cells(r: &ExportRow) -> Vec<String> {
 /// The offers as CSV: a header row of [`COLUMNS`], then one row per offer,
 /// separated by `delimiter` (`b','` or `b';'`).
 ///
+/// Either flavour puts a `'` before any cell that starts with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return, so that a spreadsheet shows it as text
+/// instead of running it as a formula; the import removes that `'` again
+/// (see `FORMULA_STARTS`).
+///
 /// `bom: true` makes the spreadsheet flavour: a UTF-8 byte-order mark (so
-/// that Excel reads æøå right), `\r\n` line ends, and a `'` before any cell
-/// that starts with `=`, `+`, `-` or `@`, so that a spreadsheet shows it as
-/// text instead of running it as a formula (the import removes that `'`
-/// again). Norwegian Excel expects `b';'`.
+/// that Excel reads æøå right) and `\r\n` line ends. Norwegian Excel
+/// expects `b';'`.
 pub fn to_csv(rows: &[ExportRow], delimiter: u8, bom: bool) -> String {
     let terminator = if bom {
         csv::Terminator::CRLF
@@ -899,7 +912,7 @@ pub fn to_csv(rows: &[ExportRow], delimiter: u8, bom: bool) -> String {
     let mut write = || -> Result<Vec<u8>, Box<dyn std::error::Error>> {
         writer.write_record(COLUMNS)?;
         for row in rows {
-            writer.write_record(csv_cells(row).into_iter().map(|c| guard(c, bom)))?;
+            writer.write_record(csv_cells(row).into_iter().map(guard))?;
         }
         writer.flush()?;
         Ok(writer.get_ref().clone())
@@ -1048,7 +1061,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn any_text_survives_csv(
-            name in "[-'=+@a-zæøå;,\"| \n\r]{0,12}",
+            name in "[-'=+@a-zæøå;,\"| \n\r\t]{0,12}",
             description in "\\PC{0,40}",
         ) {
             let mut rows = export_rows(UnitId::new());
@@ -1072,8 +1085,42 @@ mod tests {
         assert!(excel.contains(";'=8 familier;"));
         assert!(excel.contains("\r\n"));
         let plain = to_csv(&rows, b',', false);
-        assert!(plain.contains(",+47 400 00 000,"));
         assert!(!plain.contains('\r'));
+        // The plain CSV is guarded the same way: it is opened in
+        // spreadsheets too.
+        assert!(plain.contains(",'+47 400 00 000,"), "{plain}");
+        assert!(plain.contains(",'=8 familier,"));
+        assert!(!plain.contains(",+47 400 00 000,"));
+    }
+
+    #[test]
+    fn every_formula_start_is_guarded_and_read_back() {
+        let mut rows = export_rows(UnitId::new());
+        for start in ["=", "+", "-", "@", "\t", "\r", "'=", "''"] {
+            let value = format!("{start}SUM(A1:A9)");
+            rows[0].fields.cost = value.clone();
+            for (delimiter, bom) in [(b',', false), (b';', false), (b';', true)] {
+                let csv = to_csv(&rows, delimiter, bom);
+                let (read, errors) = read_csv(&csv);
+                assert!(errors.is_empty(), "{errors:?}");
+                assert_eq!(read[0].draft.cost, value, "{start:?} in {csv}");
+                // The cell as a spreadsheet sees it: guarded.
+                let cost = COLUMNS.iter().position(|c| *c == "cost").unwrap_or(0);
+                let record = csv::ReaderBuilder::new()
+                    .delimiter(delimiter)
+                    .from_reader(csv.trim_start_matches('\u{feff}').as_bytes())
+                    .records()
+                    .next()
+                    .and_then(Result::ok)
+                    .unwrap_or_default();
+                let cell = record.get(cost).unwrap_or_default();
+                assert_eq!(cell, format!("'{value}"), "{start:?}");
+            }
+        }
+        // A value that merely starts with `'` is left alone both ways.
+        rows[0].fields.cost = "'vanlig tekst".into();
+        let (read, _) = read_csv(&to_csv(&rows, b',', false));
+        assert_eq!(read[0].draft.cost, "'vanlig tekst");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::error::{AppError, render_error_page};
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use chrono::Utc;
@@ -26,8 +26,12 @@ pub const CSRF_FIELD: &str = "_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// Largest form body accepted.
 const MAX_FORM_BYTES: usize = 64 * 1024;
-/// Largest file upload (`multipart/form-data`) accepted.
+/// Largest file accepted in an upload (`multipart/form-data`): 8 MiB, the
+/// «8 MB» the upload pages promise.
 pub const MAX_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
+/// Largest upload body: the file, the form's other fields and the multipart
+/// framing around them.
+pub const MAX_UPLOAD_BODY_BYTES: usize = MAX_UPLOAD_BYTES + 64 * 1024;
 
 /// The signed-in user's session, as found by the middleware.
 #[derive(Clone, Debug)]
@@ -317,10 +321,11 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     if !is_safe(req.method()) {
         match check_csrf(req, &csrf_token).await {
             Ok(checked) => req = checked,
-            Err(error) => {
+            Err(refusal) => {
+                log_refusal(&request_id, &method, &route, refusal.code());
                 return finish(
                     &state,
-                    render_error_page(&state, &error, &request_id, Some(&ctx)),
+                    render_error_page(&state, &refusal.error(), &request_id, Some(&ctx)),
                     &request_id,
                     &set_cookies,
                 );
@@ -340,7 +345,17 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         state.timelines.invalidate();
         state.staff_lists.invalidate();
     }
+    // A body too large for an extractor or the body limit comes back as
+    // plain text from axum or tower-http: give it the same page as ours.
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE
+        && response.extensions().get::<AppError>().is_none()
+    {
+        response.extensions_mut().insert(AppError::TooLarge);
+    }
     if let Some(error) = response.extensions_mut().remove::<AppError>() {
+        if let Some(reason) = error.refusal_code() {
+            log_refusal(&request_id, &method, &route, reason);
+        }
         let mut page = render_error_page(&state, &error, &request_id, Some(&ctx));
         for c in response.headers().get_all(header::SET_COOKIE) {
             page.headers_mut().append(header::SET_COOKIE, c.clone());
@@ -358,9 +373,47 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     finish(&state, response, &request_id, &set_cookies)
 }
 
+/// Logs a refused request: the request id, the method, the route pattern
+/// (never the path, which carries ids, nor the query) and a reason code. No
+/// personal data: the refusal is about the request, not about who sent it.
+pub fn log_refusal(request_id: &str, method: &Method, route: &str, reason: &str) {
+    tracing::warn!(request_id, %method, route, reason, "request refused");
+}
+
+/// Why the middleware refused a state-changing request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Refusal {
+    /// `Sec-Fetch-Site: cross-site`.
+    CrossSite,
+    /// No token in the header or the form.
+    CsrfMissing,
+    /// A token that is not this session's (or this visitor's).
+    CsrfMismatch,
+    /// The body is over the limit for its kind.
+    TooLarge,
+}
+
+impl Refusal {
+    fn code(self) -> &'static str {
+        match self {
+            Self::CrossSite => "cross_site",
+            Self::CsrfMissing => "csrf_missing",
+            Self::CsrfMismatch => "csrf_mismatch",
+            Self::TooLarge => "too_large",
+        }
+    }
+
+    fn error(self) -> AppError {
+        match self {
+            Self::TooLarge => AppError::TooLarge,
+            Self::CrossSite | Self::CsrfMissing | Self::CsrfMismatch => AppError::BadRequest,
+        }
+    }
+}
+
 /// Refuses cross-site posts and posts without the right token. The body is
 /// read (up to a limit) and handed on unchanged.
-async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
+async fn check_csrf(req: Request, expected: &str) -> Result<Request, Refusal> {
     let (parts, body) = req.into_parts();
     if parts
         .headers
@@ -368,13 +421,13 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
         .and_then(|v| v.to_str().ok())
         == Some("cross-site")
     {
-        return Err(AppError::BadRequest);
+        return Err(Refusal::CrossSite);
     }
     if let Some(token) = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         return if constant_time_eq(token, expected) {
             Ok(Request::from_parts(parts, body))
         } else {
-            Err(AppError::BadRequest)
+            Err(Refusal::CsrfMismatch)
         };
     }
     let content_type = parts
@@ -385,13 +438,11 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
         .to_owned();
     let is_upload = content_type.starts_with("multipart/form-data");
     let limit = if is_upload {
-        MAX_UPLOAD_BYTES
+        MAX_UPLOAD_BODY_BYTES
     } else {
         MAX_FORM_BYTES
     };
-    let bytes = to_bytes(body, limit)
-        .await
-        .map_err(|_| AppError::TooLarge)?;
+    let bytes = to_bytes(body, limit).await.map_err(|_| Refusal::TooLarge)?;
     let sent = if content_type.starts_with("application/x-www-form-urlencoded") {
         form_urlencoded_value(&bytes, CSRF_FIELD)
     } else if is_upload {
@@ -405,7 +456,8 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
         Some(token) if constant_time_eq(&token, expected) => {
             Ok(Request::from_parts(parts, Body::from(bytes)))
         }
-        _ => Err(AppError::BadRequest),
+        Some(_) => Err(Refusal::CsrfMismatch),
+        None => Err(Refusal::CsrfMissing),
     }
 }
 
@@ -430,7 +482,21 @@ fn finish(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("immutable"));
     let h = response.headers_mut();
+    // The middleware's cookies (clearing a stale session, a visitor's CSRF
+    // token) give way to one of the same name set by the handler: the
+    // browser applies them in order, so the clearing would otherwise undo a
+    // session that a login with a stale cookie has just made.
+    let cookie_name = |c: &str| c.split_once('=').map(|(name, _)| name.trim().to_owned());
+    let set_by_handler: Vec<String> = h
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(cookie_name)
+        .collect();
     for c in set_cookies {
+        if cookie_name(c).is_some_and(|name| set_by_handler.contains(&name)) {
+            continue;
+        }
         if let Ok(v) = HeaderValue::from_str(c) {
             h.append(header::SET_COOKIE, v);
         }

@@ -18,6 +18,9 @@ use laget_domain::access::Denied;
 pub enum AppError {
     /// Unknown, or not for this user: the same answer either way.
     NotFound,
+    /// The domain refused access. Shown exactly as [`AppError::NotFound`]
+    /// (a log's existence is not revealed), but logged as a refusal.
+    Denied,
     /// Not signed in: go to the login page, then back to `next`.
     LoginRequired {
         next: String,
@@ -36,6 +39,19 @@ impl AppError {
     pub fn internal(what: impl std::fmt::Display) -> Self {
         Self::Internal(what.to_string())
     }
+
+    /// The reason code under which the request is logged as refused, if
+    /// this error is a refusal (see `context::log_refusal`).
+    pub fn refusal_code(&self) -> Option<&'static str> {
+        match self {
+            Self::Denied => Some("access_denied"),
+            Self::BadRequest => Some("bad_request"),
+            Self::TooLarge => Some("too_large"),
+            Self::NotFound | Self::LoginRequired { .. } | Self::Conflict | Self::Internal(_) => {
+                None
+            }
+        }
+    }
 }
 
 impl From<DbError> for AppError {
@@ -50,7 +66,7 @@ impl From<DbError> for AppError {
 
 impl From<Denied> for AppError {
     fn from(_: Denied) -> Self {
-        Self::NotFound
+        Self::Denied
     }
 }
 
@@ -84,7 +100,7 @@ impl IntoResponse for AppError {
 impl AppError {
     fn status(&self) -> StatusCode {
         match self {
-            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::NotFound | Self::Denied => StatusCode::NOT_FOUND,
             Self::LoginRequired { .. } => StatusCode::SEE_OTHER,
             Self::BadRequest => StatusCode::BAD_REQUEST,
             Self::Conflict => StatusCode::CONFLICT,
@@ -119,7 +135,7 @@ pub fn render_error_page(
 ) -> Response {
     let m = &crate::i18n::NB;
     let (heading, text, shown_id) = match error {
-        AppError::NotFound | AppError::LoginRequired { .. } => {
+        AppError::NotFound | AppError::Denied | AppError::LoginRequired { .. } => {
             (m.not_found_title, m.not_found_text, None)
         }
         AppError::BadRequest => (m.bad_request_title, m.bad_request_text, None),

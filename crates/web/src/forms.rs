@@ -130,17 +130,66 @@ pub fn redisplayable(pairs: &[(String, String)]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Where to go after login: only paths on this site (no `//host` tricks).
+/// Where to go after login: a path on this site, or else `/`.
+///
+/// Browsers are lenient with a `Location`: they drop tabs and line breaks
+/// anywhere (`/\t/evil.example` becomes `//evil.example`, another host),
+/// strip leading control characters and spaces, and read `\` as `/`. So
+/// only a path that starts with one `/` followed by neither `/` nor `\`, and
+/// has no control character and no backslash anywhere, is kept. Letters
+/// outside ASCII are percent-encoded, so the value is always a valid header.
 pub fn safe_next(next: &str) -> String {
-    if next.starts_with('/')
+    let same_origin_path = next.starts_with('/')
         && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.contains(['\r', '\n'])
-    {
-        next.to_owned()
-    } else {
-        "/".to_owned()
+        && !next.chars().any(|c| c == '\\' || c.is_control());
+    if !same_origin_path {
+        return "/".to_owned();
     }
+    let mut path = String::with_capacity(next.len());
+    for c in next.chars() {
+        if c.is_ascii() {
+            path.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                path.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    path
+}
+
+/// The kinds of file accepted as a scanned form, told by their first bytes
+/// (never by the name or the type the browser claims): the content type to
+/// store and serve, and the file name endings that belong to it (the first
+/// is added to a name that has none of them).
+const SCAN_KINDS: [(&[u8], &str, &[&str]); 3] = [
+    (b"%PDF-", "application/pdf", &["pdf"]),
+    (b"\x89PNG\r\n\x1a\n", "image/png", &["png"]),
+    (b"\xFF\xD8\xFF", "image/jpeg", &["jpg", "jpeg"]),
+];
+
+/// A scan's content type and stored file name, if its content is a PDF, PNG
+/// or JPEG; `None` for anything else (HTML, SVG, programs, …), whatever it
+/// is called. A name that does not end as its content is given the right
+/// ending, so that a download never opens as something else.
+pub fn scan_kind(file_name: &str, content: &[u8]) -> Option<(&'static str, String)> {
+    let (_, content_type, endings) = SCAN_KINDS
+        .iter()
+        .find(|(magic, _, _)| content.starts_with(magic))?;
+    let name = file_name.trim();
+    let ending = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let name = if endings.contains(&ending.as_str()) {
+        name.to_owned()
+    } else if name.is_empty() {
+        format!("skann.{}", endings[0])
+    } else {
+        format!("{name}.{}", endings[0])
+    };
+    Some((content_type, name))
 }
 
 /// One part of a `multipart/form-data` body (a file upload form).
@@ -243,6 +292,63 @@ mod tests {
         assert_eq!(safe_next("/\\evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next(""), "/");
+        // Browsers drop tabs and line breaks inside a URL: `//evil.example`.
+        assert_eq!(safe_next("/\t/evil.example"), "/");
+        assert_eq!(safe_next("/\n/evil.example"), "/");
+        assert_eq!(safe_next("/\r\n/evil.example"), "/");
+        assert_eq!(safe_next("/a\\b"), "/", "a backslash anywhere");
+        for c in (0u8..0x20).chain([0x7f]) {
+            let next = format!("/a{}b", char::from(c));
+            assert_eq!(safe_next(&next), "/", "control character {c:#04x}");
+        }
+        assert_eq!(safe_next("\u{85}/x"), "/");
+        assert_eq!(safe_next("/%2F/evil.example"), "/%2F/evil.example");
+        assert_eq!(safe_next("/tiltak?alder=9&q=x"), "/tiltak?alder=9&q=x");
+        assert_eq!(safe_next("/søk"), "/s%C3%B8k");
+    }
+
+    #[test]
+    fn scans_are_known_by_their_content() {
+        let pdf = b"%PDF-1.7\n...";
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+        let jpeg = b"\xFF\xD8\xFF\xE0\0\x10JFIF";
+        assert_eq!(
+            scan_kind("samtykke.PDF", pdf),
+            Some(("application/pdf", "samtykke.PDF".to_owned()))
+        );
+        assert_eq!(
+            scan_kind("bilde.png", png),
+            Some(("image/png", "bilde.png".to_owned()))
+        );
+        assert_eq!(
+            scan_kind("foto.jpeg", jpeg),
+            Some(("image/jpeg", "foto.jpeg".to_owned()))
+        );
+        // The name does not decide, and gets the content's ending.
+        assert_eq!(
+            scan_kind("skann.html", pdf),
+            Some(("application/pdf", "skann.html.pdf".to_owned()))
+        );
+        assert_eq!(
+            scan_kind("", jpeg),
+            Some(("image/jpeg", "skann.jpg".to_owned()))
+        );
+        for (name, content) in [
+            (
+                "samtykke.pdf",
+                &b"<!doctype html><script>alert(1)</script>"[..],
+            ),
+            (
+                "samtykke.png",
+                b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            ),
+            ("samtykke.jpg", b"MZ\x90\0\x03\0\0\0PE\0\0"),
+            ("samtykke.pdf", b" %PDF-1.4"),
+            ("samtykke.pdf", b"%PD"),
+            ("samtykke.pdf", b""),
+        ] {
+            assert_eq!(scan_kind(name, content), None, "{name}: {content:?}");
+        }
     }
 
     #[test]

@@ -26,6 +26,11 @@ use laget_domain::catalogue::challenge_area_code;
 use laget_domain::catalogue_io::{self, FileFormat};
 use laget_domain::validation::{Problem, Problems, required_text};
 
+/// How many of a file's problems the page lists; the rest are counted. A
+/// file of junk can have a hundred thousand, and a page listing them all is
+/// megabytes that nobody reads: the first hundred show what is wrong.
+pub const MAX_LISTED_PROBLEMS: usize = 100;
+
 pub struct ReportLine {
     pub line: usize,
     pub name: String,
@@ -38,6 +43,8 @@ struct CataloguePage {
     layout: Layout,
     municipality: Municipality,
     errors: Vec<String>,
+    /// «… og N flere feil» when more problems than are listed.
+    more_errors: Option<String>,
     file_error: Option<&'static str>,
     report: Option<ImportReport>,
     report_lines: Vec<ReportLine>,
@@ -92,6 +99,7 @@ async fn render(
         layout: Layout::signed_in(user, NB.catalogue_admin_title),
         municipality,
         errors,
+        more_errors: None,
         file_error,
         report,
         report_lines,
@@ -265,8 +273,20 @@ pub async fn import(
     match result {
         Ok(report) => page(&render(&state, &user, &cap, Vec::new(), None, Some(report)).await?),
         Err(errors) => {
-            let lines = errors.iter().map(|e| NB.import_error(e, format)).collect();
-            invalid(&render(&state, &user, &cap, lines, None, None).await?)
+            let lines = errors
+                .iter()
+                .take(MAX_LISTED_PROBLEMS)
+                .map(|e| NB.import_error(e, format))
+                .collect();
+            let mut body = render(&state, &user, &cap, lines, None, None).await?;
+            let more = errors.len().saturating_sub(MAX_LISTED_PROBLEMS);
+            if more > 0 {
+                body.more_errors = Some(
+                    NB.catalogue_import_more_errors
+                        .replace("{antall}", &more.to_string()),
+                );
+            }
+            invalid(&body)
         }
     }
 }

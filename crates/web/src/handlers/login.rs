@@ -9,7 +9,7 @@ use crate::handlers::{invalid, page};
 use crate::i18n::NB;
 use crate::layout::Layout;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -26,23 +26,19 @@ struct LoginPage {
     failure: Option<&'static str>,
 }
 
-#[derive(serde::Deserialize)]
-pub struct LoginQuery {
-    #[serde(default)]
-    neste: String,
-    #[serde(default)]
-    utlopt: Option<String>,
-    #[serde(default)]
-    utlogget: Option<String>,
-}
-
-pub async fn show(ctx: Ctx, Query(q): Query<LoginQuery>) -> Result<Response, AppError> {
+/// The login page's query (`neste`, `utlopt`, `utlogget`), read leniently:
+/// a repeated or strange parameter is not an error, since the page must
+/// open whatever link led here.
+pub async fn show(ctx: Ctx, RawQuery(query): RawQuery) -> Result<Response, AppError> {
+    let pairs = forms::pairs(query.as_deref().unwrap_or(""));
+    let next = forms::safe_next(forms::get(&pairs, "neste"));
     if ctx.session.is_some() {
-        return Ok(Redirect::to(&forms::safe_next(&q.neste)).into_response());
+        return Ok(Redirect::to(&next).into_response());
     }
-    let info = if q.utlopt.is_some() {
+    let has = |key: &str| pairs.iter().any(|(k, _)| k == key);
+    let info = if has("utlopt") {
         Some(NB.session_expired)
-    } else if q.utlogget.is_some() {
+    } else if has("utlogget") {
         Some(NB.logged_out)
     } else {
         None
@@ -50,7 +46,7 @@ pub async fn show(ctx: Ctx, Query(q): Query<LoginQuery>) -> Result<Response, App
     page(&LoginPage {
         layout: Layout::anonymous(&ctx, NB.login_title),
         form: FormState::default(),
-        next: forms::safe_next(&q.neste),
+        next,
         info,
         failure: None,
     })
@@ -102,6 +98,12 @@ pub async fn submit(
     if by_account >= state.config.max_failures_per_account
         || by_address >= state.config.max_failures_per_address
     {
+        crate::context::log_refusal(
+            &ctx.request_id,
+            &axum::http::Method::POST,
+            "/logg-inn",
+            "login_throttled",
+        );
         return retry(form, Some(NB.login_throttled));
     }
 

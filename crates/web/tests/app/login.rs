@@ -239,3 +239,197 @@ async fn timeouts(app: TestApp) {
     );
 }
 on_every_backend!(sessions_end_after_idle_and_absolute_timeouts, timeouts);
+
+/// `neste` values an attacker may put in a link to the login page.
+const HOSTILE_NEXT: &[&str] = &[
+    "//evil.example",
+    "///evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r\n/evil.example",
+    "\t//evil.example",
+    " //evil.example",
+    "/%09/evil.example",
+    "/%2F/evil.example",
+    "/%5C/evil.example",
+    "/a\0b",
+    "\0",
+    "/\u{1}",
+    "/\u{1f}",
+    "/\u{7f}",
+    "/\u{85}/evil.example",
+    "/\u{2028}/evil.example",
+    "/tiltak\\..\\..\\evil",
+    "https://evil.example",
+    "http:evil.example",
+    "HTTPS:/evil.example",
+    "javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "evil.example",
+    "/søk?q=blåbær",
+    "/\"><script>alert(1)</script>",
+    "",
+];
+
+/// Whether a browser would stay on this site when sent to `location`: a
+/// path that starts with one `/`, with nothing a browser drops or bends
+/// (control characters, backslashes) and only visible ASCII.
+fn stays_on_this_site(location: &str) -> bool {
+    location.starts_with('/')
+        && !location.starts_with("//")
+        && location
+            .bytes()
+            .all(|b| (0x20..0x7f).contains(&b) && b != b'\\')
+}
+
+/// The hidden `neste` value of the login form, unescaped.
+fn hidden_next(body: &str) -> String {
+    let marker = "name=\"neste\" value=\"";
+    let start = body.find(marker).expect("a neste field") + marker.len();
+    let end = body[start..].find('"').unwrap();
+    body[start..start + end]
+        .replace("&#x2f;", "/")
+        .replace("&#x2F;", "/")
+        .replace("&#47;", "/")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+async fn hostile_next(app: TestApp) {
+    let mut signed_in = app.client(Who::Leder).await;
+    for next in HOSTILE_NEXT {
+        let query = serde_urlencoded::to_string([("neste", next)]).unwrap();
+        let url = format!("/logg-inn?{query}");
+
+        // The form: shown, with a safe value to send back.
+        let mut anon = app.anonymous();
+        let r = anon.get(&url).await;
+        assert_eq!(r.status, 200, "GET {next:?}");
+        let kept = hidden_next(&r.body);
+        assert!(stays_on_this_site(&kept), "GET {next:?} keeps {kept:?}");
+
+        // Already signed in: sent on at once, to this site only.
+        let r = signed_in.get(&url).await;
+        assert_eq!(r.status, 303, "GET signed in {next:?}: {}", r.body);
+        assert!(
+            stays_on_this_site(r.location()),
+            "GET signed in {next:?} → {:?}",
+            r.location()
+        );
+
+        // The login itself, with the value as posted by a crafted form.
+        let r = anon
+            .post(
+                "/logg-inn",
+                &[
+                    ("brukernavn", Who::Leder.username()),
+                    ("passord", PASSWORD),
+                    ("neste", next),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "POST {next:?}: {}", r.body);
+        assert!(
+            stays_on_this_site(r.location()),
+            "POST {next:?} → {:?}",
+            r.location()
+        );
+    }
+    // The query read leniently: repeated and odd parameters are no error.
+    let mut anon = app.anonymous();
+    for query in [
+        "neste=/a&neste=//evil.example",
+        "neste",
+        "neste=%ff%fe",
+        "utlopt=1&utlopt=2",
+        "%%%",
+    ] {
+        let r = anon.get(&format!("/logg-inn?{query}")).await;
+        assert_eq!(r.status, 200, "{query}: {}", r.body);
+        assert!(stays_on_this_site(&hidden_next(&r.body)), "{query}");
+    }
+    // A good value still works, percent-encoded where it must be.
+    let r = anon
+        .post(
+            "/logg-inn",
+            &[
+                ("brukernavn", Who::Leder.username()),
+                ("passord", PASSWORD),
+                ("neste", "/søk?q=blåbær"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), "/s%C3%B8k?q=bl%C3%A5b%C3%A6r");
+}
+on_every_backend!(
+    no_neste_value_leads_off_site_or_to_a_server_error,
+    hostile_next
+);
+
+async fn stale_cookie_login(app: TestApp) {
+    use chrono::{Duration, Utc};
+    // A cookie naming a session that does not exist (a restored database,
+    // a session removed meanwhile), sent with the login itself: the form was
+    // opened before, and the cookie came back from another tab.
+    let mut c = app.anonymous();
+    c.get("/logg-inn").await;
+    c.set_cookie("laget_session", &laget_web::random_token());
+    let r = c
+        .post(
+            "/logg-inn",
+            &[
+                ("brukernavn", Who::Leder.username()),
+                ("passord", PASSWORD),
+                ("neste", "/"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = c.get("/").await;
+    assert_eq!(r.status, 200, "signed in after the login: {}", r.location());
+    assert!(r.body.contains("Hei, Lars Testleder"));
+
+    // The same with a session that has timed out.
+    let user = app.fx.users[&Who::Ansatt];
+    let token = laget_web::random_token();
+    let hash = laget_web::session_token_hash(&token);
+    app.with_conn(|conn| {
+        sessions::create(conn, &hash, user, "x", Utc::now() - Duration::hours(9)).unwrap();
+    });
+    let mut c = app.anonymous();
+    c.get("/logg-inn").await;
+    c.set_cookie("laget_session", &token);
+    let r = c
+        .post(
+            "/logg-inn",
+            &[
+                ("brukernavn", Who::Ansatt.username()),
+                ("passord", PASSWORD),
+                ("neste", "/"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(c.get("/").await.status, 200, "signed in after the login");
+
+    // And the way a browser gets there: the stale cookie on the page that
+    // shows the form, then the login.
+    let mut c = app.anonymous();
+    c.set_cookie("laget_session", &laget_web::random_token());
+    let r = c.get("/").await;
+    assert_eq!(r.status, 303);
+    let r = c.login(Who::Leder.username(), PASSWORD).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(c.get("/").await.status, 200);
+}
+on_every_backend!(
+    logging_in_with_a_stale_session_cookie_ends_signed_in,
+    stale_cookie_login
+);
