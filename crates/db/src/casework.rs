@@ -349,7 +349,10 @@ pub struct OverviewLog {
 pub struct BreakGlassView {
     pub id: BreakGlassId,
     pub log_id: LogId,
+    /// The child, named only while the leader may open the log.
+    pub child_name: Option<String>,
     pub user_name: String,
+    pub expires_at: DateTime<Utc>,
     pub reason: String,
     pub opened_at: DateTime<Utc>,
     pub reviewed: Option<(String, DateTime<Utc>, String)>,
@@ -365,6 +368,7 @@ pub struct Overview {
 pub fn unit_overview(
     conn: &mut DbConnection,
     cap: &UnitOverseer,
+    actor: &Actor,
     today: NaiveDate,
     request_id: &str,
 ) -> DbResult<Overview> {
@@ -416,7 +420,7 @@ pub fn unit_overview(
             })
         })
         .collect::<DbResult<Vec<_>>>()?;
-    let break_glass = break_glass_for(conn, &unit)?;
+    let break_glass = break_glass_for(conn, &unit, actor, today)?;
     record(
         conn,
         cap,
@@ -435,12 +439,19 @@ pub fn unit_overview(
     })
 }
 
-fn break_glass_for(conn: &mut DbConnection, unit: &str) -> DbResult<Vec<BreakGlassView>> {
+fn break_glass_for(
+    conn: &mut DbConnection,
+    unit: &str,
+    actor: &Actor,
+    today: NaiveDate,
+) -> DbResult<Vec<BreakGlassView>> {
     type B = (
         String,
         String,
         String,
         String,
+        String,
+        i64,
         i64,
         Option<String>,
         Option<i64>,
@@ -448,22 +459,34 @@ fn break_glass_for(conn: &mut DbConnection, unit: &str) -> DbResult<Vec<BreakGla
     );
     let rows: Vec<B> = break_glass::table
         .inner_join(users::table.on(users::id.eq(break_glass::user_id)))
+        .inner_join(logs::table.on(logs::id.eq(break_glass::log_id)))
+        .inner_join(children::table.on(children::id.eq(logs::child_id)))
         .filter(break_glass::review_unit_id.eq(unit))
         .order(break_glass::opened_at.desc())
         .limit(200)
         .select((
             break_glass::id,
             break_glass::log_id,
+            children::name,
             users::display_name,
             break_glass::reason,
             break_glass::opened_at,
+            break_glass::expires_at,
             break_glass::reviewed_by,
             break_glass::reviewed_at,
             break_glass::review_note,
         ))
         .load(conn)?;
+    let open = openable(
+        conn,
+        actor,
+        rows.iter()
+            .map(|r| parse_id::<LogId>(&r.1))
+            .collect::<DbResult<Vec<_>>>()?,
+        today,
+    )?;
     let mut out = Vec::new();
-    for (id, log, user, reason, at, by, when, note) in rows {
+    for (id, log, child, user, reason, at, expires, by, when, note) in rows {
         let reviewed = match (by, when) {
             (Some(by), Some(when)) => {
                 let name: String = users::table
@@ -474,10 +497,13 @@ fn break_glass_for(conn: &mut DbConnection, unit: &str) -> DbResult<Vec<BreakGla
             }
             _ => None,
         };
+        let log_id: LogId = parse_id(&log)?;
         out.push(BreakGlassView {
             id: parse_id(&id)?,
-            log_id: parse_id(&log)?,
+            log_id,
+            child_name: open.contains(&log_id).then_some(child),
             user_name: user,
+            expires_at: from_micros(expires),
             reason,
             opened_at: from_micros(at),
             reviewed,
@@ -526,6 +552,28 @@ pub fn open_break_glass(
         request_id,
     )?;
     Ok(id)
+}
+
+/// When the reader's break-glass opening of the log ends (`None` unless the
+/// reader holds the log by break-glass).
+pub fn break_glass_until(
+    conn: &mut DbConnection,
+    r: &laget_domain::access::LogReader,
+) -> DbResult<Option<DateTime<Utc>>> {
+    use laget_domain::access::{Capability, Ground};
+    if r.ground() != Ground::BreakGlass {
+        return Ok(None);
+    }
+    let Some(id) = r.ground_detail() else {
+        return Ok(None);
+    };
+    let until: Option<i64> = break_glass::table
+        .find(id)
+        .filter(break_glass::log_id.eq(r.log_id().to_string()))
+        .select(break_glass::expires_at)
+        .first(conn)
+        .optional()?;
+    Ok(until.map(from_micros))
 }
 
 /// The leader marks a break-glass opening as reviewed.

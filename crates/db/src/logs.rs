@@ -2332,6 +2332,31 @@ pub fn offer_choices(
         .collect()
 }
 
+/// What a timeline's stored codes are called in the log's municipality:
+/// challenge areas and BBIS themes (code → name), and the municipality's
+/// name (for the print). Read only when a timeline is rendered afresh.
+#[derive(Clone, Debug, Default)]
+pub struct TimelineNames {
+    pub municipality: String,
+    pub areas: Vec<(String, String)>,
+    pub themes: Vec<(String, String)>,
+}
+
+pub fn timeline_names(conn: &mut DbConnection, m: MunicipalityId) -> DbResult<TimelineNames> {
+    let municipality = crate::schema::municipalities::table
+        .find(m.to_string())
+        .select(crate::schema::municipalities::name)
+        .first(conn)?;
+    Ok(TimelineNames {
+        municipality,
+        areas: crate::offers::challenge_areas(conn, m)?,
+        themes: bbis_themes(conn, m)?
+            .into_iter()
+            .map(|t| (t.code, t.name))
+            .collect(),
+    })
+}
+
 /// The level a log stands at (for checking a level decision against it).
 pub fn current_level(conn: &mut DbConnection, log: LogId) -> DbResult<i32> {
     Ok(logs::table

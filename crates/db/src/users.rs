@@ -1,10 +1,13 @@
 //! Staff accounts and their memberships.
 
-use crate::schema::{memberships, sessions, unit_municipalities, units, users};
+use crate::schema::{memberships, role_grants, sessions, units, users};
 use crate::{DbConnection, DbError, DbResult, access_log, parse_id, to_micros};
 use chrono::Utc;
 use diesel::prelude::*;
-use laget_domain::access::{Actor, AdministersUsers, Membership, MunicipalityAdmin};
+use laget_domain::access::{
+    Actor, AdministersUsers, Capability, GrantRefused, Membership, MunicipalityAdmin, RoleGrant,
+    RoleGrantReviewer,
+};
 use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
 use laget_domain::ids::MembershipId;
 use laget_domain::user::{DisplayName, Email, Role, Username};
@@ -288,32 +291,21 @@ pub fn set_password_hash(
     audit(conn, cap, id, Action::ResetPassword, request_id)
 }
 
-/// Gives a user a role: in a unit that serves the municipality, or (for the
-/// municipality administrator role) in the municipality itself.
-pub fn add_membership(
-    conn: &mut DbConnection,
-    cap: &MunicipalityAdmin,
-    id: UserId,
-    unit: Option<UnitId>,
-    role: Role,
-    request_id: &str,
-) -> DbResult<MembershipId> {
-    let m = cap.municipality_id();
-    ensure_reaches(conn, cap, id)?;
-    let unit = if role.is_unit_role() {
-        Some(unit.ok_or(DbError::NotFound)?)
-    } else {
-        None
-    };
-    if let Some(unit) = unit {
-        let serves: i64 = unit_municipalities::table
-            .filter(unit_municipalities::unit_id.eq(unit.to_string()))
-            .filter(unit_municipalities::municipality_id.eq(m.to_string()))
-            .count()
-            .get_result(conn)?;
-        if serves == 0 {
-            return Err(DbError::NotFound);
-        }
+/// Gives a user a role, as decided by [`MunicipalityAdmin::grant_role`]:
+/// the membership, a row in `role_grants` under the membership's id (shown to the unit's leaders when
+/// the role opens children's data) and an access-log row, in one
+/// transaction. The unit's host is checked again here, so a grant made
+/// against a stale host is [`DbError::NotFound`].
+pub fn grant(conn: &mut DbConnection, grant: &RoleGrant, request_id: &str) -> DbResult<MembershipId> {
+    let m = grant.municipality_id();
+    let id = grant.user_id();
+    let role = grant.role();
+    let unit = grant.unit_id();
+    ensure_reaches(conn, grant, id)?;
+    if let Some(unit) = unit
+        && crate::units::host_of(conn, unit)? != m
+    {
+        return Err(DbError::NotFound);
     }
     let mut same = memberships::table
         .filter(memberships::user_id.eq(id.to_string()))
@@ -329,6 +321,7 @@ pub fn add_membership(
         return Err(DbError::Taken);
     }
     let mid = MembershipId::new();
+    let now = to_micros(Utc::now());
     diesel::insert_into(memberships::table)
         .values((
             memberships::id.eq(mid.to_string()),
@@ -336,7 +329,19 @@ pub fn add_membership(
             memberships::municipality_id.eq(m.to_string()),
             memberships::unit_id.eq(unit.map(|u| u.to_string())),
             memberships::role.eq(role.code()),
-            memberships::created_at.eq(to_micros(Utc::now())),
+            memberships::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    diesel::insert_into(role_grants::table)
+        .values((
+            role_grants::id.eq(mid.to_string()),
+            role_grants::user_id.eq(id.to_string()),
+            role_grants::municipality_id.eq(m.to_string()),
+            role_grants::unit_id.eq(unit.map(|u| u.to_string())),
+            role_grants::role.eq(role.code()),
+            role_grants::granted_by.eq(grant.actor().map(|a| a.to_string())),
+            role_grants::ground.eq(grant.ground().code()),
+            role_grants::granted_at.eq(now),
         ))
         .execute(conn)?;
     let scope = Scope {
@@ -345,12 +350,48 @@ pub fn add_membership(
     };
     access_log::append(
         conn,
-        &AccessRecord::new(cap, ObjectType::User, id, Action::Update, scope, request_id),
+        &AccessRecord::new(grant, ObjectType::User, id, Action::Update, scope, request_id),
     )?;
     Ok(mid)
 }
 
-/// Removes a membership held in the administrator's municipality.
+/// Decides and gives a role in one step, for callers that need no reason
+/// for a refusal (the operator, demo data, fixtures): a refused grant (one's
+/// own account, a unit another municipality hosts, a unit role without a
+/// unit) is [`DbError::NotFound`]. Pages use [`MunicipalityAdmin::grant_role`]
+/// and [`grant`], so they can say why.
+pub fn add_membership(
+    conn: &mut DbConnection,
+    cap: &MunicipalityAdmin,
+    id: UserId,
+    unit: Option<UnitId>,
+    role: Role,
+    request_id: &str,
+) -> DbResult<MembershipId> {
+    let decision = decide_grant(conn, cap, id, unit, role)?;
+    let g = decision.map_err(|_| DbError::NotFound)?;
+    grant(conn, &g, request_id)
+}
+
+/// Asks the domain whether `cap` may give `id` the `role` in `unit`, with
+/// the unit's host read from the database ([`DbError::NotFound`] for a unit
+/// that does not exist).
+pub fn decide_grant(
+    conn: &mut DbConnection,
+    cap: &MunicipalityAdmin,
+    id: UserId,
+    unit: Option<UnitId>,
+    role: Role,
+) -> DbResult<Result<RoleGrant, GrantRefused>> {
+    let unit = match unit.filter(|_| role.is_unit_role()) {
+        Some(u) => Some((u, crate::units::host_of(conn, u)?)),
+        None => None,
+    };
+    Ok(cap.grant_role(id, role, unit))
+}
+
+/// Removes a membership: one held in the administrator's municipality, or
+/// one in a unit that municipality hosts. Its grant is marked revoked.
 pub fn remove_membership(
     conn: &mut DbConnection,
     cap: &MunicipalityAdmin,
@@ -359,22 +400,180 @@ pub fn remove_membership(
     request_id: &str,
 ) -> DbResult<()> {
     let m = cap.municipality_id();
-    let unit: Option<Option<String>> = memberships::table
+    let found: Option<(String, Option<String>)> = memberships::table
         .filter(memberships::id.eq(membership.to_string()))
         .filter(memberships::user_id.eq(id.to_string()))
-        .filter(memberships::municipality_id.eq(m.to_string()))
-        .select(memberships::unit_id)
+        .select((memberships::municipality_id, memberships::unit_id))
         .first(conn)
         .optional()?;
-    let unit = unit.ok_or(DbError::NotFound)?;
+    let (held_in, unit) = found.ok_or(DbError::NotFound)?;
+    let unit: Option<UnitId> = unit.as_deref().map(parse_id).transpose()?;
+    let hosted = match unit {
+        Some(u) => crate::units::host_of(conn, u)? == m,
+        None => false,
+    };
+    if held_in != m.to_string() && !hosted {
+        return Err(DbError::NotFound);
+    }
     diesel::delete(memberships::table.find(membership.to_string())).execute(conn)?;
+    diesel::update(
+        role_grants::table
+            .filter(role_grants::id.eq(membership.to_string()))
+            .filter(role_grants::revoked_at.is_null()),
+    )
+    .set((
+        role_grants::revoked_at.eq(Some(to_micros(Utc::now()))),
+        role_grants::revoked_by.eq(cap.actor().map(|a| a.to_string())),
+    ))
+    .execute(conn)?;
     let scope = Scope {
         municipality_id: Some(m),
-        unit_id: unit.as_deref().map(parse_id).transpose()?,
+        unit_id: unit,
     };
     access_log::append(
         conn,
         &AccessRecord::new(cap, ObjectType::User, id, Action::Update, scope, request_id),
+    )?;
+    Ok(())
+}
+
+/// One grant of a role that opens children's data in a unit, for its
+/// leader's review list.
+#[derive(Clone, Debug)]
+pub struct GrantLine {
+    /// The grant's id, which is that of the membership it made.
+    pub id: MembershipId,
+    pub user_id: UserId,
+    pub user_name: String,
+    pub role: Role,
+    /// Who gave it; `None` for the operator at the console or an unknown
+    /// origin (see `ground`).
+    pub granted_by: Option<String>,
+    /// The ground code («kommuneadministrator», «operator», «ukjent», …).
+    pub ground: String,
+    pub granted_at: chrono::DateTime<Utc>,
+    pub revoked_at: Option<chrono::DateTime<Utc>>,
+    pub reviewed_at: Option<chrono::DateTime<Utc>>,
+    pub reviewed_by: Option<String>,
+}
+
+/// Most grants shown at once.
+pub const GRANT_LIMIT: i64 = 500;
+
+/// The grants of roles that open children's data in the reviewer's unit,
+/// newest first. Reading the list is recorded (a read on the unit).
+pub fn grants_in_unit(
+    conn: &mut DbConnection,
+    cap: &RoleGrantReviewer,
+    request_id: &str,
+) -> DbResult<Vec<GrantLine>> {
+    use diesel::alias;
+    let (grantee, granter, reviewer) = alias!(users as grantee, users as granter, users as reviewer);
+    type Line = (
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+    );
+    let opening: Vec<&str> = Role::ALL
+        .into_iter()
+        .filter(|r| r.opens_children())
+        .map(Role::code)
+        .collect();
+    let rows: Vec<Line> = role_grants::table
+        .inner_join(grantee.on(grantee.field(users::id).eq(role_grants::user_id)))
+        .left_join(granter.on(granter.field(users::id).nullable().eq(role_grants::granted_by)))
+        .left_join(reviewer.on(reviewer.field(users::id).nullable().eq(role_grants::reviewed_by)))
+        .filter(role_grants::unit_id.eq(cap.unit_id().to_string()))
+        .filter(role_grants::role.eq_any(opening))
+        .order((role_grants::granted_at.desc(), role_grants::id.desc()))
+        .limit(GRANT_LIMIT)
+        .select((
+            role_grants::id,
+            role_grants::user_id,
+            grantee.field(users::display_name),
+            role_grants::role,
+            granter.field(users::display_name).nullable(),
+            role_grants::ground,
+            role_grants::granted_at,
+            role_grants::revoked_at,
+            role_grants::reviewed_at,
+            reviewer.field(users::display_name).nullable(),
+        ))
+        .load(conn)?;
+    let lines = rows
+        .into_iter()
+        .map(|(id, user, name, role, by, ground, at, revoked, reviewed, reviewed_by)| {
+            Ok(GrantLine {
+                id: parse_id(&id)?,
+                user_id: parse_id(&user)?,
+                user_name: name,
+                role: Role::from_code(&role)
+                    .map_err(|_| DbError::Corrupt(format!("role {role}")))?,
+                granted_by: by,
+                ground,
+                granted_at: crate::from_micros(at),
+                revoked_at: revoked.map(crate::from_micros),
+                reviewed_at: reviewed.map(crate::from_micros),
+                reviewed_by,
+            })
+        })
+        .collect::<DbResult<Vec<_>>>()?;
+    let scope = Scope {
+        municipality_id: None,
+        unit_id: Some(cap.unit_id()),
+    };
+    access_log::append(
+        conn,
+        &AccessRecord::new(
+            cap,
+            ObjectType::Unit,
+            cap.unit_id(),
+            Action::Read,
+            scope,
+            request_id,
+        ),
+    )?;
+    Ok(lines)
+}
+
+/// The leader marks a grant in their unit as reviewed (once; a second time
+/// changes nothing). A grant of another unit is [`DbError::NotFound`].
+pub fn review_grant(
+    conn: &mut DbConnection,
+    cap: &RoleGrantReviewer,
+    grant: MembershipId,
+    request_id: &str,
+) -> DbResult<()> {
+    let grant = grant.to_string();
+    let user: String = role_grants::table
+        .filter(role_grants::id.eq(&grant))
+        .filter(role_grants::unit_id.eq(cap.unit_id().to_string()))
+        .select(role_grants::user_id)
+        .first(conn)?;
+    diesel::update(
+        role_grants::table
+            .filter(role_grants::id.eq(&grant))
+            .filter(role_grants::reviewed_at.is_null()),
+    )
+    .set((
+        role_grants::reviewed_at.eq(Some(to_micros(Utc::now()))),
+        role_grants::reviewed_by.eq(Some(cap.actor_id().to_string())),
+    ))
+    .execute(conn)?;
+    let scope = Scope {
+        municipality_id: None,
+        unit_id: Some(cap.unit_id()),
+    };
+    access_log::append(
+        conn,
+        &AccessRecord::new(cap, ObjectType::User, user, Action::Update, scope, request_id),
     )?;
     Ok(())
 }
@@ -445,7 +644,18 @@ pub fn actor(conn: &mut DbConnection, id: UserId) -> DbResult<Actor> {
             role: m.role,
         })
         .collect();
-    Ok(Actor::new(id, is_system_admin, memberships))
+    let child_welfare: Vec<String> = memberships::table
+        .inner_join(units::table)
+        .filter(memberships::user_id.eq(id.to_string()))
+        .filter(units::kind.eq(laget_domain::unit::UnitKind::Barnevern.code()))
+        .select(units::id)
+        .load(conn)?;
+    Ok(Actor::new(id, is_system_admin, memberships).with_child_welfare_units(
+        child_welfare
+            .iter()
+            .map(|u| parse_id(u))
+            .collect::<DbResult<_>>()?,
+    ))
 }
 
 /// The user's own summary, for the page header.

@@ -25,6 +25,9 @@ pub struct Actor {
     user_id: UserId,
     is_system_admin: bool,
     memberships: Vec<Membership>,
+    /// Those of the user's units that are child welfare services (known
+    /// from the database; see [`Actor::with_child_welfare_units`]).
+    child_welfare_units: Vec<UnitId>,
 }
 
 /// The answer when access is refused. Handlers turn it into a 404, so that
@@ -273,7 +276,27 @@ impl Actor {
             user_id,
             is_system_admin,
             memberships,
+            child_welfare_units: Vec::new(),
         }
+    }
+
+    /// Says which of the user's units are child welfare services, whose
+    /// staff may open a log with break-glass.
+    pub fn with_child_welfare_units(mut self, units: Vec<UnitId>) -> Self {
+        self.child_welfare_units = units;
+        self
+    }
+
+    /// Whether the user may use break-glass in some municipality: a leader,
+    /// or staff of a child welfare service (for the navigation; the right
+    /// itself is [`Actor::break_glass_right`]).
+    pub fn may_break_glass(&self) -> bool {
+        self.memberships.iter().any(|m| {
+            m.role == Role::Leder
+                || (m.role == Role::Ansatt
+                    && m.unit_id
+                        .is_some_and(|u| self.child_welfare_units.contains(&u)))
+        })
     }
 
     pub fn user_id(&self) -> UserId {

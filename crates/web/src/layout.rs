@@ -97,6 +97,13 @@ impl Layout {
                 current: path == "/mine-oppgaver",
             });
         }
+        if user.actor.may_break_glass() {
+            nav.push(NavItem {
+                href: "/nodtilgang".into(),
+                label: m.nav_break_glass.into(),
+                current: path == "/nodtilgang",
+            });
+        }
         if let [unit] = user.actor.led_units().as_slice() {
             let href = format!("/enheter/{unit}/logger");
             nav.push(NavItem {
@@ -150,6 +157,14 @@ impl Layout {
                 current: path == href,
                 href,
                 label: m.nav_access_log.into(),
+            });
+        }
+        if let [unit] = user.actor.led_units().as_slice() {
+            let href = format!("/enheter/{unit}/tildelte-roller");
+            nav.push(NavItem {
+                current: path == href,
+                href,
+                label: m.nav_role_grants.into(),
             });
         }
         Self {

@@ -165,8 +165,10 @@ pub struct OverviewRow {
 
 pub struct ReviewRow {
     pub id: String,
-    pub href: String,
+    /// A link to the log and the child's name, while the leader may open it.
+    pub log: Option<(String, String)>,
     pub who: String,
+    pub until: String,
     pub reason: String,
     pub when: String,
     pub reviewed: Option<String>,
@@ -200,11 +202,12 @@ pub async fn overview(
         .ok_or(AppError::NotFound)?;
     let rid = user.ctx.request_id.clone();
     let today = today();
+    let actor = user.actor.clone();
     let (o, settings, unit_name) = state
         .db
         .write(move |c| {
             Ok((
-                casework::unit_overview(c, &cap, today, &rid)?,
+                casework::unit_overview(c, &cap, &actor, today, &rid)?,
                 logs::settings(c, m)?,
                 laget_db::units::get_many(c, &[unit])?
                     .pop()
@@ -263,8 +266,11 @@ pub async fn overview(
             .into_iter()
             .map(|b| ReviewRow {
                 id: b.id.to_string(),
-                href: format!("/logger/{}", b.log_id),
+                log: b
+                    .child_name
+                    .map(|name| (format!("/logger/{}", b.log_id), name)),
                 who: b.user_name,
+                until: time(b.expires_at),
                 reason: b.reason,
                 when: time(b.opened_at),
                 reviewed: b

@@ -38,7 +38,7 @@ struct HomePage {
     admin: Vec<AdminLinks>,
     system_admin: bool,
     caseworker: bool,
-    leader: bool,
+    may_break_glass: bool,
 }
 
 pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Response, AppError> {
@@ -86,6 +86,6 @@ pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Respon
         admin,
         system_admin: user.actor.is_system_admin(),
         caseworker: !user.actor.casework_units().is_empty(),
-        leader: !user.actor.led_units().is_empty(),
+        may_break_glass: user.actor.may_break_glass(),
     })
 }

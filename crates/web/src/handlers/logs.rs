@@ -23,6 +23,7 @@ use laget_domain::audit::Action;
 use laget_domain::child::Birth;
 use laget_domain::consent::{self, ConsentState, Coverage, Purpose};
 use laget_domain::escalation::{DeadlineState, LevelChange, LogSettings};
+use laget_domain::UnitId;
 use laget_domain::ids::{AttachmentId, LogId};
 use laget_domain::stafett::{EntryGroup, EntryKind, MemberKind};
 use std::sync::Arc;
@@ -142,6 +143,9 @@ pub struct ConsentRow {
     pub period: String,
     pub method: String,
     pub state: &'static str,
+    /// A valid consent that does not by itself cover its units under the
+    /// municipality's rule (one guardian of two under «all guardians»).
+    pub partial: Option<&'static str>,
     pub active: bool,
     pub expires_soon: bool,
     pub note: Option<String>,
@@ -155,6 +159,8 @@ pub struct EntryRow {
     pub actor: String,
     pub summary: String,
     pub body: Option<String>,
+    /// Recorded details beyond the summary: (label, value).
+    pub details: Vec<(&'static str, String)>,
     /// BBIS items: (side, theme, assessment)
     pub items: Vec<(String, String, String)>,
     pub best_interest: Option<String>,
@@ -238,6 +244,9 @@ struct PrintPage {
     level_name: String,
     lead: String,
     home_unit: String,
+    municipality: String,
+    started: String,
+    level_since: String,
     status: &'static str,
     printed: String,
     printed_by: String,
@@ -307,14 +316,20 @@ fn ground_label(r: &LogReader) -> String {
     }
 }
 
-fn entry_rows(v: &LogView) -> Vec<EntryRow> {
+fn entry_rows(v: &LogView, names: &logs::TimelineNames) -> Vec<EntryRow> {
     v.entries
         .iter()
         .map(|e| {
-            // Only decisions carry a best-interest assessment; parse only theirs.
+            // Only decisions carry a best-interest assessment, and only the
+            // concern, level changes and handover proposals other details
+            // worth showing; parse only theirs.
             let decides = matches!(
                 e.kind,
-                EntryKind::LevelChange | EntryKind::MeasureAdded | EntryKind::Evaluation
+                EntryKind::LevelChange
+                    | EntryKind::MeasureAdded
+                    | EntryKind::Evaluation
+                    | EntryKind::Concern
+                    | EntryKind::HandoverProposed
             );
             let data: Option<serde_json::Value> = e
                 .data
@@ -349,6 +364,10 @@ fn entry_rows(v: &LogView) -> Vec<EntryRow> {
                 actor: e.actor.clone().unwrap_or_default(),
                 summary: e.summary.clone(),
                 body: e.body.clone(),
+                details: data
+                    .as_ref()
+                    .map(|d| entry_details(e.kind, d, names))
+                    .unwrap_or_default(),
                 items,
                 best_interest: data
                     .as_ref()
@@ -360,7 +379,71 @@ fn entry_rows(v: &LogView) -> Vec<EntryRow> {
         .collect()
 }
 
-fn consent_rows(v: &LogView, today: NaiveDate) -> Vec<ConsentRow> {
+/// The details an entry's data holds beyond its summary and text: the
+/// concern's challenge areas and BBIS theme, the reason for skipping a level,
+/// a handover's checklist.
+fn entry_details(
+    kind: EntryKind,
+    data: &serde_json::Value,
+    names: &logs::TimelineNames,
+) -> Vec<(&'static str, String)> {
+    let text = |key: &str| {
+        data.get(key)
+            .and_then(|v| v.as_str())
+            .filter(|t| !t.trim().is_empty())
+            .map(str::to_owned)
+    };
+    let yes_no = |key: &str| {
+        if data.get(key).and_then(|v| v.as_bool()).unwrap_or(false) {
+            NB.yes.to_owned()
+        } else {
+            NB.no.to_owned()
+        }
+    };
+    let name_of = |list: &[(String, String)], code: &str| {
+        list.iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| code.to_owned())
+    };
+    let mut out = Vec::new();
+    match kind {
+        EntryKind::Concern => {
+            let areas: Vec<String> = data
+                .get("utfordringer")
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|c| c.as_str())
+                        .map(|c| name_of(&names.areas, c))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if !areas.is_empty() {
+                out.push((NB.concern_areas, areas.join(", ")));
+            }
+            if let Some(theme) = text("bbis") {
+                out.push((NB.entry_bbis_theme, name_of(&names.themes, &theme)));
+            }
+        }
+        EntryKind::LevelChange => {
+            if let Some(skip) = text("hopp") {
+                out.push((NB.level_skip_reason, skip));
+            }
+        }
+        EntryKind::HandoverProposed => {
+            out.push((NB.handover_transition, yes_no("is_transition")));
+            out.push((NB.handover_agreed, yes_no("agreed_with_guardians")));
+            if let Some(note) = text("note") {
+                out.push((NB.handover_note, note));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn consent_rows(v: &LogView, rule: consent::ConsentRule, today: NaiveDate) -> Vec<ConsentRow> {
     v.consents
         .iter()
         .rev()
@@ -387,6 +470,14 @@ fn consent_rows(v: &LogView, today: NaiveDate) -> Vec<ConsentRow> {
                 ),
                 method: method_label(c.method).into(),
                 state: consent_state(state),
+                partial: (state == ConsentState::Valid
+                    && c.consent.units.iter().any(|u| {
+                        !matches!(
+                            consent::coverage(&v.consent_facts, rule, *u, today),
+                            Coverage::Covered(_)
+                        )
+                    }))
+                .then_some(NB.consent_partial),
                 active: state == ConsentState::Valid || state == ConsentState::NotYetValid,
                 expires_soon: c.consent.expires_soon(today),
                 note: c.note.clone(),
@@ -434,16 +525,33 @@ fn team_rows(v: &LogView, settings: &LogSettings, today: NaiveDate, may_write: b
         .collect()
 }
 
+/// What is missing for each unit other than the keeping one that is on the
+/// team or named in a consent: «unit: mangler samtykke fra far». Shown at
+/// once, before anyone of that unit joins the team.
 fn missing_consents(v: &LogView, settings: &LogSettings, today: NaiveDate) -> Vec<String> {
-    let mut out = Vec::new();
-    for m in &v.team {
-        let Some((unit, unit_name)) = &m.unit else {
-            continue;
-        };
-        if *unit == v.home_unit.0 {
+    let mut units: Vec<(UnitId, &str)> = v
+        .team
+        .iter()
+        .filter_map(|m| m.unit.as_ref().map(|(u, n)| (*u, n.as_str())))
+        .collect();
+    for c in &v.consents {
+        if c.consent.state(today) != ConsentState::Valid {
             continue;
         }
-        match consent::coverage(&v.consent_facts, settings.consent_rule, *unit, today) {
+        units.extend(
+            c.consent
+                .units
+                .iter()
+                .copied()
+                .zip(c.unit_names.iter().map(String::as_str)),
+        );
+    }
+    let mut out = Vec::new();
+    for (unit, unit_name) in units {
+        if unit == v.home_unit.0 {
+            continue;
+        }
+        match consent::coverage(&v.consent_facts, settings.consent_rule, unit, today) {
             Coverage::MissingGuardians(missing) => {
                 let names: Vec<String> = v
                     .guardians
@@ -466,11 +574,14 @@ fn missing_consents(v: &LogView, settings: &LogSettings, today: NaiveDate) -> Ve
     out
 }
 
-fn measure_rows(v: &LogView, today: NaiveDate) -> Vec<Row> {
+/// The log's measures; `absolute` dates only (for the print, which is read
+/// later), otherwise with «om 3 dager».
+fn measure_rows(v: &LogView, today: NaiveDate, absolute: bool) -> Vec<Row> {
     v.measures
         .iter()
         .map(|m| {
             let (due, overdue) = deadline_text(m.evaluate_by, today);
+            let due = if absolute { date(m.evaluate_by) } else { due };
             let status = match m.status.as_str() {
                 "aktiv" => NB.measure_active,
                 "foreslatt" => NB.measure_proposed,
@@ -638,10 +749,16 @@ async fn log_page(
             } else {
                 Arc::from([])
             };
-            Ok(Some((reader, v, settings, kept, staff)))
+            let break_glass_until = laget_db::casework::break_glass_until(c, &reader)?;
+            // The timeline's codes are named only when it is rendered afresh.
+            let names = match kept {
+                Some(_) => None,
+                None => Some(logs::timeline_names(c, v.municipality_id)?),
+            };
+            Ok(Some((reader, v, settings, kept, staff, names, break_glass_until)))
         })
         .await?;
-    let Some((reader, v, settings, kept, staff)) = loaded else {
+    let Some((reader, v, settings, kept, staff, names, break_glass_until)) = loaded else {
         return Err(AppError::NotFound);
     };
     // Nothing of the log is shown before its read is recorded.
@@ -652,7 +769,7 @@ async fn log_page(
             let t = Timeline {
                 html: TimelineFragment {
                     m: &NB,
-                    entries: entry_rows(&v),
+                    entries: entry_rows(&v, &names.unwrap_or_default()),
                 }
                 .render()?
                 .into(),
@@ -676,9 +793,13 @@ async fn log_page(
         ("koordinering", NB.coordination_reason),
         ("mote_dato", NB.meeting_held_on),
     ]);
-    Ok(render_log(
+    let mut page = render_log(
         layout, user, &reader, v, &settings, group, timeline, staff, form,
-    ))
+    );
+    if let Some(until) = break_glass_until {
+        page.ground = format!("{} ({} {})", page.ground, NB.break_glass_until, time(until));
+    }
+    Ok(page)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -751,9 +872,9 @@ fn render_log(
         report_prompted: v.report_state.as_deref() == Some("foreslatt"),
         report_sent: v.report_state.as_deref() == Some("sendt"),
         team: team_rows(&v, settings, today, may_write),
-        consents: consent_rows(&v, today),
+        consents: consent_rows(&v, settings.consent_rule, today),
         missing: missing_consents(&v, settings, today),
-        measures: measure_rows(&v, today),
+        measures: measure_rows(&v, today, false),
         open_measures: v
             .measures
             .iter()
@@ -786,10 +907,15 @@ pub async fn print(
 ) -> Result<Response, AppError> {
     let reader = open(&state, &user, &l).await?;
     let (v, settings) = load(&state, &reader, None, Action::Print, &user.ctx.request_id).await?;
+    let m = v.municipality_id;
+    let names = state
+        .db
+        .read(move |c| logs::timeline_names(c, m))
+        .await?;
     let today = today();
     let mut layout = Layout::signed_in(&user, &v.child.name);
     layout.title = format!("{} – {}", NB.log_title, v.child.name);
-    let mut entries = entry_rows(&v);
+    let mut entries = entry_rows(&v, &names);
     entries.reverse();
     page(&PrintPage {
         layout,
@@ -799,6 +925,9 @@ pub async fn print(
         level_name: settings.model.level_name(v.level),
         lead: v.lead.as_ref().map(|(_, n)| n.clone()).unwrap_or_default(),
         home_unit: v.home_unit.1.clone(),
+        municipality: names.municipality.clone(),
+        started: date(v.created_at.with_timezone(&Oslo).date_naive()),
+        level_since: date(v.level_since),
         status: if v.is_open {
             NB.log_status_open
         } else {
@@ -808,8 +937,8 @@ pub async fn print(
         printed_by: user.display_name.clone(),
         guardians: guardian_rows(&v),
         team: team_rows(&v, &settings, today, false),
-        consents: consent_rows(&v, today),
-        measures: measure_rows(&v, today),
+        consents: consent_rows(&v, settings.consent_rule, today),
+        measures: measure_rows(&v, today, true),
         entries,
     })
 }

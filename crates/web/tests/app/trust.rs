@@ -505,3 +505,203 @@ async fn level_two_meeting_is_a_task(app: TestApp) {
     assert!(body.contains(&format!("Møte i laget holdt {}", d(0))), "{body}");
 }
 on_every_backend!(level_two_promises_a_meeting_as_a_task, level_two_meeting_is_a_task);
+
+/// Item 14: under «all guardians», one guardian's consent for a unit with
+/// nobody on the team yet is named as incomplete at once, and the team form
+/// says which units lack consent.
+async fn missing_consent_shown_at_once(app: TestApp) {
+    let fx = app.fx.log.clone();
+    let page = format!("/logger/{}", fx.log);
+    let mut lead = app.client(Who::Ansatt).await;
+    let (mother, health) = (fx.mother.to_string(), fx.health_unit.to_string());
+    let (from, to) = (d(0), d(100));
+    let r = lead
+        .post(
+            &format!("{page}/samtykke"),
+            &[
+                ("givere", &mother),
+                ("enheter", &health),
+                ("formal", "dele"),
+                ("gyldig_fra", &from),
+                ("gyldig_til", &to),
+                ("metode", "digitalt"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let body = lead.get(&page).await.body;
+    assert!(
+        body.contains("Testheia helsestasjon: mangler samtykke fra Frode Fikstursen"),
+        "{body}"
+    );
+    assert!(body.contains("dekker ikke alene"), "{body}");
+    let team_form = body.split("action=\"/logger/").find(|p| p.contains("/lag\"")).unwrap();
+    assert!(team_form.contains("lag-mangler"), "{team_form}");
+    assert!(team_form.contains("Testheia helsestasjon"), "{team_form}");
+}
+on_every_backend!(a_missing_consent_is_named_at_once, missing_consent_shown_at_once);
+
+/// Item 15: the concern's challenge areas and BBIS theme, the reason for
+/// skipping a level and the handover's checklist are on the timeline and
+/// in the print, which has absolute dates, the municipality and the unit.
+async fn recorded_details_are_shown(app: TestApp) {
+    let fx = app.fx.log.clone();
+    let mut lead = app.client(Who::Ansatt).await;
+    // A second child, with a concern in a BBIS theme.
+    let unit = app.fx.unit.to_string();
+    let r = lead
+        .post(
+            "/barn",
+            &[("enhet", &unit), ("navn", "Detalj Detaljesen"), ("fodselsdato", "01.02.2021")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let child = r.location().trim_start_matches("/barn/").split('?').next().unwrap().to_owned();
+    let observed = d(-1);
+    let r = lead
+        .post(
+            &format!("/barn/{child}/ny-logg"),
+            &[
+                ("uro", "Lei seg i garderoben."),
+                ("observert", &observed),
+                ("utfordringer", "sprak"),
+                ("bbis", "folelser_uttrykk"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let log = r.location().split('?').next().unwrap().to_owned();
+    let body = lead.get(&log).await.body;
+    assert!(body.contains("Utfordringsområder"), "{body}");
+    assert!(body.contains("Språk"));
+    assert!(body.contains("Følelser og uttrykk"), "{body}");
+
+    // Skipping a level, with its reason; a handover with its checklist.
+    let page = format!("/logger/{}", fx.log);
+    let r = lead
+        .post(
+            &format!("{page}/niva"),
+            &[
+                ("niva", "2"),
+                ("begrunnelse", "To tjenester trengs."),
+                ("hopp_begrunnelse", "PPT er allerede i gang med barnet."),
+                ("barnets_beste", "Raskere hjelp."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = lead
+        .post(&format!("{page}/overlevering/{}/trekk", fx.handover), &[])
+        .await;
+    assert_eq!(r.status, 303);
+    let r = lead
+        .post(
+            &format!("{page}/overlevering"),
+            &[
+                ("ny", &fx.ppt_member.to_string()),
+                ("overgang", "ja"),
+                ("ma_vite", "Trenger ro ved oppstart."),
+                ("avtalt", "ja"),
+                ("notat", "Overføringsmøte i neste uke."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let body = lead.get(&page).await.body;
+    let timeline = body.split("id=\"tidslinje\"").nth(1).unwrap();
+    for shown in [
+        "PPT er allerede i gang med barnet.",
+        "Begrunnelse for å hoppe over nivå",
+        "Overgang mellom enheter",
+        "Overføringsmøte i neste uke.",
+        "Trenger ro ved oppstart.",
+    ] {
+        assert!(timeline.contains(shown), "{shown} not on the timeline");
+    }
+
+    let print = lead.get(&format!("{page}/utskrift")).await.body;
+    for shown in [
+        "PPT er allerede i gang med barnet.",
+        "Overføringsmøte i neste uke.",
+        "Testkommune",
+        "Loggen startet",
+        "Testlia barnehage",
+    ] {
+        assert!(print.contains(shown), "{shown} not in the print: {print}");
+    }
+    // The measure is due in 30 days: the page says so, the print gives the date.
+    assert!(lead.get(&page).await.body.contains(" dager)"));
+    assert!(!print.contains(" dager)"), "the print has a relative date: {print}");
+    assert!(print.contains(&d(30)), "{print}");
+}
+on_every_backend!(recorded_details_are_shown_and_printed, recorded_details_are_shown);
+
+/// Item 18: withdrawing a consent asks for confirmation and a reason, and
+/// the timeline names whose consent and which units.
+async fn withdrawal_is_confirmed(app: TestApp) {
+    let fx = app.fx.log.clone();
+    let page = format!("/logger/{}", fx.log);
+    let mut lead = app.client(Who::Ansatt).await;
+    let body = lead.get(&page).await.body;
+    let confirm = format!("{page}/samtykke/{}/trekk", fx.ppt_consent);
+    assert!(body.contains(&format!("href=\"{confirm}\"")), "{body}");
+    assert!(!body.contains(&format!("action=\"{confirm}\"")));
+    let form = lead.get(&confirm).await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("Testdalen PPT") && form.body.contains("Mona Fikstursen"));
+
+    // No reason: refused beside the field, nothing withdrawn.
+    let r = lead.post(&confirm, &[("begrunnelse", "  ")]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("begrunnelse-error"), "{}", r.body);
+    assert_eq!(app.client(Who::PptOnTeam).await.get(&page).await.status, 200);
+
+    let r = lead
+        .post(&confirm, &[("begrunnelse", "Mor ringte og trakk samtykket.")])
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(app.client(Who::PptOnTeam).await.get(&page).await.status, 404);
+    let body = lead.get(&page).await.body;
+    assert!(
+        body.contains(
+            "Samtykke fra Frode Fikstursen, Mona Fikstursen for Testdalen PPT trukket tilbake"
+        ),
+        "{body}"
+    );
+}
+on_every_backend!(withdrawing_a_consent_is_confirmed_with_a_reason, withdrawal_is_confirmed);
+
+/// Item 21: the catalogue is linked from the login page; child welfare has
+/// «Nødtilgang» in its navigation; the break-glass review names the child
+/// and is in the leader's tasks; the reader sees when the access ends.
+async fn findable(app: TestApp) {
+    let login = app.anonymous().get("/logg-inn").await.body;
+    assert!(login.contains("href=\"/tiltak\""), "{login}");
+    let nav = |body: &str| {
+        body.split("</nav>")
+            .next()
+            .unwrap_or_default()
+            .contains("href=\"/nodtilgang\"")
+    };
+    assert!(nav(&app.client(Who::ChildWelfareBreakGlass).await.get("/mine-oppgaver").await.body));
+    assert!(nav(&app.client(Who::Leder).await.get("/mine-oppgaver").await.body));
+    assert!(!nav(&app.client(Who::PptOnTeam).await.get("/mine-oppgaver").await.body));
+
+    let tasks = app.client(Who::Leder).await.get("/mine-oppgaver").await.body;
+    assert!(tasks.contains("Gå gjennom bruk av nødtilgang"), "{tasks}");
+    assert!(tasks.contains(CHILD));
+    let overview = app
+        .client(Who::Leder)
+        .await
+        .get(&format!("/enheter/{}/logger", app.fx.unit))
+        .await
+        .body;
+    let reviews = overview.split("id=\"nodtilgang\"").nth(1).unwrap();
+    assert!(reviews.contains(CHILD), "{reviews}");
+    assert!(reviews.contains("tilgang til"), "{reviews}");
+
+    let page = format!("/logger/{}", app.fx.log.log);
+    let body = app.client(Who::ChildWelfareBreakGlass).await.get(&page).await.body;
+    assert!(body.contains("gjelder til"), "{body}");
+}
+on_every_backend!(break_glass_and_the_catalogue_are_findable, findable);
