@@ -305,3 +305,207 @@ async fn challenge_areas(app: TestApp) {
     assert!(!theirs.body.contains("Søvn og hvile") && theirs.body.contains(">Språk</option>"));
 }
 on_every_backend!(the_administrator_edits_the_challenge_areas, challenge_areas);
+
+/// A CSV file in the import format: the header, then `rows`.
+fn csv_file(rows: &[String]) -> String {
+    let mut text = laget_domain::catalogue_io::COLUMNS.join(",");
+    text.push('\n');
+    for row in rows {
+        text.push_str(row);
+        text.push('\n');
+    }
+    text
+}
+
+/// One CSV row of a good offer with `description`.
+fn csv_row(external_id: &str, description: &str) -> String {
+    format!(
+        "{external_id},Stort tilbud,Testlia barnehage,{description},universell,0,5,false,sprak,,selvhenvisning,,,,,,,,0,false,,,,publisert,,,1,"
+    )
+}
+
+fn offers_in(app: &TestApp) -> i64 {
+    use diesel::prelude::*;
+    use laget_db::schema::offers;
+    let m = app.fx.municipality.to_string();
+    app.with_conn(|c| {
+        offers::table
+            .filter(offers::municipality_id.eq(&m))
+            .count()
+            .get_result(c)
+            .unwrap()
+    })
+}
+
+/// The items of the import's error summary.
+fn listed_problems(body: &str) -> usize {
+    let start = body.find("id=\"importfeil\"").expect("an error summary");
+    let end = start + body[start..].find("</div>").unwrap();
+    body[start..end].matches("<li>").count()
+}
+
+async fn upload_limits(app: TestApp) {
+    const MIB: usize = 1024 * 1024;
+    let m = app.fx.municipality;
+    let import = format!("/kommuner/{m}/tiltak/import");
+    let mut admin = app.client(Who::Kommuneadministrator).await;
+    let token = admin
+        .get(&format!("/kommuner/{m}/tiltak"))
+        .await
+        .csrf()
+        .unwrap();
+    let before = offers_in(&app);
+
+    // 3 MiB and a file of exactly 8 MiB are read and checked: the long
+    // description is the problem, not the size of the upload.
+    for size in [3 * MIB, 8 * MIB] {
+        let head = csv_file(&[csv_row("stor-1", "")]);
+        let padding = size - head.len();
+        let file = csv_file(&[csv_row("stor-1", &"a".repeat(padding))]);
+        assert_eq!(file.len(), size);
+        let r = upload(
+            &mut admin,
+            &import,
+            &token,
+            false,
+            Some(("stor.csv", file.as_bytes())),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            422,
+            "{size} bytes: {}",
+            &r.body[..r.body.len().min(500)]
+        );
+        assert!(
+            r.body
+                .contains("linje 2, felt «description»: Teksten er for lang."),
+            "{size} bytes"
+        );
+    }
+
+    // 9 MiB: refused with the Norwegian page, as HTML, with or without a
+    // Content-Length.
+    let file = csv_file(&[csv_row("stor-1", &"a".repeat(9 * MIB))]);
+    for with_length in [false, true] {
+        let (content_type, body) =
+            multipart(&[("_csrf", &token)], Some(("stor.csv", file.as_bytes())));
+        let mut req = axum::http::Request::post(&import).header("content-type", content_type);
+        if with_length {
+            req = req.header("content-length", body.len());
+        }
+        let r = admin
+            .request(req.body(axum::body::Body::from(body)).unwrap())
+            .await;
+        assert_eq!(r.status, 413);
+        let content_type = r.headers.get("content-type").unwrap().to_str().unwrap();
+        assert!(content_type.starts_with("text/html"), "{content_type}");
+        assert!(r.body.contains("For mye data"), "{}", r.body);
+        assert!(r.body.contains("høyst 8 MB"));
+        assert!(r.body.contains("lang=\"nb\""));
+    }
+    assert_eq!(offers_in(&app), before, "nothing was imported");
+}
+on_every_backend!(
+    uploads_up_to_8_mib_are_read_and_larger_ones_get_a_norwegian_page,
+    upload_limits
+);
+
+async fn junk(app: TestApp) {
+    let m = app.fx.municipality;
+    let import = format!("/kommuner/{m}/tiltak/import");
+    let mut admin = app.client(Who::Kommuneadministrator).await;
+    let token = admin
+        .get(&format!("/kommuner/{m}/tiltak"))
+        .await
+        .csrf()
+        .unwrap();
+    let before = offers_in(&app);
+
+    // Rows that cannot be read at all: one problem each.
+    let rows: Vec<String> = (0..2000).map(|i| format!("søppel {i}")).collect();
+    let r = upload(
+        &mut admin,
+        &import,
+        &token,
+        false,
+        Some(("søppel.csv", csv_file(&rows).as_bytes())),
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(
+        listed_problems(&r.body),
+        100,
+        "the first hundred are listed"
+    );
+    assert!(r.body.contains("linje 2: kan ikke leses"));
+    assert!(r.body.contains("linje 101: kan ikke leses"));
+    assert!(!r.body.contains("linje 102: kan ikke leses"));
+    assert!(
+        r.body.contains("… og 1900 flere feil."),
+        "and the rest counted"
+    );
+
+    // Rows of the right shape, every value wrong: many problems a row.
+    let rows: Vec<String> = (0..3000)
+        .map(|i| {
+            let cells: Vec<String> = (0..laget_domain::catalogue_io::COLUMNS.len())
+                .map(|c| format!("x{i}-{c}"))
+                .collect();
+            cells.join(",")
+        })
+        .collect();
+    let r = upload(
+        &mut admin,
+        &import,
+        &token,
+        true,
+        Some(("søppel.csv", csv_file(&rows).as_bytes())),
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(listed_problems(&r.body), 100);
+    let more = r
+        .body
+        .split("… og ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse::<usize>().ok())
+        .expect("a count of the rest");
+    assert!(more > 3000, "several problems a row: {more}");
+    assert!(
+        r.body.len() < 200_000,
+        "the page stays small: {} bytes",
+        r.body.len()
+    );
+    assert_eq!(offers_in(&app), before, "nothing was imported");
+}
+on_every_backend!(
+    a_junk_file_lists_the_first_hundred_problems_and_counts_the_rest,
+    junk
+);
+
+async fn plain_csv_guards_formulas(app: TestApp) {
+    let m = app.fx.municipality;
+    let mut admin = app.client(Who::Kommuneadministrator).await;
+    // The fixture offer's phone starts with «+», which a spreadsheet would
+    // run as a formula.
+    for format in ["csv", "excel"] {
+        let file = admin
+            .get(&format!("/kommuner/{m}/tiltak/eksport?format={format}"))
+            .await;
+        assert_eq!(file.status, 200);
+        assert!(
+            file.body.contains("'+47 400 00 000"),
+            "{format}: {}",
+            file.body
+        );
+        assert!(!file.body.contains(",+47") && !file.body.contains(";+47"));
+    }
+    // (The round trip back through the import is in
+    // `the_administrator_imports_and_exports_the_catalogue`.)
+}
+on_every_backend!(
+    the_plain_csv_export_guards_formula_cells_too,
+    plain_csv_guards_formulas
+);
