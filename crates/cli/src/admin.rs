@@ -78,6 +78,19 @@ pub enum AdminCommand {
         #[arg(long)]
         username: String,
     },
+    /// Make another municipality the host (vertskommune) of a unit: the one
+    /// whose administrator alone changes the unit and gives roles in it.
+    SetUnitHost {
+        /// Number of a municipality the unit serves now.
+        #[arg(long)]
+        municipality: String,
+        /// The unit's name.
+        #[arg(long)]
+        unit: String,
+        /// Number of the new host municipality.
+        #[arg(long)]
+        host: String,
+    },
 }
 
 const REQUEST_ID: &str = "cli";
@@ -238,12 +251,14 @@ pub fn run(db: &Db, config: &Config, command: AdminCommand) -> anyhow::Result<()
                             if let Some(role) = role {
                                 let unit_id = match &unit {
                                     Some(unit_name) => Some(
+                                        // Roles are given only in units the
+                                        // municipality hosts (vertskommune).
                                         units::list_in_municipality(c, m.id)?
                                             .into_iter()
-                                            .find(|u| u.name == *unit_name)
+                                            .find(|u| u.name == *unit_name && u.host == m.id)
                                             .ok_or_else(|| {
                                                 laget_db::DbError::Corrupt(format!(
-                                                    "no unit named {unit_name:?} in {}",
+                                                    "no unit named {unit_name:?} with {} as its host municipality",
                                                     m.name
                                                 ))
                                             })?
@@ -294,6 +309,26 @@ pub fn run(db: &Db, config: &Config, command: AdminCommand) -> anyhow::Result<()
                 .ok_or_else(|| anyhow!("no user {username}"))?;
             db.write_blocking(|c| users::set_disabled(c, &op.system(), user.id, true, REQUEST_ID))?;
             println!("Disabled {username}; their sessions have ended.");
+        }
+        AdminCommand::SetUnitHost {
+            municipality,
+            unit,
+            host,
+        } => {
+            let corrupt = |e: anyhow::Error| laget_db::DbError::Corrupt(e.to_string());
+            let (unit_id, host_name) = db.write_blocking(|c| {
+                let m = municipality_by_number(c, &municipality).map_err(corrupt)?;
+                let new_host = municipality_by_number(c, &host).map_err(corrupt)?;
+                let found = units::list_in_municipality(c, m.id)?
+                    .into_iter()
+                    .find(|u| u.name == unit)
+                    .ok_or_else(|| {
+                        laget_db::DbError::Corrupt(format!("no unit named {unit:?} in {}", m.name))
+                    })?;
+                units::set_host(c, &op.system(), found.id, new_host.id, REQUEST_ID)?;
+                Ok((found.id, new_host.name))
+            })?;
+            println!("{unit} ({unit_id}) now has {host_name} as its host municipality.");
         }
     }
     Ok(())

@@ -29,6 +29,24 @@ pub(crate) fn casework_scope(cap: &UnitCasework) -> Scope {
     }
 }
 
+/// The scope of an access-log row about one child: the child's
+/// municipality, which a caseworker of a shared unit need not share
+/// (DESIGN.md, Access, rule 8), and the caseworker's unit.
+pub(crate) fn child_scope(
+    conn: &mut DbConnection,
+    cap: &UnitCasework,
+    child: ChildId,
+) -> DbResult<Scope> {
+    let m: String = children::table
+        .find(child.to_string())
+        .select(children::municipality_id)
+        .first(conn)?;
+    Ok(Scope {
+        municipality_id: Some(parse_id(&m)?),
+        unit_id: Some(cap.unit_id()),
+    })
+}
+
 /// Appends an access-log row for `object` under `cap`.
 pub(crate) fn record(
     conn: &mut DbConnection,
@@ -300,13 +318,17 @@ pub fn get(
         .into_iter()
         .map(|(id, s, l, at)| Ok((parse_id(&id)?, s, l, at)))
         .collect::<DbResult<_>>()?;
+    let scope = Scope {
+        municipality_id: Some(child_v.municipality_id),
+        unit_id: Some(cap.unit_id()),
+    };
     record(
         conn,
         cap,
         ObjectType::Child,
         child,
         Action::Read,
-        casework_scope(cap),
+        scope,
         request_id,
     )?;
     Ok(ChildPage {
@@ -385,13 +407,14 @@ pub fn add_guardian(
             guardians::created_at.eq(to_micros(Utc::now())),
         ))
         .execute(conn)?;
+    let scope = child_scope(conn, cap, child)?;
     record(
         conn,
         cap,
         ObjectType::Child,
         child,
         Action::Update,
-        casework_scope(cap),
+        scope,
         request_id,
     )?;
     Ok(id)

@@ -1,10 +1,12 @@
-//! Units (virksomheter) and the municipalities they serve.
+//! Units (virksomheter) and the municipalities they serve. Each unit has one
+//! host municipality (vertskommune) whose administrator alone changes it
+//! (DESIGN.md, Access, rule 8); the others it serves see it and choose it.
 
-use crate::schema::{municipalities, unit_municipalities, units};
+use crate::schema::{memberships, municipalities, unit_municipalities, units};
 use crate::{DbConnection, DbError, DbResult, access_log, parse_id, to_micros};
 use chrono::Utc;
 use diesel::prelude::*;
-use laget_domain::access::MunicipalityAdmin;
+use laget_domain::access::{MunicipalityAdmin, SystemAdmin, UnitAdmin};
 use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
 use laget_domain::unit::{UnitKind, UnitName};
 use laget_domain::{MunicipalityId, UnitId};
@@ -17,6 +19,18 @@ pub struct Unit {
     pub active: bool,
     /// The municipalities the unit serves (id, name), sorted by name.
     pub municipalities: Vec<(MunicipalityId, String)>,
+    /// The host municipality (vertskommune), one of those it serves.
+    pub host: MunicipalityId,
+}
+
+impl Unit {
+    /// The host municipality's name.
+    pub fn host_name(&self) -> &str {
+        self.municipalities
+            .iter()
+            .find(|(id, _)| *id == self.host)
+            .map_or("", |(_, name)| name.as_str())
+    }
 }
 
 /// What an administrator sets on a unit.
@@ -25,7 +39,7 @@ pub struct UnitFields {
     pub name: UnitName,
     pub kind: UnitKind,
     pub active: bool,
-    /// Besides the administrator's own municipality, which it always serves.
+    /// Besides the host municipality, which it always serves.
     pub also_serves: Vec<MunicipalityId>,
 }
 
@@ -36,6 +50,7 @@ struct Row {
     name: String,
     kind: String,
     active: bool,
+    host_municipality_id: String,
 }
 
 fn served_by_unit(
@@ -71,6 +86,7 @@ fn assemble(conn: &mut DbConnection, rows: Vec<Row>) -> DbResult<Vec<Unit>> {
                     .map_err(|_| DbError::Corrupt(format!("unit kind {}", r.kind)))?,
                 name: r.name,
                 active: r.active,
+                host: parse_id(&r.host_municipality_id)?,
                 municipalities,
             })
         })
@@ -119,13 +135,49 @@ pub fn get_in_municipality(
     assemble(conn, vec![row])?.pop().ok_or(DbError::NotFound)
 }
 
+/// The host municipality of a unit ([`DbError::NotFound`] if there is no such unit).
+pub fn host_of(conn: &mut DbConnection, id: UnitId) -> DbResult<MunicipalityId> {
+    let host: String = units::table
+        .find(id.to_string())
+        .select(units::host_municipality_id)
+        .first(conn)?;
+    parse_id(&host)
+}
+
+/// The administrator's right to change a unit: only if the unit's host is
+/// the administrator's municipality; otherwise [`DbError::NotFound`], the
+/// same as for a unit that does not exist.
+pub fn administer(
+    conn: &mut DbConnection,
+    cap: &MunicipalityAdmin,
+    id: UnitId,
+) -> DbResult<UnitAdmin> {
+    let host = host_of(conn, id)?;
+    cap.administer_unit(id, host).map_err(|_| DbError::NotFound)
+}
+
+/// One unit that the administrator's municipality hosts, to change it.
+/// [`DbError::NotFound`] if the host has changed since `cap` was made.
+pub fn get_hosted(conn: &mut DbConnection, cap: &UnitAdmin) -> DbResult<Unit> {
+    let unit = get_in_municipality(conn, cap.host(), cap.unit_id())?;
+    if unit.host == cap.host() {
+        Ok(unit)
+    } else {
+        Err(DbError::NotFound)
+    }
+}
+
+/// Sets the unit's host and the municipalities it serves: the host and `also`.
 fn set_served(
     conn: &mut DbConnection,
     unit: UnitId,
-    own: MunicipalityId,
+    host: MunicipalityId,
     also: &[MunicipalityId],
 ) -> DbResult<()> {
-    let mut all = vec![own];
+    diesel::update(units::table.find(unit.to_string()))
+        .set(units::host_municipality_id.eq(host.to_string()))
+        .execute(conn)?;
+    let mut all = vec![host];
     all.extend(also.iter().copied());
     all.sort();
     all.dedup();
@@ -159,6 +211,7 @@ pub fn create(
             units::kind.eq(fields.kind.code()),
             units::active.eq(fields.active),
             units::created_at.eq(to_micros(Utc::now())),
+            units::host_municipality_id.eq(cap.municipality_id().to_string()),
         ))
         .execute(conn)?;
     set_served(conn, id, cap.municipality_id(), &fields.also_serves)?;
@@ -173,15 +226,16 @@ pub fn create(
     Ok(id)
 }
 
-/// Changes a unit that serves the administrator's municipality.
+/// Changes a unit hosted by the administrator's municipality: its name,
+/// kind, whether it is active, and which other municipalities it serves.
 pub fn update(
     conn: &mut DbConnection,
-    cap: &MunicipalityAdmin,
-    id: UnitId,
+    cap: &UnitAdmin,
     fields: &UnitFields,
     request_id: &str,
 ) -> DbResult<()> {
-    get_in_municipality(conn, cap.municipality_id(), id)?;
+    let id = cap.unit_id();
+    get_hosted(conn, cap)?;
     diesel::update(units::table.find(id.to_string()))
         .set((
             units::name.eq(fields.name.as_str()),
@@ -189,9 +243,45 @@ pub fn update(
             units::active.eq(fields.active),
         ))
         .execute(conn)?;
-    set_served(conn, id, cap.municipality_id(), &fields.also_serves)?;
+    set_served(conn, id, cap.host(), &fields.also_serves)?;
     let scope = Scope {
-        municipality_id: Some(cap.municipality_id()),
+        municipality_id: Some(cap.host()),
+        unit_id: Some(id),
+    };
+    access_log::append(
+        conn,
+        &AccessRecord::new(cap, ObjectType::Unit, id, Action::Update, scope, request_id),
+    )?;
+    Ok(())
+}
+
+/// Moves a unit to another host municipality (system administrator or
+/// operator). The new host is added to the municipalities the unit serves;
+/// the old host keeps being served until the new host's administrator
+/// detaches it. Roles held in the unit move to the new host, whose
+/// administrator then sees and may remove them.
+pub fn set_host(
+    conn: &mut DbConnection,
+    cap: &SystemAdmin,
+    id: UnitId,
+    host: MunicipalityId,
+    request_id: &str,
+) -> DbResult<()> {
+    let unit = get_many(conn, &[id])?.pop().ok_or(DbError::NotFound)?;
+    let known: i64 = municipalities::table
+        .filter(municipalities::id.eq(host.to_string()))
+        .count()
+        .get_result(conn)?;
+    if known == 0 {
+        return Err(DbError::NotFound);
+    }
+    let also: Vec<MunicipalityId> = unit.municipalities.iter().map(|(m, _)| *m).collect();
+    set_served(conn, id, host, &also)?;
+    diesel::update(memberships::table.filter(memberships::unit_id.eq(id.to_string())))
+        .set(memberships::municipality_id.eq(host.to_string()))
+        .execute(conn)?;
+    let scope = Scope {
+        municipality_id: Some(host),
         unit_id: Some(id),
     };
     access_log::append(

@@ -296,7 +296,11 @@ pub fn set_password_hash(
 /// the role opens children's data) and an access-log row, in one
 /// transaction. The unit's host is checked again here, so a grant made
 /// against a stale host is [`DbError::NotFound`].
-pub fn grant(conn: &mut DbConnection, grant: &RoleGrant, request_id: &str) -> DbResult<MembershipId> {
+pub fn grant(
+    conn: &mut DbConnection,
+    grant: &RoleGrant,
+    request_id: &str,
+) -> DbResult<MembershipId> {
     let m = grant.municipality_id();
     let id = grant.user_id();
     let role = grant.role();
@@ -350,7 +354,14 @@ pub fn grant(conn: &mut DbConnection, grant: &RoleGrant, request_id: &str) -> Db
     };
     access_log::append(
         conn,
-        &AccessRecord::new(grant, ObjectType::User, id, Action::Update, scope, request_id),
+        &AccessRecord::new(
+            grant,
+            ObjectType::User,
+            id,
+            Action::Update,
+            scope,
+            request_id,
+        ),
     )?;
     Ok(mid)
 }
@@ -468,7 +479,8 @@ pub fn grants_in_unit(
     request_id: &str,
 ) -> DbResult<Vec<GrantLine>> {
     use diesel::alias;
-    let (grantee, granter, reviewer) = alias!(users as grantee, users as granter, users as reviewer);
+    let (grantee, granter, reviewer) =
+        alias!(users as grantee, users as granter, users as reviewer);
     type Line = (
         String,
         String,
@@ -488,8 +500,18 @@ pub fn grants_in_unit(
         .collect();
     let rows: Vec<Line> = role_grants::table
         .inner_join(grantee.on(grantee.field(users::id).eq(role_grants::user_id)))
-        .left_join(granter.on(granter.field(users::id).nullable().eq(role_grants::granted_by)))
-        .left_join(reviewer.on(reviewer.field(users::id).nullable().eq(role_grants::reviewed_by)))
+        .left_join(
+            granter.on(granter
+                .field(users::id)
+                .nullable()
+                .eq(role_grants::granted_by)),
+        )
+        .left_join(
+            reviewer.on(reviewer
+                .field(users::id)
+                .nullable()
+                .eq(role_grants::reviewed_by)),
+        )
         .filter(role_grants::unit_id.eq(cap.unit_id().to_string()))
         .filter(role_grants::role.eq_any(opening))
         .order((role_grants::granted_at.desc(), role_grants::id.desc()))
@@ -509,21 +531,23 @@ pub fn grants_in_unit(
         .load(conn)?;
     let lines = rows
         .into_iter()
-        .map(|(id, user, name, role, by, ground, at, revoked, reviewed, reviewed_by)| {
-            Ok(GrantLine {
-                id: parse_id(&id)?,
-                user_id: parse_id(&user)?,
-                user_name: name,
-                role: Role::from_code(&role)
-                    .map_err(|_| DbError::Corrupt(format!("role {role}")))?,
-                granted_by: by,
-                ground,
-                granted_at: crate::from_micros(at),
-                revoked_at: revoked.map(crate::from_micros),
-                reviewed_at: reviewed.map(crate::from_micros),
-                reviewed_by,
-            })
-        })
+        .map(
+            |(id, user, name, role, by, ground, at, revoked, reviewed, reviewed_by)| {
+                Ok(GrantLine {
+                    id: parse_id(&id)?,
+                    user_id: parse_id(&user)?,
+                    user_name: name,
+                    role: Role::from_code(&role)
+                        .map_err(|_| DbError::Corrupt(format!("role {role}")))?,
+                    granted_by: by,
+                    ground,
+                    granted_at: crate::from_micros(at),
+                    revoked_at: revoked.map(crate::from_micros),
+                    reviewed_at: reviewed.map(crate::from_micros),
+                    reviewed_by,
+                })
+            },
+        )
         .collect::<DbResult<Vec<_>>>()?;
     let scope = Scope {
         municipality_id: None,
@@ -573,7 +597,14 @@ pub fn review_grant(
     };
     access_log::append(
         conn,
-        &AccessRecord::new(cap, ObjectType::User, user, Action::Update, scope, request_id),
+        &AccessRecord::new(
+            cap,
+            ObjectType::User,
+            user,
+            Action::Update,
+            scope,
+            request_id,
+        ),
     )?;
     Ok(())
 }
@@ -650,12 +681,14 @@ pub fn actor(conn: &mut DbConnection, id: UserId) -> DbResult<Actor> {
         .filter(units::kind.eq(laget_domain::unit::UnitKind::Barnevern.code()))
         .select(units::id)
         .load(conn)?;
-    Ok(Actor::new(id, is_system_admin, memberships).with_child_welfare_units(
-        child_welfare
-            .iter()
-            .map(|u| parse_id(u))
-            .collect::<DbResult<_>>()?,
-    ))
+    Ok(
+        Actor::new(id, is_system_admin, memberships).with_child_welfare_units(
+            child_welfare
+                .iter()
+                .map(|u| parse_id(u))
+                .collect::<DbResult<_>>()?,
+        ),
+    )
 }
 
 /// The user's own summary, for the page header.

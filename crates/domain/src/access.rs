@@ -525,7 +525,11 @@ impl MunicipalityAdmin {
     /// operator acting for it). The other municipalities a shared unit
     /// serves see it and may choose it (as an offer's provider, a unit a
     /// child attends, a unit on a team) but not change it.
-    pub fn administer_unit(&self, unit_id: UnitId, host: MunicipalityId) -> Result<UnitAdmin, Denied> {
+    pub fn administer_unit(
+        &self,
+        unit_id: UnitId,
+        host: MunicipalityId,
+    ) -> Result<UnitAdmin, Denied> {
         if host == self.municipality_id {
             Ok(UnitAdmin {
                 actor: self.actor,

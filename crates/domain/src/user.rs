@@ -134,6 +134,15 @@ impl Role {
     pub fn is_unit_role(self) -> bool {
         !matches!(self, Self::Kommuneadministrator)
     }
+
+    /// Whether the role opens children's data: staff and leaders work with
+    /// the unit's children (and leaders may open a log by break-glass), and
+    /// the coordinating unit reads a log it is asked to settle. Grants of
+    /// these roles are shown to the unit's leaders (DESIGN.md, Access,
+    /// rule 7). Editors and administrators open no child.
+    pub fn opens_children(self) -> bool {
+        matches!(self, Self::Ansatt | Self::Leder | Self::KoordinerendeEnhet)
+    }
 }
 
 #[cfg(test)]
@@ -175,5 +184,9 @@ mod tests {
         }
         assert!(Role::Leder.is_unit_role());
         assert!(!Role::Kommuneadministrator.is_unit_role());
+        assert!(Role::Ansatt.opens_children() && Role::Leder.opens_children());
+        assert!(Role::KoordinerendeEnhet.opens_children());
+        assert!(!Role::Kommuneadministrator.opens_children());
+        assert!(!Role::Tiltaksredaktor.opens_children());
     }
 }

@@ -103,7 +103,7 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     .get("/enheter/{unit}/tilgangslogg", access_log::get)
     .get("/enheter/{unit}/tildelte-roller", role_grants::list)
     .post(
-        "/enheter/{unit}/tildelte-roller/{grant}/gjennomgatt",
+        "/enheter/{unit}/tildelte-roller/{membership}/gjennomgatt",
         role_grants::review,
     )
     .get("/enheter/{unit}/logger", casework::overview)

@@ -14,6 +14,7 @@ pub mod logs;
 pub mod municipalities;
 pub mod offer_edit;
 pub mod proposals;
+pub mod role_grants;
 pub mod units;
 pub mod users;
 
@@ -47,6 +48,8 @@ pub fn notice(q: &NoticeQuery) -> Option<&'static str> {
         "opprettet" => m.municipalities_created,
         "enhet-opprettet" => m.units_created,
         "enhet-lagret" => m.units_saved,
+        "vertskommune-lagret" => m.units_host_saved,
+        "tildeling-gjennomgatt" => m.grants_reviewed_notice,
         "bruker-opprettet" => m.users_created,
         "bruker-lagret" => m.users_saved,
         "deaktivert" => m.users_disabled,

@@ -1,4 +1,7 @@
-//! Units of a municipality, for its administrator.
+//! Units of a municipality, for its administrator. A unit shared by several
+//! municipalities is changed only by its host municipality's administrator
+//! (DESIGN.md, Access, rule 8): the others see it in their list, marked with
+//! its host, and get a 404 for its form.
 
 use crate::AppState;
 use crate::context::SignedIn;
@@ -28,10 +31,15 @@ struct ListPage {
     layout: Layout,
     municipality: municipalities::Municipality,
     units: Vec<UnitRow>,
+    /// Some unit in the list is hosted by another municipality.
+    shared_elsewhere: bool,
 }
 
 pub struct UnitRow {
-    pub href: String,
+    /// The edit form, for units this municipality hosts.
+    pub href: Option<String>,
+    /// The host municipality's name, for units another municipality hosts.
+    pub host: Option<String>,
     pub name: String,
     pub kind: &'static str,
     pub active: bool,
@@ -48,6 +56,15 @@ struct FormPage {
     form: FormState,
     kinds: Vec<Choice>,
     others: Vec<Choice>,
+    /// For the system administrator on an existing unit: the form that moves
+    /// the unit to another host municipality.
+    host_form: Option<HostForm>,
+}
+
+pub struct HostForm {
+    pub action: String,
+    pub choices: Vec<Choice>,
+    pub current: String,
 }
 
 pub async fn list(
@@ -67,10 +84,11 @@ pub async fn list(
             ))
         })
         .await?;
-    let units = list
+    let units: Vec<UnitRow> = list
         .into_iter()
         .map(|u| UnitRow {
-            href: format!("/kommuner/{mid}/enheter/{}", u.id),
+            href: (u.host == mid).then(|| format!("/kommuner/{mid}/enheter/{}", u.id)),
+            host: (u.host != mid).then(|| u.host_name().to_owned()),
             kind: NB.unit_kind(u.kind),
             active: u.active,
             serves: u
@@ -85,6 +103,7 @@ pub async fn list(
     page(&ListPage {
         layout: Layout::signed_in(&user, NB.units_title).with_notice(notice(&q)),
         municipality,
+        shared_elsewhere: units.iter().any(|u| u.host.is_some()),
         units,
     })
 }
@@ -129,6 +148,7 @@ async fn form_page(
         ]),
         kinds,
         others,
+        host_form: None,
     })
 }
 
@@ -203,13 +223,18 @@ pub async fn edit(
     State(state): State<AppState>,
     user: SignedIn,
     Path((m, u)): Path<(String, String)>,
+    Query(q): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
     let cap = municipality_admin(&user, &m)?;
     let (mid, uid) = (cap.municipality_id(), path_id(&u)?);
     let unit = state
         .db
-        .read(move |c| units::get_in_municipality(c, mid, uid))
+        .read(move |c| {
+            let unit_cap = units::administer(c, &cap, uid)?;
+            units::get_hosted(c, &unit_cap)
+        })
         .await?;
+    let cap = municipality_admin(&user, &m)?;
     let mut values = vec![
         ("navn".to_owned(), unit.name.clone()),
         ("type".to_owned(), unit.kind.code().to_owned()),
@@ -221,17 +246,61 @@ pub async fn edit(
         values.push(("betjener".into(), other.to_string()));
     }
     let action = format!("/kommuner/{mid}/enheter/{uid}");
-    page(
-        &form_page(
-            &state,
-            &user,
-            &cap,
-            action,
-            NB.units_edit,
-            FormState::with_values(values),
-        )
-        .await?,
+    let mut form = form_page(
+        &state,
+        &user,
+        &cap,
+        action.clone(),
+        NB.units_edit,
+        FormState::with_values(values),
     )
+    .await?;
+    if user.actor.administer_system().is_ok() {
+        let all = state.db.read(municipalities::list).await?;
+        form.host_form = Some(HostForm {
+            action: format!("{action}/vertskommune"),
+            current: unit.host.to_string(),
+            choices: all
+                .into_iter()
+                .map(|m| Choice {
+                    value: m.id.to_string(),
+                    label: format!("{} ({})", m.name, m.number),
+                })
+                .collect(),
+        });
+    }
+    form.layout = form.layout.with_notice(notice(&q));
+    page(&form)
+}
+
+/// Moves a unit to another host municipality: the system administrator only
+/// (the operator has `laget admin set-unit-host`).
+pub async fn set_host(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((m, u)): Path<(String, String)>,
+    body: String,
+) -> Result<Response, AppError> {
+    let system = user.actor.administer_system()?;
+    // The unit must serve the municipality in the path, as on its other pages.
+    let mid: MunicipalityId = path_id(&m)?;
+    let uid = path_id(&u)?;
+    let pairs = forms::pairs(&body);
+    let Ok(host) = forms::get(&pairs, "vertskommune").parse::<MunicipalityId>() else {
+        return Err(AppError::NotFound);
+    };
+    let request_id = user.ctx.request_id.clone();
+    state
+        .db
+        .write(move |c| {
+            units::get_in_municipality(c, mid, uid)?;
+            units::set_host(c, &system, uid, host, &request_id)
+        })
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/kommuner/{host}/enheter/{uid}?melding=vertskommune-lagret"
+    ))
+    .into_response())
 }
 
 pub async fn update(
@@ -242,14 +311,16 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     let cap = municipality_admin(&user, &m)?;
     let (mid, uid) = (cap.municipality_id(), path_id(&u)?);
+    // Only the host's administrator changes the unit; anyone else, and an
+    // unknown unit, gets a 404, errors in the form or not.
+    let unit_cap = state
+        .db
+        .read(move |c| units::administer(c, &cap, uid))
+        .await?;
+    let cap = municipality_admin(&user, &m)?;
     let fields = match parse(&forms::pairs(&body), &known_municipalities(&state).await?) {
         Ok(fields) => fields,
         Err(form) => {
-            // An unknown unit is still a 404, errors or not.
-            state
-                .db
-                .read(move |c| units::get_in_municipality(c, mid, uid))
-                .await?;
             let action = format!("/kommuner/{mid}/enheter/{uid}");
             return invalid(&form_page(&state, &user, &cap, action, NB.units_edit, form).await?);
         }
@@ -257,7 +328,7 @@ pub async fn update(
     let request_id = user.ctx.request_id.clone();
     state
         .db
-        .write(move |c| units::update(c, &cap, uid, &fields, &request_id))
+        .write(move |c| units::update(c, &unit_cap, &fields, &request_id))
         .await?;
     Ok(Redirect::to(&format!("/kommuner/{mid}/enheter?melding=enhet-lagret")).into_response())
 }

@@ -13,7 +13,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use laget_db::{DbError, municipalities, units, users};
-use laget_domain::access::MunicipalityAdmin;
+use laget_domain::access::{GrantRefused, MunicipalityAdmin};
 use laget_domain::ids::MembershipId;
 use laget_domain::password::NewPassword;
 use laget_domain::user::{DisplayName, Email, Role, Username};
@@ -258,8 +258,10 @@ async fn show_page(
                 label: NB.role(*r).into(),
             })
             .collect(),
+        // Roles are given only in units this municipality hosts.
         units: unit_list
             .into_iter()
+            .filter(|u| u.host == mid)
             .map(|u| Choice {
                 value: u.id.to_string(),
                 label: u.name,
@@ -480,12 +482,25 @@ pub async fn add_membership(
     }
     let request_id = user.ctx.request_id.clone();
     let redirect = back(&cap, id, "rolle-lagt-til");
-    match state
+    // The domain decides (DESIGN.md, Access, rules 7 and 8): never one's own
+    // account, and unit roles only in units this municipality hosts.
+    let outcome = state
         .db
-        .write(move |c| users::add_membership(c, &cap, id, unit, role, &request_id))
-        .await
-    {
-        Ok(_) => Ok(redirect),
+        .write(
+            move |c| match users::decide_grant(c, &cap, id, unit, role)? {
+                Ok(grant) => users::grant(c, &grant, &request_id).map(Some),
+                Err(GrantRefused::OwnAccount) => Ok(None),
+                Err(GrantRefused::NotHost) => Err(DbError::NotFound),
+            },
+        )
+        .await;
+    match outcome {
+        Ok(Some(_)) => Ok(redirect),
+        Ok(None) => {
+            let mut form = form;
+            form.add_error("rolle", NB.users_own_account_refused);
+            retry(form).await
+        }
         Err(DbError::Taken) => {
             let mut p = Problems::new();
             p.push("rolle", Problem::Taken);
