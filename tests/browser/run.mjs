@@ -2119,6 +2119,13 @@ async function main() {
     assert.ok(stafett.logHref && stafett.schoolOnTeam && schoolPage, 'needs scenario m3 (the school user on the team)');
     const u = STAFETT.schoolUser;
     const page = staffPage;
+    // Nivå 2 (m4) promises a meeting within two weeks: a task for the lead.
+    await goto(page, '/mine-oppgaver', 'tasks-ansatt-meeting');
+    const meeting = page.locator('tbody tr').filter({ hasText: STAFETT.child }).filter({ hasText: 'Møte i laget rundt barnet' });
+    const meetings = await meeting.count();
+    soft(() => assert.equal(meetings, 1, 'level 2 should give the lead a meeting task'));
+    const meetingText = meetings === 1 ? await text(meeting) : '';
+    soft(() => assert.ok(meetingText.includes(dateIn(14)), `the meeting is due in two weeks: «${meetingText}»`));
     await goto(page, stafett.logHref, 'log-before-handover');
     let resp = await loadBy(page, () => page.getByRole('navigation', { name: 'Handlinger' }).getByRole('link', { name: 'Foreslå ny stafettholder', exact: true }).click());
     await checkPage(page, 'handover-new');
@@ -2182,6 +2189,21 @@ async function main() {
       0,
       'the accepted handover should leave «Mine oppgaver»',
     );
+    // The new lead finds the log: among the logs they are on, and in the
+    // school's «Barn», which now has the child.
+    const mine = school.locator('section[aria-labelledby="mine-logger"]');
+    assert.equal(await mine.getByRole('link', { name: STAFETT.child, exact: true }).count(), 1, '«Loggene du er med på» should list the log');
+    resp = await loadBy(school, () => school.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Barn', exact: true }).click());
+    await checkPage(school, 'children-school-after-handover');
+    const row = school.locator('tbody tr').filter({ hasText: STAFETT.child });
+    assert.equal(await row.count(), 1, `${STAFETT.school}'s «Barn» should list the child after the handover`);
+    resp = await loadBy(school, () => row.getByRole('link', { name: STAFETT.child, exact: true }).click());
+    await checkPage(school, 'child-school-after-handover');
+    assert.equal(resp.status(), 200, 'the new lead opens the child page');
+    assert.equal(await school.locator(`a[href="${stafett.logHref}"]`).count(), 1, 'the child page links to the log');
+    // The old lead is offered no «Foreslå ny stafettholder» any more.
+    await goto(page, stafett.logHref, 'log-ansatt-after-handover-actions');
+    assert.equal(await page.getByRole('link', { name: 'Foreslå ny stafettholder', exact: true }).count(), 0, 'only the lead (or the leader) is offered a handover');
   });
 
   // m7. The new lead withdraws the consent: the kindergarten loses access.
@@ -2198,10 +2220,17 @@ async function main() {
     await goto(school, stafett.logHref, 'log-before-withdraw');
     const consent = school.locator('section[aria-labelledby="samtykke"] li').first();
     assert.match(await text(consent), /^Gyldig: /);
-    const reason = consent.getByLabel('Begrunnelse for tilbaketrekking', { exact: true });
-    assert.equal(await reason.count(), 1, 'the consent should have the field «Begrunnelse for tilbaketrekking»');
-    await reason.fill(STAFETT.withdrawReason);
-    resp = await loadBy(school, () => consent.getByRole('button', { name: 'Trekk tilbake', exact: true }).click());
+    // Withdrawing asks for confirmation and a reason on a page of its own.
+    resp = await loadBy(school, () => consent.getByRole('link', { name: /^Trekk tilbake/ }).click());
+    await checkPage(school, 'consent-withdraw-confirm');
+    assert.equal(await text(school.locator('h1')), `Trekk tilbake samtykke – ${STAFETT.child}`);
+    assert.ok((await text(school.locator('main dl'))).includes(STAFETT.guardians[0].name), 'the confirmation names whose consent it is');
+    resp = await loadBy(school, () => school.getByRole('button', { name: 'Trekk tilbake samtykket', exact: true }).click());
+    await checkPage(school, 'consent-withdraw-no-reason');
+    soft(() => assert.equal(resp.status(), 422, `no reason should answer 422, got ${resp.status()}`));
+    await expectFieldError(school, 'begrunnelse', 'Dette feltet må fylles ut.');
+    await school.fill('#begrunnelse', STAFETT.withdrawReason);
+    resp = await loadBy(school, () => school.getByRole('button', { name: 'Trekk tilbake samtykket', exact: true }).click());
     await checkPage(school, 'consent-withdrawn');
     assert.ok(resp.status() < 400, `withdrawing answered ${resp.status()}`);
     assert.equal(new URL(school.url()).pathname, stafett.logHref);
@@ -2209,15 +2238,28 @@ async function main() {
     const after = await text(school.locator('section[aria-labelledby="samtykke"] li').first());
     assert.match(after, /^Trukket tilbake: /, `the consent should be «Trukket tilbake»: «${after}»`);
     assert.ok(after.includes(STAFETT.withdrawReason), `the consent should show the reason: «${after}»`);
-    assert.equal(await school.locator('section[aria-labelledby="samtykke"]').getByRole('button', { name: 'Trekk tilbake' }).count(), 0, 'a withdrawn consent cannot be withdrawn again');
+    assert.equal(await school.locator('section[aria-labelledby="samtykke"]').getByRole('link', { name: /^Trekk tilbake/ }).count(), 0, 'a withdrawn consent cannot be withdrawn again');
+    assert.equal(
+      await school.locator('ol.laget-timeline li').filter({ hasText: `trukket tilbake` }).filter({ hasText: LEADER_UNIT }).count(),
+      1,
+      'the timeline should name the units the withdrawn consent covered',
+    );
     const staffLine = await text(school.locator('section[aria-labelledby="laget"] > ul > li').filter({ hasText: STAFETT.staff }));
     assert.ok(staffLine.includes('Ikke dekket av samtykke – ser ingenting'), `ansatt should be flagged as not covered: «${staffLine}»`);
     const missing = school.locator('.ds-alert').filter({ has: school.getByRole('heading', { name: 'Samtykke mangler', exact: true }) });
     assert.equal(await missing.count(), 1, 'the log should say «Samtykke mangler»');
     assert.match(await text(missing), new RegExp(`${LEADER_UNIT}: ingen gyldig samtykke dekker enheten`));
 
-    // After: the kindergarten gets the 404 page.
+    // After: the kindergarten gets the 404 page, and its «Barn» says where
+    // the log went instead of linking to it.
     await expectLogHidden(staffPage, stafett.logHref, 'log-hidden-from-ansatt', `ansatt (team member from ${LEADER_UNIT}, consent withdrawn)`);
+    await goto(staffPage, '/barn', 'children-ansatt-after-handover');
+    const kgRow = staffPage.locator('tbody tr').filter({ hasText: STAFETT.child });
+    assert.equal(await kgRow.count(), 1, 'the kindergarten still lists its child');
+    assert.ok((await text(kgRow)).includes(`Overlevert til ${STAFETT.school}`), `the kindergarten should see «Overlevert til ${STAFETT.school}»: «${await text(kgRow)}»`);
+    assert.equal(await kgRow.locator(`a[href="${stafett.logHref}"]`).count(), 0, 'no link that would give 404');
+    await goto(staffPage, '/mine-oppgaver', 'tasks-ansatt-after-withdrawal');
+    assert.equal(await staffPage.getByText(STAFETT.child).count(), 0, 'the kindergarten\'s tasks no longer name the child');
 
     // «Hvem har sett loggen», as the lead.
     resp = await loadBy(school, () => school.getByRole('link', { name: 'Hvem har sett loggen', exact: true }).click());
