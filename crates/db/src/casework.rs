@@ -43,6 +43,8 @@ pub enum TaskKind {
     Meeting,
     /// A break-glass opening of a log my unit keeps waits for my review.
     BreakGlassReview,
+    /// The coordinating unit has answered; the lead has not read it.
+    CoordinationAnswered,
 }
 
 /// The user's tasks, soonest first. One access-log row (a list of own tasks).
@@ -93,6 +95,23 @@ pub fn my_tasks(
         }
     }
     let led_ids: Vec<String> = led.iter().map(|(l, ..)| l.clone()).collect();
+    let answered: Vec<(String, String, Option<i64>)> = coordination_requests::table
+        .inner_join(logs::table.on(logs::id.eq(coordination_requests::log_id)))
+        .inner_join(children::table.on(children::id.eq(logs::child_id)))
+        .filter(coordination_requests::log_id.eq_any(&led_ids))
+        .filter(coordination_requests::answer_read_at.is_null())
+        .filter(coordination_requests::resolved_at.is_not_null())
+        .select((logs::id, children::name, coordination_requests::resolved_at))
+        .load(conn)?;
+    for (log, child, at) in answered {
+        tasks.push(Task {
+            kind: TaskKind::CoordinationAnswered,
+            log_id: parse_id(&log)?,
+            child_name: child,
+            due: at.map(|a| from_micros(a).date_naive()),
+            what: "Koordinerende enhet har svart".into(),
+        });
+    }
     let warn = iso(today + Duration::days(EXPIRY_WARNING_DAYS));
     let expiring: Vec<(String, String, String)> = consents::table
         .inner_join(logs::table.inner_join(children::table))

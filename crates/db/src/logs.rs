@@ -1805,6 +1805,8 @@ pub struct LogView {
     pub measures: Vec<MeasureView>,
     pub pending_handover: Option<HandoverView>,
     pub coordination_open: Option<String>,
+    /// The coordinating unit's answer, until the lead marks it read.
+    pub coordination_answer: Option<String>,
     pub entries: Vec<Entry>,
     /// The newest child's-voice entry, for the prompt before decisions.
     pub last_voice: Option<DateTime<Utc>>,
@@ -2033,10 +2035,48 @@ fn view_from(
         consent_facts,
         measures,
         pending_handover,
+        coordination_answer: if coordination_open.is_none() {
+            unread_coordination_answer(conn, r.log_id())?
+        } else {
+            None
+        },
         coordination_open,
         entries,
         last_voice,
     })
+}
+
+/// The coordinating unit's answer that the lead has not yet marked read.
+fn unread_coordination_answer(conn: &mut DbConnection, log: LogId) -> DbResult<Option<String>> {
+    Ok(coordination_requests::table
+        .filter(coordination_requests::log_id.eq(log.to_string()))
+        .filter(coordination_requests::resolved_at.is_not_null())
+        .filter(coordination_requests::answer_read_at.is_null())
+        .select(coordination_requests::resolution)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten())
+}
+
+/// The lead (or the keeping unit's leader) marks the coordinating unit's
+/// answer read; it is then no longer a task.
+pub fn mark_coordination_answer_read(
+    conn: &mut DbConnection,
+    w: &LogWriter,
+    rid: &str,
+) -> DbResult<()> {
+    let n = diesel::update(
+        coordination_requests::table
+            .filter(coordination_requests::log_id.eq(w.log_id().to_string()))
+            .filter(coordination_requests::resolved_at.is_not_null())
+            .filter(coordination_requests::answer_read_at.is_null()),
+    )
+    .set(coordination_requests::answer_read_at.eq(Some(to_micros(Utc::now()))))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(DbError::NotFound);
+    }
+    write_record(conn, w, Action::Update, rid)
 }
 
 /// Timeline entries on one page, newest first.

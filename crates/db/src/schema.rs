@@ -428,6 +428,7 @@ diesel::table! {
         resolved_by -> Nullable<Text>,
         resolved_at -> Nullable<BigInt>,
         resolution -> Nullable<Text>,
+        answer_read_at -> Nullable<BigInt>,
     }
 }
 

@@ -666,6 +666,10 @@ pub struct LogReader {
     is_open: bool,
     is_lead: bool,
     leads_home_unit: bool,
+    /// Whether the reader sees the whole log. The coordinating unit, asked
+    /// who should coordinate, sees only what the question needs (level, the
+    /// units involved, the question) unless a consent covers it.
+    whole: bool,
 }
 
 /// Why a write was refused.
@@ -727,9 +731,16 @@ impl LogReader {
     /// Proposing a new lead, and withdrawing a proposal: the lead, or the
     /// leader of the unit that keeps the log, on an open log.
     pub fn handover_proposer(&self) -> Result<HandoverProposer, WriteRefused> {
+        self.as_lead().map(HandoverProposer)
+    }
+
+    /// Writing as the one who holds the log: the lead, or the leader of the
+    /// unit that keeps it, on an open log (marking the coordinating unit's
+    /// answer read, say).
+    pub fn as_lead(&self) -> Result<LogWriter, WriteRefused> {
         let w = self.writer()?;
         if self.is_lead || self.leads_home_unit {
-            Ok(HandoverProposer(w))
+            Ok(w)
         } else {
             Err(WriteRefused::Denied)
         }
@@ -751,6 +762,18 @@ impl LogReader {
     /// Whether the log is open (a closed log takes no writes).
     pub fn is_open(&self) -> bool {
         self.is_open
+    }
+
+    /// Whether the reader sees the whole log (see [`LogReader::whole`]).
+    pub fn reads_whole(&self) -> bool {
+        self.whole
+    }
+
+    /// Pages that show more of the log than the question to the
+    /// coordinating unit needs (the print, a measure, a consent scan): for
+    /// readers who see the whole log.
+    pub fn whole(&self) -> Result<&Self, Denied> {
+        if self.whole { Ok(self) } else { Err(Denied) }
     }
 
     /// «Hvem har sett loggen»: the lead and the leader of the unit that keeps it.
@@ -1072,6 +1095,7 @@ impl Actor {
             is_open: facts.is_open,
             is_lead,
             leads_home_unit,
+            whole: true,
         };
         if leads_home_unit {
             return Ok(reader(Ground::UnitLeader, None, true));
@@ -1092,12 +1116,25 @@ impl Actor {
         if let Some(grant) = facts.break_glass {
             return Ok(reader(Ground::BreakGlass, Some(grant.to_string()), false));
         }
-        if facts.coordination_requested
-            && self.memberships.iter().any(|m| {
+        let coordinating: Vec<&Membership> = self
+            .memberships
+            .iter()
+            .filter(|m| {
                 m.role == Role::KoordinerendeEnhet && m.municipality_id == facts.municipality_id
             })
-        {
-            return Ok(reader(Ground::CoordinatingUnit, None, false));
+            .collect();
+        if facts.coordination_requested && !coordinating.is_empty() {
+            // Asked who should coordinate, it needs the question, not the
+            // child's story — unless a consent covers the coordinating unit.
+            let covered = coordinating.iter().filter_map(|m| m.unit_id).any(|u| {
+                matches!(
+                    crate::consent::coverage(&facts.consent, facts.consent_rule, u, today),
+                    crate::consent::Coverage::Covered(_)
+                )
+            });
+            let mut r = reader(Ground::CoordinatingUnit, None, false);
+            r.whole = covered;
+            return Ok(r);
         }
         Err(Denied)
     }
@@ -1242,7 +1279,9 @@ mod tests {
         let own = |a: &Actor, m| a.administer(m).map(|c| (c, a.user_id()));
 
         // Her own account: refused for every role, in her own unit too.
-        let (cap, me) = own(&host_admin, host).unwrap();
+        let Ok((cap, me)) = own(&host_admin, host) else {
+            unreachable!("an administrator administers her municipality")
+        };
         for role in Role::ALL {
             assert_eq!(
                 cap.grant_role(me, role, Some((shared, host))).err(),
@@ -1259,7 +1298,9 @@ mod tests {
         assert!(cap.administer_unit(shared, host).is_ok());
 
         // The neighbour the unit serves: neither changes it nor gives roles in it.
-        let (cap, me) = own(&neighbour_admin, neighbour).unwrap();
+        let Ok((cap, me)) = own(&neighbour_admin, neighbour) else {
+            unreachable!("an administrator administers her municipality")
+        };
         assert_eq!(cap.administer_unit(shared, host).err(), Some(Denied));
         assert_eq!(
             cap.grant_role(colleague, Role::Leder, Some((shared, host)))

@@ -164,6 +164,10 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
         "/logger/{log}/koordinering/svar",
         log_work::resolve_coordination,
     )
+    .post(
+        "/logger/{log}/koordinering/lest",
+        log_work::coordination_answer_read,
+    )
     .get("/logger/{log}/tiltak", log_work::measure_form)
     .post("/logger/{log}/tiltak", log_work::add_measure)
     .get("/logger/{log}/tiltak/{measure}", log_work::show_measure)

@@ -83,7 +83,10 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
         .map(|t| {
             let (due, overdue) = match (t.kind, t.due) {
                 (
-                    TaskKind::Handover | TaskKind::Coordination | TaskKind::BreakGlassReview,
+                    TaskKind::Handover
+                    | TaskKind::Coordination
+                    | TaskKind::BreakGlassReview
+                    | TaskKind::CoordinationAnswered,
                     Some(d),
                 ) => (format!("{} {}", NB.tasks_since, date(d)), false),
                 (_, Some(d)) => deadline_text(d, today),
@@ -98,6 +101,7 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
                     TaskKind::Coordination => NB.task_coordination,
                     TaskKind::Meeting => NB.task_meeting,
                     TaskKind::BreakGlassReview => NB.task_break_glass,
+                    TaskKind::CoordinationAnswered => NB.task_coordination,
                 },
                 href: match t.kind {
                     TaskKind::BreakGlassReview => user
@@ -106,6 +110,7 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
                         .first()
                         .map(|u| format!("/enheter/{u}/logger#nodtilgang"))
                         .unwrap_or_else(|| format!("/logger/{}", t.log_id)),
+                    TaskKind::CoordinationAnswered => format!("/logger/{}#koordinering", t.log_id),
                     _ => format!("/logger/{}", t.log_id),
                 },
                 child: t.child_name,

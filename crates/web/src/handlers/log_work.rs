@@ -764,16 +764,53 @@ pub async fn resolve_coordination(
         Err(WriteRefused::Denied) => return Err(AppError::NotFound),
     };
     let pairs = forms::pairs(&body);
-    let text = forms::get(&pairs, "svar").trim().to_owned();
-    if text.is_empty() {
-        return Ok(Redirect::to(&format!("/logger/{log}#koordinering")).into_response());
-    }
+    let mut p = Problems::new();
+    let Some(text) = p.check("svar", required_text(forms::get(&pairs, "svar"), 4000)) else {
+        let form =
+            FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
+        return crate::handlers::logs::log_page_with_errors(&state, &user, log, form).await;
+    };
     let rid = user.ctx.request_id.clone();
+    let answer = text.clone();
     state
         .db
         .write(move |c| logs::resolve_coordination(c, &answerer, &text, &rid))
         .await?;
-    Ok(Redirect::to(&format!("/mine-oppgaver?logg={log}")).into_response())
+    // The coordinating unit's access ends with its answer: the confirmation
+    // quotes what was sent and names nothing of the child.
+    page(&AnsweredPage {
+        layout: Layout::signed_in(&user, NB.coordination_answered_title),
+        answer,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "stafett/coordination_answered.html")]
+struct AnsweredPage {
+    layout: Layout,
+    answer: String,
+}
+
+/// The lead (or the keeping unit's leader) has read the coordinating unit's
+/// answer.
+pub async fn coordination_answer_read(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(l): Path<String>,
+) -> Result<Response, AppError> {
+    let reader = open(&state, &user, &l).await?;
+    let log = reader.log_id();
+    let w = match reader.as_lead() {
+        Ok(w) => w,
+        Err(WriteRefused::Closed) => return Ok(closed_notice(log)),
+        Err(WriteRefused::Denied) => return Err(AppError::NotFound),
+    };
+    let rid = user.ctx.request_id.clone();
+    state
+        .db
+        .write(move |c| logs::mark_coordination_answer_read(c, &w, &rid))
+        .await?;
+    Ok(back(log, "lagret"))
 }
 
 // ---------------------------------------------------------------------------
@@ -1068,7 +1105,7 @@ pub async fn show_measure(
     Path((l, m)): Path<(String, String)>,
     axum::extract::Query(q): axum::extract::Query<crate::handlers::NoticeQuery>,
 ) -> Result<Response, AppError> {
-    let reader = open(&state, &user, &l).await?;
+    let reader = crate::handlers::logs::open_whole(&state, &user, &l).await?;
     let id: MeasureId = path_id(&m)?;
     let mut p = measure_page(
         &state,

@@ -40,6 +40,18 @@ pub async fn open(state: &AppState, user: &SignedIn, raw: &str) -> Result<LogRea
     Ok(user.actor.open_log(&facts, today)?)
 }
 
+/// Opens a log for a page that shows more than the coordinating unit's
+/// question needs (print, measure, consent scan), or 404.
+pub async fn open_whole(
+    state: &AppState,
+    user: &SignedIn,
+    raw: &str,
+) -> Result<LogReader, AppError> {
+    let reader = open(state, user, raw).await?;
+    reader.whole()?;
+    Ok(reader)
+}
+
 /// Opens a log for writing. A closed log answers with the log page's notice;
 /// a reader who may not write gets a 404.
 pub async fn open_for_writing(
@@ -225,6 +237,9 @@ struct LogPage {
     handover: Option<HandoverBox>,
     coordination: Option<String>,
     may_resolve_coordination: bool,
+    /// The coordinating unit's answer, until the lead marks it read.
+    coordination_answer: Option<String>,
+    may_mark_answer_read: bool,
     filters: Vec<Link>,
     /// The rendered timeline ([`TimelineFragment`]), kept between reads.
     timeline: Arc<str>,
@@ -232,6 +247,27 @@ struct LogPage {
     guardian_choices: Vec<crate::handlers::units::Choice>,
     team_form: FormState,
     voice_hint: bool,
+    /// Only what the coordinating unit's question needs is shown.
+    limited: bool,
+    units_involved: String,
+}
+
+impl LogPage {
+    /// What the coordinating unit needs to answer who should coordinate:
+    /// the level, the lead, the units involved and the question — not the
+    /// guardians, the consents, the measures or the timeline.
+    fn limit_to_the_question(&mut self) {
+        self.limited = true;
+        self.national_id = None;
+        self.guardians.clear();
+        self.consents.clear();
+        self.missing.clear();
+        self.measures.clear();
+        self.filters.clear();
+        self.handover = None;
+        self.voice_hint = false;
+        self.team.clear();
+    }
 }
 
 #[derive(Template)]
@@ -764,6 +800,11 @@ async fn log_page(
     // Nothing of the log is shown before its read is recorded.
     record_read(state, user, &reader).await?;
     let timeline = match kept {
+        // The coordinating unit, asked a question, sees no timeline.
+        _ if !reader.reads_whole() => Timeline {
+            html: Arc::from(""),
+            last_voice: None,
+        },
         Some(t) => t,
         None => {
             let t = Timeline {
@@ -792,10 +833,14 @@ async fn log_page(
         ("person_rolle", NB.team_role),
         ("koordinering", NB.coordination_reason),
         ("mote_dato", NB.meeting_held_on),
+        ("svar", NB.coordination_answer),
     ]);
     let mut page = render_log(
         layout, user, &reader, v, &settings, group, timeline, staff, form,
     );
+    if !reader.reads_whole() {
+        page.limit_to_the_question();
+    }
     if let Some(until) = break_glass_until {
         page.ground = format!("{} ({} {})", page.ground, NB.break_glass_until, time(until));
     }
@@ -882,6 +927,8 @@ fn render_log(
             .count(),
         handover,
         coordination: v.coordination_open.clone(),
+        coordination_answer: v.coordination_answer.clone(),
+        may_mark_answer_read: reader.as_lead().is_ok(),
         may_resolve_coordination: v.coordination_open.is_some()
             && reader.coordination_answerer().is_ok(),
         filters,
@@ -897,6 +944,17 @@ fn render_log(
             .collect(),
         team_form,
         voice_hint,
+        limited: false,
+        units_involved: {
+            let mut units: Vec<&str> = v
+                .team
+                .iter()
+                .filter_map(|m| m.unit.as_ref().map(|(_, n)| n.as_str()))
+                .collect();
+            units.sort_unstable();
+            units.dedup();
+            units.join(", ")
+        },
     }
 }
 
@@ -905,7 +963,7 @@ pub async fn print(
     user: SignedIn,
     Path(l): Path<String>,
 ) -> Result<Response, AppError> {
-    let reader = open(&state, &user, &l).await?;
+    let reader = open_whole(&state, &user, &l).await?;
     let (v, settings) = load(&state, &reader, None, Action::Print, &user.ctx.request_id).await?;
     let m = v.municipality_id;
     let names = state
@@ -1259,7 +1317,7 @@ pub async fn attachment(
     user: SignedIn,
     Path((l, a)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let reader = open(&state, &user, &l).await?;
+    let reader = open_whole(&state, &user, &l).await?;
     let id: AttachmentId = path_id(&a)?;
     let rid = user.ctx.request_id.clone();
     let scan = state

@@ -204,7 +204,10 @@ pub const LOG_MATRIX: &[Row] = &[
     row("POST", "/logger/{log}/bbis",                            BBIS,        [SEE, SEE, SEE, SEE, NO,  NO,  NO,  NO,  NO,  NO]),
     // One open request at a time; the leader answers it, after which the coordinating unit has no access.
     row("POST", "/logger/{log}/koordinering",                    COORDINATE,  [SEE, SEE, BUSY, BUSY, NO, NO,  NO,  NO,  NO,  NO]),
-    row("POST", "/logger/{log}/koordinering/svar",               ANSWER,      [SEE, NO,  SEE, NO,  NO,  NO,  NO,  NO,  NO,  NO]),
+    // The request is opened again before each cell of the answer row, so that the coordinating unit's own right is exercised.
+    row("POST", "/logger/{log}/koordinering/svar",               ANSWER,      [SEE, NO,  OK,  NO,  NO,  NO,  NO,  OK,  NO,  NO]),
+    // The answer waits to be read before each cell of this row: the lead and the keeping unit's leader mark it.
+    row("POST", "/logger/{log}/koordinering/lest",               &[],         [SEE, SEE, SEE, NO,  NO,  NO,  NO,  NO,  NO,  NO]),
     row("GET",  "/mine-oppgaver",                                &[],         [SEE, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK]),
     row("GET",  "/nodtilgang",                                   &[],         [SEE, NO,  OK,  NO,  NO,  NO,  OK,  NO,  NO,  NO]),
     row("POST", "/nodtilgang",                                   BREAK_GLASS, [SEE, NO,  SEE, NO,  NO,  NO,  SEE, NO,  NO,  NO]),
@@ -269,6 +272,20 @@ fn prepare(app: &TestApp, path: &str) {
                 .set((
                     handovers::status.eq("venter"),
                     handovers::decided_at.eq(None::<i64>),
+                ))
+                .execute(c)
+        })
+        .unwrap();
+    }
+    if path == "/logger/{log}/koordinering/svar" || path == "/logger/{log}/koordinering/lest" {
+        use laget_db::schema::coordination_requests as cr;
+        let answered = path.ends_with("/lest");
+        app.with_conn(|c| {
+            diesel::update(cr::table.filter(cr::log_id.eq(app.fx.log.log.to_string())))
+                .set((
+                    cr::resolved_at.eq(answered.then_some(1_i64)),
+                    cr::resolution.eq(answered.then_some("PPT koordinerer.")),
+                    cr::answer_read_at.eq(None::<i64>),
                 ))
                 .execute(c)
         })

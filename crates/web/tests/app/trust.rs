@@ -705,3 +705,115 @@ async fn findable(app: TestApp) {
     assert!(body.contains("gjelder til"), "{body}");
 }
 on_every_backend!(break_glass_and_the_catalogue_are_findable, findable);
+
+/// Issue 15, items 5, 7 and 17: the coordinating unit, asked who should
+/// coordinate, sees what the question needs and not the child's story
+/// (unless a consent covers it); it can answer (an empty answer is refused
+/// beside the field); the confirmation quotes the answer; its access ends
+/// with the answer; the lead gets the answer as a task until it is read.
+async fn the_coordinating_unit_sees_the_question(app: TestApp) {
+    let fx = app.fx.log.clone();
+    let page = format!("/logger/{}", fx.log);
+    let mut lead = app.client(Who::Ansatt).await;
+    let question = "Barnehagen og PPT er uenige om hvem som skal holde stafetten.";
+    let r = lead
+        .post(&format!("{page}/koordinering"), &[("koordinering", question)])
+        .await;
+    assert_eq!(r.status, 303);
+
+    let mut ke = app.client(Who::KoordinerendeEnhet).await;
+    let r = ke.get(&page).await;
+    assert_eq!(r.status, 200);
+    for needed in [question, "Testdalen PPT", "Nivå 0", "Enheter på laget"] {
+        assert!(r.body.contains(needed), "the question needs «{needed}»");
+    }
+    for hidden in [
+        "Mona Fikstursen",
+        "Språkgruppe",
+        "Trekker seg unna i lek",
+        &format!("{page}/utskrift"),
+    ] {
+        assert!(!r.body.contains(hidden), "the coordinating unit sees «{hidden}»");
+    }
+    for path in [
+        format!("{page}/utskrift"),
+        format!("{page}/tiltak/{}", fx.measure),
+        format!("{page}/vedlegg/{}", fx.attachment),
+    ] {
+        assert_eq!(ke.get(&path).await.status, 404, "{path}");
+    }
+
+    // A consent that covers the coordinating unit opens the whole log.
+    let ke_unit: String = app.with_conn(|c| {
+        laget_db::schema::memberships::table
+            .filter(
+                laget_db::schema::memberships::user_id
+                    .eq(app.fx.users[&Who::KoordinerendeEnhet].to_string()),
+            )
+            .select(laget_db::schema::memberships::unit_id)
+            .first::<Option<String>>(c)
+            .unwrap()
+            .unwrap()
+    });
+    let (mother, father) = (fx.mother.to_string(), fx.father.to_string());
+    let (from, to) = (d(0), d(30));
+    let r = lead
+        .post(
+            &format!("{page}/samtykke"),
+            &[
+                ("givere", &mother),
+                ("givere", &father),
+                ("enheter", &ke_unit),
+                ("formal", "dele"),
+                ("gyldig_fra", &from),
+                ("gyldig_til", &to),
+                ("metode", "digitalt"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(ke.get(&page).await.body.contains("Mona Fikstursen"));
+    assert_eq!(ke.get(&format!("{page}/utskrift")).await.status, 200);
+
+    // An empty answer: the field says so, nothing is answered.
+    let r = ke.post(&format!("{page}/koordinering/svar"), &[("svar", " ")]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("svar-error"), "{}", r.body);
+    let answer = "PPT koordinerer fra neste uke.";
+    let r = ke.post(&format!("{page}/koordinering/svar"), &[("svar", answer)]).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains(answer), "the confirmation quotes the answer");
+    assert!(!r.body.contains(CHILD), "the confirmation names no child");
+    // Its access ends with the answer: a consent alone, off the team,
+    // opens nothing (withdrawn here all the same).
+    let consent: String = app.with_conn(|c| {
+        consents::table
+            .filter(consents::log_id.eq(fx.log.to_string()))
+            .filter(consents::unit_ids.eq(&ke_unit))
+            .select(consents::id)
+            .first(c)
+            .unwrap()
+    });
+    let r = lead
+        .post(
+            &format!("{page}/samtykke/{consent}/trekk"),
+            &[("begrunnelse", "Ikke lenger nødvendig.")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(ke.get(&page).await.status, 404, "its access ends with the answer");
+
+    // The lead is told, and marks the answer read.
+    let tasks = lead.get("/mine-oppgaver").await.body;
+    assert!(tasks.contains("Koordinerende enhet har svart"), "{tasks}");
+    let body = lead.get(&page).await.body;
+    assert!(body.contains(answer));
+    let r = lead.post(&format!("{page}/koordinering/lest"), &[]).await;
+    assert_eq!(r.status, 303);
+    let tasks = lead.get("/mine-oppgaver").await.body;
+    assert!(!tasks.contains("Koordinerende enhet har svart"), "{tasks}");
+}
+on_every_backend!(
+    the_coordinating_unit_sees_what_the_question_needs,
+    the_coordinating_unit_sees_the_question
+);

@@ -3,3 +3,5 @@
 -- two weeks), due as a task for the lead until it is marked held.
 ALTER TABLE handovers ADD COLUMN from_unit_id TEXT;
 ALTER TABLE logs ADD COLUMN meeting_due TEXT;
+-- When the lead read the coordinating unit's answer (until then a task).
+ALTER TABLE coordination_requests ADD COLUMN answer_read_at BIGINT;
