@@ -105,13 +105,18 @@ struct BenchDb {
     cleanup: Box<dyn FnOnce()>,
 }
 
+/// A key for the run's access log, held only in memory.
+fn audit_key() -> laget_domain::audit::AuditKey {
+    laget_domain::audit::AuditKey::from_bytes(rand::random())
+}
+
 fn open_db() -> Result<BenchDb> {
     let id = uuid::Uuid::now_v7().simple().to_string();
     match std::env::var("DATABASE_URL") {
         Ok(url) if !url.is_empty() => {
             let schema = format!("bench_{id}");
             eprintln!("schema {schema}");
-            let db = Db::connect_in_schema(&url, Some(&schema))?;
+            let db = Db::connect_in_schema(&url, Some(&schema))?.with_audit_key(audit_key());
             db.migrate()?;
             Ok(BenchDb {
                 db,
@@ -120,7 +125,8 @@ fn open_db() -> Result<BenchDb> {
         }
         _ => {
             let dir = std::env::temp_dir().join(format!("laget-bench-{id}"));
-            let db = Db::connect(&dir.join("bench.sqlite3").to_string_lossy())?;
+            let db = Db::connect(&dir.join("bench.sqlite3").to_string_lossy())?
+                .with_audit_key(audit_key());
             db.migrate()?;
             Ok(BenchDb {
                 db,

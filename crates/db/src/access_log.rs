@@ -1,11 +1,46 @@
 //! The append-only, hash-chained access log.
+//!
+//! Rows are keyed with the [`AuditKey`] of the [`crate::Db`] that writes
+//! them. The key is not stored in the database, and the functions here take
+//! a plain connection, so the `Db` lends its key to the thread that runs a
+//! closure on one of its connections ([`with_key`], called by
+//! `Db::write_blocking` and `Db::read_blocking`). Appending on a connection
+//! taken otherwise fails with [`DbError::NoAuditKey`]; nothing is ever
+//! written unkeyed.
 
 use crate::schema::{access_log, access_log_head, users};
 use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use laget_domain::access::UnitAccessLogReader;
-use laget_domain::audit::{AccessRecord, BrokenLink, ChainVerifier, ChainedRecord};
+use laget_domain::audit::{
+    AccessRecord, AuditKey, BrokenLink, ChainVerifier, ChainedRecord, Checkpoint, Head, Verdict,
+};
+use std::cell::RefCell;
+use std::sync::Arc;
+
+thread_local! {
+    /// The key of the `Db` whose closure runs on this thread, if any.
+    static KEY: RefCell<Option<Arc<AuditKey>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with `key` as this thread's access-log key, and puts back the
+/// one before afterwards (also if `f` panics).
+pub(crate) fn with_key<T>(key: Option<&Arc<AuditKey>>, f: impl FnOnce() -> T) -> T {
+    struct Restore(Option<Arc<AuditKey>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            KEY.with(|k| *k.borrow_mut() = previous);
+        }
+    }
+    let _restore = Restore(KEY.with(|k| k.replace(key.cloned())));
+    f()
+}
+
+fn current_key() -> DbResult<Arc<AuditKey>> {
+    KEY.with(|k| k.borrow().clone()).ok_or(DbError::NoAuditKey)
+}
 
 #[derive(Insertable, Queryable, Selectable, Debug)]
 #[diesel(table_name = access_log)]
@@ -51,11 +86,12 @@ pub fn append(conn: &mut DbConnection, record: &AccessRecord) -> DbResult<i64> {
     append_all(conn, std::slice::from_ref(record))
 }
 
-/// Appends `records` to the chain in order: one INSERT each, and the head
-/// row read and updated once for them all (the group-commit writer's
-/// batches). Returns the last
-/// row's number (the head's, if `records` is empty).
+/// Appends `records` to the chain in order, each keyed with the `Db`'s key:
+/// one INSERT each, and the head row read and updated once for them all (the
+/// group-commit writer's batches). Returns the last row's number (the
+/// head's, if `records` is empty).
 pub fn append_all(conn: &mut DbConnection, records: &[AccessRecord]) -> DbResult<i64> {
+    let key = current_key()?;
     let count = i64::try_from(records.len())
         .map_err(|_| DbError::Corrupt("too many access-log records".into()))?;
     // Updating the head first takes its row lock (PostgreSQL) or the write
@@ -73,7 +109,9 @@ pub fn append_all(conn: &mut DbConnection, records: &[AccessRecord]) -> DbResult
     let mut prev_hash = head_hash;
     let mut rows = Vec::with_capacity(records.len());
     for (seq, record) in (last - count + 1..).zip(records) {
-        let hash = record.chain_hash(seq, &prev_hash);
+        // Always keyed: should someone have raised `keyed_from` past the
+        // head, verification names these rows rather than passing them.
+        let hash = record.chain_mac(&key, seq, &prev_hash);
         rows.push(Row {
             seq,
             at: to_micros(record.at),
@@ -102,14 +140,54 @@ pub fn append_all(conn: &mut DbConnection, records: &[AccessRecord]) -> DbResult
     Ok(last)
 }
 
-/// Checks the whole chain, reading it in batches. Returns the number of rows.
-pub fn verify(conn: &mut DbConnection) -> DbResult<Result<u64, BrokenLink>> {
-    const BATCH: i64 = 5_000;
-    let (head_seq, head_hash): (i64, String) = access_log_head::table
+/// The chain's head as the database records it (what a checkpoint signs).
+pub fn head(conn: &mut DbConnection) -> DbResult<Head> {
+    let (seq, hash, keyed_from): (i64, String, i64) = access_log_head::table
         .find(1)
-        .select((access_log_head::seq, access_log_head::hash))
+        .select((
+            access_log_head::seq,
+            access_log_head::hash,
+            access_log_head::keyed_from,
+        ))
         .first(conn)?;
-    let mut verifier = ChainVerifier::default();
+    Ok(Head {
+        seq,
+        hash,
+        keyed_from,
+    })
+}
+
+/// Whether the newest row verifies with the `Db`'s key (`true` when no row
+/// is keyed yet). `laget serve` checks this before it writes, so that a
+/// wrong key file is refused instead of extending the chain under it.
+pub fn key_fits(conn: &mut DbConnection) -> DbResult<bool> {
+    let key = current_key()?;
+    let head = head(conn)?;
+    if head.seq < head.keyed_from {
+        return Ok(true);
+    }
+    let row: Option<Row> = access_log::table
+        .find(head.seq)
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(match row {
+        Some(row) => {
+            let row = row.into_chained()?;
+            row.record.chain_mac(&key, row.seq, &row.prev_hash) == row.hash
+        }
+        // The newest row is gone: not a question of the key.
+        None => true,
+    })
+}
+
+/// Checks the whole chain with the `Db`'s key, reading it in batches, and
+/// compares it with `checkpoints` (see [`ChainVerifier`]).
+pub fn verify_against(conn: &mut DbConnection, checkpoints: Vec<Checkpoint>) -> DbResult<Verdict> {
+    const BATCH: i64 = 5_000;
+    let key = current_key()?;
+    let head = head(conn)?;
+    let mut verifier = ChainVerifier::new(&key, head.keyed_from, checkpoints);
     let mut after = 0i64;
     loop {
         let batch: Vec<Row> = access_log::table
@@ -121,12 +199,20 @@ pub fn verify(conn: &mut DbConnection) -> DbResult<Result<u64, BrokenLink>> {
         let Some(last) = batch.last() else { break };
         after = last.seq;
         for row in batch {
-            if let Err(broken) = verifier.push(row.into_chained()?) {
-                return Ok(Err(broken));
-            }
+            verifier.push(&row.into_chained()?);
         }
     }
-    Ok(verifier.finish((head_seq, &head_hash)))
+    Ok(verifier.finish(&head))
+}
+
+/// Checks the chain alone (no checkpoints): the number of rows, or the first
+/// broken link.
+pub fn verify(conn: &mut DbConnection) -> DbResult<Result<u64, BrokenLink>> {
+    let verdict = verify_against(conn, Vec::new())?;
+    Ok(match verdict.broken_link() {
+        Some(broken) => Err(broken.clone()),
+        None => Ok(verdict.rows),
+    })
 }
 
 /// Filters for reading a unit's access log.

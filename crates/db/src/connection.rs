@@ -99,12 +99,17 @@ pub struct Db {
     /// connection always stays free for the access-log writer, which every
     /// page waits for.
     admission: Arc<tokio::sync::Semaphore>,
+    /// The access log's key ([`Db::with_audit_key`]), lent to the thread of
+    /// every closure run by [`Db::write_blocking`] and [`Db::read_blocking`]
+    /// (see `access_log`). Without it nothing can be appended to the log.
+    audit_key: Option<Arc<laget_domain::audit::AuditKey>>,
 }
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Db")
             .field("backend", &self.backend)
+            .field("audit_key", &self.audit_key.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -167,7 +172,17 @@ impl Db {
             write_lock: Arc::new(std::sync::Mutex::new(())),
             group_commit: Arc::new(OnceLock::new()),
             admission: Arc::new(tokio::sync::Semaphore::new(max_size as usize - 1)),
+            audit_key: None,
         })
+    }
+
+    /// This `Db` with the access log's key, which keys every row it appends
+    /// and checks the chain. Give it before the first use (the group-commit
+    /// writer takes the key when it starts).
+    #[must_use]
+    pub fn with_audit_key(mut self, key: laget_domain::audit::AuditKey) -> Self {
+        self.audit_key = Some(Arc::new(key));
+        self
     }
 
     pub fn backend(&self) -> Backend {
@@ -208,7 +223,9 @@ impl Db {
             Backend::Postgres => None,
         };
         let mut conn = self.conn()?;
-        DbConnection::transaction(&mut conn, f)
+        crate::access_log::with_key(self.audit_key.as_ref(), || {
+            DbConnection::transaction(&mut conn, f)
+        })
     }
 
     /// Runs `f` on a connection without a write transaction, synchronously.
@@ -217,7 +234,7 @@ impl Db {
         f: impl FnOnce(&mut DbConnection) -> DbResult<T>,
     ) -> DbResult<T> {
         let mut conn = self.conn()?;
-        f(&mut conn)
+        crate::access_log::with_key(self.audit_key.as_ref(), || f(&mut conn))
     }
 
     /// Runs `f` in one transaction on a blocking thread. Everything it writes,
@@ -276,6 +293,7 @@ impl Db {
                     write_lock: Arc::clone(&self.write_lock),
                     group_commit: Arc::new(OnceLock::new()),
                     admission: Arc::clone(&self.admission),
+                    audit_key: self.audit_key.clone(),
                 };
                 GroupCommit::start(db)
                     .map_err(|e| tracing::error!(error = %e, "no access-log writer thread"))
@@ -332,11 +350,15 @@ impl Db {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
-    use super::Db;
+    use super::{
+        Db, DbConnection, EmbeddedMigrations, MigrationHarness, POSTGRES_MIGRATIONS,
+        SQLITE_MIGRATIONS,
+    };
     use crate::access_log;
     use diesel::connection::SimpleConnection;
-    use laget_domain::audit::AccessRecord;
+    use laget_domain::audit::{AccessRecord, AuditKey};
     use std::collections::BTreeSet;
+    use std::sync::Arc;
 
     fn names(dir: &str) -> BTreeSet<String> {
         std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
@@ -380,10 +402,20 @@ mod tests {
     }
 
     fn fresh_dbs() -> Vec<Fresh> {
+        let all = unmigrated_dbs();
+        for fresh in &all {
+            fresh.db.migrate().unwrap();
+        }
+        all
+    }
+
+    /// Like [`fresh_dbs`], before any migration.
+    fn unmigrated_dbs() -> Vec<Fresh> {
         let id = uuid::Uuid::now_v7().simple().to_string();
         let dir = std::env::temp_dir().join(format!("laget-db-test-{id}"));
-        let db = Db::connect(&dir.join("db.sqlite3").to_string_lossy()).unwrap();
-        db.migrate().unwrap();
+        let db = Db::connect(&dir.join("db.sqlite3").to_string_lossy())
+            .unwrap()
+            .with_audit_key(AuditKey::from_bytes([3; 32]));
         let mut all = vec![Fresh {
             db,
             dir: Some(dir),
@@ -393,8 +425,9 @@ mod tests {
             && !url.is_empty()
         {
             let schema = format!("test_{id}");
-            let db = Db::connect_in_schema(&url, Some(&schema)).unwrap();
-            db.migrate().unwrap();
+            let db = Db::connect_in_schema(&url, Some(&schema))
+                .unwrap()
+                .with_audit_key(AuditKey::from_bytes([3; 32]));
             all.push(Fresh {
                 db,
                 dir: None,
@@ -497,6 +530,112 @@ mod tests {
             assert_eq!(db.read_blocking(access_log::count).unwrap(), base + 1);
             let rows = u64::try_from(base + 1).unwrap();
             assert_eq!(db.read_blocking(access_log::verify).unwrap(), Ok(rows));
+        }
+    }
+
+    /// Applies the migrations before the one that keyed the access log.
+    fn migrate_to_before_the_key(db: &Db) {
+        use diesel::migration::MigrationSource;
+        fn run<C, B>(c: &mut C, source: EmbeddedMigrations)
+        where
+            B: diesel::backend::Backend,
+            C: MigrationHarness<B>,
+            EmbeddedMigrations: MigrationSource<B>,
+        {
+            for m in c.pending_migrations(source).unwrap() {
+                if m.name().to_string().ends_with("_audit_key") {
+                    return;
+                }
+                c.run_migration(&*m).unwrap();
+            }
+            panic!("no audit_key migration");
+        }
+        let mut conn = db.conn().unwrap();
+        match &mut *conn {
+            DbConnection::Sqlite(c) => run(c, SQLITE_MIGRATIONS),
+            DbConnection::Postgresql(c) => run(c, POSTGRES_MIGRATIONS),
+        }
+    }
+
+    /// A log written before Laget had a key keeps verifying: its rows keep
+    /// their plain SHA-256, and the rows after the migration are keyed.
+    #[test]
+    fn rows_from_before_the_key_keep_verifying() {
+        use crate::schema::{access_log as al, access_log_head as head};
+        use diesel::prelude::*;
+        use laget_domain::audit::GENESIS_HASH;
+        for fresh in unmigrated_dbs() {
+            let db = &fresh.db;
+            migrate_to_before_the_key(db);
+            // Three rows as the Laget before the key wrote them.
+            let mut conn = db.conn().unwrap();
+            let mut prev = GENESIS_HASH.to_owned();
+            for seq in 1..=3 {
+                let r = read_of(usize::try_from(seq).unwrap());
+                let hash = r.chain_hash(seq, &prev);
+                diesel::insert_into(al::table)
+                    .values((
+                        al::seq.eq(seq),
+                        al::at.eq(r.at.timestamp_micros()),
+                        al::ground.eq(&r.ground),
+                        al::object_type.eq(&r.object_type),
+                        al::object_id.eq(&r.object_id),
+                        al::action.eq(&r.action),
+                        al::request_id.eq(&r.request_id),
+                        al::prev_hash.eq(&prev),
+                        al::hash.eq(&hash),
+                    ))
+                    .execute(&mut *conn)
+                    .unwrap();
+                prev = hash;
+            }
+            diesel::update(head::table.find(1))
+                .set((head::seq.eq(3), head::hash.eq(&prev)))
+                .execute(&mut *conn)
+                .unwrap();
+            drop(conn);
+
+            db.migrate().unwrap();
+            let h = db.read_blocking(access_log::head).unwrap();
+            assert_eq!((h.seq, h.keyed_from), (3, 4), "{:?}", db.backend());
+            db.write_blocking(|c| access_log::append_all(c, &[read_of(4), read_of(5)]))
+                .unwrap();
+            assert_eq!(db.read_blocking(access_log::verify).unwrap(), Ok(5));
+            let prev4: String = db
+                .read_blocking(|c| Ok(al::table.find(4).select(al::prev_hash).first(c)?))
+                .unwrap();
+            assert_eq!(
+                prev4, prev,
+                "the first keyed row links to the last plain one"
+            );
+            // Under another key the plain rows pass and row 4 is named.
+            let other = Db {
+                audit_key: Some(Arc::new(AuditKey::from_bytes([4; 32]))),
+                ..db.clone()
+            };
+            assert_eq!(
+                other.read_blocking(access_log::verify).unwrap(),
+                Err(laget_domain::audit::BrokenLink::Altered { seq: 4 })
+            );
+            assert!(!other.read_blocking(access_log::key_fits).unwrap());
+            assert!(db.read_blocking(access_log::key_fits).unwrap());
+        }
+    }
+
+    /// A `Db` without the key appends nothing.
+    #[test]
+    fn without_the_key_nothing_is_appended() {
+        for fresh in fresh_dbs() {
+            let keyless = Db {
+                audit_key: None,
+                ..fresh.db.clone()
+            };
+            let result = keyless.write_blocking(|c| access_log::append(c, &read_of(1)));
+            assert!(
+                matches!(result, Err(crate::DbError::NoAuditKey)),
+                "{result:?}"
+            );
+            assert_eq!(fresh.db.read_blocking(access_log::count).unwrap(), 0);
         }
     }
 }

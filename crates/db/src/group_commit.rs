@@ -171,6 +171,7 @@ fn shared(e: &DbError) -> DbError {
         DbError::Migration(s) => DbError::Migration(s.clone()),
         DbError::Corrupt(s) => DbError::Corrupt(s.clone()),
         DbError::Task(s) => DbError::Task(s.clone()),
+        DbError::NoAuditKey => DbError::NoAuditKey,
         DbError::Query(q) => DbError::Task(format!("recording reads failed: {q}")),
     }
 }

@@ -45,6 +45,10 @@ pub enum DbError {
     Corrupt(String),
     #[error("background task failed: {0}")]
     Task(String),
+    /// An access-log row was to be written (or the chain checked) by a `Db`
+    /// made without the access log's key ([`Db::with_audit_key`]).
+    #[error("the access log's key is not loaded")]
+    NoAuditKey,
 }
 
 impl From<diesel::result::Error> for DbError {

@@ -484,7 +484,9 @@ mod tests {
         let dir =
             std::env::temp_dir().join(format!("laget-import-{}", uuid::Uuid::now_v7().simple()));
         let mut all = vec![(
-            Db::connect(&dir.join("db.sqlite3").to_string_lossy()).unwrap(),
+            Db::connect(&dir.join("db.sqlite3").to_string_lossy())
+                .unwrap()
+                .with_audit_key(laget_domain::audit::AuditKey::from_bytes([5; 32])),
             Cleanup::Dir(dir),
         )];
         if let Ok(url) = std::env::var("DATABASE_URL")
@@ -492,7 +494,9 @@ mod tests {
         {
             let schema = format!("import_{}", uuid::Uuid::now_v7().simple());
             all.push((
-                Db::connect_in_schema(&url, Some(&schema)).unwrap(),
+                Db::connect_in_schema(&url, Some(&schema))
+                    .unwrap()
+                    .with_audit_key(laget_domain::audit::AuditKey::from_bytes([5; 32])),
                 Cleanup::Schema(url, schema),
             ));
         }

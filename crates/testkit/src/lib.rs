@@ -366,9 +366,7 @@ impl TestApp {
     /// Runs `f` on a database connection (for assertions and tampering),
     /// with the database's access-log key lent (`access_log::verify`).
     pub fn with_conn<T>(&self, f: impl FnOnce(&mut laget_db::DbConnection) -> T) -> T {
-        self.db
-            .read_blocking(|c| Ok(f(c)))
-            .expect("connection")
+        self.db.read_blocking(|c| Ok(f(c))).expect("connection")
     }
 }
 
