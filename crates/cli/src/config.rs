@@ -15,6 +15,7 @@ pub struct Config {
     pub server: ServerConfig,
     pub security: SecurityConfig,
     pub log: LogConfig,
+    pub audit: AuditConfig,
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -44,6 +45,25 @@ pub struct SecurityConfig {
     pub max_failed_logins_per_account: i64,
     pub max_failed_logins_per_address: i64,
     pub failed_login_window_minutes: i64,
+}
+
+/// The access log's key and checkpoints, kept outside the database
+/// (docs/ARCHITECTURE.md, «The access log's threat model»).
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditConfig {
+    /// The file holding the key (64 hexadecimal digits). Created (mode 0600)
+    /// by the first command that writes, as long as no row is keyed yet.
+    pub key_file: String,
+    /// The key itself, instead of a file (for a secret store that sets
+    /// `LAGET__AUDIT__KEY`). Never printed.
+    pub key: Option<String>,
+    /// The file that signed checkpoints of the chain's head are appended to:
+    /// ship it somewhere the database's writers cannot reach.
+    pub checkpoint_file: String,
+    /// Minutes between checkpoints while serving (at most a day); also at
+    /// start and at shutdown.
+    pub checkpoint_minutes: u64,
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -77,6 +97,12 @@ impl Default for Config {
             log: LogConfig {
                 filter: "info".into(),
             },
+            audit: AuditConfig {
+                key_file: "data/audit.key".into(),
+                key: None,
+                checkpoint_file: "data/audit-checkpoints.log".into(),
+                checkpoint_minutes: 24 * 60,
+            },
         }
     }
 }
@@ -100,8 +126,14 @@ impl Default for LogConfig {
         Config::default().log
     }
 }
+impl Default for AuditConfig {
+    fn default() -> Self {
+        Config::default().audit
+    }
+}
 
-// The database URL may hold a password: never print it.
+// The database URL may hold a password, and the audit key is a secret:
+// never print them.
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
@@ -166,6 +198,21 @@ impl Config {
             self.security.failed_login_window_minutes >= 1,
             "security.failed_login_window_minutes must be at least 1"
         );
+        if let Some(key) = &self.audit.key {
+            // The message does not repeat the value: it is a secret.
+            anyhow::ensure!(
+                laget_domain::audit::AuditKey::from_hex(key).is_ok(),
+                "audit.key is not 64 hexadecimal digits (256 bits)"
+            );
+        }
+        anyhow::ensure!(
+            !self.audit.key_file.trim().is_empty() && !self.audit.checkpoint_file.trim().is_empty(),
+            "audit.key_file and audit.checkpoint_file must name files"
+        );
+        anyhow::ensure!(
+            (1..=24 * 60).contains(&self.audit.checkpoint_minutes),
+            "audit.checkpoint_minutes must be between 1 and 1440 (a checkpoint at least daily)"
+        );
         Ok(())
     }
 
@@ -223,6 +270,38 @@ mod tests {
         assert!(
             Config::load(Some(&file)).is_err(),
             "weak hashing settings are refused"
+        );
+        std::fs::remove_dir_all(&dir)?;
+        Ok(())
+    }
+
+    #[test]
+    fn audit_settings_are_checked_and_the_key_never_printed() -> anyhow::Result<()> {
+        let dir = std::env::temp_dir().join(format!("laget-config-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir)?;
+        let file = dir.join("laget.toml");
+        let key = "ab".repeat(32);
+        std::fs::write(
+            &file,
+            format!("[audit]\nkey = \"{key}\"\ncheckpoint_minutes = 60\n"),
+        )?;
+        let c = Config::load(Some(&file))?;
+        assert_eq!(c.audit.checkpoint_minutes, 60);
+        assert_eq!(c.audit.key_file, "data/audit.key");
+        assert!(!format!("{c:?}").contains(&key));
+        std::fs::write(&file, "[audit]\nkey = \"hemmelig-men-for-kort\"\n")?;
+        let err = Config::load(Some(&file))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("audit.key is not 64"), "{err}");
+        assert!(!err.contains("hemmelig"), "{err}");
+        std::fs::write(&file, "[audit]\ncheckpoint_minutes = 2000\n")?;
+        assert!(Config::load(Some(&file)).is_err(), "at least daily");
+        std::fs::write(&file, "[audit]\nkey_fil = \"x\"\n")?;
+        assert!(
+            Config::load(Some(&file)).is_err(),
+            "unknown keys are refused"
         );
         std::fs::remove_dir_all(&dir)?;
         Ok(())

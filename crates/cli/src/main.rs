@@ -2,6 +2,7 @@
 //! operator does without a browser.
 
 mod admin;
+mod audit;
 mod catalogue;
 mod config;
 mod demo;
@@ -62,8 +63,16 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check the access log's hash chain; names the first broken link.
-    Verify,
+    /// Check the access log's keyed hash chain against the signed
+    /// checkpoints; names what was changed, removed or recomputed.
+    Verify {
+        /// Checkpoints to compare with (default: audit.checkpoint_file), such
+        /// as the copy shipped elsewhere.
+        #[arg(long)]
+        checkpoints: Option<PathBuf>,
+    },
+    /// Append a signed checkpoint of the chain's head to audit.checkpoint_file.
+    Checkpoint,
 }
 
 /// mimalloc rather than the system allocator: a page builds and drops many
@@ -108,9 +117,9 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             }
         }
         Command::Admin { command } => {
-            let db = connect(&config)?;
-            db.migrate()?;
+            let (db, key, _) = open_for_writing(&config)?;
             admin::run(&db, &config, command)?;
+            audit::write_checkpoint(&config.audit, &db, &key)?;
         }
         Command::Import { command } => {
             let db = connect(&config)?;
@@ -123,43 +132,22 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             return catalogue::export(&db, command);
         }
         Command::Audit {
-            command: AuditCommand::Verify,
+            command: AuditCommand::Verify { checkpoints },
         } => {
-            let db = connect(&config)?;
-            let result = db.read_blocking(laget_db::access_log::verify)?;
-            match result {
-                Ok(rows) => println!("The access log is intact: {rows} rows, every link checked."),
-                Err(broken) => {
-                    println!("The access log is BROKEN: {}", describe(&broken));
-                    return Ok(std::process::ExitCode::from(2));
-                }
-            }
+            return audit::verify(&config.audit, checkpoints.as_deref(), || connect(&config));
+        }
+        Command::Audit {
+            command: AuditCommand::Checkpoint,
+        } => {
+            let (db, key, _) = open_for_writing(&config)?;
+            let c = audit::write_checkpoint(&config.audit, &db, &key)?;
+            println!(
+                "Checkpoint of row {} written to {}.",
+                c.seq, config.audit.checkpoint_file
+            );
         }
     }
     Ok(std::process::ExitCode::SUCCESS)
-}
-
-fn describe(broken: &laget_domain::audit::BrokenLink) -> String {
-    use laget_domain::audit::BrokenLink::*;
-    match broken {
-        Gap {
-            expected_seq,
-            found_seq,
-        } => {
-            format!(
-                "row {expected_seq} is missing (the next row found is {found_seq}); rows were deleted"
-            )
-        }
-        WrongLink { seq } => format!(
-            "row {seq} does not link to the row before it; the row before was altered or replaced"
-        ),
-        Altered { seq } => format!("row {seq} was altered after it was written"),
-        Head { head_seq, last_seq } => {
-            format!(
-                "the newest row should be {head_seq}, but the log ends at {last_seq}; rows at the end were deleted or added"
-            )
-        }
-    }
 }
 
 fn connect(config: &Config) -> anyhow::Result<Db> {
@@ -171,9 +159,25 @@ fn connect(config: &Config) -> anyhow::Result<Db> {
     })
 }
 
-async fn serve(config: Config, demo: bool, listen: Option<String>) -> anyhow::Result<()> {
-    let db = connect(&config)?;
+/// The database, migrated, with the access log's key (made on first use,
+/// see `audit.rs`), for a command that writes; refused if the key does not
+/// fit the log. Also returns the migrations applied.
+fn open_for_writing(
+    config: &Config,
+) -> anyhow::Result<(Db, laget_domain::audit::AuditKey, Vec<String>)> {
+    let db = connect(config)?;
     let applied = db.migrate()?;
+    let key = audit::load_or_create_key(&config.audit, &db)?;
+    let db = db.with_audit_key(key.clone());
+    audit::ensure_key_fits(&db, &config.audit)?;
+    Ok((db, key, applied))
+}
+
+async fn serve(config: Config, demo: bool, listen: Option<String>) -> anyhow::Result<()> {
+    let (db, key, applied) = {
+        let config = config.clone();
+        tokio::task::spawn_blocking(move || open_for_writing(&config)).await??
+    };
     if !applied.is_empty() {
         println!("Applied {} migration(s).", applied.len());
     }
@@ -188,6 +192,7 @@ async fn serve(config: Config, demo: bool, listen: Option<String>) -> anyhow::Re
     } else {
         None
     };
+    checkpoint(&config, &db, &key).await?;
     let addr: SocketAddr = listen
         .as_deref()
         .unwrap_or(&config.server.listen)
@@ -209,11 +214,40 @@ async fn serve(config: Config, demo: bool, listen: Option<String>) -> anyhow::Re
         demo::print_logins(&logins);
     }
     spawn_housekeeping(db.clone(), config.web());
+    spawn_checkpoints(config.clone(), db.clone(), key.clone());
     let app = laget_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    // Every request has ended and its rows are committed: sign the head.
+    checkpoint(&config, &db, &key).await?;
     Ok(())
+}
+
+/// Appends a signed checkpoint of the access log's head (see `audit.rs`).
+async fn checkpoint(
+    config: &Config,
+    db: &Db,
+    key: &laget_domain::audit::AuditKey,
+) -> anyhow::Result<()> {
+    let (audit, db, key) = (config.audit.clone(), db.clone(), key.clone());
+    tokio::task::spawn_blocking(move || audit::write_checkpoint(&audit, &db, &key)).await??;
+    Ok(())
+}
+
+/// Writes a checkpoint every `audit.checkpoint_minutes` (a day by default)
+/// while serving.
+fn spawn_checkpoints(config: Config, db: Db, key: laget_domain::audit::AuditKey) {
+    tokio::spawn(async move {
+        let period = std::time::Duration::from_secs(config.audit.checkpoint_minutes * 60);
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        loop {
+            tick.tick().await;
+            if let Err(e) = checkpoint(&config, &db, &key).await {
+                tracing::error!(error = %e, "no access-log checkpoint written");
+            }
+        }
+    });
 }
 
 /// Removes ended sessions and old failed-login records every ten minutes.

@@ -354,6 +354,337 @@ fn audit_verify_names_the_first_broken_link() {
     }
 }
 
+// ---------------------------------------------------------------------------
+// The keyed chain and its checkpoints: what someone who can write the
+// database, but does not hold the key, cannot hide.
+
+impl TestDb {
+    /// Four municipalities made at the command line: rows 1–4, and a
+    /// checkpoint after each command.
+    fn with_four_rows(&self) {
+        let o = self.laget(&["migrate"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        for (n, name) in [
+            ("3105", "Sarpsborg"),
+            ("3101", "Halden"),
+            ("3103", "Moss"),
+            ("3107", "Fredrikstad"),
+        ] {
+            let o = self.laget(&[
+                "admin",
+                "create-municipality",
+                "--number",
+                n,
+                "--name",
+                name,
+            ]);
+            assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+        }
+    }
+
+    /// What an attacker with write access to the database does first.
+    fn drop_append_only_triggers(&self) {
+        self.sql(if self.pg.is_some() {
+            "DROP TRIGGER access_log_no_update ON access_log; DROP TRIGGER access_log_no_delete ON access_log;"
+        } else {
+            "DROP TRIGGER access_log_no_update; DROP TRIGGER access_log_no_delete;"
+        });
+    }
+
+    fn file(&self, name: &str) -> std::path::PathBuf {
+        self.dir.join("data").join(name)
+    }
+
+    /// Rewrites every row of the access log: `edit` changes the record, and
+    /// every row's hash is recomputed with `hash` (record, row number,
+    /// previous hash); the head is set to the last row.
+    fn recompute_chain(
+        &self,
+        edit: impl Fn(i64, &mut laget_domain::audit::AccessRecord),
+        hash: impl Fn(&laget_domain::audit::AccessRecord, i64, &str) -> String,
+    ) {
+        use diesel::prelude::*;
+        use laget_db::schema::{access_log as al, access_log_head as head};
+        type Stored = (
+            i64,
+            i64,
+            Option<String>,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+        );
+        let d = laget_db::Db::connect(&self.url).unwrap();
+        let mut c = d.conn().unwrap();
+        let rows: Vec<Stored> = al::table
+            .order(al::seq)
+            .select((
+                al::seq,
+                al::at,
+                al::actor_id,
+                al::ground,
+                al::object_type,
+                al::object_id,
+                al::action,
+                al::unit_id,
+                al::municipality_id,
+                al::request_id,
+            ))
+            .load(&mut c)
+            .unwrap();
+        let mut prev = laget_domain::audit::GENESIS_HASH.to_owned();
+        for (seq, at, actor, ground, object_type, object_id, action, unit, municipality, rid) in
+            rows
+        {
+            let mut record = laget_domain::audit::AccessRecord {
+                at: laget_db::from_micros(at),
+                actor: actor.map(|a| a.parse().unwrap()),
+                ground,
+                object_type,
+                object_id,
+                action,
+                unit_id: unit.map(|u| u.parse().unwrap()),
+                municipality_id: municipality.map(|m| m.parse().unwrap()),
+                request_id: rid,
+            };
+            edit(seq, &mut record);
+            let new_hash = hash(&record, seq, &prev);
+            diesel::update(al::table.find(seq))
+                .set((
+                    al::action.eq(&record.action),
+                    al::prev_hash.eq(&prev),
+                    al::hash.eq(&new_hash),
+                ))
+                .execute(&mut c)
+                .unwrap();
+            prev = new_hash;
+        }
+        diesel::update(head::table.find(1))
+            .set(head::hash.eq(&prev))
+            .execute(&mut c)
+            .unwrap();
+    }
+}
+
+/// (a) Rows at the end deleted and the head moved back: the chain is whole,
+/// but the checkpoints name the removal. A checkpoint file shipped elsewhere
+/// still names it after the local file is deleted.
+#[test]
+fn removed_rows_at_the_end_are_named_against_the_checkpoints() {
+    for db in TestDb::all() {
+        db.with_four_rows();
+        let o = db.laget(&["audit", "verify"]);
+        assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+        assert!(stdout(&o).contains("intact"), "{}", stdout(&o));
+        assert!(stdout(&o).contains("the newest: row 4"), "{}", stdout(&o));
+        let shipped = db.dir.join("shipped-checkpoints.log");
+        std::fs::copy(db.file("audit-checkpoints.log"), &shipped).unwrap();
+
+        db.drop_append_only_triggers();
+        db.sql(
+            "DELETE FROM access_log WHERE seq > 2; \
+             UPDATE access_log_head SET seq = 2, hash = (SELECT hash FROM access_log WHERE seq = 2)",
+        );
+        let o = db.laget(&["audit", "verify"]);
+        assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+        assert!(
+            stdout(&o).contains("rows after row 2 were removed (truncated): the newest checkpoint"),
+            "{}",
+            stdout(&o)
+        );
+        assert!(
+            stdout(&o).contains("says the log reached row 4"),
+            "{}",
+            stdout(&o)
+        );
+        assert!(!stdout(&o).contains("intact"), "{}", stdout(&o));
+
+        // Without the local checkpoints nothing is called intact, and the
+        // shipped copy still names the removal.
+        std::fs::remove_file(db.file("audit-checkpoints.log")).unwrap();
+        let o = db.laget(&["audit", "verify"]);
+        assert_eq!(o.status.code(), Some(3), "{}{}", stdout(&o), stderr(&o));
+        assert!(stdout(&o).contains("does not exist"), "{}", stdout(&o));
+        assert!(!stdout(&o).contains("intact"), "{}", stdout(&o));
+        let o = db.laget(&[
+            "audit",
+            "verify",
+            "--checkpoints",
+            shipped.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+        assert!(stdout(&o).contains("truncated"), "{}", stdout(&o));
+    }
+}
+
+/// (b) The whole chain recomputed after an edit, with the hash from before
+/// the key, or with another key: the first keyed row is named, and so are
+/// the checkpoints the rows no longer match, also when the keyed boundary is
+/// moved past the end to pass every row off as one from before the key.
+#[test]
+fn a_chain_recomputed_without_the_key_is_named() {
+    for db in TestDb::all() {
+        db.with_four_rows();
+        db.drop_append_only_triggers();
+        let forge = |seq: i64, r: &mut laget_domain::audit::AccessRecord| {
+            if seq == 2 {
+                r.action = "read".into();
+            }
+        };
+
+        db.recompute_chain(forge, |r, seq, prev| r.chain_hash(seq, prev));
+        let o = db.laget(&["audit", "verify"]);
+        assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+        assert!(
+            stdout(&o).contains("row 1 was altered after it was written, or the chain from there was recomputed without the key"),
+            "{}",
+            stdout(&o)
+        );
+        assert!(
+            stdout(&o).contains(
+                "the chain was recomputed: row 1's hash differs from the one the checkpoint of"
+            ),
+            "{}",
+            stdout(&o)
+        );
+
+        db.sql("UPDATE access_log_head SET keyed_from = 5");
+        let o = db.laget(&["audit", "verify"]);
+        assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+        assert!(
+            stdout(&o).contains("the boundary was moved"),
+            "{}",
+            stdout(&o)
+        );
+        assert!(
+            stdout(&o).contains("the chain was recomputed"),
+            "{}",
+            stdout(&o)
+        );
+        assert!(!stdout(&o).contains("was altered"), "{}", stdout(&o));
+
+        db.sql("UPDATE access_log_head SET keyed_from = 1");
+        let other = laget_domain::audit::AuditKey::from_bytes([9; 32]);
+        db.recompute_chain(forge, |r, seq, prev| r.chain_mac(&other, seq, prev));
+        let o = db.laget(&["audit", "verify"]);
+        assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+        assert!(stdout(&o).contains("row 1 was altered"), "{}", stdout(&o));
+    }
+}
+
+/// (c) An intact log verifies; without its key nothing is called intact,
+/// and no command writes under a new key.
+#[test]
+fn without_the_key_the_log_cannot_be_verified_or_written() {
+    for db in TestDb::all() {
+        db.with_four_rows();
+        let key = db.file("audit.key");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "the key file is the owner's alone");
+        }
+        let o = db.laget(&["audit", "verify"]);
+        assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+        assert!(
+            stdout(&o).contains("The access log is intact: 4 rows"),
+            "{}",
+            stdout(&o)
+        );
+
+        let text = std::fs::read_to_string(&key).unwrap();
+        std::fs::remove_file(&key).unwrap();
+        let o = db.laget(&["audit", "verify"]);
+        assert_eq!(o.status.code(), Some(3), "{}{}", stdout(&o), stderr(&o));
+        assert!(stdout(&o).contains("Cannot verify"), "{}", stdout(&o));
+        assert!(!stdout(&o).contains("intact"), "{}", stdout(&o));
+        let o = db.laget(&[
+            "admin",
+            "create-municipality",
+            "--number",
+            "3108",
+            "--name",
+            "Hvaler",
+        ]);
+        assert!(!o.status.success());
+        assert!(stderr(&o).contains("does not exist"), "{}", stderr(&o));
+        assert!(!key.exists(), "no new key was made");
+
+        // The key given as a setting instead of a file.
+        let o = db
+            .command(&["audit", "verify"])
+            .env("LAGET__AUDIT__KEY", text.trim())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+        // Another key is refused before it writes anything.
+        let o = db
+            .command(&[
+                "admin",
+                "create-municipality",
+                "--number",
+                "3108",
+                "--name",
+                "Hvaler",
+            ])
+            .env("LAGET__AUDIT__KEY", "cd".repeat(32))
+            .output()
+            .unwrap();
+        assert!(!o.status.success());
+        assert!(
+            stderr(&o).contains("does not verify with the key"),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+/// (d) `laget serve` signs the head at start and again at a graceful
+/// shutdown, after the last request's rows.
+#[test]
+fn serve_writes_a_checkpoint_at_start_and_at_shutdown() {
+    for db in TestDb::all() {
+        let port = free_port();
+        let mut server = start_server(&db, port);
+        let seqs = || -> Vec<i64> {
+            std::fs::read_to_string(db.file("audit-checkpoints.log"))
+                .unwrap_or_default()
+                .lines()
+                .map(|l| {
+                    let seq = l.split_whitespace().nth(1).unwrap();
+                    seq.strip_prefix("seq=").unwrap().parse().unwrap()
+                })
+                .collect()
+        };
+        let at_start = seqs();
+        assert_eq!(at_start.len(), 1, "one checkpoint at start");
+        create_unit_on_the_web(port, "Etter+start");
+
+        Command::new("kill")
+            .args(["-TERM", &server.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(server.wait().unwrap().success());
+        let head = laget_db::Db::connect(&db.url)
+            .unwrap()
+            .read_blocking(laget_db::access_log::head)
+            .unwrap();
+        let all = seqs();
+        assert_eq!(all.len(), 2, "{all:?}");
+        assert!(head.seq > at_start[0]);
+        assert_eq!(
+            all[1], head.seq,
+            "the last checkpoint signs the head at shutdown"
+        );
+        let o = db.laget(&["audit", "verify"]);
+        assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    }
+}
+
 /// A minimal HTTP/1.1 client for the running server (one request per connection).
 fn http(port: u16, method: &str, path: &str, cookie: &str, body: &str) -> (u16, String, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -419,32 +750,39 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Logs in as the demo administrator through the real login form and creates
+/// the unit `name` (form-encoded); returns the session cookie and the path
+/// of the unit list.
+fn create_unit_on_the_web(port: u16, name: &str) -> (String, String) {
+    let (_, head, body) = http(port, "GET", "/logg-inn", "", "");
+    let mut cookies = set_cookies(&head);
+    let body = format!(
+        "_csrf={}&brukernavn=kommuneadmin&passord=Tusenfryd-Gulrot-Lunefull-42&neste=%2F",
+        csrf(&body)
+    );
+    let (status, head, _) = http(port, "POST", "/logg-inn", &cookies.join("; "), &body);
+    assert_eq!(status, 303, "{head}");
+    cookies.extend(set_cookies(&head));
+    let cookie = cookies.join("; ");
+    let (_, _, home) = http(port, "GET", "/", &cookie, "");
+    let units_link = home
+        .split("href=\"")
+        .find(|s| s.contains("/enheter\""))
+        .unwrap();
+    let units_path = units_link[..units_link.find('"').unwrap()].to_owned();
+    let (_, _, form) = http(port, "GET", &format!("{units_path}/ny"), &cookie, "");
+    let body = format!("_csrf={}&navn={name}&type=skole&aktiv=ja", csrf(&form));
+    let (status, _, _) = http(port, "POST", &units_path, &cookie, &body);
+    assert_eq!(status, 303, "the write was acknowledged");
+    (cookie, units_path)
+}
+
 #[test]
 fn an_acknowledged_write_survives_kill_9() {
     for db in TestDb::all() {
         let port = free_port();
         let mut server = start_server(&db, port);
-        // Log in as the demo administrator through the real login form.
-        let (_, head, body) = http(port, "GET", "/logg-inn", "", "");
-        let mut cookies = set_cookies(&head);
-        let body = format!(
-            "_csrf={}&brukernavn=kommuneadmin&passord=Tusenfryd-Gulrot-Lunefull-42&neste=%2F",
-            csrf(&body)
-        );
-        let (status, head, _) = http(port, "POST", "/logg-inn", &cookies.join("; "), &body);
-        assert_eq!(status, 303, "{head}");
-        cookies.extend(set_cookies(&head));
-        let cookie = cookies.join("; ");
-        let (_, _, home) = http(port, "GET", "/", &cookie, "");
-        let units_link = home
-            .split("href=\"")
-            .find(|s| s.contains("/enheter\""))
-            .unwrap();
-        let units_path = units_link[..units_link.find('"').unwrap()].to_owned();
-        let (_, _, form) = http(port, "GET", &format!("{units_path}/ny"), &cookie, "");
-        let body = format!("_csrf={}&navn=Etter+kill&type=skole&aktiv=ja", csrf(&form));
-        let (status, _, _) = http(port, "POST", &units_path, &cookie, &body);
-        assert_eq!(status, 303, "the write was acknowledged");
+        let (cookie, units_path) = create_unit_on_the_web(port, "Etter+kill");
 
         // kill -9: no shutdown, no flushing.
         Command::new("kill")
