@@ -278,7 +278,8 @@ pub fn facts(
 }
 
 /// The facts beyond the log row, the consents and the settings, which the
-/// caller has read already; with the open coordination request's reason.
+/// caller has read already; with the state of the request to the
+/// coordinating unit.
 fn facts_from(
     conn: &mut DbConnection,
     log: LogId,
@@ -286,7 +287,7 @@ fn facts_from(
     row: &LogRow,
     consent: ConsentFacts,
     settings: &LogSettings,
-) -> DbResult<(LogFacts, Option<String>)> {
+) -> DbResult<(LogFacts, Coordination)> {
     let key = log.to_string();
     let team: Vec<(Option<String>, Option<String>)> = team_members::table
         .filter(team_members::log_id.eq(&key))
@@ -302,7 +303,7 @@ fn facts_from(
         .select(break_glass::id)
         .first(conn)
         .optional()?;
-    let coordination = open_coordination(conn, log)?;
+    let coordination = coordination(conn, log)?;
     let facts = LogFacts {
         log_id: log,
         municipality_id: parse_id(&row.municipality_id)?,
@@ -317,19 +318,42 @@ fn facts_from(
         consent,
         consent_rule: settings.consent_rule,
         break_glass: grant.as_deref().map(parse_id).transpose()?,
-        coordination_requested: coordination.is_some(),
+        coordination_requested: coordination.open.is_some(),
     };
     Ok((facts, coordination))
 }
 
-/// The reason given in the log's open request to the coordinating unit.
-fn open_coordination(conn: &mut DbConnection, log: LogId) -> DbResult<Option<String>> {
-    Ok(coordination_requests::table
+/// The log's request to the coordinating unit, as far as it concerns the
+/// page: the question while it is open, the answer until the lead has read it.
+#[derive(Clone, Debug, Default)]
+struct Coordination {
+    open: Option<String>,
+    unread_answer: Option<String>,
+}
+
+/// One query for both (the log page reads it on every view).
+fn coordination(conn: &mut DbConnection, log: LogId) -> DbResult<Coordination> {
+    let rows: Vec<(String, Option<i64>, Option<String>)> = coordination_requests::table
         .filter(coordination_requests::log_id.eq(log.to_string()))
-        .filter(coordination_requests::resolved_at.is_null())
-        .select(coordination_requests::reason)
-        .first(conn)
-        .optional()?)
+        .filter(
+            coordination_requests::resolved_at
+                .is_null()
+                .or(coordination_requests::answer_read_at.is_null()),
+        )
+        .select((
+            coordination_requests::reason,
+            coordination_requests::resolved_at,
+            coordination_requests::resolution,
+        ))
+        .load(conn)?;
+    let mut c = Coordination::default();
+    for (reason, resolved, answer) in rows {
+        match resolved {
+            None => c.open = Some(reason),
+            Some(_) => c.unread_answer = answer.or(c.unread_answer),
+        }
+    }
+    Ok(c)
 }
 
 /// A log opened for its page by [`open_view`].
@@ -368,7 +392,7 @@ pub fn open_view<T>(
     let consents = consent_rows(conn, log)?;
     let consent = consent_facts_of(&child, &guardians, &consents, today)?;
     let settings = settings(conn, parse_id(&row.municipality_id)?)?;
-    let (facts, coordination_open) =
+    let (facts, coordination) =
         facts_from(conn, log, actor.user_id(), &row, consent, &settings)?;
     let Ok(reader) = actor.open_log(&facts, today) else {
         return Ok(None);
@@ -380,7 +404,7 @@ pub fn open_view<T>(
         guardians,
         consents,
         consent_facts: facts.consent,
-        coordination_open,
+        coordination,
     };
     let view = view_from(conn, &reader, fetched, group, kept.is_none())?;
     Ok(Some(OpenedLog {
@@ -1838,7 +1862,7 @@ pub fn view(
         guardians,
         consents,
         consent_facts,
-        coordination_open: open_coordination(conn, r.log_id())?,
+        coordination: coordination(conn, r.log_id())?,
     };
     view_from(conn, r, fetched, group, true)
 }
@@ -1851,7 +1875,7 @@ struct Fetched {
     guardians: Vec<children::Guardian>,
     consents: Vec<ConsentRow>,
     consent_facts: ConsentFacts,
-    coordination_open: Option<String>,
+    coordination: Coordination,
 }
 
 /// The consent facts from the child, guardians and consents already read.
@@ -1889,7 +1913,7 @@ fn view_from(
         guardians,
         consents: consent_rows,
         consent_facts,
-        coordination_open,
+        coordination,
     } = fetched;
     let key = r.log_id().to_string();
     let home_unit: UnitId = parse_id(&row.home_unit_id)?;
@@ -2035,27 +2059,11 @@ fn view_from(
         consent_facts,
         measures,
         pending_handover,
-        coordination_answer: if coordination_open.is_none() {
-            unread_coordination_answer(conn, r.log_id())?
-        } else {
-            None
-        },
-        coordination_open,
+        coordination_open: coordination.open,
+        coordination_answer: coordination.unread_answer,
         entries,
         last_voice,
     })
-}
-
-/// The coordinating unit's answer that the lead has not yet marked read.
-fn unread_coordination_answer(conn: &mut DbConnection, log: LogId) -> DbResult<Option<String>> {
-    Ok(coordination_requests::table
-        .filter(coordination_requests::log_id.eq(log.to_string()))
-        .filter(coordination_requests::resolved_at.is_not_null())
-        .filter(coordination_requests::answer_read_at.is_null())
-        .select(coordination_requests::resolution)
-        .first::<Option<String>>(conn)
-        .optional()?
-        .flatten())
 }
 
 /// The lead (or the keeping unit's leader) marks the coordinating unit's
