@@ -1,15 +1,23 @@
 //! Children and their guardians. Staff reach the children of their own units
-//! only (`UnitCasework`); there is no search across the municipality.
+//! only (`UnitCasework`); there is no search across the municipality. The
+//! same staff edit the child's record (`ChildEditor`); every change is a row
+//! in `child_changes` (the history on the child's page) and an access-log
+//! row, in the change's transaction. Guardians are never deleted: one who is
+//! no longer a guardian gets an end time.
 
-use crate::schema::{child_units, children, guardians, logs, units};
-use crate::{DbConnection, DbError, DbResult, access_log, parse_id, to_micros};
-use chrono::{NaiveDate, Utc};
+use crate::schema::{child_changes, child_units, children, guardians, logs, units, users};
+use crate::{DbConnection, DbError, DbResult, access_log, from_micros, parse_id, to_micros};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use laget_domain::access::{Capability, UnitCasework};
+use laget_domain::access::{Capability, ChildEditor, LogReader, UnitCasework};
 use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
-use laget_domain::child::{Birth, NewChild, NewGuardian, Relation};
+use laget_domain::child::{
+    Birth, Change, ChangeField, NewChild, NewGuardian, Relation, detail_changes, guardian_changes,
+    unit_changes,
+};
 use laget_domain::ids::{ChildId, GuardianId, LogId};
 use laget_domain::national_id::NationalId;
+use laget_domain::validation::FieldError;
 use laget_domain::{MunicipalityId, UnitId};
 
 pub(crate) fn iso(d: NaiveDate) -> String {
@@ -83,7 +91,24 @@ pub struct Guardian {
     pub relation: Relation,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// Never true for one who is no longer a guardian.
     pub parental_responsibility: bool,
+    /// False once marked as no longer a guardian (kept for the history and
+    /// for the names on consents they gave).
+    pub current: bool,
+}
+
+impl Guardian {
+    /// The guardian's details as the edit form takes them.
+    pub fn details(&self) -> NewGuardian {
+        NewGuardian {
+            name: self.name.clone(),
+            relation: self.relation,
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            parental_responsibility: self.parental_responsibility,
+        }
+    }
 }
 
 #[derive(Queryable, Selectable)]
@@ -287,13 +312,16 @@ fn check_attends(conn: &mut DbConnection, cap: &UnitCasework, child: ChildId) ->
     }
 }
 
-/// A child's page: the child, its guardians and its logs.
+/// A child's page: the child, its guardians, its logs and the history of
+/// changes to its record.
 #[derive(Clone, Debug)]
 pub struct ChildPage {
     pub child: Child,
     pub guardians: Vec<Guardian>,
     /// (log, status code, level, created at)
     pub logs: Vec<(LogId, String, i32, i64)>,
+    /// Newest first.
+    pub history: Vec<HistoryEntry>,
 }
 
 pub fn get(
@@ -318,6 +346,7 @@ pub fn get(
         .into_iter()
         .map(|(id, s, l, at)| Ok((parse_id(&id)?, s, l, at)))
         .collect::<DbResult<_>>()?;
+    let history = history(conn, child, &guardians)?;
     let scope = Scope {
         municipality_id: Some(child_v.municipality_id),
         unit_id: Some(cap.unit_id()),
@@ -335,13 +364,22 @@ pub fn get(
         child: child_v,
         guardians,
         logs,
+        history,
     })
 }
 
 /// The guardians of a child, by name. Callers hold a capability that reaches
 /// the child (a caseworker of its unit, or a reader of its log).
 pub(crate) fn guardians_of(conn: &mut DbConnection, child: ChildId) -> DbResult<Vec<Guardian>> {
-    type G = (String, String, String, Option<String>, Option<String>, bool);
+    type G = (
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        bool,
+        Option<i64>,
+    );
     let rows: Vec<G> = guardians::table
         .filter(guardians::child_id.eq(child.to_string()))
         .order((guardians::name, guardians::id))
@@ -352,10 +390,11 @@ pub(crate) fn guardians_of(conn: &mut DbConnection, child: ChildId) -> DbResult<
             guardians::phone,
             guardians::email,
             guardians::parental_responsibility,
+            guardians::ended_at,
         ))
         .load(conn)?;
     rows.into_iter()
-        .map(|(id, name, relation, phone, email, pr)| {
+        .map(|(id, name, relation, phone, email, pr, ended)| {
             Ok(Guardian {
                 id: parse_id(&id)?,
                 name,
@@ -363,7 +402,8 @@ pub(crate) fn guardians_of(conn: &mut DbConnection, child: ChildId) -> DbResult<
                     .map_err(|_| DbError::Corrupt(format!("relation {relation}")))?,
                 phone,
                 email,
-                parental_responsibility: pr,
+                parental_responsibility: pr && ended.is_none(),
+                current: ended.is_none(),
             })
         })
         .collect()
@@ -407,6 +447,13 @@ pub fn add_guardian(
             guardians::created_at.eq(to_micros(Utc::now())),
         ))
         .execute(conn)?;
+    let added = Change {
+        field: ChangeField::GuardianAdded,
+        subject: Some(id.to_string()),
+        old: None,
+        new: Some(g.name.clone()),
+    };
+    append_changes(conn, child, cap.actor_id(), &[added])?;
     let scope = child_scope(conn, cap, child)?;
     record(
         conn,
@@ -435,4 +482,426 @@ pub fn by_national_id(
         .first(conn)
         .optional()?;
     id.as_deref().map(parse_id).transpose()
+}
+
+// ---------------------------------------------------------------------------
+// Editing a child's record, and its history
+
+/// One change in a child's history, as the child's page shows it.
+#[derive(Clone, Debug)]
+pub struct HistoryEntry {
+    pub at: DateTime<Utc>,
+    /// The name of the user who made the change.
+    pub by: Option<String>,
+    pub field: ChangeField,
+    /// The name of the unit or guardian the change is about.
+    pub subject: Option<String>,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+fn append_changes(
+    conn: &mut DbConnection,
+    child: ChildId,
+    by: laget_domain::UserId,
+    changes: &[Change],
+) -> DbResult<()> {
+    let now = to_micros(Utc::now());
+    for c in changes {
+        diesel::insert_into(child_changes::table)
+            .values((
+                child_changes::id.eq(uuid::Uuid::now_v7().to_string()),
+                child_changes::child_id.eq(child.to_string()),
+                child_changes::changed_at.eq(now),
+                child_changes::changed_by.eq(by.to_string()),
+                child_changes::field.eq(c.field.code()),
+                child_changes::subject_id.eq(&c.subject),
+                child_changes::old_value.eq(&c.old),
+                child_changes::new_value.eq(&c.new),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The child's history, newest first, with the names of who made each
+/// change and of the unit or guardian it is about.
+fn history(
+    conn: &mut DbConnection,
+    child: ChildId,
+    guardians: &[Guardian],
+) -> DbResult<Vec<HistoryEntry>> {
+    type H = (
+        i64,
+        Option<String>,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<H> = child_changes::table
+        .left_join(users::table.on(users::id.nullable().eq(child_changes::changed_by)))
+        .filter(child_changes::child_id.eq(child.to_string()))
+        .order((child_changes::changed_at.desc(), child_changes::id.desc()))
+        .select((
+            child_changes::changed_at,
+            users::display_name.nullable(),
+            child_changes::field,
+            child_changes::subject_id,
+            child_changes::old_value,
+            child_changes::new_value,
+        ))
+        .load(conn)?;
+    let unit_ids: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.2.starts_with("enhet"))
+        .filter_map(|r| r.3.as_deref())
+        .collect();
+    let unit_names: Vec<(String, String)> = units::table
+        .filter(units::id.eq_any(&unit_ids))
+        .select((units::id, units::name))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(at, by, field, subject, old, new)| {
+            let field = ChangeField::from_code(&field)
+                .ok_or_else(|| DbError::Corrupt(format!("change field {field}")))?;
+            let subject = subject.and_then(|s| {
+                unit_names
+                    .iter()
+                    .find(|(id, _)| *id == s)
+                    .map(|(_, n)| n.clone())
+                    .or_else(|| {
+                        guardians
+                            .iter()
+                            .find(|g| g.id.to_string() == s)
+                            .map(|g| g.name.clone())
+                    })
+            });
+            Ok(HistoryEntry {
+                at: from_micros(at),
+                by,
+                field,
+                subject,
+                old,
+                new,
+            })
+        })
+        .collect()
+}
+
+/// As [`child_scope`]: the child's municipality and the editor's unit.
+fn editor_scope(e: &ChildEditor, row: &Row) -> DbResult<Scope> {
+    Ok(Scope {
+        municipality_id: Some(parse_id(&row.municipality_id)?),
+        unit_id: Some(e.unit_id()),
+    })
+}
+
+/// The editor's child row, if the child still attends the editor's unit.
+fn editable_row(conn: &mut DbConnection, e: &ChildEditor) -> DbResult<Row> {
+    if !units_of(conn, e.child_id())?.contains(&e.unit_id()) {
+        return Err(DbError::NotFound);
+    }
+    Ok(children::table
+        .find(e.child_id().to_string())
+        .select(Row::as_select())
+        .first(conn)?)
+}
+
+/// The child as the edit form shows it (the national identity number masked
+/// only). Recorded as a read of the child.
+pub fn for_edit(conn: &mut DbConnection, e: &ChildEditor, request_id: &str) -> DbResult<Child> {
+    let row = editable_row(conn, e)?;
+    let scope = editor_scope(e, &row)?;
+    let child = assemble(conn, vec![row])?.pop().ok_or(DbError::NotFound)?;
+    record(
+        conn,
+        e,
+        ObjectType::Child,
+        e.child_id(),
+        Action::Read,
+        scope,
+        request_id,
+    )?;
+    Ok(child)
+}
+
+/// The child's edit form as submitted.
+#[derive(Clone, Debug)]
+pub struct ChildForm {
+    pub name: String,
+    pub birth_date: String,
+    pub unborn: bool,
+    /// A new number; empty keeps the stored one unless `remove_national_id`.
+    pub national_id: String,
+    pub remove_national_id: bool,
+    /// The units the child attends after the edit.
+    pub units: Vec<laget_domain::UnitId>,
+}
+
+/// Why an edit of a child was not saved; the form comes back with these.
+#[derive(Clone, Debug, Default)]
+pub struct EditRefused {
+    pub problems: Vec<FieldError>,
+    /// Another child of the municipality has this national identity number.
+    pub national_id_taken: bool,
+    /// The child would attend none of the editor's units.
+    pub loses_own_unit: bool,
+}
+
+/// Saves the child's details and units, validated as at registration, with
+/// a history row per changed value and one access-log row. Returns how many
+/// values changed, or why nothing was saved.
+pub fn update(
+    conn: &mut DbConnection,
+    e: &ChildEditor,
+    form: &ChildForm,
+    today: NaiveDate,
+    request_id: &str,
+) -> DbResult<Result<usize, EditRefused>> {
+    let row = editable_row(conn, e)?;
+    let m: laget_domain::MunicipalityId = parse_id(&row.municipality_id)?;
+    let stored = NewChild {
+        name: row.name.clone(),
+        birth: if row.unborn {
+            Birth::Expected(date(&row.birth_date)?)
+        } else {
+            Birth::Born(date(&row.birth_date)?)
+        },
+        national_id: row
+            .national_id
+            .as_deref()
+            .and_then(|n| NationalId::parse(n).ok()),
+    };
+    // An empty field keeps the stored number, which is then checked against
+    // the (perhaps changed) birth date as a typed one would be.
+    let national_id = if !form.national_id.trim().is_empty() {
+        form.national_id.clone()
+    } else if form.remove_national_id {
+        String::new()
+    } else {
+        row.national_id.clone().unwrap_or_default()
+    };
+    let mut refused = EditRefused::default();
+    let edited = match NewChild::parse(
+        &form.name,
+        &form.birth_date,
+        form.unborn,
+        &national_id,
+        today,
+    ) {
+        Ok(c) => Some(c),
+        Err(p) => {
+            refused.problems = p.into_vec();
+            None
+        }
+    };
+    let old_units = units_of(conn, e.child_id())?;
+    let mut new_units: Vec<laget_domain::UnitId> = Vec::new();
+    for u in &form.units {
+        if new_units.contains(u) {
+            continue;
+        }
+        let active: Option<bool> = units::table
+            .find(u.to_string())
+            .select(units::active)
+            .first(conn)
+            .optional()?;
+        // A unit the child attends stays choosable; another must be an
+        // active unit serving the child's municipality.
+        if old_units.contains(u) || (active == Some(true) && crate::offers::serves(conn, *u, m)?) {
+            new_units.push(*u);
+        }
+    }
+    refused.loses_own_unit = !e.keeps_access(&new_units);
+    if let Some(c) = &edited
+        && let Some(n) = &c.national_id
+    {
+        let taken: i64 = children::table
+            .filter(children::municipality_id.eq(m.to_string()))
+            .filter(children::national_id.eq(n.expose()))
+            .filter(children::id.ne(e.child_id().to_string()))
+            .count()
+            .get_result(conn)?;
+        refused.national_id_taken = taken > 0;
+    }
+    let edited = match edited {
+        Some(c) if !refused.loses_own_unit && !refused.national_id_taken => c,
+        _ => return Ok(Err(refused)),
+    };
+    let mut changes = detail_changes(&stored, &edited);
+    changes.extend(unit_changes(&old_units, &new_units));
+    if changes.is_empty() {
+        return Ok(Ok(0));
+    }
+    diesel::update(children::table.find(e.child_id().to_string()))
+        .set((
+            children::name.eq(&edited.name),
+            children::birth_date.eq(iso(edited.birth.date())),
+            children::unborn.eq(edited.birth.is_unborn()),
+            children::national_id.eq(edited.national_id.as_ref().map(|n| n.expose().to_owned())),
+        ))
+        .execute(conn)
+        .map_err(DbError::from_insert)?;
+    for u in new_units.iter().filter(|u| !old_units.contains(u)) {
+        diesel::insert_into(child_units::table)
+            .values((
+                child_units::child_id.eq(e.child_id().to_string()),
+                child_units::unit_id.eq(u.to_string()),
+            ))
+            .execute(conn)?;
+    }
+    for u in old_units.iter().filter(|u| !new_units.contains(u)) {
+        diesel::delete(
+            child_units::table
+                .filter(child_units::child_id.eq(e.child_id().to_string()))
+                .filter(child_units::unit_id.eq(u.to_string())),
+        )
+        .execute(conn)?;
+    }
+    append_changes(conn, e.child_id(), e.actor_id(), &changes)?;
+    record(
+        conn,
+        e,
+        ObjectType::Child,
+        e.child_id(),
+        Action::Update,
+        editor_scope(e, &row)?,
+        request_id,
+    )?;
+    Ok(Ok(changes.len()))
+}
+
+/// A current guardian of the editor's child, for the edit form. Recorded as
+/// a read of the child. One who is no longer a guardian is not found.
+pub fn guardian_for_edit(
+    conn: &mut DbConnection,
+    e: &ChildEditor,
+    guardian: GuardianId,
+    request_id: &str,
+) -> DbResult<(String, Guardian)> {
+    let row = editable_row(conn, e)?;
+    let g = guardians_of(conn, e.child_id())?
+        .into_iter()
+        .find(|g| g.id == guardian && g.current)
+        .ok_or(DbError::NotFound)?;
+    record(
+        conn,
+        e,
+        ObjectType::Child,
+        e.child_id(),
+        Action::Read,
+        editor_scope(e, &row)?,
+        request_id,
+    )?;
+    Ok((row.name, g))
+}
+
+/// Saves a current guardian's details, with a history row per changed value
+/// and one access-log row. Returns how many values changed. Giving or taking
+/// parental responsibility changes whose consent a log needs
+/// (`consent::coverage`) from the next request on.
+pub fn update_guardian(
+    conn: &mut DbConnection,
+    e: &ChildEditor,
+    guardian: GuardianId,
+    edited: &NewGuardian,
+    request_id: &str,
+) -> DbResult<usize> {
+    let row = editable_row(conn, e)?;
+    let g = guardians_of(conn, e.child_id())?
+        .into_iter()
+        .find(|g| g.id == guardian && g.current)
+        .ok_or(DbError::NotFound)?;
+    let changes = guardian_changes(&guardian.to_string(), &g.details(), edited);
+    if changes.is_empty() {
+        return Ok(0);
+    }
+    diesel::update(guardians::table.find(guardian.to_string()))
+        .set((
+            guardians::name.eq(&edited.name),
+            guardians::relation.eq(edited.relation.code()),
+            guardians::phone.eq(&edited.phone),
+            guardians::email.eq(&edited.email),
+            guardians::parental_responsibility.eq(edited.parental_responsibility),
+        ))
+        .execute(conn)?;
+    append_changes(conn, e.child_id(), e.actor_id(), &changes)?;
+    record(
+        conn,
+        e,
+        ObjectType::Child,
+        e.child_id(),
+        Action::Update,
+        editor_scope(e, &row)?,
+        request_id,
+    )?;
+    Ok(changes.len())
+}
+
+/// Marks a guardian as no longer a guardian: the record stays (with an end
+/// time, and no parental responsibility, so their consent is no longer
+/// needed nor counted); a history row and an access-log row say so. Ending
+/// one who has already ended changes nothing (false).
+pub fn end_guardian(
+    conn: &mut DbConnection,
+    e: &ChildEditor,
+    guardian: GuardianId,
+    request_id: &str,
+) -> DbResult<bool> {
+    let row = editable_row(conn, e)?;
+    let g = guardians_of(conn, e.child_id())?
+        .into_iter()
+        .find(|g| g.id == guardian)
+        .ok_or(DbError::NotFound)?;
+    if !g.current {
+        return Ok(false);
+    }
+    diesel::update(guardians::table.find(guardian.to_string()))
+        .set((
+            guardians::ended_at.eq(Some(to_micros(Utc::now()))),
+            guardians::parental_responsibility.eq(false),
+        ))
+        .execute(conn)?;
+    let mut changes = vec![Change {
+        field: ChangeField::GuardianEnded,
+        subject: Some(guardian.to_string()),
+        old: Some(g.name.clone()),
+        new: None,
+    }];
+    if g.parental_responsibility {
+        changes.push(Change {
+            field: ChangeField::GuardianResponsibility,
+            subject: Some(guardian.to_string()),
+            old: Some("ja".into()),
+            new: Some("nei".into()),
+        });
+    }
+    append_changes(conn, e.child_id(), e.actor_id(), &changes)?;
+    record(
+        conn,
+        e,
+        ObjectType::Child,
+        e.child_id(),
+        Action::Update,
+        editor_scope(e, &row)?,
+        request_id,
+    )?;
+    Ok(true)
+}
+
+/// The birth of the log's child, to choose offers by age. The caller
+/// records the read (with the page it belongs to).
+pub fn birth_of_log_child(conn: &mut DbConnection, r: &LogReader) -> DbResult<Birth> {
+    let (birth, unborn): (String, bool) = logs::table
+        .inner_join(children::table)
+        .filter(logs::id.eq(r.log_id().to_string()))
+        .select((children::birth_date, children::unborn))
+        .first(conn)?;
+    let d = date(&birth)?;
+    Ok(if unborn {
+        Birth::Expected(d)
+    } else {
+        Birth::Born(d)
+    })
 }

@@ -890,6 +890,87 @@ pub fn ladder(
         .collect())
 }
 
+/// The offers around one offer on the ladder, as its public page shows them.
+#[derive(Clone, Debug, Default)]
+pub struct Neighbours {
+    /// «Hvis dette ikke er nok»: the public offers the editors named as next
+    /// steps, then the public offers one step up in the offer's challenge
+    /// areas.
+    pub next: Vec<Offer>,
+    /// The public offers one step down in the offer's challenge areas.
+    pub below: Vec<Offer>,
+}
+
+/// The next steps and the step below for `offer` on `today`: the one
+/// definition that the public offer page and the measure page share.
+pub fn neighbours(
+    conn: &mut DbConnection,
+    offer: &Offer,
+    today: NaiveDate,
+) -> DbResult<Neighbours> {
+    let ladder = ladder(conn, offer.municipality_id, today)?;
+    let explicit = next_steps(conn, offer.id)?;
+    let step = offer.fields.ladder_step;
+    let mut out = Neighbours::default();
+    let mut seen: Vec<OfferId> = vec![offer.id];
+    for o in explicit
+        .into_iter()
+        .filter(|o| o.fields.is_public_on(today))
+    {
+        seen.push(o.id);
+        out.next.push(o);
+    }
+    for area in ladder
+        .iter()
+        .filter(|a| offer.fields.challenge_areas.contains(&a.code))
+    {
+        for (s, list) in &area.steps {
+            for o in list {
+                if seen.contains(&o.id) {
+                    continue;
+                }
+                if *s == step + 1 {
+                    seen.push(o.id);
+                    out.next.push(o.clone());
+                } else if *s + 1 == step {
+                    seen.push(o.id);
+                    out.below.push(o.clone());
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The public offers of a search in any of `areas` (every area when it is
+/// empty), by name, at most `limit`: how a child's log narrows the catalogue
+/// to the log's challenge areas. One search per area, so each is the
+/// catalogue's own search.
+pub fn search_in_areas(
+    conn: &mut DbConnection,
+    search: &Search,
+    areas: &[String],
+) -> DbResult<Vec<Offer>> {
+    if areas.is_empty() {
+        return Ok(self::search(conn, search)?.0);
+    }
+    let mut found: Vec<Offer> = Vec::new();
+    for area in areas {
+        let mut s = search.clone();
+        s.filter.area = Some(area.clone());
+        for o in self::search(conn, &s)?.0 {
+            if !found.iter().any(|f| f.id == o.id) {
+                found.push(o);
+            }
+        }
+    }
+    found.sort_by(|a, b| {
+        (a.fields.name.as_str(), a.id.to_string()).cmp(&(b.fields.name.as_str(), b.id.to_string()))
+    });
+    found.truncate(usize::try_from(search.limit).unwrap_or(usize::MAX));
+    Ok(found)
+}
+
 /// Every «next step» link of municipality `m` (from, to), for exports and the ladder.
 pub fn all_next_steps(
     conn: &mut DbConnection,

@@ -38,6 +38,13 @@ impl Birth {
         }
         u32::try_from(years).ok()
     }
+
+    /// The age to choose offers by: whole years, and 0 before birth (an
+    /// unborn child's offers are those for the youngest).
+    pub fn offer_age(self, today: NaiveDate) -> u8 {
+        self.age_on(today)
+            .map_or(0, |a| u8::try_from(a).unwrap_or(u8::MAX))
+    }
 }
 
 /// A registered child, as the registration form gives it.
@@ -196,6 +203,189 @@ impl NewGuardian {
     }
 }
 
+/// What a change to a child's record touched. Stored by code in the child's
+/// history (`child_changes.field`); the words for it belong to the web layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeField {
+    Name,
+    BirthDate,
+    Unborn,
+    NationalId,
+    UnitAdded,
+    UnitRemoved,
+    GuardianAdded,
+    /// Marked as no longer a guardian (the record stays).
+    GuardianEnded,
+    GuardianName,
+    GuardianRelation,
+    GuardianPhone,
+    GuardianEmail,
+    GuardianResponsibility,
+}
+
+impl ChangeField {
+    pub const ALL: [ChangeField; 13] = [
+        Self::Name,
+        Self::BirthDate,
+        Self::Unborn,
+        Self::NationalId,
+        Self::UnitAdded,
+        Self::UnitRemoved,
+        Self::GuardianAdded,
+        Self::GuardianEnded,
+        Self::GuardianName,
+        Self::GuardianRelation,
+        Self::GuardianPhone,
+        Self::GuardianEmail,
+        Self::GuardianResponsibility,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Name => "navn",
+            Self::BirthDate => "fodselsdato",
+            Self::Unborn => "ufodt",
+            Self::NationalId => "fodselsnummer",
+            Self::UnitAdded => "enhet_lagt_til",
+            Self::UnitRemoved => "enhet_fjernet",
+            Self::GuardianAdded => "foresatt_lagt_til",
+            Self::GuardianEnded => "foresatt_avsluttet",
+            Self::GuardianName => "foresatt_navn",
+            Self::GuardianRelation => "foresatt_relasjon",
+            Self::GuardianPhone => "foresatt_telefon",
+            Self::GuardianEmail => "foresatt_epost",
+            Self::GuardianResponsibility => "foresatt_foreldreansvar",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.code() == code)
+    }
+}
+
+/// One change to a child's record: the field, what it is about (a unit's or
+/// a guardian's id), and the old and new values as stored values, not
+/// sentences: dates ISO, yes/no as `ja`/`nei`, relations by code, national
+/// identity numbers masked (the history never holds a whole number).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub field: ChangeField,
+    pub subject: Option<String>,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "ja" } else { "nei" }.to_owned()
+}
+
+fn change(
+    field: ChangeField,
+    subject: Option<&str>,
+    old: Option<String>,
+    new: Option<String>,
+) -> Option<Change> {
+    (old != new).then(|| Change {
+        field,
+        subject: subject.map(str::to_owned),
+        old,
+        new,
+    })
+}
+
+/// What changed between a child's stored details and the edited ones.
+pub fn detail_changes(old: &NewChild, new: &NewChild) -> Vec<Change> {
+    let iso = |b: Birth| b.date().format("%Y-%m-%d").to_string();
+    let id = |c: &NewChild| c.national_id.as_ref().map(NationalId::masked);
+    // A new number with the same birth date masks alike: compare whole.
+    let id_changed = old.national_id.as_ref().map(NationalId::expose)
+        != new.national_id.as_ref().map(NationalId::expose);
+    [
+        change(
+            ChangeField::Name,
+            None,
+            Some(old.name.clone()),
+            Some(new.name.clone()),
+        ),
+        change(
+            ChangeField::BirthDate,
+            None,
+            Some(iso(old.birth)),
+            Some(iso(new.birth)),
+        ),
+        change(
+            ChangeField::Unborn,
+            None,
+            Some(yes_no(old.birth.is_unborn())),
+            Some(yes_no(new.birth.is_unborn())),
+        ),
+        id_changed.then(|| Change {
+            field: ChangeField::NationalId,
+            subject: None,
+            old: id(old),
+            new: id(new),
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// What changed between a guardian's stored details and the edited ones.
+pub fn guardian_changes(guardian: &str, old: &NewGuardian, new: &NewGuardian) -> Vec<Change> {
+    let g = Some(guardian);
+    [
+        change(
+            ChangeField::GuardianName,
+            g,
+            Some(old.name.clone()),
+            Some(new.name.clone()),
+        ),
+        change(
+            ChangeField::GuardianRelation,
+            g,
+            Some(old.relation.code().to_owned()),
+            Some(new.relation.code().to_owned()),
+        ),
+        change(
+            ChangeField::GuardianPhone,
+            g,
+            old.phone.clone(),
+            new.phone.clone(),
+        ),
+        change(
+            ChangeField::GuardianEmail,
+            g,
+            old.email.clone(),
+            new.email.clone(),
+        ),
+        change(
+            ChangeField::GuardianResponsibility,
+            g,
+            Some(yes_no(old.parental_responsibility)),
+            Some(yes_no(new.parental_responsibility)),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The units added to and removed from the set a child attends.
+pub fn unit_changes(old: &[crate::ids::UnitId], new: &[crate::ids::UnitId]) -> Vec<Change> {
+    let added = new.iter().filter(|u| !old.contains(u)).map(|u| Change {
+        field: ChangeField::UnitAdded,
+        subject: Some(u.to_string()),
+        old: None,
+        new: None,
+    });
+    let removed = old.iter().filter(|u| !new.contains(u)).map(|u| Change {
+        field: ChangeField::UnitRemoved,
+        subject: Some(u.to_string()),
+        old: None,
+        new: None,
+    });
+    added.chain(removed).collect()
+}
+
 /// The age bands of the early-intervention teams (DOMAIN.md), used where a
 /// child must not be identified: anonymous consultations.
 pub const AGE_BANDS: [&str; 6] = ["ufodt", "0-1", "1-5", "6-12", "13-15", "16-23"];
@@ -242,6 +432,89 @@ mod tests {
             .map(|p| p.into_vec())
             .unwrap_or_default();
         assert_eq!(e[0].problem, Problem::NationalIdBirthDateMismatch);
+    }
+
+    #[test]
+    fn unborn_children_choose_offers_as_newborns() {
+        let today = d(2026, 11, 23);
+        assert_eq!(Birth::Born(d(2022, 6, 1)).offer_age(today), 4);
+        assert_eq!(Birth::Born(d(2022, 12, 1)).offer_age(today), 3);
+        assert_eq!(Birth::Expected(d(2027, 2, 1)).offer_age(today), 0);
+    }
+
+    #[test]
+    fn changes_are_codes_and_values_and_never_a_whole_national_id() {
+        let today = d(2026, 11, 23);
+        let id = crate::national_id::tests_support::valid_for(d(2019, 1, 1));
+        let old = NewChild::parse("Kari", "01.01.2019", false, "", today);
+        let new = NewChild::parse("Kari Nord", "01.01.2019", false, &id, today);
+        let (Ok(old), Ok(new)) = (old, new) else {
+            unreachable!("valid input")
+        };
+        assert!(detail_changes(&old, &old).is_empty());
+        let c = detail_changes(&old, &new);
+        assert_eq!(
+            c.iter().map(|c| c.field).collect::<Vec<_>>(),
+            [ChangeField::Name, ChangeField::NationalId]
+        );
+        assert_eq!(c[0].old.as_deref(), Some("Kari"));
+        assert_eq!(c[0].new.as_deref(), Some("Kari Nord"));
+        assert_eq!(c[1].old, None);
+        let shown = c[1].new.clone().unwrap_or_default();
+        assert!(shown.starts_with("010119") && !shown.contains(&id[6..]));
+        let unborn = NewChild::parse("Kari", "01.03.2027", true, "", today);
+        let Ok(unborn) = unborn else {
+            unreachable!("valid input")
+        };
+        let c = detail_changes(&unborn, &old);
+        assert_eq!(
+            c.iter()
+                .map(|c| (c.field.code(), c.old.as_deref(), c.new.as_deref()))
+                .collect::<Vec<_>>(),
+            [
+                ("fodselsdato", Some("2027-03-01"), Some("2019-01-01")),
+                ("ufodt", Some("ja"), Some("nei")),
+            ]
+        );
+        for f in ChangeField::ALL {
+            assert_eq!(ChangeField::from_code(f.code()), Some(f));
+        }
+    }
+
+    #[test]
+    fn guardian_and_unit_changes() {
+        let a = NewGuardian::parse("Mor", "mor", "900 00 000", "", false);
+        let b = NewGuardian::parse("Mor", "mor", "", "mor@example.no", true);
+        let (Ok(a), Ok(b)) = (a, b) else {
+            unreachable!("valid input")
+        };
+        let c = guardian_changes("g1", &a, &b);
+        assert_eq!(
+            c.iter()
+                .map(|c| (c.field.code(), c.old.as_deref(), c.new.as_deref()))
+                .collect::<Vec<_>>(),
+            [
+                ("foresatt_telefon", Some("900 00 000"), None),
+                ("foresatt_epost", None, Some("mor@example.no")),
+                ("foresatt_foreldreansvar", Some("nei"), Some("ja")),
+            ]
+        );
+        assert!(c.iter().all(|c| c.subject.as_deref() == Some("g1")));
+        let (x, y, z) = (
+            crate::ids::UnitId::new(),
+            crate::ids::UnitId::new(),
+            crate::ids::UnitId::new(),
+        );
+        let c = unit_changes(&[x, y], &[y, z]);
+        assert_eq!(
+            c.iter()
+                .map(|c| (c.field, c.subject.clone()))
+                .collect::<Vec<_>>(),
+            [
+                (ChangeField::UnitAdded, Some(z.to_string())),
+                (ChangeField::UnitRemoved, Some(x.to_string())),
+            ]
+        );
     }
 
     #[test]

@@ -118,8 +118,14 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     .post("/barn/{child}/foresatte", children::add_guardian)
     .get("/barn/{child}/endre", child_edit::edit_form)
     .post("/barn/{child}/endre", child_edit::update)
-    .get("/barn/{child}/foresatte/{guardian}", child_edit::guardian_form)
-    .post("/barn/{child}/foresatte/{guardian}", child_edit::update_guardian)
+    .get(
+        "/barn/{child}/foresatte/{guardian}",
+        child_edit::guardian_form,
+    )
+    .post(
+        "/barn/{child}/foresatte/{guardian}",
+        child_edit::update_guardian,
+    )
     .post(
         "/barn/{child}/foresatte/{guardian}/avslutt",
         child_edit::end_guardian,

@@ -653,14 +653,14 @@ async fn render_detail(
         return Err(AppError::NotFound);
     }
     let mid = offer.municipality_id;
-    let (m, areas, ladder, explicit_next, pending) = state
+    let around = offer.clone();
+    let (m, areas, neighbours, pending) = state
         .db
         .read(move |c| {
             Ok((
                 municipalities::get(c, mid)?,
                 offers::challenge_areas(c, mid)?,
-                offers::ladder(c, mid, today)?,
-                offers::next_steps(c, id)?,
+                offers::neighbours(c, &around, today)?,
                 offers::proposals_for(c, id)?
                     .iter()
                     .any(|p| p.status == "venter"),
@@ -678,37 +678,10 @@ async fn render_detail(
             ages(o)
         ),
     };
-    // «Hvis dette ikke er nok»: the links the editors set, then the public
-    // offers one step up for the same challenge areas.
-    let mut next: Vec<Link> = Vec::new();
-    let mut seen: Vec<OfferId> = vec![offer.id];
-    for o in explicit_next
-        .iter()
-        .filter(|o| o.fields.is_public_on(today))
-    {
-        seen.push(o.id);
-        next.push(link(o));
-    }
-    let mut below = Vec::new();
-    for area in ladder
-        .iter()
-        .filter(|a| offer.fields.challenge_areas.contains(&a.code))
-    {
-        for (s, list) in &area.steps {
-            for o in list {
-                if seen.contains(&o.id) {
-                    continue;
-                }
-                if *s == step + 1 {
-                    seen.push(o.id);
-                    next.push(link(o));
-                } else if *s + 1 == step {
-                    seen.push(o.id);
-                    below.push(link(o));
-                }
-            }
-        }
-    }
+    // «Hvis dette ikke er nok» and the step below (`offers::neighbours`,
+    // which the measure page shares).
+    let next: Vec<Link> = neighbours.next.iter().map(link).collect();
+    let below: Vec<Link> = neighbours.below.iter().map(link).collect();
     let f = &offer.fields;
     let evidence = laget_domain::catalogue::EVIDENCE_LEVELS
         .iter()
