@@ -278,6 +278,47 @@ fn an_operator_sets_up_a_municipality() {
                 .success()
         );
 
+        // The shared child welfare service is hosted by Sarpsborg (which
+        // created it): Halden gives no roles in it until the operator makes
+        // Halden its host.
+        let halden_leader = |username: &str| {
+            db.laget(&[
+                "admin",
+                "create-user",
+                "--username",
+                username,
+                "--name",
+                "Hilde Halden",
+                "--municipality",
+                "3101",
+                "--role",
+                "leder",
+                "--unit",
+                "Barnevern",
+            ])
+        };
+        let o = halden_leader("hilde1");
+        assert!(!o.status.success());
+        assert!(
+            stderr(&o).contains("with Halden as its host municipality"),
+            "{}",
+            stderr(&o)
+        );
+        let o = db.laget(&[
+            "admin",
+            "set-unit-host",
+            "--municipality",
+            "3105",
+            "--unit",
+            "Barnevern",
+            "--host",
+            "3101",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stdout(&o).contains("now has Halden as its host municipality"));
+        let o = halden_leader("hilde2");
+        assert!(o.status.success(), "{}", stderr(&o));
+
         let o = db.laget(&["audit", "verify"]);
         assert!(o.status.success(), "{}", stdout(&o));
         assert!(stdout(&o).contains("intact"));
