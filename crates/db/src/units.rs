@@ -290,3 +290,137 @@ pub fn set_host(
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use crate::{Db, DbConnection};
+    use diesel::backend::Backend;
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+    const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+    const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+    const HOST_AND_GRANTS: &str = "2026-11-29-000006_host_and_grants";
+
+    /// Runs the pending migrations up to (`before`) or from `name` on.
+    fn run<DB: Backend, C: MigrationHarness<DB>>(c: &mut C, src: EmbeddedMigrations, before: bool) {
+        for m in c.pending_migrations(src).unwrap() {
+            if before && m.name().to_string() == HOST_AND_GRANTS {
+                return;
+            }
+            c.run_migration(&*m).unwrap();
+        }
+    }
+
+    fn migrate(conn: &mut DbConnection, before: bool) {
+        match conn {
+            DbConnection::Sqlite(c) => run(c, SQLITE, before),
+            DbConnection::Postgresql(c) => run(c, POSTGRES, before),
+        }
+    }
+
+    /// Data from before the host municipality: a unit created by B that
+    /// serves A and B, where A's administrator gave a leader; a unit of A
+    /// with no «create» row; a log of B's child kept under A.
+    const LEGACY: &str = "
+        INSERT INTO municipalities (id, number, name, written_standard, created_at)
+            VALUES ('m-a', '9001', 'A', 'nb', 0), ('m-b', '9002', 'B', 'nb', 0);
+        INSERT INTO units (id, name, kind, active, created_at)
+            VALUES ('u-shared', 'Felles', 'barnevern', TRUE, 0), ('u-own', 'Egen', 'skole', TRUE, 0);
+        INSERT INTO unit_municipalities (unit_id, municipality_id)
+            VALUES ('u-shared', 'm-a'), ('u-shared', 'm-b'), ('u-own', 'm-a');
+        INSERT INTO users (id, username, display_name, password_hash, is_system_admin, created_at)
+            VALUES ('p-1', 'nabo', 'Nabo', 'x', FALSE, 0);
+        INSERT INTO memberships (id, user_id, municipality_id, unit_id, role, created_at)
+            VALUES ('ms-1', 'p-1', 'm-a', 'u-shared', 'leder', 5),
+                   ('ms-2', 'p-1', 'm-a', NULL, 'kommuneadministrator', 6);
+        INSERT INTO access_log (seq, at, actor_id, ground, object_type, object_id, action,
+                                unit_id, municipality_id, request_id, prev_hash, hash)
+            VALUES (1, 0, NULL, 'operator', 'unit', 'u-shared', 'create', 'u-shared', 'm-b', 'x', '', '');
+        INSERT INTO children (id, municipality_id, name, birth_date, unborn, created_at)
+            VALUES ('c-1', 'm-b', 'Barn', '2018-01-01', FALSE, 0);
+        INSERT INTO logs (id, child_id, municipality_id, home_unit_id, status, level, level_since,
+                          created_at, updated_at)
+            VALUES ('l-1', 'c-1', 'm-a', 'u-shared', 'apen', 0, '2026-01-01', 0, 0);
+    ";
+
+    fn check(db: &Db) {
+        use crate::schema::{logs, memberships, role_grants, units};
+        let mut conn = db.conn().unwrap();
+        migrate(&mut conn, true);
+        conn.batch_execute(LEGACY).unwrap();
+        migrate(&mut conn, false);
+        let hosts: Vec<(String, String)> = units::table
+            .order(units::id)
+            .select((units::id, units::host_municipality_id))
+            .load(&mut *conn)
+            .unwrap();
+        assert_eq!(
+            hosts,
+            vec![
+                ("u-own".into(), "m-a".into()),
+                ("u-shared".into(), "m-b".into())
+            ],
+            "the creating municipality hosts, or else the first served"
+        );
+        let held: Vec<(String, String)> = memberships::table
+            .order(memberships::id)
+            .select((memberships::id, memberships::municipality_id))
+            .load(&mut *conn)
+            .unwrap();
+        assert_eq!(
+            held,
+            vec![("ms-1".into(), "m-b".into()), ("ms-2".into(), "m-a".into())],
+            "a unit role moves to the host; the administrator role stays"
+        );
+        let grants: Vec<(String, Option<String>, String, Option<String>)> = role_grants::table
+            .order(role_grants::id)
+            .select((
+                role_grants::id,
+                role_grants::unit_id,
+                role_grants::ground,
+                role_grants::granted_by,
+            ))
+            .load(&mut *conn)
+            .unwrap();
+        assert_eq!(
+            grants,
+            vec![
+                (
+                    "ms-1".into(),
+                    Some("u-shared".into()),
+                    "ukjent".into(),
+                    None
+                ),
+                ("ms-2".into(), None, "ukjent".into(), None)
+            ]
+        );
+        let kept: String = logs::table
+            .find("l-1")
+            .select(logs::municipality_id)
+            .first(&mut *conn)
+            .unwrap();
+        assert_eq!(kept, "m-b", "a log belongs to its child's municipality");
+    }
+
+    #[test]
+    fn the_migration_gives_every_unit_a_host_and_lists_existing_roles() {
+        let id = uuid::Uuid::now_v7().simple().to_string();
+        let dir = std::env::temp_dir().join(format!("laget-host-test-{id}"));
+        let db = Db::connect(&dir.join("db.sqlite3").to_string_lossy()).unwrap();
+        check(&db);
+        drop(db);
+        let _ = std::fs::remove_dir_all(&dir);
+        if let Ok(url) = std::env::var("DATABASE_URL")
+            && !url.is_empty()
+        {
+            let schema = format!("test_{id}");
+            let db = Db::connect_in_schema(&url, Some(&schema)).unwrap();
+            check(&db);
+            drop(db);
+            let _ = Db::drop_schema(&url, &schema);
+        }
+    }
+}
