@@ -369,6 +369,9 @@ pub enum SaveOutcome {
     /// The editorial part (if any) was applied; the substantive part waits
     /// for the coordinating unit as this proposal.
     Proposed(ProposalId),
+    /// A proposal was already waiting: the new substantive changes were
+    /// added to it (see `OfferFields::extend_proposal`), nothing dropped.
+    Extended(ProposalId),
 }
 
 /// Changes an offer. Substantive changes to a published offer become a
@@ -408,26 +411,34 @@ pub fn update(
     if substantive.is_empty() {
         return Ok(SaveOutcome::Saved);
     }
-    // The same change already waiting stays as it is (its due date too).
-    let encoded = encode_fields(new)?;
-    let waiting: Option<String> = offer_proposals::table
+    // A proposal already waiting is extended, never replaced: what it
+    // proposes stays unless this change proposes something else for the same
+    // part. Its due date stays too.
+    let waiting: Option<(String, String)> = offer_proposals::table
         .filter(offer_proposals::offer_id.eq(id.to_string()))
         .filter(offer_proposals::status.eq("venter"))
-        .filter(offer_proposals::fields_json.eq(&encoded))
-        .select(offer_proposals::id)
+        .order(offer_proposals::proposed_at.desc())
+        .select((offer_proposals::id, offer_proposals::fields_json))
         .first(conn)
         .optional()?;
-    if let Some(existing) = waiting {
-        return Ok(SaveOutcome::Proposed(parse_id(&existing)?));
+    if let Some((existing, json)) = waiting {
+        let pid: ProposalId = parse_id(&existing)?;
+        let before = decode_fields(&json)?;
+        let merged = current.fields.extend_proposal(&before, new);
+        if current.fields.with_substantive_from(&merged)
+            == current.fields.with_substantive_from(&before)
+        {
+            return Ok(SaveOutcome::Proposed(pid));
+        }
+        diesel::update(offer_proposals::table.find(&existing))
+            .set((
+                offer_proposals::changes.eq(current.fields.substantive_changes(&merged).join(",")),
+                offer_proposals::fields_json.eq(encode_fields(&merged)?),
+            ))
+            .execute(conn)?;
+        return Ok(SaveOutcome::Extended(pid));
     }
-    // A different proposal replaces one still waiting.
-    diesel::update(
-        offer_proposals::table
-            .filter(offer_proposals::offer_id.eq(id.to_string()))
-            .filter(offer_proposals::status.eq("venter")),
-    )
-    .set(offer_proposals::status.eq("erstattet"))
-    .execute(conn)?;
+    let encoded = encode_fields(new)?;
     let pid = ProposalId::new();
     diesel::insert_into(offer_proposals::table)
         .values((
@@ -703,6 +714,8 @@ pub struct Proposal {
     pub fields: OfferFields,
     pub status: String,
     pub comment: String,
+    /// When the coordinating unit decided, or the editor withdrew it.
+    pub decided_at: Option<DateTime<Utc>>,
 }
 
 type ProposalRow = (
@@ -715,7 +728,18 @@ type ProposalRow = (
     String,
     String,
     String,
+    Option<i64>,
 );
+
+/// Which proposals to read.
+#[derive(Clone, Copy, Default)]
+struct Which<'a> {
+    id: Option<ProposalId>,
+    offer: Option<OfferId>,
+    municipality: Option<MunicipalityId>,
+    provider: Option<UnitId>,
+    status: Option<&'a str>,
+}
 
 fn proposals_where(
     conn: &mut DbConnection,
@@ -723,12 +747,37 @@ fn proposals_where(
     m: Option<MunicipalityId>,
     status: Option<&str>,
 ) -> DbResult<Vec<Proposal>> {
+    proposals_which(
+        conn,
+        Which {
+            offer,
+            municipality: m,
+            status,
+            ..Which::default()
+        },
+    )
+}
+
+fn proposals_which(conn: &mut DbConnection, which: Which<'_>) -> DbResult<Vec<Proposal>> {
+    let Which {
+        id,
+        offer,
+        municipality: m,
+        provider,
+        status,
+    } = which;
     let mut q = offer_proposals::table
         .inner_join(offers::table)
         .left_join(users::table.on(offer_proposals::proposed_by.eq(users::id.nullable())))
         .into_boxed();
     if let Some(o) = offer {
         q = q.filter(offer_proposals::offer_id.eq(o.to_string()));
+    }
+    if let Some(u) = provider {
+        q = q.filter(offers::provider_unit_id.eq(u.to_string()));
+    }
+    if let Some(id) = id {
+        q = q.filter(offer_proposals::id.eq(id.to_string()));
     }
     if let Some(m) = m {
         q = q.filter(offers::municipality_id.eq(m.to_string()));
@@ -751,11 +800,12 @@ fn proposals_where(
             offer_proposals::fields_json,
             offer_proposals::status,
             offer_proposals::comment,
+            offer_proposals::decided_at,
         ))
         .load(conn)?;
     rows.into_iter()
         .map(
-            |(id, offer_id, by, at, due, changes, json, status, comment)| {
+            |(id, offer_id, by, at, due, changes, json, status, comment, decided_at)| {
                 Ok(Proposal {
                     id: parse_id(&id)?,
                     offer: get(conn, parse_id(&offer_id)?)?,
@@ -771,10 +821,69 @@ fn proposals_where(
                     fields: decode_fields(&json)?,
                     status,
                     comment,
+                    decided_at: decided_at.map(from_micros),
                 })
             },
         )
         .collect()
+}
+
+/// Every proposal about the offers that `unit` provides, for its editors'
+/// «Mine tilbud»: what waits, and the decisions made.
+pub fn proposals_of_provider(
+    conn: &mut DbConnection,
+    cap: &dyn EditsOffers,
+    m: MunicipalityId,
+    unit: UnitId,
+) -> DbResult<Vec<Proposal>> {
+    ensure_scope(conn, cap, m, unit)?;
+    proposals_which(
+        conn,
+        Which {
+            municipality: Some(m),
+            provider: Some(unit),
+            ..Which::default()
+        },
+    )
+}
+
+/// The proposal waiting for the coordinating unit about `offer`, if any.
+pub fn waiting_for(conn: &mut DbConnection, offer: OfferId) -> DbResult<Option<Proposal>> {
+    Ok(proposals_where(conn, Some(offer), None, Some("venter"))?
+        .into_iter()
+        .next_back())
+}
+
+/// The editor withdraws a waiting proposal about one of their offers; the
+/// offer stays as it is. Anything but a waiting proposal is not found.
+pub fn withdraw(conn: &mut DbConnection, cap: &dyn EditsOffers, id: ProposalId) -> DbResult<()> {
+    let p = proposals_which(
+        conn,
+        Which {
+            id: Some(id),
+            ..Which::default()
+        },
+    )?
+    .into_iter()
+    .next()
+    .ok_or(DbError::NotFound)?;
+    ensure_scope(
+        conn,
+        cap,
+        p.offer.municipality_id,
+        p.offer.fields.provider_unit,
+    )?;
+    if p.status != "venter" {
+        return Err(DbError::NotFound);
+    }
+    diesel::update(offer_proposals::table.find(id.to_string()))
+        .set((
+            offer_proposals::status.eq("trukket"),
+            offer_proposals::decided_by.eq(cap.actor().map(|a| a.to_string())),
+            offer_proposals::decided_at.eq(to_micros(Utc::now())),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Proposals waiting for the coordinating unit of the reviewer's municipality.
@@ -901,13 +1010,53 @@ pub struct Neighbours {
     pub below: Vec<Offer>,
 }
 
-/// The next steps and the step below for `offer` on `today`: the one
-/// definition that the public offer page and the measure page share.
+/// The ages an offer is for, as filters: its range, and expecting parents
+/// when it is for them too. An offer's neighbours share one of these.
+pub fn ages_of(fields: &OfferFields) -> Vec<AgeFilter> {
+    let mut ages = vec![AgeFilter::Range {
+        from: fields.age_from,
+        to: fields.age_to,
+    }];
+    if fields.pregnant {
+        ages.push(AgeFilter::Pregnant);
+    }
+    ages
+}
+
+/// The next steps and the step below for `offer` on `today`, among the
+/// offers that share its ages (see [`neighbours_in_ages`]): what the public
+/// offer page shows.
 pub fn neighbours(
     conn: &mut DbConnection,
     offer: &Offer,
     today: NaiveDate,
 ) -> DbResult<Neighbours> {
+    neighbours_in_ages(conn, offer, today, &ages_of(&offer.fields))
+}
+
+/// The next steps and the step below for `offer` on `today`, only offers
+/// that fit one of `ages` (an offer for 5–7-year-olds suggests nothing for
+/// 16–25; a child's log passes the child's age): the one definition that the
+/// public offer page and the measure page share.
+pub fn neighbours_in_ages(
+    conn: &mut DbConnection,
+    offer: &Offer,
+    today: NaiveDate,
+    ages: &[AgeFilter],
+) -> DbResult<Neighbours> {
+    let fits = |o: &Offer| {
+        ages.iter().any(|a| {
+            OfferFilter {
+                age: Some(*a),
+                ..OfferFilter::default()
+            }
+            .matches(&laget_domain::catalogue::Searchable {
+                fields: &o.fields,
+                provider_name: &o.provider_name,
+                provider_kind: o.provider_kind,
+            })
+        })
+    };
     let ladder = ladder(conn, offer.municipality_id, today)?;
     let explicit = next_steps(conn, offer.id)?;
     let step = offer.fields.ladder_step;
@@ -915,7 +1064,7 @@ pub fn neighbours(
     let mut seen: Vec<OfferId> = vec![offer.id];
     for o in explicit
         .into_iter()
-        .filter(|o| o.fields.is_public_on(today))
+        .filter(|o| o.fields.is_public_on(today) && fits(o))
     {
         seen.push(o.id);
         out.next.push(o);
@@ -926,7 +1075,7 @@ pub fn neighbours(
     {
         for (s, list) in &area.steps {
             for o in list {
-                if seen.contains(&o.id) {
+                if seen.contains(&o.id) || !fits(o) {
                     continue;
                 }
                 if *s == step + 1 {

@@ -404,7 +404,7 @@ fn save(
     }
     outcome.waiting = keys(at_once.diff(new));
     outcome.outcome = match offers::update(conn, cap, current.id, new, due)? {
-        SaveOutcome::Proposed(_) => Outcome::Proposed,
+        SaveOutcome::Proposed(_) | SaveOutcome::Extended(_) => Outcome::Proposed,
         SaveOutcome::Saved => Outcome::Updated,
         SaveOutcome::Unchanged => Outcome::Unchanged,
     };

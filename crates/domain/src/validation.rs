@@ -34,7 +34,14 @@ pub enum Problem {
     InvalidDate,
     /// Not a whole number, or outside the allowed range.
     NotANumberInRange,
-    /// Not a web address (http:// or https://).
+    /// Not a whole number from `min` to `max`; `given` is the number written,
+    /// when it was one, so the message can name it.
+    NumberOutside {
+        min: i64,
+        max: i64,
+        given: Option<i64>,
+    },
+    /// Not a web address that starts with https://.
     InvalidLink,
     /// «To» age is below «from» age.
     AgeOrder,

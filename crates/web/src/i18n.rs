@@ -28,6 +28,19 @@ impl Messages {
             Problem::Taken => self.problem_taken.to_owned(),
             Problem::InvalidDate => self.problem_invalid_date.to_owned(),
             Problem::NotANumberInRange => self.problem_number_range.to_owned(),
+            Problem::NumberOutside { min, max, given } => {
+                let range = self
+                    .problem_number_outside
+                    .replace("{min}", &min.to_string())
+                    .replace("{max}", &max.to_string());
+                match given {
+                    Some(n) => format!(
+                        "{} {range}",
+                        self.problem_number_given.replace("{verdi}", &n.to_string())
+                    ),
+                    None => range,
+                }
+            }
             Problem::InvalidLink => self.problem_invalid_link.to_owned(),
             Problem::AgeOrder => self.problem_age_order.to_owned(),
             Problem::DateOrder => self.problem_date_order.to_owned(),
@@ -134,6 +147,7 @@ impl Messages {
             "godkjent" => self.proposal_status_godkjent,
             "avvist" => self.proposal_status_avvist,
             "erstattet" => self.proposal_status_erstattet,
+            "trukket" => self.proposal_status_trukket,
             other => return other.to_owned(),
         }
         .to_owned()

@@ -231,6 +231,7 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     )
     .get(
         "/kommuner/{municipality}/tiltak/eksport",
+    .post("/tiltak/{offer}/trekk-forslag", offer_edit::withdraw)
         catalogue_admin::export,
     )
     .post(

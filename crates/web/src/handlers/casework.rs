@@ -53,6 +53,8 @@ pub struct MyLogRow {
 struct TasksPage {
     layout: Layout,
     tasks: Vec<TaskRow>,
+    /// Catalogue proposals waiting for the user as coordinating unit.
+    catalogue_proposals: Vec<crate::handlers::proposals::QueueLine>,
     my_logs: Vec<MyLogRow>,
 }
 
@@ -143,10 +145,13 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
             },
             updated: date(l.updated_at.date_naive()),
         })
+    let catalogue_proposals =
+        crate::handlers::proposals::waiting_for_reviewer(&state, &user).await?;
         .collect();
     page(&TasksPage {
         layout: Layout::signed_in(&user, NB.tasks_title),
         tasks,
+        catalogue_proposals,
         my_logs,
     })
 }

@@ -803,9 +803,11 @@ async fn render_ladder(
                             detail: format!("{} · {}", o.provider_name, ages(o)),
                         })
                         .collect(),
+                    // Bars stand on y = 120, under room for the
+                    // tallest bar's count; the step names go below.
                     height: 20 * (i + 1),
                     x: 10 + 44 * i,
-                    y: 110 - 20 * (i + 1),
+                    y: 120 - 20 * (i + 1),
                     count: list.len(),
                 })
                 .collect(),

@@ -41,6 +41,8 @@ pub struct ReportLine {
 #[template(path = "admin/catalogue.html")]
 struct CataloguePage {
     layout: Layout,
+    /// The file's columns with what each holds.
+    columns: Vec<(&'static str, &'static str)>,
     municipality: Municipality,
     errors: Vec<String>,
     /// «… og N flere feil» when more problems than are listed.
@@ -82,6 +84,7 @@ async fn render(
                 .map(|row| ReportLine {
                     line: row.line,
                     name: row.name.clone(),
+                    // «opprettet» reads right for one offer and for the totals.
                     outcome: match row.outcome {
                         Outcome::Created => NB.catalogue_import_created,
                         Outcome::Updated => NB.catalogue_import_updated,
@@ -96,6 +99,7 @@ async fn render(
         })
         .unwrap_or_default();
     Ok(CataloguePage {
+        columns: columns(),
         layout: Layout::signed_in(user, NB.catalogue_admin_title),
         municipality,
         errors,
@@ -325,13 +329,23 @@ pub async fn export(
             "text/csv; charset=utf-8",
             "csv",
         ),
+        // An empty file for Excel: the header row only.
+        "mal" => (
+            catalogue_io::to_csv(&[], b';', true),
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
         _ => return Err(AppError::NotFound),
     };
-    let filename = format!(
-        "tiltak-{}-{}.{extension}",
-        municipality.number,
-        today().format("%Y-%m-%d")
-    );
+    let filename = if q.format == "mal" {
+        format!("tiltak-mal.{extension}")
+    } else {
+        format!(
+            "tiltak-{}-{}.{extension}",
+            municipality.number,
+            today().format("%Y-%m-%d")
+        )
+    };
     let mut response = body.into_response();
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -339,4 +353,47 @@ pub async fn export(
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(response)
+}
+
+/// What a file column holds, in Norwegian (the import page's column list).
+fn column_help(key: &str) -> &'static str {
+    match key {
+        "external_id" => NB.import_column_external_id,
+        "name" => NB.import_column_name,
+        "provider_unit" => NB.import_column_provider_unit,
+        "description" => NB.import_column_description,
+        "level" => NB.import_column_level,
+        "age_from" => NB.import_column_age_from,
+        "age_to" => NB.import_column_age_to,
+        "pregnant" => NB.import_column_pregnant,
+        "challenge_areas" => NB.import_column_challenge_areas,
+        "risk_factors" => NB.import_column_risk_factors,
+        "access" => NB.import_column_access,
+        "access_requirements" => NB.import_column_access_requirements,
+        "contact_person" => NB.import_column_contact_person,
+        "contact_phone" => NB.import_column_contact_phone,
+        "contact_email" => NB.import_column_contact_email,
+        "contact_address" => NB.import_column_contact_address,
+        "capacity" => NB.import_column_capacity,
+        "waiting_weeks" => NB.import_column_waiting_weeks,
+        "evidence_level" => NB.import_column_evidence_level,
+        "evidence_local" => NB.import_column_evidence_local,
+        "evidence_link" => NB.import_column_evidence_link,
+        "cost" => NB.import_column_cost,
+        "languages" => NB.import_column_languages,
+        "status" => NB.import_column_status,
+        "valid_from" => NB.import_column_valid_from,
+        "valid_to" => NB.import_column_valid_to,
+        "ladder_step" => NB.import_column_ladder_step,
+        "next_steps" => NB.import_column_next_steps,
+        _ => "",
+    }
+}
+
+/// Every column of an import file with its help text.
+fn columns() -> Vec<(&'static str, &'static str)> {
+    catalogue_io::COLUMNS
+        .iter()
+        .map(|c| (*c, column_help(c)))
+        .collect()
 }

@@ -39,6 +39,8 @@ struct HomePage {
     system_admin: bool,
     caseworker: bool,
     may_break_glass: bool,
+    /// Catalogue proposals waiting for the user as coordinating unit.
+    catalogue_waiting: usize,
 }
 
 pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Response, AppError> {
@@ -79,7 +81,11 @@ pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Respon
             name: m.name,
         })
         .collect();
+    let catalogue_waiting = crate::handlers::proposals::waiting_for_reviewer(&state, &user)
+        .await?
+        .len();
     page(&HomePage {
+        catalogue_waiting,
         layout: Layout::signed_in(&user, NB.home_title),
         name: user.display_name.clone(),
         memberships: lines,

@@ -64,6 +64,8 @@ pub fn notice(q: &NoticeQuery) -> Option<&'static str> {
         "tilbud-uendret" => m.editor_unchanged,
         "tilbud-foreslatt" => m.editor_proposed,
         "forslag-godkjent" => m.proposal_approved,
+        "tilbud-forslag-utvidet" => m.editor_extended,
+        "forslag-trukket" => m.editor_withdrawn,
         "forslag-avvist" => m.proposal_rejected,
         "omrade-lagt-til" => m.areas_added,
         "omrade-endret" => m.areas_renamed,

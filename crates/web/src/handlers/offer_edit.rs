@@ -9,6 +9,7 @@ use crate::forms::{self, FormState};
 use crate::handlers::catalogue::{
     OfferCard, access_choices, area_choices, card, is_staff_for, level_choices, risk_choices, today,
 };
+use crate::handlers::proposals::{Comparison, comparison};
 use crate::handlers::units::Choice;
 use crate::handlers::{NoticeQuery, invalid, page, path_id};
 use crate::i18n::NB;
@@ -17,13 +18,13 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Days;
-use laget_db::offers::{self, Offer, SaveOutcome, Search, Visibility};
+use laget_db::offers::{self, Offer, Proposal, SaveOutcome, Search, Visibility};
 use laget_db::{municipalities, units};
 use laget_domain::catalogue::{
-    EVIDENCE_LEVELS, LADDER_STEP_NAMES, OfferDraft, OfferFields, OfferFilter, OfferSort,
-    OfferStatus, PROPOSAL_DAYS,
+    AccessRoute, EVIDENCE_LEVELS, LADDER_STEP_NAMES, OfferDraft, OfferFields, OfferFilter,
+    OfferSort, OfferStatus, PROPOSAL_DAYS, PreventionLevel, RISK_FACTORS,
 };
-use laget_domain::ids::OfferId;
+use laget_domain::ids::{OfferId, ProposalId};
 use laget_domain::{MunicipalityId, UnitId};
 
 /// Form fields in the order the form shows them, with their labels.
@@ -155,6 +156,16 @@ pub struct EditorChoices {
     pub next: Vec<Choice>,
 }
 
+/// A proposal waiting for the coordinating unit, as the edit form shows it.
+pub struct WaitingPanel {
+    /// «Foreslått 01.12.2026 av … Frist …».
+    pub meta: String,
+    /// The parts it changes: now and proposed.
+    pub rows: Vec<Comparison>,
+    pub withdraw_action: String,
+    pub proposal_id: String,
+}
+
 #[derive(Template)]
 #[template(path = "catalogue/edit.html")]
 struct EditPage {
@@ -163,8 +174,34 @@ struct EditPage {
     action: String,
     /// The saved offer (link, name), when editing one.
     offer_link: Option<(String, String)>,
+    /// The change waiting for the coordinating unit, if any.
+    waiting: Option<WaitingPanel>,
     form: FormState,
     choices: EditorChoices,
+}
+
+fn waiting_panel(p: &Proposal) -> WaitingPanel {
+    WaitingPanel {
+        meta: NB
+            .editor_waiting_meta
+            .replace("{dato}", &date(p.proposed_at))
+            .replace(
+                "{navn}",
+                p.proposed_by
+                    .as_deref()
+                    .unwrap_or(NB.access_log_operator),
+            )
+            .replace("{frist}", &p.due_date.format("%d.%m.%Y").to_string()),
+        rows: comparison(&p.offer.fields, &p.fields, true),
+        withdraw_action: format!("/tiltak/{}/trekk-forslag", p.offer.id),
+        proposal_id: p.id.to_string(),
+    }
+}
+
+fn date(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono_tz::Europe::Oslo)
+        .format("%d.%m.%Y")
+        .to_string()
 }
 
 /// The municipality in which the user edits `unit`'s offers.
@@ -184,7 +221,8 @@ async fn edit_page(
     form: FormState,
 ) -> Result<EditPage, AppError> {
     let editable = user.actor.edited_units();
-    let (areas, unit_list, all) = state
+    let current_id = current.map(|o| o.id);
+    let (areas, unit_list, all, waiting) = state
         .db
         .read(move |c| {
             let search = Search {
@@ -199,6 +237,10 @@ async fn edit_page(
                 offers::challenge_areas(c, m)?,
                 units::list_in_municipality(c, m)?,
                 offers::search(c, &search)?.0,
+                match current_id {
+                    Some(id) => offers::waiting_for(c, id)?,
+                    None => None,
+                },
             ))
         })
         .await?;
@@ -276,16 +318,39 @@ async fn edit_page(
         heading,
         action,
         offer_link,
+        waiting: waiting.as_ref().map(waiting_panel),
         form: form.fields(&field_labels()),
         choices,
     })
 }
 
+/// One offer on «Mine tilbud».
+pub struct MineRow {
+    pub card: OfferCard,
+    pub edit: String,
+    /// The due date of a change waiting for the coordinating unit.
+    pub waiting: Option<String>,
+}
+
+/// A decision on one of the editor's proposals («Svar fra koordinerende enhet»).
+pub struct DecisionLine {
+    pub href: String,
+    pub offer: String,
+    pub status: String,
+    pub changes: String,
+    pub when: String,
+    pub comment: String,
+}
+
+/// How long a decision stays on «Mine tilbud».
+const DECISION_DAYS: i64 = 60;
+
 #[derive(Template)]
 #[template(path = "catalogue/mine.html")]
 struct MinePage {
     layout: Layout,
-    offers: Vec<(OfferCard, String)>,
+    offers: Vec<MineRow>,
+    decisions: Vec<DecisionLine>,
 }
 
 pub async fn mine(
@@ -299,13 +364,19 @@ pub async fn mine(
     }
     let memberships: Vec<_> = units
         .iter()
-        .filter_map(|u| municipality_of(&user, *u).map(|m| (*u, m)))
+        .filter_map(|u| {
+            let m = municipality_of(&user, *u)?;
+            let cap = user.actor.edit_offers_of(*u).ok()?;
+            Some((*u, m, cap))
+        })
         .collect();
-    let list = state
+    let (list, proposals) = state
         .db
         .read(move |c| {
             let mut out = Vec::new();
-            for (unit, m) in memberships {
+            let mut proposals = Vec::new();
+            for (unit, m, cap) in memberships {
+                proposals.extend(offers::proposals_of_provider(c, &cap, m, unit)?);
                 let search = Search {
                     municipality: Some(m),
                     filter: OfferFilter {
@@ -320,15 +391,50 @@ pub async fn mine(
                 let number = municipalities::get(c, m)?.number;
                 let areas = offers::challenge_areas(c, m)?;
                 for o in offers::search(c, &search)?.0 {
-                    out.push((card(&o, &areas, &number), format!("/tiltak/{}/endre", o.id)));
+                    out.push((card(&o, &areas, &number), o.id));
                 }
             }
-            Ok(out)
+            Ok((out, proposals))
         })
         .await?;
+    let offers = list
+        .into_iter()
+        .map(|(card, id)| MineRow {
+            card,
+            edit: format!("/tiltak/{id}/endre"),
+            waiting: proposals
+                .iter()
+                .find(|p| p.offer.id == id && p.status == "venter")
+                .map(|p| p.due_date.format("%d.%m.%Y").to_string()),
+        })
+        .collect();
+    let since = chrono::Utc::now() - chrono::Duration::days(DECISION_DAYS);
+    let mut decided: Vec<&Proposal> = proposals
+        .iter()
+        .filter(|p| matches!(p.status.as_str(), "godkjent" | "avvist"))
+        .filter(|p| p.decided_at.is_some_and(|t| t >= since))
+        .collect();
+    decided.sort_by_key(|p| std::cmp::Reverse(p.decided_at));
+    let decisions = decided
+        .into_iter()
+        .map(|p| DecisionLine {
+            href: format!("/tiltak/{}/historikk", p.offer.id),
+            offer: p.offer.fields.name.clone(),
+            status: NB.proposal_status(&p.status),
+            changes: p
+                .changes
+                .iter()
+                .map(|c| NB.change(c))
+                .collect::<Vec<_>>()
+                .join(", "),
+            when: p.decided_at.map(date).unwrap_or_default(),
+            comment: p.comment.clone(),
+        })
+        .collect();
     page(&MinePage {
         layout: Layout::signed_in(&user, NB.editor_title).with_notice(super::notice(&q)),
-        offers: list,
+        offers,
+        decisions,
     })
 }
 
@@ -491,8 +597,39 @@ pub async fn update(
         SaveOutcome::Unchanged => "tilbud-uendret",
         SaveOutcome::Saved => "tilbud-lagret",
         SaveOutcome::Proposed(_) => "tilbud-foreslatt",
+        SaveOutcome::Extended(_) => "tilbud-forslag-utvidet",
     };
     Ok(Redirect::to(&format!("/tiltak/{id}/endre?melding={notice}")).into_response())
+}
+
+/// The editor withdraws the change waiting for the coordinating unit. With
+/// `forslag` given it must name the proposal still waiting (a stale page
+/// withdraws nothing else).
+pub async fn withdraw(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(raw): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let offer = editable(&state, &user, &raw).await?;
+    let cap = user.actor.edit_offers_of(offer.fields.provider_unit)?;
+    let pairs = forms::pairs(&body);
+    let named: Option<ProposalId> = match forms::get(&pairs, "forslag") {
+        "" => None,
+        raw => Some(path_id(raw)?),
+    };
+    let id = offer.id;
+    state
+        .db
+        .write(move |c| {
+            let waiting = offers::waiting_for(c, id)?.ok_or(laget_db::DbError::NotFound)?;
+            if named.is_some_and(|n| n != waiting.id) {
+                return Err(laget_db::DbError::NotFound);
+            }
+            offers::withdraw(c, &cap, waiting.id)
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/tiltak/{id}/endre?melding=forslag-trukket")).into_response())
 }
 
 pub struct HistoryEntry {
@@ -532,6 +669,62 @@ fn label_of(field: &str) -> String {
         })
 }
 
+/// A stored value of `field` as the history shows it: labels, not codes
+/// («Publisert», not `publisert`; a unit's name, not its id).
+fn shown(field: &str, raw: &str, units: &[(UnitId, String)], areas: &[(String, String)]) -> String {
+    if raw.is_empty() {
+        return "–".to_owned();
+    }
+    let list = |one: &dyn Fn(&str) -> String| {
+        raw.split(", ")
+            .map(one)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match field {
+        "niva" => PreventionLevel::from_code(raw)
+            .map(|l| NB.level(l).to_owned())
+            .unwrap_or_else(|_| raw.to_owned()),
+        "tilgang" => AccessRoute::from_code(raw)
+            .map(|a| NB.access(a).to_owned())
+            .unwrap_or_else(|_| raw.to_owned()),
+        "status" => OfferStatus::from_code(raw)
+            .map(|s| NB.offer_status(s).to_owned())
+            .unwrap_or_else(|_| raw.to_owned()),
+        "tilbyder" => units
+            .iter()
+            .find(|(id, _)| id.to_string() == raw)
+            .map(|(_, name)| name.clone())
+            .unwrap_or_else(|| raw.to_owned()),
+        "utfordringer" => list(&|code| {
+            areas
+                .iter()
+                .find(|(c, _)| c == code)
+                .map(|(_, name)| name.clone())
+                .unwrap_or_else(|| code.to_owned())
+        }),
+        "risiko" => list(&|n| {
+            RISK_FACTORS
+                .iter()
+                .find(|(k, _)| k.to_string() == n)
+                .map(|(k, name)| format!("{k} {name}"))
+                .unwrap_or_else(|| n.to_owned())
+        }),
+        "evidens" => EVIDENCE_LEVELS
+            .iter()
+            .find(|(k, _)| k.to_string() == raw)
+            .map(|(k, name)| format!("{k} – {name}"))
+            .unwrap_or_else(|| raw.to_owned()),
+        "trinn" => LADDER_STEP_NAMES
+            .iter()
+            .find(|(k, _)| k.to_string() == raw)
+            .map(|(k, name)| format!("{} {k}: {name}", NB.offer_step))
+            .unwrap_or_else(|| raw.to_owned()),
+        "ventetid" => format!("{raw} {}", NB.offer_weeks),
+        _ => raw.to_owned(),
+    }
+}
+
 fn oslo(t: chrono::DateTime<chrono::Utc>) -> String {
     t.with_timezone(&chrono_tz::Europe::Oslo)
         .format("%d.%m.%Y %H:%M")
@@ -544,13 +737,20 @@ pub async fn history(
     Path(raw): Path<String>,
 ) -> Result<Response, AppError> {
     let id: OfferId = path_id(&raw)?;
-    let (offer, versions, proposals) = state
+    let (offer, versions, proposals, unit_names, areas) = state
         .db
         .read(move |c| {
+            let offer = offers::get(c, id)?;
+            let m = offer.municipality_id;
             Ok((
-                offers::get(c, id)?,
+                offer,
                 offers::versions(c, id)?,
                 offers::proposals_for(c, id)?,
+                units::list_in_municipality(c, m)?
+                    .into_iter()
+                    .map(|u| (u.id, u.name))
+                    .collect::<Vec<_>>(),
+                offers::challenge_areas(c, m)?,
             ))
         })
         .await?;
@@ -575,7 +775,13 @@ pub async fn history(
             },
             changes: changes
                 .into_iter()
-                .map(|(f, a, b)| (label_of(f), a, b))
+                .map(|(f, a, b)| {
+                    (
+                        label_of(f),
+                        shown(f, &a, &unit_names, &areas),
+                        shown(f, &b, &unit_names, &areas),
+                    )
+                })
                 .collect(),
         });
         previous = Some(&v.fields);

@@ -60,6 +60,34 @@ fn line(p: &Proposal, reviewer: bool) -> QueueLine {
     }
 }
 
+/// The proposals waiting for the user as coordinating unit, due first:
+/// a section of «Mine oppgaver» and the count on the start page.
+pub async fn waiting_for_reviewer(
+    state: &AppState,
+    user: &SignedIn,
+) -> Result<Vec<QueueLine>, AppError> {
+    let reviewers: Vec<_> = user
+        .actor
+        .reviewed_municipalities()
+        .iter()
+        .filter_map(|m| user.actor.review_catalogue(*m).ok())
+        .collect();
+    if reviewers.is_empty() {
+        return Ok(Vec::new());
+    }
+    state
+        .db
+        .read(move |c| {
+            let mut lines = Vec::new();
+            for r in &reviewers {
+                lines.extend(offers::pending(c, r)?.iter().map(|p| line(p, true)));
+            }
+            Ok(lines)
+        })
+        .await
+        .map_err(AppError::from)
+}
+
 pub async fn queue(
     State(state): State<AppState>,
     user: SignedIn,
@@ -118,6 +146,21 @@ struct ProposalPage {
     status: String,
     pending: bool,
     form: FormState,
+}
+
+/// The substantive parts of an offer now and as proposed, each as a row;
+/// with `only_changed`, just the parts the proposal changes.
+pub fn comparison(now: &OfferFields, proposed: &OfferFields, only_changed: bool) -> Vec<Comparison> {
+    summary(now)
+        .into_iter()
+        .zip(summary(proposed))
+        .filter(|((_, a), (_, b))| !only_changed || a != b)
+        .map(|((label, now), (_, proposed))| Comparison {
+            label,
+            now,
+            proposed,
+        })
+        .collect()
 }
 
 fn summary(f: &OfferFields) -> Vec<(String, String)> {
@@ -185,15 +228,7 @@ async fn show_page(
             Err(laget_db::DbError::NotFound)
         })
         .await?;
-    let rows = summary(&proposal.offer.fields)
-        .into_iter()
-        .zip(summary(&proposal.fields))
-        .map(|((label, now), (_, proposed))| Comparison {
-            label,
-            now,
-            proposed,
-        })
-        .collect();
+    let rows = comparison(&proposal.offer.fields, &proposal.fields, false);
     Ok(ProposalPage {
         layout: Layout::signed_in(user, NB.proposal_title),
         offer_href: format!("/tiltak/{}", proposal.offer.id),

@@ -117,6 +117,8 @@ const MATRIX: &[Row] = &[
     row("POST", "/tiltak/ny",                                                    OFFER_FORM,                    [SEE, NO,  NO,  NO,  SEE, NO,  NO,  NO]),
     row("GET",  "/tiltak/{offer}/endre",                                         &[],                           [SEE, NO,  NO,  NO,  OK,  NO,  NO,  NO]),
     row("POST", "/tiltak/{offer}/endre",                                         OFFER_FORM,                    [SEE, NO,  NO,  NO,  SEE, NO,  NO,  NO]),
+    // After the row above the editor's change waits; withdrawing it is theirs alone.
+    row("POST", "/tiltak/{offer}/trekk-forslag",                                 &[],                           [SEE, NO,  NO,  NO,  SEE, NO,  NO,  NO]),
     row("GET",  "/kommuner/{municipality}/stafettlogg",                          &[],                           [SEE, NO,  NO,  NO,  NO,  OK,  NO,  OK]),
     row("POST", "/kommuner/{municipality}/stafettlogg",                          &[("modell", "bti"), ("frist", "14"), ("regel", "alle")], [SEE, NO, NO, NO, NO, SEE, NO, SEE]),
     row("POST", "/kommuner/{municipality}/bbis",                                 &[("tema", "Barnets utvikling: Helse\nFamilie og miljø: Bolig")], [SEE, NO, NO, NO, NO, SEE, NO, SEE]),

@@ -338,7 +338,8 @@ async fn review(app: TestApp) {
             .get(r.location())
             .await
             .body
-            .contains("sendt til koordinerende enhet")
+            .contains("lagt til forslaget som venter på koordinerende enhet"),
+        "the fixture's proposal waits, so the change extends it"
     );
     // The editorial fix is public at once; the ages wait.
     let mut anon = app.anonymous();
@@ -348,7 +349,7 @@ async fn review(app: TestApp) {
         public.body.contains("6–12 år"),
         "the age change waits for the coordinating unit"
     );
-    // The editor's proposal replaced the fixture's; the coordinating unit sees one.
+    // The editor's change extended the fixture's proposal; the coordinating unit sees one.
     let mut ke = app.client(Who::KoordinerendeEnhet).await;
     let queue = ke.get("/tiltak/forslag").await;
     assert_eq!(
@@ -456,6 +457,8 @@ on_every_backend!(a_rejected_proposal_changes_nothing, reject);
 async fn overdue(app: TestApp) {
     let m = app.fx.municipality;
     let cap = Operator::at_console().administer(m);
+    // The fixture's proposal is withdrawn, so this one is new (with its due date).
+    app.with_conn(|c| offers::withdraw(c, &cap, app.fx.proposal).unwrap());
     let mut changed = app.with_conn(|c| offers::get(c, app.fx.offer).unwrap().fields);
     changed.status = OfferStatus::Avsluttet;
     let past = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
@@ -559,6 +562,33 @@ async fn ladder_page(app: TestApp) {
         page.body.contains("<svg") && page.body.contains("aria-hidden=\"true\""),
         "the drawing is hidden from screen readers"
     );
+    // Issue 15 item 13: the drawing says what its numbers are, names its
+    // steps, and the tallest bar's count is inside the picture.
+    assert!(
+        page.body
+            .contains("Tallet over hver søyle er antall tilbud på trinnet"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(">Trinn i tiltakstrappen</text>"));
+    let drawing = &page.body[page.body.find("<svg").unwrap()..];
+    let drawing = &drawing[..drawing.find("</svg>").unwrap()];
+    for step in 1..=5 {
+        assert!(drawing.contains(&format!(">{step}</text>")), "step {step} named");
+    }
+    let lowest_text_y = drawing
+        .split("<text ")
+        .skip(1)
+        .filter_map(|t| {
+            let y = &t[t.find("y=\"")? + 3..];
+            y[..y.find('"')?].parse::<i32>().ok()
+        })
+        .min()
+        .unwrap();
+    assert!(
+        lowest_text_y >= 12,
+        "a count at y={lowest_text_y} is cut off at the top"
+    );
 }
 on_every_backend!(the_ladder_lists_offers_by_step, ladder_page);
 
@@ -629,13 +659,264 @@ async fn same_proposal_twice(app: TestApp) {
     assert_eq!(proposals.len(), 1);
     older.age_to = 16;
     let other = app.with_conn(|c| offers::update(c, &cap, app.fx.offer, &older, due).unwrap());
-    assert!(matches!(other, SaveOutcome::Proposed(p) if p != app.fx.proposal));
-    let statuses: Vec<String> = app
-        .with_conn(|c| offers::proposals_for(c, app.fx.offer).unwrap())
-        .into_iter()
-        .map(|p| p.status)
-        .collect();
-    assert_eq!(statuses.iter().filter(|s| *s == "venter").count(), 1);
-    assert!(statuses.contains(&"erstattet".to_owned()));
+    assert_eq!(
+        other,
+        SaveOutcome::Extended(app.fx.proposal),
+        "a different change extends the waiting proposal"
+    );
+    let proposals = app.with_conn(|c| offers::proposals_for(c, app.fx.offer).unwrap());
+    assert_eq!(proposals.len(), 1, "nothing is replaced");
+    assert_eq!(proposals[0].fields.age_to, 16);
 }
 on_every_backend!(a_repeated_change_keeps_its_proposal, same_proposal_twice);
+
+/// Submits the offer's edit form as it stands, with `changes` made.
+async fn submit_edit(
+    client: &mut laget_testkit::Client,
+    offer: laget_domain::ids::OfferId,
+    changes: &[(&str, &str)],
+) -> laget_testkit::TestResponse {
+    let form = client.get(&format!("/tiltak/{offer}/endre")).await;
+    assert_eq!(form.status, 200);
+    let mut fields = form_values(&form.body);
+    // The withdraw form's hidden field is not part of the offer's form.
+    fields.retain(|(k, _)| k != "forslag");
+    for (k, v) in changes {
+        set(&mut fields, k, v);
+    }
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    client.post(&format!("/tiltak/{offer}/endre"), &pairs).await
+}
+
+/// Issue 15 item 1: an editor changes a published offer's level and ages,
+/// then its ages only. Nothing is lost: the edit form shows what waits, the
+/// second change extends the proposal, the coordinating unit sees both, and
+/// the editor can withdraw it.
+async fn nothing_replaced_silently(app: TestApp) {
+    let offer = app.fx.offer;
+    let mut editor = app.client(Who::Tiltaksredaktor).await;
+    // The fixture's proposal (ages 6–15) shows on the form and on «Mine tilbud».
+    let form = editor.get(&format!("/tiltak/{offer}/endre")).await;
+    assert!(
+        form.body
+            .contains("Et endringsforslag venter på koordinerende enhet"),
+        "{}",
+        form.body
+    );
+    assert!(form.body.contains("6–15 år"), "the proposed ages are shown");
+    let mine = editor.get("/tiltak/mine").await;
+    assert!(
+        mine.body.contains("Venter på koordinerende enhet, frist"),
+        "{}",
+        mine.body
+    );
+    // Level and ages.
+    let r = submit_edit(
+        &mut editor,
+        offer,
+        &[("niva", "indikert"), ("alder_til", "14")],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let shown = editor.get(r.location()).await;
+    assert!(
+        shown
+            .body
+            .contains("Endringen er lagt til forslaget som venter på koordinerende enhet"),
+        "{}",
+        shown.body
+    );
+    // Ages only: the form shows the offer as it stands (level selektiv).
+    let r = submit_edit(&mut editor, offer, &[("alder_til", "16")]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let proposals = app.with_conn(|c| offers::proposals_for(c, offer).unwrap());
+    assert_eq!(proposals.len(), 1, "one proposal, extended");
+    let p = &proposals[0];
+    assert_eq!(p.id, app.fx.proposal);
+    assert_eq!(p.status, "venter");
+    assert_eq!(p.fields.level, PreventionLevel::Indikert, "the level change stays");
+    assert_eq!(p.fields.age_to, 16);
+    assert_eq!(p.changes, vec!["niva".to_owned(), "alder".to_owned()]);
+    // The coordinating unit sees both changes.
+    let mut ke = app.client(Who::KoordinerendeEnhet).await;
+    let queue = ke.get("/tiltak/forslag").await;
+    assert!(queue.body.contains("Nivå, Alder"), "{}", queue.body);
+    let page = ke.get(&format!("/tiltak/forslag/{}", p.id)).await;
+    assert!(page.body.contains("6–16 år") && page.body.contains("Indikert"));
+    // The history never says a proposal was replaced.
+    let history = editor.get(&format!("/tiltak/{offer}/historikk")).await;
+    assert!(!history.body.contains("Erstattet"), "{}", history.body);
+    // The editor withdraws it: the offer is as before, the form shows nothing waiting.
+    let r = editor
+        .post(
+            &format!("/tiltak/{offer}/trekk-forslag"),
+            &[("forslag", &p.id.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let form = editor.get(r.location()).await;
+    assert!(form.body.contains("Forslaget er trukket tilbake"));
+    assert!(!form.body.contains("Et endringsforslag venter"));
+    let now = app.with_conn(|c| offers::get(c, offer).unwrap());
+    assert_eq!(
+        (now.fields.level, now.fields.age_to),
+        (PreventionLevel::Selektiv, 12)
+    );
+    let history = editor.get(&format!("/tiltak/{offer}/historikk")).await;
+    assert!(history.body.contains("Trukket tilbake av redaktøren"));
+    // Nothing waits now: withdrawing again, or deciding it, is not found.
+    let again = editor
+        .post(&format!("/tiltak/{offer}/trekk-forslag"), &[])
+        .await;
+    assert_eq!(again.status, 404);
+    let decide = ke
+        .post(
+            &format!("/tiltak/forslag/{}", p.id),
+            &[("kommentar", "Greit."), ("beslutning", "godkjenn")],
+        )
+        .await;
+    assert_eq!(decide.status, 404);
+    // Someone who does not edit the offer cannot withdraw.
+    let mut other = app.client(Who::KoordinerendeEnhet).await;
+    assert_eq!(
+        other
+            .post(&format!("/tiltak/{offer}/trekk-forslag"), &[])
+            .await
+            .status,
+        404
+    );
+}
+on_every_backend!(a_second_change_extends_the_waiting_proposal, nothing_replaced_silently);
+
+/// Issue 15 item 10: the coordinating unit finds catalogue proposals in
+/// «Mine oppgaver» (their own section) and counted on the start page; the
+/// editor reads the decision on «Mine tilbud»; the history shows labels.
+async fn proposals_reach_people(app: TestApp) {
+    let mut ke = app.client(Who::KoordinerendeEnhet).await;
+    let tasks = ke.get("/mine-oppgaver").await;
+    assert_eq!(tasks.status, 200);
+    assert!(
+        tasks
+            .body
+            .contains("Endringsforslag til tiltaksoversikten")
+            && tasks
+                .body
+                .contains(&format!("/tiltak/forslag/{}", app.fx.proposal)),
+        "{}",
+        tasks.body
+    );
+    let home = ke.get("/").await;
+    assert!(
+        home.body
+            .contains("1 endringsforslag til tiltaksoversikten venter på dere"),
+        "{}",
+        home.body
+    );
+    // Others do not get the section.
+    let mut staff = app.client(Who::Ansatt).await;
+    assert!(
+        !staff
+            .get("/mine-oppgaver")
+            .await
+            .body
+            .contains("Endringsforslag til tiltaksoversikten")
+    );
+    let r = ke
+        .post(
+            &format!("/tiltak/forslag/{}", app.fx.proposal),
+            &[
+                ("kommentar", "Nei, kapasiteten holder ikke."),
+                ("beslutning", "avvis"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert!(
+        !ke.get("/").await.body.contains("venter på dere"),
+        "nothing waits any more"
+    );
+    let mut editor = app.client(Who::Tiltaksredaktor).await;
+    let mine = editor.get("/tiltak/mine").await;
+    assert!(
+        mine.body.contains("Svar fra koordinerende enhet")
+            && mine.body.contains("Avvist")
+            && mine.body.contains("Nei, kapasiteten holder ikke."),
+        "{}",
+        mine.body
+    );
+    // History with labels: a draft published shows «Utkast» → «Publisert».
+    let m = app.fx.municipality;
+    let cap = Operator::at_console().administer(m);
+    let mut f = offer_fields(app.fx.unit, "Utkast som publiseres");
+    f.status = OfferStatus::Utkast;
+    let id = app.with_conn(|c| offers::create(c, &cap, m, &f, None).unwrap());
+    f.status = OfferStatus::Publisert;
+    f.level = PreventionLevel::Universell;
+    let due = chrono::Utc::now().date_naive();
+    app.with_conn(|c| offers::update(c, &cap, id, &f, due).unwrap());
+    let history = editor.get(&format!("/tiltak/{id}/historikk")).await;
+    assert!(
+        history.body.contains(">Utkast<") && history.body.contains(">Publisert<"),
+        "{}",
+        history.body
+    );
+    assert!(history.body.contains(">Universell<"));
+    assert!(
+        !history.body.contains(">publisert<") && !history.body.contains(">utkast<"),
+        "no raw codes"
+    );
+}
+on_every_backend!(catalogue_proposals_reach_the_coordinating_unit_and_the_editor, proposals_reach_people);
+
+/// Issue 15 item 9: «Hvis dette ikke er nok» on the public page names only
+/// offers that share the offer's ages.
+async fn next_steps_share_ages(app: TestApp) {
+    let m = app.fx.municipality;
+    let cap = Operator::at_console().administer(m);
+    let make = |name: &str, from: u8, to: u8, step: u8| {
+        let mut f = offer_fields(app.fx.unit, name);
+        f.age_from = from;
+        f.age_to = to;
+        f.ladder_step = step;
+        f.challenge_areas = vec!["fritid".to_owned()];
+        app.with_conn(|c| offers::create(c, &cap, m, &f, None).unwrap())
+    };
+    let small = make("Lek for de minste", 5, 7, 2);
+    make("Ungdomsklubb 16 til 25", 16, 25, 3);
+    make("Aktivitetsgruppe 6 til 10", 6, 10, 3);
+    make("Barnegruppe trinn 1", 4, 5, 1);
+    make("Voksengruppe trinn 1", 18, 25, 1);
+    let public = app
+        .anonymous()
+        .get(&format!("/tiltak/{small}"))
+        .await;
+    assert_eq!(public.status, 200);
+    assert!(public.body.contains("Aktivitetsgruppe 6 til 10"), "{}", public.body);
+    assert!(
+        !public.body.contains("Ungdomsklubb 16 til 25"),
+        "an offer for 5–7 suggests nothing for 16–25"
+    );
+    assert!(public.body.contains("Barnegruppe trinn 1"));
+    assert!(!public.body.contains("Voksengruppe trinn 1"));
+    // The one query, with another age given (a child's log).
+    let (next, below) = app.with_conn(|c| {
+        let o = offers::get(c, small).unwrap();
+        let n = offers::neighbours_in_ages(
+            c,
+            &o,
+            chrono::Utc::now().date_naive(),
+            &[AgeFilter::Range { from: 9, to: 9 }],
+        )
+        .unwrap();
+        (
+            n.next.iter().map(|o| o.fields.name.clone()).collect::<Vec<_>>(),
+            n.below.len(),
+        )
+    });
+    assert_eq!(next, vec!["Aktivitetsgruppe 6 til 10".to_owned()]);
+    assert_eq!(below, 0);
+}
+on_every_backend!(next_steps_share_the_offers_ages, next_steps_share_ages);

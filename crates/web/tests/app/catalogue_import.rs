@@ -119,7 +119,7 @@ async fn round_trip(app: TestApp) {
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert!(r.body.contains("Prøvekjøring") && r.body.contains("1 nye"));
+    assert!(r.body.contains("Prøvekjøring") && r.body.contains("1 opprettet"));
     assert!(
         !anon
             .get("/tiltak?kommune=9001")
@@ -138,7 +138,13 @@ async fn round_trip(app: TestApp) {
     )
     .await;
     assert!(
-        r.body.contains("Importen er fullført.") && r.body.contains("1 nye"),
+        r.body.contains("Importen er fullført.") && r.body.contains("1 opprettet"),
+        "{}",
+        r.body
+    );
+    // Issue 15 item 14: one offer's line reads «opprettet», not «nye».
+    assert!(
+        r.body.contains("Godt tilbud – opprettet") && !r.body.contains("– nye"),
         "{}",
         r.body
     );
@@ -185,7 +191,7 @@ async fn round_trip(app: TestApp) {
         .await;
         assert!(
             r.body
-                .contains("0 nye, 0 endret, 0 sendt til koordinerende enhet, 2 uendret"),
+                .contains("0 opprettet, 0 endret, 0 sendt til koordinerende enhet, 2 uendret"),
             "{format}: {}",
             r.body
         );
@@ -509,3 +515,56 @@ on_every_backend!(
     the_plain_csv_export_guards_formula_cells_too,
     plain_csv_guards_formulas
 );
+
+/// Issue 15 items 6 and 14: an `http://` evidence link is refused in an
+/// import as in the form; the page explains the columns in Norwegian and
+/// offers an empty template.
+async fn import_help_and_https(app: TestApp) {
+    let m = app.fx.municipality;
+    let page_path = format!("/kommuner/{m}/tiltak");
+    let import = format!("/kommuner/{m}/tiltak/import");
+    let mut admin = app.client(Who::Kommuneadministrator).await;
+    let page = admin.get(&page_path).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Kolonnene i filen"), "{}", page.body);
+    assert!(page.body.contains("Fra alder: et helt tall fra 0 til 25."));
+    assert!(page.body.contains("<code>next_steps</code>"));
+    let lead = page.body.split("</h1>").nth(1).unwrap_or_default();
+    let lead = &lead[..lead.find("</p>").unwrap_or(0)];
+    assert!(!lead.contains("external_id"), "the lead speaks Norwegian: {lead}");
+    let template = admin
+        .get(&format!("/kommuner/{m}/tiltak/eksport?format=mal"))
+        .await;
+    assert_eq!(template.status, 200);
+    assert_eq!(
+        template.body.trim_start_matches('\u{feff}').trim_end(),
+        laget_domain::catalogue_io::COLUMNS.join(";"),
+        "the template is the header row only"
+    );
+    let token = page.csrf().unwrap();
+    let file = format!(
+        "[\n{}\n]",
+        offer_json("h-1", "Lenketilbud", 5, "Testlia barnehage")
+    )
+    .replace(
+        "\"evidence_link\":\"\"",
+        "\"evidence_link\":\"http://ungsinn.no/tiltak\"",
+    );
+    assert!(file.contains("http://ungsinn.no"));
+    let r = upload(
+        &mut admin,
+        &import,
+        &token,
+        false,
+        Some(("lenke.json", file.as_bytes())),
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body
+            .contains("felt «evidence_link»: Skriv en nettadresse som begynner med https://."),
+        "{}",
+        r.body
+    );
+}
+on_every_backend!(imports_refuse_http_links_and_explain_the_columns, import_help_and_https);
