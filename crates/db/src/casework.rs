@@ -3,8 +3,8 @@
 
 use crate::children::{casework_scope, date, iso, record};
 use crate::schema::{
-    break_glass, children, consents, consultations, coordination_requests, handovers, logs,
-    measures, team_members, units, users,
+    break_glass, children, consents, consultation_events, consultations, coordination_requests,
+    handovers, logs, measures, team_members, units, users,
 };
 use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -14,7 +14,7 @@ use laget_domain::audit::{Action, ObjectType, Scope};
 use laget_domain::consent::EXPIRY_WARNING_DAYS;
 use laget_domain::ids::{BreakGlassId, ConsultationId, LogId};
 use laget_domain::stafett::EntryKind;
-use laget_domain::{MunicipalityId, UnitId};
+use laget_domain::{MunicipalityId, UnitId, UserId};
 
 /// How long a break-glass opening lasts.
 pub const BREAK_GLASS_HOURS: i64 = 8;
@@ -668,8 +668,59 @@ pub struct Consultation {
     pub advice: String,
     pub advisers: String,
     pub held_on: NaiveDate,
+    /// The writer's name.
     pub created_by: Option<String>,
+    pub created_by_id: Option<UserId>,
     pub log_id: Option<LogId>,
+    pub withdrawn: bool,
+    /// When it was last corrected.
+    pub corrected_at: Option<DateTime<Utc>>,
+}
+
+/// What happened to a consultation after it was written (its history; the
+/// writing itself is the consultation's own `created_by`/`created_at`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsultationAction {
+    /// The writer corrected it; the event names the fields, not the old text.
+    Corrected,
+    /// The writer withdrew it: out of the unit's list.
+    Withdrawn,
+    /// Linked to a child's log.
+    Linked,
+    /// The link was undone by the log's lead (with a reason).
+    Unlinked,
+}
+
+impl ConsultationAction {
+    pub const ALL: [Self; 4] = [
+        Self::Corrected,
+        Self::Withdrawn,
+        Self::Linked,
+        Self::Unlinked,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Corrected => "rettet",
+            Self::Withdrawn => "trukket",
+            Self::Linked => "koblet",
+            Self::Unlinked => "koblet_fra",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.code() == code)
+    }
+}
+
+/// One event in a consultation's history.
+#[derive(Clone, Debug)]
+pub struct ConsultationEvent {
+    pub at: DateTime<Utc>,
+    pub actor: Option<String>,
+    pub action: ConsultationAction,
+    pub log_id: Option<LogId>,
+    /// For a correction, the changed fields' codes (comma-separated); for an
+    /// undone link, the reason.
+    pub detail: Option<String>,
 }
 
 pub fn add_consultation(
@@ -705,53 +756,231 @@ pub fn add_consultation(
     Ok(id)
 }
 
-/// The unit's consultations, newest first.
+type ConsultationRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+
+fn consultation_from(row: ConsultationRow) -> DbResult<Consultation> {
+    let (id, band, summary, advice, advisers, on, by_id, by, log, withdrawn) = row;
+    Ok(Consultation {
+        id: parse_id(&id)?,
+        age_band: band,
+        summary,
+        advice,
+        advisers,
+        held_on: date(&on)?,
+        created_by: by,
+        created_by_id: by_id.as_deref().map(parse_id).transpose()?,
+        log_id: log.as_deref().map(parse_id).transpose()?,
+        withdrawn: withdrawn.is_some(),
+        corrected_at: None,
+    })
+}
+
+macro_rules! consultation_query {
+    () => {
+        consultations::table
+            .left_join(users::table.on(users::id.nullable().eq(consultations::created_by)))
+            .select((
+                consultations::id,
+                consultations::age_band,
+                consultations::summary,
+                consultations::advice,
+                consultations::advisers,
+                consultations::held_on,
+                consultations::created_by,
+                users::display_name.nullable(),
+                consultations::log_id,
+                consultations::withdrawn_at,
+            ))
+    };
+}
+
+/// The unit's open consultations, newest first: neither withdrawn nor
+/// linked to a log (a linked one is part of a child's log and shown there).
+/// The whole unit sees them: a consultation exists to share advice, and it
+/// names no child. Each says who wrote it and when it was last corrected.
 pub fn consultations(conn: &mut DbConnection, cap: &UnitCasework) -> DbResult<Vec<Consultation>> {
-    type C = (
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-    );
-    let rows: Vec<C> = consultations::table
-        .left_join(users::table.on(users::id.nullable().eq(consultations::created_by)))
+    let rows: Vec<ConsultationRow> = consultation_query!()
         .filter(consultations::unit_id.eq(cap.unit_id().to_string()))
+        .filter(consultations::withdrawn_at.is_null())
+        .filter(consultations::log_id.is_null())
         .order((consultations::held_on.desc(), consultations::id.desc()))
+        .load(conn)?;
+    let mut list = rows
+        .into_iter()
+        .map(consultation_from)
+        .collect::<DbResult<Vec<_>>>()?;
+    let ids: Vec<String> = list.iter().map(|c| c.id.to_string()).collect();
+    let corrected: Vec<(String, i64)> = consultation_events::table
+        .filter(consultation_events::consultation_id.eq_any(&ids))
+        .filter(consultation_events::action.eq(ConsultationAction::Corrected.code()))
         .select((
-            consultations::id,
-            consultations::age_band,
-            consultations::summary,
-            consultations::advice,
-            consultations::advisers,
-            consultations::held_on,
-            users::display_name.nullable(),
-            consultations::log_id,
+            consultation_events::consultation_id,
+            consultation_events::at,
         ))
         .load(conn)?;
-    rows.into_iter()
-        .map(|(id, band, summary, advice, advisers, on, by, log)| {
-            Ok(Consultation {
-                id: parse_id(&id)?,
-                age_band: band,
-                summary,
-                advice,
-                advisers,
-                held_on: date(&on)?,
-                created_by: by,
-                log_id: log.as_deref().map(parse_id).transpose()?,
-            })
-        })
-        .collect()
+    for c in &mut list {
+        let id = c.id.to_string();
+        c.corrected_at = corrected
+            .iter()
+            .filter(|(k, _)| *k == id)
+            .map(|(_, at)| *at)
+            .max()
+            .map(from_micros);
+    }
+    Ok(list)
+}
+
+/// One consultation of the unit, in any state.
+pub fn consultation(
+    conn: &mut DbConnection,
+    cap: &UnitCasework,
+    id: ConsultationId,
+) -> DbResult<Consultation> {
+    let row: ConsultationRow = consultation_query!()
+        .filter(consultations::id.eq(id.to_string()))
+        .filter(consultations::unit_id.eq(cap.unit_id().to_string()))
+        .first(conn)?;
+    consultation_from(row)
+}
+
+/// The caller's own consultation while it may still be corrected or
+/// withdrawn: written by them in this unit, not withdrawn, not linked to a
+/// log (the lead undoes a link first). Anything else is `NotFound`.
+pub fn own_open_consultation(
+    conn: &mut DbConnection,
+    cap: &UnitCasework,
+    id: ConsultationId,
+) -> DbResult<Consultation> {
+    let c = consultation(conn, cap, id)?;
+    if c.created_by_id != Some(cap.actor_id()) || c.withdrawn || c.log_id.is_some() {
+        return Err(DbError::NotFound);
+    }
+    Ok(c)
+}
+
+fn consultation_event(
+    conn: &mut DbConnection,
+    id: ConsultationId,
+    actor: UserId,
+    action: ConsultationAction,
+    log: Option<LogId>,
+    detail: Option<&str>,
+) -> DbResult<()> {
+    diesel::insert_into(consultation_events::table)
+        .values((
+            consultation_events::id.eq(uuid::Uuid::now_v7().to_string()),
+            consultation_events::consultation_id.eq(id.to_string()),
+            consultation_events::at.eq(to_micros(Utc::now())),
+            consultation_events::actor_id.eq(Some(actor.to_string())),
+            consultation_events::action.eq(action.code()),
+            consultation_events::log_id.eq(log.map(|l| l.to_string())),
+            consultation_events::detail.eq(detail),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The writer corrects their consultation. The history records who, when
+/// and which fields changed, not the old text (a correction usually removes
+/// what identified the child). Nothing changed, nothing recorded.
+pub fn correct_consultation(
+    conn: &mut DbConnection,
+    cap: &UnitCasework,
+    id: ConsultationId,
+    c: &NewConsultation,
+    request_id: &str,
+) -> DbResult<()> {
+    let old = own_open_consultation(conn, cap, id)?;
+    let changed: Vec<&str> = [
+        ("alder", old.age_band != c.age_band),
+        ("dato", old.held_on != c.held_on),
+        ("sammendrag", old.summary != c.summary),
+        ("rad", old.advice != c.advice),
+        ("drofta_med", old.advisers != c.advisers),
+    ]
+    .into_iter()
+    .filter(|(_, changed)| *changed)
+    .map(|(field, _)| field)
+    .collect();
+    if changed.is_empty() {
+        return Ok(());
+    }
+    diesel::update(consultations::table.find(id.to_string()))
+        .set((
+            consultations::age_band.eq(&c.age_band),
+            consultations::summary.eq(&c.summary),
+            consultations::advice.eq(&c.advice),
+            consultations::advisers.eq(&c.advisers),
+            consultations::held_on.eq(iso(c.held_on)),
+        ))
+        .execute(conn)?;
+    consultation_event(
+        conn,
+        id,
+        cap.actor_id(),
+        ConsultationAction::Corrected,
+        None,
+        Some(&changed.join(",")),
+    )?;
+    record(
+        conn,
+        cap,
+        ObjectType::Consultation,
+        id,
+        Action::Update,
+        casework_scope(cap),
+        request_id,
+    )
+}
+
+/// The writer withdraws their consultation: it leaves the unit's list and
+/// cannot be linked; the row and its history stay.
+pub fn withdraw_consultation(
+    conn: &mut DbConnection,
+    cap: &UnitCasework,
+    id: ConsultationId,
+    request_id: &str,
+) -> DbResult<()> {
+    own_open_consultation(conn, cap, id)?;
+    diesel::update(consultations::table.find(id.to_string()))
+        .set(consultations::withdrawn_at.eq(Some(to_micros(Utc::now()))))
+        .execute(conn)?;
+    consultation_event(
+        conn,
+        id,
+        cap.actor_id(),
+        ConsultationAction::Withdrawn,
+        None,
+        None,
+    )?;
+    record(
+        conn,
+        cap,
+        ObjectType::Consultation,
+        id,
+        Action::Update,
+        casework_scope(cap),
+        request_id,
+    )
 }
 
 /// Turns a consultation into part of a named child's log: its record moves
-/// onto the log's timeline (with its date and advice) and it points to the
-/// log. The log must have a valid consent (the caller checks, so the form
-/// can say so) and be kept by the consultation's unit.
+/// onto the log's timeline (dated the day it was held, with its age band and
+/// advice) and it points to the log. The log must be kept by the
+/// consultation's unit and shared under the municipality's consent rule
+/// (the caller checks [`laget_domain::consent::any_unit_coverage`], so the
+/// form can say what is missing); a withdrawn consultation is not found.
 pub fn convert_consultation(
     conn: &mut DbConnection,
     cap: &UnitCasework,
@@ -759,10 +988,10 @@ pub fn convert_consultation(
     w: &LogWriter,
     request_id: &str,
 ) -> DbResult<()> {
-    let c = consultations(conn, cap)?
-        .into_iter()
-        .find(|c| c.id == id)
-        .ok_or(DbError::NotFound)?;
+    let c = consultation(conn, cap, id)?;
+    if c.withdrawn || w.reader().home_unit() != cap.unit_id() {
+        return Err(DbError::NotFound);
+    }
     match c.log_id {
         Some(log) if log == w.log_id() => return Ok(()),
         Some(_) => return Err(DbError::Conflict),
@@ -783,7 +1012,8 @@ pub fn convert_consultation(
         .values((
             crate::schema::log_entries::id.eq(eid.to_string()),
             crate::schema::log_entries::log_id.eq(w.log_id().to_string()),
-            // Keeps its place in the history: the day it was held.
+            // Keeps its place in the history: the day it was held. The time
+            // of day is not known; the timeline shows the date only.
             crate::schema::log_entries::at.eq(to_micros(
                 c.held_on
                     .and_hms_opt(12, 0, 0)
@@ -798,11 +1028,19 @@ pub fn convert_consultation(
             )),
             crate::schema::log_entries::body.eq(Some(body)),
             crate::schema::log_entries::data.eq(Some(
-                serde_json::json!({ "drofting": id.to_string() }).to_string(),
+                serde_json::json!({ "drofting": id.to_string(), "alder": c.age_band }).to_string(),
             )),
         ))
         .execute(conn)?;
     crate::logs::touch(conn, w.log_id(), to_micros(Utc::now()))?;
+    consultation_event(
+        conn,
+        id,
+        cap.actor_id(),
+        ConsultationAction::Linked,
+        Some(w.log_id()),
+        None,
+    )?;
     record(
         conn,
         cap,
@@ -826,25 +1064,200 @@ pub fn convert_consultation(
     )
 }
 
-/// The open logs of a unit's children (for choosing where to convert a
-/// consultation): (log, child name). Names children, so it is recorded as a
-/// «list» row on the unit.
+/// A consultation linked to the reader's log, with its history (oldest
+/// first). Reads only: the caller records the read on the log.
+pub fn linked_consultation(
+    conn: &mut DbConnection,
+    r: &laget_domain::access::LogReader,
+    id: ConsultationId,
+) -> DbResult<(Consultation, Vec<ConsultationEvent>)> {
+    let row: ConsultationRow = consultation_query!()
+        .filter(consultations::id.eq(id.to_string()))
+        .filter(consultations::log_id.eq(r.log_id().to_string()))
+        .first(conn)?;
+    let c = consultation_from(row)?;
+    let history = consultation_history(conn, id)?;
+    Ok((c, history))
+}
+
+fn consultation_history(
+    conn: &mut DbConnection,
+    id: ConsultationId,
+) -> DbResult<Vec<ConsultationEvent>> {
+    type E = (i64, Option<String>, String, Option<String>, Option<String>);
+    let rows: Vec<E> = consultation_events::table
+        .left_join(users::table.on(users::id.nullable().eq(consultation_events::actor_id)))
+        .filter(consultation_events::consultation_id.eq(id.to_string()))
+        .order((consultation_events::at, consultation_events::id))
+        .select((
+            consultation_events::at,
+            users::display_name.nullable(),
+            consultation_events::action,
+            consultation_events::log_id,
+            consultation_events::detail,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(at, actor, action, log, detail)| {
+            Ok(ConsultationEvent {
+                at: from_micros(at),
+                actor,
+                action: ConsultationAction::from_code(&action)
+                    .ok_or_else(|| DbError::Corrupt(format!("consultation action {action}")))?,
+                log_id: log.as_deref().map(parse_id).transpose()?,
+                detail,
+            })
+        })
+        .collect()
+}
+
+/// The lead (or the keeping unit's leader: [`LogReader::as_lead`]) undoes
+/// the link of a consultation to their log, giving a reason: the
+/// consultation is anonymous again and back on its unit's list, its copy
+/// leaves the timeline (it may be another child's information), and the log
+/// keeps an entry saying that a consultation was unlinked, by whom and why.
+/// The consultation's history keeps both the link and its undoing.
+///
+/// [`LogReader::as_lead`]: laget_domain::access::LogReader::as_lead
+pub fn unlink_consultation(
+    conn: &mut DbConnection,
+    w: &LogWriter,
+    id: ConsultationId,
+    reason: &str,
+    request_id: &str,
+) -> DbResult<()> {
+    let n = diesel::update(
+        consultations::table
+            .filter(consultations::id.eq(id.to_string()))
+            .filter(consultations::log_id.eq(w.log_id().to_string())),
+    )
+    .set((
+        consultations::log_id.eq(None::<String>),
+        consultations::converted_at.eq(None::<i64>),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(DbError::NotFound);
+    }
+    use crate::schema::log_entries;
+    diesel::delete(
+        log_entries::table
+            .filter(log_entries::log_id.eq(w.log_id().to_string()))
+            .filter(log_entries::kind.eq(EntryKind::Consultation.code()))
+            .filter(log_entries::data.like(format!("%\"drofting\":\"{id}\"%"))),
+    )
+    .execute(conn)?;
+    let now = to_micros(Utc::now());
+    diesel::insert_into(log_entries::table)
+        .values((
+            log_entries::id.eq(laget_domain::ids::EntryId::new().to_string()),
+            log_entries::log_id.eq(w.log_id().to_string()),
+            log_entries::at.eq(now),
+            log_entries::kind.eq(EntryKind::Consultation.code()),
+            log_entries::actor_id.eq(Some(w.actor_id().to_string())),
+            log_entries::summary.eq("Anonym drøfting koblet fra loggen"),
+            log_entries::body.eq(Some(reason)),
+            log_entries::data.eq(Some(
+                serde_json::json!({ "koblet_fra": id.to_string() }).to_string(),
+            )),
+        ))
+        .execute(conn)?;
+    crate::logs::touch(conn, w.log_id(), now)?;
+    consultation_event(
+        conn,
+        id,
+        w.actor_id(),
+        ConsultationAction::Unlinked,
+        Some(w.log_id()),
+        Some(reason),
+    )?;
+    let scope = Scope {
+        municipality_id: Some(w.reader().municipality_id()),
+        unit_id: Some(w.reader().home_unit()),
+    };
+    record(
+        conn,
+        w,
+        ObjectType::Consultation,
+        id,
+        Action::Update,
+        scope,
+        request_id,
+    )?;
+    record(
+        conn,
+        w,
+        ObjectType::Log,
+        w.log_id(),
+        Action::Update,
+        scope,
+        request_id,
+    )
+}
+
+/// An open log a consultation may be linked to: the child as the person
+/// choosing must tell them apart (name and birth date).
+#[derive(Clone, Debug)]
+pub struct LinkTarget {
+    pub log_id: LogId,
+    pub child_name: String,
+    pub birth_date: NaiveDate,
+    pub unborn: bool,
+}
+
+/// The open logs kept by a unit (for choosing where to link a
+/// consultation), by the child's name. Names children, so it is recorded as
+/// a «list» row on the unit.
 pub fn open_logs_of_unit(
     conn: &mut DbConnection,
     cap: &UnitCasework,
     request_id: &str,
-) -> DbResult<Vec<(LogId, String)>> {
+) -> DbResult<Vec<LinkTarget>> {
     crate::children::record_list(conn, cap, request_id)?;
-    let rows: Vec<(String, String)> = logs::table
+    let rows: Vec<(String, String, String, bool)> = logs::table
         .inner_join(children::table)
         .filter(logs::home_unit_id.eq(cap.unit_id().to_string()))
         .filter(logs::status.eq("apen"))
-        .order(children::name)
-        .select((logs::id, children::name))
+        .order((children::name, children::birth_date))
+        .select((
+            logs::id,
+            children::name,
+            children::birth_date,
+            children::unborn,
+        ))
         .load(conn)?;
     rows.into_iter()
-        .map(|(l, n)| Ok((parse_id(&l)?, n)))
+        .map(|(l, n, born, unborn)| {
+            Ok(LinkTarget {
+                log_id: parse_id(&l)?,
+                child_name: n,
+                birth_date: date(&born)?,
+                unborn,
+            })
+        })
         .collect()
+}
+
+/// One open log kept by the unit, as a link target (for the confirmation).
+/// The caller records the read on the log.
+pub fn link_target(
+    conn: &mut DbConnection,
+    cap: &UnitCasework,
+    log: LogId,
+) -> DbResult<LinkTarget> {
+    let (n, born, unborn): (String, String, bool) = logs::table
+        .inner_join(children::table)
+        .filter(logs::id.eq(log.to_string()))
+        .filter(logs::home_unit_id.eq(cap.unit_id().to_string()))
+        .filter(logs::status.eq("apen"))
+        .select((children::name, children::birth_date, children::unborn))
+        .first(conn)?;
+    Ok(LinkTarget {
+        log_id: log,
+        child_name: n,
+        birth_date: date(&born)?,
+        unborn,
+    })
 }
 
 /// Whether the unit keeps any open log (a count, no personal data; nothing

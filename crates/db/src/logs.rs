@@ -994,6 +994,9 @@ pub fn attachment(
 pub enum AddRefused {
     /// The member's unit is not covered by a valid consent.
     NotCovered,
+    /// A consent exists, but the municipality's rule needs these guardians'
+    /// consent too (their names).
+    MissingConsentFrom(Vec<String>),
     /// The user is already on the team.
     AlreadyOn,
 }
@@ -1072,7 +1075,8 @@ pub struct Person<'a> {
 }
 
 /// Adds a guardian, the child or a network person. Network persons take part
-/// only with a valid consent on the log.
+/// only while something of the log may be shared under the municipality's
+/// consent rule ([`consent::any_unit_coverage`]).
 pub fn add_person(
     conn: &mut DbConnection,
     w: &LogWriter,
@@ -1082,13 +1086,14 @@ pub fn add_person(
 ) -> DbResult<Result<TeamMemberId, AddRefused>> {
     if p.kind == MemberKind::Network {
         let f = facts(conn, w.log_id(), w.actor_id(), today)?;
-        if !f
-            .consent
-            .consents
-            .iter()
-            .any(|c| c.state(today) == consent::ConsentState::Valid)
-        {
-            return Ok(Err(AddRefused::NotCovered));
+        match consent::any_unit_coverage(&f.consent, f.consent_rule, today) {
+            consent::Coverage::Covered(_) => {}
+            consent::Coverage::MissingGuardians(missing) => {
+                return Ok(Err(AddRefused::MissingConsentFrom(guardian_names(
+                    conn, &missing,
+                )?)));
+            }
+            consent::Coverage::NotCovered => return Ok(Err(AddRefused::NotCovered)),
         }
     }
     let id = add_member_row(
@@ -1114,6 +1119,20 @@ pub fn add_person(
     )?;
     write_record(conn, w, Action::Update, rid)?;
     Ok(Ok(id))
+}
+
+/// The names of guardians, in the order given (for «mangler samtykke fra …»).
+pub fn guardian_names(conn: &mut DbConnection, ids: &[GuardianId]) -> DbResult<Vec<String>> {
+    let mut names = Vec::with_capacity(ids.len());
+    for id in ids {
+        names.push(
+            guardians::table
+                .find(id.to_string())
+                .select(guardians::name)
+                .first(conn)?,
+        );
+    }
+    Ok(names)
 }
 
 pub fn remove_member(

@@ -260,6 +260,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     evaluations,
     break_glass,
     consultations,
+    consultation_events,
     attachments,
     child_changes,
 );
@@ -493,6 +494,19 @@ diesel::table! {
         created_at -> BigInt,
         log_id -> Nullable<Text>,
         converted_at -> Nullable<BigInt>,
+        withdrawn_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    consultation_events (id) {
+        id -> Text,
+        consultation_id -> Text,
+        at -> BigInt,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        log_id -> Nullable<Text>,
+        detail -> Nullable<Text>,
     }
 }
 

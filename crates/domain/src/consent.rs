@@ -242,6 +242,34 @@ pub fn covered_units(facts: &ConsentFacts, rule: ConsentRule, today: NaiveDate) 
     units
 }
 
+/// Whether anything of the log may be shared under `rule` today: covered
+/// when some unit named in a consent is covered ([`coverage`], the same rule
+/// as the log page's); otherwise the guardians whose consent would complete
+/// the nearest unit (fewest missing), or not covered at all. Linking an
+/// anonymous consultation to the log and adding a network person to its team
+/// ask this, so that the form can name what is missing.
+pub fn any_unit_coverage(facts: &ConsentFacts, rule: ConsentRule, today: NaiveDate) -> Coverage {
+    let mut units: Vec<UnitId> = facts
+        .consents
+        .iter()
+        .flat_map(|c| c.units.iter().copied())
+        .collect();
+    units.sort();
+    units.dedup();
+    let mut nearest = Coverage::NotCovered;
+    for unit in units {
+        match coverage(facts, rule, unit, today) {
+            covered @ Coverage::Covered(_) => return covered,
+            Coverage::MissingGuardians(missing) => match &nearest {
+                Coverage::MissingGuardians(fewer) if fewer.len() <= missing.len() => {}
+                _ => nearest = Coverage::MissingGuardians(missing),
+            },
+            Coverage::NotCovered => {}
+        }
+    }
+    nearest
+}
+
 /// A consent as the form gives it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewConsent {
@@ -493,6 +521,62 @@ mod tests {
         let mut all = vec![c.school, other];
         all.sort();
         assert_eq!(covered_units(&f, ConsentRule::AnyGuardian, c.today), all);
+    }
+
+    #[test]
+    fn any_unit_coverage_follows_the_rule_and_names_the_missing() {
+        let c = case();
+        let other = UnitId::new();
+        let mothers = consent(
+            vec![Giver::Guardian(c.mother)],
+            c.school,
+            d(2026, 1, 1),
+            d(2027, 1, 1),
+        );
+        // One guardian's valid consent is «some valid consent», but under
+        // «all guardians» it shares nothing: the father is missing.
+        let f = facts(&c, vec![mothers.clone()]);
+        assert_eq!(
+            any_unit_coverage(&f, ConsentRule::AllGuardians, c.today),
+            Coverage::MissingGuardians(vec![c.father])
+        );
+        assert_eq!(
+            any_unit_coverage(&f, ConsentRule::AnyGuardian, c.today),
+            Coverage::Covered(mothers.id)
+        );
+        // One complete consent for any unit is enough.
+        let both = consent(
+            vec![Giver::Guardian(c.mother), Giver::Guardian(c.father)],
+            other,
+            d(2026, 1, 1),
+            d(2027, 1, 1),
+        );
+        let f = facts(&c, vec![mothers.clone(), both.clone()]);
+        assert_eq!(
+            any_unit_coverage(&f, ConsentRule::AllGuardians, c.today),
+            Coverage::Covered(both.id)
+        );
+        // Nothing valid: not covered.
+        let mut withdrawn = both;
+        withdrawn.withdrawn_at = Some(Utc::now());
+        let f = facts(&c, vec![withdrawn]);
+        for rule in ConsentRule::ALL {
+            assert_eq!(any_unit_coverage(&f, rule, c.today), Coverage::NotCovered);
+        }
+        assert_eq!(
+            any_unit_coverage(&facts(&c, vec![]), ConsentRule::AnyGuardian, c.today),
+            Coverage::NotCovered
+        );
+        // It agrees with the units the rule opens.
+        for consents in [vec![mothers.clone()], vec![]] {
+            let f = facts(&c, consents);
+            for rule in ConsentRule::ALL {
+                assert_eq!(
+                    matches!(any_unit_coverage(&f, rule, c.today), Coverage::Covered(_)),
+                    !covered_units(&f, rule, c.today).is_empty()
+                );
+            }
+        }
     }
 
     #[test]

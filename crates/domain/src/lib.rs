@@ -6,6 +6,7 @@
 //! protected data.
 
 pub mod access;
+pub mod anonymity;
 pub mod audit;
 pub mod bbis;
 pub mod catalogue;

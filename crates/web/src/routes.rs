@@ -3,8 +3,9 @@
 //! every route.
 
 use crate::handlers::{
-    access_log, api, casework, catalogue, catalogue_admin, child_edit, children, health, home,
-    log_work, login, logs, municipalities, offer_edit, proposals, role_grants, units, users,
+    access_log, api, casework, catalogue, catalogue_admin, child_edit, children, consultations,
+    health, home, log_work, login, logs, municipalities, offer_edit, proposals, role_grants, units,
+    users,
 };
 use crate::{AppState, assets, context, error::AppError};
 use axum::Router;
@@ -192,11 +193,22 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     .get("/mine-oppgaver", casework::tasks)
     .get("/nodtilgang", casework::break_glass_form)
     .post("/nodtilgang", casework::break_glass)
-    .get("/drofting", casework::consultations)
-    .post("/drofting", casework::add_consultation)
+    .get("/drofting", consultations::consultations)
+    .post("/drofting", consultations::add_consultation)
     .post(
         "/drofting/{consultation}/koble",
-        casework::convert_consultation,
+        consultations::convert_consultation,
+    )
+    .get("/drofting/{consultation}/endre", consultations::edit_form)
+    .post("/drofting/{consultation}/endre", consultations::correct)
+    .post("/drofting/{consultation}/trekk", consultations::withdraw)
+    .get(
+        "/logger/{log}/drofting/{consultation}",
+        consultations::linked,
+    )
+    .post(
+        "/logger/{log}/drofting/{consultation}/koble-fra",
+        consultations::unlink,
     )
     .get(
         "/kommuner/{municipality}/stafettlogg",

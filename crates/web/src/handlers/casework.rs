@@ -1,13 +1,14 @@
 //! Work across logs: «Mine oppgaver», the unit leader's overview and
-//! break-glass reviews, opening a log with break-glass, anonymous
-//! consultations, and the municipality's log settings.
+//! break-glass reviews, opening a log with break-glass, and the
+//! municipality's log settings. Anonymous consultations are in
+//! `consultations.rs`.
 
 use crate::AppState;
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::forms::{self, FormState};
 use crate::handlers::catalogue::today;
-use crate::handlers::logs::{date, deadline_text, open, time};
+use crate::handlers::logs::{date, deadline_text, time};
 use crate::handlers::units::Choice;
 use crate::handlers::{invalid, municipality_admin, page, path_id};
 use crate::i18n::NB;
@@ -15,15 +16,13 @@ use crate::layout::Layout;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use laget_db::casework::{self, NewConsultation, TaskKind};
+use laget_db::casework::{self, TaskKind};
 use laget_db::{children, logs};
-use laget_domain::access::UnitCasework;
-use laget_domain::child::AGE_BANDS;
 use laget_domain::consent::ConsentRule;
 use laget_domain::escalation::{EscalationModel, LogSettings};
-use laget_domain::ids::{BreakGlassId, ConsultationId, LogId};
+use laget_domain::ids::BreakGlassId;
 use laget_domain::national_id::NationalId;
-use laget_domain::validation::{Problem, Problems, parse_date, required_text};
+use laget_domain::validation::{Problem, Problems, required_text};
 use laget_domain::{MunicipalityId, UnitId};
 
 // ---------------------------------------------------------------------------
@@ -433,264 +432,6 @@ pub async fn break_glass(
         .write(move |c| casework::open_break_glass(c, &right, log, &reason, &rid))
         .await?;
     Ok(Redirect::to(&format!("/logger/{log}?melding=nodtilgang")).into_response())
-}
-
-// ---------------------------------------------------------------------------
-// Anonymous consultations
-
-pub struct ConsultationRow {
-    pub id: String,
-    pub held_on: String,
-    pub age_band: String,
-    pub summary: String,
-    pub advice: String,
-    pub advisers: String,
-    pub by: String,
-    pub log_href: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "stafett/consultations.html")]
-struct ConsultationsPage {
-    layout: Layout,
-    unit: String,
-    units: Vec<Choice>,
-    bands: Vec<Choice>,
-    rows: Vec<ConsultationRow>,
-    logs: Vec<Choice>,
-    form: FormState,
-    convert_error: Option<String>,
-}
-
-#[derive(serde::Deserialize, Default)]
-pub struct UnitQuery {
-    #[serde(default)]
-    enhet: Option<String>,
-}
-
-fn casework_for(user: &SignedIn, raw: &str) -> Result<UnitCasework, AppError> {
-    if raw.is_empty() {
-        let units = user.actor.casework_units();
-        let (u, _) = units.first().ok_or(AppError::NotFound)?;
-        return Ok(user.actor.casework(*u)?);
-    }
-    Ok(user.actor.casework(path_id(raw)?)?)
-}
-
-fn band_label(b: &str) -> String {
-    if b == "ufodt" {
-        NB.age_band_unborn.to_owned()
-    } else {
-        format!("{b} {}", NB.child_years)
-    }
-}
-
-async fn consultations_page(
-    state: &AppState,
-    user: &SignedIn,
-    cap: &UnitCasework,
-    form: FormState,
-    convert_error: Option<String>,
-) -> Result<ConsultationsPage, AppError> {
-    let cap2 = cap.clone();
-    let rid = user.ctx.request_id.clone();
-    let (rows, open) = state
-        .db
-        .write(move |c| {
-            Ok((
-                casework::consultations(c, &cap2)?,
-                casework::open_logs_of_unit(c, &cap2, &rid)?,
-            ))
-        })
-        .await?;
-    let ids: Vec<UnitId> = user
-        .actor
-        .casework_units()
-        .into_iter()
-        .map(|(u, _)| u)
-        .collect();
-    let units = state
-        .db
-        .read(move |c| laget_db::units::get_many(c, &ids))
-        .await?;
-    Ok(ConsultationsPage {
-        layout: Layout::signed_in(user, NB.consultations_title),
-        unit: cap.unit_id().to_string(),
-        units: units
-            .into_iter()
-            .map(|u| Choice {
-                value: u.id.to_string(),
-                label: u.name,
-            })
-            .collect(),
-        bands: AGE_BANDS
-            .iter()
-            .map(|b| Choice {
-                value: (*b).into(),
-                label: band_label(b),
-            })
-            .collect(),
-        rows: rows
-            .into_iter()
-            .map(|c| ConsultationRow {
-                id: c.id.to_string(),
-                held_on: date(c.held_on),
-                age_band: band_label(&c.age_band),
-                summary: c.summary,
-                advice: c.advice,
-                advisers: c.advisers,
-                by: c.created_by.unwrap_or_default(),
-                log_href: c.log_id.map(|l| format!("/logger/{l}")),
-            })
-            .collect(),
-        logs: open
-            .into_iter()
-            .map(|(l, n)| Choice {
-                value: l.to_string(),
-                label: n,
-            })
-            .collect(),
-        form: form.fields(&[
-            ("alder", NB.consultation_age_band),
-            ("dato", NB.consultation_date),
-            ("sammendrag", NB.consultation_summary),
-            ("rad", NB.consultation_advice),
-            ("drofta_med", NB.consultation_advisers),
-        ]),
-        convert_error,
-    })
-}
-
-pub async fn consultations(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Query(q): Query<UnitQuery>,
-) -> Result<Response, AppError> {
-    let cap = casework_for(&user, q.enhet.as_deref().unwrap_or(""))?;
-    let form = FormState::with_values([("dato", date(today()))]);
-    page(&consultations_page(&state, &user, &cap, form, None).await?)
-}
-
-pub async fn add_consultation(
-    State(state): State<AppState>,
-    user: SignedIn,
-    body: String,
-) -> Result<Response, AppError> {
-    let pairs = forms::pairs(&body);
-    let cap = casework_for(&user, forms::get(&pairs, "enhet"))?;
-    let mut p = Problems::new();
-    let band = forms::get(&pairs, "alder");
-    if !AGE_BANDS.contains(&band) {
-        p.push("alder", Problem::Required);
-    }
-    let held_on = match parse_date(forms::get(&pairs, "dato")) {
-        Ok(Some(d)) if d <= today() => Some(d),
-        Ok(Some(_)) => {
-            p.push("dato", Problem::DateOutOfRange);
-            None
-        }
-        Ok(None) => {
-            p.push("dato", Problem::Required);
-            None
-        }
-        Err(e) => {
-            p.push("dato", e);
-            None
-        }
-    };
-    let summary = p.check(
-        "sammendrag",
-        required_text(forms::get(&pairs, "sammendrag"), 8000),
-    );
-    let advice = p.check("rad", required_text(forms::get(&pairs, "rad"), 8000));
-    let advisers = p.check(
-        "drofta_med",
-        required_text(forms::get(&pairs, "drofta_med"), 500),
-    );
-    let (Some(held_on), Some(summary), Some(advice), Some(advisers)) =
-        (held_on, summary, advice, advisers)
-    else {
-        let form =
-            FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
-        return invalid(&consultations_page(&state, &user, &cap, form, None).await?);
-    };
-    if !p.is_empty() {
-        let form =
-            FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
-        return invalid(&consultations_page(&state, &user, &cap, form, None).await?);
-    }
-    let c = NewConsultation {
-        age_band: band.to_owned(),
-        summary,
-        advice,
-        advisers,
-        held_on,
-    };
-    let rid = user.ctx.request_id.clone();
-    let unit = cap.unit_id();
-    state
-        .db
-        .write(move |conn| casework::add_consultation(conn, &cap, &c, &rid))
-        .await?;
-    Ok(Redirect::to(&format!("/drofting?enhet={unit}")).into_response())
-}
-
-/// Connects a consultation to a named child's open log, once that log has a
-/// valid consent.
-pub async fn convert_consultation(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path(k): Path<String>,
-    body: String,
-) -> Result<Response, AppError> {
-    let pairs = forms::pairs(&body);
-    let cap = casework_for(&user, forms::get(&pairs, "enhet"))?;
-    let id: ConsultationId = path_id(&k)?;
-    let Ok(log) = forms::get(&pairs, "logg").parse::<LogId>() else {
-        let form = FormState::with_values([("dato", date(today()))]);
-        return invalid(
-            &consultations_page(
-                &state,
-                &user,
-                &cap,
-                form,
-                Some(NB.consultation_choose_log.into()),
-            )
-            .await?,
-        );
-    };
-    let reader = open(&state, &user, &log.to_string()).await?;
-    let w = reader.writer().map_err(|_| AppError::NotFound)?;
-    let today = today();
-    let uid = user.actor.user_id();
-    let facts = state
-        .db
-        .read(move |c| logs::facts(c, log, uid, today))
-        .await?;
-    let has_consent = facts
-        .consent
-        .consents
-        .iter()
-        .any(|c| c.state(today) == laget_domain::consent::ConsentState::Valid);
-    if !has_consent {
-        let form = FormState::with_values([("dato", date(today))]);
-        return invalid(
-            &consultations_page(
-                &state,
-                &user,
-                &cap,
-                form,
-                Some(NB.consultation_needs_consent.into()),
-            )
-            .await?,
-        );
-    }
-    let rid = user.ctx.request_id.clone();
-    state
-        .db
-        .write(move |c| casework::convert_consultation(c, &cap, id, &w, &rid))
-        .await?;
-    Ok(Redirect::to(&format!("/logger/{log}?melding=lagret")).into_response())
 }
 
 // ---------------------------------------------------------------------------

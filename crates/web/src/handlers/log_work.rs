@@ -416,7 +416,9 @@ pub async fn add_staff(
             form.add_error(
                 "ansatt",
                 match refused {
-                    AddRefused::NotCovered => NB.team_not_covered_error,
+                    AddRefused::NotCovered | AddRefused::MissingConsentFrom(_) => {
+                        NB.team_not_covered_error
+                    }
                     AddRefused::AlreadyOn => NB.team_already_on,
                 },
             );
@@ -499,9 +501,19 @@ pub async fn add_person(
         .await?;
     match result {
         Ok(_) => Ok(back(log, "lagret")),
-        Err(_) => {
+        Err(refused) => {
             let mut form = FormState::with_values(forms::redisplayable(&pairs));
-            form.add_error("type", NB.team_network_needs_consent);
+            let message = match refused {
+                // The rule is not met: name whose consent is missing.
+                AddRefused::MissingConsentFrom(names) => format!(
+                    "{}: {} {}.",
+                    NB.team_network_needs_rule,
+                    NB.consent_missing_from,
+                    names.join(", ")
+                ),
+                _ => NB.team_network_needs_consent.to_owned(),
+            };
+            form.add_error("type", &message);
             problem(&state, &user, &w, form).await
         }
     }

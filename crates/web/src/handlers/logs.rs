@@ -176,6 +176,8 @@ pub struct EntryRow {
     /// BBIS items: (side, theme, assessment)
     pub items: Vec<(String, String, String)>,
     pub best_interest: Option<String>,
+    /// A page of its own (a linked anonymous consultation).
+    pub href: Option<String>,
 }
 
 pub struct HandoverBox {
@@ -366,6 +368,7 @@ fn entry_rows(v: &LogView, names: &logs::TimelineNames) -> Vec<EntryRow> {
                     | EntryKind::Evaluation
                     | EntryKind::Concern
                     | EntryKind::HandoverProposed
+                    | EntryKind::Consultation
             );
             let data: Option<serde_json::Value> = e
                 .data
@@ -394,8 +397,20 @@ fn entry_rows(v: &LogView, names: &logs::TimelineNames) -> Vec<EntryRow> {
             } else {
                 Vec::new()
             };
+            // A linked consultation is dated by the day it was held; its
+            // time of day is not known, so none is shown.
+            let consultation = data
+                .as_ref()
+                .filter(|_| e.kind == EntryKind::Consultation)
+                .and_then(|d| d.get("drofting"))
+                .and_then(|c| c.as_str());
             EntryRow {
-                when: time(e.at),
+                when: if consultation.is_some() {
+                    date(e.at.with_timezone(&Oslo).date_naive())
+                } else {
+                    time(e.at)
+                },
+                href: consultation.map(|c| format!("/logger/{}/drofting/{c}", v.id)),
                 kind: kind_label(e.kind),
                 actor: e.actor.clone().unwrap_or_default(),
                 summary: e.summary.clone(),
@@ -465,6 +480,14 @@ fn entry_details(
         EntryKind::LevelChange => {
             if let Some(skip) = text("hopp") {
                 out.push((NB.level_skip_reason, skip));
+            }
+        }
+        EntryKind::Consultation => {
+            if let Some(band) = text("alder") {
+                out.push((
+                    NB.consultation_age_band,
+                    crate::handlers::consultations::band_label(&band),
+                ));
             }
         }
         EntryKind::HandoverProposed => {

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod catalogue_admin;
 pub mod child_edit;
 pub mod children;
+pub mod consultations;
 pub mod health;
 pub mod home;
 pub mod log_work;

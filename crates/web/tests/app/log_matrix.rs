@@ -150,7 +150,16 @@ const CONSULT: &[(&str, &str)] = &[
     ("rad", "Observer."),
     ("drofta_med", "PPT"),
 ];
-const CONVERT: &[(&str, &str)] = &[("enhet", "{unit}"), ("logg", "{log}")];
+const CONVERT: &[(&str, &str)] = &[("enhet", "{unit}"), ("logg", "{log}"), ("bekreft", "ja")];
+const CORRECT: &[(&str, &str)] = &[
+    ("enhet", "{unit}"),
+    ("alder", "1-5"),
+    ("dato", "01.11.2026"),
+    ("sammendrag", "Stille barn i lek."),
+    ("rad", "Observer."),
+    ("drofta_med", "PPT"),
+];
+const UNLINK: &[(&str, &str)] = &[("begrunnelse", "Koblet til feil barn.")];
 const REVIEW: &[(&str, &str)] = &[("merknad", "I orden.")];
 
 /// Rows run in order on one database: reads first, then changes; the log is
@@ -214,6 +223,13 @@ pub const LOG_MATRIX: &[Row] = &[
     row("GET",  "/drofting",                                     &[],         [SEE, OK,  OK,  OK,  OK,  OK,  OK,  NO,  NO,  NO]),
     row("POST", "/drofting",                                     CONSULT,     [SEE, SEE, SEE, NO,  NO,  NO,  NO,  NO,  NO,  NO]),
     row("POST", "/drofting/{consultation}/koble",                CONVERT,     [SEE, SEE, SEE, NO,  NO,  NO,  NO,  NO,  NO,  NO]),
+    // Only the writer (the staff member) corrects or withdraws; the consultation is open again before each cell.
+    row("GET",  "/drofting/{consultation}/endre",                &[],         [SEE, OK,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO]),
+    row("POST", "/drofting/{consultation}/endre",                CORRECT,     [SEE, SEE, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO]),
+    row("POST", "/drofting/{consultation}/trekk",                &[],         [SEE, SEE, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO]),
+    // The consultation is linked to the log before each cell: readers of the whole log see it; the lead and the keeping unit's leader undo the link.
+    row("GET",  "/logger/{log}/drofting/{consultation}",         &[],         [SEE, OK,  OK,  OK,  NO,  NO,  OK,  NO,  NO,  NO]),
+    row("POST", "/logger/{log}/drofting/{consultation}/koble-fra", UNLINK,    [SEE, SEE, SEE, NO,  NO,  NO,  NO,  NO,  NO,  NO]),
     row("GET",  "/enheter/{unit}/logger",                        &[],         [SEE, NO,  OK,  NO,  NO,  NO,  NO,  NO,  NO,  NO]),
     row("POST", "/enheter/{unit}/nodtilgang/{break_glass}",      REVIEW,      [SEE, NO,  SEE, NO,  NO,  NO,  NO,  NO,  NO,  NO]),
     row("POST", "/logger/{log}/lukk",                            REASON,      [SEE, SEE, SEE, NO,  NO,  NO,  NO,  NO,  NO,  NO]),
@@ -262,7 +278,8 @@ on_every_backend!(log_access_matrix_holds, log_matrix);
 /// Puts back the state that a row's action ends, so that each cell of that
 /// row meets the same state and a refusal is the rights check's, not an
 /// earlier cell's doing: the fixture's handover proposal waits for an answer
-/// again; a meeting is due again.
+/// again; a meeting is due again; the fixture's consultation is open again
+/// (not withdrawn), and linked to the log for the rows about its link.
 fn prepare(app: &TestApp, path: &str) {
     use diesel::prelude::*;
     use laget_db::schema::{handovers, logs};
@@ -295,6 +312,25 @@ fn prepare(app: &TestApp, path: &str) {
         app.with_conn(|c| {
             diesel::update(logs::table.find(app.fx.log.log.to_string()))
                 .set(logs::meeting_due.eq(Some("2030-01-01")))
+                .execute(c)
+        })
+        .unwrap();
+    }
+    if path.starts_with("/drofting/{consultation}")
+        || path.starts_with("/logger/{log}/drofting/{consultation}")
+    {
+        // Open (not withdrawn), and linked to the log only for the rows
+        // about the linked consultation.
+        use laget_db::schema::consultations;
+        let linked = path
+            .starts_with("/logger/")
+            .then(|| app.fx.log.log.to_string());
+        app.with_conn(|c| {
+            diesel::update(consultations::table.find(app.fx.log.consultation.to_string()))
+                .set((
+                    consultations::log_id.eq(linked),
+                    consultations::withdrawn_at.eq(None::<i64>),
+                ))
                 .execute(c)
         })
         .unwrap();

@@ -9,6 +9,7 @@ mod admin;
 mod catalogue;
 mod catalogue_import;
 mod child_edit;
+mod consultations;
 mod log_matrix;
 mod login;
 mod measure_choice;

@@ -568,8 +568,12 @@ async fn closing_and_consultations(app: TestApp) {
     assert_eq!(r.status, 422);
     assert!(r.body.contains("gyldig samtykke"));
     let log = fx.log.to_string();
+    // Linking asks first (tests/app/consultations.rs), then links.
     let r = lead
-        .post(&convert, &[("enhet", &unit), ("logg", &log)])
+        .post(
+            &convert,
+            &[("enhet", &unit), ("logg", &log), ("bekreft", "ja")],
+        )
         .await;
     assert_eq!(r.status, 303);
     let body = lead.get(&format!("{page}?vis=beslutninger")).await.body;
