@@ -433,3 +433,29 @@ on_every_backend!(
     logging_in_with_a_stale_session_cookie_ends_signed_in,
     stale_cookie_login
 );
+
+async fn summary_focus(app: TestApp) {
+    // The page after a failed submit opens with the focus on the error
+    // summary, without any script: `autofocus` on a focusable summary.
+    let mut c = app.anonymous();
+    let r = c.login("", "").await;
+    assert_eq!(r.status, 422);
+    let start = r
+        .body
+        .find("<div class=\"ds-error-summary\"")
+        .expect("a summary");
+    let tag = &r.body[start..start + r.body[start..].find('>').unwrap()];
+    assert!(
+        tag.contains("tabindex=\"-1\"") && tag.contains(" autofocus"),
+        "{tag}"
+    );
+    assert_eq!(
+        r.body.matches(" autofocus").count(),
+        1,
+        "one autofocus only"
+    );
+}
+on_every_backend!(
+    a_failed_login_opens_with_the_focus_on_the_error_summary,
+    summary_focus
+);
