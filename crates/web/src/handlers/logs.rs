@@ -960,6 +960,7 @@ fn render_log(
         guardian_choices: v
             .guardians
             .iter()
+            .filter(|g| g.current)
             .map(|g| crate::handlers::units::Choice {
                 value: g.id.to_string(),
                 label: g.name.clone(),

@@ -366,6 +366,9 @@ async fn edit_guardians(app: TestApp) {
     // His name stays on the consent he gave; the log lists him as former.
     let log_page = staff.get(&log).await.body;
     assert!(log_page.contains("Frode Fikstursen"));
+    // He is not offered as a team member any more.
+    assert!(log_page.contains(&format!("<option value=\"{}\"", fx.mother)));
+    assert!(!log_page.contains(&format!("<option value=\"{}\"", fx.father)));
     // Ending him again changes nothing.
     let r = staff.post(&format!("{father}/avslutt"), &[]).await;
     assert_eq!(r.status, 303);
