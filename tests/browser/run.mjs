@@ -2379,6 +2379,8 @@ async function main() {
       await login(page, 'leder', DEMO_PASSWORD, 'phone-login-leder');
       const nav = page.getByRole('navigation', { name: 'Hovedmeny' });
       const accessLog = await nav.getByRole('link', { name: 'Tilgangslogg', exact: true }).getAttribute('href');
+      const grants = await nav.getByRole('link', { name: 'Tildelte roller', exact: true }).getAttribute('href');
+      await visit(page, grants, 'phone-role-grants');
       const unitLogs = await nav.getByRole('link', { name: 'Enhetens logger', exact: true }).getAttribute('href');
       await visit(page, `${accessLog}?fra=01.01.2020`, 'phone-access-log');
       const rows = page.locator('main table tbody tr');
@@ -2428,6 +2430,124 @@ async function main() {
     } finally {
       await ctx.close();
       await anonCtx.close();
+    }
+  });
+
+  // c15. Issue 15, the catalogue's review, at 1280 and 375 px: «redaktor»
+  // changes a published offer's level (a proposal), then its ages; the edit
+  // form and «Mine tilbud» show what waits and the second change extends it
+  // (both parts stay); «koordinator» finds it in «Mine oppgaver» and counted
+  // on the start page; the editor withdraws it. Every catalogue page on the
+  // way (offer, ladder, Mine tilbud, edit form, history, proposal, import
+  // page, Kommuner) passes axe and does not scroll sideways; /api/docs has
+  // no serious axe finding (Swagger UI's colours are overridden).
+  await scenario('c15. catalogue review at 1280 and 375 px: a waiting change is shown and extended, found in the coordinating unit\'s tasks, withdrawn; catalogue pages and /api/docs pass axe without sideways scrolling', async () => {
+    for (const width of [1280, 375]) {
+      const size = { viewport: { width, height: width === 375 ? 812 : 900 } };
+      const edCtx = await newContext(size);
+      const keCtx = await newContext(size);
+      const anonCtx = await newContext(size);
+      const adminCtx = await newContext(size);
+      try {
+        const fits = async (p) => {
+          const [wide, inner, culprits] = await p.evaluate(() => [
+            document.documentElement.scrollWidth,
+            innerWidth,
+            [...document.querySelectorAll('main *')]
+              .filter((e) => e.getBoundingClientRect().right > innerWidth + 1)
+              .slice(-3)
+              .map((e) => `<${e.tagName.toLowerCase()} class="${e.className}">`),
+          ]);
+          soft(() => assert.ok(wide <= inner, `${pathOf(p)} is ${wide} px wide in a ${inner} px window: ${culprits.join(' ')}`));
+        };
+        const visit = async (p, url, name) => {
+          const resp = await goto(p, url, `c15-${name}-${width}`);
+          assert.equal(resp.status(), 200, `${url} answered ${resp.status()}`);
+          await fits(p);
+        };
+        const ed = await newPage(edCtx);
+        await login(ed, 'redaktor', DEMO_PASSWORD, `c15-login-redaktor-${width}`);
+        await visit(ed, '/tiltak/mine', 'mine');
+        // A published offer with nothing waiting.
+        const edit = await ed.evaluate(() => {
+          for (const tr of document.querySelectorAll('main table tbody tr')) {
+            const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent.trim());
+            if (cells[2] === 'Publisert' && cells[3] === '–') return tr.querySelector('a[href$="/endre"]').getAttribute('href');
+          }
+          return null;
+        });
+        assert.ok(edit, '«Mine tilbud» should list a published offer with no waiting change');
+        await visit(ed, edit, 'edit');
+        const level = await ed.locator('#niva').inputValue();
+        const other = level === 'indikert' ? 'selektiv' : 'indikert';
+        await ed.selectOption('#niva', other);
+        let resp = await loadBy(ed, () => ed.getByRole('button', { name: 'Lagre', exact: true }).click());
+        assert.equal(resp.status(), 200);
+        await checkPage(ed, `c15-proposed-${width}`);
+        await fits(ed);
+        assert.match(await text(ed.locator('main')), /er sendt til koordinerende enhet/);
+        const panel = ed.getByRole('heading', { name: 'Et endringsforslag venter på koordinerende enhet' });
+        assert.equal(await panel.count(), 1, 'the edit form should show the waiting change');
+        // The ages only: the form shows the offer as it stands.
+        assert.equal(await ed.locator('#niva').inputValue(), level, 'the form shows the level in force');
+        const ageTo = Number(await ed.locator('#alder_til').inputValue());
+        await ed.fill('#alder_til', String(ageTo >= 25 ? ageTo - 1 : ageTo + 1));
+        resp = await loadBy(ed, () => ed.getByRole('button', { name: 'Lagre', exact: true }).click());
+        assert.equal(resp.status(), 200);
+        await checkPage(ed, `c15-extended-${width}`);
+        await fits(ed);
+        assert.match(await text(ed.locator('main')), /Endringen er lagt til forslaget som venter på koordinerende enhet/);
+        const rows = await ed.locator('section.laget-waiting tbody th').allInnerTexts();
+        assert.deepEqual(rows.map((r) => r.trim()), ['Nivå', 'Alder'], 'both changes wait, none was replaced');
+        await visit(ed, '/tiltak/mine', 'mine-waiting');
+        assert.match(await text(ed.locator('main table')), /Venter på koordinerende enhet, frist/);
+        await visit(ed, edit.replace('/endre', '/historikk'), 'history');
+        assert.doesNotMatch(await text(ed.locator('main')), /Erstattet/);
+
+        const ke = await newPage(keCtx);
+        await login(ke, 'koordinator', DEMO_PASSWORD, `c15-login-koordinator-${width}`);
+        assert.match(await text(ke.locator('main')), /endringsforslag til tiltaksoversikten venter på dere/, 'the start page counts the proposals');
+        await visit(ke, '/mine-oppgaver', 'tasks');
+        const section = ke.locator('section[aria-labelledby="tiltaksforslag"]');
+        assert.equal(await section.count(), 1, '«Mine oppgaver» should have a section for catalogue proposals');
+        const proposal = await section.locator('a[href^="/tiltak/forslag/"]').first().getAttribute('href');
+        await visit(ke, proposal, 'proposal');
+        assert.match(await text(ke.locator('main table')), /Nivå[\s\S]*Alder/);
+
+        // The editor withdraws it; nothing waits any more.
+        await visit(ed, edit, 'edit-waiting');
+        resp = await loadBy(ed, () => ed.getByRole('button', { name: 'Trekk tilbake forslaget', exact: true }).click());
+        assert.equal(resp.status(), 200);
+        await checkPage(ed, `c15-withdrawn-${width}`);
+        assert.match(await text(ed.locator('main')), /Forslaget er trukket tilbake/);
+        assert.equal(await panel.count(), 0);
+
+        const anon = await newPage(anonCtx);
+        await visit(anon, `/tiltak?kommune=${CATALOGUE.number}`, 'catalogue');
+        const offer = await anon.locator('#resultater a[href^="/tiltak/"]').first().getAttribute('href');
+        await visit(anon, offer, 'offer');
+        await visit(anon, `/tiltakstrapp?kommune=${CATALOGUE.number}`, 'ladder');
+        assert.match(await text(anon.locator('main figcaption').first()), /Tallet over hver søyle er antall tilbud/);
+        await anon.goto('/api/docs', { waitUntil: 'load' });
+        await anon.locator('#swagger-ui .opblock').first().waitFor({ timeout: 10_000 });
+        const serious = (await axeViolations(anon)).filter((v) => ['serious', 'critical'].includes(v.impact));
+        soft(() => assert.deepEqual(serious.map((v) => `${v.id} (${v.nodes.length})`), [], `/api/docs at ${width} px has serious axe findings`));
+        await fits(anon);
+
+        const admin = await newPage(adminCtx);
+        await login(admin, 'sysadmin', DEMO_PASSWORD, `c15-login-sysadmin-${width}`);
+        await visit(admin, '/kommuner', 'municipalities');
+        await admin.context().clearCookies();
+        await login(admin, 'kommuneadmin', DEMO_PASSWORD, `c15-login-kommuneadmin-${width}`);
+        const units = await admin.locator('main a[href^="/kommuner/"][href$="/enheter"]').first().getAttribute('href');
+        await visit(admin, units.replace(/\/enheter$/, '/tiltak'), 'import');
+        assert.match(await text(admin.locator('main')), /Kolonnene i filen/);
+      } finally {
+        await edCtx.close();
+        await keCtx.close();
+        await anonCtx.close();
+        await adminCtx.close();
+      }
     }
   });
 
