@@ -819,10 +819,11 @@ mod tests {
     #[test]
     fn level_access_and_capacity_each_are_substantive() {
         let unit = UnitId::new();
-        let Ok(old) = draft(unit).parse(&[unit], &areas()) else {
-            panic!("the test draft parses");
-        };
-        let cases: Vec<(&str, Box<dyn Fn(&mut OfferFields)>)> = vec![
+        let parsed = draft(unit).parse(&[unit], &areas());
+        assert!(parsed.is_ok(), "the test draft parses");
+        let Ok(old) = parsed else { return };
+        type Change = Box<dyn Fn(&mut OfferFields)>;
+        let cases: Vec<(&str, Change)> = vec![
             ("niva", Box::new(|f| f.level = PreventionLevel::Indikert)),
             ("tilgang", Box::new(|f| f.access = AccessRoute::Vedtak)),
             (
@@ -853,9 +854,9 @@ mod tests {
     #[test]
     fn a_second_change_extends_the_waiting_proposal() {
         let unit = UnitId::new();
-        let Ok(current) = draft(unit).parse(&[unit], &areas()) else {
-            panic!("the test draft parses");
-        };
+        let parsed = draft(unit).parse(&[unit], &areas());
+        assert!(parsed.is_ok(), "the test draft parses");
+        let Ok(current) = parsed else { return };
         // Waiting: new level and ages.
         let mut waiting = current.clone();
         waiting.level = PreventionLevel::Selektiv;
@@ -864,7 +865,11 @@ mod tests {
         let mut second = current.clone();
         second.age_to = 16;
         let merged = current.extend_proposal(&waiting, &second);
-        assert_eq!(merged.level, PreventionLevel::Selektiv, "the level change stays");
+        assert_eq!(
+            merged.level,
+            PreventionLevel::Selektiv,
+            "the level change stays"
+        );
         assert_eq!(merged.age_to, 16, "the newer ages win");
         assert_eq!(current.substantive_changes(&merged), vec!["niva", "alder"]);
         // Parts neither touched stay as they are.
@@ -879,7 +884,10 @@ mod tests {
         d.evidence_link = "http://ungsinn.no/tiltak".into();
         let errors = d.parse(&[unit], &areas()).err().unwrap_or_default();
         assert_eq!(
-            errors.iter().map(|e| (e.field, e.problem)).collect::<Vec<_>>(),
+            errors
+                .iter()
+                .map(|e| (e.field, e.problem))
+                .collect::<Vec<_>>(),
             vec![("evidens_lenke", Problem::InvalidLink)]
         );
         d.evidence_link = "https://ungsinn.no/tiltak".into();

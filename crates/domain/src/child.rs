@@ -387,12 +387,36 @@ pub fn unit_changes(old: &[crate::ids::UnitId], new: &[crate::ids::UnitId]) -> V
 }
 
 /// The age bands of the early-intervention teams (DOMAIN.md), used where a
-/// child must not be identified: anonymous consultations.
-pub const AGE_BANDS: [&str; 6] = ["ufodt", "0-1", "1-5", "6-12", "13-15", "16-23"];
+/// child must not be identified: anonymous consultations. They do not
+/// overlap («0» is under one year) and run to 25 like the catalogue. Bands
+/// stored before, «0-1» and «16-23», are still read and shown as written
+/// (see [`OLD_AGE_BANDS`]); new consultations use these.
+pub const AGE_BANDS: [&str; 6] = ["ufodt", "0", "1-5", "6-12", "13-15", "16-25"];
+
+/// Age bands that older consultations may hold: shown, no longer offered.
+pub const OLD_AGE_BANDS: [&str; 2] = ["0-1", "16-23"];
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 15 item 14: the bands neither overlap nor stop before 25.
+    #[test]
+    fn age_bands_cover_0_to_25_once() {
+        let mut covered = [0u8; 26];
+        for band in AGE_BANDS.iter().filter(|b| **b != "ufodt") {
+            let (from, to) = band.split_once('-').unwrap_or((band, band));
+            let parsed = (from.parse::<usize>(), to.parse::<usize>());
+            assert!(parsed.0.is_ok() && parsed.1.is_ok(), "{band}");
+            let (Ok(from), Ok(to)) = parsed else { return };
+            assert!(from <= to && to <= 25, "{band}");
+            for c in covered.iter_mut().take(to + 1).skip(from) {
+                *c += 1;
+            }
+        }
+        assert_eq!(covered, [1u8; 26], "each age 0–25 in exactly one band");
+        assert!(OLD_AGE_BANDS.iter().all(|b| !AGE_BANDS.contains(b)));
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()

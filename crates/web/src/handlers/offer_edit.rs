@@ -187,9 +187,7 @@ fn waiting_panel(p: &Proposal) -> WaitingPanel {
             .replace("{dato}", &date(p.proposed_at))
             .replace(
                 "{navn}",
-                p.proposed_by
-                    .as_deref()
-                    .unwrap_or(NB.access_log_operator),
+                p.proposed_by.as_deref().unwrap_or(NB.access_log_operator),
             )
             .replace("{frist}", &p.due_date.format("%d.%m.%Y").to_string()),
         rows: comparison(&p.offer.fields, &p.fields, true),
@@ -675,12 +673,8 @@ fn shown(field: &str, raw: &str, units: &[(UnitId, String)], areas: &[(String, S
     if raw.is_empty() {
         return "–".to_owned();
     }
-    let list = |one: &dyn Fn(&str) -> String| {
-        raw.split(", ")
-            .map(one)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let list =
+        |one: &dyn Fn(&str) -> String| raw.split(", ").map(one).collect::<Vec<_>>().join(", ");
     match field {
         "niva" => PreventionLevel::from_code(raw)
             .map(|l| NB.level(l).to_owned())

@@ -150,7 +150,11 @@ struct ProposalPage {
 
 /// The substantive parts of an offer now and as proposed, each as a row;
 /// with `only_changed`, just the parts the proposal changes.
-pub fn comparison(now: &OfferFields, proposed: &OfferFields, only_changed: bool) -> Vec<Comparison> {
+pub fn comparison(
+    now: &OfferFields,
+    proposed: &OfferFields,
+    only_changed: bool,
+) -> Vec<Comparison> {
     summary(now)
         .into_iter()
         .zip(summary(proposed))

@@ -574,7 +574,10 @@ async fn ladder_page(app: TestApp) {
     let drawing = &page.body[page.body.find("<svg").unwrap()..];
     let drawing = &drawing[..drawing.find("</svg>").unwrap()];
     for step in 1..=5 {
-        assert!(drawing.contains(&format!(">{step}</text>")), "step {step} named");
+        assert!(
+            drawing.contains(&format!(">{step}</text>")),
+            "step {step} named"
+        );
     }
     let lowest_text_y = drawing
         .split("<text ")
@@ -737,7 +740,11 @@ async fn nothing_replaced_silently(app: TestApp) {
     let p = &proposals[0];
     assert_eq!(p.id, app.fx.proposal);
     assert_eq!(p.status, "venter");
-    assert_eq!(p.fields.level, PreventionLevel::Indikert, "the level change stays");
+    assert_eq!(
+        p.fields.level,
+        PreventionLevel::Indikert,
+        "the level change stays"
+    );
     assert_eq!(p.fields.age_to, 16);
     assert_eq!(p.changes, vec!["niva".to_owned(), "alder".to_owned()]);
     // The coordinating unit sees both changes.
@@ -789,7 +796,10 @@ async fn nothing_replaced_silently(app: TestApp) {
         404
     );
 }
-on_every_backend!(a_second_change_extends_the_waiting_proposal, nothing_replaced_silently);
+on_every_backend!(
+    a_second_change_extends_the_waiting_proposal,
+    nothing_replaced_silently
+);
 
 /// Issue 15 item 10: the coordinating unit finds catalogue proposals in
 /// «Mine oppgaver» (their own section) and counted on the start page; the
@@ -799,9 +809,7 @@ async fn proposals_reach_people(app: TestApp) {
     let tasks = ke.get("/mine-oppgaver").await;
     assert_eq!(tasks.status, 200);
     assert!(
-        tasks
-            .body
-            .contains("Endringsforslag til tiltaksoversikten")
+        tasks.body.contains("Endringsforslag til tiltaksoversikten")
             && tasks
                 .body
                 .contains(&format!("/tiltak/forslag/{}", app.fx.proposal)),
@@ -869,7 +877,10 @@ async fn proposals_reach_people(app: TestApp) {
         "no raw codes"
     );
 }
-on_every_backend!(catalogue_proposals_reach_the_coordinating_unit_and_the_editor, proposals_reach_people);
+on_every_backend!(
+    catalogue_proposals_reach_the_coordinating_unit_and_the_editor,
+    proposals_reach_people
+);
 
 /// Issue 15 item 9: «Hvis dette ikke er nok» on the public page names only
 /// offers that share the offer's ages.
@@ -889,12 +900,13 @@ async fn next_steps_share_ages(app: TestApp) {
     make("Aktivitetsgruppe 6 til 10", 6, 10, 3);
     make("Barnegruppe trinn 1", 4, 5, 1);
     make("Voksengruppe trinn 1", 18, 25, 1);
-    let public = app
-        .anonymous()
-        .get(&format!("/tiltak/{small}"))
-        .await;
+    let public = app.anonymous().get(&format!("/tiltak/{small}")).await;
     assert_eq!(public.status, 200);
-    assert!(public.body.contains("Aktivitetsgruppe 6 til 10"), "{}", public.body);
+    assert!(
+        public.body.contains("Aktivitetsgruppe 6 til 10"),
+        "{}",
+        public.body
+    );
     assert!(
         !public.body.contains("Ungdomsklubb 16 til 25"),
         "an offer for 5–7 suggests nothing for 16–25"
@@ -912,7 +924,10 @@ async fn next_steps_share_ages(app: TestApp) {
         )
         .unwrap();
         (
-            n.next.iter().map(|o| o.fields.name.clone()).collect::<Vec<_>>(),
+            n.next
+                .iter()
+                .map(|o| o.fields.name.clone())
+                .collect::<Vec<_>>(),
             n.below.len(),
         )
     });

@@ -531,7 +531,10 @@ async fn import_help_and_https(app: TestApp) {
     assert!(page.body.contains("<code>next_steps</code>"));
     let lead = page.body.split("</h1>").nth(1).unwrap_or_default();
     let lead = &lead[..lead.find("</p>").unwrap_or(0)];
-    assert!(!lead.contains("external_id"), "the lead speaks Norwegian: {lead}");
+    assert!(
+        !lead.contains("external_id"),
+        "the lead speaks Norwegian: {lead}"
+    );
     let template = admin
         .get(&format!("/kommuner/{m}/tiltak/eksport?format=mal"))
         .await;
@@ -566,5 +569,29 @@ async fn import_help_and_https(app: TestApp) {
         "{}",
         r.body
     );
+    // Issue 15 item 14: number problems name the allowed range and the value.
+    let file = format!(
+        "[\n{}\n]",
+        offer_json("h-2", "Talltilbud", 30, "Testlia barnehage")
+    )
+    .replace("\"risk_factors\":[]", "\"risk_factors\":[9]");
+    let r = upload(
+        &mut admin,
+        &import,
+        &token,
+        false,
+        Some(("tall.json", file.as_bytes())),
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    for expected in [
+        "felt «age_to»: 30 er utenfor det tillatte. Skriv et helt tall fra 0 til 25.",
+        "felt «risk_factors»: 9 er utenfor det tillatte. Skriv et helt tall fra 1 til 8.",
+    ] {
+        assert!(r.body.contains(expected), "{expected}: {}", r.body);
+    }
 }
-on_every_backend!(imports_refuse_http_links_and_explain_the_columns, import_help_and_https);
+on_every_backend!(
+    imports_refuse_http_links_and_explain_the_columns,
+    import_help_and_https
+);
