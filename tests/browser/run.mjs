@@ -2613,9 +2613,9 @@ async function main() {
       { name: `Nina Språk ${stamp}`, relation: 'mor', phone: '911 11 111', newPhone: '922 22 222' },
       { name: `Per Språk ${stamp}`, relation: 'far', phone: '933 33 333' },
     ],
-    // demo-003: step 1 in «Språk» among others; the public page shows five
-    // next steps, two of them for children of 6 and older.
-    offer: 'Helsestasjon for barn 0–5 år',
+    // demo-051 (0–19 år, step 4, «Språk» among others): the public page
+    // shows five next steps, one of them for 6–12 only.
+    offer: 'PPT – pedagogisk-psykologisk utredning og sakkyndig vurdering',
     youthOffer: 'NAV ungdomsveileder', // 16–25 år
   };
   const recordState = { childHref: null, logHref: null };

@@ -55,11 +55,14 @@ fn names_in(html: &str, start: &str, end: &str) -> Vec<String> {
 }
 
 async fn measure_offers(app: TestApp) {
-    // A ladder in «språk»: a first step, an explicit next step, and two
-    // offers one step up, one of them for youth.
+    // A ladder in «språk»: a first step for 0–6, an explicit next step, and
+    // three offers one step up: one for 3–10, one for 5–10 (on the public
+    // page, since it shares ages with the first step, but not for a
+    // four-year-old), and one for youth (on neither).
     let first = offer(&app, "Språkstart i barnehagen", (0, 6), 1);
     let explicit = offer(&app, "Språkgruppe med foreldre", (2, 6), 3);
     let speech = offer(&app, "Logoped i barnehagen", (3, 10), 2);
+    offer(&app, "Skolestartgruppe", (5, 10), 2);
     let youth = offer(&app, "Sommerjobb for ungdom", (16, 25), 2);
     let m = app.fx.municipality;
     app.with_conn(|c| {
@@ -75,6 +78,7 @@ async fn measure_offers(app: TestApp) {
         "Språkstart i barnehagen" => (0, 6),
         "Språkgruppe med foreldre" => (2, 6),
         "Logoped i barnehagen" => (3, 10),
+        "Skolestartgruppe" => (5, 10),
         "Sommerjobb for ungdom" => (16, 25),
         _ => (0, 99),
     };
@@ -227,7 +231,7 @@ async fn measure_offers(app: TestApp) {
         public_next,
         [
             "Logoped i barnehagen",
-            "Sommerjobb for ungdom",
+            "Skolestartgruppe",
             "Språkgruppe med foreldre"
         ]
     );
@@ -241,6 +245,7 @@ async fn measure_offers(app: TestApp) {
         })
         .cloned()
         .collect();
+    assert_eq!(expected, ["Logoped i barnehagen", "Språkgruppe med foreldre"]);
     assert_eq!(on_measure, expected);
     assert!(!page.contains(&youth.to_string()));
     // Each step opens the new-measure form with that offer chosen.
