@@ -710,6 +710,14 @@ async fn nothing_replaced_silently(app: TestApp) {
         form.body
     );
     assert!(form.body.contains("6–15 år"), "the proposed ages are shown");
+    // Issue 15 item 14: one field is «Språk» (a challenge area), the other
+    // says what it asks for.
+    assert!(form.body.contains("Språk tilbudet gis på"));
+    assert_eq!(
+        form.body.matches(">Språk<").count(),
+        1,
+        "one field labelled «Språk»"
+    );
     let mine = editor.get("/tiltak/mine").await;
     assert!(
         mine.body.contains("Venter på koordinerende enhet, frist"),
