@@ -245,7 +245,10 @@ async fn measure_offers(app: TestApp) {
         })
         .cloned()
         .collect();
-    assert_eq!(expected, ["Logoped i barnehagen", "Språkgruppe med foreldre"]);
+    assert_eq!(
+        expected,
+        ["Logoped i barnehagen", "Språkgruppe med foreldre"]
+    );
     assert_eq!(on_measure, expected);
     assert!(!page.contains(&youth.to_string()));
     // Each step opens the new-measure form with that offer chosen.
