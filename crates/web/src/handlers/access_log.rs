@@ -1,6 +1,9 @@
 //! A unit's access log, for the unit's leader: who read or changed what, when
-//! and on what ground, filtered by person, object and date. Reading the log is
-//! itself recorded in it.
+//! and on what ground, filtered by person, object (a child's name or an id)
+//! and date, a page at a time. Objects are named where the leader may see the
+//! name: users and units, and a child or a log only where the leader may open
+//! it (`db::access_log::object_names`). Reading the log is itself recorded
+//! in it.
 
 use crate::AppState;
 use crate::context::SignedIn;
@@ -20,8 +23,9 @@ use laget_domain::UnitId;
 use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
 use laget_domain::validation::{Problems, parse_date};
 
-/// Most rows shown at once; narrow the filter to see older ones.
-const LIMIT: i64 = 200;
+/// Rows on one page; older ones are on the next.
+const LIMIT: i64 = 100;
+const PAGE_ROWS: usize = 100;
 
 #[derive(serde::Deserialize, Default)]
 pub struct FilterQuery {
@@ -33,6 +37,9 @@ pub struct FilterQuery {
     fra: String,
     #[serde(default)]
     til: String,
+    /// The next page: rows older than this row number.
+    #[serde(default, rename = "for")]
+    before: String,
 }
 
 pub struct Line {
@@ -57,6 +64,21 @@ struct AccessLogPage {
     lines: Vec<Line>,
     limit: i64,
     filter_valid: bool,
+    /// The next page (older rows), if there is one.
+    older_href: Option<String>,
+    /// The first page, when this is a later one.
+    newest_href: Option<String>,
+}
+
+/// This page's address with the filter and `before` (the next page's start).
+fn page_href(unit: UnitId, q: &[(&str, &str)], before: Option<i64>) -> String {
+    let before = before.map(|b| b.to_string());
+    let mut pairs: Vec<(&str, &str)> = q.iter().filter(|(_, v)| !v.is_empty()).copied().collect();
+    if let Some(b) = &before {
+        pairs.push(("for", b));
+    }
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    format!("/enheter/{unit}/tilgangslogg?{query}")
 }
 
 /// Start of a day in Oslo, as UTC.
@@ -78,45 +100,61 @@ pub async fn get(
     let mut problems = Problems::new();
     let from = problems.check("fra", parse_date(&q.fra)).flatten();
     let until = problems.check("til", parse_date(&q.til)).flatten();
-    let filter = access_log::Filter {
+    let reversed = matches!((from, until), (Some(f), Some(u)) if u < f);
+    let object = q.objekt.trim().to_owned();
+    // An id is looked for as it is; anything else is a child's name.
+    let object_is_id = object.parse::<uuid::Uuid>().is_ok();
+    let before = q.before.trim().parse::<i64>().ok().filter(|b| *b > 0);
+    let mut filter = access_log::Filter {
         actor: Some(q.person.trim().to_owned()).filter(|s| !s.is_empty()),
-        object_id: Some(q.objekt.trim().to_owned()).filter(|s| !s.is_empty()),
+        objects: object_is_id.then(|| vec![object.clone()]),
         from: from.and_then(oslo_midnight),
         until: until
             .and_then(|d| d.checked_add_days(Days::new(1)))
             .and_then(oslo_midnight),
+        before,
     };
-    let form = FormState::with_values([
-        ("person", q.person),
-        ("objekt", q.objekt),
-        ("fra", q.fra),
-        ("til", q.til),
-    ])
-    .with_problems(&NB, problems.into_vec())
-    .fields(&[
-        ("person", NB.access_log_person),
-        ("objekt", NB.access_log_object),
-        ("fra", NB.access_log_from),
-        ("til", NB.access_log_until),
-    ]);
-    // A filter with errors is not applied half-way: no rows are shown until
-    // it is corrected.
-    let filter_valid = !form.has_errors();
+    let query: Vec<(&str, String)> = vec![
+        ("person", q.person.clone()),
+        ("objekt", q.objekt.clone()),
+        ("fra", q.fra.clone()),
+        ("til", q.til.clone()),
+    ];
+    let mut form = FormState::with_values(query.clone()).with_problems(&NB, problems.into_vec());
+    if reversed {
+        form.add_error("til", NB.access_log_reversed);
+    }
 
     let request_id = user.ctx.request_id.clone();
-    let (unit, entries, people, names) = state
+    let actor = user.actor.clone();
+    let today = chrono::Utc::now().with_timezone(&Oslo).date_naive();
+    let form_ok = !form.has_errors();
+    let name_wanted = form_ok && !object.is_empty() && !object_is_id;
+    let (unit, entries, more, people, names, no_child) = state
         .db
         .write(move |c| {
             let unit = units::get_many(c, &[unit_id])?
                 .pop()
                 .ok_or(laget_db::DbError::NotFound)?;
-            let entries = if filter_valid {
-                access_log::list_for_unit(c, &reader, &filter, LIMIT)?
+            let mut no_child = false;
+            if name_wanted {
+                let objects =
+                    access_log::objects_of_children_named(c, &reader, &actor, &object, today)?;
+                no_child = objects.is_empty();
+                filter.objects = Some(objects);
+            }
+            // A filter with errors is not applied half-way: no rows are
+            // shown until it is corrected.
+            let mut entries = if form_ok && !no_child {
+                access_log::list_for_unit(c, &reader, &filter, LIMIT + 1)?
             } else {
                 Vec::new()
             };
+            // The row past the page only tells that there is a next page.
+            let more = entries.len() > PAGE_ROWS;
+            entries.truncate(PAGE_ROWS);
             let people = access_log::actors_for_unit(c, &reader)?;
-            let names = access_log::object_names(c, &reader, &entries)?;
+            let names = access_log::object_names(c, &reader, &actor, &entries, today)?;
             let scope = Scope {
                 municipality_id: None,
                 unit_id: Some(unit_id),
@@ -130,9 +168,25 @@ pub async fn get(
                 &request_id,
             );
             access_log::append(c, &record)?;
-            Ok((unit, entries, people, names))
+            Ok((unit, entries, more, people, names, no_child))
         })
         .await?;
+    if no_child {
+        form.add_error("objekt", NB.access_log_no_child);
+    }
+    let form = form.fields(&[
+        ("person", NB.access_log_person),
+        ("objekt", NB.access_log_object),
+        ("fra", NB.access_log_from),
+        ("til", NB.access_log_until),
+    ]);
+    let filter_valid = !form.has_errors();
+    let query: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let older_href = entries
+        .last()
+        .filter(|_| more)
+        .map(|e| page_href(unit_id, &query, Some(e.seq)));
+    let newest_href = before.map(|_| page_href(unit_id, &query, None));
 
     let lines = entries
         .into_iter()
@@ -165,5 +219,7 @@ pub async fn get(
         lines,
         limit: LIMIT,
         filter_valid,
+        older_href,
+        newest_href,
     })
 }

@@ -114,3 +114,183 @@ on_every_backend!(
     a_leader_reads_and_filters_the_units_access_log,
     leader_reads
 );
+
+/// The rows on an access-log page.
+fn rows(body: &str) -> usize {
+    body.matches("<tr><td").count()
+}
+
+/// The link to the next (older) page, unescaped.
+fn older_link(body: &str) -> Option<String> {
+    let end = body.find("\">Eldre oppføringer</a>")?;
+    let start = body[..end].rfind("href=\"")? + "href=\"".len();
+    Some(body[start..end].replace("&#38;", "&").replace("&amp;", "&"))
+}
+
+/// Issue item 11: the unit's access log is paged; children and logs are
+/// named where the leader may open them, and nowhere else; the object
+/// filter takes a child's name; a filter that cannot match says why.
+async fn paged_named_and_explained(app: TestApp) {
+    use laget_domain::access::Operator;
+    use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
+    let unit = app.fx.unit;
+    let base = format!("/enheter/{unit}/tilgangslogg");
+    let mut leader = app.client(Who::Leder).await;
+
+    // The log is kept by the unit: its rows name the child.
+    let log = app.fx.log.log.to_string();
+    let child = app.fx.log.child.to_string();
+    let page = leader.get(&base).await;
+    assert!(
+        page.body.contains("Stafettlogg: Testbarn Fikstursen"),
+        "{}",
+        page.body
+    );
+    // The object filter takes a child's name, in any case and in part.
+    let by_name = leader.get(&format!("{base}?objekt=fikstursen")).await;
+    assert_eq!(by_name.status, 200, "{}", by_name.body);
+    assert!(by_name.body.contains("Stafettlogg: Testbarn Fikstursen"));
+    assert!(by_name.body.contains(&log));
+    assert!(
+        !by_name.body.contains("Enhet: Testlia barnehage"),
+        "only the child's rows"
+    );
+    let shown = by_name.body.matches("<code class=\"laget-muted\">").count();
+    assert_eq!(shown, rows(&by_name.body), "each row shows its object's id");
+    assert_eq!(
+        by_name
+            .body
+            .matches(&format!("laget-muted\">{log}</code>"))
+            .count()
+            + child_rows(&by_name.body, &child),
+        shown,
+        "only the child's and its log's rows"
+    );
+    assert!(
+        by_name.body.contains("value=\"fikstursen\""),
+        "the filter is kept"
+    );
+    // The id still works.
+    let by_id = leader.get(&format!("{base}?objekt={log}")).await;
+    assert_eq!(
+        rows(&by_id.body),
+        rows(&by_name.body) - child_rows(&by_name.body, &child)
+    );
+
+    // A name no child the leader may see has: said beside the field.
+    let nobody = leader.get(&format!("{base}?objekt=Tobias")).await;
+    assert_eq!(nobody.status, 422);
+    assert!(
+        nobody.body.contains(
+            "id=\"objekt-error\">Fant ikke noe barn med dette navnet blant barna du har tilgang til."
+        ),
+        "{}",
+        nobody.body
+    );
+    assert!(nobody.body.contains("value=\"Tobias\""));
+    assert_eq!(rows(&nobody.body), 0);
+    // A reversed date range: said beside «til», nothing shown.
+    let reversed = leader
+        .get(&format!("{base}?fra=10.01.2026&til=01.01.2026"))
+        .await;
+    assert_eq!(reversed.status, 422);
+    assert!(
+        reversed
+            .body
+            .contains("id=\"til-error\">Til-datoen er før fra-datoen."),
+        "{}",
+        reversed.body
+    );
+    assert!(reversed.body.contains("value=\"10.01.2026\""));
+    assert_eq!(rows(&reversed.body), 0);
+
+    // The log and the child move to PPT: the leader may open neither, so the
+    // unit's older rows about them keep their ids and lose the name, and the
+    // name finds nothing.
+    app.with_conn(|c| {
+        use diesel::prelude::*;
+        use laget_db::schema::{child_units, logs};
+        diesel::update(logs::table.find(&log))
+            .set(logs::home_unit_id.eq(app.fx.log.ppt_unit.to_string()))
+            .execute(c)?;
+        diesel::delete(child_units::table.filter(child_units::child_id.eq(&child))).execute(c)?;
+        diesel::insert_into(child_units::table)
+            .values((
+                child_units::child_id.eq(&child),
+                child_units::unit_id.eq(app.fx.log.ppt_unit.to_string()),
+            ))
+            .execute(c)
+    })
+    .unwrap();
+    let page = leader.get(&base).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(&log), "the rows are still there");
+    assert!(!page.body.contains("Fikstursen"), "{}", page.body);
+    let hidden = leader.get(&format!("{base}?objekt=Fikstursen")).await;
+    assert_eq!(hidden.status, 422);
+    assert!(
+        hidden
+            .body
+            .contains("id=\"objekt-error\">Fant ikke noe barn")
+    );
+    assert!(!hidden.body.contains(&log));
+
+    // 130 rows about one object, numbered so that pages can be compared.
+    let object = uuid::Uuid::now_v7().to_string();
+    let records: Vec<AccessRecord> = (1..=130)
+        .map(|n| {
+            AccessRecord::new(
+                &Operator::at_console(),
+                ObjectType::Unit,
+                &object,
+                Action::Read,
+                Scope {
+                    municipality_id: Some(app.fx.municipality),
+                    unit_id: Some(unit),
+                },
+                &format!("side-{n:03}"),
+            )
+        })
+        .collect();
+    app.db
+        .write_blocking(move |c| laget_db::access_log::append_all(c, &records))
+        .unwrap();
+    let first = leader.get(&format!("{base}?objekt={object}")).await;
+    assert_eq!(first.status, 200);
+    assert_eq!(rows(&first.body), 100, "a page holds 100 rows");
+    assert!(first.body.contains("side-130") && first.body.contains("side-031"));
+    assert!(
+        !first.body.contains("side-030"),
+        "older rows are on the next page"
+    );
+    assert!(
+        !first.body.contains("Tilbake til de nyeste"),
+        "this is the newest page"
+    );
+    let next = older_link(&first.body).expect("a link to older rows");
+    assert!(
+        next.contains(&format!("objekt={object}")),
+        "the filter is kept: {next}"
+    );
+    let second = leader.get(&next).await;
+    assert_eq!(second.status, 200);
+    assert_eq!(rows(&second.body), 30, "{next}");
+    assert!(second.body.contains("side-030") && second.body.contains("side-001"));
+    assert!(!second.body.contains("side-031"), "no row on two pages");
+    assert!(older_link(&second.body).is_none(), "the last page");
+    assert!(second.body.contains("Tilbake til de nyeste"));
+    // A made-up page start is no error: the rows before it.
+    let odd = leader.get(&format!("{base}?objekt={object}&for=abc")).await;
+    assert_eq!(odd.status, 200);
+    assert_eq!(rows(&odd.body), 100);
+}
+on_every_backend!(
+    the_access_log_is_paged_names_children_it_may_and_explains_filters,
+    paged_named_and_explained
+);
+
+/// Rows of `body` about the child `child` itself (not its log).
+fn child_rows(body: &str, child: &str) -> usize {
+    body.matches(&format!("<code class=\"laget-muted\">{child}</code>"))
+        .count()
+}
