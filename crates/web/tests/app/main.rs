@@ -13,6 +13,7 @@ mod consultations;
 mod log_matrix;
 mod login;
 mod measure_choice;
+mod privacy_rules;
 mod security;
 mod stafett;
 mod trust;

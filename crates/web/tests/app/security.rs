@@ -53,6 +53,71 @@ async fn csrf(app: TestApp) {
 }
 on_every_backend!(state_changes_need_a_valid_csrf_token, csrf);
 
+/// The token may come in the `X-CSRF-Token` header instead of the form
+/// (htmx sends it so); the header is compared like the field, and a wrong
+/// header is not saved by a right field.
+async fn csrf_header(app: TestApp) {
+    let m = app.fx.municipality;
+    let path = format!("/kommuner/{m}/enheter");
+    let mut admin = app.client(Who::Kommuneadministrator).await;
+    let token = admin.get(&path).await.csrf().unwrap();
+    let mut other = app.client(Who::Systemadmin).await;
+    let other_token = other.get("/").await.csrf().unwrap();
+    let post = |header: &str, with_field: bool, name: &str| {
+        let mut fields = vec![("navn", name), ("type", "skole"), ("aktiv", "ja")];
+        if with_field {
+            fields.push(("_csrf", token.as_str()));
+        }
+        axum::http::Request::post(&path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-csrf-token", header)
+            .body(axum::body::Body::from(
+                serde_urlencoded::to_string(&fields).unwrap(),
+            ))
+            .unwrap()
+    };
+    for (header, with_field, name, why) in [
+        ("0000", false, "Feil hode skole", "a wrong token"),
+        ("", false, "Tomt hode skole", "an empty token"),
+        (
+            &token[..token.len() - 1],
+            false,
+            "Kort hode skole",
+            "a cut token",
+        ),
+        (
+            other_token.as_str(),
+            false,
+            "Stjålet hode skole",
+            "another session's token",
+        ),
+        (
+            "0000",
+            true,
+            "Feil hode rett felt skole",
+            "a wrong header beside a right field",
+        ),
+    ] {
+        let r = admin.request(post(header, with_field, name)).await;
+        assert_eq!(r.status, 400, "{why} in the header is refused");
+        assert!(
+            r.body.contains("Skjemaet var utløpt eller ugyldig"),
+            "{why}"
+        );
+    }
+    let r = admin.request(post(&token, false, "Rett hode skole")).await;
+    assert_eq!(
+        r.status, 303,
+        "the session's token in the header is accepted"
+    );
+    let list = admin.get(&path).await.body;
+    assert!(list.contains("Rett hode skole"));
+    for refused in ["Feil hode", "Tomt hode", "Kort hode", "Stjålet hode"] {
+        assert!(!list.contains(refused), "{refused}: nothing was created");
+    }
+}
+on_every_backend!(the_csrf_header_is_compared_too, csrf_header);
+
 async fn headers(app: TestApp) {
     let mut c = app.client(Who::Leder).await;
     let r = c.get("/").await;
@@ -168,10 +233,38 @@ async fn not_found(app: TestApp) {
     assert_eq!(forbidden.status, 404);
     assert_eq!(made_up.status, 404);
     assert_eq!(garbage.status, 404);
-    assert_eq!(
-        forbidden.body, made_up.body,
-        "forbidden and unknown look the same"
-    );
+    // Both of those are refused by the rights check; compare them with pages
+    // that do not exist: an address no route has, and a log that is not there.
+    let no_log = c
+        .get(&format!("/logger/{}", laget_domain::ids::LogId::new()))
+        .await;
+    assert_eq!(no_log.status, 404);
+    for (what, r) in [
+        ("a unit's access log the user may not read", &forbidden),
+        ("the access log of a unit that does not exist", &made_up),
+        ("a malformed id", &garbage),
+        ("a log that does not exist", &no_log),
+    ] {
+        assert_eq!(r.body, unknown.body, "{what} looks like an unknown page");
+    }
+    // A real log the user is refused: the same page, without the child.
+    let mut outsider = app.client(Who::HealthNotOnTeam).await;
+    let unknown = outsider.get("/finnes/ikke").await;
+    let log = app.fx.log.log;
+    for path in [
+        format!("/logger/{log}"),
+        format!("/logger/{log}/tiltak/{}", app.fx.log.measure),
+        format!("/barn/{}", app.fx.log.child),
+    ] {
+        let refused = outsider.get(&path).await;
+        assert_eq!(refused.status, 404, "{path}");
+        assert_eq!(
+            refused.body, unknown.body,
+            "{path} looks like an unknown page"
+        );
+        assert!(!refused.body.contains("Testbarn Fikstursen"));
+        assert!(!refused.body.contains(&log.to_string()));
+    }
 }
 on_every_backend!(forbidden_and_unknown_are_the_same_404, not_found);
 

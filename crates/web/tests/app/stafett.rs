@@ -723,19 +723,66 @@ async fn register_child(app: TestApp) {
         .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("Dette feltet må fylles ut"));
-    // The same national id twice in a municipality is refused.
+    // The same national id twice in a municipality is refused: a form that
+    // is valid in every other way (the birth date matches the number), so
+    // that only the duplicate check can refuse it.
+    let birth = app.concrete("{child_birth}");
+    assert_eq!(birth.len(), 10, "the fixture child's birth date");
+    let named = |app: &TestApp, name: &str| -> i64 {
+        use laget_db::schema::children;
+        app.with_conn(|c| {
+            children::table
+                .filter(children::name.eq(name))
+                .count()
+                .get_result(c)
+                .unwrap()
+        })
+    };
     let r = staff
         .post(
             "/barn",
             &[
                 ("enhet", &unit),
-                ("navn", "Dobbel"),
-                ("fodselsdato", ""),
+                ("navn", "Dobbel Fikstursen"),
+                ("fodselsdato", &birth),
                 ("fodselsnummer", &app.fx.log.national_id),
             ],
         )
         .await;
-    assert_eq!(r.status, 422);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains(
+            "id=\"fodselsnummer-error\">Et barn med dette fødselsnummeret er allerede registrert i kommunen."
+        ),
+        "the duplicate is told beside the number: {}",
+        r.body
+    );
+    assert!(r.body.contains("value=\"Dobbel Fikstursen\""), "input kept");
+    assert_eq!(named(&app, "Dobbel Fikstursen"), 0, "nothing was saved");
+    // The same form with another valid number for that date is accepted.
+    let other = laget_domain::national_id::NationalId::parse(&app.fx.log.national_id)
+        .ok()
+        .and_then(|n| n.birth_date())
+        .and_then(|d| {
+            (1..500).find_map(|seed| {
+                laget_domain::national_id::NationalId::synthetic(d, seed)
+                    .filter(|n| n.expose() != app.fx.log.national_id)
+            })
+        })
+        .unwrap();
+    let r = staff
+        .post(
+            "/barn",
+            &[
+                ("enhet", &unit),
+                ("navn", "Dobbel Fikstursen"),
+                ("fodselsdato", &birth),
+                ("fodselsnummer", other.expose()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(named(&app, "Dobbel Fikstursen"), 1);
     // Another unit's staff cannot register children in this unit.
     let mut ppt = app.client(Who::PptOnTeam).await;
     let r = ppt

@@ -1,0 +1,142 @@
+//! Every field of an access-log row is covered by the row's hash, keyed
+//! (HMAC-SHA256) and, for rows from before the key, plain SHA-256: changing
+//! any one field of a stored row, and nothing else, is found by verification
+//! at that row. Issue #15, item 19: the hash once could leave out `ground`
+//! (the reason an access was allowed) and no test noticed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::{DateTime, Duration};
+use laget_domain::audit::{
+    AccessRecord, AuditKey, BrokenLink, ChainedRecord, Finding, GENESIS_HASH, Head, verify_chain,
+};
+use laget_domain::{MunicipalityId, UnitId, UserId};
+
+fn key() -> AuditKey {
+    AuditKey::from_bytes([42; 32])
+}
+
+fn record(n: i64) -> AccessRecord {
+    AccessRecord {
+        at: DateTime::from_timestamp_micros(1_790_000_000_000_000 + n).unwrap(),
+        actor: Some(UserId::new()),
+        ground: "lag_og_samtykke:0193a0c4-0000-7000-8000-000000000001".to_owned(),
+        object_type: "log".to_owned(),
+        object_id: format!("0193a0c4-0000-7000-8000-00000000010{n}"),
+        action: "read".to_owned(),
+        unit_id: Some(UnitId::new()),
+        municipality_id: Some(MunicipalityId::new()),
+        request_id: format!("{n:016x}"),
+    }
+}
+
+/// Rows `1..=n` as Laget writes them: plain SHA-256 below `keyed_from`,
+/// keyed from there on.
+fn chain(keyed_from: i64, n: i64) -> Vec<ChainedRecord> {
+    let key = key();
+    let mut prev = GENESIS_HASH.to_owned();
+    (1..=n)
+        .map(|seq| {
+            let record = record(seq);
+            let hash = if seq >= keyed_from {
+                record.chain_mac(&key, seq, &prev)
+            } else {
+                record.chain_hash(seq, &prev)
+            };
+            ChainedRecord {
+                seq,
+                record,
+                prev_hash: std::mem::replace(&mut prev, hash.clone()),
+                hash,
+            }
+        })
+        .collect()
+}
+
+fn head(rows: &[ChainedRecord], keyed_from: i64) -> Head {
+    let last = rows.last().unwrap();
+    Head {
+        seq: last.seq,
+        hash: last.hash.clone(),
+        keyed_from,
+    }
+}
+
+type Change = (&'static str, fn(&mut AccessRecord));
+
+/// One change per field (two for the optional ones: another value, none).
+const CHANGES: [Change; 12] = [
+    ("at", |r| r.at += Duration::microseconds(1)),
+    ("actor", |r| r.actor = Some(UserId::new())),
+    ("actor removed", |r| r.actor = None),
+    ("ground", |r| {
+        r.ground = "nodtilgang:0193a0c4-0000-7000-8000-000000000009".to_owned();
+    }),
+    ("ground detail", |r| r.ground = "lag_og_samtykke".to_owned()),
+    ("object_type", |r| r.object_type = "child".to_owned()),
+    ("object_id", |r| r.object_id.push('0')),
+    ("action", |r| r.action = "print".to_owned()),
+    ("unit_id", |r| r.unit_id = Some(UnitId::new())),
+    ("unit_id removed", |r| r.unit_id = None),
+    ("municipality_id", |r| r.municipality_id = None),
+    ("request_id", |r| {
+        r.request_id = "ffffffffffffffff".to_owned()
+    }),
+];
+
+/// Changes each field of row 2 of a chain keyed from `keyed_from`, and
+/// checks that verification names row 2 as altered.
+fn each_change_is_found(keyed_from: i64) {
+    let pristine = chain(keyed_from, 3);
+    let h = head(&pristine, keyed_from);
+    let verdict = verify_chain(&key(), &h, &pristine, Vec::new());
+    assert_eq!(verdict.findings, vec![], "the untouched chain verifies");
+    for (field, change) in CHANGES {
+        let mut rows = pristine.clone();
+        change(&mut rows[1].record);
+        assert_ne!(rows[1].record, pristine[1].record, "{field}: changed");
+        let verdict = verify_chain(&key(), &h, &rows, Vec::new());
+        assert_eq!(
+            verdict.findings,
+            vec![Finding::Chain(BrokenLink::Altered { seq: 2 })],
+            "a row whose {field} was changed must not verify (keyed from {keyed_from})"
+        );
+    }
+}
+
+#[test]
+fn every_field_of_a_keyed_row_is_in_its_hash() {
+    each_change_is_found(1);
+}
+
+#[test]
+fn every_field_of_a_row_from_before_the_key_is_in_its_hash() {
+    each_change_is_found(10);
+}
+
+/// Text moved from one field to the next gives another hash: fields are
+/// not simply run together.
+#[test]
+fn field_boundaries_are_in_the_hash() {
+    let r = record(1);
+    let mut moved = r.clone();
+    moved.ground = format!("{}l", r.ground);
+    moved.object_type = "og".to_owned();
+    assert_ne!(
+        r.chain_mac(&key(), 1, GENESIS_HASH),
+        moved.chain_mac(&key(), 1, GENESIS_HASH)
+    );
+    assert_ne!(
+        r.chain_hash(1, GENESIS_HASH),
+        moved.chain_hash(1, GENESIS_HASH)
+    );
+    // The row's number and the link to the row before are in it too.
+    assert_ne!(
+        r.chain_mac(&key(), 1, GENESIS_HASH),
+        r.chain_mac(&key(), 2, GENESIS_HASH)
+    );
+    assert_ne!(
+        r.chain_mac(&key(), 1, GENESIS_HASH),
+        r.chain_mac(&key(), 1, &"1".repeat(64))
+    );
+}
