@@ -205,20 +205,26 @@ pub fn my_tasks(
     }
     let led_units: Vec<String> = actor.led_units().iter().map(|u| u.to_string()).collect();
     if !led_units.is_empty() {
-        let to_review: Vec<(String, String, i64)> = break_glass::table
+        let to_review: Vec<(String, String, i64, String)> = break_glass::table
             .inner_join(logs::table.on(logs::id.eq(break_glass::log_id)))
             .inner_join(children::table.on(children::id.eq(logs::child_id)))
+            .inner_join(users::table.on(users::id.eq(break_glass::user_id)))
             .filter(break_glass::review_unit_id.eq_any(&led_units))
             .filter(break_glass::reviewed_at.is_null())
-            .select((logs::id, children::name, break_glass::opened_at))
+            .select((
+                logs::id,
+                children::name,
+                break_glass::opened_at,
+                users::display_name,
+            ))
             .load(conn)?;
-        for (log, child, at) in to_review {
+        for (log, child, at, who) in to_review {
             tasks.push(Task {
                 kind: TaskKind::BreakGlassReview,
                 log_id: parse_id(&log)?,
                 child_name: child,
                 due: Some(from_micros(at).date_naive()),
-                what: "Gå gjennom bruk av nødtilgang".into(),
+                what: format!("Gå gjennom bruk av nødtilgang: {who}"),
             });
         }
     }

@@ -770,6 +770,7 @@ pub fn close(conn: &mut DbConnection, w: &LogWriter, reason: &str, rid: &str) ->
             logs::status.eq("lukket"),
             logs::closed_at.eq(Some(now)),
             logs::decision_due.eq(None::<String>),
+            logs::meeting_due.eq(None::<String>),
         ))
         .execute(conn)?;
     entry(

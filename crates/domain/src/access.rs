@@ -734,6 +734,18 @@ impl LogReader {
         self.as_lead().map(HandoverProposer)
     }
 
+    /// Recording that a consent was withdrawn: whoever may write, on an open
+    /// log or a closed one. A closed log takes no other write, but a
+    /// withdrawal narrows who may read it and takes effect at once,
+    /// everywhere (DOMAIN.md, consent rules).
+    pub fn consent_withdrawer(&self) -> Result<LogWriter, WriteRefused> {
+        if self.may_write {
+            Ok(LogWriter(self.clone()))
+        } else {
+            Err(WriteRefused::Denied)
+        }
+    }
+
     /// Writing as the one who holds the log: the lead, or the leader of the
     /// unit that keeps it, on an open log (marking the coordinating unit's
     /// answer read, say).

@@ -198,7 +198,7 @@ impl Snapshot {
         let on = match parse_date(on) {
             Ok(Some(d)) if d <= today => Some(d),
             Ok(Some(_)) => {
-                p.date.push("dato", Problem::DateOutOfRange);
+                p.date.push("dato", Problem::DateInFuture);
                 None
             }
             Ok(None) => {

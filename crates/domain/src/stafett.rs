@@ -52,7 +52,7 @@ fn not_after(
 ) -> Option<NaiveDate> {
     match d {
         Some(d) if d > today => {
-            p.push(field, Problem::DateOutOfRange);
+            p.push(field, Problem::DateInFuture);
             None
         }
         other => other,
@@ -379,7 +379,7 @@ impl NewEvaluation {
         } else {
             match required_date(&mut p, "neste", next) {
                 Some(d) if d < today => {
-                    p.push("neste", Problem::DateOutOfRange);
+                    p.push("neste", Problem::DateInPast);
                     None
                 }
                 other => other,

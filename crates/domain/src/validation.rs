@@ -55,6 +55,12 @@ pub enum Problem {
     NationalIdBirthDateMismatch,
     /// The date is outside what the field allows (e.g. a birth date in the future).
     DateOutOfRange,
+    /// The date is after today where only what has happened can be recorded
+    /// (when a concern was noticed, when a meeting was held).
+    DateInFuture,
+    /// The date is before today where a date ahead is needed (the next
+    /// evaluation).
+    DateInPast,
     /// Not a telephone number (digits, spaces, + and -).
     InvalidPhone,
     /// Moving more than one level needs a reason for skipping.

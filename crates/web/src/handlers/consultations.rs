@@ -136,7 +136,7 @@ fn parse(pairs: &[(String, String)]) -> Parsed {
     let held_on = match parse_date(forms::get(pairs, "dato")) {
         Ok(Some(d)) if d <= today() => Some(d),
         Ok(Some(_)) => {
-            p.push("dato", Problem::DateOutOfRange);
+            p.push("dato", Problem::DateInFuture);
             None
         }
         Ok(None) => {

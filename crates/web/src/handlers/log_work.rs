@@ -335,7 +335,10 @@ pub async fn withdraw_consent_form(
     user: SignedIn,
     Path((l, k)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let w = writer!(state, user, l);
+    let w = open(&state, &user, &l)
+        .await?
+        .consent_withdrawer()
+        .map_err(|_| AppError::NotFound)?;
     let id: ConsentId = path_id(&k)?;
     page(&withdraw_page(&state, &user, &w, id, FormState::default()).await?)
 }
@@ -346,7 +349,10 @@ pub async fn withdraw_consent(
     Path((l, k)): Path<(String, String)>,
     body: String,
 ) -> Result<Response, AppError> {
-    let w = writer!(state, user, l);
+    let w = open(&state, &user, &l)
+        .await?
+        .consent_withdrawer()
+        .map_err(|_| AppError::NotFound)?;
     let id: ConsentId = path_id(&k)?;
     let pairs = forms::pairs(&body);
     let mut p = Problems::new();

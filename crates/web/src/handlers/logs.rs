@@ -221,6 +221,8 @@ struct LogPage {
     /// «Foreslå ny stafettholder» is offered: to the lead or the keeping
     /// unit's leader, on an open log with no proposal waiting.
     may_propose_handover: bool,
+    /// Withdrawing a consent is recorded on closed logs too.
+    may_withdraw_consent: bool,
     level_name: String,
     level_description: String,
     level_since: String,
@@ -929,11 +931,15 @@ fn render_log(
         may_close: reader.closer().is_ok(),
         may_audit: reader.audit_reader().is_ok(),
         may_propose_handover: reader.handover_proposer().is_ok() && v.pending_handover.is_none(),
+        may_withdraw_consent: reader.consent_withdrawer().is_ok(),
         level_name: settings.model.level_name(v.level),
         level_description: level.map(|l| l.description.to_owned()).unwrap_or_default(),
         level_since: date(v.level_since),
         decision_due: v.decision_due.map(|d| deadline_text(d, today)),
-        meeting_due: v.meeting_due.map(|d| deadline_text(d, today)),
+        meeting_due: v
+            .meeting_due
+            .filter(|_| v.is_open)
+            .map(|d| deadline_text(d, today)),
         lead: v.lead.as_ref().map(|(_, n)| n.clone()).unwrap_or_default(),
         home_unit: v.home_unit.1.clone(),
         ground: ground_label(reader),
@@ -941,7 +947,11 @@ fn render_log(
         report_sent: v.report_state.as_deref() == Some("sendt"),
         team: team_rows(&v, settings, today, may_write),
         consents: consent_rows(&v, settings.consent_rule, today),
-        missing: missing_consents(&v, settings, today),
+        missing: if v.is_open {
+            missing_consents(&v, settings, today)
+        } else {
+            Vec::new()
+        },
         measures: measure_rows(&v, today, false),
         open_measures: v
             .measures
@@ -1157,7 +1167,7 @@ pub async fn meeting_held(
     let today = today();
     let held = match laget_domain::validation::parse_date(forms::get(&pairs, "mote_dato")) {
         Ok(Some(d)) if d <= today => Ok(d),
-        Ok(Some(_)) => Err(laget_domain::validation::Problem::DateOutOfRange),
+        Ok(Some(_)) => Err(laget_domain::validation::Problem::DateInFuture),
         Ok(None) => Err(laget_domain::validation::Problem::Required),
         Err(p) => Err(p),
     };

@@ -417,9 +417,12 @@ async fn a_closed_log_takes_no_write(app: TestApp) {
     let before = state(&app);
     let mut tried = 0;
     for row in crate::log_matrix::LOG_MATRIX {
+        // Reopening is the one way back; withdrawing a consent narrows
+        // access and is recorded on a closed log too (below).
         if row.method != "POST"
             || !row.path.starts_with("/logger/{log}/")
             || row.path.ends_with("/gjenapne")
+            || row.path.ends_with("/samtykke/{consent}/trekk")
         {
             continue;
         }
@@ -457,6 +460,29 @@ async fn a_closed_log_takes_no_write(app: TestApp) {
         }
     }
     assert!(tried > 40, "only {tried} writes tried");
+
+    // A guardian withdraws consent after the log was closed: it is recorded
+    // and PPT, which read the closed log under it, reads no more.
+    assert_eq!(app.client(Who::PptOnTeam).await.get(&page).await.status, 200);
+    let r = lead
+        .post(
+            &format!("{page}/samtykke/{}/trekk", fx.ppt_consent),
+            &[("begrunnelse", "Mor trakk samtykket etter at saken ble avsluttet.")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert_ne!(state(&app), before);
+    assert_eq!(app.client(Who::PptOnTeam).await.get(&page).await.status, 404);
+    // A reader without write rights cannot withdraw (break-glass).
+    let r = app
+        .client(Who::ChildWelfareBreakGlass)
+        .await
+        .post(
+            &format!("{page}/samtykke/{}/trekk", fx.school_consent),
+            &[("begrunnelse", "x")],
+        )
+        .await;
+    assert_eq!(r.status, 404);
 }
 on_every_backend!(a_closed_log_refuses_every_write, a_closed_log_takes_no_write);
 
@@ -557,6 +583,16 @@ async fn recorded_details_are_shown(app: TestApp) {
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let child = r.location().trim_start_matches("/barn/").split('?').next().unwrap().to_owned();
+    // A concern noticed tomorrow: the message speaks of the date, not of births.
+    let r = lead
+        .post(
+            &format!("/barn/{child}/ny-logg"),
+            &[("uro", "Lei seg."), ("observert", &d(1)), ("utfordringer", "sprak")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Datoen kan ikke være fram i tid."), "{}", r.body);
+    assert!(!r.body.contains("fødselsdato kan ikke"), "{}", r.body);
     let observed = d(-1);
     let r = lead
         .post(
@@ -688,7 +724,10 @@ async fn findable(app: TestApp) {
     assert!(!nav(&app.client(Who::PptOnTeam).await.get("/mine-oppgaver").await.body));
 
     let tasks = app.client(Who::Leder).await.get("/mine-oppgaver").await.body;
-    assert!(tasks.contains("Gå gjennom bruk av nødtilgang"), "{tasks}");
+    assert!(
+        tasks.contains("Gå gjennom bruk av nødtilgang: Bjørn Testbarnevern"),
+        "the review task names who used break-glass: {tasks}"
+    );
     assert!(tasks.contains(CHILD));
     let overview = app
         .client(Who::Leder)
