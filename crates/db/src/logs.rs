@@ -13,8 +13,8 @@ use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use laget_domain::access::{
-    Actor, Capability, CoordinationAnswerer, HandoverProposer, LogAuditReader, LogFacts,
-    LogReader, LogWriter, MunicipalityAdmin, UnitCasework,
+    Actor, Capability, CoordinationAnswerer, HandoverProposer, LogAuditReader, LogFacts, LogReader,
+    LogWriter, MunicipalityAdmin, UnitCasework,
 };
 use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
 use laget_domain::bbis::{self, Theme};
@@ -392,8 +392,7 @@ pub fn open_view<T>(
     let consents = consent_rows(conn, log)?;
     let consent = consent_facts_of(&child, &guardians, &consents, today)?;
     let settings = settings(conn, parse_id(&row.municipality_id)?)?;
-    let (facts, coordination) =
-        facts_from(conn, log, actor.user_id(), &row, consent, &settings)?;
+    let (facts, coordination) = facts_from(conn, log, actor.user_id(), &row, consent, &settings)?;
     let Ok(reader) = actor.open_log(&facts, today) else {
         return Ok(None);
     };
@@ -1174,7 +1173,9 @@ pub fn remove_member(
             conn,
             w.log_id(),
             w.actor_id(),
-            &format!("Forslaget om {name} som ny stafettholder er trukket: {name} er ikke lenger med på laget"),
+            &format!(
+                "Forslaget om {name} som ny stafettholder er trukket: {name} er ikke lenger med på laget"
+            ),
         )?;
     }
     entry(

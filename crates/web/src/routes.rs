@@ -231,6 +231,7 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     .get("/tiltak/{offer}/endre", offer_edit::edit)
     .post("/tiltak/{offer}/endre", offer_edit::update)
     .get("/tiltak/{offer}/historikk", offer_edit::history)
+    .post("/tiltak/{offer}/trekk-forslag", offer_edit::withdraw)
     .get("/api/v1/offers", api::list)
     .get("/api/v1/offers/{offer}", api::get)
     .get("/api/v1/ladders", api::ladders)
@@ -243,7 +244,6 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     )
     .get(
         "/kommuner/{municipality}/tiltak/eksport",
-    .post("/tiltak/{offer}/trekk-forslag", offer_edit::withdraw)
         catalogue_admin::export,
     )
     .post(

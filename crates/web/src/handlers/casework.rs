@@ -52,9 +52,9 @@ pub struct MyLogRow {
 struct TasksPage {
     layout: Layout,
     tasks: Vec<TaskRow>,
+    my_logs: Vec<MyLogRow>,
     /// Catalogue proposals waiting for the user as coordinating unit.
     catalogue_proposals: Vec<crate::handlers::proposals::QueueLine>,
-    my_logs: Vec<MyLogRow>,
 }
 
 pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Response, AppError> {
@@ -70,7 +70,10 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
             let mut models: Vec<(MunicipalityId, EscalationModel)> = Vec::new();
             for l in &mine {
                 if !models.iter().any(|(m, _)| *m == l.municipality_id) {
-                    models.push((l.municipality_id, logs::settings(c, l.municipality_id)?.model));
+                    models.push((
+                        l.municipality_id,
+                        logs::settings(c, l.municipality_id)?.model,
+                    ));
                 }
             }
             Ok((tasks, mine, models))
@@ -144,14 +147,14 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
             },
             updated: date(l.updated_at.date_naive()),
         })
+        .collect();
     let catalogue_proposals =
         crate::handlers::proposals::waiting_for_reviewer(&state, &user).await?;
-        .collect();
     page(&TasksPage {
         layout: Layout::signed_in(&user, NB.tasks_title),
         tasks,
-        catalogue_proposals,
         my_logs,
+        catalogue_proposals,
     })
 }
 

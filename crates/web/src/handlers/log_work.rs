@@ -306,7 +306,14 @@ async fn withdraw_page(
     let today = today();
     let v = state
         .db
-        .read(move |c| logs::view(c, &r, Some(laget_domain::stafett::EntryGroup::Consent), today))
+        .read(move |c| {
+            logs::view(
+                c,
+                &r,
+                Some(laget_domain::stafett::EntryGroup::Consent),
+                today,
+            )
+        })
         .await?;
     let c = v
         .consents

@@ -18,12 +18,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use chrono_tz::Europe::Oslo;
 use laget_db::logs::{self, LogView};
+use laget_domain::UnitId;
 use laget_domain::access::{LogReader, LogWriter, WriteRefused};
 use laget_domain::audit::Action;
 use laget_domain::child::Birth;
 use laget_domain::consent::{self, ConsentState, Coverage, Purpose};
 use laget_domain::escalation::{DeadlineState, LevelChange, LogSettings};
-use laget_domain::UnitId;
 use laget_domain::ids::{AttachmentId, LogId};
 use laget_domain::stafett::{EntryGroup, EntryKind, MemberKind};
 use std::sync::Arc;
@@ -816,7 +816,15 @@ async fn log_page(
                 Some(_) => None,
                 None => Some(logs::timeline_names(c, v.municipality_id)?),
             };
-            Ok(Some((reader, v, settings, kept, staff, names, break_glass_until)))
+            Ok(Some((
+                reader,
+                v,
+                settings,
+                kept,
+                staff,
+                names,
+                break_glass_until,
+            )))
         })
         .await?;
     let Some((reader, v, settings, kept, staff, names, break_glass_until)) = loaded else {
@@ -1000,10 +1008,7 @@ pub async fn print(
     let reader = open_whole(&state, &user, &l).await?;
     let (v, settings) = load(&state, &reader, None, Action::Print, &user.ctx.request_id).await?;
     let m = v.municipality_id;
-    let names = state
-        .db
-        .read(move |c| logs::timeline_names(c, m))
-        .await?;
+    let names = state.db.read(move |c| logs::timeline_names(c, m)).await?;
     let today = today();
     let mut layout = Layout::signed_in(&user, &v.child.name);
     layout.title = format!("{} – {}", NB.log_title, v.child.name);

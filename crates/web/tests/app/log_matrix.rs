@@ -316,14 +316,6 @@ fn prepare(app: &TestApp, path: &str) {
         })
         .unwrap();
     }
-    if path == "/logger/{log}/mote" {
-        app.with_conn(|c| {
-            diesel::update(logs::table.find(app.fx.log.log.to_string()))
-                .set(logs::meeting_due.eq(Some("2030-01-01")))
-                .execute(c)
-        })
-        .unwrap();
-    }
     if path.starts_with("/drofting/{consultation}")
         || path.starts_with("/logger/{log}/drofting/{consultation}")
     {
@@ -339,6 +331,14 @@ fn prepare(app: &TestApp, path: &str) {
                     consultations::log_id.eq(linked),
                     consultations::withdrawn_at.eq(None::<i64>),
                 ))
+                .execute(c)
+        })
+        .unwrap();
+    }
+    if path == "/logger/{log}/mote" {
+        app.with_conn(|c| {
+            diesel::update(logs::table.find(app.fx.log.log.to_string()))
+                .set(logs::meeting_due.eq(Some("2030-01-01")))
                 .execute(c)
         })
         .unwrap();

@@ -5,7 +5,9 @@
 
 use crate::on_every_backend;
 use diesel::prelude::*;
-use laget_db::schema::{break_glass, consents, handovers, log_entries, logs, measures, team_members};
+use laget_db::schema::{
+    break_glass, consents, handovers, log_entries, logs, measures, team_members,
+};
 use laget_testkit::{TestApp, Who};
 
 const CHILD: &str = "Testbarn Fikstursen";
@@ -164,14 +166,26 @@ async fn lists_follow_the_log_page(app: TestApp) {
         Who::ChildWelfareBreakGlass,
         welfare_unit.parse().unwrap(),
     );
-    named_iff_opens(&app, Who::ChildWelfareBreakGlass, true, "break-glass in force").await;
+    named_iff_opens(
+        &app,
+        Who::ChildWelfareBreakGlass,
+        true,
+        "break-glass in force",
+    )
+    .await;
     app.with_conn(|c| {
         diesel::update(break_glass::table.find(fx.break_glass.to_string()))
             .set(break_glass::expires_at.eq(1_i64))
             .execute(c)
     })
     .unwrap();
-    named_iff_opens(&app, Who::ChildWelfareBreakGlass, false, "break-glass expired").await;
+    named_iff_opens(
+        &app,
+        Who::ChildWelfareBreakGlass,
+        false,
+        "break-glass expired",
+    )
+    .await;
 
     // Not on the team: PPT made responsible again, then removed by the lead.
     app.with_conn(|c| {
@@ -190,11 +204,7 @@ async fn lists_follow_the_log_page(app: TestApp) {
     named_iff_opens(&app, Who::PptOnTeam, false, "removed from the team").await;
 
     // Withdrawn: PPT back on the team, then the consent withdrawn.
-    let ppt = format!(
-        "{}:{}",
-        app.fx.users[&Who::PptOnTeam],
-        fx.ppt_unit
-    );
+    let ppt = format!("{}:{}", app.fx.users[&Who::PptOnTeam], fx.ppt_unit);
     let r = lead
         .post(
             &format!("{page}/lag"),
@@ -283,7 +293,12 @@ async fn handovers_cannot_get_stuck(app: TestApp) {
     let body = lead.get(&page).await.body;
     assert!(body.contains("har trukket forslaget"), "{body}");
     // PPT, proposed no more, has no handover task.
-    let tasks = app.client(Who::PptOnTeam).await.get("/mine-oppgaver").await.body;
+    let tasks = app
+        .client(Who::PptOnTeam)
+        .await
+        .get("/mine-oppgaver")
+        .await
+        .body;
     assert!(!tasks.contains("foreslått som ny stafettholder"));
 
     // Someone the log would not open for cannot be proposed.
@@ -322,7 +337,10 @@ async fn handovers_cannot_get_stuck(app: TestApp) {
             .get_result(c)
             .unwrap()
     });
-    assert_eq!(waiting, 0, "removing the proposed member withdraws the proposal");
+    assert_eq!(
+        waiting, 0,
+        "removing the proposed member withdraws the proposal"
+    );
     // The page offers a new proposal again (nothing waits).
     let body = lead.get(&page).await.body;
     assert!(body.contains(&format!("{page}/overlevering\"")), "{body}");
@@ -380,7 +398,10 @@ async fn the_new_lead_finds_the_log(app: TestApp) {
     let tasks = kindergarten.get("/mine-oppgaver").await.body;
     assert!(!tasks.contains(CHILD), "{tasks}");
 }
-on_every_backend!(after_a_handover_the_new_lead_finds_the_log, the_new_lead_finds_the_log);
+on_every_backend!(
+    after_a_handover_the_new_lead_finds_the_log,
+    the_new_lead_finds_the_log
+);
 
 /// Item 7: a closed log refuses every write, from every route, whoever
 /// asks — the coordinating unit's answer included.
@@ -463,16 +484,25 @@ async fn a_closed_log_takes_no_write(app: TestApp) {
 
     // A guardian withdraws consent after the log was closed: it is recorded
     // and PPT, which read the closed log under it, reads no more.
-    assert_eq!(app.client(Who::PptOnTeam).await.get(&page).await.status, 200);
+    assert_eq!(
+        app.client(Who::PptOnTeam).await.get(&page).await.status,
+        200
+    );
     let r = lead
         .post(
             &format!("{page}/samtykke/{}/trekk", fx.ppt_consent),
-            &[("begrunnelse", "Mor trakk samtykket etter at saken ble avsluttet.")],
+            &[(
+                "begrunnelse",
+                "Mor trakk samtykket etter at saken ble avsluttet.",
+            )],
         )
         .await;
     assert_eq!(r.status, 303);
     assert_ne!(state(&app), before);
-    assert_eq!(app.client(Who::PptOnTeam).await.get(&page).await.status, 404);
+    assert_eq!(
+        app.client(Who::PptOnTeam).await.get(&page).await.status,
+        404
+    );
     // A reader without write rights cannot withdraw (break-glass).
     let r = app
         .client(Who::ChildWelfareBreakGlass)
@@ -484,7 +514,10 @@ async fn a_closed_log_takes_no_write(app: TestApp) {
         .await;
     assert_eq!(r.status, 404);
 }
-on_every_backend!(a_closed_log_refuses_every_write, a_closed_log_takes_no_write);
+on_every_backend!(
+    a_closed_log_refuses_every_write,
+    a_closed_log_takes_no_write
+);
 
 /// Item 20: level 2 promises a meeting within two weeks: a task for the
 /// lead, shown on the log, until it is marked held.
@@ -528,9 +561,15 @@ async fn level_two_meeting_is_a_task(app: TestApp) {
     let tasks = lead.get("/mine-oppgaver").await.body;
     assert!(!tasks.contains("Møte i laget rundt barnet"), "{tasks}");
     let body = lead.get(&page).await.body;
-    assert!(body.contains(&format!("Møte i laget holdt {}", d(0))), "{body}");
+    assert!(
+        body.contains(&format!("Møte i laget holdt {}", d(0))),
+        "{body}"
+    );
 }
-on_every_backend!(level_two_promises_a_meeting_as_a_task, level_two_meeting_is_a_task);
+on_every_backend!(
+    level_two_promises_a_meeting_as_a_task,
+    level_two_meeting_is_a_task
+);
 
 /// Item 14: under «all guardians», one guardian's consent for a unit with
 /// nobody on the team yet is named as incomplete at once, and the team form
@@ -561,11 +600,17 @@ async fn missing_consent_shown_at_once(app: TestApp) {
         "{body}"
     );
     assert!(body.contains("dekker ikke alene"), "{body}");
-    let team_form = body.split("action=\"/logger/").find(|p| p.contains("/lag\"")).unwrap();
+    let team_form = body
+        .split("action=\"/logger/")
+        .find(|p| p.contains("/lag\""))
+        .unwrap();
     assert!(team_form.contains("lag-mangler"), "{team_form}");
     assert!(team_form.contains("Testheia helsestasjon"), "{team_form}");
 }
-on_every_backend!(a_missing_consent_is_named_at_once, missing_consent_shown_at_once);
+on_every_backend!(
+    a_missing_consent_is_named_at_once,
+    missing_consent_shown_at_once
+);
 
 /// Item 15: the concern's challenge areas and BBIS theme, the reason for
 /// skipping a level and the handover's checklist are on the timeline and
@@ -578,20 +623,38 @@ async fn recorded_details_are_shown(app: TestApp) {
     let r = lead
         .post(
             "/barn",
-            &[("enhet", &unit), ("navn", "Detalj Detaljesen"), ("fodselsdato", "01.02.2021")],
+            &[
+                ("enhet", &unit),
+                ("navn", "Detalj Detaljesen"),
+                ("fodselsdato", "01.02.2021"),
+            ],
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    let child = r.location().trim_start_matches("/barn/").split('?').next().unwrap().to_owned();
+    let child = r
+        .location()
+        .trim_start_matches("/barn/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
     // A concern noticed tomorrow: the message speaks of the date, not of births.
     let r = lead
         .post(
             &format!("/barn/{child}/ny-logg"),
-            &[("uro", "Lei seg."), ("observert", &d(1)), ("utfordringer", "sprak")],
+            &[
+                ("uro", "Lei seg."),
+                ("observert", &d(1)),
+                ("utfordringer", "sprak"),
+            ],
         )
         .await;
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("Datoen kan ikke være fram i tid."), "{}", r.body);
+    assert!(
+        r.body.contains("Datoen kan ikke være fram i tid."),
+        "{}",
+        r.body
+    );
     assert!(!r.body.contains("fødselsdato kan ikke"), "{}", r.body);
     let observed = d(-1);
     let r = lead
@@ -667,10 +730,16 @@ async fn recorded_details_are_shown(app: TestApp) {
     }
     // The measure is due in 30 days: the page says so, the print gives the date.
     assert!(lead.get(&page).await.body.contains(" dager)"));
-    assert!(!print.contains(" dager)"), "the print has a relative date: {print}");
+    assert!(
+        !print.contains(" dager)"),
+        "the print has a relative date: {print}"
+    );
     assert!(print.contains(&d(30)), "{print}");
 }
-on_every_backend!(recorded_details_are_shown_and_printed, recorded_details_are_shown);
+on_every_backend!(
+    recorded_details_are_shown_and_printed,
+    recorded_details_are_shown
+);
 
 /// Item 18: withdrawing a consent asks for confirmation and a reason, and
 /// the timeline names whose consent and which units.
@@ -690,13 +759,22 @@ async fn withdrawal_is_confirmed(app: TestApp) {
     let r = lead.post(&confirm, &[("begrunnelse", "  ")]).await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("begrunnelse-error"), "{}", r.body);
-    assert_eq!(app.client(Who::PptOnTeam).await.get(&page).await.status, 200);
+    assert_eq!(
+        app.client(Who::PptOnTeam).await.get(&page).await.status,
+        200
+    );
 
     let r = lead
-        .post(&confirm, &[("begrunnelse", "Mor ringte og trakk samtykket.")])
+        .post(
+            &confirm,
+            &[("begrunnelse", "Mor ringte og trakk samtykket.")],
+        )
         .await;
     assert_eq!(r.status, 303);
-    assert_eq!(app.client(Who::PptOnTeam).await.get(&page).await.status, 404);
+    assert_eq!(
+        app.client(Who::PptOnTeam).await.get(&page).await.status,
+        404
+    );
     let body = lead.get(&page).await.body;
     assert!(
         body.contains(
@@ -705,7 +783,10 @@ async fn withdrawal_is_confirmed(app: TestApp) {
         "{body}"
     );
 }
-on_every_backend!(withdrawing_a_consent_is_confirmed_with_a_reason, withdrawal_is_confirmed);
+on_every_backend!(
+    withdrawing_a_consent_is_confirmed_with_a_reason,
+    withdrawal_is_confirmed
+);
 
 /// Item 21: the catalogue is linked from the login page; child welfare has
 /// «Nødtilgang» in its navigation; the break-glass review names the child
@@ -719,11 +800,31 @@ async fn findable(app: TestApp) {
             .unwrap_or_default()
             .contains("href=\"/nodtilgang\"")
     };
-    assert!(nav(&app.client(Who::ChildWelfareBreakGlass).await.get("/mine-oppgaver").await.body));
-    assert!(nav(&app.client(Who::Leder).await.get("/mine-oppgaver").await.body));
-    assert!(!nav(&app.client(Who::PptOnTeam).await.get("/mine-oppgaver").await.body));
+    assert!(nav(&app
+        .client(Who::ChildWelfareBreakGlass)
+        .await
+        .get("/mine-oppgaver")
+        .await
+        .body));
+    assert!(nav(&app
+        .client(Who::Leder)
+        .await
+        .get("/mine-oppgaver")
+        .await
+        .body));
+    assert!(!nav(&app
+        .client(Who::PptOnTeam)
+        .await
+        .get("/mine-oppgaver")
+        .await
+        .body));
 
-    let tasks = app.client(Who::Leder).await.get("/mine-oppgaver").await.body;
+    let tasks = app
+        .client(Who::Leder)
+        .await
+        .get("/mine-oppgaver")
+        .await
+        .body;
     assert!(
         tasks.contains("Gå gjennom bruk av nødtilgang: Bjørn Testbarnevern"),
         "the review task names who used break-glass: {tasks}"
@@ -740,7 +841,12 @@ async fn findable(app: TestApp) {
     assert!(reviews.contains("tilgang til"), "{reviews}");
 
     let page = format!("/logger/{}", app.fx.log.log);
-    let body = app.client(Who::ChildWelfareBreakGlass).await.get(&page).await.body;
+    let body = app
+        .client(Who::ChildWelfareBreakGlass)
+        .await
+        .get(&page)
+        .await
+        .body;
     assert!(body.contains("gjelder til"), "{body}");
 }
 on_every_backend!(break_glass_and_the_catalogue_are_findable, findable);
@@ -756,7 +862,10 @@ async fn the_coordinating_unit_sees_the_question(app: TestApp) {
     let mut lead = app.client(Who::Ansatt).await;
     let question = "Barnehagen og PPT er uenige om hvem som skal holde stafetten.";
     let r = lead
-        .post(&format!("{page}/koordinering"), &[("koordinering", question)])
+        .post(
+            &format!("{page}/koordinering"),
+            &[("koordinering", question)],
+        )
         .await;
     assert_eq!(r.status, 303);
 
@@ -772,7 +881,10 @@ async fn the_coordinating_unit_sees_the_question(app: TestApp) {
         "Trekker seg unna i lek",
         &format!("{page}/utskrift"),
     ] {
-        assert!(!r.body.contains(hidden), "the coordinating unit sees «{hidden}»");
+        assert!(
+            !r.body.contains(hidden),
+            "the coordinating unit sees «{hidden}»"
+        );
     }
     for path in [
         format!("{page}/utskrift"),
@@ -815,13 +927,20 @@ async fn the_coordinating_unit_sees_the_question(app: TestApp) {
     assert_eq!(ke.get(&format!("{page}/utskrift")).await.status, 200);
 
     // An empty answer: the field says so, nothing is answered.
-    let r = ke.post(&format!("{page}/koordinering/svar"), &[("svar", " ")]).await;
+    let r = ke
+        .post(&format!("{page}/koordinering/svar"), &[("svar", " ")])
+        .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("svar-error"), "{}", r.body);
     let answer = "PPT koordinerer fra neste uke.";
-    let r = ke.post(&format!("{page}/koordinering/svar"), &[("svar", answer)]).await;
+    let r = ke
+        .post(&format!("{page}/koordinering/svar"), &[("svar", answer)])
+        .await;
     assert_eq!(r.status, 200);
-    assert!(r.body.contains(answer), "the confirmation quotes the answer");
+    assert!(
+        r.body.contains(answer),
+        "the confirmation quotes the answer"
+    );
     assert!(!r.body.contains(CHILD), "the confirmation names no child");
     // Its access ends with the answer: a consent alone, off the team,
     // opens nothing (withdrawn here all the same).
@@ -840,7 +959,11 @@ async fn the_coordinating_unit_sees_the_question(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, 303);
-    assert_eq!(ke.get(&page).await.status, 404, "its access ends with the answer");
+    assert_eq!(
+        ke.get(&page).await.status,
+        404,
+        "its access ends with the answer"
+    );
 
     // The lead is told, and marks the answer read.
     let tasks = lead.get("/mine-oppgaver").await.body;
