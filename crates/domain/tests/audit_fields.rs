@@ -140,3 +140,44 @@ fn field_boundaries_are_in_the_hash() {
         r.chain_mac(&key(), 1, &"1".repeat(64))
     );
 }
+
+/// What `laget audit verify` reports from: a broken chain is not intact and
+/// names its first break; a head whose hash is not the last row's (the same
+/// row number) is found too. (cargo-mutants: `intact` answering `true`,
+/// `broken_link` answering `None` and the head's hash left unchecked all
+/// passed this crate's tests.)
+#[test]
+fn a_verdict_says_whether_the_chain_holds() {
+    let rows = chain(1, 3);
+    let h = head(&rows, 1);
+    let fine = verify_chain(&key(), &h, &rows, Vec::new());
+    assert!(fine.intact());
+    assert_eq!(fine.broken_link(), None);
+    assert_eq!(fine.rows, 3);
+
+    let mut edited = rows.clone();
+    edited[0].record.ground = "nodtilgang".to_owned();
+    let bad = verify_chain(&key(), &h, &edited, Vec::new());
+    assert!(!bad.intact());
+    assert_eq!(bad.broken_link(), Some(&BrokenLink::Altered { seq: 1 }));
+
+    let other_head = Head {
+        hash: "f".repeat(64),
+        ..h
+    };
+    let moved = verify_chain(&key(), &other_head, &rows, Vec::new());
+    assert!(!moved.intact());
+    assert_eq!(
+        moved.broken_link(),
+        Some(&BrokenLink::Head {
+            head_seq: 3,
+            last_seq: 3
+        })
+    );
+}
+
+#[test]
+fn the_key_is_never_shown() {
+    let shown = format!("{:?}", AuditKey::from_bytes([0xab; 32]));
+    assert_eq!(shown, "AuditKey(<hidden>)");
+}
