@@ -127,6 +127,14 @@ fn every_log_capability_records_its_actor_and_ground() {
     assert_eq!(Capability::actor(&audit), Some(leader.user_id()));
     assert_eq!(audit.ground(), Ground::UnitLeader);
     assert_eq!(audit.ground_detail(), None);
+    // A lead from another unit reads it under the consent, and says so.
+    let mut led = facts(&w, vec![(ppt.user_id(), w.ppt)]);
+    led.lead = Some(ppt.user_id());
+    let lead_audit = open(&ppt, &led)
+        .audit_reader()
+        .expect("the lead reads who has seen it");
+    assert_eq!(lead_audit.ground(), Ground::TeamConsent);
+    assert_eq!(lead_audit.ground_detail(), Some(w.consent.to_string()));
     assert_eq!(audit.log_id(), f.log_id);
 }
 
