@@ -12,7 +12,7 @@ use laget_domain::access::{
     Actor, Capability, Ground, LogFacts, LogReader, Membership, WriteRefused,
 };
 use laget_domain::consent::{Consent, ConsentFacts, ConsentRule, Giver, Purpose};
-use laget_domain::ids::{BreakGlassId, ConsentId, GuardianId, LogId};
+use laget_domain::ids::{BreakGlassId, ChildId, ConsentId, GuardianId, LogId};
 use laget_domain::user::Role;
 use laget_domain::{MunicipalityId, UnitId, UserId};
 
@@ -264,4 +264,59 @@ fn who_holds_the_log_and_who_answers_the_coordination_question() {
     assert_eq!(answer(&leader, &f), Some(WriteRefused::Closed));
     assert_eq!(answer(&ke, &f), Some(WriteRefused::Closed));
     assert_eq!(as_lead(&lead, &f), Some(WriteRefused::Closed));
+}
+
+/// Work with a unit's children: the capability names the unit, the
+/// municipality and the person, and someone who is both staff and leader of
+/// the unit acts as its leader.
+#[test]
+fn casework_capabilities_name_their_unit_actor_and_ground() {
+    let w = world();
+    let both = Actor::new(
+        UserId::new(),
+        false,
+        vec![
+            Membership {
+                municipality_id: w.m,
+                unit_id: Some(w.kindergarten),
+                role: Role::Ansatt,
+            },
+            Membership {
+                municipality_id: w.m,
+                unit_id: Some(w.kindergarten),
+                role: Role::Leder,
+            },
+        ],
+    );
+    let c = both.casework(w.kindergarten).expect("staff and leader");
+    assert_eq!(
+        c.ground(),
+        Ground::UnitLeader,
+        "the leader's role is the ground"
+    );
+    assert_eq!(
+        (c.unit_id(), c.municipality_id(), c.actor_id()),
+        (w.kindergarten, w.m, both.user_id())
+    );
+    let staff = person(&w, w.kindergarten, Role::Ansatt);
+    assert_eq!(
+        staff.casework(w.kindergarten).expect("staff").ground(),
+        Ground::OwnUnit
+    );
+    let editor = both
+        .edit_child(ChildId::new(), &[w.kindergarten])
+        .expect("the child attends the unit");
+    assert_eq!(
+        (editor.municipality_id(), editor.actor_id()),
+        (w.m, both.user_id())
+    );
+    assert_eq!(
+        both.oversee(w.kindergarten).expect("the leader").unit_id(),
+        w.kindergarten
+    );
+    let right = both.break_glass_right(w.m, &[]).expect("a leader");
+    assert_eq!(
+        (right.municipality_id(), right.actor_id()),
+        (w.m, both.user_id())
+    );
 }
