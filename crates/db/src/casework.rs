@@ -264,6 +264,17 @@ pub fn openable(
     Ok(open)
 }
 
+/// [`openable`] for log ids as the database stores them.
+fn openable_stored<'a>(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    logs: impl Iterator<Item = &'a str>,
+    today: NaiveDate,
+) -> DbResult<Vec<LogId>> {
+    let ids = logs.map(parse_id).collect::<DbResult<Vec<LogId>>>()?;
+    openable(conn, actor, ids, today)
+}
+
 /// A log on «Mine logger»: one the user leads or is on the team of.
 #[derive(Clone, Debug)]
 pub struct MyLog {
@@ -316,14 +327,7 @@ pub fn my_logs(
             logs::updated_at,
         ))
         .load(conn)?;
-    let open = openable(
-        conn,
-        actor,
-        rows.iter()
-            .map(|r| parse_id::<LogId>(&r.0))
-            .collect::<DbResult<Vec<_>>>()?,
-        today,
-    )?;
+    let open = openable_stored(conn, actor, rows.iter().map(|r| r.0.as_str()), today)?;
     let mut out = Vec::new();
     for (log, m, child, level, status, lead, role, unit, updated) in rows {
         let log_id: LogId = parse_id(&log)?;
@@ -502,14 +506,7 @@ fn break_glass_for(
             break_glass::review_note,
         ))
         .load(conn)?;
-    let open = openable(
-        conn,
-        actor,
-        rows.iter()
-            .map(|r| parse_id::<LogId>(&r.1))
-            .collect::<DbResult<Vec<_>>>()?,
-        today,
-    )?;
+    let open = openable_stored(conn, actor, rows.iter().map(|r| r.1.as_str()), today)?;
     let mut out = Vec::new();
     for (id, log, child, user, reason, at, expires, by, when, note) in rows {
         let reviewed = match (by, when) {
