@@ -845,18 +845,6 @@ impl CoordinationAnswerer {
     }
 }
 
-impl Capability for CoordinationAnswerer {
-    fn actor(&self) -> Option<UserId> {
-        self.0.actor()
-    }
-    fn ground(&self) -> Ground {
-        self.0.ground()
-    }
-    fn ground_detail(&self) -> Option<String> {
-        self.0.ground_detail()
-    }
-}
-
 /// May read who has read and changed one log.
 #[derive(Clone, Debug)]
 pub struct LogAuditReader(LogReader);
@@ -867,6 +855,25 @@ impl LogAuditReader {
     }
 }
 
+/// Capabilities narrowed from a [`LogReader`] record what the reader does:
+/// the same actor, ground and ground detail.
+macro_rules! as_its_reader {
+    ($($t:ty),*) => {$(
+        impl Capability for $t {
+            fn actor(&self) -> Option<UserId> {
+                self.0.actor()
+            }
+            fn ground(&self) -> Ground {
+                self.0.ground()
+            }
+            fn ground_detail(&self) -> Option<String> {
+                self.0.ground_detail()
+            }
+        }
+    )*};
+}
+as_its_reader!(LogWriter, LogAuditReader, CoordinationAnswerer);
+
 impl Capability for LogReader {
     fn actor(&self) -> Option<UserId> {
         Some(self.actor)
@@ -876,30 +883,6 @@ impl Capability for LogReader {
     }
     fn ground_detail(&self) -> Option<String> {
         self.detail.clone()
-    }
-}
-
-impl Capability for LogWriter {
-    fn actor(&self) -> Option<UserId> {
-        self.0.actor()
-    }
-    fn ground(&self) -> Ground {
-        self.0.ground()
-    }
-    fn ground_detail(&self) -> Option<String> {
-        self.0.ground_detail()
-    }
-}
-
-impl Capability for LogAuditReader {
-    fn actor(&self) -> Option<UserId> {
-        self.0.actor()
-    }
-    fn ground(&self) -> Ground {
-        self.0.ground()
-    }
-    fn ground_detail(&self) -> Option<String> {
-        self.0.ground_detail()
     }
 }
 
