@@ -1,0 +1,659 @@
+//! Builders for test data: the fixture roles ([`Who`]), the standard
+//! [`Fixtures`] every [`TestApp`](crate::TestApp) starts with (two
+//! municipalities, units, one user per role, an offer with a waiting
+//! proposal, and a child's log with what hangs on it), and the small
+//! builders they are made from ([`new_municipality`], [`unit_fields`],
+//! [`UserBuilder`], [`offer_fields`]).
+
+use laget_db::{municipalities, offers, units, users};
+use laget_domain::access::{AdministersUsers, MunicipalityAdmin, Operator};
+use laget_domain::catalogue::{AccessRoute, OfferFields, OfferStatus, PreventionLevel};
+use laget_domain::ids::{
+    AttachmentId, BreakGlassId, ChildId, ConsentId, ConsultationId, GuardianId, HandoverId, LogId,
+    MeasureId, MembershipId, OfferId, ProposalId, TeamMemberId,
+};
+use laget_domain::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
+use laget_domain::unit::{UnitKind, UnitName};
+use laget_domain::user::{DisplayName, Email, Role, Username};
+use laget_domain::{MunicipalityId, UnitId, UserId};
+use std::collections::HashMap;
+
+/// The password of every fixture user.
+pub const PASSWORD: &str = "Fjordhest-Syltetøy-Blåbær-71";
+
+/// The roles the access matrix checks, plus the anonymous visitor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Who {
+    Anonymous,
+    Ansatt,
+    Leder,
+    KoordinerendeEnhet,
+    Tiltaksredaktor,
+    Kommuneadministrator,
+    /// Municipality administrator of *another* municipality.
+    OtherKommuneadministrator,
+    Systemadmin,
+    /// Staff of «Testdalen PPT», on the test log's team, covered by consent.
+    PptOnTeam,
+    /// Staff of «Testbakken skole», on the team, but only one of the two
+    /// guardians has consented for the school (the rule needs both).
+    SchoolWithoutConsent,
+    /// Staff of «Testheia helsestasjon», not on the team.
+    HealthNotOnTeam,
+    /// Staff of «Testbyen barneverntjeneste», holding break-glass for the log.
+    ChildWelfareBreakGlass,
+}
+
+impl Who {
+    /// The columns of the log access matrix.
+    pub const LOG: [Who; 10] = [
+        Who::Anonymous,
+        Who::Ansatt,
+        Who::Leder,
+        Who::PptOnTeam,
+        Who::SchoolWithoutConsent,
+        Who::HealthNotOnTeam,
+        Who::ChildWelfareBreakGlass,
+        Who::KoordinerendeEnhet,
+        Who::Kommuneadministrator,
+        Who::Systemadmin,
+    ];
+    pub const ALL: [Who; 8] = [
+        Who::Anonymous,
+        Who::Ansatt,
+        Who::Leder,
+        Who::KoordinerendeEnhet,
+        Who::Tiltaksredaktor,
+        Who::Kommuneadministrator,
+        Who::OtherKommuneadministrator,
+        Who::Systemadmin,
+    ];
+    pub fn username(self) -> &'static str {
+        match self {
+            Who::Anonymous => "",
+            Who::Ansatt => "test.ansatt",
+            Who::Leder => "test.leder",
+            Who::KoordinerendeEnhet => "test.koordinator",
+            Who::Tiltaksredaktor => "test.redaktor",
+            Who::Kommuneadministrator => "test.kommuneadmin",
+            Who::OtherKommuneadministrator => "test.annenadmin",
+            Who::Systemadmin => "test.sysadmin",
+            Who::PptOnTeam => "test.ppt",
+            Who::SchoolWithoutConsent => "test.skole",
+            Who::HealthNotOnTeam => "test.helse",
+            Who::ChildWelfareBreakGlass => "test.barnevern",
+        }
+    }
+}
+
+/// What the fixtures created.
+#[derive(Clone, Debug)]
+pub struct Fixtures {
+    pub municipality: MunicipalityId,
+    pub other_municipality: MunicipalityId,
+    /// «Testlia barnehage», led by the leader; the staff member works there.
+    pub unit: UnitId,
+    /// «Testbyen skole» in the other municipality.
+    pub other_unit: UnitId,
+    pub users: HashMap<Who, UserId>,
+    /// A staff member in the first municipality that tests may change.
+    pub target_user: UserId,
+    pub target_membership: MembershipId,
+    /// A published offer of Testlia barnehage.
+    pub offer: OfferId,
+    /// A waiting proposal to change that offer's ages.
+    pub proposal: ProposalId,
+    /// The child's log and what hangs on it.
+    pub log: LogFixtures,
+}
+
+/// A child of Testlia barnehage with a log led by the staff member
+/// (`Who::Ansatt`): two guardians with parental responsibility; a consent
+/// from both for PPT (with a scanned form); a consent from the mother only for
+/// the school; PPT and school staff on the team; a proposed measure; a
+/// pending handover to PPT; an anonymous consultation; and a break-glass
+/// opening by child welfare.
+#[derive(Clone, Debug)]
+pub struct LogFixtures {
+    pub child: ChildId,
+    pub national_id: String,
+    pub mother: GuardianId,
+    pub father: GuardianId,
+    pub log: LogId,
+    pub ppt_unit: UnitId,
+    pub school_unit: UnitId,
+    pub health_unit: UnitId,
+    pub ppt_consent: ConsentId,
+    pub school_consent: ConsentId,
+    pub attachment: AttachmentId,
+    /// The child, as a team member.
+    pub child_member: TeamMemberId,
+    pub ppt_member: TeamMemberId,
+    pub measure: MeasureId,
+    pub handover: HandoverId,
+    pub consultation: ConsultationId,
+    pub break_glass: BreakGlassId,
+}
+
+/// A published offer's fields, provided by `unit`.
+pub fn offer_fields(unit: UnitId, name: &str) -> OfferFields {
+    OfferFields {
+        name: name.to_owned(),
+        provider_unit: unit,
+        description: "Et tilbud i testdataene.\n\nAndre avsnitt.".to_owned(),
+        level: PreventionLevel::Selektiv,
+        age_from: 6,
+        age_to: 12,
+        pregnant: false,
+        challenge_areas: vec!["skolefravaer".to_owned()],
+        risk_factors: vec![7],
+        access: AccessRoute::Henvisning,
+        access_requirements: "Henvisning fra skolen.".to_owned(),
+        contact_person: "Test Testesen".to_owned(),
+        contact_phone: "+47 400 00 000".to_owned(),
+        contact_email: "tilbud@test.example".to_owned(),
+        contact_address: String::new(),
+        capacity: "10 barn".to_owned(),
+        waiting_weeks: Some(2),
+        evidence_level: 2,
+        evidence_local: false,
+        evidence_link: String::new(),
+        cost: "Gratis".to_owned(),
+        languages: vec!["norsk".to_owned()],
+        status: OfferStatus::Publisert,
+        valid_from: None,
+        valid_to: None,
+        ladder_step: 2,
+    }
+}
+
+/// A new municipality with the given number and name, writing bokmål.
+pub fn new_municipality(number: &str, name: &str) -> municipalities::NewMunicipality {
+    municipalities::NewMunicipality {
+        number: MunicipalityNumber::parse(number).unwrap(),
+        name: MunicipalityName::parse(name).unwrap(),
+        written_standard: WrittenStandard::Bokmal,
+    }
+}
+
+/// An active unit's fields, serving no other unit.
+pub fn unit_fields(name: &str, kind: UnitKind) -> units::UnitFields {
+    units::UnitFields {
+        name: UnitName::parse(name).unwrap(),
+        kind,
+        active: true,
+        also_serves: vec![],
+    }
+}
+
+/// A user to create: `username`, shown as `display_name`, with the e-mail
+/// `<username>@test.example` and the given password hash; not a system
+/// administrator unless [`system_admin`](Self::system_admin) says so.
+#[derive(Clone, Debug)]
+pub struct UserBuilder<'a> {
+    username: &'a str,
+    display_name: &'a str,
+    password_hash: &'a str,
+    system_admin: bool,
+}
+
+impl<'a> UserBuilder<'a> {
+    pub fn new(username: &'a str, display_name: &'a str, password_hash: &'a str) -> Self {
+        Self {
+            username,
+            display_name,
+            password_hash,
+            system_admin: false,
+        }
+    }
+
+    /// Makes the user a system administrator.
+    pub fn system_admin(mut self, yes: bool) -> Self {
+        self.system_admin = yes;
+        self
+    }
+
+    /// The row to insert.
+    pub fn build(&self) -> users::NewUser {
+        let username = self.username;
+        users::NewUser {
+            username: Username::parse(username).unwrap(),
+            display_name: DisplayName::parse(self.display_name).unwrap(),
+            email: Some(Email::parse(&format!("{username}@test.example")).unwrap()),
+            password_hash: self.password_hash.to_owned(),
+            is_system_admin: self.system_admin,
+        }
+    }
+
+    /// Creates the user, as `cap`.
+    pub fn create(
+        &self,
+        c: &mut laget_db::DbConnection,
+        cap: &dyn AdministersUsers,
+    ) -> laget_db::DbResult<UserId> {
+        users::create(c, cap, &self.build(), "fixture")
+    }
+}
+
+/// Builds the standard fixtures: two municipalities, a unit in each, and one
+/// user per role. `hash` is the password hash every fixture user gets.
+pub fn fixtures(db: &laget_db::Db, hash: &str) -> Fixtures {
+    let op = Operator::at_console();
+    db.write_blocking(|c| {
+        let m = municipalities::create(
+            c,
+            &op.system(),
+            &new_municipality("9001", "Testkommune"),
+            "fixture",
+        )?;
+        let other = municipalities::create(
+            c,
+            &op.system(),
+            &new_municipality("9002", "Annenkommune"),
+            "fixture",
+        )?;
+        let cap = op.administer(m);
+        let other_cap = op.administer(other);
+        let unit = units::create(
+            c,
+            &cap,
+            &unit_fields("Testlia barnehage", UnitKind::Barnehage),
+            "fixture",
+        )?;
+        let ke = units::create(
+            c,
+            &cap,
+            &unit_fields("Koordinerende enhet", UnitKind::KoordinerendeEnhet),
+            "fixture",
+        )?;
+        let other_unit = units::create(
+            c,
+            &other_cap,
+            &unit_fields("Testbyen skole", UnitKind::Skole),
+            "fixture",
+        )?;
+
+        let mut made = HashMap::new();
+        let roles: [(Who, &str, Option<UnitId>, Role); 5] = [
+            (Who::Ansatt, "Tora Testansatt", Some(unit), Role::Ansatt),
+            (Who::Leder, "Lars Testleder", Some(unit), Role::Leder),
+            (
+                Who::KoordinerendeEnhet,
+                "Kaja Testkoordinator",
+                Some(ke),
+                Role::KoordinerendeEnhet,
+            ),
+            (
+                Who::Tiltaksredaktor,
+                "Rolf Testredaktør",
+                Some(unit),
+                Role::Tiltaksredaktor,
+            ),
+            (
+                Who::Kommuneadministrator,
+                "Ada Testadmin",
+                None,
+                Role::Kommuneadministrator,
+            ),
+        ];
+        for (who, name, unit, role) in roles {
+            let id = UserBuilder::new(who.username(), name, hash).create(c, &cap)?;
+            users::add_membership(c, &cap, id, unit, role, "fixture")?;
+            made.insert(who, id);
+        }
+        let id = UserBuilder::new(
+            Who::OtherKommuneadministrator.username(),
+            "Otto Annenadmin",
+            hash,
+        )
+        .create(c, &other_cap)?;
+        users::add_membership(
+            c,
+            &other_cap,
+            id,
+            None,
+            Role::Kommuneadministrator,
+            "fixture",
+        )?;
+        made.insert(Who::OtherKommuneadministrator, id);
+        let id = UserBuilder::new(Who::Systemadmin.username(), "Siri Testsystem", hash)
+            .system_admin(true)
+            .create(c, &op.system())?;
+        made.insert(Who::Systemadmin, id);
+
+        let target = UserBuilder::new("test.maal", "Mona Målbruker", hash).create(c, &cap)?;
+        let target_membership =
+            users::add_membership(c, &cap, target, Some(unit), Role::Ansatt, "fixture")?;
+
+        let fields = offer_fields(unit, "Testtilbud ved skolefravær");
+        let offer = offers::create(c, &cap, m, &fields, Some("test-1"))?;
+        let mut older = fields.clone();
+        older.age_to = 15;
+        let due = chrono::Utc::now().date_naive() + chrono::Days::new(14);
+        let proposal = match offers::update(c, &cap, offer, &older, due)? {
+            offers::SaveOutcome::Proposed(p) => p,
+            other => panic!("expected a proposal, got {other:?}"),
+        };
+
+        let log = LogFixturesBuilder {
+            cap: &cap,
+            municipality: m,
+            kindergarten: unit,
+            password_hash: hash,
+        }
+        .create(c, &mut made)?;
+
+        Ok(Fixtures {
+            log,
+            municipality: m,
+            other_municipality: other,
+            unit,
+            other_unit,
+            users: made,
+            target_user: target,
+            target_membership,
+            offer,
+            proposal,
+        })
+    })
+    .expect("fixtures")
+}
+
+/// What the log fixtures (see [`LogFixtures`]) are made in: the
+/// municipality (administered as `cap`), the kindergarten whose staff member
+/// (`Who::Ansatt`) leads the log, and the password hash of the staff users
+/// it adds.
+struct LogFixturesBuilder<'a> {
+    cap: &'a MunicipalityAdmin,
+    municipality: MunicipalityId,
+    kindergarten: UnitId,
+    password_hash: &'a str,
+}
+
+impl LogFixturesBuilder<'_> {
+    /// Creates the log fixtures, adding the staff users it makes to `made`;
+    /// `today` is the real day, so deadlines and consent periods are
+    /// relative to it.
+    fn create(
+        self,
+        c: &mut laget_db::DbConnection,
+        made: &mut HashMap<Who, UserId>,
+    ) -> laget_db::DbResult<LogFixtures> {
+        use laget_db::{casework, children, logs};
+        use laget_domain::access::{Actor, Membership};
+        use laget_domain::child::{NewChild, NewGuardian};
+        use laget_domain::consent::{ConsentForm, ConsentRule, Giver, NewConsent};
+        use laget_domain::escalation::LogSettings;
+        use laget_domain::national_id::NationalId;
+        use laget_domain::stafett::{
+            Concern, HandoverChecklist, MeasureForm, MemberKind, NewMeasure,
+        };
+
+        let LogFixturesBuilder {
+            cap,
+            municipality: m,
+            kindergarten,
+            password_hash,
+        } = self;
+        let today = chrono::Utc::now()
+            .with_timezone(&chrono_tz::Europe::Oslo)
+            .date_naive();
+        let d = |days: i64| {
+            (today + chrono::Duration::days(days))
+                .format("%d.%m.%Y")
+                .to_string()
+        };
+        let mut staff =
+            |c: &mut laget_db::DbConnection, who: Who, name: &str, unit_name: &str, kind| {
+                let unit = units::create(c, cap, &unit_fields(unit_name, kind), "fixture")?;
+                let id = UserBuilder::new(who.username(), name, password_hash).create(c, cap)?;
+                users::add_membership(c, cap, id, Some(unit), Role::Ansatt, "fixture")?;
+                made.insert(who, id);
+                Ok::<_, laget_db::DbError>((unit, id))
+            };
+        let (ppt_unit, ppt_user) = staff(
+            c,
+            Who::PptOnTeam,
+            "Petra Testppt",
+            "Testdalen PPT",
+            UnitKind::Ppt,
+        )?;
+        let (school_unit, school_user) = staff(
+            c,
+            Who::SchoolWithoutConsent,
+            "Sondre Testskole",
+            "Testbakken skole",
+            UnitKind::Skole,
+        )?;
+        let (health_unit, _) = staff(
+            c,
+            Who::HealthNotOnTeam,
+            "Hege Testhelse",
+            "Testheia helsestasjon",
+            UnitKind::Helsestasjon,
+        )?;
+        let (welfare_unit, welfare_user) = staff(
+            c,
+            Who::ChildWelfareBreakGlass,
+            "Bjørn Testbarnevern",
+            "Testbyen barneverntjeneste",
+            UnitKind::Barnevern,
+        )?;
+        let member = |unit, role| Membership {
+            municipality_id: m,
+            unit_id: Some(unit),
+            role,
+        };
+        let lead = Actor::new(
+            made[&Who::Ansatt],
+            false,
+            vec![member(kindergarten, Role::Ansatt)],
+        );
+        let ppt = Actor::new(ppt_user, false, vec![member(ppt_unit, Role::Ansatt)]);
+        let welfare = Actor::new(
+            welfare_user,
+            false,
+            vec![member(welfare_unit, Role::Ansatt)],
+        );
+        let casework = lead.casework(kindergarten).unwrap();
+
+        let born = today - chrono::Duration::days(6 * 365);
+        let nid = NationalId::synthetic(born, 7).unwrap();
+        let national_id = nid.expose().to_owned();
+        let new_child = NewChild::parse(
+            "Testbarn Fikstursen",
+            &born.format("%d.%m.%Y").to_string(),
+            false,
+            &national_id,
+            today,
+        )
+        .unwrap();
+        let child = children::create(c, &casework, &new_child, &[], "fixture")?;
+        let guardian = |c: &mut laget_db::DbConnection, name: &str, relation: &str| {
+            children::add_guardian(
+                c,
+                &casework,
+                child,
+                &NewGuardian::parse(name, relation, "900 00 000", "", true).unwrap(),
+                "fixture",
+            )
+        };
+        let mother = guardian(c, "Mona Fikstursen", "mor")?;
+        let father = guardian(c, "Frode Fikstursen", "far")?;
+        let concern = Concern::parse(
+            "Trekker seg unna i lek og sier lite.",
+            &d(-3),
+            &["sprak"],
+            "",
+            &["sprak".to_owned()],
+            &[],
+            today,
+        )
+        .unwrap();
+        let log = logs::start(c, &casework, child, &concern, today, "fixture")?;
+        let writer = |c: &mut laget_db::DbConnection, actor: &Actor| {
+            let facts = logs::facts(c, log, actor.user_id(), today)?;
+            Ok::<_, laget_db::DbError>(actor.open_log(&facts, today).unwrap().writer().unwrap())
+        };
+        let w = writer(c, &lead)?;
+        let consent = |givers: Vec<Giver>, unit: UnitId, method: &str| {
+            let g: Vec<String> = givers.iter().map(|g| g.code()).collect();
+            let u = unit.to_string();
+            let form = ConsentForm {
+                givers: g.iter().map(String::as_str).collect(),
+                units: vec![u.as_str()],
+                purposes: vec!["dele", "mote"],
+                valid_from: &d(-1),
+                valid_to: &d(200),
+                method,
+                note: "",
+                has_scan: method == "papir",
+            };
+            NewConsent::parse(&form, &givers, &[unit]).unwrap()
+        };
+        let scan = logs::Scan {
+            file_name: "samtykke.pdf".into(),
+            content_type: "application/pdf".into(),
+            content: b"%PDF-1.4 synthetic test scan".to_vec(),
+        };
+        let both = vec![Giver::Guardian(mother), Giver::Guardian(father)];
+        let ppt_consent = logs::add_consent(
+            c,
+            &w,
+            &consent(both, ppt_unit, "papir"),
+            Some(scan),
+            "fixture",
+        )?;
+        let school_consent = logs::add_consent(
+            c,
+            &w,
+            &consent(vec![Giver::Guardian(mother)], school_unit, "digitalt"),
+            None,
+            "fixture",
+        )?;
+        let attachment: String = {
+            use diesel::prelude::*;
+            laget_db::schema::consents::table
+                .find(ppt_consent.to_string())
+                .select(laget_db::schema::consents::attachment_id)
+                .first::<Option<String>>(c)?
+                .unwrap()
+        };
+        let ppt_member =
+            logs::add_staff(c, &w, ppt_user, ppt_unit, "PPT-rådgiver", today, "fixture")?.unwrap();
+        // The school joined while the municipality accepted one guardian's
+        // consent; it now needs both, so the school sees nothing.
+        let settings = |rule| LogSettings {
+            consent_rule: rule,
+            ..LogSettings::default()
+        };
+        let op = laget_domain::access::Operator::at_console();
+        logs::set_settings(
+            c,
+            &op.administer(m),
+            &settings(ConsentRule::AnyGuardian),
+            "fixture",
+        )?;
+        let w = writer(c, &lead)?;
+        logs::add_staff(
+            c,
+            &w,
+            school_user,
+            school_unit,
+            "Kontaktlærer",
+            today,
+            "fixture",
+        )?
+        .unwrap();
+        logs::set_settings(
+            c,
+            &op.administer(m),
+            &settings(ConsentRule::AllGuardians),
+            "fixture",
+        )?;
+        let child_member = logs::add_person(
+            c,
+            &w,
+            &logs::Person {
+                kind: MemberKind::Child,
+                name: "Testbarn Fikstursen",
+                role: "Barnet",
+                guardian: None,
+            },
+            today,
+            "fixture",
+        )?
+        .unwrap();
+        let ppt_member_s = ppt_member.to_string();
+        let measure = NewMeasure::parse(
+            &MeasureForm {
+                offer: "",
+                name: "Språkgruppe",
+                goal: "Snakker mer i lek med andre barn.",
+                responsible: &ppt_member_s,
+                start: &d(-1),
+                evaluate_by: &d(30),
+                is_final: false,
+                best_interest: "",
+            },
+            &[],
+            &[ppt_member],
+        )
+        .unwrap();
+        let measure = logs::add_measure(c, &w, &measure, "fixture")?;
+        let proposer = lead
+            .open_log(&logs::facts(c, log, lead.user_id(), today)?, today)
+            .unwrap()
+            .handover_proposer()
+            .unwrap();
+        let handover = logs::propose_handover(
+            c,
+            &proposer,
+            ppt_member,
+            &HandoverChecklist::parse(false, "", false, "").unwrap(),
+            today,
+            "fixture",
+        )?
+        .unwrap();
+        let consultation = casework::add_consultation(
+            c,
+            &casework,
+            &casework::NewConsultation {
+                age_band: "1-5".into(),
+                summary: "Et barn som er stille i lek.".into(),
+                advice: "Observer i to uker.".into(),
+                advisers: "PPT".into(),
+                held_on: today - chrono::Duration::days(10),
+            },
+            "fixture",
+        )?;
+        let right = welfare.break_glass_right(m, &[welfare_unit]).unwrap();
+        let break_glass = casework::open_break_glass(
+            c,
+            &right,
+            log,
+            "Bekymringsmelding mottatt i dag.",
+            "fixture",
+        )?;
+        let _ = ppt;
+        Ok(LogFixtures {
+            child,
+            national_id,
+            mother,
+            father,
+            log,
+            ppt_unit,
+            school_unit,
+            health_unit,
+            ppt_consent,
+            school_consent,
+            attachment: attachment.parse().unwrap(),
+            child_member,
+            ppt_member,
+            measure,
+            handover,
+            consultation,
+            break_glass,
+        })
+    }
+}
