@@ -2,26 +2,34 @@
 //! and static assets. Handlers are short: extract, authorise, call `db`,
 //! render.
 
-mod assets;
+// Shared parts, from the bottom up: `error` and `auth` depend on nothing
+// here; `extract` (what a handler takes from the request) on `error`;
+// `view` (how pages look) on `extract`; `middleware` on both.
 mod auth;
-mod context;
 mod error;
-mod forms;
-mod handlers;
+mod extract;
 pub mod i18n;
-mod kept;
-mod layout;
-mod public_cache;
+mod middleware;
 mod routes;
+mod view;
+
+// Features, with the same names as in `laget_domain` and `laget_db`.
+mod admin;
+mod audit;
+mod casework;
+mod catalogue;
+mod children;
+mod log;
+mod session;
 
 use laget_db::Db;
 use laget_domain::session::SessionPolicy;
 use std::sync::Arc;
 
-pub use assets::url as asset_url;
 pub use auth::{PasswordHasher, PasswordParams, random_token, token_hash as session_token_hash};
-pub use context::{CSRF_FIELD, CSRF_HEADER};
+pub use extract::user::{CSRF_FIELD, CSRF_HEADER};
 pub use routes::{RouteInfo, router, router_with_inventory};
+pub use view::assets::url as asset_url;
 
 /// Settings of the web layer (section `[web]` of the configuration file).
 #[derive(Clone, Debug)]
@@ -63,12 +71,12 @@ pub struct Inner {
     pub db: Db,
     pub config: WebConfig,
     pub passwords: PasswordHasher,
-    /// Rendered public catalogue pages (see `public_cache`).
-    pub public_cache: public_cache::PublicCache,
-    /// Rendered timelines of the log page (see `kept`).
-    pub timelines: kept::Timelines,
-    /// The log page's lists of staff for the team form (see `kept`).
-    pub staff_lists: kept::StaffLists,
+    /// Rendered public catalogue pages (see `catalogue::cache`).
+    pub public_cache: catalogue::cache::PublicCache,
+    /// Rendered timelines of the log page (see `log::kept`).
+    pub timelines: log::kept::Timelines,
+    /// The log page's lists of staff for the team form (see `log::kept`).
+    pub staff_lists: log::kept::StaffLists,
 }
 
 impl AppState {

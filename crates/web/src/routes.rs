@@ -2,12 +2,17 @@
 //! each (method, path) so that the access-matrix test can insist on a row for
 //! every route.
 
-use crate::handlers::{
-    access_log, api, casework, catalogue, catalogue_admin, child_edit, children, consultations,
-    health, home, log_work, login, logs, municipalities, offer_edit, proposals, role_grants, units,
-    users,
+use crate::admin::{municipalities, role_grants, units, users};
+use crate::audit::access_log;
+use crate::casework::{consultations, tasks as casework};
+use crate::catalogue::{
+    admin as catalogue_admin, api, edit as offer_edit, proposals, public as catalogue,
 };
-use crate::{AppState, assets, context, error::AppError};
+use crate::children::{edit as child_edit, list as children};
+use crate::log::{page as logs, work as log_work};
+use crate::session::{health, home, login};
+use crate::view::assets;
+use crate::{AppState, error::AppError, middleware};
 use axum::Router;
 use axum::handler::Handler;
 use axum::routing::{get, post};
@@ -258,18 +263,18 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
         .router
         .fallback(|| async { AppError::NotFound })
         .layer(RequestBodyLimitLayer::new(
-            context::MAX_UPLOAD_BYTES + 64 * 1024,
+            crate::extract::user::MAX_UPLOAD_BYTES + 64 * 1024,
         ))
         // The extractors' own limit (2 MB by default) would cut uploads
         // short of the 8 MiB the middleware lets through.
         .layer(axum::extract::DefaultBodyLimit::max(
-            context::MAX_UPLOAD_BODY_BYTES,
+            crate::extract::user::MAX_UPLOAD_BODY_BYTES,
         ))
         // Outermost, so that every response, errors included, gets the
         // security headers and a request id.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            context::middleware,
+            middleware::middleware,
         ))
         .with_state(state);
     (router, routes.inventory)

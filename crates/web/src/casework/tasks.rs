@@ -1,0 +1,602 @@
+//! Work across logs: «Mine oppgaver», the unit leader's overview and
+//! break-glass reviews, opening a log with break-glass, and the
+//! municipality's log settings. Anonymous consultations are in
+//! `consultations.rs`.
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::extract::form::{self as forms, FormState};
+use crate::extract::path::{municipality_admin, path_id};
+use crate::extract::user::SignedIn;
+use crate::i18n::NB;
+use crate::view::choices::Choice;
+use crate::view::format::today;
+use crate::view::format::{date, deadline_text, time};
+use crate::view::layout::Layout;
+use crate::view::{invalid, page};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use laget_db::casework::{self, TaskKind};
+use laget_db::{children, logs};
+use laget_domain::consent::ConsentRule;
+use laget_domain::escalation::{EscalationModel, LogSettings};
+use laget_domain::ids::BreakGlassId;
+use laget_domain::national_id::NationalId;
+use laget_domain::validation::{Problem, Problems, required_text};
+use laget_domain::{MunicipalityId, UnitId};
+
+// ---------------------------------------------------------------------------
+// Mine oppgaver
+
+pub struct TaskRow {
+    pub kind: &'static str,
+    pub href: String,
+    pub child: String,
+    pub what: String,
+    pub due: String,
+    pub overdue: bool,
+}
+
+pub struct MyLogRow {
+    pub href: String,
+    pub child: String,
+    pub level: String,
+    pub role: String,
+    pub unit: String,
+    pub status: &'static str,
+    pub updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "log/tasks.html")]
+struct TasksPage {
+    layout: Layout,
+    tasks: Vec<TaskRow>,
+    my_logs: Vec<MyLogRow>,
+    /// Catalogue proposals waiting for the user as coordinating unit.
+    catalogue_proposals: Vec<crate::catalogue::proposals::QueueLine>,
+}
+
+pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Response, AppError> {
+    let actor = user.actor.clone();
+    let rid = user.ctx.request_id.clone();
+    let today = today();
+    let (list, mine, models) = state
+        .db
+        .write(move |c| {
+            let tasks = casework::my_tasks(c, &actor, today, &rid)?;
+            let mine = casework::my_logs(c, &actor, today, &rid)?;
+            // Level names follow each log's municipality's model.
+            let mut models: Vec<(MunicipalityId, EscalationModel)> = Vec::new();
+            for l in &mine {
+                if !models.iter().any(|(m, _)| *m == l.municipality_id) {
+                    models.push((
+                        l.municipality_id,
+                        logs::settings(c, l.municipality_id)?.model,
+                    ));
+                }
+            }
+            Ok((tasks, mine, models))
+        })
+        .await?;
+    // Evaluations far ahead are not yet tasks.
+    let horizon = today + chrono::Duration::days(EVALUATION_HORIZON_DAYS);
+    let tasks = list
+        .into_iter()
+        .filter(|t| t.kind != TaskKind::Evaluation || t.due.is_none_or(|d| d <= horizon))
+        .map(|t| {
+            let (due, overdue) = match (t.kind, t.due) {
+                (
+                    TaskKind::Handover
+                    | TaskKind::Coordination
+                    | TaskKind::BreakGlassReview
+                    | TaskKind::CoordinationAnswered,
+                    Some(d),
+                ) => (format!("{} {}", NB.tasks_since, date(d)), false),
+                (_, Some(d)) => deadline_text(d, today),
+                (_, None) => (String::new(), false),
+            };
+            TaskRow {
+                kind: match t.kind {
+                    TaskKind::LevelDecision => NB.task_level,
+                    TaskKind::Evaluation => NB.task_evaluation,
+                    TaskKind::Handover => NB.task_handover,
+                    TaskKind::ConsentExpiring => NB.task_consent,
+                    TaskKind::Coordination => NB.task_coordination,
+                    TaskKind::Meeting => NB.task_meeting,
+                    TaskKind::BreakGlassReview => NB.task_break_glass,
+                    TaskKind::CoordinationAnswered => NB.task_coordination,
+                },
+                href: match t.kind {
+                    TaskKind::BreakGlassReview => user
+                        .actor
+                        .led_units()
+                        .first()
+                        .map(|u| format!("/enheter/{u}/logger#nodtilgang"))
+                        .unwrap_or_else(|| format!("/logger/{}", t.log_id)),
+                    TaskKind::CoordinationAnswered => format!("/logger/{}#koordinering", t.log_id),
+                    _ => format!("/logger/{}", t.log_id),
+                },
+                child: t.child_name,
+                what: t.what,
+                due,
+                overdue,
+            }
+        })
+        .collect();
+    let my_logs = mine
+        .into_iter()
+        .map(|l| MyLogRow {
+            href: format!("/logger/{}", l.log_id),
+            level: models
+                .iter()
+                .find(|(m, _)| *m == l.municipality_id)
+                .map(|(_, model)| model.level_name(l.level))
+                .unwrap_or_default(),
+            child: l.child_name,
+            role: if l.is_lead {
+                NB.log_lead.to_owned()
+            } else {
+                l.role
+            },
+            unit: l.unit_name,
+            status: if l.is_open {
+                NB.log_status_open
+            } else {
+                NB.log_status_closed
+            },
+            updated: date(l.updated_at.date_naive()),
+        })
+        .collect();
+    let catalogue_proposals =
+        crate::catalogue::proposals::waiting_for_reviewer(&state, &user).await?;
+    page(&TasksPage {
+        layout: Layout::signed_in(&user, NB.tasks_title),
+        tasks,
+        my_logs,
+        catalogue_proposals,
+    })
+}
+
+/// How far ahead an evaluation becomes a task.
+const EVALUATION_HORIZON_DAYS: i64 = 21;
+
+// ---------------------------------------------------------------------------
+// The unit leader's overview
+
+pub struct OverviewRow {
+    pub href: String,
+    pub child: String,
+    pub level: String,
+    pub status: &'static str,
+    pub lead: String,
+    pub due: Option<(String, bool)>,
+    pub overdue_evaluations: i64,
+    pub updated: String,
+}
+
+pub struct ReviewRow {
+    pub id: String,
+    /// A link to the log and the child's name, while the leader may open it.
+    pub log: Option<(String, String)>,
+    pub who: String,
+    pub until: String,
+    pub reason: String,
+    pub when: String,
+    pub reviewed: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "log/overview.html")]
+struct OverviewPage {
+    layout: Layout,
+    unit: String,
+    unit_name: String,
+    counts: Vec<(String, usize)>,
+    logs: Vec<OverviewRow>,
+    reviews: Vec<ReviewRow>,
+}
+
+pub async fn overview(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(u): Path<String>,
+    Query(q): Query<crate::view::notice::NoticeQuery>,
+) -> Result<Response, AppError> {
+    let unit: UnitId = path_id(&u)?;
+    let cap = user.actor.oversee(unit)?;
+    let m = user
+        .actor
+        .memberships()
+        .iter()
+        .find(|m| m.unit_id == Some(unit))
+        .map(|m| m.municipality_id)
+        .ok_or(AppError::NotFound)?;
+    let rid = user.ctx.request_id.clone();
+    let today = today();
+    let actor = user.actor.clone();
+    let (o, settings, unit_name) = state
+        .db
+        .write(move |c| {
+            Ok((
+                casework::unit_overview(c, &cap, &actor, today, &rid)?,
+                logs::settings(c, m)?,
+                laget_db::units::get_many(c, &[unit])?
+                    .pop()
+                    .map(|u| u.name)
+                    .unwrap_or_default(),
+            ))
+        })
+        .await?;
+    let mut counts: Vec<(String, usize)> = settings
+        .model
+        .levels()
+        .iter()
+        .map(|l| {
+            (
+                l.name.to_owned(),
+                o.logs
+                    .iter()
+                    .filter(|x| x.status == "apen" && x.level == i32::from(l.level))
+                    .count(),
+            )
+        })
+        .collect();
+    counts.push((
+        NB.log_status_closed.to_owned(),
+        o.logs.iter().filter(|x| x.status != "apen").count(),
+    ));
+    page(&OverviewPage {
+        layout: Layout::signed_in(&user, NB.overview_title).with_notice(
+            (q.melding.as_deref() == Some("gjennomgatt")).then_some(NB.notice_reviewed),
+        ),
+        unit: unit.to_string(),
+        unit_name,
+        counts,
+        logs: o
+            .logs
+            .into_iter()
+            .map(|l| OverviewRow {
+                href: format!("/logger/{}", l.log_id),
+                child: l.child_name,
+                level: settings
+                    .model
+                    .level_name(u8::try_from(l.level).unwrap_or(0)),
+                status: if l.status == "apen" {
+                    NB.log_status_open
+                } else {
+                    NB.log_status_closed
+                },
+                lead: l.lead.unwrap_or_default(),
+                due: l.decision_due.map(|d| deadline_text(d, today)),
+                overdue_evaluations: l.overdue_evaluations,
+                updated: time(l.updated_at),
+            })
+            .collect(),
+        reviews: o
+            .break_glass
+            .into_iter()
+            .map(|b| ReviewRow {
+                id: b.id.to_string(),
+                log: b
+                    .child_name
+                    .map(|name| (format!("/logger/{}", b.log_id), name)),
+                who: b.user_name,
+                until: time(b.expires_at),
+                reason: b.reason,
+                when: time(b.opened_at),
+                reviewed: b
+                    .reviewed
+                    .map(|(by, at, note)| format!("{by}, {}: {note}", time(at))),
+            })
+            .collect(),
+    })
+}
+
+pub async fn review_break_glass(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((u, b)): Path<(String, String)>,
+    body: String,
+) -> Result<Response, AppError> {
+    let unit: UnitId = path_id(&u)?;
+    let cap = user.actor.oversee(unit)?;
+    let id: BreakGlassId = path_id(&b)?;
+    let pairs = forms::pairs(&body);
+    let note = forms::get(&pairs, "merknad").trim();
+    let note = if note.is_empty() {
+        NB.review_ok_default.to_owned()
+    } else {
+        note.chars().take(4000).collect()
+    };
+    let rid = user.ctx.request_id.clone();
+    state
+        .db
+        .write(move |c| casework::review_break_glass(c, &cap, id, &note, &rid))
+        .await?;
+    Ok(Redirect::to(&format!("/enheter/{unit}/logger?melding=gjennomgatt")).into_response())
+}
+
+// ---------------------------------------------------------------------------
+// Break-glass
+
+#[derive(Template)]
+#[template(path = "log/break_glass.html")]
+struct BreakGlassPage {
+    layout: Layout,
+    form: FormState,
+}
+
+/// The municipalities where the user may use break-glass.
+async fn break_glass_places(
+    state: &AppState,
+    user: &SignedIn,
+) -> Result<Vec<(MunicipalityId, laget_domain::access::BreakGlassRight)>, AppError> {
+    let mut ms: Vec<MunicipalityId> = user
+        .actor
+        .memberships()
+        .iter()
+        .map(|m| m.municipality_id)
+        .collect();
+    ms.sort();
+    ms.dedup();
+    let mut out = Vec::new();
+    for m in ms {
+        let welfare = state
+            .db
+            .read(move |c| casework::child_welfare_units(c, m))
+            .await?;
+        if let Ok(right) = user.actor.break_glass_right(m, &welfare) {
+            out.push((m, right));
+        }
+    }
+    Ok(out)
+}
+
+fn break_glass_page(user: &SignedIn, form: FormState) -> BreakGlassPage {
+    BreakGlassPage {
+        layout: Layout::signed_in(user, NB.break_glass_title),
+        form: form.fields(&[
+            ("fodselsnummer", NB.child_national_id),
+            ("begrunnelse", NB.break_glass_reason),
+        ]),
+    }
+}
+
+pub async fn break_glass_form(
+    State(state): State<AppState>,
+    user: SignedIn,
+) -> Result<Response, AppError> {
+    let places = break_glass_places(&state, &user).await?;
+    if places.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    page(&break_glass_page(&user, FormState::default()))
+}
+
+pub async fn break_glass(
+    State(state): State<AppState>,
+    user: SignedIn,
+    body: String,
+) -> Result<Response, AppError> {
+    let places = break_glass_places(&state, &user).await?;
+    if places.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let pairs = forms::pairs(&body);
+    let mut p = Problems::new();
+    let nid = p.check(
+        "fodselsnummer",
+        NationalId::parse(forms::get(&pairs, "fodselsnummer")),
+    );
+    let reason = p.check(
+        "begrunnelse",
+        required_text(forms::get(&pairs, "begrunnelse"), 4000).and_then(|r| {
+            if r.chars().count() < 10 {
+                Err(Problem::TooShort { min: 10 })
+            } else {
+                Ok(r)
+            }
+        }),
+    );
+    let redisplay = |p: Vec<laget_domain::validation::FieldError>| {
+        FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p)
+    };
+    let (Some(nid), Some(reason)) = (nid, reason) else {
+        return invalid(&break_glass_page(&user, redisplay(p.into_vec())));
+    };
+    // Exactly one child by the number in one of the user's municipalities,
+    // and its newest log.
+    let mut found = None;
+    for (m, right) in places {
+        let n = nid.clone();
+        let hit = state
+            .db
+            .read(move |c| {
+                let Some(child) = children::by_national_id(c, m, &n)? else {
+                    return Ok(None);
+                };
+                logs::newest_log_of(c, child)
+            })
+            .await?;
+        if let Some(log) = hit {
+            found = Some((log, right));
+            break;
+        }
+    }
+    let Some((log, right)) = found else {
+        let mut form = redisplay(Vec::new());
+        form.add_error("fodselsnummer", NB.break_glass_none);
+        return invalid(&break_glass_page(&user, form));
+    };
+    let rid = user.ctx.request_id.clone();
+    state
+        .db
+        .write(move |c| casework::open_break_glass(c, &right, log, &reason, &rid))
+        .await?;
+    Ok(Redirect::to(&format!("/logger/{log}?melding=nodtilgang")).into_response())
+}
+
+// ---------------------------------------------------------------------------
+// Settings
+
+#[derive(Template)]
+#[template(path = "log/settings.html")]
+struct SettingsPage {
+    layout: Layout,
+    municipality: String,
+    models: Vec<Choice>,
+    rules: Vec<Choice>,
+    form: FormState,
+    themes: FormState,
+}
+
+fn settings_page(
+    user: &SignedIn,
+    m: MunicipalityId,
+    form: FormState,
+    themes: FormState,
+) -> SettingsPage {
+    SettingsPage {
+        layout: Layout::signed_in(user, NB.settings_title),
+        municipality: m.to_string(),
+        themes: themes.fields(&[("tema", NB.settings_bbis)]),
+        models: EscalationModel::ALL
+            .iter()
+            .map(|x| Choice {
+                value: x.code().into(),
+                label: x.name().into(),
+            })
+            .collect(),
+        rules: ConsentRule::ALL
+            .iter()
+            .map(|r| Choice {
+                value: r.code().into(),
+                label: match r {
+                    ConsentRule::AnyGuardian => NB.settings_rule_any,
+                    ConsentRule::AllGuardians => NB.settings_rule_all,
+                }
+                .into(),
+            })
+            .collect(),
+        form: form.fields(&[
+            ("modell", NB.settings_model),
+            ("frist", NB.settings_days),
+            ("regel", NB.settings_rule),
+        ]),
+    }
+}
+
+pub async fn settings_form(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(m): Path<String>,
+    Query(q): Query<crate::view::notice::NoticeQuery>,
+) -> Result<Response, AppError> {
+    let cap = municipality_admin(&user, &m)?;
+    let mid = cap.municipality_id();
+    let (s, themes) = state
+        .db
+        .read(move |c| Ok((logs::settings(c, mid)?, logs::bbis_themes(c, mid)?)))
+        .await?;
+    let form = FormState::with_values([
+        ("modell".to_owned(), s.model.code().to_owned()),
+        ("frist".to_owned(), s.decision_days.to_string()),
+        ("regel".to_owned(), s.consent_rule.code().to_owned()),
+    ]);
+    let themes = FormState::with_values([("tema", laget_domain::bbis::theme_list_text(&themes))]);
+    let mut p = settings_page(&user, mid, form, themes);
+    p.layout = p
+        .layout
+        .with_notice((q.melding.as_deref() == Some("lagret")).then_some(NB.notice_saved));
+    page(&p)
+}
+
+pub async fn save_settings(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(m): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let cap = municipality_admin(&user, &m)?;
+    let mid = cap.municipality_id();
+    let pairs = forms::pairs(&body);
+    let mut p = Problems::new();
+    let model = EscalationModel::from_code(forms::get(&pairs, "modell"));
+    if model.is_none() {
+        p.push("modell", Problem::UnknownChoice);
+    }
+    let days = forms::get(&pairs, "frist")
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|d| (1..=90).contains(d));
+    if days.is_none() {
+        p.push("frist", Problem::NotANumberInRange);
+    }
+    let rule = ConsentRule::from_code(forms::get(&pairs, "regel"));
+    if rule.is_none() {
+        p.push("regel", Problem::UnknownChoice);
+    }
+    let (Some(model), Some(decision_days), Some(consent_rule)) = (model, days, rule) else {
+        let form =
+            FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
+        let themes = state.db.read(move |c| logs::bbis_themes(c, mid)).await?;
+        let themes =
+            FormState::with_values([("tema", laget_domain::bbis::theme_list_text(&themes))]);
+        return invalid(&settings_page(&user, mid, form, themes));
+    };
+    let s = LogSettings {
+        model,
+        decision_days,
+        consent_rule,
+    };
+    let rid = user.ctx.request_id.clone();
+    state
+        .db
+        .write(move |c| logs::set_settings(c, &cap, &s, &rid))
+        .await?;
+    Ok(Redirect::to(&format!("/kommuner/{mid}/stafettlogg?melding=lagret")).into_response())
+}
+
+/// Replaces the municipality's BBIS theme list (one «Side: Tema» per line).
+pub async fn save_bbis_themes(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(m): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let cap = municipality_admin(&user, &m)?;
+    let mid = cap.municipality_id();
+    let pairs = forms::pairs(&body);
+    let (current, s) = state
+        .db
+        .read(move |c| Ok((logs::bbis_themes(c, mid)?, logs::settings(c, mid)?)))
+        .await?;
+    let text = forms::get(&pairs, "tema");
+    let themes = match laget_domain::bbis::parse_theme_list(text, &current) {
+        Ok(t) => t,
+        Err(problems) => {
+            let mut form = FormState::with_values([("tema", text)]);
+            let message = problems
+                .iter()
+                .map(|(line, p)| format!("{} {line}: {}", NB.import_line, NB.problem(*p)))
+                .collect::<Vec<_>>()
+                .join(" ");
+            form.add_error("tema", &format!("{message} {}", NB.settings_bbis_hint));
+            let settings = FormState::with_values([
+                ("modell".to_owned(), s.model.code().to_owned()),
+                ("frist".to_owned(), s.decision_days.to_string()),
+                ("regel".to_owned(), s.consent_rule.code().to_owned()),
+            ]);
+            return invalid(&settings_page(&user, mid, settings, form));
+        }
+    };
+    let rid = user.ctx.request_id.clone();
+    state
+        .db
+        .write(move |c| logs::set_bbis_themes(c, &cap, &themes, &rid))
+        .await?;
+    Ok(Redirect::to(&format!("/kommuner/{mid}/stafettlogg?melding=lagret")).into_response())
+}

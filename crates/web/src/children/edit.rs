@@ -1,0 +1,349 @@
+//! Editing a child's record: its details and the units it attends, its
+//! guardians (edit, mark as no longer a guardian), and the history of those
+//! changes shown on the child's page. Who may edit is
+//! `Actor::edit_child` (staff and leaders of a unit the child attends).
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::extract::form::{self as forms, FormState};
+use crate::extract::path::path_id;
+use crate::extract::user::SignedIn;
+use crate::i18n::NB;
+use crate::view::choices::Choice;
+use crate::view::format::relation_label;
+use crate::view::format::today;
+use crate::view::format::{date, time};
+use crate::view::layout::Layout;
+use crate::view::{invalid, page};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use laget_db::children::{self, ChildForm, HistoryEntry};
+use laget_domain::UnitId;
+use laget_domain::access::ChildEditor;
+use laget_domain::child::{ChangeField, NewGuardian, Relation};
+use laget_domain::ids::{ChildId, GuardianId};
+
+/// The editor's capability for the child in the path, or 404.
+async fn editor(state: &AppState, user: &SignedIn, raw: &str) -> Result<ChildEditor, AppError> {
+    let child: ChildId = path_id(raw)?;
+    let units = state.db.read(move |c| children::units_of(c, child)).await?;
+    Ok(user.actor.edit_child(child, &units)?)
+}
+
+// ---------------------------------------------------------------------------
+// The history on the child's page
+
+pub struct HistoryRow {
+    pub when: String,
+    pub by: String,
+    pub what: String,
+    pub old: String,
+    pub new: String,
+}
+
+fn field_label(f: ChangeField) -> &'static str {
+    match f {
+        ChangeField::Name => NB.child_name,
+        ChangeField::BirthDate => NB.child_birth_date,
+        ChangeField::Unborn => NB.child_change_unborn,
+        ChangeField::NationalId => NB.child_national_id,
+        ChangeField::UnitAdded => NB.child_change_unit_added,
+        ChangeField::UnitRemoved => NB.child_change_unit_removed,
+        ChangeField::GuardianAdded => NB.child_change_guardian_added,
+        ChangeField::GuardianEnded => NB.child_change_guardian_ended,
+        ChangeField::GuardianName => NB.guardian_name,
+        ChangeField::GuardianRelation => NB.guardian_relation,
+        ChangeField::GuardianPhone => NB.guardian_phone,
+        ChangeField::GuardianEmail => NB.guardian_email,
+        ChangeField::GuardianResponsibility => NB.guardian_responsibility,
+    }
+}
+
+/// A stored value in words: dates as dd.mm.åååå, yes/no, relations by name.
+fn value_text(f: ChangeField, v: Option<&str>) -> String {
+    let Some(v) = v else {
+        return "–".to_owned();
+    };
+    match f {
+        ChangeField::BirthDate => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(date)
+            .unwrap_or_else(|_| v.to_owned()),
+        ChangeField::Unborn | ChangeField::GuardianResponsibility => {
+            if v == "ja" { NB.yes } else { NB.no }.to_owned()
+        }
+        ChangeField::GuardianRelation => Relation::from_code(v)
+            .map(relation_label)
+            .unwrap_or(v)
+            .to_owned(),
+        _ => v.to_owned(),
+    }
+}
+
+pub fn history_rows(history: &[HistoryEntry]) -> Vec<HistoryRow> {
+    history
+        .iter()
+        .map(|h| HistoryRow {
+            when: time(h.at),
+            by: h.by.clone().unwrap_or_else(|| "–".to_owned()),
+            what: match (&h.subject, h.field) {
+                (Some(s), ChangeField::GuardianAdded | ChangeField::GuardianEnded) => {
+                    format!("{}: {s}", field_label(h.field))
+                }
+                (Some(s), _) => format!("{} ({s})", field_label(h.field)),
+                (None, f) => field_label(f).to_owned(),
+            },
+            old: value_text(h.field, h.old.as_deref()),
+            new: value_text(h.field, h.new.as_deref()),
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// The child's details and units
+
+#[derive(Template)]
+#[template(path = "log/child_edit.html")]
+struct EditPage {
+    layout: Layout,
+    child: String,
+    name: String,
+    national_id_hint: String,
+    has_national_id: bool,
+    units: Vec<Choice>,
+    form: FormState,
+}
+
+/// The edit page; `form` is `None` for the stored values.
+async fn edit_page(
+    state: &AppState,
+    user: &SignedIn,
+    e: &ChildEditor,
+    form: Option<FormState>,
+) -> Result<EditPage, AppError> {
+    let rid = user.ctx.request_id.clone();
+    let e2 = e.clone();
+    let (child, all_units) = state
+        .db
+        .write(move |c| {
+            let child = children::for_edit(c, &e2, &rid)?;
+            let units = laget_db::units::list_in_municipality(c, child.municipality_id)?;
+            Ok((child, units))
+        })
+        .await?;
+    let attends: Vec<UnitId> = child.units.iter().map(|(u, _)| *u).collect();
+    let form = form.unwrap_or_else(|| {
+        let mut values = vec![
+            ("navn".to_owned(), child.name.clone()),
+            ("fodselsdato".to_owned(), date(child.birth.date())),
+        ];
+        if child.birth.is_unborn() {
+            values.push(("ufodt".to_owned(), "ja".to_owned()));
+        }
+        values.extend(
+            attends
+                .iter()
+                .map(|u| ("enheter".to_owned(), u.to_string())),
+        );
+        FormState::with_values(values)
+    });
+    Ok(EditPage {
+        layout: Layout::signed_in(user, NB.child_edit_title),
+        child: e.child_id().to_string(),
+        name: child.name.clone(),
+        national_id_hint: match &child.national_id_masked {
+            Some(n) => format!(
+                "{} {n}. {}",
+                NB.child_national_id_registered, NB.child_national_id_keep_hint
+            ),
+            None => NB.child_national_id_hint.to_owned(),
+        },
+        has_national_id: child.national_id_masked.is_some(),
+        units: all_units
+            .into_iter()
+            .filter(|u| u.active || attends.contains(&u.id))
+            .map(|u| Choice {
+                value: u.id.to_string(),
+                label: u.name,
+            })
+            .collect(),
+        form: form.fields(&[
+            ("navn", NB.child_name),
+            ("fodselsdato", NB.child_birth_date),
+            ("fodselsnummer", NB.child_national_id),
+            ("enheter", NB.child_units),
+        ]),
+    })
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(c): Path<String>,
+) -> Result<Response, AppError> {
+    let e = editor(&state, &user, &c).await?;
+    page(&edit_page(&state, &user, &e, None).await?)
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(c): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let e = editor(&state, &user, &c).await?;
+    let pairs = forms::pairs(&body);
+    let units: Vec<UnitId> = forms::get_all(&pairs, "enheter")
+        .into_iter()
+        .filter_map(|u| u.parse().ok())
+        .collect();
+    let form = ChildForm {
+        name: forms::get(&pairs, "navn").to_owned(),
+        birth_date: forms::get(&pairs, "fodselsdato").to_owned(),
+        unborn: forms::get(&pairs, "ufodt") == "ja",
+        national_id: forms::get(&pairs, "fodselsnummer").to_owned(),
+        remove_national_id: forms::get(&pairs, "fjern_fodselsnummer") == "ja",
+        units,
+    };
+    let rid = user.ctx.request_id.clone();
+    let e2 = e.clone();
+    let today = today();
+    let result = state
+        .db
+        .write(move |c| children::update(c, &e2, &form, today, &rid))
+        .await?;
+    match result {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/barn/{}?melding=lagret", e.child_id())).into_response())
+        }
+        Err(refused) => {
+            let mut form = FormState::with_values(forms::redisplayable(&pairs))
+                .with_problems(&NB, refused.problems);
+            if refused.national_id_taken {
+                form.add_error("fodselsnummer", NB.child_national_id_taken);
+            }
+            if refused.loses_own_unit {
+                form.add_error("enheter", NB.child_units_keep_own);
+            }
+            invalid(&edit_page(&state, &user, &e, Some(form)).await?)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Guardians
+
+#[derive(Template)]
+#[template(path = "log/guardian_edit.html")]
+struct GuardianPage {
+    layout: Layout,
+    child: String,
+    child_name: String,
+    guardian: String,
+    relations: Vec<Choice>,
+    form: FormState,
+}
+
+async fn guardian_page(
+    state: &AppState,
+    user: &SignedIn,
+    e: &ChildEditor,
+    guardian: GuardianId,
+    form: Option<FormState>,
+) -> Result<GuardianPage, AppError> {
+    let rid = user.ctx.request_id.clone();
+    let e2 = e.clone();
+    let (child_name, g) = state
+        .db
+        .write(move |c| children::guardian_for_edit(c, &e2, guardian, &rid))
+        .await?;
+    let form = form.unwrap_or_else(|| {
+        let mut values = vec![
+            ("navn", g.name.clone()),
+            ("relasjon", g.relation.code().to_owned()),
+            ("telefon", g.phone.clone().unwrap_or_default()),
+            ("epost", g.email.clone().unwrap_or_default()),
+        ];
+        if g.parental_responsibility {
+            values.push(("foreldreansvar", "ja".to_owned()));
+        }
+        FormState::with_values(values)
+    });
+    Ok(GuardianPage {
+        layout: Layout::signed_in(user, NB.guardian_edit_title),
+        child: e.child_id().to_string(),
+        child_name,
+        guardian: guardian.to_string(),
+        relations: Relation::ALL
+            .iter()
+            .map(|r| Choice {
+                value: r.code().into(),
+                label: relation_label(*r).into(),
+            })
+            .collect(),
+        form: form.fields(&[
+            ("navn", NB.guardian_name),
+            ("relasjon", NB.guardian_relation),
+            ("telefon", NB.guardian_phone),
+            ("epost", NB.guardian_email),
+        ]),
+    })
+}
+
+pub async fn guardian_form(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((c, g)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let e = editor(&state, &user, &c).await?;
+    let guardian: GuardianId = path_id(&g)?;
+    page(&guardian_page(&state, &user, &e, guardian, None).await?)
+}
+
+pub async fn update_guardian(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((c, g)): Path<(String, String)>,
+    body: String,
+) -> Result<Response, AppError> {
+    let e = editor(&state, &user, &c).await?;
+    let guardian: GuardianId = path_id(&g)?;
+    let pairs = forms::pairs(&body);
+    let edited = match NewGuardian::parse(
+        forms::get(&pairs, "navn"),
+        forms::get(&pairs, "relasjon"),
+        forms::get(&pairs, "telefon"),
+        forms::get(&pairs, "epost"),
+        forms::get(&pairs, "foreldreansvar") == "ja",
+    ) {
+        Ok(g) => g,
+        Err(p) => {
+            let form = FormState::with_values(forms::redisplayable(&pairs))
+                .with_problems(&NB, p.into_vec());
+            return invalid(&guardian_page(&state, &user, &e, guardian, Some(form)).await?);
+        }
+    };
+    let rid = user.ctx.request_id.clone();
+    let e2 = e.clone();
+    state
+        .db
+        .write(move |c| children::update_guardian(c, &e2, guardian, &edited, &rid))
+        .await?;
+    Ok(Redirect::to(&format!("/barn/{}?melding=lagret", e.child_id())).into_response())
+}
+
+pub async fn end_guardian(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((c, g)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let e = editor(&state, &user, &c).await?;
+    let guardian: GuardianId = path_id(&g)?;
+    let rid = user.ctx.request_id.clone();
+    let e2 = e.clone();
+    state
+        .db
+        .write(move |c| children::end_guardian(c, &e2, guardian, &rid))
+        .await?;
+    Ok(Redirect::to(&format!("/barn/{}?melding=lagret", e.child_id())).into_response())
+}

@@ -1,0 +1,177 @@
+//! The signed-in user and the request context, as extractors. The
+//! middleware (`crate::middleware`) finds the session and puts them in the
+//! request.
+
+use crate::AppState;
+use crate::error::AppError;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use laget_db::users;
+use laget_domain::UserId;
+use laget_domain::access::Actor;
+
+/// The form field that carries the CSRF token.
+pub const CSRF_FIELD: &str = "_csrf";
+/// The header that may carry it instead (for scripts).
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Largest form body accepted.
+pub(crate) const MAX_FORM_BYTES: usize = 64 * 1024;
+/// Largest file accepted in an upload (`multipart/form-data`): 8 MiB, the
+/// «8 MB» the upload pages promise.
+pub const MAX_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
+/// Largest upload body: the file, the form's other fields and the multipart
+/// framing around them.
+pub const MAX_UPLOAD_BODY_BYTES: usize = MAX_UPLOAD_BYTES + 64 * 1024;
+
+/// The signed-in user's session, as found by the middleware.
+#[derive(Clone, Debug)]
+pub struct SessionInfo {
+    pub token_hash: String,
+    pub user_id: UserId,
+    pub display_name: String,
+}
+
+/// What the middleware learned about the request.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub request_id: String,
+    pub session: Option<SessionInfo>,
+    /// The token that forms must send back.
+    pub csrf_token: String,
+    /// The client's address, for throttling failed logins.
+    pub client_address: String,
+    /// A session cookie was sent but the session had ended.
+    pub session_expired: bool,
+    pub path: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| AppError::internal("request context missing"))
+    }
+}
+
+/// The session user's rights and municipality, read by the middleware in
+/// the same trip to the database as the session, for [`SignedIn`].
+#[derive(Clone, Debug)]
+pub(crate) struct Rights(pub(crate) Actor, pub(crate) Option<String>);
+
+/// A signed-in user with their rights. Extracting it redirects anonymous
+/// visitors to the login page.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub ctx: Ctx,
+    pub actor: Actor,
+    pub display_name: String,
+    /// The user's municipality, for the header.
+    pub municipality: Option<String>,
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let ctx = Ctx::from_request_parts(parts, state).await?;
+        let Some(session) = ctx.session.clone() else {
+            let next = parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_else(|| "/".into());
+            return Err(AppError::LoginRequired {
+                next,
+                expired: ctx.session_expired,
+            });
+        };
+        let Rights(actor, municipality) = match parts.extensions.remove::<Rights>() {
+            Some(rights) => rights,
+            // Not found with the session (the handler has run the extractor
+            // already, or the request did not pass the middleware): read them.
+            None => {
+                let user_id = session.user_id;
+                state
+                    .db
+                    .read(move |c| {
+                        Ok(Rights(
+                            users::actor(c, user_id)?,
+                            users::municipality_name(c, user_id)?,
+                        ))
+                    })
+                    .await?
+            }
+        };
+        Ok(Self {
+            display_name: session.display_name.clone(),
+            ctx,
+            actor,
+            municipality,
+        })
+    }
+}
+
+/// The signed-in user if there is one; public pages use it to show more to
+/// staff without requiring a login.
+#[derive(Clone, Debug)]
+pub struct MaybeSignedIn(pub Option<SignedIn>);
+
+impl FromRequestParts<AppState> for MaybeSignedIn {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let ctx = Ctx::from_request_parts(parts, state).await?;
+        if ctx.session.is_none() {
+            return Ok(Self(None));
+        }
+        SignedIn::from_request_parts(parts, state)
+            .await
+            .map(|u| Self(Some(u)))
+    }
+}
+
+/// Names of the cookies. With `secure_cookies` they carry the `__Host-`
+/// prefix, which browsers accept only with `Secure`, `Path=/` and no domain.
+pub struct CookieNames {
+    pub session: &'static str,
+    pub csrf: &'static str,
+}
+
+pub fn cookie_names(secure: bool) -> CookieNames {
+    if secure {
+        CookieNames {
+            session: "__Host-laget_session",
+            csrf: "__Host-laget_csrf",
+        }
+    } else {
+        CookieNames {
+            session: "laget_session",
+            csrf: "laget_csrf",
+        }
+    }
+}
+
+pub fn cookie(name: &str, value: &str, secure: bool, max_age: Option<i64>) -> String {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if secure {
+        c.push_str("; Secure");
+    }
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    c
+}
+
+pub(crate) fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}

@@ -1,0 +1,1252 @@
+//! The child's log page (stafettlogg): summary, timeline, print view, level
+//! decisions, closing and reopening, and «Hvem har sett loggen».
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::extract::form::{self as forms, FormState};
+use crate::extract::log::{open, open_for_writing, open_whole, record_read};
+use crate::extract::path::path_id;
+use crate::extract::user::SignedIn;
+use crate::i18n::NB;
+use crate::log::kept::Timeline;
+use crate::view::choices::Choice;
+use crate::view::format::today;
+use crate::view::format::{birth_text, date, deadline_text, method_label, time};
+use crate::view::layout::Layout;
+use crate::view::notice::log_notice;
+use crate::view::{invalid, page};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{NaiveDate, Utc};
+use chrono_tz::Europe::Oslo;
+use laget_db::logs::{self, LogView};
+use laget_domain::UnitId;
+use laget_domain::access::LogReader;
+use laget_domain::audit::Action;
+use laget_domain::consent::{self, ConsentState, Coverage, Purpose};
+use laget_domain::escalation::{LevelChange, LogSettings};
+use laget_domain::ids::{AttachmentId, LogId};
+use laget_domain::stafett::{EntryGroup, EntryKind, MemberKind};
+use std::sync::Arc;
+
+pub struct Link {
+    pub href: String,
+    pub label: String,
+    pub current: bool,
+}
+
+pub struct Row {
+    pub id: String,
+    pub label: String,
+    pub detail: String,
+    pub flag: Option<String>,
+    pub href: Option<String>,
+    pub removable: bool,
+}
+
+pub struct ConsentRow {
+    pub id: String,
+    pub givers: String,
+    pub units: String,
+    pub purposes: String,
+    pub period: String,
+    pub method: String,
+    pub state: &'static str,
+    /// A valid consent that does not by itself cover its units under the
+    /// municipality's rule (one guardian of two under «all guardians»).
+    pub partial: Option<&'static str>,
+    pub active: bool,
+    pub expires_soon: bool,
+    pub note: Option<String>,
+    pub scan_href: Option<String>,
+    pub withdraw_reason: Option<String>,
+}
+
+pub struct EntryRow {
+    pub when: String,
+    pub kind: &'static str,
+    pub actor: String,
+    pub summary: String,
+    pub body: Option<String>,
+    /// Recorded details beyond the summary: (label, value).
+    pub details: Vec<(&'static str, String)>,
+    /// BBIS items: (side, theme, assessment)
+    pub items: Vec<(String, String, String)>,
+    pub best_interest: Option<String>,
+    /// A page of its own (a linked anonymous consultation).
+    pub href: Option<String>,
+}
+
+pub struct HandoverBox {
+    pub id: String,
+    pub to_name: String,
+    pub to_unit: String,
+    pub from_name: String,
+    pub proposed: String,
+    pub is_transition: bool,
+    pub needs_to_know: Option<String>,
+    pub agreed: bool,
+    pub note: Option<String>,
+    pub for_me: bool,
+    /// The proposer (the lead or the keeping unit's leader) may withdraw it.
+    pub may_withdraw: bool,
+}
+
+/// The log page's timeline, rendered apart from the page so that it can be
+/// kept between reads (`kept.rs`).
+#[derive(Template)]
+#[template(path = "log/timeline.html")]
+struct TimelineFragment {
+    m: &'static crate::i18n::Messages,
+    entries: Vec<EntryRow>,
+}
+
+#[derive(Template)]
+#[template(path = "log/log.html")]
+struct LogPage {
+    layout: Layout,
+    log: String,
+    child_name: String,
+    child_href: Option<String>,
+    birth: String,
+    national_id: Option<String>,
+    guardians: Vec<Row>,
+    is_open: bool,
+    may_write: bool,
+    may_close: bool,
+    may_audit: bool,
+    /// «Foreslå ny stafettholder» is offered: to the lead or the keeping
+    /// unit's leader, on an open log with no proposal waiting.
+    may_propose_handover: bool,
+    /// Withdrawing a consent is recorded on closed logs too.
+    may_withdraw_consent: bool,
+    level_name: String,
+    level_description: String,
+    level_since: String,
+    decision_due: Option<(String, bool)>,
+    meeting_due: Option<(String, bool)>,
+    lead: String,
+    home_unit: String,
+    ground: String,
+    report_prompted: bool,
+    report_sent: bool,
+    team: Vec<Row>,
+    consents: Vec<ConsentRow>,
+    missing: Vec<String>,
+    measures: Vec<Row>,
+    open_measures: usize,
+    handover: Option<HandoverBox>,
+    coordination: Option<String>,
+    may_resolve_coordination: bool,
+    /// The coordinating unit's answer, until the lead marks it read.
+    coordination_answer: Option<String>,
+    may_mark_answer_read: bool,
+    filters: Vec<Link>,
+    /// The rendered timeline ([`TimelineFragment`]), kept between reads.
+    timeline: Arc<str>,
+    staff_choices: Arc<[Choice]>,
+    guardian_choices: Vec<crate::view::choices::Choice>,
+    team_form: FormState,
+    voice_hint: bool,
+    /// Only what the coordinating unit's question needs is shown.
+    limited: bool,
+    units_involved: String,
+}
+
+impl LogPage {
+    /// What the coordinating unit needs to answer who should coordinate:
+    /// the level, the lead, the units involved and the question — not the
+    /// guardians, the consents, the measures or the timeline.
+    fn limit_to_the_question(&mut self) {
+        self.limited = true;
+        self.national_id = None;
+        self.guardians.clear();
+        self.consents.clear();
+        self.missing.clear();
+        self.measures.clear();
+        self.filters.clear();
+        self.handover = None;
+        self.voice_hint = false;
+        self.team.clear();
+    }
+}
+
+#[derive(Template)]
+#[template(path = "log/print.html")]
+struct PrintPage {
+    layout: Layout,
+    log: String,
+    child_name: String,
+    birth: String,
+    level_name: String,
+    lead: String,
+    home_unit: String,
+    municipality: String,
+    started: String,
+    level_since: String,
+    status: &'static str,
+    printed: String,
+    printed_by: String,
+    guardians: Vec<Row>,
+    team: Vec<Row>,
+    consents: Vec<ConsentRow>,
+    measures: Vec<Row>,
+    entries: Vec<EntryRow>,
+}
+
+fn consent_state(s: ConsentState) -> &'static str {
+    match s {
+        ConsentState::Valid => NB.consent_valid,
+        ConsentState::Expired => NB.consent_expired,
+        ConsentState::Withdrawn => NB.consent_withdrawn,
+        ConsentState::NotYetValid => NB.consent_not_yet,
+    }
+}
+
+fn kind_label(k: EntryKind) -> &'static str {
+    match k.group() {
+        EntryGroup::Decisions => match k {
+            EntryKind::Concern => NB.entry_concern,
+            EntryKind::LevelChange => NB.entry_level,
+            EntryKind::ReportPrompted | EntryKind::ReportSent => NB.entry_report,
+            EntryKind::Closed | EntryKind::Reopened => NB.entry_status,
+            EntryKind::Consultation => NB.entry_consultation,
+            _ => NB.entry_note,
+        },
+        EntryGroup::Consent => NB.entry_consent,
+        EntryGroup::Team => NB.entry_team,
+        EntryGroup::Measures => NB.entry_measure,
+        EntryGroup::Child => match k {
+            EntryKind::Bbis => NB.entry_bbis,
+            _ => NB.entry_voice,
+        },
+    }
+}
+
+fn group_label(g: EntryGroup) -> &'static str {
+    match g {
+        EntryGroup::Decisions => NB.timeline_decisions,
+        EntryGroup::Consent => NB.timeline_consent,
+        EntryGroup::Team => NB.timeline_team,
+        EntryGroup::Measures => NB.timeline_measures,
+        EntryGroup::Child => NB.timeline_child,
+    }
+}
+
+fn ground_label(r: &LogReader) -> String {
+    use laget_domain::access::{Capability, Ground};
+    match r.ground() {
+        Ground::OwnUnit => NB.ground_egen_enhet.into(),
+        Ground::UnitLeader => NB.ground_leder_av_enheten.into(),
+        Ground::TeamConsent => NB.ground_lag_og_samtykke.into(),
+        Ground::BreakGlass => NB.ground_nodtilgang.into(),
+        Ground::CoordinatingUnit => NB.role_koordinerende_enhet.into(),
+        other => other.code().into(),
+    }
+}
+
+fn entry_rows(v: &LogView, names: &logs::TimelineNames) -> Vec<EntryRow> {
+    v.entries
+        .iter()
+        .map(|e| {
+            // Only decisions carry a best-interest assessment, and only the
+            // concern, level changes and handover proposals other details
+            // worth showing; parse only theirs.
+            let decides = matches!(
+                e.kind,
+                EntryKind::LevelChange
+                    | EntryKind::MeasureAdded
+                    | EntryKind::Evaluation
+                    | EntryKind::Concern
+                    | EntryKind::HandoverProposed
+                    | EntryKind::Consultation
+            );
+            let data: Option<serde_json::Value> = e
+                .data
+                .as_deref()
+                .filter(|_| decides)
+                .and_then(|d| serde_json::from_str(d).ok());
+            let items = if e.kind == EntryKind::Bbis {
+                e.data
+                    .as_deref()
+                    .and_then(|d| serde_json::from_str::<laget_domain::bbis::Snapshot>(d).ok())
+                    .map(|s| {
+                        s.items
+                            .into_iter()
+                            .map(|(t, a)| {
+                                let text = match a {
+                                    laget_domain::bbis::Assessment::Text(t) => t,
+                                    laget_domain::bbis::Assessment::NotRelevant => {
+                                        NB.bbis_not_relevant.to_owned()
+                                    }
+                                };
+                                (t.side_name, t.name, text)
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            // A linked consultation is dated by the day it was held; its
+            // time of day is not known, so none is shown.
+            let consultation = data
+                .as_ref()
+                .filter(|_| e.kind == EntryKind::Consultation)
+                .and_then(|d| d.get("drofting"))
+                .and_then(|c| c.as_str());
+            EntryRow {
+                when: if consultation.is_some() {
+                    date(e.at.with_timezone(&Oslo).date_naive())
+                } else {
+                    time(e.at)
+                },
+                href: consultation.map(|c| format!("/logger/{}/drofting/{c}", v.id)),
+                kind: kind_label(e.kind),
+                actor: e.actor.clone().unwrap_or_default(),
+                summary: e.summary.clone(),
+                body: e.body.clone(),
+                details: data
+                    .as_ref()
+                    .map(|d| entry_details(e.kind, d, names))
+                    .unwrap_or_default(),
+                items,
+                best_interest: data
+                    .as_ref()
+                    .and_then(|d| d.get("barnets_beste"))
+                    .and_then(|b| b.as_str())
+                    .map(str::to_owned),
+            }
+        })
+        .collect()
+}
+
+/// The details an entry's data holds beyond its summary and text: the
+/// concern's challenge areas and BBIS theme, the reason for skipping a level,
+/// a handover's checklist.
+fn entry_details(
+    kind: EntryKind,
+    data: &serde_json::Value,
+    names: &logs::TimelineNames,
+) -> Vec<(&'static str, String)> {
+    let text = |key: &str| {
+        data.get(key)
+            .and_then(|v| v.as_str())
+            .filter(|t| !t.trim().is_empty())
+            .map(str::to_owned)
+    };
+    let yes_no = |key: &str| {
+        if data.get(key).and_then(|v| v.as_bool()).unwrap_or(false) {
+            NB.yes.to_owned()
+        } else {
+            NB.no.to_owned()
+        }
+    };
+    let name_of = |list: &[(String, String)], code: &str| {
+        list.iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| code.to_owned())
+    };
+    let mut out = Vec::new();
+    match kind {
+        EntryKind::Concern => {
+            let areas: Vec<String> = data
+                .get("utfordringer")
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|c| c.as_str())
+                        .map(|c| name_of(&names.areas, c))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if !areas.is_empty() {
+                out.push((NB.concern_areas, areas.join(", ")));
+            }
+            if let Some(theme) = text("bbis") {
+                out.push((NB.entry_bbis_theme, name_of(&names.themes, &theme)));
+            }
+        }
+        EntryKind::LevelChange => {
+            if let Some(skip) = text("hopp") {
+                out.push((NB.level_skip_reason, skip));
+            }
+        }
+        EntryKind::Consultation => {
+            if let Some(band) = text("alder") {
+                out.push((
+                    NB.consultation_age_band,
+                    crate::view::format::band_label(&band),
+                ));
+            }
+        }
+        EntryKind::HandoverProposed => {
+            out.push((NB.handover_transition, yes_no("is_transition")));
+            out.push((NB.handover_agreed, yes_no("agreed_with_guardians")));
+            if let Some(note) = text("note") {
+                out.push((NB.handover_note, note));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn consent_rows(v: &LogView, rule: consent::ConsentRule, today: NaiveDate) -> Vec<ConsentRow> {
+    v.consents
+        .iter()
+        .rev()
+        .map(|c| {
+            let state = c.consent.state(today);
+            ConsentRow {
+                id: c.consent.id.to_string(),
+                givers: c.giver_names.join(", "),
+                units: c.unit_names.join(", "),
+                purposes: c
+                    .consent
+                    .purposes
+                    .iter()
+                    .map(|p| match p {
+                        Purpose::ShareInformation => NB.consent_purpose_share,
+                        Purpose::Meetings => NB.consent_purpose_meetings,
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                period: format!(
+                    "{}–{}",
+                    date(c.consent.valid_from),
+                    date(c.consent.valid_to)
+                ),
+                method: method_label(c.method).into(),
+                state: consent_state(state),
+                partial: (state == ConsentState::Valid
+                    && c.consent.units.iter().any(|u| {
+                        !matches!(
+                            consent::coverage(&v.consent_facts, rule, *u, today),
+                            Coverage::Covered(_)
+                        )
+                    }))
+                .then_some(NB.consent_partial),
+                active: state == ConsentState::Valid || state == ConsentState::NotYetValid,
+                expires_soon: c.consent.expires_soon(today),
+                note: c.note.clone(),
+                scan_href: c
+                    .attachment
+                    .map(|a| format!("/logger/{}/vedlegg/{a}", v.id)),
+                withdraw_reason: c.withdraw_reason.clone(),
+            }
+        })
+        .collect()
+}
+
+fn team_rows(v: &LogView, settings: &LogSettings, today: NaiveDate, may_write: bool) -> Vec<Row> {
+    v.team
+        .iter()
+        .map(|m| {
+            let kind = match m.kind {
+                MemberKind::Staff => NB.team_kind_staff,
+                MemberKind::Guardian => NB.team_kind_guardian,
+                MemberKind::Child => NB.team_kind_child,
+                MemberKind::Network => NB.team_kind_network,
+            };
+            let flag = match (&m.unit, m.kind) {
+                (Some((unit, _)), MemberKind::Staff) if *unit != v.home_unit.0 => {
+                    match consent::coverage(&v.consent_facts, settings.consent_rule, *unit, today) {
+                        Coverage::Covered(_) => None,
+                        _ => Some(NB.team_not_covered.to_owned()),
+                    }
+                }
+                _ => None,
+            };
+            let is_lead = v.lead.as_ref().map(|(u, _)| Some(*u)) == Some(m.user_id);
+            Row {
+                id: m.id.to_string(),
+                label: m.name.clone(),
+                detail: match &m.unit {
+                    Some((_, n)) => format!("{}, {n} – {kind}", m.role),
+                    None => format!("{} – {kind}", m.role),
+                },
+                flag,
+                href: None,
+                removable: may_write && !is_lead,
+            }
+        })
+        .collect()
+}
+
+/// What is missing for each unit other than the keeping one that is on the
+/// team or named in a consent: «unit: mangler samtykke fra far». Shown at
+/// once, before anyone of that unit joins the team.
+fn missing_consents(v: &LogView, settings: &LogSettings, today: NaiveDate) -> Vec<String> {
+    let mut units: Vec<(UnitId, &str)> = v
+        .team
+        .iter()
+        .filter_map(|m| m.unit.as_ref().map(|(u, n)| (*u, n.as_str())))
+        .collect();
+    for c in &v.consents {
+        if c.consent.state(today) != ConsentState::Valid {
+            continue;
+        }
+        units.extend(
+            c.consent
+                .units
+                .iter()
+                .copied()
+                .zip(c.unit_names.iter().map(String::as_str)),
+        );
+    }
+    let mut out = Vec::new();
+    for (unit, unit_name) in units {
+        if unit == v.home_unit.0 {
+            continue;
+        }
+        match consent::coverage(&v.consent_facts, settings.consent_rule, unit, today) {
+            Coverage::MissingGuardians(missing) => {
+                let names: Vec<String> = v
+                    .guardians
+                    .iter()
+                    .filter(|g| missing.contains(&g.id))
+                    .map(|g| g.name.clone())
+                    .collect();
+                out.push(format!(
+                    "{unit_name}: {} {}",
+                    NB.consent_missing_from,
+                    names.join(", ")
+                ));
+            }
+            Coverage::NotCovered => out.push(format!("{unit_name}: {}", NB.consent_missing_none)),
+            Coverage::Covered(_) => {}
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The log's measures; `absolute` dates only (for the print, which is read
+/// later), otherwise with «om 3 dager».
+fn measure_rows(v: &LogView, today: NaiveDate, absolute: bool) -> Vec<Row> {
+    v.measures
+        .iter()
+        .map(|m| {
+            let (due, overdue) = deadline_text(m.evaluate_by, today);
+            let due = if absolute { date(m.evaluate_by) } else { due };
+            let status = match m.status.as_str() {
+                "aktiv" => NB.measure_active,
+                "foreslatt" => NB.measure_proposed,
+                _ => NB.measure_stopped,
+            };
+            Row {
+                id: m.id.to_string(),
+                label: m.name.clone(),
+                detail: if m.status == "avsluttet" {
+                    format!("{status}. {}: {}", NB.measure_responsible, m.responsible)
+                } else {
+                    format!(
+                        "{status}. {}: {}. {}: {due}",
+                        NB.measure_responsible, m.responsible, NB.measure_evaluate_by
+                    )
+                },
+                flag: (overdue && m.status != "avsluttet").then(|| NB.measure_overdue.to_owned()),
+                href: Some(format!("/logger/{}/tiltak/{}", v.id, m.id)),
+                removable: false,
+            }
+        })
+        .collect()
+}
+
+fn guardian_rows(v: &LogView) -> Vec<Row> {
+    v.guardians
+        .iter()
+        .map(|g| Row {
+            id: g.id.to_string(),
+            label: g.name.clone(),
+            detail: crate::view::format::guardian_detail(g),
+            flag: None,
+            href: None,
+            removable: false,
+        })
+        .collect()
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct LogQuery {
+    #[serde(default)]
+    vis: Option<String>,
+    #[serde(default)]
+    melding: Option<String>,
+}
+
+async fn load(
+    state: &AppState,
+    reader: &LogReader,
+    group: Option<EntryGroup>,
+    action: Action,
+    rid: &str,
+) -> Result<(LogView, LogSettings), AppError> {
+    let r = reader.clone();
+    let today = today();
+    let (view, settings) = state
+        .db
+        .read(move |c| {
+            let v = logs::view(c, &r, group, today)?;
+            let s = logs::settings(c, v.municipality_id)?;
+            Ok((v, s))
+        })
+        .await?;
+    // Nothing of the log is shown before its read is recorded.
+    state
+        .db
+        .record_reads(vec![logs::read_record(reader, action, rid)])
+        .await?;
+    Ok((view, settings))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(l): Path<String>,
+    Query(q): Query<LogQuery>,
+) -> Result<Response, AppError> {
+    let log: LogId = path_id(&l)?;
+    let group = q.vis.as_deref().and_then(EntryGroup::from_code);
+    let notice = log_notice(q.melding.as_deref());
+    page(&log_page(&state, &user, log, group, notice, FormState::default()).await?)
+}
+
+/// The log page again, with what was typed into one of its forms (the team,
+/// the coordination request) and the problems beside the fields; 422.
+pub async fn log_page_with_errors(
+    state: &AppState,
+    user: &SignedIn,
+    log: LogId,
+    form: FormState,
+) -> Result<Response, AppError> {
+    invalid(&log_page(state, user, log, None, None, form).await?)
+}
+
+/// Decides access and reads the page's data in one trip to the database,
+/// records the read, and builds the page.
+async fn log_page(
+    state: &AppState,
+    user: &SignedIn,
+    log: LogId,
+    group: Option<EntryGroup>,
+    notice: Option<&'static str>,
+    form: FormState,
+) -> Result<LogPage, AppError> {
+    let actor = user.actor.clone();
+    let today = today();
+    let kept_by = state.clone();
+    // Taken before anything is read, so that nothing read before a change
+    // is kept after it.
+    let (timeline_ticket, staff_ticket) = (state.timelines.ticket(), state.staff_lists.ticket());
+    let loaded = state
+        .db
+        .read(move |c| {
+            let kept = |revision| kept_by.timelines.get(log, revision, group);
+            let Some(opened) = logs::open_view(c, &actor, log, group, today, kept)? else {
+                return Ok(None);
+            };
+            let logs::OpenedLog {
+                reader,
+                view: v,
+                settings,
+                kept,
+            } = opened;
+            let staff: Arc<[Choice]> = if reader.may_write() {
+                let mut units =
+                    consent::covered_units(&v.consent_facts, settings.consent_rule, today);
+                units.push(reader.home_unit());
+                let m = v.municipality_id;
+                match kept_by.staff_lists.get(m, &units) {
+                    Some(staff) => staff,
+                    None => {
+                        let staff: Arc<[Choice]> = logs::staff_choices(c, m, &units)?
+                            .into_iter()
+                            .map(|(u, n, unit, un)| Choice {
+                                value: format!("{u}:{unit}"),
+                                label: format!("{n} ({un})"),
+                            })
+                            .collect();
+                        kept_by
+                            .staff_lists
+                            .put(staff_ticket, m, &units, Arc::clone(&staff));
+                        staff
+                    }
+                }
+            } else {
+                Arc::from([])
+            };
+            let break_glass_until = laget_db::casework::break_glass_until(c, &reader)?;
+            // The timeline's codes are named only when it is rendered afresh.
+            let names = match kept {
+                Some(_) => None,
+                None => Some(logs::timeline_names(c, v.municipality_id)?),
+            };
+            Ok(Some((
+                reader,
+                v,
+                settings,
+                kept,
+                staff,
+                names,
+                break_glass_until,
+            )))
+        })
+        .await?;
+    let Some((reader, v, settings, kept, staff, names, break_glass_until)) = loaded else {
+        return Err(AppError::NotFound);
+    };
+    // Nothing of the log is shown before its read is recorded.
+    record_read(state, user, &reader).await?;
+    let timeline = match kept {
+        // The coordinating unit, asked a question, sees no timeline.
+        _ if !reader.reads_whole() => Timeline {
+            html: Arc::from(""),
+            last_voice: None,
+        },
+        Some(t) => t,
+        None => {
+            let t = Timeline {
+                html: TimelineFragment {
+                    m: &NB,
+                    entries: entry_rows(&v, &names.unwrap_or_default()),
+                }
+                .render()?
+                .into(),
+                last_voice: v.last_voice,
+            };
+            state
+                .timelines
+                .put(timeline_ticket, log, v.revision, group, t.clone());
+            t
+        }
+    };
+    let mut layout = Layout::signed_in(user, &v.child.name).with_notice(notice);
+    layout.title = format!("{} – {}", NB.log_title, v.child.name);
+    let form = form.fields(&[
+        ("ansatt", NB.team_staff),
+        ("rolle", NB.team_role),
+        ("type", NB.team_person_kind),
+        ("foresatt", NB.team_kind_guardian),
+        ("person_navn", NB.team_person_name),
+        ("person_rolle", NB.team_role),
+        ("koordinering", NB.coordination_reason),
+        ("mote_dato", NB.meeting_held_on),
+        ("svar", NB.coordination_answer),
+    ]);
+    let mut page = render_log(
+        layout, user, &reader, v, &settings, group, timeline, staff, form,
+    );
+    if !reader.reads_whole() {
+        page.limit_to_the_question();
+    }
+    if let Some(until) = break_glass_until {
+        page.ground = format!("{} ({} {})", page.ground, NB.break_glass_until, time(until));
+    }
+    Ok(page)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_log(
+    layout: Layout,
+    user: &SignedIn,
+    reader: &LogReader,
+    v: LogView,
+    settings: &LogSettings,
+    group: Option<EntryGroup>,
+    timeline: Timeline,
+    staff_choices: Arc<[Choice]>,
+    team_form: FormState,
+) -> LogPage {
+    let today = today();
+    let may_write = reader.may_write();
+    let level = settings.model.level(v.level);
+    let mut filters = vec![Link {
+        href: format!("/logger/{}", v.id),
+        label: NB.timeline_all.into(),
+        current: group.is_none(),
+    }];
+    filters.extend(EntryGroup::ALL.iter().map(|g| Link {
+        href: format!("/logger/{}?vis={}", v.id, g.code()),
+        label: group_label(*g).into(),
+        current: group == Some(*g),
+    }));
+    let handover = v.pending_handover.as_ref().map(|h| HandoverBox {
+        id: h.id.to_string(),
+        to_name: h.to_name.clone(),
+        to_unit: h.to_unit.clone(),
+        from_name: h.from_name.clone().unwrap_or_default(),
+        proposed: time(h.proposed_at),
+        is_transition: h.checklist.is_transition,
+        needs_to_know: h.checklist.needs_to_know.clone(),
+        agreed: h.checklist.agreed_with_guardians,
+        note: h.checklist.note.clone(),
+        for_me: h.to_user == user.actor.user_id() && may_write,
+        may_withdraw: reader.handover_proposer().is_ok(),
+    });
+    let voice_hint = timeline
+        .last_voice
+        .is_none_or(|t| (Utc::now() - t).num_days() > 90);
+    LogPage {
+        layout,
+        log: v.id.to_string(),
+        child_href: user
+            .actor
+            .casework_units()
+            .iter()
+            .any(|(u, _)| v.child.units.iter().any(|(cu, _)| cu == u))
+            .then(|| format!("/barn/{}", v.child.id)),
+        child_name: v.child.name.clone(),
+        birth: birth_text(v.child.birth, today),
+        national_id: v.child.national_id_masked.clone(),
+        guardians: guardian_rows(&v),
+        is_open: v.is_open,
+        may_write,
+        may_close: reader.closer().is_ok(),
+        may_audit: reader.audit_reader().is_ok(),
+        may_propose_handover: reader.handover_proposer().is_ok() && v.pending_handover.is_none(),
+        may_withdraw_consent: reader.consent_withdrawer().is_ok(),
+        level_name: settings.model.level_name(v.level),
+        level_description: level.map(|l| l.description.to_owned()).unwrap_or_default(),
+        level_since: date(v.level_since),
+        decision_due: v.decision_due.map(|d| deadline_text(d, today)),
+        meeting_due: v
+            .meeting_due
+            .filter(|_| v.is_open)
+            .map(|d| deadline_text(d, today)),
+        lead: v.lead.as_ref().map(|(_, n)| n.clone()).unwrap_or_default(),
+        home_unit: v.home_unit.1.clone(),
+        ground: ground_label(reader),
+        report_prompted: v.report_state.as_deref() == Some("foreslatt"),
+        report_sent: v.report_state.as_deref() == Some("sendt"),
+        team: team_rows(&v, settings, today, may_write),
+        consents: consent_rows(&v, settings.consent_rule, today),
+        missing: if v.is_open {
+            missing_consents(&v, settings, today)
+        } else {
+            Vec::new()
+        },
+        measures: measure_rows(&v, today, false),
+        open_measures: v
+            .measures
+            .iter()
+            .filter(|m| m.status != "avsluttet")
+            .count(),
+        handover,
+        coordination: v.coordination_open.clone(),
+        coordination_answer: v.coordination_answer.clone(),
+        may_mark_answer_read: reader.as_lead().is_ok(),
+        may_resolve_coordination: v.coordination_open.is_some()
+            && reader.coordination_answerer().is_ok(),
+        filters,
+        timeline: timeline.html,
+        staff_choices,
+        guardian_choices: v
+            .guardians
+            .iter()
+            .filter(|g| g.current)
+            .map(|g| crate::view::choices::Choice {
+                value: g.id.to_string(),
+                label: g.name.clone(),
+            })
+            .collect(),
+        team_form,
+        voice_hint,
+        limited: false,
+        units_involved: {
+            let mut units: Vec<&str> = v
+                .team
+                .iter()
+                .filter_map(|m| m.unit.as_ref().map(|(_, n)| n.as_str()))
+                .collect();
+            units.sort_unstable();
+            units.dedup();
+            units.join(", ")
+        },
+    }
+}
+
+pub async fn print(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(l): Path<String>,
+) -> Result<Response, AppError> {
+    let reader = open_whole(&state, &user, &l).await?;
+    let (v, settings) = load(&state, &reader, None, Action::Print, &user.ctx.request_id).await?;
+    let m = v.municipality_id;
+    let names = state.db.read(move |c| logs::timeline_names(c, m)).await?;
+    let today = today();
+    let mut layout = Layout::signed_in(&user, &v.child.name);
+    layout.title = format!("{} – {}", NB.log_title, v.child.name);
+    let mut entries = entry_rows(&v, &names);
+    entries.reverse();
+    page(&PrintPage {
+        layout,
+        log: v.id.to_string(),
+        child_name: v.child.name.clone(),
+        birth: birth_text(v.child.birth, today),
+        level_name: settings.model.level_name(v.level),
+        lead: v.lead.as_ref().map(|(_, n)| n.clone()).unwrap_or_default(),
+        home_unit: v.home_unit.1.clone(),
+        municipality: names.municipality.clone(),
+        started: date(v.created_at.with_timezone(&Oslo).date_naive()),
+        level_since: date(v.level_since),
+        status: if v.is_open {
+            NB.log_status_open
+        } else {
+            NB.log_status_closed
+        },
+        printed: time(Utc::now()),
+        printed_by: user.display_name.clone(),
+        guardians: guardian_rows(&v),
+        team: team_rows(&v, &settings, today, false),
+        consents: consent_rows(&v, settings.consent_rule, today),
+        measures: measure_rows(&v, today, true),
+        entries,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Level decisions
+
+#[derive(Template)]
+#[template(path = "log/level.html")]
+struct LevelPage {
+    layout: Layout,
+    log: String,
+    child_name: String,
+    current: String,
+    levels: Vec<LevelChoice>,
+    form: FormState,
+    voice_hint: bool,
+}
+
+pub struct LevelChoice {
+    pub value: String,
+    pub label: String,
+    pub description: String,
+    pub prompts_report: bool,
+}
+
+async fn level_page(
+    state: &AppState,
+    user: &SignedIn,
+    reader: &LogReader,
+    form: FormState,
+) -> Result<LevelPage, AppError> {
+    let (v, settings) = load(state, reader, None, Action::Read, &user.ctx.request_id).await?;
+    Ok(LevelPage {
+        layout: Layout::signed_in(user, NB.level_title),
+        log: v.id.to_string(),
+        child_name: v.child.name.clone(),
+        current: settings.model.level_name(v.level),
+        levels: settings
+            .model
+            .levels()
+            .iter()
+            .filter(|l| l.level != v.level)
+            .map(|l| LevelChoice {
+                value: l.level.to_string(),
+                label: l.name.into(),
+                description: l.description.into(),
+                prompts_report: l.prompts_report,
+            })
+            .collect(),
+        form: form.fields(&[
+            ("niva", NB.level_new),
+            ("begrunnelse", NB.level_reason),
+            ("hopp_begrunnelse", NB.level_skip_reason),
+            ("barnets_beste", NB.best_interest),
+        ]),
+        voice_hint: v
+            .last_voice
+            .is_none_or(|t| (Utc::now() - t).num_days() > 90),
+    })
+}
+
+pub async fn level_form(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(l): Path<String>,
+) -> Result<Response, AppError> {
+    let w = match open_for_writing(&state, &user, &l).await? {
+        Ok(w) => w,
+        Err(r) => return Ok(r),
+    };
+    page(&level_page(&state, &user, w.reader(), FormState::default()).await?)
+}
+
+pub async fn change_level(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(l): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let w = match open_for_writing(&state, &user, &l).await? {
+        Ok(w) => w,
+        Err(r) => return Ok(r),
+    };
+    let pairs = forms::pairs(&body);
+    let log = w.log_id();
+    let m = w.reader().municipality_id();
+    let (settings, level) = state
+        .db
+        .read(move |c| {
+            let s = logs::settings(c, m)?;
+            let level: i32 = laget_db::logs::current_level(c, log)?;
+            Ok((s, level))
+        })
+        .await?;
+    let from = u8::try_from(level).unwrap_or(0);
+    let change = match LevelChange::decide(
+        settings.model,
+        from,
+        forms::get(&pairs, "niva"),
+        forms::get(&pairs, "begrunnelse"),
+        forms::get(&pairs, "hopp_begrunnelse"),
+        forms::get(&pairs, "barnets_beste"),
+    ) {
+        Ok(c) => c,
+        Err(p) => {
+            let form = FormState::with_values(forms::redisplayable(&pairs))
+                .with_problems(&NB, p.into_vec());
+            return invalid(&level_page(&state, &user, w.reader(), form).await?);
+        }
+    };
+    let rid = user.ctx.request_id.clone();
+    let today = today();
+    state
+        .db
+        .write(move |c| logs::change_level(c, &w, &change, &settings, today, &rid))
+        .await?;
+    Ok(Redirect::to(&format!("/logger/{log}?melding=niva-endret")).into_response())
+}
+
+/// The lead marks the meeting the level promised as held.
+pub async fn meeting_held(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(l): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let w = match open_for_writing(&state, &user, &l).await? {
+        Ok(w) => w,
+        Err(r) => return Ok(r),
+    };
+    let pairs = forms::pairs(&body);
+    let log = w.log_id();
+    let today = today();
+    let held = match laget_domain::validation::parse_date(forms::get(&pairs, "mote_dato")) {
+        Ok(Some(d)) if d <= today => Ok(d),
+        Ok(Some(_)) => Err(laget_domain::validation::Problem::DateInFuture),
+        Ok(None) => Err(laget_domain::validation::Problem::Required),
+        Err(p) => Err(p),
+    };
+    let held = match held {
+        Ok(d) => d,
+        Err(p) => {
+            let form = FormState::with_values(forms::redisplayable(&pairs)).with_problems(
+                &NB,
+                vec![laget_domain::validation::FieldError {
+                    field: "mote_dato",
+                    problem: p,
+                }],
+            );
+            return log_page_with_errors(&state, &user, log, form).await;
+        }
+    };
+    let note = forms::get(&pairs, "mote_notat").trim().to_owned();
+    let rid = user.ctx.request_id.clone();
+    state
+        .db
+        .write(move |c| logs::meeting_held(c, &w, held, &note, &rid))
+        .await?;
+    Ok(Redirect::to(&format!("/logger/{log}?melding=lagret")).into_response())
+}
+
+pub async fn report_sent(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(l): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let w = match open_for_writing(&state, &user, &l).await? {
+        Ok(w) => w,
+        Err(r) => return Ok(r),
+    };
+    let pairs = forms::pairs(&body);
+    let note = forms::get(&pairs, "melding_notat").trim().to_owned();
+    let log = w.log_id();
+    let rid = user.ctx.request_id.clone();
+    state
+        .db
+        .write(move |c| logs::report_sent(c, &w, &note, &rid))
+        .await?;
+    Ok(Redirect::to(&format!("/logger/{log}?melding=lagret")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "log/reason.html")]
+struct ReasonPage {
+    layout: Layout,
+    log: String,
+    heading: &'static str,
+    action: String,
+    form: FormState,
+}
+
+async fn close_or_reopen(
+    state: AppState,
+    user: SignedIn,
+    l: String,
+    body: String,
+    closing: bool,
+) -> Result<Response, AppError> {
+    let reader = open(&state, &user, &l).await?;
+    let w = reader.closer()?;
+    let log = w.log_id();
+    if closing != reader.may_write() {
+        // Closing a closed log, or reopening an open one: nothing to do.
+        return Ok(Redirect::to(&format!("/logger/{log}")).into_response());
+    }
+    let pairs = forms::pairs(&body);
+    let reason = match laget_domain::stafett::reason(forms::get(&pairs, "begrunnelse")) {
+        Ok(r) => r,
+        Err(p) => {
+            let (heading, action) = if closing {
+                (NB.log_close, format!("/logger/{log}/lukk"))
+            } else {
+                (NB.log_reopen, format!("/logger/{log}/gjenapne"))
+            };
+            return invalid(&ReasonPage {
+                layout: Layout::signed_in(&user, heading),
+                log: log.to_string(),
+                heading,
+                action,
+                form: FormState::with_values(forms::redisplayable(&pairs))
+                    .with_problems(&NB, p.into_vec())
+                    .fields(&[("begrunnelse", NB.log_reason)]),
+            });
+        }
+    };
+    let rid = user.ctx.request_id.clone();
+    state
+        .db
+        .write(move |c| {
+            if closing {
+                logs::close(c, &w, &reason, &rid)
+            } else {
+                logs::reopen(c, &w, &reason, &rid)
+            }
+        })
+        .await?;
+    let notice = if closing {
+        "logg-lukket"
+    } else {
+        "logg-gjenapnet"
+    };
+    Ok(Redirect::to(&format!("/logger/{log}?melding={notice}")).into_response())
+}
+
+pub async fn close(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(l): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    close_or_reopen(state, user, l, body, true).await
+}
+
+pub async fn reopen(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(l): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    close_or_reopen(state, user, l, body, false).await
+}
+
+// ---------------------------------------------------------------------------
+// Who has seen the log
+
+pub struct SeenRow {
+    pub when: String,
+    pub who: String,
+    pub what: String,
+    pub action: String,
+    pub ground: String,
+}
+
+#[derive(Template)]
+#[template(path = "log/seen.html")]
+struct SeenPage {
+    layout: Layout,
+    log: String,
+    rows: Vec<SeenRow>,
+}
+
+pub async fn who_has_seen(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(l): Path<String>,
+) -> Result<Response, AppError> {
+    let reader = open(&state, &user, &l).await?;
+    let audit = reader.audit_reader()?;
+    let rid = user.ctx.request_id.clone();
+    let r = reader.clone();
+    let rows = state
+        .db
+        .write(move |c| logs::who_has_seen(c, &audit, &r, &rid))
+        .await?;
+    let rows = rows
+        .into_iter()
+        .map(|e| SeenRow {
+            when: time(e.at),
+            who: e
+                .actor_name
+                .unwrap_or_else(|| NB.ground_operator.to_owned()),
+            what: NB.audit_code(&e.object_type),
+            action: NB.audit_code(&e.action),
+            ground: NB.audit_code(&e.ground),
+        })
+        .collect();
+    page(&SeenPage {
+        layout: Layout::signed_in(&user, NB.seen_title),
+        log: reader.log_id().to_string(),
+        rows,
+    })
+}
+
+pub async fn attachment(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((l, a)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let reader = open_whole(&state, &user, &l).await?;
+    let id: AttachmentId = path_id(&a)?;
+    let rid = user.ctx.request_id.clone();
+    let scan = state
+        .db
+        .write(move |c| logs::attachment(c, &reader, id, &rid))
+        .await?;
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        scan.file_name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || ".-_".contains(*c))
+            .collect::<String>()
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, scan.content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        scan.content,
+    )
+        .into_response())
+}

@@ -1,0 +1,379 @@
+//! The request context: one middleware that every request passes through.
+//!
+//! It gives the request an id, finds the session (and ends it when it has
+//! timed out), checks the CSRF token of every state-changing request, and
+//! adds the security headers. Handlers read the result with the extractors
+//! in [`crate::extract`].
+
+use crate::AppState;
+use crate::auth::{constant_time_eq, random_token, token_hash};
+use crate::error::AppError;
+use crate::extract::user::*;
+use crate::view::error_page::render_error_page;
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use chrono::Utc;
+use laget_db::{sessions, users};
+use std::net::SocketAddr;
+
+fn client_address(req: &Request, trust_forwarded_for: bool) -> String {
+    if trust_forwarded_for
+        && let Some(last) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+    {
+        return last.trim().to_owned();
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ci| ci.0.ip().to_string())
+        .unwrap_or_else(|| "ukjent".to_owned())
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let request_id = random_token()[..16].to_owned();
+    let secure = state.config.secure_cookies;
+    let names = cookie_names(secure);
+    let now = Utc::now();
+    let path = req.uri().path().to_owned();
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    // The route pattern, not the path: paths carry ids, which stay out of logs.
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "-".into());
+    // Static files need neither a session nor a token.
+    let is_static = path.starts_with("/static/");
+
+    // The session, if the cookie names a live one.
+    let mut session = None;
+    let mut rights = None;
+    let mut session_expired = false;
+    let mut set_cookies: Vec<String> = Vec::new();
+    if let Some(token) = read_cookie(req.headers(), names.session).filter(|_| !is_static) {
+        let hash = token_hash(&token);
+        // The user's rights come in the same trip to the database: nearly
+        // every request with a session extracts [`SignedIn`].
+        let lookup = {
+            let hash = hash.clone();
+            state
+                .db
+                .read(move |c| {
+                    let Some(s) = sessions::find(c, &hash)? else {
+                        return Ok(None);
+                    };
+                    let rights = users::actor(c, s.user_id)?;
+                    let municipality = users::municipality_name(c, s.user_id)?;
+                    Ok(Some((s, Rights(rights, municipality))))
+                })
+                .await
+        };
+        match lookup {
+            Ok(Some((s, found)))
+                if state
+                    .config
+                    .session
+                    .is_alive(s.created_at, s.last_seen_at, now) =>
+            {
+                if now - s.last_seen_at >= state.config.session.touch_interval() {
+                    let hash = hash.clone();
+                    if let Err(e) = state
+                        .db
+                        .write(move |c| sessions::touch(c, &hash, now))
+                        .await
+                    {
+                        tracing::warn!(request_id, error = %e, "could not refresh session");
+                    }
+                }
+                session = Some((
+                    SessionInfo {
+                        token_hash: hash,
+                        user_id: s.user_id,
+                        display_name: s.display_name,
+                    },
+                    s.csrf_token,
+                ));
+                rights = Some(found);
+            }
+            Ok(Some(_)) => {
+                session_expired = true;
+                let _ = state.db.write(move |c| sessions::delete(c, &hash)).await;
+                set_cookies.push(cookie(names.session, "", secure, Some(0)));
+            }
+            Ok(None) => {
+                session_expired = true;
+                set_cookies.push(cookie(names.session, "", secure, Some(0)));
+            }
+            Err(e) => {
+                tracing::error!(request_id, error = %e, "session lookup failed");
+                return render_error_page(
+                    &state,
+                    &AppError::internal("session lookup"),
+                    &request_id,
+                    None,
+                );
+            }
+        }
+    }
+
+    // The CSRF token: the session's, or for visitors without a session a
+    // random one kept in its own cookie (double-submit).
+    let csrf_token = match &session {
+        Some((_, token)) => token.clone(),
+        None if is_static => String::new(),
+        None => match read_cookie(req.headers(), names.csrf) {
+            Some(token) => token,
+            None => {
+                let token = random_token();
+                set_cookies.push(cookie(names.csrf, &token, secure, None));
+                token
+            }
+        },
+    };
+
+    let ctx = Ctx {
+        request_id: request_id.clone(),
+        session: session.map(|(s, _)| s),
+        csrf_token: csrf_token.clone(),
+        client_address: client_address(&req, state.config.trust_forwarded_for),
+        session_expired,
+        path,
+    };
+
+    let mut req = req;
+    if !is_safe(req.method()) {
+        match check_csrf(req, &csrf_token).await {
+            Ok(checked) => req = checked,
+            Err(refusal) => {
+                log_refusal(&request_id, &method, &route, refusal.code());
+                return finish(
+                    &state,
+                    render_error_page(&state, &refusal.error(), &request_id, Some(&ctx)),
+                    &request_id,
+                    &set_cookies,
+                );
+            }
+        }
+    }
+
+    req.extensions_mut().insert(ctx.clone());
+    if let Some(rights) = rights {
+        req.extensions_mut().insert(rights);
+    }
+    let mut response = next.run(req).await;
+    // Any change may show on a public page, rename a timeline entry's author
+    // or change who is staff where: start every cache afresh.
+    if !is_safe(&method) && (response.status().is_success() || response.status().is_redirection()) {
+        state.public_cache.invalidate();
+        state.timelines.invalidate();
+        state.staff_lists.invalidate();
+    }
+    // A body too large for an extractor or the body limit comes back as
+    // plain text from axum or tower-http: give it the same page as ours.
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE
+        && response.extensions().get::<AppError>().is_none()
+    {
+        response.extensions_mut().insert(AppError::TooLarge);
+    }
+    if let Some(error) = response.extensions_mut().remove::<AppError>() {
+        if let Some(reason) = error.refusal_code() {
+            log_refusal(&request_id, &method, &route, reason);
+        }
+        let mut page = render_error_page(&state, &error, &request_id, Some(&ctx));
+        for c in response.headers().get_all(header::SET_COOKIE) {
+            page.headers_mut().append(header::SET_COOKIE, c.clone());
+        }
+        response = page;
+    }
+    tracing::info!(
+        request_id,
+        %method,
+        route,
+        status = response.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    finish(&state, response, &request_id, &set_cookies)
+}
+
+/// Logs a refused request: the request id, the method, the route pattern
+/// (never the path, which carries ids, nor the query) and a reason code. No
+/// personal data: the refusal is about the request, not about who sent it.
+pub fn log_refusal(request_id: &str, method: &Method, route: &str, reason: &str) {
+    tracing::warn!(request_id, %method, route, reason, "request refused");
+}
+
+/// Why the middleware refused a state-changing request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Refusal {
+    /// `Sec-Fetch-Site: cross-site`.
+    CrossSite,
+    /// No token in the header or the form.
+    CsrfMissing,
+    /// A token that is not this session's (or this visitor's).
+    CsrfMismatch,
+    /// The body is over the limit for its kind.
+    TooLarge,
+}
+
+impl Refusal {
+    fn code(self) -> &'static str {
+        match self {
+            Self::CrossSite => "cross_site",
+            Self::CsrfMissing => "csrf_missing",
+            Self::CsrfMismatch => "csrf_mismatch",
+            Self::TooLarge => "too_large",
+        }
+    }
+
+    fn error(self) -> AppError {
+        match self {
+            Self::TooLarge => AppError::TooLarge,
+            Self::CrossSite | Self::CsrfMissing | Self::CsrfMismatch => AppError::BadRequest,
+        }
+    }
+}
+
+/// Refuses cross-site posts and posts without the right token. The body is
+/// read (up to a limit) and handed on unchanged.
+async fn check_csrf(req: Request, expected: &str) -> Result<Request, Refusal> {
+    let (parts, body) = req.into_parts();
+    if parts
+        .headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        == Some("cross-site")
+    {
+        return Err(Refusal::CrossSite);
+    }
+    if let Some(token) = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return if constant_time_eq(token, expected) {
+            Ok(Request::from_parts(parts, body))
+        } else {
+            Err(Refusal::CsrfMismatch)
+        };
+    }
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let is_upload = content_type.starts_with("multipart/form-data");
+    let limit = if is_upload {
+        MAX_UPLOAD_BODY_BYTES
+    } else {
+        MAX_FORM_BYTES
+    };
+    let bytes = to_bytes(body, limit).await.map_err(|_| Refusal::TooLarge)?;
+    let sent = if content_type.starts_with("application/x-www-form-urlencoded") {
+        form_urlencoded_value(&bytes, CSRF_FIELD)
+    } else if is_upload {
+        crate::extract::form::multipart(&content_type, &bytes)
+            .and_then(|parts| parts.into_iter().find(|p| p.name == CSRF_FIELD))
+            .and_then(|p| String::from_utf8(p.bytes).ok())
+    } else {
+        None
+    };
+    match sent {
+        Some(token) if constant_time_eq(&token, expected) => {
+            Ok(Request::from_parts(parts, Body::from(bytes)))
+        }
+        Some(_) => Err(Refusal::CsrfMismatch),
+        None => Err(Refusal::CsrfMissing),
+    }
+}
+
+fn form_urlencoded_value(bytes: &[u8], field: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == field)
+        .map(|(_, v)| v)
+}
+
+/// Security headers for every response (OWASP ASVS 14.4).
+fn finish(
+    state: &AppState,
+    mut response: Response,
+    request_id: &str,
+    set_cookies: &[String],
+) -> Response {
+    let is_static = response
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("immutable"));
+    let h = response.headers_mut();
+    // The middleware's cookies (clearing a stale session, a visitor's CSRF
+    // token) give way to one of the same name set by the handler: the
+    // browser applies them in order, so the clearing would otherwise undo a
+    // session that a login with a stale cookie has just made.
+    let cookie_name = |c: &str| c.split_once('=').map(|(name, _)| name.trim().to_owned());
+    let set_by_handler: Vec<String> = h
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(cookie_name)
+        .collect();
+    for c in set_cookies {
+        if cookie_name(c).is_some_and(|name| set_by_handler.contains(&name)) {
+            continue;
+        }
+        if let Ok(v) = HeaderValue::from_str(c) {
+            h.append(header::SET_COOKIE, v);
+        }
+    }
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        h.insert("x-request-id", v);
+    }
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        ),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static(
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+        ),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    // Pages carry personal data and are not cached; responses that chose
+    // their own caching (static files, the public API) keep it.
+    if !is_static && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.config.secure_cookies {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
+    }
+    response
+}

@@ -1,0 +1,60 @@
+//! Confirmation notices shown after a redirect (`?melding=…`).
+
+use crate::i18n::NB;
+
+/// `?melding=…` after a redirect: which confirmation to show.
+#[derive(serde::Deserialize, Default)]
+pub struct NoticeQuery {
+    #[serde(default)]
+    pub melding: Option<String>,
+}
+
+/// The confirmation text for a notice code; unknown codes show nothing.
+pub fn notice(q: &NoticeQuery) -> Option<&'static str> {
+    let m = &crate::i18n::NB;
+    Some(match q.melding.as_deref()? {
+        "opprettet" => m.municipalities_created,
+        "enhet-opprettet" => m.units_created,
+        "enhet-lagret" => m.units_saved,
+        "vertskommune-lagret" => m.units_host_saved,
+        "tildeling-gjennomgatt" => m.grants_reviewed_notice,
+        "bruker-opprettet" => m.users_created,
+        "bruker-lagret" => m.users_saved,
+        "deaktivert" => m.users_disabled,
+        "aktivert" => m.users_enabled,
+        "passord" => m.users_password_set,
+        "rolle-lagt-til" => m.users_membership_added,
+        "rolle-fjernet" => m.users_membership_removed,
+        "tilbud-opprettet" => m.editor_created,
+        "tilbud-lagret" => m.editor_saved,
+        "tilbud-uendret" => m.editor_unchanged,
+        "tilbud-foreslatt" => m.editor_proposed,
+        "tilbud-forslag-utvidet" => m.editor_extended,
+        "forslag-trukket" => m.editor_withdrawn,
+        "forslag-godkjent" => m.proposal_approved,
+        "forslag-avvist" => m.proposal_rejected,
+        "omrade-lagt-til" => m.areas_added,
+        "omrade-endret" => m.areas_renamed,
+        _ => return None,
+    })
+}
+
+pub fn log_notice(code: Option<&str>) -> Option<&'static str> {
+    Some(match code? {
+        "logg-startet" => NB.notice_log_started,
+        "lagret" => NB.notice_saved,
+        "niva-endret" => NB.notice_level_changed,
+        "logg-lukket" => NB.notice_log_closed,
+        "logg-gjenapnet" => NB.notice_log_reopened,
+        "samtykke" => NB.notice_consent_saved,
+        "samtykke-trukket" => NB.notice_consent_withdrawn,
+        "overlevering-foreslatt" => NB.notice_handover_proposed,
+        "overlevering-godtatt" => NB.notice_handover_accepted,
+        "overlevering-avslatt" => NB.notice_handover_declined,
+        "overlevering-trukket" => NB.notice_handover_withdrawn,
+        "tiltak" => NB.notice_measure_saved,
+        "evaluering" => NB.notice_evaluation_saved,
+        "nodtilgang" => NB.notice_break_glass,
+        _ => return None,
+    })
+}
