@@ -26,8 +26,8 @@ use laget_db::schema::{
     child_units, children as children_t, log_entries, logs as logs_t, team_members,
 };
 use laget_db::{
-    Db, DbConnection, DbError, DbResult, children, logs, municipalities, sessions, to_micros,
-    units, users,
+    Db, DbConnection, DbError, DbResult, admin::municipalities, admin::units, admin::users,
+    children, log as logs, session as sessions, to_micros,
 };
 use laget_domain::access::Operator;
 use laget_domain::child::{Birth, NewChild, NewGuardian, Relation};
@@ -455,7 +455,7 @@ async fn concurrent_reads(
                 if grouped {
                     db.record_reads(vec![record]).await?;
                 } else {
-                    db.write(move |c| laget_db::access_log::append(c, &record).map(|_| ()))
+                    db.write(move |c| laget_db::audit::append(c, &record).map(|_| ()))
                         .await?;
                 }
                 n += 1;

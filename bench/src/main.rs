@@ -13,8 +13,8 @@
 
 use axum::Router;
 use axum::routing::get;
-use laget_db::offers::{self, Search, Visibility};
-use laget_db::{Db, municipalities, units};
+use laget_db::catalogue::offers::{self, Search, Visibility};
+use laget_db::{Db, admin::municipalities, admin::units};
 use laget_domain::access::Operator;
 use laget_domain::catalogue::{
     AccessRoute, AgeFilter, DEFAULT_CHALLENGE_AREAS, OfferFields, OfferFilter, OfferSort,

@@ -4,7 +4,7 @@
 use crate::config::Config;
 use anyhow::{Context as _, anyhow, bail};
 use clap::Subcommand;
-use laget_db::{Db, DbConnection, municipalities, units, users};
+use laget_db::{Db, DbConnection, admin::municipalities, admin::units, admin::users};
 use laget_domain::access::Operator;
 use laget_domain::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
 use laget_domain::password::NewPassword;

@@ -66,7 +66,7 @@ pub fn load_or_create_key(config: &AuditConfig, db: &Db) -> anyhow::Result<Audit
     if let Some(key) = load_key(config)? {
         return Ok(key);
     }
-    let head = db.read_blocking(laget_db::access_log::head)?;
+    let head = db.read_blocking(laget_db::audit::head)?;
     let path = Path::new(&config.key_file);
     anyhow::ensure!(
         head.seq < head.keyed_from,
@@ -99,7 +99,7 @@ pub fn load_or_create_key(config: &AuditConfig, db: &Db) -> anyhow::Result<Audit
 /// unverifiable).
 pub fn ensure_key_fits(db: &Db, config: &AuditConfig) -> anyhow::Result<()> {
     anyhow::ensure!(
-        db.read_blocking(laget_db::access_log::key_fits)?,
+        db.read_blocking(laget_db::audit::key_fits)?,
         "the access log's newest row does not verify with the key from {}: a wrong key, \
          or the log was changed. Run `laget audit verify`",
         key_source(config)
@@ -121,7 +121,7 @@ pub fn write_checkpoint(
     db: &Db,
     key: &AuditKey,
 ) -> anyhow::Result<Checkpoint> {
-    let head = db.read_blocking(laget_db::access_log::head)?;
+    let head = db.read_blocking(laget_db::audit::head)?;
     let checkpoint = Checkpoint::of(&head, chrono::Utc::now());
     let path = Path::new(&config.checkpoint_file);
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -196,7 +196,7 @@ pub fn verify(
     let checkpoints = read_checkpoints(path, &key)?;
     let db = connect()?.with_audit_key(key);
     let valid = checkpoints.valid.clone();
-    let verdict = db.read_blocking(move |c| laget_db::access_log::verify_against(c, valid))?;
+    let verdict = db.read_blocking(move |c| laget_db::audit::verify_against(c, valid))?;
     let mut problems: Vec<String> = verdict.findings.iter().map(describe).collect();
     problems.extend(checkpoints.rejected.iter().map(|(line, e)| match e {
         CheckpointError::WrongSignature => format!(

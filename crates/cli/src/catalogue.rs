@@ -6,7 +6,7 @@ use anyhow::{Context as _, bail};
 use clap::{Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use laget_db::Db;
-use laget_db::offers_import::{self, ImportReport, Outcome, Progress};
+use laget_db::catalogue::import::{self as offers_import, ImportReport, Outcome, Progress};
 use laget_domain::access::Operator;
 use laget_domain::catalogue_io::{self, FileFormat, RowError};
 use std::io::{IsTerminal, Write};

@@ -8,7 +8,10 @@
 //! ladder), read by the same importer as `laget import offers`. The children
 //! and their logs are in [`crate::demo_logs`].
 
-use laget_db::{Db, DbConnection, DbError, municipalities, offers_import, units, users};
+use laget_db::{
+    Db, DbConnection, DbError, admin::municipalities, admin::units, admin::users,
+    catalogue::import as offers_import,
+};
 use laget_domain::MunicipalityId;
 use laget_domain::access::Operator;
 use laget_domain::catalogue_io;

@@ -18,7 +18,10 @@
 //! moment of seeding, since the log records when something was written.
 
 use chrono::{Duration, Months, NaiveDate};
-use laget_db::{DbConnection, DbError, DbResult, casework, children, logs, offers, users};
+use laget_db::{
+    DbConnection, DbError, DbResult, admin::users, casework, catalogue::offers, children,
+    log as logs,
+};
 use laget_domain::access::{Actor, LogReader, LogWriter};
 use laget_domain::bbis::{self, Assessment, Snapshot};
 use laget_domain::child::{NewChild, NewGuardian};
@@ -1406,7 +1409,7 @@ struct Ctx {
 
 impl Ctx {
     fn load(conn: &mut DbConnection, m: MunicipalityId, today: NaiveDate) -> DbResult<Self> {
-        let list = laget_db::units::list_in_municipality(conn, m)?;
+        let list = laget_db::admin::units::list_in_municipality(conn, m)?;
         let mut staff = HashMap::new();
         for name in STAFF {
             let username = Username::parse(name).map_err(|e| bad(name, e))?;

@@ -261,8 +261,8 @@ fn spawn_housekeeping(db: Db, web: laget_web::WebConfig) {
                 (web.session.absolute, web.session.idle, web.throttle_window);
             let result = db
                 .write(move |c| {
-                    laget_db::sessions::purge_expired(c, now - absolute, now - idle)?;
-                    laget_db::login_throttle::purge(c, now - window * 4)
+                    laget_db::session::purge_expired(c, now - absolute, now - idle)?;
+                    laget_db::session::throttle::purge(c, now - window * 4)
                 })
                 .await;
             if let Err(e) = result {

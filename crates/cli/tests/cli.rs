@@ -712,7 +712,7 @@ fn serve_writes_a_checkpoint_at_start_and_at_shutdown() {
         assert!(server.wait().unwrap().success());
         let head = laget_db::Db::connect(&db.url)
             .unwrap()
-            .read_blocking(laget_db::access_log::head)
+            .read_blocking(laget_db::audit::head)
             .unwrap();
         let all = seqs();
         assert_eq!(all.len(), 2, "{all:?}");
@@ -1140,9 +1140,9 @@ fn a_substantive_change_to_a_published_offer_waits_for_the_coordinating_unit() {
             .unwrap()
             .read_blocking(|c| {
                 let number = laget_domain::municipality::MunicipalityNumber::parse("9999").unwrap();
-                let m = laget_db::municipalities::find_by_number(c, &number)?.unwrap();
-                let offer = laget_db::offers::find_external(c, m.id, &id)?.unwrap();
-                laget_db::offers::proposals_for(c, offer.id)
+                let m = laget_db::admin::municipalities::find_by_number(c, &number)?.unwrap();
+                let offer = laget_db::catalogue::offers::find_external(c, m.id, &id)?.unwrap();
+                laget_db::catalogue::offers::proposals_for(c, offer.id)
             })
             .unwrap();
         assert_eq!(waiting.len(), 1);

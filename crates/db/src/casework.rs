@@ -256,7 +256,7 @@ pub fn openable(
     ids.dedup();
     let mut open = Vec::with_capacity(ids.len());
     for log in ids {
-        let facts = crate::logs::facts(conn, log, actor.user_id(), today)?;
+        let facts = crate::log::facts(conn, log, actor.user_id(), today)?;
         if actor.open_log(&facts, today).is_ok() {
             open.push(log);
         }
@@ -1035,7 +1035,7 @@ pub fn convert_consultation(
             )),
         ))
         .execute(conn)?;
-    crate::logs::touch(conn, w.log_id(), to_micros(Utc::now()))?;
+    crate::log::touch(conn, w.log_id(), to_micros(Utc::now()))?;
     consultation_event(
         conn,
         id,
@@ -1165,7 +1165,7 @@ pub fn unlink_consultation(
             )),
         ))
         .execute(conn)?;
-    crate::logs::touch(conn, w.log_id(), now)?;
+    crate::log::touch(conn, w.log_id(), now)?;
     consultation_event(
         conn,
         id,

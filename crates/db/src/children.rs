@@ -6,7 +6,9 @@
 //! no longer a guardian gets an end time.
 
 use crate::schema::{child_changes, child_units, children, guardians, logs, units, users};
-use crate::{DbConnection, DbError, DbResult, access_log, from_micros, parse_id, to_micros};
+use crate::{
+    DbConnection, DbError, DbResult, audit as access_log, from_micros, parse_id, to_micros,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use laget_domain::access::{Capability, ChildEditor, LogReader, UnitCasework};
@@ -207,7 +209,7 @@ pub fn create(
         .map_err(DbError::from_insert)?;
     let mut all = vec![cap.unit_id()];
     for u in other_units {
-        if !all.contains(u) && crate::offers::serves(conn, *u, m)? {
+        if !all.contains(u) && crate::catalogue::offers::serves(conn, *u, m)? {
             all.push(*u);
         }
     }
@@ -709,7 +711,9 @@ pub fn update(
             .optional()?;
         // A unit the child attends stays choosable; another must be an
         // active unit serving the child's municipality.
-        if old_units.contains(u) || (active == Some(true) && crate::offers::serves(conn, *u, m)?) {
+        if old_units.contains(u)
+            || (active == Some(true) && crate::catalogue::offers::serves(conn, *u, m)?)
+        {
             new_units.push(*u);
         }
     }

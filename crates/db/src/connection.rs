@@ -223,7 +223,7 @@ impl Db {
             Backend::Postgres => None,
         };
         let mut conn = self.conn()?;
-        crate::access_log::with_key(self.audit_key.as_ref(), || {
+        crate::audit::with_key(self.audit_key.as_ref(), || {
             DbConnection::transaction(&mut conn, f)
         })
     }
@@ -234,7 +234,7 @@ impl Db {
         f: impl FnOnce(&mut DbConnection) -> DbResult<T>,
     ) -> DbResult<T> {
         let mut conn = self.conn()?;
-        crate::access_log::with_key(self.audit_key.as_ref(), || f(&mut conn))
+        crate::audit::with_key(self.audit_key.as_ref(), || f(&mut conn))
     }
 
     /// Runs `f` in one transaction on a blocking thread. Everything it writes,
@@ -277,7 +277,7 @@ impl Db {
             None => records,
         };
         // No writer thread: a transaction of our own.
-        self.write(move |c| crate::access_log::append_all(c, &records).map(|_| ()))
+        self.write(move |c| crate::audit::append_all(c, &records).map(|_| ()))
             .await
     }
 
@@ -354,7 +354,7 @@ mod tests {
         Db, DbConnection, EmbeddedMigrations, MigrationHarness, POSTGRES_MIGRATIONS,
         SQLITE_MIGRATIONS,
     };
-    use crate::access_log;
+    use crate::audit as access_log;
     use diesel::connection::SimpleConnection;
     use laget_domain::audit::{AccessRecord, AuditKey};
     use std::collections::BTreeSet;

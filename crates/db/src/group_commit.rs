@@ -17,7 +17,7 @@
 //!   read never start it). It blocks in `recv` until a request arrives (no
 //!   polling, no timers), then takes everything else already queued, up to
 //!   [`MAX_BATCH`] records, and appends them all with
-//!   [`crate::access_log::append_all`] in one transaction through
+//!   [`crate::audit::append_all`] in one transaction through
 //!   [`crate::Db::write_blocking`] — so on SQLite it takes the same write
 //!   mutex as every other write, and on PostgreSQL it holds the head-row lock
 //!   for one commit per batch instead of one per page view. While it commits,
@@ -36,7 +36,7 @@
 //!   took has a caller waiting for the answer. Should the thread be gone,
 //!   `record_reads` falls back to a transaction of its own.
 
-use crate::{Db, DbError, DbResult, access_log};
+use crate::{Db, DbError, DbResult, audit as access_log};
 use laget_domain::audit::AccessRecord;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -5,19 +5,17 @@
 //! `laget_domain::access`, and write their access-log row in the same
 //! transaction as the change they record.
 
-pub mod access_log;
+// One module per feature, with the same names as in `laget_domain` and
+// `laget_web`.
+pub mod admin;
+pub mod audit;
 pub mod casework;
+pub mod catalogue;
 pub mod children;
 mod connection;
-pub mod login_throttle;
-pub mod logs;
-pub mod municipalities;
-pub mod offers;
-pub mod offers_import;
+pub mod log;
 pub mod schema;
-pub mod sessions;
-pub mod units;
-pub mod users;
+pub mod session;
 
 pub use connection::{Backend, Db, DbConnection};
 

@@ -5,7 +5,7 @@
 //! builders they are made from ([`new_municipality`], [`unit_fields`],
 //! [`UserBuilder`], [`offer_fields`]).
 
-use laget_db::{municipalities, offers, units, users};
+use laget_db::{admin::municipalities, admin::units, admin::users, catalogue::offers};
 use laget_domain::access::{AdministersUsers, MunicipalityAdmin, Operator};
 use laget_domain::catalogue::{AccessRoute, OfferFields, OfferStatus, PreventionLevel};
 use laget_domain::ids::{
@@ -379,7 +379,7 @@ impl LogFixturesBuilder<'_> {
         c: &mut laget_db::DbConnection,
         made: &mut HashMap<Who, UserId>,
     ) -> laget_db::DbResult<LogFixtures> {
-        use laget_db::{casework, children, logs};
+        use laget_db::{casework, children, log as logs};
         use laget_domain::access::{Actor, Membership};
         use laget_domain::child::{NewChild, NewGuardian};
         use laget_domain::consent::{ConsentForm, ConsentRule, Giver, NewConsent};

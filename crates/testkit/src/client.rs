@@ -6,7 +6,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
-use laget_db::{Db, sessions};
+use laget_db::{Db, session as sessions};
 use laget_domain::UserId;
 use std::collections::HashMap;
 use tower::ServiceExt;

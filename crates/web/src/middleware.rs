@@ -16,7 +16,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use chrono::Utc;
-use laget_db::{sessions, users};
+use laget_db::{admin::users, session as sessions};
 use std::net::SocketAddr;
 
 fn client_address(req: &Request, trust_forwarded_for: bool) -> String {

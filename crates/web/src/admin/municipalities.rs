@@ -11,7 +11,7 @@ use crate::view::{invalid, page};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use laget_db::{DbError, municipalities};
+use laget_db::{DbError, admin::municipalities};
 use laget_domain::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
 use laget_domain::validation::{Problem, Problems};
 

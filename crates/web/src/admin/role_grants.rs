@@ -15,7 +15,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono_tz::Europe::Oslo;
-use laget_db::{DbError, units, users};
+use laget_db::{DbError, admin::units, admin::users};
 use laget_domain::UnitId;
 use laget_domain::ids::MembershipId;
 

@@ -16,7 +16,7 @@ use crate::view::{invalid, page};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use laget_db::{municipalities, units};
+use laget_db::{admin::municipalities, admin::units};
 use laget_domain::MunicipalityId;
 use laget_domain::access::MunicipalityAdmin;
 use laget_domain::unit::{UnitKind, UnitName};

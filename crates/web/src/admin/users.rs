@@ -14,7 +14,7 @@ use crate::view::{invalid, page};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use laget_db::{DbError, municipalities, units, users};
+use laget_db::{DbError, admin::municipalities, admin::units, admin::users};
 use laget_domain::access::{GrantRefused, MunicipalityAdmin};
 use laget_domain::ids::MembershipId;
 use laget_domain::password::NewPassword;

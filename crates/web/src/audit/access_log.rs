@@ -19,7 +19,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::{Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Oslo;
-use laget_db::{access_log, units};
+use laget_db::{admin::units, audit as access_log};
 use laget_domain::UnitId;
 use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
 use laget_domain::validation::{Problems, parse_date};

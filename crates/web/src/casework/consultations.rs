@@ -32,7 +32,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use laget_db::casework::{self, ConsultationAction, LinkTarget, NewConsultation};
-use laget_db::logs;
+use laget_db::log as logs;
 use laget_domain::UnitId;
 use laget_domain::access::{LogReader, UnitCasework, WriteRefused};
 use laget_domain::anonymity::{self, Identifying};
@@ -258,7 +258,7 @@ async fn consultations_page(
         .collect();
     let units = state
         .db
-        .read(move |c| laget_db::units::get_many(c, &ids))
+        .read(move |c| laget_db::admin::units::get_many(c, &ids))
         .await?;
     let me = user.actor.user_id();
     Ok(ConsultationsPage {
@@ -572,7 +572,7 @@ pub async fn convert_consultation(
         unit_ids.insert(0, reader.home_unit());
         let units = state
             .db
-            .read(move |c| laget_db::units::get_many(c, &unit_ids))
+            .read(move |c| laget_db::admin::units::get_many(c, &unit_ids))
             .await?;
         record_read(&state, &user, &reader).await?;
         return page(&LinkPage {

@@ -18,7 +18,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use laget_db::casework::{self, TaskKind};
-use laget_db::{children, logs};
+use laget_db::{children, log as logs};
 use laget_domain::consent::ConsentRule;
 use laget_domain::escalation::{EscalationModel, LogSettings};
 use laget_domain::ids::BreakGlassId;
@@ -222,7 +222,7 @@ pub async fn overview(
             Ok((
                 casework::unit_overview(c, &cap, &actor, today, &rid)?,
                 logs::settings(c, m)?,
-                laget_db::units::get_many(c, &[unit])?
+                laget_db::admin::units::get_many(c, &[unit])?
                     .pop()
                     .map(|u| u.name)
                     .unwrap_or_default(),

@@ -21,8 +21,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Days;
-use laget_db::offers::{self, Offer, Proposal, SaveOutcome, Search, Visibility};
-use laget_db::{municipalities, units};
+use laget_db::catalogue::offers::{self, Offer, Proposal, SaveOutcome, Search, Visibility};
+use laget_db::{admin::municipalities, admin::units};
 use laget_domain::catalogue::{
     AccessRoute, EVIDENCE_LEVELS, LADDER_STEP_NAMES, OfferDraft, OfferFields, OfferFilter,
     OfferSort, OfferStatus, PROPOSAL_DAYS, PreventionLevel, RISK_FACTORS,

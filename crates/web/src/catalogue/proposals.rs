@@ -15,7 +15,7 @@ use crate::view::{invalid, page};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use laget_db::offers::{self, Proposal};
+use laget_db::catalogue::offers::{self, Proposal};
 use laget_domain::catalogue::OfferFields;
 use laget_domain::ids::ProposalId;
 use laget_domain::validation::{Problems, required_text};

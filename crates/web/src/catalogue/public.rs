@@ -17,9 +17,9 @@ use axum::body::{Body, to_bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
-use laget_db::municipalities::{self, Municipality};
-use laget_db::offers::{self, Offer, Search, Visibility};
-use laget_db::units;
+use laget_db::admin::municipalities::{self, Municipality};
+use laget_db::admin::units;
+use laget_db::catalogue::offers::{self, Offer, Search, Visibility};
 use laget_domain::catalogue::{
     AccessRoute, AgeFilter, LADDER_STEP_NAMES, OfferFilter, OfferSort, PreventionLevel,
     RISK_FACTORS,

@@ -127,7 +127,7 @@ async fn edit_page(
         .db
         .write(move |c| {
             let child = children::for_edit(c, &e2, &rid)?;
-            let units = laget_db::units::list_in_municipality(c, child.municipality_id)?;
+            let units = laget_db::admin::units::list_in_municipality(c, child.municipality_id)?;
             Ok((child, units))
         })
         .await?;

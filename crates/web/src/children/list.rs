@@ -17,7 +17,7 @@ use crate::view::{invalid, page};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use laget_db::{DbError, children, logs, offers};
+use laget_db::{DbError, catalogue::offers, children, log as logs};
 use laget_domain::UnitId;
 use laget_domain::access::UnitCasework;
 use laget_domain::child::{NewChild, NewGuardian, Relation};
@@ -117,7 +117,7 @@ async fn unit_choices(state: &AppState, user: &SignedIn) -> Result<Vec<Choice>, 
         .collect();
     let units = state
         .db
-        .read(move |c| laget_db::units::get_many(c, &ids))
+        .read(move |c| laget_db::admin::units::get_many(c, &ids))
         .await?;
     Ok(units
         .into_iter()
@@ -210,11 +210,11 @@ async fn new_page(
         .db
         .read(move |c| {
             Ok((
-                laget_db::units::get_many(c, &[unit])?
+                laget_db::admin::units::get_many(c, &[unit])?
                     .pop()
                     .map(|u| u.name)
                     .unwrap_or_default(),
-                laget_db::units::list_in_municipality(c, m)?,
+                laget_db::admin::units::list_in_municipality(c, m)?,
             ))
         })
         .await?;

@@ -6,7 +6,7 @@ use crate::extract::path::path_id;
 use crate::extract::user::SignedIn;
 use crate::view::format::today;
 use axum::response::{IntoResponse, Redirect, Response};
-use laget_db::logs;
+use laget_db::log as logs;
 use laget_domain::access::{LogReader, LogWriter, WriteRefused};
 use laget_domain::audit::Action;
 use laget_domain::ids::LogId;

@@ -7,7 +7,7 @@ use crate::error::AppError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
-use laget_db::users;
+use laget_db::admin::users;
 use laget_domain::UserId;
 use laget_domain::access::Actor;
 

@@ -7,7 +7,7 @@
 //!   rest of the page (forms, the reader's rights, the CSRF token) is not. A
 //!   timeline is keyed by the log, the log's **revision** and the filter. The
 //!   database raises the revision in the same transaction as every change to
-//!   the timeline (`laget_db::logs::touch`), so a kept timeline is never older
+//!   the timeline (`laget_db::log::touch`), so a kept timeline is never older
 //!   than the log, whichever server instance or command made the change.
 //! - **Staff lists** ([`StaffLists`]) are keyed by the municipality and the
 //!   units; they hold names of staff, not children's data.
@@ -21,7 +21,7 @@
 //!
 //! Privacy: only the log page puts and gets timelines, and it asks for one
 //! only after the access decision for that request has granted the log
-//! (`laget_db::logs::open_view`), and shows it only after the read is in the
+//! (`laget_db::log::open_view`), and shows it only after the read is in the
 //! access log. Nothing leaves the process's memory, which holds the same data
 //! in the database's page cache anyway, and both caches are bounded.
 

@@ -21,7 +21,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Europe::Oslo;
-use laget_db::logs::{self, LogView};
+use laget_db::log::{self as logs, LogView};
 use laget_domain::UnitId;
 use laget_domain::access::LogReader;
 use laget_domain::audit::Action;
@@ -998,7 +998,7 @@ pub async fn change_level(
         .db
         .read(move |c| {
             let s = logs::settings(c, m)?;
-            let level: i32 = laget_db::logs::current_level(c, log)?;
+            let level: i32 = laget_db::log::current_level(c, log)?;
             Ok((s, level))
         })
         .await?;

@@ -18,7 +18,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use laget_db::logs::{self, AddRefused, Person, Scan};
+use laget_db::log::{self as logs, AddRefused, Person, Scan};
 use laget_domain::access::{HandoverProposer, LogReader, LogWriter, WriteRefused};
 use laget_domain::bbis::Snapshot;
 use laget_domain::consent::{ConsentForm, Giver, Method, NewConsent, Purpose};
@@ -92,7 +92,7 @@ async fn consent_choices(
                     Some(laget_domain::stafett::EntryGroup::Consent),
                     today,
                 )?,
-                laget_db::units::list_in_municipality(c, m)?,
+                laget_db::admin::units::list_in_municipality(c, m)?,
             ))
         })
         .await?;

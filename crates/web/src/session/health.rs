@@ -7,7 +7,7 @@ use axum::extract::State;
 pub async fn get(State(state): State<AppState>) -> Result<&'static str, AppError> {
     state
         .db
-        .read(|c| laget_db::access_log::count(c).map(|_| ()))
+        .read(|c| laget_db::audit::count(c).map(|_| ()))
         .await?;
     Ok("ok")
 }

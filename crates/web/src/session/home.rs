@@ -9,7 +9,7 @@ use crate::view::page;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use laget_db::{municipalities, users};
+use laget_db::{admin::municipalities, admin::users};
 use laget_domain::user::Role;
 
 pub struct MembershipLine {

@@ -13,7 +13,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
-use laget_db::{login_throttle, sessions, users};
+use laget_db::{admin::users, session as sessions, session::throttle as login_throttle};
 use laget_domain::user::Username;
 
 #[derive(Template)]

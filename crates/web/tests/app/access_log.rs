@@ -253,7 +253,7 @@ async fn paged_named_and_explained(app: TestApp) {
         })
         .collect();
     app.db
-        .write_blocking(move |c| laget_db::access_log::append_all(c, &records))
+        .write_blocking(move |c| laget_db::audit::append_all(c, &records))
         .unwrap();
     let first = leader.get(&format!("{base}?objekt={object}")).await;
     assert_eq!(first.status, 200);

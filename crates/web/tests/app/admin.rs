@@ -1,7 +1,7 @@
 //! Municipality administration: units and users, through the pages.
 
 use crate::on_every_backend;
-use laget_db::access_log;
+use laget_db::audit as access_log;
 use laget_testkit::{TestApp, Who};
 
 async fn units(app: TestApp) {
@@ -491,7 +491,7 @@ async fn shared_units(app: TestApp) {
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let shared = app.with_conn(|c| {
-        laget_db::units::list_in_municipality(c, other)
+        laget_db::admin::units::list_in_municipality(c, other)
             .unwrap()
             .into_iter()
             .find(|u| u.name == "Felles barnevern")
@@ -567,7 +567,7 @@ async fn shared_units(app: TestApp) {
     );
     assert!(page.body.contains("Testbyen skole"));
     let unchanged = app.with_conn(|c| {
-        laget_db::units::get_many(c, &[unit])
+        laget_db::admin::units::get_many(c, &[unit])
             .unwrap()
             .pop()
             .unwrap()
@@ -693,7 +693,7 @@ async fn shared_units(app: TestApp) {
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let moved = app.with_conn(|c| {
-        laget_db::units::get_many(c, &[unit])
+        laget_db::admin::units::get_many(c, &[unit])
             .unwrap()
             .pop()
             .unwrap()
@@ -730,7 +730,7 @@ on_every_backend!(a_shared_unit_is_changed_by_its_host_only, shared_units);
 async fn child_rows_in_a_shared_unit(app: TestApp) {
     use diesel::prelude::*;
     use laget_db::schema::{access_log as al, logs};
-    use laget_db::{children, units, users};
+    use laget_db::{admin::units, admin::users, children};
     use laget_domain::access::Operator;
     use laget_domain::child::NewChild;
     use laget_domain::unit::{UnitKind, UnitName};

@@ -3,7 +3,7 @@
 //! version history, and the API.
 
 use crate::on_every_backend;
-use laget_db::offers::{self, SaveOutcome, Search, Visibility};
+use laget_db::catalogue::offers::{self, SaveOutcome, Search, Visibility};
 use laget_domain::access::Operator;
 use laget_domain::catalogue::{
     AccessRoute, AgeFilter, OfferFields, OfferFilter, OfferSort, OfferStatus, PreventionLevel,
@@ -52,7 +52,7 @@ fn random_fields() -> impl Strategy<Value = RandomOffer> {
 async fn search_matches_the_filter(app: TestApp) {
     let m = app.fx.municipality;
     let units = [app.fx.unit, {
-        let units = app.with_conn(|c| laget_db::units::list_in_municipality(c, m).unwrap());
+        let units = app.with_conn(|c| laget_db::admin::units::list_in_municipality(c, m).unwrap());
         units
             .iter()
             .find(|u| u.kind == UnitKind::KoordinerendeEnhet)
@@ -91,7 +91,7 @@ async fn search_matches_the_filter(app: TestApp) {
     });
     // The fixture offer is in the database too.
     all.push(app.with_conn(|c| offers::get(c, app.fx.offer).unwrap().fields));
-    let unit_list = app.with_conn(|c| laget_db::units::list_in_municipality(c, m).unwrap());
+    let unit_list = app.with_conn(|c| laget_db::admin::units::list_in_municipality(c, m).unwrap());
     let filter_strategy = (
         proptest::option::of(proptest::sample::select(WORDS.to_vec())),
         proptest::option::of(prop_oneof![
@@ -235,7 +235,7 @@ on_every_backend!(
 async fn editor_scope(app: TestApp) {
     // An offer of another unit (the coordinating unit's) is not the editor's.
     let m = app.fx.municipality;
-    let units = app.with_conn(|c| laget_db::units::list_in_municipality(c, m).unwrap());
+    let units = app.with_conn(|c| laget_db::admin::units::list_in_municipality(c, m).unwrap());
     let other_unit = units
         .iter()
         .find(|u| u.kind == UnitKind::KoordinerendeEnhet)

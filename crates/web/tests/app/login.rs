@@ -1,7 +1,7 @@
 //! Logging in and out, sessions and their timeouts, throttling.
 
 use crate::on_every_backend;
-use laget_db::sessions;
+use laget_db::session as sessions;
 use laget_testkit::{PASSWORD, TestApp, Who};
 
 async fn good_login(app: TestApp) {

@@ -30,7 +30,8 @@ fn offer(app: &TestApp, name: &str, ages: (u8, u8), step: u8) -> OfferId {
     f.level = PreventionLevel::Selektiv;
     f.challenge_areas = vec!["sprak".to_owned()];
     app.with_conn(|c| {
-        laget_db::offers::create(c, &Operator::at_console().administer(m), m, &f, None).unwrap()
+        laget_db::catalogue::offers::create(c, &Operator::at_console().administer(m), m, &f, None)
+            .unwrap()
     })
 }
 
@@ -66,7 +67,7 @@ async fn measure_offers(app: TestApp) {
     let youth = offer(&app, "Sommerjobb for ungdom", (16, 25), 2);
     let m = app.fx.municipality;
     app.with_conn(|c| {
-        laget_db::offers::set_next_steps(
+        laget_db::catalogue::offers::set_next_steps(
             c,
             &Operator::at_console().administer(m),
             first,

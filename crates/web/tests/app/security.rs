@@ -332,7 +332,7 @@ async fn append_only(app: TestApp) {
     assert!(update.is_err(), "rows cannot be changed");
     let delete = app.with_conn(|c| c.batch_execute("DELETE FROM access_log WHERE seq = 1"));
     assert!(delete.is_err(), "rows cannot be deleted");
-    let verified = app.with_conn(|c| laget_db::access_log::verify(c).unwrap());
+    let verified = app.with_conn(|c| laget_db::audit::verify(c).unwrap());
     assert!(matches!(verified, Ok(n) if n > 10), "{verified:?}");
 }
 on_every_backend!(the_access_log_is_append_only, append_only);

@@ -25,8 +25,8 @@
 //! (The offer keeps having no external id; any other new external id creates
 //! a new offer.)
 
-use crate::offers::{self, Offer, SaveOutcome};
-use crate::{Db, DbConnection, DbError, DbResult, parse_id, schema, units};
+use crate::catalogue::offers::{self, Offer, SaveOutcome};
+use crate::{Db, DbConnection, DbError, DbResult, admin::units, parse_id, schema};
 use chrono::{Days, NaiveDate};
 use diesel::prelude::*;
 use laget_domain::MunicipalityId;
@@ -453,7 +453,7 @@ pub fn export(conn: &mut DbConnection, m: MunicipalityId) -> DbResult<Vec<Export
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
-    use crate::municipalities::{self, NewMunicipality};
+    use crate::admin::municipalities::{self, NewMunicipality};
     use laget_domain::access::Operator;
     use laget_domain::catalogue_io::{COLUMNS, to_csv, to_json};
     use laget_domain::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};

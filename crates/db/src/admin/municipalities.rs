@@ -1,7 +1,7 @@
 //! Municipalities: the tenants.
 
 use crate::schema::municipalities;
-use crate::{DbConnection, DbError, DbResult, access_log, parse_id, to_micros};
+use crate::{DbConnection, DbError, DbResult, audit as access_log, parse_id, to_micros};
 use chrono::Utc;
 use diesel::prelude::*;
 use laget_domain::MunicipalityId;
@@ -61,7 +61,7 @@ pub fn create(
         ))
         .execute(conn)
         .map_err(DbError::from_insert)?;
-    crate::offers::add_default_areas(conn, id)?;
+    crate::catalogue::offers::add_default_areas(conn, id)?;
     let scope = Scope {
         municipality_id: Some(id),
         unit_id: None,

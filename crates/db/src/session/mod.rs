@@ -97,3 +97,6 @@ pub fn count_for_user(conn: &mut DbConnection, user_id: UserId) -> DbResult<i64>
         .count()
         .get_result(conn)?)
 }
+
+/// Failed logins per account and address.
+pub mod throttle;

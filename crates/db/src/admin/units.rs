@@ -3,7 +3,7 @@
 //! (DESIGN.md, Access, rule 8); the others it serves see it and choose it.
 
 use crate::schema::{memberships, municipalities, unit_municipalities, units};
-use crate::{DbConnection, DbError, DbResult, access_log, parse_id, to_micros};
+use crate::{DbConnection, DbError, DbResult, audit as access_log, parse_id, to_micros};
 use chrono::Utc;
 use diesel::prelude::*;
 use laget_domain::access::{MunicipalityAdmin, SystemAdmin, UnitAdmin};

@@ -1,7 +1,7 @@
 //! Staff accounts and their memberships.
 
 use crate::schema::{memberships, role_grants, sessions, units, users};
-use crate::{DbConnection, DbError, DbResult, access_log, parse_id, to_micros};
+use crate::{DbConnection, DbError, DbResult, audit as access_log, parse_id, to_micros};
 use chrono::Utc;
 use diesel::prelude::*;
 use laget_domain::access::{
@@ -307,7 +307,7 @@ pub fn grant(
     let unit = grant.unit_id();
     ensure_reaches(conn, grant, id)?;
     if let Some(unit) = unit
-        && crate::units::host_of(conn, unit)? != m
+        && crate::admin::units::host_of(conn, unit)? != m
     {
         return Err(DbError::NotFound);
     }
@@ -395,7 +395,7 @@ pub fn decide_grant(
     role: Role,
 ) -> DbResult<Result<RoleGrant, GrantRefused>> {
     let unit = match unit.filter(|_| role.is_unit_role()) {
-        Some(u) => Some((u, crate::units::host_of(conn, u)?)),
+        Some(u) => Some((u, crate::admin::units::host_of(conn, u)?)),
         None => None,
     };
     Ok(cap.grant_role(id, role, unit))
@@ -420,7 +420,7 @@ pub fn remove_membership(
     let (held_in, unit) = found.ok_or(DbError::NotFound)?;
     let unit: Option<UnitId> = unit.as_deref().map(parse_id).transpose()?;
     let hosted = match unit {
-        Some(u) => crate::units::host_of(conn, u)? == m,
+        Some(u) => crate::admin::units::host_of(conn, u)? == m,
         None => false,
     };
     if held_in != m.to_string() && !hosted {

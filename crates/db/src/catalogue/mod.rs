@@ -1,0 +1,5 @@
+//! The catalogue of measures: offers, their versions and proposals, and
+//! importing a catalogue from a file.
+
+pub mod import;
+pub mod offers;
