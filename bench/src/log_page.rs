@@ -30,13 +30,13 @@ use laget_db::{
     children, log as logs, session as sessions, to_micros,
 };
 use laget_domain::access::Operator;
-use laget_domain::child::{Birth, NewChild, NewGuardian, Relation};
-use laget_domain::consent::{Giver, Method, NewConsent, Purpose};
+use laget_domain::admin::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
+use laget_domain::admin::unit::{UnitKind, UnitName};
+use laget_domain::admin::user::{DisplayName, Role, Username};
+use laget_domain::children::{Birth, NewChild, NewGuardian, Relation};
 use laget_domain::ids::{ChildId, EntryId, LogId, TeamMemberId};
-use laget_domain::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
-use laget_domain::stafett::{ChildVoice, Concern, MemberKind, NewMeasure};
-use laget_domain::unit::{UnitKind, UnitName};
-use laget_domain::user::{DisplayName, Role, Username};
+use laget_domain::log::consent::{Giver, Method, NewConsent, Purpose};
+use laget_domain::log::stafett::{ChildVoice, Concern, MemberKind, NewMeasure};
 use laget_domain::{UnitId, UserId};
 use rand::Rng;
 use std::sync::{Arc, OnceLock};
@@ -396,8 +396,11 @@ async fn server_time(db: &Db, user: UserId, log: LogId, clients: usize) -> Resul
         let started = Instant::now();
         db.read_blocking(|c| {
             let facts = logs::facts(c, log, user, today)?;
-            let mut units =
-                laget_domain::consent::covered_units(&facts.consent, facts.consent_rule, today);
+            let mut units = laget_domain::log::consent::covered_units(
+                &facts.consent,
+                facts.consent_rule,
+                today,
+            );
             units.push(facts.home_unit);
             logs::staff_choices(c, m, &units)
         })?;

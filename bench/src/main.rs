@@ -16,12 +16,12 @@ use axum::routing::get;
 use laget_db::catalogue::offers::{self, Search, Visibility};
 use laget_db::{Db, admin::municipalities, admin::units};
 use laget_domain::access::Operator;
+use laget_domain::admin::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
+use laget_domain::admin::unit::{UnitKind, UnitName};
 use laget_domain::catalogue::{
     AccessRoute, AgeFilter, DEFAULT_CHALLENGE_AREAS, OfferFields, OfferFilter, OfferSort,
     OfferStatus, PreventionLevel,
 };
-use laget_domain::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
-use laget_domain::unit::{UnitKind, UnitName};
 use laget_domain::{MunicipalityId, UnitId};
 use rand::Rng;
 use std::time::{Duration, Instant};

@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use laget_db::Db;
 use laget_db::catalogue::import::{self as offers_import, ImportReport, Outcome, Progress};
 use laget_domain::access::Operator;
-use laget_domain::catalogue_io::{self, FileFormat, RowError};
+use laget_domain::catalogue::io::{self as catalogue_io, FileFormat, RowError};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

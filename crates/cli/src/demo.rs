@@ -14,10 +14,10 @@ use laget_db::{
 };
 use laget_domain::MunicipalityId;
 use laget_domain::access::Operator;
-use laget_domain::catalogue_io;
-use laget_domain::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
-use laget_domain::unit::{UnitKind, UnitName};
-use laget_domain::user::{DisplayName, Email, Role, Username};
+use laget_domain::admin::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
+use laget_domain::admin::unit::{UnitKind, UnitName};
+use laget_domain::admin::user::{DisplayName, Email, Role, Username};
+use laget_domain::catalogue::io as catalogue_io;
 use laget_web::AppState;
 
 /// The one password of every demo account. Printed at start; demo only.

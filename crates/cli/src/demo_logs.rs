@@ -23,16 +23,16 @@ use laget_db::{
     log as logs,
 };
 use laget_domain::access::{Actor, LogReader, LogWriter};
-use laget_domain::bbis::{self, Assessment, Snapshot};
-use laget_domain::child::{NewChild, NewGuardian};
-use laget_domain::consent::{ConsentForm, Giver, NewConsent};
-use laget_domain::escalation::{LevelChange, LogSettings};
+use laget_domain::admin::user::Username;
+use laget_domain::children::national_id::NationalId;
+use laget_domain::children::{NewChild, NewGuardian};
 use laget_domain::ids::{GuardianId, LogId, OfferId, TeamMemberId};
-use laget_domain::national_id::NationalId;
-use laget_domain::stafett::{
+use laget_domain::log::bbis::{self, Assessment, Snapshot};
+use laget_domain::log::consent::{ConsentForm, Giver, NewConsent};
+use laget_domain::log::escalation::{LevelChange, LogSettings};
+use laget_domain::log::stafett::{
     ChildVoice, Concern, HandoverChecklist, MeasureForm, MemberKind, NewEvaluation, NewMeasure,
 };
-use laget_domain::user::Username;
 use laget_domain::{MunicipalityId, UnitId};
 use std::collections::HashMap;
 use std::fmt::{Debug, Display};

@@ -1139,7 +1139,8 @@ fn a_substantive_change_to_a_published_offer_waits_for_the_coordinating_unit() {
         let waiting = laget_db::Db::connect(&db.url)
             .unwrap()
             .read_blocking(|c| {
-                let number = laget_domain::municipality::MunicipalityNumber::parse("9999").unwrap();
+                let number =
+                    laget_domain::admin::municipality::MunicipalityNumber::parse("9999").unwrap();
                 let m = laget_db::admin::municipalities::find_by_number(c, &number)?.unwrap();
                 let offer = laget_db::catalogue::offers::find_external(c, m.id, &id)?.unwrap();
                 laget_db::catalogue::offers::proposals_for(c, offer.id)

@@ -11,9 +11,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel::prelude::*;
 use laget_domain::access::{Actor, BreakGlassRight, LogWriter, UnitCasework, UnitOverseer};
 use laget_domain::audit::{Action, ObjectType, Scope};
-use laget_domain::consent::EXPIRY_WARNING_DAYS;
 use laget_domain::ids::{BreakGlassId, ConsultationId, LogId};
-use laget_domain::stafett::EntryKind;
+use laget_domain::log::consent::EXPIRY_WARNING_DAYS;
+use laget_domain::log::stafett::EntryKind;
 use laget_domain::{MunicipalityId, UnitId, UserId};
 
 /// How long a break-glass opening lasts.
@@ -982,7 +982,7 @@ pub fn withdraw_consultation(
 /// onto the log's timeline (dated the day it was held, with its age band and
 /// advice) and it points to the log. The log must be kept by the
 /// consultation's unit and shared under the municipality's consent rule
-/// (the caller checks [`laget_domain::consent::any_unit_coverage`], so the
+/// (the caller checks [`laget_domain::log::consent::any_unit_coverage`], so the
 /// form can say what is missing); a withdrawn consultation is not found.
 pub fn convert_consultation(
     conn: &mut DbConnection,

@@ -13,12 +13,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use laget_domain::access::{Capability, ChildEditor, LogReader, UnitCasework};
 use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
-use laget_domain::child::{
+use laget_domain::children::national_id::NationalId;
+use laget_domain::children::{
     Birth, Change, ChangeField, NewChild, NewGuardian, Relation, detail_changes, guardian_changes,
     unit_changes,
 };
 use laget_domain::ids::{ChildId, GuardianId, LogId};
-use laget_domain::national_id::NationalId;
 use laget_domain::validation::FieldError;
 use laget_domain::{MunicipalityId, UnitId};
 

@@ -7,8 +7,8 @@
 //! not compile, and the capability carries the ground that the access log
 //! records.
 
+use crate::admin::user::Role;
 use crate::ids::{BreakGlassId, LogId, MunicipalityId, UnitId, UserId};
-use crate::user::Role;
 
 /// One role that a user holds: in a unit, or (for the municipality
 /// administrator) in a whole municipality.
@@ -626,8 +626,8 @@ pub struct LogFacts {
     /// Staff on the team now, with the unit they are on it for.
     pub team: Vec<(UserId, UnitId)>,
     pub lead: Option<UserId>,
-    pub consent: crate::consent::ConsentFacts,
-    pub consent_rule: crate::consent::ConsentRule,
+    pub consent: crate::log::consent::ConsentFacts,
+    pub consent_rule: crate::log::consent::ConsentRule,
     /// The asking user's break-glass opening of this log, while in force.
     pub break_glass: Option<BreakGlassId>,
     /// Whether the coordinating unit has been asked to settle who coordinates.
@@ -645,8 +645,13 @@ impl LogFacts {
             *u == user
                 && (*unit == self.home_unit
                     || matches!(
-                        crate::consent::coverage(&self.consent, self.consent_rule, *unit, today),
-                        crate::consent::Coverage::Covered(_)
+                        crate::log::consent::coverage(
+                            &self.consent,
+                            self.consent_rule,
+                            *unit,
+                            today
+                        ),
+                        crate::log::consent::Coverage::Covered(_)
                     ))
         })
     }
@@ -1102,8 +1107,8 @@ impl Actor {
             if *user != self.user_id {
                 continue;
             }
-            if let crate::consent::Coverage::Covered(consent) =
-                crate::consent::coverage(&facts.consent, facts.consent_rule, *unit, today)
+            if let crate::log::consent::Coverage::Covered(consent) =
+                crate::log::consent::coverage(&facts.consent, facts.consent_rule, *unit, today)
             {
                 return Ok(reader(Ground::TeamConsent, Some(consent.to_string()), true));
             }
@@ -1123,8 +1128,8 @@ impl Actor {
             // child's story — unless a consent covers the coordinating unit.
             let covered = coordinating.iter().filter_map(|m| m.unit_id).any(|u| {
                 matches!(
-                    crate::consent::coverage(&facts.consent, facts.consent_rule, u, today),
-                    crate::consent::Coverage::Covered(_)
+                    crate::log::consent::coverage(&facts.consent, facts.consent_rule, u, today),
+                    crate::log::consent::Coverage::Covered(_)
                 )
             });
             let mut r = reader(Ground::CoordinatingUnit, None, false);
@@ -1395,12 +1400,12 @@ mod tests {
             is_open: true,
             team: vec![],
             lead: None,
-            consent: crate::consent::ConsentFacts {
+            consent: crate::log::consent::ConsentFacts {
                 responsible_guardians: vec![],
                 child_age: Some(5),
                 consents: vec![],
             },
-            consent_rule: crate::consent::ConsentRule::AllGuardians,
+            consent_rule: crate::log::consent::ConsentRule::AllGuardians,
             break_glass: None,
             coordination_requested: true,
         };
@@ -1426,8 +1431,8 @@ mod tests {
 
     mod log_access {
         use super::*;
-        use crate::consent::{Consent, ConsentFacts, ConsentRule, Giver, Purpose};
         use crate::ids::{ConsentId, GuardianId};
+        use crate::log::consent::{Consent, ConsentFacts, ConsentRule, Giver, Purpose};
         use chrono::NaiveDate;
 
         fn today() -> NaiveDate {

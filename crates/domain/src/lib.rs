@@ -5,23 +5,20 @@
 //! the capability types there are the only way for the other crates to reach
 //! protected data.
 
+// Shared kernel: ids, validated values, the access decision and the access
+// log's records.
 pub mod access;
-pub mod anonymity;
 pub mod audit;
-pub mod bbis;
-pub mod catalogue;
-pub mod catalogue_io;
-pub mod child;
-pub mod consent;
-pub mod escalation;
 pub mod ids;
-pub mod municipality;
-pub mod national_id;
-pub mod password;
-pub mod session;
-pub mod stafett;
-pub mod unit;
-pub mod user;
 pub mod validation;
+
+// One module per feature, with the same names as in `laget_db` and
+// `laget_web`.
+pub mod admin;
+pub mod casework;
+pub mod catalogue;
+pub mod children;
+pub mod log;
+pub mod session;
 
 pub use ids::{MunicipalityId, UnitId, UserId};

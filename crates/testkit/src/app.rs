@@ -180,7 +180,7 @@ impl TestApp {
             .replace("{national_id}", &self.fx.log.national_id)
             .replace(
                 "{child_birth}",
-                &laget_domain::national_id::NationalId::parse(&self.fx.log.national_id)
+                &laget_domain::children::national_id::NationalId::parse(&self.fx.log.national_id)
                     .ok()
                     .and_then(|n| n.birth_date())
                     .map(|d| d.format("%d.%m.%Y").to_string())

@@ -7,14 +7,14 @@
 
 use laget_db::{admin::municipalities, admin::units, admin::users, catalogue::offers};
 use laget_domain::access::{AdministersUsers, MunicipalityAdmin, Operator};
+use laget_domain::admin::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
+use laget_domain::admin::unit::{UnitKind, UnitName};
+use laget_domain::admin::user::{DisplayName, Email, Role, Username};
 use laget_domain::catalogue::{AccessRoute, OfferFields, OfferStatus, PreventionLevel};
 use laget_domain::ids::{
     AttachmentId, BreakGlassId, ChildId, ConsentId, ConsultationId, GuardianId, HandoverId, LogId,
     MeasureId, MembershipId, OfferId, ProposalId, TeamMemberId,
 };
-use laget_domain::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
-use laget_domain::unit::{UnitKind, UnitName};
-use laget_domain::user::{DisplayName, Email, Role, Username};
 use laget_domain::{MunicipalityId, UnitId, UserId};
 use std::collections::HashMap;
 
@@ -381,11 +381,11 @@ impl LogFixturesBuilder<'_> {
     ) -> laget_db::DbResult<LogFixtures> {
         use laget_db::{casework, children, log as logs};
         use laget_domain::access::{Actor, Membership};
-        use laget_domain::child::{NewChild, NewGuardian};
-        use laget_domain::consent::{ConsentForm, ConsentRule, Giver, NewConsent};
-        use laget_domain::escalation::LogSettings;
-        use laget_domain::national_id::NationalId;
-        use laget_domain::stafett::{
+        use laget_domain::children::national_id::NationalId;
+        use laget_domain::children::{NewChild, NewGuardian};
+        use laget_domain::log::consent::{ConsentForm, ConsentRule, Giver, NewConsent};
+        use laget_domain::log::escalation::LogSettings;
+        use laget_domain::log::stafett::{
             Concern, HandoverChecklist, MeasureForm, MemberKind, NewMeasure,
         };
 

@@ -2,10 +2,10 @@
 //! them into [`Messages`], so templates refer to texts by checked field names.
 //! Adding nynorsk means adding `nn.txt`, not touching templates.
 
+use laget_domain::admin::unit::UnitKind;
+use laget_domain::admin::user::Role;
+use laget_domain::catalogue::io::{FileFormat, RowError};
 use laget_domain::catalogue::{AccessRoute, OfferSort, OfferStatus, PreventionLevel};
-use laget_domain::catalogue_io::{FileFormat, RowError};
-use laget_domain::unit::UnitKind;
-use laget_domain::user::Role;
 use laget_domain::validation::Problem;
 
 include!(concat!(env!("OUT_DIR"), "/messages.rs"));

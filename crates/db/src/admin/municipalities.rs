@@ -6,8 +6,8 @@ use chrono::Utc;
 use diesel::prelude::*;
 use laget_domain::MunicipalityId;
 use laget_domain::access::SystemAdmin;
+use laget_domain::admin::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
 use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
-use laget_domain::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
 
 #[derive(Clone, Debug)]
 pub struct Municipality {

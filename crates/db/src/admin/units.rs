@@ -7,8 +7,8 @@ use crate::{DbConnection, DbError, DbResult, audit as access_log, parse_id, to_m
 use chrono::Utc;
 use diesel::prelude::*;
 use laget_domain::access::{MunicipalityAdmin, SystemAdmin, UnitAdmin};
+use laget_domain::admin::unit::{UnitKind, UnitName};
 use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
-use laget_domain::unit::{UnitKind, UnitName};
 use laget_domain::{MunicipalityId, UnitId};
 
 #[derive(Clone, Debug)]

@@ -8,9 +8,9 @@ use laget_domain::access::{
     Actor, AdministersUsers, Capability, GrantRefused, Membership, MunicipalityAdmin, RoleGrant,
     RoleGrantReviewer,
 };
+use laget_domain::admin::user::{DisplayName, Email, Role, Username};
 use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
 use laget_domain::ids::MembershipId;
-use laget_domain::user::{DisplayName, Email, Role, Username};
 use laget_domain::{MunicipalityId, UnitId, UserId};
 
 #[derive(Clone, Debug)]
@@ -678,7 +678,7 @@ pub fn actor(conn: &mut DbConnection, id: UserId) -> DbResult<Actor> {
     let child_welfare: Vec<String> = memberships::table
         .inner_join(units::table)
         .filter(memberships::user_id.eq(id.to_string()))
-        .filter(units::kind.eq(laget_domain::unit::UnitKind::Barnevern.code()))
+        .filter(units::kind.eq(laget_domain::admin::unit::UnitKind::Barnevern.code()))
         .select(units::id)
         .load(conn)?;
     Ok(

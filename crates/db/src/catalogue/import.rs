@@ -31,10 +31,11 @@ use chrono::{Days, NaiveDate};
 use diesel::prelude::*;
 use laget_domain::MunicipalityId;
 use laget_domain::access::MunicipalityAdmin;
-use laget_domain::catalogue::{OfferFields, OfferFilter, OfferSort, PROPOSAL_DAYS};
-use laget_domain::catalogue_io::{
-    self, ExportRow, FileFormat, ImportRow, RowError, check_next_steps, file_key, merge_errors,
+use laget_domain::catalogue::io::{
+    self as catalogue_io, ExportRow, FileFormat, ImportRow, RowError, check_next_steps, file_key,
+    merge_errors,
 };
+use laget_domain::catalogue::{OfferFields, OfferFilter, OfferSort, PROPOSAL_DAYS};
 use laget_domain::ids::OfferId;
 use laget_domain::validation::Problem;
 use std::collections::{BTreeSet, HashMap};
@@ -455,9 +456,11 @@ mod tests {
     use super::*;
     use crate::admin::municipalities::{self, NewMunicipality};
     use laget_domain::access::Operator;
-    use laget_domain::catalogue_io::{COLUMNS, to_csv, to_json};
-    use laget_domain::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
-    use laget_domain::unit::{UnitKind, UnitName};
+    use laget_domain::admin::municipality::{
+        MunicipalityName, MunicipalityNumber, WrittenStandard,
+    };
+    use laget_domain::admin::unit::{UnitKind, UnitName};
+    use laget_domain::catalogue::io::{COLUMNS, to_csv, to_json};
 
     /// Removes a test database when dropped.
     enum Cleanup {

@@ -9,12 +9,12 @@ use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use laget_domain::access::{CatalogueReviewer, EditsOffers, MunicipalityAdmin, OfferScope};
+use laget_domain::admin::unit::UnitKind;
 use laget_domain::catalogue::{
     AgeFilter, DEFAULT_CHALLENGE_AREAS, OfferFields, OfferFilter, OfferSort, OfferStatus,
     PreventionLevel, search_text, search_words,
 };
 use laget_domain::ids::{OfferId, ProposalId};
-use laget_domain::unit::UnitKind;
 use laget_domain::{MunicipalityId, UnitId};
 
 /// An offer as stored.

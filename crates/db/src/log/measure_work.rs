@@ -145,7 +145,7 @@ pub fn evaluate(
             evaluations::created_at.eq(to_micros(Utc::now())),
         ))
         .execute(conn)?;
-    use laget_domain::stafett::Continuation;
+    use laget_domain::log::stafett::Continuation;
     match (e.continuation, e.next_evaluation) {
         (Continuation::Stop, _) => {
             diesel::update(measures::table.find(id.to_string()))
@@ -160,9 +160,9 @@ pub fn evaluate(
         (_, None) => {}
     }
     let effect = match e.effect {
-        laget_domain::stafett::Effect::Better => "bedre",
-        laget_domain::stafett::Effect::Unchanged => "uendret",
-        laget_domain::stafett::Effect::Worse => "verre",
+        laget_domain::log::stafett::Effect::Better => "bedre",
+        laget_domain::log::stafett::Effect::Unchanged => "uendret",
+        laget_domain::log::stafett::Effect::Worse => "verre",
     };
     let decision = match e.continuation {
         Continuation::Continue => "fortsetter",

@@ -37,22 +37,22 @@ use laget_domain::access::{
     Actor, Capability, CoordinationAnswerer, HandoverProposer, LogAuditReader, LogFacts, LogReader,
     LogWriter, MunicipalityAdmin, UnitCasework,
 };
+use laget_domain::admin::user::Role;
 use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
-use laget_domain::bbis::{self, Theme};
-use laget_domain::child::Birth;
-use laget_domain::consent::{
-    self, Consent, ConsentFacts, ConsentRule, Giver, Method, NewConsent, Purpose,
-};
-use laget_domain::escalation::{EscalationModel, LevelChange, LogSettings, deadline};
+use laget_domain::children::Birth;
 use laget_domain::ids::{
     AttachmentId, ChildId, ConsentId, CoordinationRequestId, EntryId, EvaluationId, GuardianId,
     HandoverId, LogId, MeasureId, OfferId, TeamMemberId,
 };
-use laget_domain::stafett::{
+use laget_domain::log::bbis::{self, Theme};
+use laget_domain::log::consent::{
+    self, Consent, ConsentFacts, ConsentRule, Giver, Method, NewConsent, Purpose,
+};
+use laget_domain::log::escalation::{EscalationModel, LevelChange, LogSettings, deadline};
+use laget_domain::log::stafett::{
     ChildVoice, Concern, EntryGroup, EntryKind, HandoverChecklist, MemberKind, NewEvaluation,
     NewMeasure,
 };
-use laget_domain::user::Role;
 use laget_domain::{MunicipalityId, UnitId, UserId};
 
 // Access facts

@@ -8,7 +8,7 @@ pub fn add_voice(
     v: &ChildVoice,
     rid: &str,
 ) -> DbResult<()> {
-    let method = laget_domain::stafett::VOICE_METHODS
+    let method = laget_domain::log::stafett::VOICE_METHODS
         .iter()
         .find(|(c, _)| *c == v.method)
         .map(|(_, n)| *n)

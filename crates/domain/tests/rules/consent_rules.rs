@@ -7,11 +7,11 @@
 
 use chrono::NaiveDate;
 use laget_domain::UnitId;
-use laget_domain::consent::{
+use laget_domain::ids::{ConsentId, GuardianId};
+use laget_domain::log::consent::{
     Consent, ConsentForm, ConsentRule, ConsentState, Giver, Method, NewConsent, Purpose,
 };
-use laget_domain::escalation::{EscalationModel, LevelChange};
-use laget_domain::ids::{ConsentId, GuardianId};
+use laget_domain::log::escalation::{EscalationModel, LevelChange};
 use laget_domain::validation::Problem;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {

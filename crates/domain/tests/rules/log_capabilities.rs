@@ -11,9 +11,9 @@ use chrono::NaiveDate;
 use laget_domain::access::{
     Actor, Capability, Ground, LogFacts, LogReader, Membership, WriteRefused,
 };
-use laget_domain::consent::{Consent, ConsentFacts, ConsentRule, Giver, Purpose};
+use laget_domain::admin::user::Role;
 use laget_domain::ids::{BreakGlassId, ChildId, ConsentId, GuardianId, LogId};
-use laget_domain::user::Role;
+use laget_domain::log::consent::{Consent, ConsentFacts, ConsentRule, Giver, Purpose};
 use laget_domain::{MunicipalityId, UnitId, UserId};
 
 fn today() -> NaiveDate {

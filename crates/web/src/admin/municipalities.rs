@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use laget_db::{DbError, admin::municipalities};
-use laget_domain::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
+use laget_domain::admin::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
 use laget_domain::validation::{Problem, Problems};
 
 #[derive(Template)]

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use laget_db::{admin::municipalities, admin::units};
 use laget_domain::MunicipalityId;
 use laget_domain::access::MunicipalityAdmin;
-use laget_domain::unit::{UnitKind, UnitName};
+use laget_domain::admin::unit::{UnitKind, UnitName};
 use laget_domain::validation::{Problem, Problems};
 
 #[derive(Template)]

@@ -16,9 +16,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use laget_db::{DbError, admin::municipalities, admin::units, admin::users};
 use laget_domain::access::{GrantRefused, MunicipalityAdmin};
+use laget_domain::admin::user::{DisplayName, Email, Role, Username};
 use laget_domain::ids::MembershipId;
-use laget_domain::password::NewPassword;
-use laget_domain::user::{DisplayName, Email, Role, Username};
+use laget_domain::session::password::NewPassword;
 use laget_domain::validation::{Problem, Problems};
 use laget_domain::{MunicipalityId, UserId};
 

@@ -35,10 +35,10 @@ use laget_db::casework::{self, ConsultationAction, LinkTarget, NewConsultation};
 use laget_db::log as logs;
 use laget_domain::UnitId;
 use laget_domain::access::{LogReader, UnitCasework, WriteRefused};
-use laget_domain::anonymity::{self, Identifying};
-use laget_domain::child::AGE_BANDS;
-use laget_domain::consent::{self, Coverage};
+use laget_domain::casework::anonymity::{self, Identifying};
+use laget_domain::children::AGE_BANDS;
 use laget_domain::ids::{ConsultationId, LogId};
+use laget_domain::log::consent::{self, Coverage};
 use laget_domain::validation::{Problem, Problems, parse_date, required_text};
 
 /// «Testbarn Fikstursen (født 01.02.2021)»: a name alone does not tell two

@@ -19,10 +19,10 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use laget_db::casework::{self, TaskKind};
 use laget_db::{children, log as logs};
-use laget_domain::consent::ConsentRule;
-use laget_domain::escalation::{EscalationModel, LogSettings};
+use laget_domain::children::national_id::NationalId;
 use laget_domain::ids::BreakGlassId;
-use laget_domain::national_id::NationalId;
+use laget_domain::log::consent::ConsentRule;
+use laget_domain::log::escalation::{EscalationModel, LogSettings};
 use laget_domain::validation::{Problem, Problems, required_text};
 use laget_domain::{MunicipalityId, UnitId};
 
@@ -505,7 +505,8 @@ pub async fn settings_form(
         ("frist".to_owned(), s.decision_days.to_string()),
         ("regel".to_owned(), s.consent_rule.code().to_owned()),
     ]);
-    let themes = FormState::with_values([("tema", laget_domain::bbis::theme_list_text(&themes))]);
+    let themes =
+        FormState::with_values([("tema", laget_domain::log::bbis::theme_list_text(&themes))]);
     let mut p = settings_page(&user, mid, form, themes);
     p.layout = p
         .layout
@@ -544,7 +545,7 @@ pub async fn save_settings(
             FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
         let themes = state.db.read(move |c| logs::bbis_themes(c, mid)).await?;
         let themes =
-            FormState::with_values([("tema", laget_domain::bbis::theme_list_text(&themes))]);
+            FormState::with_values([("tema", laget_domain::log::bbis::theme_list_text(&themes))]);
         return invalid(&settings_page(&user, mid, form, themes));
     };
     let s = LogSettings {
@@ -575,7 +576,7 @@ pub async fn save_bbis_themes(
         .read(move |c| Ok((logs::bbis_themes(c, mid)?, logs::settings(c, mid)?)))
         .await?;
     let text = forms::get(&pairs, "tema");
-    let themes = match laget_domain::bbis::parse_theme_list(text, &current) {
+    let themes = match laget_domain::log::bbis::parse_theme_list(text, &current) {
         Ok(t) => t,
         Err(problems) => {
             let mut form = FormState::with_values([("tema", text)]);

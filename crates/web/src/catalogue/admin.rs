@@ -24,7 +24,7 @@ use laget_db::catalogue::import::{self as offers_import, ImportReport, Outcome};
 use laget_db::catalogue::offers;
 use laget_domain::access::MunicipalityAdmin;
 use laget_domain::catalogue::challenge_area_code;
-use laget_domain::catalogue_io::{self, FileFormat};
+use laget_domain::catalogue::io::{self as catalogue_io, FileFormat};
 use laget_domain::validation::{Problem, Problems, required_text};
 
 /// How many of a file's problems the page lists; the rest are counted. A

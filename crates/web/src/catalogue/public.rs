@@ -20,12 +20,12 @@ use axum::response::{Html, IntoResponse, Response};
 use laget_db::admin::municipalities::{self, Municipality};
 use laget_db::admin::units;
 use laget_db::catalogue::offers::{self, Offer, Search, Visibility};
+use laget_domain::admin::unit::UnitKind;
 use laget_domain::catalogue::{
     AccessRoute, AgeFilter, LADDER_STEP_NAMES, OfferFilter, OfferSort, PreventionLevel,
     RISK_FACTORS,
 };
 use laget_domain::ids::OfferId;
-use laget_domain::unit::UnitKind;
 use laget_domain::validation::{Problem, Problems};
 use laget_domain::{MunicipalityId, UnitId};
 

@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use laget_db::children::{self, ChildForm, HistoryEntry};
 use laget_domain::UnitId;
 use laget_domain::access::ChildEditor;
-use laget_domain::child::{ChangeField, NewGuardian, Relation};
+use laget_domain::children::{ChangeField, NewGuardian, Relation};
 use laget_domain::ids::{ChildId, GuardianId};
 
 /// The editor's capability for the child in the path, or 404.

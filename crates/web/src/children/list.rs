@@ -20,9 +20,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use laget_db::{DbError, catalogue::offers, children, log as logs};
 use laget_domain::UnitId;
 use laget_domain::access::UnitCasework;
-use laget_domain::child::{NewChild, NewGuardian, Relation};
+use laget_domain::children::{NewChild, NewGuardian, Relation};
 use laget_domain::ids::{ChildId, LogId};
-use laget_domain::stafett::Concern;
+use laget_domain::log::stafett::Concern;
 
 /// The unit chosen with `?enhet=`, or the user's only casework unit.
 fn chosen_unit(user: &SignedIn, raw: Option<&str>) -> Result<Option<UnitCasework>, AppError> {

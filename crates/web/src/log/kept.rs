@@ -28,7 +28,7 @@
 use crate::view::choices::Choice;
 use chrono::{DateTime, Utc};
 use laget_domain::ids::LogId;
-use laget_domain::stafett::EntryGroup;
+use laget_domain::log::stafett::EntryGroup;
 use laget_domain::{MunicipalityId, UnitId};
 use std::collections::HashMap;
 use std::hash::Hash;

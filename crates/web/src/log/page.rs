@@ -25,10 +25,10 @@ use laget_db::log::{self as logs, LogView};
 use laget_domain::UnitId;
 use laget_domain::access::LogReader;
 use laget_domain::audit::Action;
-use laget_domain::consent::{self, ConsentState, Coverage, Purpose};
-use laget_domain::escalation::{LevelChange, LogSettings};
 use laget_domain::ids::{AttachmentId, LogId};
-use laget_domain::stafett::{EntryGroup, EntryKind, MemberKind};
+use laget_domain::log::consent::{self, ConsentState, Coverage, Purpose};
+use laget_domain::log::escalation::{LevelChange, LogSettings};
+use laget_domain::log::stafett::{EntryGroup, EntryKind, MemberKind};
 use std::sync::Arc;
 
 pub struct Link {
@@ -271,14 +271,14 @@ fn entry_rows(v: &LogView, names: &logs::TimelineNames) -> Vec<EntryRow> {
             let items = if e.kind == EntryKind::Bbis {
                 e.data
                     .as_deref()
-                    .and_then(|d| serde_json::from_str::<laget_domain::bbis::Snapshot>(d).ok())
+                    .and_then(|d| serde_json::from_str::<laget_domain::log::bbis::Snapshot>(d).ok())
                     .map(|s| {
                         s.items
                             .into_iter()
                             .map(|(t, a)| {
                                 let text = match a {
-                                    laget_domain::bbis::Assessment::Text(t) => t,
-                                    laget_domain::bbis::Assessment::NotRelevant => {
+                                    laget_domain::log::bbis::Assessment::Text(t) => t,
+                                    laget_domain::log::bbis::Assessment::NotRelevant => {
                                         NB.bbis_not_relevant.to_owned()
                                     }
                                 };
@@ -1115,7 +1115,7 @@ async fn close_or_reopen(
         return Ok(Redirect::to(&format!("/logger/{log}")).into_response());
     }
     let pairs = forms::pairs(&body);
-    let reason = match laget_domain::stafett::reason(forms::get(&pairs, "begrunnelse")) {
+    let reason = match laget_domain::log::stafett::reason(forms::get(&pairs, "begrunnelse")) {
         Ok(r) => r,
         Err(p) => {
             let (heading, action) = if closing {

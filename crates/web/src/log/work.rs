@@ -20,10 +20,10 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use laget_db::log::{self as logs, AddRefused, Person, Scan};
 use laget_domain::access::{HandoverProposer, LogReader, LogWriter, WriteRefused};
-use laget_domain::bbis::Snapshot;
-use laget_domain::consent::{ConsentForm, Giver, Method, NewConsent, Purpose};
 use laget_domain::ids::{ConsentId, HandoverId, MeasureId, OfferId, TeamMemberId};
-use laget_domain::stafett::{
+use laget_domain::log::bbis::Snapshot;
+use laget_domain::log::consent::{ConsentForm, Giver, Method, NewConsent, Purpose};
+use laget_domain::log::stafett::{
     ChildVoice, Continuation, Effect, HandoverChecklist, MeasureForm, MemberKind, NewEvaluation,
     NewMeasure, VOICE_METHODS,
 };
@@ -89,7 +89,7 @@ async fn consent_choices(
                 logs::view(
                     c,
                     &r2,
-                    Some(laget_domain::stafett::EntryGroup::Consent),
+                    Some(laget_domain::log::stafett::EntryGroup::Consent),
                     today,
                 )?,
                 laget_db::admin::units::list_in_municipality(c, m)?,
@@ -310,7 +310,7 @@ async fn withdraw_page(
             logs::view(
                 c,
                 &r,
-                Some(laget_domain::stafett::EntryGroup::Consent),
+                Some(laget_domain::log::stafett::EntryGroup::Consent),
                 today,
             )
         })
@@ -465,7 +465,13 @@ pub async fn add_person(
     let guardians = state
         .db
         .read(move |c| {
-            Ok(logs::view(c, &r, Some(laget_domain::stafett::EntryGroup::Team), today)?.guardians)
+            Ok(logs::view(
+                c,
+                &r,
+                Some(laget_domain::log::stafett::EntryGroup::Team),
+                today,
+            )?
+            .guardians)
         })
         .await?;
     let guardian = guardians
@@ -588,7 +594,12 @@ async fn handover_page(
     let (v, facts) = state
         .db
         .read(move |c| {
-            let v = logs::view(c, &r, Some(laget_domain::stafett::EntryGroup::Team), today)?;
+            let v = logs::view(
+                c,
+                &r,
+                Some(laget_domain::log::stafett::EntryGroup::Team),
+                today,
+            )?;
             let f = logs::facts(c, r.log_id(), r.actor_id(), today)?;
             Ok((v, f))
         })
@@ -867,7 +878,7 @@ async fn measure_new_page(
             logs::view(
                 c,
                 &r,
-                Some(laget_domain::stafett::EntryGroup::Measures),
+                Some(laget_domain::log::stafett::EntryGroup::Measures),
                 today,
             )
         })
@@ -1193,9 +1204,11 @@ pub async fn decide_measure(
     let id: MeasureId = path_id(&m)?;
     let pairs = forms::pairs(&body);
     let mut p = Problems::new();
-    let Some(best) =
-        laget_domain::stafett::best_interest(&mut p, true, forms::get(&pairs, "barnets_beste"))
-    else {
+    let Some(best) = laget_domain::log::stafett::best_interest(
+        &mut p,
+        true,
+        forms::get(&pairs, "barnets_beste"),
+    ) else {
         let form =
             FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
         return invalid(
@@ -1312,7 +1325,7 @@ async fn bbis_page(
     user: &SignedIn,
     w: &LogWriter,
     form: FormState,
-) -> Result<(BbisPage, Vec<laget_domain::bbis::Theme>), AppError> {
+) -> Result<(BbisPage, Vec<laget_domain::log::bbis::Theme>), AppError> {
     let m = w.reader().municipality_id();
     let themes = state.db.read(move |c| logs::bbis_themes(c, m)).await?;
     let mut fields: Vec<(&str, String)> = vec![("dato", NB.bbis_date.to_owned())];

@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use laget_db::{admin::municipalities, admin::users};
-use laget_domain::user::Role;
+use laget_domain::admin::user::Role;
 
 pub struct MembershipLine {
     pub unit: String,

@@ -14,7 +14,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use laget_db::{admin::users, session as sessions, session::throttle as login_throttle};
-use laget_domain::user::Username;
+use laget_domain::admin::user::Username;
 
 #[derive(Template)]
 #[template(path = "login.html")]

@@ -4,9 +4,9 @@ use crate::i18n::NB;
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use chrono_tz::Europe::Oslo;
 use laget_db::children;
-use laget_domain::child::{Birth, Relation};
-use laget_domain::consent;
-use laget_domain::escalation::DeadlineState;
+use laget_domain::children::{Birth, Relation};
+use laget_domain::log::consent;
+use laget_domain::log::escalation::DeadlineState;
 
 /// Today in Norway: what «valid from/to» is compared with.
 pub fn today() -> NaiveDate {

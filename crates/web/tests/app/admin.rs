@@ -732,9 +732,9 @@ async fn child_rows_in_a_shared_unit(app: TestApp) {
     use laget_db::schema::{access_log as al, logs};
     use laget_db::{admin::units, admin::users, children};
     use laget_domain::access::Operator;
-    use laget_domain::child::NewChild;
-    use laget_domain::unit::{UnitKind, UnitName};
-    use laget_domain::user::{DisplayName, Role, Username};
+    use laget_domain::admin::unit::{UnitKind, UnitName};
+    use laget_domain::admin::user::{DisplayName, Role, Username};
+    use laget_domain::children::NewChild;
 
     let (m, other) = (app.fx.municipality, app.fx.other_municipality);
     let op = Operator::at_console();

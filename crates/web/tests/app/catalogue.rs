@@ -5,11 +5,11 @@
 use crate::on_every_backend;
 use laget_db::catalogue::offers::{self, SaveOutcome, Search, Visibility};
 use laget_domain::access::Operator;
+use laget_domain::admin::unit::UnitKind;
 use laget_domain::catalogue::{
     AccessRoute, AgeFilter, OfferFields, OfferFilter, OfferSort, OfferStatus, PreventionLevel,
     Searchable,
 };
-use laget_domain::unit::UnitKind;
 use laget_testkit::{TestApp, Who, offer_fields};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;

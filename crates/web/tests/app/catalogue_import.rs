@@ -314,7 +314,7 @@ on_every_backend!(the_administrator_edits_the_challenge_areas, challenge_areas);
 
 /// A CSV file in the import format: the header, then `rows`.
 fn csv_file(rows: &[String]) -> String {
-    let mut text = laget_domain::catalogue_io::COLUMNS.join(",");
+    let mut text = laget_domain::catalogue::io::COLUMNS.join(",");
     text.push('\n');
     for row in rows {
         text.push_str(row);
@@ -455,7 +455,7 @@ async fn junk(app: TestApp) {
     // Rows of the right shape, every value wrong: many problems a row.
     let rows: Vec<String> = (0..3000)
         .map(|i| {
-            let cells: Vec<String> = (0..laget_domain::catalogue_io::COLUMNS.len())
+            let cells: Vec<String> = (0..laget_domain::catalogue::io::COLUMNS.len())
                 .map(|c| format!("x{i}-{c}"))
                 .collect();
             cells.join(",")
@@ -541,7 +541,7 @@ async fn import_help_and_https(app: TestApp) {
     assert_eq!(template.status, 200);
     assert_eq!(
         template.body.trim_start_matches('\u{feff}').trim_end(),
-        laget_domain::catalogue_io::COLUMNS.join(";"),
+        laget_domain::catalogue::io::COLUMNS.join(";"),
         "the template is the header row only"
     );
     let token = page.csrf().unwrap();

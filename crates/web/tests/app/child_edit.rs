@@ -7,7 +7,7 @@
 use crate::on_every_backend;
 use diesel::prelude::*;
 use laget_db::schema::{access_log, child_changes, guardians};
-use laget_domain::national_id::NationalId;
+use laget_domain::children::national_id::NationalId;
 use laget_testkit::{TestApp, Who};
 
 fn today() -> chrono::NaiveDate {

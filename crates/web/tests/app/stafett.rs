@@ -760,12 +760,12 @@ async fn register_child(app: TestApp) {
     assert!(r.body.contains("value=\"Dobbel Fikstursen\""), "input kept");
     assert_eq!(named(&app, "Dobbel Fikstursen"), 0, "nothing was saved");
     // The same form with another valid number for that date is accepted.
-    let other = laget_domain::national_id::NationalId::parse(&app.fx.log.national_id)
+    let other = laget_domain::children::national_id::NationalId::parse(&app.fx.log.national_id)
         .ok()
         .and_then(|n| n.birth_date())
         .and_then(|d| {
             (1..500).find_map(|seed| {
-                laget_domain::national_id::NationalId::synthetic(d, seed)
+                laget_domain::children::national_id::NationalId::synthetic(d, seed)
                     .filter(|n| n.expose() != app.fx.log.national_id)
             })
         })
@@ -815,7 +815,7 @@ async fn bbis_themes_are_data(app: TestApp) {
     let page = format!("/logger/{}", fx.log);
     let mut lead = app.client(Who::Ansatt).await;
     let mut form: Vec<(String, String)> = vec![("dato".into(), d(0))];
-    for t in laget_domain::bbis::default_themes() {
+    for t in laget_domain::log::bbis::default_themes() {
         form.push((format!("ia_{}", t.code), "ja".into()));
     }
     form.retain(|(k, _)| k != "ia_helse");

@@ -2,8 +2,8 @@
 //! search filter, the measure ladder (tiltakstrapp), and which changes need
 //! the coordinating unit's comment before they take effect (seed 000 §5.2.8).
 
+use crate::admin::unit::UnitKind;
 use crate::ids::UnitId;
-use crate::unit::UnitKind;
 use crate::validation::{FieldError, Problem, Problems, optional_text, parse_date, required_text};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -312,7 +312,7 @@ impl OfferDraft {
             "kontakt_epost",
             match self.contact_email.trim() {
                 "" => Ok(String::new()),
-                raw => crate::user::Email::parse(raw).map(|e| e.as_str().to_owned()),
+                raw => crate::admin::user::Email::parse(raw).map(|e| e.as_str().to_owned()),
             },
         );
         let contact_address = p.check("kontakt_adresse", plain(&self.contact_address, 300));
@@ -948,3 +948,5 @@ mod tests {
         );
     }
 }
+
+pub mod io;

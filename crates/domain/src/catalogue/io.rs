@@ -1358,7 +1358,7 @@ mod tests {
 
     #[test]
     fn the_demo_catalogue_reads() {
-        let rows = parse_json(include_str!("../../cli/demo/offers.json"));
+        let rows = parse_json(include_str!("../../../cli/demo/offers.json"));
         assert!(rows.is_ok(), "{rows:?}");
         let rows = rows.unwrap_or_default();
         assert!(rows.len() >= 40);

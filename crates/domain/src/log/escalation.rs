@@ -23,7 +23,7 @@ pub struct LogSettings {
     /// Days from the start of the first level to its decision (BTI: 14).
     pub decision_days: u32,
     /// Whose consent opens a log to other units.
-    pub consent_rule: crate::consent::ConsentRule,
+    pub consent_rule: crate::log::consent::ConsentRule,
 }
 
 impl Default for LogSettings {
@@ -31,7 +31,7 @@ impl Default for LogSettings {
         Self {
             model: EscalationModel::Bti,
             decision_days: 14,
-            consent_rule: crate::consent::ConsentRule::AllGuardians,
+            consent_rule: crate::log::consent::ConsentRule::AllGuardians,
         }
     }
 }

@@ -1,0 +1,5 @@
+//! Municipalities, units, users and their roles.
+
+pub mod municipality;
+pub mod unit;
+pub mod user;

@@ -1,0 +1,3 @@
+//! Work across logs. Anonymous consultations keep a child unnamed.
+
+pub mod anonymity;
