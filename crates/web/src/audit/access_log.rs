@@ -140,7 +140,7 @@ pub async fn get(
             let mut no_child = false;
             if name_wanted {
                 let objects =
-                    access_log::objects_of_children_named(c, &reader, &actor, &object, today)?;
+                    access_log::names::objects_of_children_named(c, &reader, &actor, &object, today)?;
                 no_child = objects.is_empty();
                 filter.objects = Some(objects);
             }
@@ -155,7 +155,7 @@ pub async fn get(
             let more = entries.len() > PAGE_ROWS;
             entries.truncate(PAGE_ROWS);
             let people = access_log::actors_for_unit(c, &reader)?;
-            let names = access_log::object_names(c, &reader, &actor, &entries, today)?;
+            let names = access_log::names::object_names(c, &reader, &actor, &entries, today)?;
             let scope = Scope {
                 municipality_id: None,
                 unit_id: Some(unit_id),
