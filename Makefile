@@ -49,7 +49,7 @@ browser-deps:
 # pass more options in MUTANTS_ARGS, e.g.
 #   make mutants MUTANTS_FILES="-f crates/domain/src/audit.rs"
 #   make mutants MUTANTS_ARGS="--shard 1/4"
-MUTANTS_FILES ?= -f crates/domain/src/access.rs -f crates/domain/src/log/consent.rs \
+MUTANTS_FILES ?= -f 'crates/domain/src/access/*.rs' -f crates/domain/src/log/consent.rs \
 	-f crates/domain/src/audit.rs -f crates/domain/src/log/escalation.rs
 MUTANTS_ARGS ?=
 mutants:
