@@ -5,6 +5,7 @@
 
 mod access_log;
 mod access_matrix;
+mod architecture;
 mod admin;
 mod catalogue;
 mod catalogue_import;
