@@ -85,20 +85,32 @@ impl Actor {
     }
 }
 
+/// The roles that work with children in a unit: staff and leaders. They
+/// are the ones who may be put on a team around a child.
+pub const CASEWORK_ROLES: [Role; 2] = [Role::Ansatt, Role::Leder];
+
 /// Oversees the logs of one unit: its leader (by level and status, overdue
 /// items, break-glass reviews).
 #[derive(Clone, Debug)]
 pub struct UnitOverseer {
     actor: UserId,
     unit_id: UnitId,
+    municipality_id: MunicipalityId,
 }
 
 impl UnitOverseer {
     pub fn unit_id(&self) -> UnitId {
         self.unit_id
     }
+    /// The municipality in which the leader holds the role.
+    pub fn municipality_id(&self) -> MunicipalityId {
+        self.municipality_id
+    }
 }
 capability!(UnitOverseer, |s| Some(s.actor), Ground::UnitLeader);
+
+/// The fewest characters a break-glass reason may have.
+pub const BREAK_GLASS_REASON_MIN: usize = 10;
 
 /// May open a log one is not on, giving a reason: a leader, or staff of
 /// child welfare (DOMAIN.md, consent rules).
@@ -114,6 +126,18 @@ impl BreakGlassRight {
     }
     pub fn actor_id(&self) -> UserId {
         self.actor
+    }
+
+    /// The written reason a break-glass opening needs: at least
+    /// [`BREAK_GLASS_REASON_MIN`] characters, so that a reviewer learns why.
+    pub fn reason(&self, reason: String) -> Result<String, crate::validation::Problem> {
+        if reason.chars().count() < BREAK_GLASS_REASON_MIN {
+            Err(crate::validation::Problem::TooShort {
+                min: BREAK_GLASS_REASON_MIN,
+            })
+        } else {
+            Ok(reason)
+        }
     }
 }
 capability!(BreakGlassRight, |s| Some(s.actor), Ground::BreakGlass);
@@ -142,7 +166,7 @@ impl Actor {
         let mut units: Vec<_> = self
             .memberships
             .iter()
-            .filter(|m| matches!(m.role, Role::Ansatt | Role::Leder))
+            .filter(|m| CASEWORK_ROLES.contains(&m.role))
             .filter_map(|m| m.unit_id.map(|u| (u, m.municipality_id)))
             .collect();
         units.sort();
@@ -156,7 +180,7 @@ impl Actor {
             .memberships
             .iter()
             .filter(|m| m.unit_id == Some(unit_id))
-            .filter(|m| matches!(m.role, Role::Ansatt | Role::Leder))
+            .filter(|m| CASEWORK_ROLES.contains(&m.role))
             .max_by_key(|m| m.role == Role::Leder)
             .ok_or(Denied)?;
         Ok(UnitCasework {
@@ -173,14 +197,16 @@ impl Actor {
 
     /// Oversee a unit's logs: its leader.
     pub fn oversee(&self, unit_id: UnitId) -> Result<UnitOverseer, Denied> {
-        if self.holds(Role::Leder, unit_id) {
-            Ok(UnitOverseer {
-                actor: self.user_id,
-                unit_id,
-            })
-        } else {
-            Err(Denied)
-        }
+        let m = self
+            .memberships
+            .iter()
+            .find(|m| m.role == Role::Leder && m.unit_id == Some(unit_id))
+            .ok_or(Denied)?;
+        Ok(UnitOverseer {
+            actor: self.user_id,
+            unit_id,
+            municipality_id: m.municipality_id,
+        })
     }
 
     /// Break-glass in a municipality: leaders of its units, and staff of its

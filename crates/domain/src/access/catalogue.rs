@@ -30,11 +30,16 @@ impl EditsOffers for MunicipalityAdmin {
 pub struct OfferEditor {
     actor: UserId,
     unit_id: UnitId,
+    municipality_id: MunicipalityId,
 }
 
 impl OfferEditor {
     pub fn unit_id(&self) -> UnitId {
         self.unit_id
+    }
+    /// The municipality in which the editor holds the role.
+    pub fn municipality_id(&self) -> MunicipalityId {
+        self.municipality_id
     }
 }
 
@@ -68,14 +73,16 @@ capability!(
 impl Actor {
     /// Edit the offers a unit provides: its tiltaksredaktør.
     pub fn edit_offers_of(&self, unit_id: UnitId) -> Result<OfferEditor, Denied> {
-        if self.holds(Role::Tiltaksredaktor, unit_id) {
-            Ok(OfferEditor {
-                actor: self.user_id,
-                unit_id,
-            })
-        } else {
-            Err(Denied)
-        }
+        let m = self
+            .memberships
+            .iter()
+            .find(|m| m.role == Role::Tiltaksredaktor && m.unit_id == Some(unit_id))
+            .ok_or(Denied)?;
+        Ok(OfferEditor {
+            actor: self.user_id,
+            unit_id,
+            municipality_id: m.municipality_id,
+        })
     }
 
     /// The units whose offers this user edits.

@@ -154,6 +154,30 @@ impl LogReader {
         }
     }
 
+    /// Writing as the one who holds the log, like [`LogReader::as_lead`], but
+    /// a reader who is neither the lead nor the keeping unit's leader is
+    /// refused before the log's state is told: only the holder learns that
+    /// the log is closed (undoing a consultation's link, say).
+    pub fn holder(&self) -> Result<LogWriter, WriteRefused> {
+        if !(self.may_write && (self.is_lead || self.leads_home_unit)) {
+            Err(WriteRefused::Denied)
+        } else if !self.is_open {
+            Err(WriteRefused::Closed)
+        } else {
+            Ok(LogWriter(self.clone()))
+        }
+    }
+
+    /// The break-glass opening (its id) by which the reader holds the log;
+    /// `None` on any other ground.
+    pub fn break_glass_opening(&self) -> Option<&str> {
+        if self.ground == Ground::BreakGlass {
+            self.detail.as_deref()
+        } else {
+            None
+        }
+    }
+
     /// Answering the question of who coordinates: the coordinating unit
     /// that was asked (its one write), or the leader of the unit that keeps
     /// the log; never on a closed log.
@@ -206,6 +230,11 @@ impl LogWriter {
     }
     pub fn actor_id(&self) -> UserId {
         self.0.actor
+    }
+    /// Whether the writer may accept or decline a proposed handover to
+    /// `proposed`: only the person it was proposed to.
+    pub fn may_decide_handover_to(&self, proposed: UserId) -> bool {
+        self.0.actor == proposed
     }
 }
 

@@ -173,6 +173,14 @@ impl Actor {
         &self.memberships
     }
 
+    /// The municipalities in which the user holds some role, each once.
+    pub fn municipalities(&self) -> Vec<MunicipalityId> {
+        let mut ids: Vec<_> = self.memberships.iter().map(|m| m.municipality_id).collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
     pub fn own_account(&self) -> OwnAccount {
         OwnAccount {
             actor: self.user_id,
