@@ -6,6 +6,7 @@ use crate::schema::{
     break_glass, children, consents, consultation_events, consultations, coordination_requests,
     handovers, logs, measures, team_members, units, users,
 };
+use crate::codes::Stored;
 use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -13,7 +14,7 @@ use laget_domain::access::{Actor, BreakGlassRight, LogWriter, UnitCasework, Unit
 use laget_domain::audit::{Action, ObjectType, Scope};
 use laget_domain::ids::{BreakGlassId, ConsultationId, LogId};
 use laget_domain::log::consent::EXPIRY_WARNING_DAYS;
-use laget_domain::log::stafett::EntryKind;
+use laget_domain::log::stafett::{EntryKind, HandoverStatus, LogStatus, MeasureStatus};
 use laget_domain::{MunicipalityId, UnitId, UserId};
 
 /// How long a break-glass opening lasts.
@@ -66,7 +67,7 @@ pub fn my_tasks(
     let led: Vec<(String, String, Option<String>, Option<String>)> = logs::table
         .inner_join(children::table)
         .filter(logs::lead_user_id.eq(&uid))
-        .filter(logs::status.eq("apen"))
+        .filter(logs::status.eq(LogStatus::Open.code()))
         .select((
             logs::id,
             children::name,
@@ -136,8 +137,8 @@ pub fn my_tasks(
         .inner_join(team_members::table.on(team_members::id.eq(measures::responsible_member_id)))
         .inner_join(logs::table.on(logs::id.eq(measures::log_id)))
         .inner_join(children::table.on(children::id.eq(logs::child_id)))
-        .filter(measures::status.ne("avsluttet"))
-        .filter(logs::status.eq("apen"))
+        .filter(measures::status.ne(MeasureStatus::Stopped.code()))
+        .filter(logs::status.eq(LogStatus::Open.code()))
         .filter(
             team_members::user_id
                 .eq(&uid)
@@ -164,8 +165,8 @@ pub fn my_tasks(
         .inner_join(logs::table.on(logs::id.eq(handovers::log_id)))
         .inner_join(children::table.on(children::id.eq(logs::child_id)))
         .filter(handovers::to_user_id.eq(&uid))
-        .filter(handovers::status.eq("venter"))
-        .filter(logs::status.eq("apen"))
+        .filter(handovers::status.eq(HandoverStatus::Pending.code()))
+        .filter(logs::status.eq(LogStatus::Open.code()))
         .select((logs::id, children::name, handovers::proposed_at))
         .load(conn)?;
     for (log, child, at) in waiting {
@@ -298,17 +299,20 @@ pub fn my_logs(
     request_id: &str,
 ) -> DbResult<Vec<MyLog>> {
     let uid = actor.user_id().to_string();
-    type R = (
-        String,
-        String,
-        String,
-        i32,
-        String,
-        Option<String>,
-        String,
-        String,
-        i64,
-    );
+    /// A team membership with its log, as selected below.
+    #[derive(Queryable)]
+    struct R {
+        log: String,
+        municipality: String,
+        child: String,
+        level: i32,
+        #[diesel(deserialize_as = Stored<LogStatus>)]
+        status: LogStatus,
+        lead: Option<String>,
+        role: String,
+        unit: String,
+        updated: i64,
+    }
     let rows: Vec<R> = team_members::table
         .inner_join(logs::table.on(logs::id.eq(team_members::log_id)))
         .inner_join(children::table.on(children::id.eq(logs::child_id)))
@@ -327,9 +331,20 @@ pub fn my_logs(
             logs::updated_at,
         ))
         .load(conn)?;
-    let open = openable_stored(conn, actor, rows.iter().map(|r| r.0.as_str()), today)?;
+    let open = openable_stored(conn, actor, rows.iter().map(|r| r.log.as_str()), today)?;
     let mut out = Vec::new();
-    for (log, m, child, level, status, lead, role, unit, updated) in rows {
+    for R {
+        log,
+        municipality: m,
+        child,
+        level,
+        status,
+        lead,
+        role,
+        unit,
+        updated,
+    } in rows
+    {
         let log_id: LogId = parse_id(&log)?;
         if !open.contains(&log_id) || out.iter().any(|l: &MyLog| l.log_id == log_id) {
             continue;
@@ -339,7 +354,7 @@ pub fn my_logs(
             municipality_id: parse_id(&m)?,
             child_name: child,
             level: u8::try_from(level).map_err(|_| DbError::Corrupt(format!("level {level}")))?,
-            is_open: status == "apen",
+            is_open: status == LogStatus::Open,
             is_lead: lead.as_deref() == Some(uid.as_str()),
             role,
             unit_name: unit,
@@ -366,7 +381,7 @@ pub fn my_logs(
 pub struct OverviewLog {
     pub log_id: LogId,
     pub child_name: String,
-    pub status: String,
+    pub status: LogStatus,
     pub level: i32,
     pub lead: Option<String>,
     pub decision_due: Option<NaiveDate>,
@@ -384,7 +399,16 @@ pub struct BreakGlassView {
     pub expires_at: DateTime<Utc>,
     pub reason: String,
     pub opened_at: DateTime<Utc>,
-    pub reviewed: Option<(String, DateTime<Utc>, String)>,
+    pub reviewed: Option<Review>,
+}
+
+/// A leader's review of a break-glass opening.
+#[derive(Clone, Debug)]
+pub struct Review {
+    /// The reviewer's name.
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub note: String,
 }
 
 #[derive(Clone, Debug)]
@@ -402,15 +426,18 @@ pub fn unit_overview(
     request_id: &str,
 ) -> DbResult<Overview> {
     let unit = cap.unit_id().to_string();
-    type L = (
-        String,
-        String,
-        String,
-        i32,
-        Option<String>,
-        Option<String>,
-        i64,
-    );
+    /// A log of the unit, as selected below.
+    #[derive(Queryable)]
+    struct L {
+        id: String,
+        child: String,
+        #[diesel(deserialize_as = Stored<LogStatus>)]
+        status: LogStatus,
+        level: i32,
+        lead: Option<String>,
+        due: Option<String>,
+        updated: i64,
+    }
     let rows: Vec<L> = logs::table
         .inner_join(children::table)
         .left_join(users::table.on(users::id.nullable().eq(logs::lead_user_id)))
@@ -426,16 +453,25 @@ pub fn unit_overview(
             logs::updated_at,
         ))
         .load(conn)?;
-    let ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let overdue: Vec<String> = measures::table
         .filter(measures::log_id.eq_any(&ids))
-        .filter(measures::status.ne("avsluttet"))
+        .filter(measures::status.ne(MeasureStatus::Stopped.code()))
         .filter(measures::evaluate_by.lt(iso(today)))
         .select(measures::log_id)
         .load(conn)?;
     let logs_v = rows
         .into_iter()
-        .map(|(id, child, status, level, lead, due, updated)| {
+        .map(
+            |L {
+                 id,
+                 child,
+                 status,
+                 level,
+                 lead,
+                 due,
+                 updated,
+             }| {
             Ok(OverviewLog {
                 overdue_evaluations: i64::try_from(overdue.iter().filter(|l| **l == id).count())
                     .unwrap_or(0),
@@ -447,7 +483,8 @@ pub fn unit_overview(
                 decision_due: due.as_deref().map(date).transpose()?,
                 updated_at: from_micros(updated),
             })
-        })
+        },
+        )
         .collect::<DbResult<Vec<_>>>()?;
     let break_glass = break_glass_for(conn, &unit, actor, today)?;
     record(
@@ -515,7 +552,11 @@ fn break_glass_for(
                     .find(&by)
                     .select(users::display_name)
                     .first(conn)?;
-                Some((name, from_micros(when), note.unwrap_or_default()))
+                Some(Review {
+                    by: name,
+                    at: from_micros(when),
+                    note: note.unwrap_or_default(),
+                })
             }
             _ => None,
         };
@@ -1220,7 +1261,7 @@ pub fn open_logs_of_unit(
     let rows: Vec<(String, String, String, bool)> = logs::table
         .inner_join(children::table)
         .filter(logs::home_unit_id.eq(cap.unit_id().to_string()))
-        .filter(logs::status.eq("apen"))
+        .filter(logs::status.eq(LogStatus::Open.code()))
         .order((children::name, children::birth_date))
         .select((
             logs::id,
@@ -1252,7 +1293,7 @@ pub fn link_target(
         .inner_join(children::table)
         .filter(logs::id.eq(log.to_string()))
         .filter(logs::home_unit_id.eq(cap.unit_id().to_string()))
-        .filter(logs::status.eq("apen"))
+        .filter(logs::status.eq(LogStatus::Open.code()))
         .select((children::name, children::birth_date, children::unborn))
         .first(conn)?;
     Ok(LinkTarget {
@@ -1268,7 +1309,7 @@ pub fn link_target(
 pub fn has_open_logs(conn: &mut DbConnection, cap: &UnitCasework) -> DbResult<bool> {
     let n: i64 = logs::table
         .filter(logs::home_unit_id.eq(cap.unit_id().to_string()))
-        .filter(logs::status.eq("apen"))
+        .filter(logs::status.eq(LogStatus::Open.code()))
         .count()
         .get_result(conn)?;
     Ok(n > 0)
