@@ -2,11 +2,11 @@
 //! openings and their review, and anonymous consultations.
 
 use crate::children::{casework_scope, date, iso, record};
+use crate::codes::Stored;
 use crate::schema::{
     break_glass, children, consents, consultation_events, consultations, coordination_requests,
     handovers, logs, measures, team_members, units, users,
 };
-use crate::codes::Stored;
 use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -27,7 +27,9 @@ pub struct Task {
     pub log_id: LogId,
     pub child_name: String,
     pub due: Option<NaiveDate>,
-    pub what: String,
+    /// What the task's words name besides the child: the measure to
+    /// evaluate, who used break-glass. The web layer says the rest.
+    pub subject: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,7 +84,7 @@ pub fn my_tasks(
                 log_id: parse_id(log)?,
                 child_name: child.clone(),
                 due: Some(date(due)?),
-                what: "Beslutning på første nivå".into(),
+                subject: None,
             });
         }
         if let Some(meeting) = meeting {
@@ -91,7 +93,7 @@ pub fn my_tasks(
                 log_id: parse_id(log)?,
                 child_name: child.clone(),
                 due: Some(date(meeting)?),
-                what: "Møte i laget rundt barnet".into(),
+                subject: None,
             });
         }
     }
@@ -110,7 +112,7 @@ pub fn my_tasks(
             log_id: parse_id(&log)?,
             child_name: child,
             due: at.map(|a| from_micros(a).date_naive()),
-            what: "Koordinerende enhet har svart".into(),
+            subject: None,
         });
     }
     let warn = iso(today + Duration::days(EXPIRY_WARNING_DAYS));
@@ -128,7 +130,7 @@ pub fn my_tasks(
             log_id: parse_id(&log)?,
             child_name: child,
             due: Some(date(&to)?),
-            what: "Samtykke går ut".into(),
+            subject: None,
         });
     }
     // Evaluations: measures I am responsible for (while on the team), and
@@ -158,7 +160,7 @@ pub fn my_tasks(
             log_id: parse_id(&log)?,
             child_name: child,
             due: Some(date(&due)?),
-            what: format!("Evaluere «{measure}»"),
+            subject: Some(measure),
         });
     }
     let waiting: Vec<(String, String, i64)> = handovers::table
@@ -175,7 +177,7 @@ pub fn my_tasks(
             log_id: parse_id(&log)?,
             child_name: child,
             due: Some(from_micros(at).date_naive()),
-            what: "Du er foreslått som ny stafettholder".into(),
+            subject: None,
         });
     }
     let coordinating_for = actor.reviewed_municipalities();
@@ -200,7 +202,7 @@ pub fn my_tasks(
                 log_id: parse_id(&log)?,
                 child_name: child,
                 due: Some(from_micros(at).date_naive()),
-                what: "Avklar hvem som skal koordinere".into(),
+                subject: None,
             });
         }
     }
@@ -225,7 +227,7 @@ pub fn my_tasks(
                 log_id: parse_id(&log)?,
                 child_name: child,
                 due: Some(from_micros(at).date_naive()),
-                what: format!("Gå gjennom bruk av nødtilgang: {who}"),
+                subject: Some(who),
             });
         }
     }
@@ -257,7 +259,7 @@ pub fn openable(
     ids.dedup();
     let mut open = Vec::with_capacity(ids.len());
     for log in ids {
-        let facts = crate::log::facts(conn, log, actor.user_id(), today)?;
+        let facts = crate::lookup::log_facts(conn, log, actor.user_id(), today)?;
         if actor.open_log(&facts, today).is_ok() {
             open.push(log);
         }
@@ -285,7 +287,7 @@ pub struct MyLog {
     pub level: u8,
     pub is_open: bool,
     pub is_lead: bool,
-    pub role: String,
+    pub role: laget_domain::log::stafett::TeamRole,
     pub unit_name: String,
     pub updated_at: DateTime<Utc>,
 }
@@ -309,6 +311,7 @@ pub fn my_logs(
         #[diesel(deserialize_as = Stored<LogStatus>)]
         status: LogStatus,
         lead: Option<String>,
+        role_code: Option<String>,
         role: String,
         unit: String,
         updated: i64,
@@ -326,6 +329,7 @@ pub fn my_logs(
             logs::level,
             logs::status,
             logs::lead_user_id,
+            team_members::role_code,
             team_members::team_role,
             units::name,
             logs::updated_at,
@@ -340,6 +344,7 @@ pub fn my_logs(
         level,
         status,
         lead,
+        role_code,
         role,
         unit,
         updated,
@@ -356,7 +361,7 @@ pub fn my_logs(
             level: u8::try_from(level).map_err(|_| DbError::Corrupt(format!("level {level}")))?,
             is_open: status == LogStatus::Open,
             is_lead: lead.as_deref() == Some(uid.as_str()),
-            role,
+            role: laget_domain::log::stafett::TeamRole::from_stored(role_code.as_deref(), &role),
             unit_name: unit,
             updated_at: from_micros(updated),
         });
@@ -472,18 +477,20 @@ pub fn unit_overview(
                  due,
                  updated,
              }| {
-            Ok(OverviewLog {
-                overdue_evaluations: i64::try_from(overdue.iter().filter(|l| **l == id).count())
+                Ok(OverviewLog {
+                    overdue_evaluations: i64::try_from(
+                        overdue.iter().filter(|l| **l == id).count(),
+                    )
                     .unwrap_or(0),
-                log_id: parse_id(&id)?,
-                child_name: child,
-                status,
-                level,
-                lead,
-                decision_due: due.as_deref().map(date).transpose()?,
-                updated_at: from_micros(updated),
-            })
-        },
+                    log_id: parse_id(&id)?,
+                    child_name: child,
+                    status,
+                    level,
+                    lead,
+                    decision_due: due.as_deref().map(date).transpose()?,
+                    updated_at: from_micros(updated),
+                })
+            },
         )
         .collect::<DbResult<Vec<_>>>()?;
     let break_glass = break_glass_for(conn, &unit, actor, today)?;
@@ -623,11 +630,7 @@ pub fn break_glass_until(
     conn: &mut DbConnection,
     r: &laget_domain::access::LogReader,
 ) -> DbResult<Option<DateTime<Utc>>> {
-    use laget_domain::access::{Capability, Ground};
-    if r.ground() != Ground::BreakGlass {
-        return Ok(None);
-    }
-    let Some(id) = r.ground_detail() else {
+    let Some(id) = r.break_glass_opening() else {
         return Ok(None);
     };
     let until: Option<i64> = break_glass::table
@@ -680,8 +683,12 @@ pub fn review_break_glass(
     )
 }
 
-/// The units of a municipality that are child welfare services (for break-glass).
-pub fn child_welfare_units(conn: &mut DbConnection, m: MunicipalityId) -> DbResult<Vec<UnitId>> {
+/// The units of a municipality that are child welfare services (for
+/// break-glass; outside this crate: [`crate::lookup::child_welfare_units`]).
+pub(crate) fn child_welfare_units(
+    conn: &mut DbConnection,
+    m: MunicipalityId,
+) -> DbResult<Vec<UnitId>> {
     let ids: Vec<String> = units::table
         .inner_join(crate::schema::unit_municipalities::table)
         .filter(crate::schema::unit_municipalities::municipality_id.eq(m.to_string()))
@@ -1047,36 +1054,29 @@ pub fn convert_consultation(
             consultations::converted_at.eq(Some(to_micros(Utc::now()))),
         ))
         .execute(conn)?;
-    let body = format!(
-        "{}\n\nRåd: {}\n\nDrøftet med: {}",
-        c.summary, c.advice, c.advisers
-    );
-    let eid = laget_domain::ids::EntryId::new();
-    diesel::insert_into(crate::schema::log_entries::table)
-        .values((
-            crate::schema::log_entries::id.eq(eid.to_string()),
-            crate::schema::log_entries::log_id.eq(w.log_id().to_string()),
-            // Keeps its place in the history: the day it was held. The time
-            // of day is not known; the timeline shows the date only.
-            crate::schema::log_entries::at.eq(to_micros(
-                c.held_on
-                    .and_hms_opt(12, 0, 0)
-                    .map(|t| t.and_utc())
-                    .unwrap_or_else(Utc::now),
-            )),
-            crate::schema::log_entries::kind.eq(EntryKind::Consultation.code()),
-            crate::schema::log_entries::actor_id.eq(Some(cap.actor_id().to_string())),
-            crate::schema::log_entries::summary.eq(format!(
-                "Anonym drøfting {} (koblet til loggen)",
-                c.held_on.format("%d.%m.%Y")
-            )),
-            crate::schema::log_entries::body.eq(Some(body)),
-            crate::schema::log_entries::data.eq(Some(
-                serde_json::json!({ "drofting": id.to_string(), "alder": c.age_band }).to_string(),
-            )),
-        ))
-        .execute(conn)?;
-    crate::log::touch(conn, w.log_id(), to_micros(Utc::now()))?;
+    // The consultation's record, as its parts: the timeline renders it
+    // with the reader's words for «Råd» and «Drøftet med».
+    crate::log::insert_entry(
+        conn,
+        w.log_id(),
+        EntryKind::Consultation,
+        Some(cap.actor_id()),
+        None,
+        serde_json::json!({
+            "drofting": id.to_string(),
+            "alder": c.age_band,
+            "holdt": iso(c.held_on),
+            "sammendrag": c.summary,
+            "rad": c.advice,
+            "droftet_med": c.advisers,
+        }),
+        // Keeps its place in the history: the day it was held. The time
+        // of day is not known; the timeline shows the date only.
+        c.held_on
+            .and_hms_opt(12, 0, 0)
+            .map(|t| t.and_utc())
+            .unwrap_or_else(Utc::now),
+    )?;
     consultation_event(
         conn,
         id,
@@ -1191,22 +1191,15 @@ pub fn unlink_consultation(
             .filter(log_entries::data.like(format!("%\"drofting\":\"{id}\"%"))),
     )
     .execute(conn)?;
-    let now = to_micros(Utc::now());
-    diesel::insert_into(log_entries::table)
-        .values((
-            log_entries::id.eq(laget_domain::ids::EntryId::new().to_string()),
-            log_entries::log_id.eq(w.log_id().to_string()),
-            log_entries::at.eq(now),
-            log_entries::kind.eq(EntryKind::Consultation.code()),
-            log_entries::actor_id.eq(Some(w.actor_id().to_string())),
-            log_entries::summary.eq("Anonym drøfting koblet fra loggen"),
-            log_entries::body.eq(Some(reason)),
-            log_entries::data.eq(Some(
-                serde_json::json!({ "koblet_fra": id.to_string() }).to_string(),
-            )),
-        ))
-        .execute(conn)?;
-    crate::log::touch(conn, w.log_id(), now)?;
+    crate::log::insert_entry(
+        conn,
+        w.log_id(),
+        EntryKind::Consultation,
+        Some(w.actor_id()),
+        Some(reason),
+        serde_json::json!({ "koblet_fra": id.to_string() }),
+        Utc::now(),
+    )?;
     consultation_event(
         conn,
         id,

@@ -104,6 +104,26 @@ diesel::table! {
         request_id -> Text,
         prev_hash -> Text,
         hash -> Text,
+        principal_kind -> Text,
+        citizen_id -> Nullable<Text>,
+        row_format -> Integer,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        kind -> Text,
+        payload -> Text,
+        state -> Text,
+        created_at -> BigInt,
+        due_at -> BigInt,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        lease_token -> Nullable<Text>,
+        lease_until -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+        finished_at -> Nullable<BigInt>,
     }
 }
 
@@ -237,6 +257,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     access_log,
     access_log_head,
+    outbox,
     challenge_areas,
     offers,
     offer_documents,
@@ -398,6 +419,7 @@ diesel::table! {
         team_role -> Text,
         added_at -> BigInt,
         removed_at -> Nullable<BigInt>,
+        role_code -> Nullable<Text>,
     }
 }
 

@@ -9,9 +9,8 @@ pub struct Scan {
     pub content: Vec<u8>,
 }
 
-/// How the youth appears among a consent's givers.
-pub(super) const YOUTH_GIVER: &str = "Barnet/ungdommen selv";
-
+/// The names of the guardians among `givers`, by name (the youth, if a
+/// giver, is named by the reader's messages).
 pub(super) fn giver_names(conn: &mut DbConnection, givers: &[Giver]) -> DbResult<Vec<String>> {
     let ids: Vec<String> = givers
         .iter()
@@ -20,15 +19,11 @@ pub(super) fn giver_names(conn: &mut DbConnection, givers: &[Giver]) -> DbResult
             Giver::Youth => None,
         })
         .collect();
-    let mut names: Vec<String> = guardians::table
+    Ok(guardians::table
         .filter(guardians::id.eq_any(ids))
         .order(guardians::name)
         .select(guardians::name)
-        .load(conn)?;
-    if givers.contains(&Giver::Youth) {
-        names.push(YOUTH_GIVER.into());
-    }
-    Ok(names)
+        .load(conn)?)
 }
 
 pub fn add_consent(
@@ -77,7 +72,7 @@ pub fn add_consent(
             consents::created_at.eq(now),
         ))
         .execute(conn)?;
-    let givers = giver_names(conn, &c.givers)?.join(", ");
+    let givers = giver_names(conn, &c.givers)?;
     let unit_names: Vec<String> = units::table
         .filter(units::id.eq_any(c.units.iter().map(|u| u.to_string())))
         .order(units::name)
@@ -88,14 +83,15 @@ pub fn add_consent(
         w.log_id(),
         EntryKind::ConsentGiven,
         Some(w.actor_id()),
-        &format!(
-            "Samtykke fra {givers} for {} ({}–{})",
-            unit_names.join(", "),
-            c.valid_from.format("%d.%m.%Y"),
-            c.valid_to.format("%d.%m.%Y")
-        ),
         c.note.as_deref(),
-        Some(serde_json::json!({ "samtykke": id.to_string() }).to_string()),
+        serde_json::json!({
+            "samtykke": id.to_string(),
+            "givere": givers,
+            "ungdom": c.givers.contains(&Giver::Youth),
+            "enheter": unit_names,
+            "fra": iso(c.valid_from),
+            "til": iso(c.valid_to),
+        }),
     )?;
     write_record(conn, w, Action::Update, rid)?;
     Ok(id)
@@ -141,7 +137,7 @@ pub fn withdraw_consent(
         .select((consents::givers, consents::unit_ids))
         .first(conn)?;
     let givers: Vec<Giver> = split(&givers).filter_map(Giver::from_code).collect();
-    let names = giver_names(conn, &givers)?.join(", ");
+    let names = giver_names(conn, &givers)?;
     let mut units_n = Vec::new();
     for u in split(&unit_ids) {
         units_n.push(unit_name(conn, parse_id(u)?)?);
@@ -151,12 +147,13 @@ pub fn withdraw_consent(
         w.log_id(),
         EntryKind::ConsentWithdrawn,
         Some(w.actor_id()),
-        &format!(
-            "Samtykke fra {names} for {} trukket tilbake",
-            units_n.join(", ")
-        ),
         Some(reason),
-        Some(serde_json::json!({ "samtykke": id.to_string() }).to_string()),
+        serde_json::json!({
+            "samtykke": id.to_string(),
+            "givere": names,
+            "ungdom": givers.contains(&Giver::Youth),
+            "enheter": units_n,
+        }),
     )?;
     write_record(conn, w, Action::Update, rid)
 }

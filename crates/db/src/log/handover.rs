@@ -47,13 +47,19 @@ pub fn propose_handover(
     if pending_handover_id(conn, w.log_id())?.is_some() {
         return Ok(Err(HandoverRefused::Pending));
     }
-    let f = facts(conn, w.log_id(), w.actor_id(), today)?;
+    let f = super::facts_of(conn, w.reader(), today)?;
     if !f.team_member_may_open(parse_id(&user)?, today) {
         return Ok(Err(HandoverRefused::CannotOpen));
     }
     let id = HandoverId::new();
     let checklist_json =
         serde_json::to_string(checklist).map_err(|e| DbError::Corrupt(e.to_string()))?;
+    // The checklist, and whom it proposes (by name at the time).
+    let mut data = serde_json::to_value(checklist).map_err(|e| DbError::Corrupt(e.to_string()))?;
+    if let Some(fields) = data.as_object_mut() {
+        fields.insert("overlevering".into(), id.to_string().into());
+        fields.insert("til".into(), name.clone().into());
+    }
     diesel::insert_into(handovers::table)
         .values((
             handovers::id.eq(id.to_string()),
@@ -64,7 +70,7 @@ pub fn propose_handover(
             handovers::to_user_id.eq(&user),
             handovers::to_unit_id.eq(&unit),
             handovers::checklist.eq(&checklist_json),
-            handovers::status.eq("venter"),
+            handovers::status.eq(HandoverStatus::Pending.code()),
             handovers::proposed_at.eq(to_micros(Utc::now())),
         ))
         .execute(conn)?;
@@ -73,9 +79,8 @@ pub fn propose_handover(
         w.log_id(),
         EntryKind::HandoverProposed,
         Some(w.actor_id()),
-        &format!("Foreslått ny stafettholder: {name}. Venter på at {name} godtar."),
         checklist.needs_to_know.as_deref(),
-        Some(checklist_json),
+        data,
     )?;
     write_record(conn, w, Action::Update, rid)?;
     Ok(Ok(id))
@@ -85,10 +90,18 @@ pub fn propose_handover(
 pub(super) fn pending_handover_id(conn: &mut DbConnection, log: LogId) -> DbResult<Option<String>> {
     Ok(handovers::table
         .filter(handovers::log_id.eq(log.to_string()))
-        .filter(handovers::status.eq("venter"))
+        .filter(handovers::status.eq(HandoverStatus::Pending.code()))
         .select(handovers::id)
         .first(conn)
         .optional()?)
+}
+
+/// Why a waiting handover ended without an answer.
+pub(super) enum HandoverEnded<'a> {
+    /// The proposer withdrew it (their name).
+    Withdrawn(&'a str),
+    /// The proposed member left the team (their name).
+    MemberLeft(&'a str),
 }
 
 /// Ends a waiting handover as withdrawn, with a timeline entry naming why.
@@ -96,14 +109,14 @@ pub(super) fn end_pending_handover(
     conn: &mut DbConnection,
     log: LogId,
     actor: UserId,
-    summary: &str,
+    why: HandoverEnded<'_>,
 ) -> DbResult<bool> {
     let Some(id) = pending_handover_id(conn, log)? else {
         return Ok(false);
     };
     diesel::update(handovers::table.find(&id))
         .set((
-            handovers::status.eq("trukket"),
+            handovers::status.eq(HandoverStatus::Withdrawn.code()),
             handovers::decided_at.eq(Some(to_micros(Utc::now()))),
         ))
         .execute(conn)?;
@@ -112,9 +125,15 @@ pub(super) fn end_pending_handover(
         log,
         EntryKind::HandoverWithdrawn,
         Some(actor),
-        summary,
         None,
-        None,
+        match why {
+            HandoverEnded::Withdrawn(by) => {
+                serde_json::json!({ "overlevering": id, "grunn": "trukket", "navn": by })
+            }
+            HandoverEnded::MemberLeft(to) => {
+                serde_json::json!({ "overlevering": id, "grunn": "ut_av_laget", "navn": to })
+            }
+        },
     )?;
     Ok(true)
 }
@@ -136,7 +155,7 @@ pub fn withdraw_handover(
         conn,
         w.log_id(),
         w.actor_id(),
-        &format!("{name} har trukket forslaget om ny stafettholder"),
+        HandoverEnded::Withdrawn(&name),
     )?;
     write_record(conn, w, Action::Update, rid)
 }
@@ -155,16 +174,21 @@ pub fn decide_handover(
     let (to_user, to_unit): (String, String) = handovers::table
         .filter(handovers::id.eq(id.to_string()))
         .filter(handovers::log_id.eq(w.log_id().to_string()))
-        .filter(handovers::status.eq("venter"))
+        .filter(handovers::status.eq(HandoverStatus::Pending.code()))
         .select((handovers::to_user_id, handovers::to_unit_id))
         .first(conn)?;
-    if to_user != w.actor_id().to_string() {
+    if !w.may_decide_handover_to(parse_id(&to_user)?) {
         return Err(DbError::NotFound);
     }
     let now = to_micros(Utc::now());
     diesel::update(handovers::table.find(id.to_string()))
         .set((
-            handovers::status.eq(if accept { "godtatt" } else { "avslatt" }),
+            handovers::status.eq(if accept {
+                HandoverStatus::Accepted
+            } else {
+                HandoverStatus::Declined
+            }
+            .code()),
             handovers::decided_at.eq(Some(now)),
             handovers::decision_note.eq(note),
         ))
@@ -176,9 +200,9 @@ pub fn decide_handover(
         diesel::update(
             team_members::table
                 .filter(team_members::log_id.eq(w.log_id().to_string()))
-                .filter(team_members::team_role.eq(LEAD_ROLE)),
+                .filter(team_members::role_code.eq(TeamRole::Lead.code())),
         )
-        .set(team_members::team_role.eq(FORMER_LEAD_ROLE))
+        .set(team_members::role_code.eq(TeamRole::FormerLead.code()))
         .execute(conn)?;
         diesel::update(logs::table.find(w.log_id().to_string()))
             .set((
@@ -208,9 +232,8 @@ pub fn decide_handover(
             w.log_id(),
             EntryKind::HandoverAccepted,
             Some(w.actor_id()),
-            &format!("{name} har godtatt og er ny stafettholder"),
             note,
-            None,
+            serde_json::json!({ "overlevering": id.to_string(), "navn": name }),
         )?;
     } else {
         entry(
@@ -218,9 +241,8 @@ pub fn decide_handover(
             w.log_id(),
             EntryKind::HandoverDeclined,
             Some(w.actor_id()),
-            &format!("{name} har avslått å bli stafettholder"),
             note,
-            None,
+            serde_json::json!({ "overlevering": id.to_string(), "navn": name }),
         )?;
     }
     write_record(conn, w, Action::Update, rid)
@@ -229,10 +251,15 @@ pub fn decide_handover(
 /// Where a log that `unit` handed on went: the unit that keeps it now, when
 /// `unit` kept it before an accepted handover (for «overlevert til …» in
 /// that unit's lists instead of a link that would answer 404).
-pub fn handed_on_to(conn: &mut DbConnection, log: LogId, unit: UnitId) -> DbResult<Option<String>> {
+pub fn handed_on_to(
+    conn: &mut DbConnection,
+    cap: &laget_domain::access::UnitCasework,
+    log: LogId,
+) -> DbResult<Option<String>> {
+    let unit = cap.unit_id();
     let handed: i64 = handovers::table
         .filter(handovers::log_id.eq(log.to_string()))
-        .filter(handovers::status.eq("godtatt"))
+        .filter(handovers::status.eq(HandoverStatus::Accepted.code()))
         .filter(handovers::from_unit_id.eq(unit.to_string()))
         .count()
         .get_result(conn)?;
@@ -280,9 +307,8 @@ pub fn request_coordination(
         w.log_id(),
         EntryKind::CoordinationRequested,
         Some(w.actor_id()),
-        "Spørsmålet om hvem som skal koordinere er sendt til koordinerende enhet",
         Some(reason),
-        None,
+        serde_json::json!({ "koordinering": id.to_string() }),
     )?;
     write_record(conn, w, Action::Update, rid)?;
     Ok(id)
@@ -314,9 +340,8 @@ pub fn resolve_coordination(
         a.log_id(),
         EntryKind::Note,
         Some(a.actor_id()),
-        "Koordinerende enhet har svart på hvem som skal koordinere",
         Some(resolution),
-        None,
+        serde_json::json!({ "hendelse": "koordinering_svart" }),
     )?;
     log_record(conn, a.reader(), a, Action::Update, rid)
 }

@@ -2,10 +2,6 @@
 
 use super::*;
 
-/// The team role of the lead, and of a lead who has handed over.
-pub(super) const LEAD_ROLE: &str = "Stafettholder";
-pub(super) const FORMER_LEAD_ROLE: &str = "Tidligere stafettholder";
-
 /// Starts a log for a child of the caseworker's unit from a concern. The log
 /// stands at the model's first level, with its decision deadline; the
 /// caseworker is its lead and first team member. A child has at most one
@@ -28,7 +24,7 @@ pub fn start(
     }
     let open: i64 = logs::table
         .filter(logs::child_id.eq(child.to_string()))
-        .filter(logs::status.eq("apen"))
+        .filter(logs::status.eq(LogStatus::Open.code()))
         .count()
         .get_result(conn)?;
     if open > 0 {
@@ -54,7 +50,7 @@ pub fn start(
             logs::child_id.eq(child.to_string()),
             logs::municipality_id.eq(m.to_string()),
             logs::home_unit_id.eq(cap.unit_id().to_string()),
-            logs::status.eq("apen"),
+            logs::status.eq(LogStatus::Open.code()),
             logs::level.eq(i32::from(first)),
             logs::level_since.eq(iso(today)),
             logs::decision_due.eq(due),
@@ -74,7 +70,7 @@ pub fn start(
             unit: Some(cap.unit_id()),
             guardian: None,
             name: &me,
-            role: LEAD_ROLE,
+            role: &TeamRole::Lead,
         },
     )?;
     let data = serde_json::json!({
@@ -87,9 +83,8 @@ pub fn start(
         id,
         EntryKind::Concern,
         Some(cap.actor_id()),
-        &format!("Uro registrert ({})", concern.noticed_on.format("%d.%m.%Y")),
         Some(&concern.noticed),
-        Some(data.to_string()),
+        data,
     )?;
     record(
         conn,
@@ -139,31 +134,28 @@ pub fn change_level(
             logs::decision_due.eq(due),
             logs::meeting_due.eq(meeting),
             logs::report_state.eq(if change.prompts_report {
-                Some("foreslatt")
+                Some(ReportState::Prompted.code())
             } else {
-                row.report_state.as_deref()
+                row.report_state.map(ReportState::code)
             }),
         ))
         .execute(conn)?;
+    // The levels by number, in the model they belong to (a municipality
+    // may change its model later; the entry keeps the one it was made in).
     let data = serde_json::json!({
+        "modell": settings.model.code(),
         "fra": change.from,
         "til": change.to,
         "hopp": change.skip_reason,
         "barnets_beste": change.best_interest,
     });
-    let summary = format!(
-        "Nivå endret: {} → {}",
-        settings.model.level_name(change.from),
-        settings.model.level_name(change.to)
-    );
     entry(
         conn,
         log,
         EntryKind::LevelChange,
         Some(w.actor_id()),
-        &summary,
         Some(&change.reason),
-        Some(data.to_string()),
+        data,
     )?;
     if change.prompts_report {
         entry(
@@ -171,9 +163,8 @@ pub fn change_level(
             log,
             EntryKind::ReportPrompted,
             Some(w.actor_id()),
-            "Bekymringsmelding til barnevernet skal vurderes og sendes",
             None,
-            None,
+            serde_json::json!({ "niva": change.to }),
         )?;
     }
     write_record(conn, w, Action::Update, request_id)
@@ -203,9 +194,8 @@ pub fn meeting_held(
         w.log_id(),
         EntryKind::Note,
         Some(w.actor_id()),
-        &format!("Møte i laget holdt {}", held_on.format("%d.%m.%Y")),
         (!note.is_empty()).then_some(note),
-        Some(serde_json::json!({ "mote_holdt": iso(held_on) }).to_string()),
+        serde_json::json!({ "hendelse": "mote_holdt", "mote_holdt": iso(held_on) }),
     )?;
     write_record(conn, w, Action::Update, request_id)
 }
@@ -218,16 +208,15 @@ pub fn report_sent(
     request_id: &str,
 ) -> DbResult<()> {
     diesel::update(logs::table.find(w.log_id().to_string()))
-        .set(logs::report_state.eq("sendt"))
+        .set(logs::report_state.eq(ReportState::Sent.code()))
         .execute(conn)?;
     entry(
         conn,
         w.log_id(),
         EntryKind::ReportSent,
         Some(w.actor_id()),
-        "Bekymringsmelding sendt til barnevernet (opplysningsplikt, uten samtykke)",
         Some(note),
-        None,
+        serde_json::json!({}),
     )?;
     write_record(conn, w, Action::Update, request_id)
 }
@@ -236,7 +225,7 @@ pub fn close(conn: &mut DbConnection, w: &LogWriter, reason: &str, rid: &str) ->
     let now = to_micros(Utc::now());
     diesel::update(logs::table.find(w.log_id().to_string()))
         .set((
-            logs::status.eq("lukket"),
+            logs::status.eq(LogStatus::Closed.code()),
             logs::closed_at.eq(Some(now)),
             logs::decision_due.eq(None::<String>),
             logs::meeting_due.eq(None::<String>),
@@ -247,25 +236,26 @@ pub fn close(conn: &mut DbConnection, w: &LogWriter, reason: &str, rid: &str) ->
         w.log_id(),
         EntryKind::Closed,
         Some(w.actor_id()),
-        "Loggen er lukket",
         Some(reason),
-        None,
+        serde_json::json!({}),
     )?;
     write_record(conn, w, Action::Update, rid)
 }
 
 pub fn reopen(conn: &mut DbConnection, w: &LogWriter, reason: &str, rid: &str) -> DbResult<()> {
     diesel::update(logs::table.find(w.log_id().to_string()))
-        .set((logs::status.eq("apen"), logs::closed_at.eq(None::<i64>)))
+        .set((
+            logs::status.eq(LogStatus::Open.code()),
+            logs::closed_at.eq(None::<i64>),
+        ))
         .execute(conn)?;
     entry(
         conn,
         w.log_id(),
         EntryKind::Reopened,
         Some(w.actor_id()),
-        "Loggen er åpnet igjen",
         Some(reason),
-        None,
+        serde_json::json!({}),
     )?;
     write_record(conn, w, Action::Update, rid)
 }

@@ -35,9 +35,9 @@ pub fn add_measure(
         .first(conn)?;
     let id = MeasureId::new();
     let status = if m.best_interest.is_some() {
-        "aktiv"
+        MeasureStatus::Active
     } else {
-        "foreslatt"
+        MeasureStatus::Proposed
     };
     diesel::insert_into(measures::table)
         .values((
@@ -49,7 +49,7 @@ pub fn add_measure(
             measures::responsible_member_id.eq(m.responsible.to_string()),
             measures::start_on.eq(iso(m.start)),
             measures::evaluate_by.eq(iso(m.evaluate_by)),
-            measures::status.eq(status),
+            measures::status.eq(status.code()),
             measures::best_interest.eq(&m.best_interest),
             measures::created_by.eq(w.actor_id().to_string()),
             measures::created_at.eq(to_micros(Utc::now())),
@@ -60,20 +60,15 @@ pub fn add_measure(
         w.log_id(),
         EntryKind::MeasureAdded,
         Some(w.actor_id()),
-        &format!(
-            "Tiltak {}: {name} (ansvarlig {responsible}, evaluering {})",
-            if status == "aktiv" {
-                "besluttet"
-            } else {
-                "foreslått"
-            },
-            m.evaluate_by.format("%d.%m.%Y")
-        ),
         Some(&m.goal),
-        Some(
-            serde_json::json!({ "tiltak": id.to_string(), "barnets_beste": m.best_interest })
-                .to_string(),
-        ),
+        serde_json::json!({
+            "tiltak": id.to_string(),
+            "navn": name,
+            "besluttet": m.best_interest.is_some(),
+            "ansvarlig": responsible,
+            "evaluering": iso(m.evaluate_by),
+            "barnets_beste": m.best_interest,
+        }),
     )?;
     write_record(conn, w, Action::Update, rid)?;
     Ok(id)
@@ -87,18 +82,18 @@ pub fn decide_measure(
     best_interest: &str,
     rid: &str,
 ) -> DbResult<()> {
-    let (name, status): (String, String) = measures::table
+    let (name, status): (String, Stored<MeasureStatus>) = measures::table
         .filter(measures::id.eq(id.to_string()))
         .filter(measures::log_id.eq(w.log_id().to_string()))
         .select((measures::name, measures::status))
         .first(conn)?;
-    if status != "foreslatt" {
+    if status.parse()? != MeasureStatus::Proposed {
         // Decided already (a second click): nothing more to do.
         return Ok(());
     }
     diesel::update(measures::table.find(id.to_string()))
         .set((
-            measures::status.eq("aktiv"),
+            measures::status.eq(MeasureStatus::Active.code()),
             measures::best_interest.eq(Some(best_interest)),
         ))
         .execute(conn)?;
@@ -107,9 +102,8 @@ pub fn decide_measure(
         w.log_id(),
         EntryKind::MeasureDecided,
         Some(w.actor_id()),
-        &format!("Tiltak besluttet: {name}"),
         Some(best_interest),
-        Some(serde_json::json!({ "tiltak": id.to_string() }).to_string()),
+        serde_json::json!({ "tiltak": id.to_string(), "navn": name }),
     )?;
     write_record(conn, w, Action::Update, rid)
 }
@@ -127,7 +121,7 @@ pub fn evaluate(
     let name: String = measures::table
         .filter(measures::id.eq(id.to_string()))
         .filter(measures::log_id.eq(w.log_id().to_string()))
-        .filter(measures::status.ne("avsluttet"))
+        .filter(measures::status.ne(MeasureStatus::Stopped.code()))
         .select(measures::name)
         .first(conn)?;
     let eid = EvaluationId::new();
@@ -149,7 +143,7 @@ pub fn evaluate(
     match (e.continuation, e.next_evaluation) {
         (Continuation::Stop, _) => {
             diesel::update(measures::table.find(id.to_string()))
-                .set(measures::status.eq("avsluttet"))
+                .set(measures::status.eq(MeasureStatus::Stopped.code()))
                 .execute(conn)?;
         }
         (_, Some(next)) => {
@@ -159,31 +153,20 @@ pub fn evaluate(
         }
         (_, None) => {}
     }
-    let effect = match e.effect {
-        laget_domain::log::stafett::Effect::Better => "bedre",
-        laget_domain::log::stafett::Effect::Unchanged => "uendret",
-        laget_domain::log::stafett::Effect::Worse => "verre",
-    };
-    let decision = match e.continuation {
-        Continuation::Continue => "fortsetter",
-        Continuation::Change => "endres",
-        Continuation::Stop => "avsluttes",
-    };
     entry(
         conn,
         w.log_id(),
         EntryKind::Evaluation,
         Some(w.actor_id()),
-        &format!("Evaluering av {name}: {effect}; tiltaket {decision}"),
         Some(&e.text),
-        Some(
-            serde_json::json!({
-                "tiltak": id.to_string(),
-                "ikke_nok": e.not_enough(),
-                "barnets_beste": e.best_interest,
-            })
-            .to_string(),
-        ),
+        serde_json::json!({
+            "tiltak": id.to_string(),
+            "navn": name,
+            "effekt": e.effect.code(),
+            "videre": e.continuation.code(),
+            "ikke_nok": e.not_enough(),
+            "barnets_beste": e.best_interest,
+        }),
     )?;
     write_record(conn, w, Action::Update, rid)?;
     Ok(eid)

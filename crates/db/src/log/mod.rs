@@ -25,6 +25,7 @@ pub use view::*;
 pub use voice::*;
 
 use crate::children::{self, date, iso, record};
+use crate::codes::Stored;
 use crate::schema::{
     attachments, bbis_themes, break_glass, child_units, children as children_t, consents,
     coordination_requests, evaluations, guardians, handovers, log_entries, log_settings, logs,
@@ -37,7 +38,6 @@ use laget_domain::access::{
     Actor, Capability, CoordinationAnswerer, HandoverProposer, LogAuditReader, LogFacts, LogReader,
     LogWriter, MunicipalityAdmin, UnitCasework,
 };
-use laget_domain::admin::user::Role;
 use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
 use laget_domain::children::Birth;
 use laget_domain::ids::{
@@ -50,8 +50,8 @@ use laget_domain::log::consent::{
 };
 use laget_domain::log::escalation::{EscalationModel, LevelChange, LogSettings, deadline};
 use laget_domain::log::stafett::{
-    ChildVoice, Concern, EntryGroup, EntryKind, HandoverChecklist, MemberKind, NewEvaluation,
-    NewMeasure,
+    ChildVoice, Concern, EntryGroup, EntryKind, HandoverChecklist, HandoverStatus, LogStatus,
+    MeasureStatus, MemberKind, NewEvaluation, NewMeasure, ReportState, TeamRole,
 };
 use laget_domain::{MunicipalityId, UnitId, UserId};
 
@@ -110,12 +110,14 @@ struct LogRow {
     child_id: String,
     municipality_id: String,
     home_unit_id: String,
-    status: String,
+    #[diesel(deserialize_as = Stored<LogStatus>)]
+    status: LogStatus,
     level: i32,
     level_since: String,
     decision_due: Option<String>,
     lead_user_id: Option<String>,
-    report_state: Option<String>,
+    #[diesel(deserialize_as = Stored<Option<ReportState>>)]
+    report_state: Option<ReportState>,
     created_at: i64,
     closed_at: Option<i64>,
     revision: i64,
@@ -166,7 +168,9 @@ fn consent_facts(
 
 /// What the access rules need to decide whether `actor` may open `log`.
 /// Ids and dates only; [`DbError::NotFound`] if there is no such log.
-pub fn facts(
+/// Before the decision it is reached through [`crate::lookup::log_facts`];
+/// after it, through [`facts_of`].
+pub(crate) fn facts(
     conn: &mut DbConnection,
     log: LogId,
     actor: UserId,
@@ -177,6 +181,12 @@ pub fn facts(
     let consent = consent_facts(conn, &row.child_id, &consents, today)?;
     let settings = settings(conn, parse_id(&row.municipality_id)?)?;
     Ok(facts_from(conn, log, actor, &row, consent, &settings)?.0)
+}
+
+/// The access facts of a log the reader has opened: who is on its team and
+/// what the consents cover (for choosing a new lead, or checking a link).
+pub fn facts_of(conn: &mut DbConnection, r: &LogReader, today: NaiveDate) -> DbResult<LogFacts> {
+    facts(conn, r.log_id(), r.actor_id(), today)
 }
 
 /// The facts beyond the log row, the consents and the settings, which the
@@ -210,7 +220,7 @@ fn facts_from(
         log_id: log,
         municipality_id: parse_id(&row.municipality_id)?,
         home_unit: parse_id(&row.home_unit_id)?,
-        is_open: row.status == "apen",
+        is_open: row.status == LogStatus::Open,
         team: team
             .into_iter()
             .filter_map(|(u, unit)| Some((u?, unit?)))
@@ -345,23 +355,42 @@ fn write_record(conn: &mut DbConnection, w: &LogWriter, action: Action, rid: &st
     log_record(conn, w.reader(), w, action, rid)
 }
 
-/// Adds an entry to the timeline and marks the log changed.
+/// Adds an event to the timeline and marks the log changed. An entry is
+/// stored as its kind and `data` (the ids, names at the time, dates and codes
+/// its sentence needs); the web layer renders the words when it is read, in
+/// the reader's written standard. `summary` stays empty: it holds the
+/// sentence only of entries written before events (migration 000012).
 fn entry(
     conn: &mut DbConnection,
     log: LogId,
     kind: EntryKind,
     actor: Option<UserId>,
-    summary: &str,
     body: Option<&str>,
-    data: Option<String>,
+    data: serde_json::Value,
+) -> DbResult<EntryId> {
+    insert_entry(conn, log, kind, actor, body, data, Utc::now())
+}
+
+/// [`entry`] at a given time (a linked consultation keeps the day it was
+/// held).
+pub(crate) fn insert_entry(
+    conn: &mut DbConnection,
+    log: LogId,
+    kind: EntryKind,
+    actor: Option<UserId>,
+    body: Option<&str>,
+    data: serde_json::Value,
+    at: DateTime<Utc>,
 ) -> DbResult<EntryId> {
     let id = EntryId::new();
+    let data = Some(data.to_string());
+    let summary = "";
     let now = to_micros(Utc::now());
     diesel::insert_into(log_entries::table)
         .values((
             log_entries::id.eq(id.to_string()),
             log_entries::log_id.eq(log.to_string()),
-            log_entries::at.eq(now),
+            log_entries::at.eq(to_micros(at)),
             log_entries::kind.eq(kind.code()),
             log_entries::actor_id.eq(actor.map(|a| a.to_string())),
             log_entries::summary.eq(summary),
@@ -406,7 +435,7 @@ struct NewMember<'a> {
     unit: Option<UnitId>,
     guardian: Option<GuardianId>,
     name: &'a str,
-    role: &'a str,
+    role: &'a TeamRole,
 }
 
 fn add_member_row(
@@ -424,7 +453,11 @@ fn add_member_row(
             team_members::unit_id.eq(m.unit.map(|u| u.to_string())),
             team_members::guardian_id.eq(m.guardian.map(|g| g.to_string())),
             team_members::name.eq(m.name),
-            team_members::team_role.eq(m.role),
+            team_members::team_role.eq(match m.role {
+                TeamRole::Named(text) => text.as_str(),
+                TeamRole::Lead | TeamRole::FormerLead => "",
+            }),
+            team_members::role_code.eq(m.role.code()),
             team_members::added_at.eq(to_micros(Utc::now())),
         ))
         .execute(conn)?;

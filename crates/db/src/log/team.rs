@@ -63,7 +63,7 @@ pub fn add_staff(
             unit: Some(unit),
             guardian: None,
             name: &name,
-            role,
+            role: &TeamRole::Named(role.to_owned()),
         },
     )?;
     entry(
@@ -71,9 +71,14 @@ pub fn add_staff(
         w.log_id(),
         EntryKind::TeamJoined,
         Some(w.actor_id()),
-        &format!("{name} ({unit_n}) er med på laget: {role}"),
         None,
-        None,
+        serde_json::json!({
+            "medlem": id.to_string(),
+            "navn": name,
+            "enhet": unit.to_string(),
+            "enhet_navn": unit_n,
+            "rolle": role,
+        }),
     )?;
     write_record(conn, w, Action::Update, rid)?;
     Ok(Ok(id))
@@ -103,7 +108,9 @@ pub fn add_person(
             consent::Coverage::Covered(_) => {}
             consent::Coverage::MissingGuardians(missing) => {
                 return Ok(Err(AddRefused::MissingConsentFrom(guardian_names(
-                    conn, &missing,
+                    conn,
+                    w.reader(),
+                    &missing,
                 )?)));
             }
             consent::Coverage::NotCovered => return Ok(Err(AddRefused::NotCovered)),
@@ -118,7 +125,7 @@ pub fn add_person(
             unit: None,
             guardian: p.guardian,
             name: p.name,
-            role: p.role,
+            role: &TeamRole::Named(p.role.to_owned()),
         },
     )?;
     entry(
@@ -126,16 +133,24 @@ pub fn add_person(
         w.log_id(),
         EntryKind::TeamJoined,
         Some(w.actor_id()),
-        &format!("{} er med på laget: {}", p.name, p.role),
         None,
-        None,
+        serde_json::json!({
+            "medlem": id.to_string(),
+            "type": p.kind.code(),
+            "navn": p.name,
+            "rolle": p.role,
+        }),
     )?;
     write_record(conn, w, Action::Update, rid)?;
     Ok(Ok(id))
 }
 
 /// The names of guardians, in the order given (for «mangler samtykke fra …»).
-pub fn guardian_names(conn: &mut DbConnection, ids: &[GuardianId]) -> DbResult<Vec<String>> {
+pub fn guardian_names(
+    conn: &mut DbConnection,
+    _r: &LogReader,
+    ids: &[GuardianId],
+) -> DbResult<Vec<String>> {
     let mut names = Vec::with_capacity(ids.len());
     for id in ids {
         names.push(
@@ -177,7 +192,7 @@ pub fn remove_member(
     // A proposal to someone who leaves the team cannot be answered: it ends.
     let proposed_to: i64 = handovers::table
         .filter(handovers::log_id.eq(w.log_id().to_string()))
-        .filter(handovers::status.eq("venter"))
+        .filter(handovers::status.eq(HandoverStatus::Pending.code()))
         .filter(handovers::to_member_id.eq(member.to_string()))
         .count()
         .get_result(conn)?;
@@ -186,9 +201,7 @@ pub fn remove_member(
             conn,
             w.log_id(),
             w.actor_id(),
-            &format!(
-                "Forslaget om {name} som ny stafettholder er trukket: {name} er ikke lenger med på laget"
-            ),
+            HandoverEnded::MemberLeft(&name),
         )?;
     }
     entry(
@@ -196,9 +209,8 @@ pub fn remove_member(
         w.log_id(),
         EntryKind::TeamLeft,
         Some(w.actor_id()),
-        &format!("{name} er ikke lenger med på laget"),
         None,
-        None,
+        serde_json::json!({ "medlem": member.to_string(), "navn": name }),
     )?;
     write_record(conn, w, Action::Update, rid)
 }

@@ -1,6 +1,7 @@
 //! Reading the log: the page's view, the timeline and lists for its forms.
 
 use super::*;
+use laget_domain::catalogue::OfferStatus;
 
 #[derive(Clone, Debug)]
 pub struct Member {
@@ -9,13 +10,15 @@ pub struct Member {
     pub user_id: Option<UserId>,
     pub unit: Option<(UnitId, String)>,
     pub name: String,
-    pub role: String,
+    pub role: TeamRole,
 }
 
 #[derive(Clone, Debug)]
 pub struct ConsentView {
     pub consent: Consent,
     pub method: Method,
+    /// The guardians among the givers (whether the youth gave it is in
+    /// `consent.givers`).
     pub giver_names: Vec<String>,
     pub unit_names: Vec<String>,
     pub note: Option<String>,
@@ -33,7 +36,7 @@ pub struct MeasureView {
     pub responsible: String,
     pub start: NaiveDate,
     pub evaluate_by: NaiveDate,
-    pub status: String,
+    pub status: MeasureStatus,
     pub best_interest: Option<String>,
     pub evaluations: Vec<EvaluationView>,
 }
@@ -60,12 +63,16 @@ pub struct HandoverView {
     pub proposed_at: DateTime<Utc>,
 }
 
+/// A timeline entry as stored: an event (its kind and data), rendered into
+/// words by the web layer.
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub id: EntryId,
     pub at: DateTime<Utc>,
     pub kind: EntryKind,
     pub actor: Option<String>,
+    /// The sentence of an entry written before events (migration 000012),
+    /// for when its data is not enough to render it; empty for new ones.
     pub summary: String,
     pub body: Option<String>,
     pub data: Option<String>,
@@ -88,7 +95,7 @@ pub struct LogView {
     /// The meeting the level promised, until it is marked held.
     pub meeting_due: Option<NaiveDate>,
     pub lead: Option<(UserId, String)>,
-    pub report_state: Option<String>,
+    pub report_state: Option<ReportState>,
     pub created_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
     pub team: Vec<Member>,
@@ -200,6 +207,7 @@ pub(super) fn view_from(
         Option<String>,
         Option<String>,
         String,
+        Option<String>,
         String,
     );
     let members: Vec<M> = team_members::table
@@ -214,12 +222,13 @@ pub(super) fn view_from(
             team_members::unit_id,
             units::name.nullable(),
             team_members::name,
+            team_members::role_code,
             team_members::team_role,
         ))
         .load(conn)?;
     let team = members
         .into_iter()
-        .map(|(id, kind, user, unit, unit_n, name, role)| {
+        .map(|(id, kind, user, unit, unit_n, name, role_code, role)| {
             Ok(Member {
                 id: parse_id(&id)?,
                 kind: MemberKind::from_code(&kind)
@@ -230,7 +239,7 @@ pub(super) fn view_from(
                     _ => None,
                 },
                 name,
-                role,
+                role: TeamRole::from_stored(role_code.as_deref(), &role),
             })
         })
         .collect::<DbResult<Vec<_>>>()?;
@@ -253,18 +262,13 @@ pub(super) fn view_from(
     for c in &consent_rows {
         let consent = c.consent()?;
         consents.push(ConsentView {
-            // Named from the guardians already loaded (no query per consent).
-            giver_names: {
-                let mut names: Vec<String> = guardians
-                    .iter()
-                    .filter(|g| consent.givers.contains(&Giver::Guardian(g.id)))
-                    .map(|g| g.name.clone())
-                    .collect();
-                if consent.givers.contains(&Giver::Youth) {
-                    names.push(YOUTH_GIVER.into());
-                }
-                names
-            },
+            // Named from the guardians already loaded (no query per consent);
+            // the youth, if a giver, is named by the reader's messages.
+            giver_names: guardians
+                .iter()
+                .filter(|g| consent.givers.contains(&Giver::Guardian(g.id)))
+                .map(|g| g.name.clone())
+                .collect(),
             unit_names: split(&c.unit_ids)
                 .filter_map(|u| {
                     all_units
@@ -313,7 +317,7 @@ pub(super) fn view_from(
         guardians,
         municipality_id: parse_id(&row.municipality_id)?,
         home_unit: (home_unit, home_name),
-        is_open: row.status == "apen",
+        is_open: row.status == LogStatus::Open,
         level: u8::try_from(row.level).unwrap_or(0),
         level_since: date(&row.level_since)?,
         decision_due: row.decision_due.as_deref().map(date).transpose()?,
@@ -417,7 +421,7 @@ pub(super) fn pending_handover(
     type H = (String, Option<String>, String, String, String, i64);
     let row: Option<H> = handovers::table
         .filter(handovers::log_id.eq(log.to_string()))
-        .filter(handovers::status.eq("venter"))
+        .filter(handovers::status.eq(HandoverStatus::Pending.code()))
         .select((
             handovers::id,
             handovers::from_user_id,
@@ -451,17 +455,20 @@ pub(super) fn measures_of(
     log: LogId,
     only: Option<MeasureId>,
 ) -> DbResult<Vec<MeasureView>> {
-    type R = (
-        String,
-        Option<String>,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-    );
+    /// A measure as selected below (responsible: the team member's name).
+    #[derive(Queryable)]
+    struct R {
+        id: String,
+        offer: Option<String>,
+        name: String,
+        goal: String,
+        responsible: String,
+        start: String,
+        due: String,
+        #[diesel(deserialize_as = Stored<MeasureStatus>)]
+        status: MeasureStatus,
+        best: Option<String>,
+    }
     // Queries of fixed shape (no boxing, no `IN`), so that each is prepared
     // once per connection; `only` is applied here.
     let rows: Vec<R> = measures::table
@@ -483,7 +490,7 @@ pub(super) fn measures_of(
     let only = only.map(|m| m.to_string());
     let rows = rows
         .into_iter()
-        .filter(|r| only.as_ref().is_none_or(|m| *m == r.0));
+        .filter(|r| only.as_ref().is_none_or(|m| *m == r.id));
     type V = (
         String,
         String,
@@ -511,7 +518,17 @@ pub(super) fn measures_of(
         ))
         .load(conn)?;
     rows.map(
-        |(id, offer, name, goal, responsible, start, due, status, best)| {
+        |R {
+             id,
+             offer,
+             name,
+             goal,
+             responsible,
+             start,
+             due,
+             status,
+             best,
+         }| {
             let evaluations = evals
                 .iter()
                 .filter(|e| e.0 == id)
@@ -608,10 +625,13 @@ pub fn who_has_seen(
 /// unit name).
 pub fn staff_choices(
     conn: &mut DbConnection,
-    m: MunicipalityId,
+    r: &LogReader,
     in_units: &[UnitId],
 ) -> DbResult<Vec<(UserId, String, UnitId, String)>> {
+    let m = r.municipality_id();
     use crate::schema::{memberships, unit_municipalities};
+    // Those who work with children in a unit (`CASEWORK_ROLES`).
+    let [staff, leader] = laget_domain::access::CASEWORK_ROLES;
     // One query per unit (there are one to a few) rather than one with `IN`:
     // a query of fixed shape is prepared once per connection and kept.
     let mut rows: Vec<(String, String, String, String)> = Vec::new();
@@ -623,8 +643,8 @@ pub fn staff_choices(
             .filter(unit_municipalities::municipality_id.eq(m.to_string()))
             .filter(
                 memberships::role
-                    .eq(Role::Ansatt.code())
-                    .or(memberships::role.eq(Role::Leder.code())),
+                    .eq(staff.code())
+                    .or(memberships::role.eq(leader.code())),
             )
             .filter(memberships::unit_id.eq(unit.to_string()))
             .filter(users::disabled_at.is_null())
@@ -640,13 +660,11 @@ pub fn staff_choices(
 }
 
 /// Published offers of the municipality for the measure form: (id, name).
-pub fn offer_choices(
-    conn: &mut DbConnection,
-    m: MunicipalityId,
-) -> DbResult<Vec<(OfferId, String)>> {
+pub fn offer_choices(conn: &mut DbConnection, r: &LogReader) -> DbResult<Vec<(OfferId, String)>> {
+    let m = r.municipality_id();
     let rows: Vec<(String, String)> = offers::table
         .filter(offers::municipality_id.eq(m.to_string()))
-        .filter(offers::status.eq("publisert"))
+        .filter(offers::status.eq(OfferStatus::Publisert.code()))
         .order(offers::name)
         .select((offers::id, offers::name))
         .load(conn)?;
@@ -681,15 +699,19 @@ pub fn timeline_names(conn: &mut DbConnection, m: MunicipalityId) -> DbResult<Ti
 }
 
 /// The level a log stands at (for checking a level decision against it).
-pub fn current_level(conn: &mut DbConnection, log: LogId) -> DbResult<i32> {
+pub fn current_level(conn: &mut DbConnection, r: &LogReader) -> DbResult<i32> {
     Ok(logs::table
-        .find(log.to_string())
+        .find(r.log_id().to_string())
         .select(logs::level)
         .first(conn)?)
 }
 
-/// The newest log of a child (for break-glass, which then opens it).
-pub fn newest_log_of(conn: &mut DbConnection, child: ChildId) -> DbResult<Option<LogId>> {
+/// The newest log of a child found by break-glass (which then opens it).
+pub fn newest_log_of(
+    conn: &mut DbConnection,
+    _right: &laget_domain::access::BreakGlassRight,
+    child: ChildId,
+) -> DbResult<Option<LogId>> {
     let id: Option<String> = logs::table
         .filter(logs::child_id.eq(child.to_string()))
         .order(logs::created_at.desc())

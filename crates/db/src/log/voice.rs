@@ -8,23 +8,15 @@ pub fn add_voice(
     v: &ChildVoice,
     rid: &str,
 ) -> DbResult<()> {
-    let method = laget_domain::log::stafett::VOICE_METHODS
-        .iter()
-        .find(|(c, _)| *c == v.method)
-        .map(|(_, n)| *n)
-        .unwrap_or("Annet");
+    // The data is the voice itself: its date and method code name it.
+    let data = serde_json::to_value(v).map_err(|e| DbError::Corrupt(e.to_string()))?;
     entry(
         conn,
         w.log_id(),
         EntryKind::ChildVoice,
         Some(w.actor_id()),
-        &format!(
-            "Barnets stemme ({}, {})",
-            v.on.format("%d.%m.%Y"),
-            method.to_lowercase()
-        ),
         Some(&v.words),
-        Some(serde_json::to_string(v).map_err(|e| DbError::Corrupt(e.to_string()))?),
+        data,
     )?;
     write_record(conn, w, Action::Update, rid)
 }
@@ -35,23 +27,15 @@ pub fn add_bbis(
     s: &bbis::Snapshot,
     rid: &str,
 ) -> DbResult<()> {
-    let written = s
-        .items
-        .iter()
-        .filter(|(_, a)| matches!(a, bbis::Assessment::Text(_)))
-        .count();
+    // The snapshot itself: its date and items say how many themes were assessed.
+    let data = serde_json::to_value(s).map_err(|e| DbError::Corrupt(e.to_string()))?;
     entry(
         conn,
         w.log_id(),
         EntryKind::Bbis,
         Some(w.actor_id()),
-        &format!(
-            "BBIS-vurdering {} ({written} av {} tema vurdert)",
-            s.on.format("%d.%m.%Y"),
-            s.items.len()
-        ),
         None,
-        Some(serde_json::to_string(s).map_err(|e| DbError::Corrupt(e.to_string()))?),
+        data,
     )?;
     write_record(conn, w, Action::Update, rid)
 }

@@ -1,8 +1,9 @@
 //! Escalation models: the steps a municipality has agreed for acting on a
 //! concern. A municipality picks one (DOMAIN.md): BTI, levels 0–3, or the
-//! school «tiltakskjede» (trinnteam, tiltaksteam, ledelsesteam). Names,
-//! descriptions and deadlines come from here and from the municipality's
-//! settings, never from handlers.
+//! school «tiltakskjede» (trinnteam, tiltaksteam, ledelsesteam). Levels and
+//! deadlines come from here and from the municipality's settings, never from
+//! handlers; the names of models and levels are words, in the web layer's
+//! message catalogue.
 
 use crate::validation::{Problem, Problems, required_text};
 use chrono::{Days, NaiveDate};
@@ -36,12 +37,12 @@ impl Default for LogSettings {
     }
 }
 
-/// One level of a model.
+/// One level of a model. Its name and description are words, and come from
+/// the web layer's message catalogue (keys `level_<model>_<level>` and
+/// `level_<model>_<level>_description`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LevelDef {
     pub level: u8,
-    pub name: &'static str,
-    pub description: &'static str,
     /// Whether this level ends with a decision due some days after it starts.
     pub has_decision_deadline: bool,
     /// Whether choosing this level prompts a report of concern to child welfare.
@@ -54,32 +55,24 @@ pub struct LevelDef {
 const BTI: [LevelDef; 4] = [
     LevelDef {
         level: 0,
-        name: "Nivå 0",
-        description: "Avklare om det er grunn til bekymring: gjøre uroen konkret, dele den med kollega, leder, barnet og foresatte, og beslutte.",
         has_decision_deadline: true,
         prompts_report: false,
         meeting_within_days: None,
     },
     LevelDef {
         level: 1,
-        name: "Nivå 1",
-        description: "Innsats i én tjeneste.",
         has_decision_deadline: false,
         prompts_report: false,
         meeting_within_days: None,
     },
     LevelDef {
         level: 2,
-        name: "Nivå 2",
-        description: "Enkel samhandling, som regel to tjenester. Møte innen to uker etter beslutningen.",
         has_decision_deadline: false,
         prompts_report: false,
         meeting_within_days: Some(14),
     },
     LevelDef {
         level: 3,
-        name: "Nivå 3",
-        description: "Bred samhandling mellom flere tjenester. Vurder individuell plan; uten framgang går saken til koordinerende enhet. Sammen med bekymringsmelding til barnevernet når det er grunn til det.",
         has_decision_deadline: false,
         prompts_report: true,
         meeting_within_days: None,
@@ -89,24 +82,18 @@ const BTI: [LevelDef; 4] = [
 const TILTAKSKJEDE: [LevelDef; 3] = [
     LevelDef {
         level: 1,
-        name: "Trinnteam",
-        description: "Nivå 1: trinnet eller avdelingen drøfter og setter tiltak på lavest mulig nivå.",
         has_decision_deadline: true,
         prompts_report: false,
         meeting_within_days: None,
     },
     LevelDef {
         level: 2,
-        name: "Tiltaksteam",
-        description: "Nivå 2: tiltaksteamet med faste deltakere; tjenestene som inviteres har møteplikt.",
         has_decision_deadline: false,
         prompts_report: false,
         meeting_within_days: None,
     },
     LevelDef {
         level: 3,
-        name: "Ledelsesteam",
-        description: "Nivå 3: ledelsesteamet; tjenestene som inviteres har møteplikt. Vurder bekymringsmelding til barnevernet.",
         has_decision_deadline: false,
         prompts_report: true,
         meeting_within_days: None,
@@ -127,13 +114,6 @@ impl EscalationModel {
         Self::ALL.into_iter().find(|m| m.code() == code)
     }
 
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Bti => "BTI – Bedre tverrfaglig innsats",
-            Self::Tiltakskjede => "Tiltakskjeden",
-        }
-    }
-
     pub fn levels(self) -> &'static [LevelDef] {
         match self {
             Self::Bti => &BTI,
@@ -148,14 +128,6 @@ impl EscalationModel {
 
     pub fn level(self, level: u8) -> Option<&'static LevelDef> {
         self.levels().iter().find(|l| l.level == level)
-    }
-
-    /// The level's name, or the bare number for a level the model lacks
-    /// (a log kept from before the municipality changed its model).
-    pub fn level_name(self, level: u8) -> String {
-        self.level(level)
-            .map(|l| l.name.to_owned())
-            .unwrap_or_else(|| format!("Nivå {level}"))
     }
 }
 
@@ -290,8 +262,8 @@ mod tests {
     fn models_have_their_levels() {
         assert_eq!(EscalationModel::Bti.first_level(), 0);
         assert_eq!(EscalationModel::Tiltakskjede.first_level(), 1);
-        assert_eq!(EscalationModel::Tiltakskjede.level_name(2), "Tiltaksteam");
-        assert_eq!(EscalationModel::Bti.level_name(7), "Nivå 7");
+        assert!(EscalationModel::Tiltakskjede.level(2).is_some());
+        assert!(EscalationModel::Bti.level(7).is_none());
         assert!(
             EscalationModel::Bti
                 .level(3)

@@ -30,6 +30,82 @@ impl LogStatus {
     }
 }
 
+/// Where a proposed handover of the lead stands (handovers.status).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HandoverStatus {
+    /// Proposed; the new lead has not answered.
+    Pending,
+    Accepted,
+    Declined,
+    /// Taken back by the one who proposed it.
+    Withdrawn,
+}
+
+impl HandoverStatus {
+    pub const ALL: [Self; 4] = [
+        Self::Pending,
+        Self::Accepted,
+        Self::Declined,
+        Self::Withdrawn,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Pending => "venter",
+            Self::Accepted => "godtatt",
+            Self::Declined => "avslatt",
+            Self::Withdrawn => "trukket",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// Where a measure stands (measures.status): proposed until it is decided
+/// in the child's best interest, then active until it is stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MeasureStatus {
+    Proposed,
+    Active,
+    /// Stopped after an evaluation; no longer followed up.
+    Stopped,
+}
+
+impl MeasureStatus {
+    pub const ALL: [Self; 3] = [Self::Proposed, Self::Active, Self::Stopped];
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Proposed => "foreslatt",
+            Self::Active => "aktiv",
+            Self::Stopped => "avsluttet",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// Where a report of concern to child welfare stands (logs.report_state):
+/// prompted by a level change, then marked sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportState {
+    Prompted,
+    Sent,
+}
+
+impl ReportState {
+    pub const ALL: [Self; 2] = [Self::Prompted, Self::Sent];
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Prompted => "foreslatt",
+            Self::Sent => "sendt",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
 fn required_date(p: &mut Problems, field: &'static str, raw: &str) -> Option<NaiveDate> {
     match parse_date(raw) {
         Ok(Some(d)) => Some(d),
@@ -133,6 +209,38 @@ impl MemberKind {
     }
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// A team member's role on the team: the lead's (which moves with the
+/// baton), a lead's who has handed over, or what the one who added the
+/// member wrote («Kontaktlærer»). The first two are stored as codes and
+/// named by the web layer; the third is the member's own data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TeamRole {
+    Lead,
+    FormerLead,
+    Named(String),
+}
+
+impl TeamRole {
+    /// The stored code of [`TeamRole::Lead`] and [`TeamRole::FormerLead`]
+    /// (`team_members.role_code`); `None` for a named role.
+    pub fn code(&self) -> Option<&'static str> {
+        match self {
+            Self::Lead => Some("stafettholder"),
+            Self::FormerLead => Some("tidligere_stafettholder"),
+            Self::Named(_) => None,
+        }
+    }
+
+    /// From the stored code and text: a known code wins, else the text.
+    pub fn from_stored(code: Option<&str>, text: &str) -> Self {
+        match code {
+            Some("stafettholder") => Self::Lead,
+            Some("tidligere_stafettholder") => Self::FormerLead,
+            _ => Self::Named(text.to_owned()),
+        }
     }
 }
 
@@ -406,14 +514,8 @@ impl NewEvaluation {
     }
 }
 
-/// How the child's voice was gathered.
-pub const VOICE_METHODS: [(&str, &str); 5] = [
-    ("samtale", "Samtale"),
-    ("tegning", "Tegning eller lek"),
-    ("observasjon", "Observasjon"),
-    ("sporreskjema", "Spørreskjema"),
-    ("annet", "Annet"),
-];
+/// How the child's voice was gathered (codes; the web layer names them).
+pub const VOICE_METHODS: [&str; 5] = ["samtale", "tegning", "observasjon", "sporreskjema", "annet"];
 
 /// The child's voice (barnets stemme): what the child said, in its own words.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -428,7 +530,7 @@ impl ChildVoice {
         let mut p = Problems::new();
         let d = required_date(&mut p, "dato", on);
         let on = not_after(&mut p, "dato", d, today);
-        if !VOICE_METHODS.iter().any(|(c, _)| *c == method) {
+        if !VOICE_METHODS.contains(&method) {
             p.push(
                 "metode",
                 if method.is_empty() {
@@ -619,6 +721,44 @@ mod tests {
         p.into_vec().into_iter().map(|e| e.field).collect()
     }
 
+    /// The codes are stored: renaming one would orphan every stored row.
+    #[test]
+    fn statuses_keep_their_stored_codes_and_read_back() {
+        let codes = |all: &[&'static str]| all.join(",");
+        assert_eq!(
+            codes(&[LogStatus::Open.code(), LogStatus::Closed.code()]),
+            "apen,lukket"
+        );
+        assert_eq!(
+            codes(&HandoverStatus::ALL.map(HandoverStatus::code)),
+            "venter,godtatt,avslatt,trukket"
+        );
+        assert_eq!(
+            codes(&MeasureStatus::ALL.map(MeasureStatus::code)),
+            "foreslatt,aktiv,avsluttet"
+        );
+        assert_eq!(
+            codes(&ReportState::ALL.map(ReportState::code)),
+            "foreslatt,sendt"
+        );
+        for s in [LogStatus::Open, LogStatus::Closed] {
+            assert_eq!(LogStatus::from_code(s.code()), Some(s));
+        }
+        for s in HandoverStatus::ALL {
+            assert_eq!(HandoverStatus::from_code(s.code()), Some(s));
+        }
+        for s in MeasureStatus::ALL {
+            assert_eq!(MeasureStatus::from_code(s.code()), Some(s));
+        }
+        for s in ReportState::ALL {
+            assert_eq!(ReportState::from_code(s.code()), Some(s));
+        }
+        assert_eq!(LogStatus::from_code("Apen"), None);
+        assert_eq!(HandoverStatus::from_code(""), None);
+        assert_eq!(MeasureStatus::from_code("aktiv "), None);
+        assert_eq!(ReportState::from_code("sent"), None);
+    }
+
     #[test]
     fn a_concern_needs_what_when_and_an_area() {
         let areas = vec!["sprak".to_owned()];
@@ -727,6 +867,16 @@ mod tests {
 
     #[test]
     fn every_kind_has_a_group_and_round_trips() {
+        for r in [TeamRole::Lead, TeamRole::FormerLead] {
+            assert_eq!(TeamRole::from_stored(r.code(), ""), r);
+        }
+        let named = TeamRole::Named("Kontaktlærer".into());
+        assert_eq!(named.code(), None);
+        assert_eq!(TeamRole::from_stored(None, "Kontaktlærer"), named);
+        assert_eq!(
+            TeamRole::from_stored(Some("ukjent"), "Rådgiver"),
+            TeamRole::Named("Rådgiver".into())
+        );
         for k in EntryKind::ALL {
             assert_eq!(EntryKind::from_code(k.code()), Some(k));
             assert!(k.group().kinds().contains(&k));

@@ -8,7 +8,8 @@ use crate::error::AppError;
 use crate::extract::form::{self as forms, FormState};
 use crate::extract::path::{municipality_admin, path_id};
 use crate::extract::user::SignedIn;
-use crate::i18n::NB;
+use crate::i18n::{Messages, NB};
+use crate::log::words;
 use crate::view::choices::Choice;
 use crate::view::format::today;
 use crate::view::format::{date, deadline_text, time};
@@ -23,6 +24,7 @@ use laget_domain::children::national_id::NationalId;
 use laget_domain::ids::BreakGlassId;
 use laget_domain::log::consent::ConsentRule;
 use laget_domain::log::escalation::{EscalationModel, LogSettings};
+use laget_domain::log::stafett::LogStatus;
 use laget_domain::validation::{Problem, Problems, required_text};
 use laget_domain::{MunicipalityId, UnitId};
 
@@ -56,6 +58,22 @@ struct TasksPage {
     my_logs: Vec<MyLogRow>,
     /// Catalogue proposals waiting for the user as coordinating unit.
     catalogue_proposals: Vec<crate::catalogue::proposals::QueueLine>,
+}
+
+/// What a task on «Mine oppgaver» asks, in the reader's words: the kind
+/// and what the database named with it (the measure, who used break-glass).
+fn task_what(m: &Messages, t: &laget_db::casework::Task) -> String {
+    let subject = t.subject.as_deref().unwrap_or_default();
+    match t.kind {
+        TaskKind::LevelDecision => m.task_what_level.to_owned(),
+        TaskKind::Meeting => m.task_what_meeting.to_owned(),
+        TaskKind::CoordinationAnswered => m.task_what_coordination_answered.to_owned(),
+        TaskKind::ConsentExpiring => m.task_what_consent.to_owned(),
+        TaskKind::Evaluation => m.task_what_evaluation.replace("{tiltak}", subject),
+        TaskKind::Handover => m.task_what_handover.to_owned(),
+        TaskKind::Coordination => m.task_what_coordination.to_owned(),
+        TaskKind::BreakGlassReview => m.task_what_break_glass.replace("{navn}", subject),
+    }
 }
 
 pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Response, AppError> {
@@ -118,8 +136,8 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
                     TaskKind::CoordinationAnswered => format!("/logger/{}#koordinering", t.log_id),
                     _ => format!("/logger/{}", t.log_id),
                 },
+                what: task_what(&NB, &t),
                 child: t.child_name,
-                what: t.what,
                 due,
                 overdue,
             }
@@ -132,13 +150,13 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
             level: models
                 .iter()
                 .find(|(m, _)| *m == l.municipality_id)
-                .map(|(_, model)| model.level_name(l.level))
+                .map(|(_, model)| words::level_name(&NB, *model, l.level))
                 .unwrap_or_default(),
             child: l.child_name,
             role: if l.is_lead {
                 NB.log_lead.to_owned()
             } else {
-                l.role
+                words::team_role(&NB, &l.role)
             },
             unit: l.unit_name,
             status: if l.is_open {
@@ -206,13 +224,7 @@ pub async fn overview(
 ) -> Result<Response, AppError> {
     let unit: UnitId = path_id(&u)?;
     let cap = user.actor.oversee(unit)?;
-    let m = user
-        .actor
-        .memberships()
-        .iter()
-        .find(|m| m.unit_id == Some(unit))
-        .map(|m| m.municipality_id)
-        .ok_or(AppError::NotFound)?;
+    let m = cap.municipality_id();
     let rid = user.ctx.request_id.clone();
     let today = today();
     let actor = user.actor.clone();
@@ -235,17 +247,20 @@ pub async fn overview(
         .iter()
         .map(|l| {
             (
-                l.name.to_owned(),
+                words::level_name(&NB, settings.model, l.level),
                 o.logs
                     .iter()
-                    .filter(|x| x.status == "apen" && x.level == i32::from(l.level))
+                    .filter(|x| x.status == LogStatus::Open && x.level == i32::from(l.level))
                     .count(),
             )
         })
         .collect();
     counts.push((
         NB.log_status_closed.to_owned(),
-        o.logs.iter().filter(|x| x.status != "apen").count(),
+        o.logs
+            .iter()
+            .filter(|x| x.status != LogStatus::Open)
+            .count(),
     ));
     page(&OverviewPage {
         layout: Layout::signed_in(&user, NB.overview_title).with_notice(
@@ -260,13 +275,10 @@ pub async fn overview(
             .map(|l| OverviewRow {
                 href: format!("/logger/{}", l.log_id),
                 child: l.child_name,
-                level: settings
-                    .model
-                    .level_name(u8::try_from(l.level).unwrap_or(0)),
-                status: if l.status == "apen" {
-                    NB.log_status_open
-                } else {
-                    NB.log_status_closed
+                level: words::level_name(&NB, settings.model, u8::try_from(l.level).unwrap_or(0)),
+                status: match l.status {
+                    LogStatus::Open => NB.log_status_open,
+                    LogStatus::Closed => NB.log_status_closed,
                 },
                 lead: l.lead.unwrap_or_default(),
                 due: l.decision_due.map(|d| deadline_text(d, today)),
@@ -288,7 +300,7 @@ pub async fn overview(
                 when: time(b.opened_at),
                 reviewed: b
                     .reviewed
-                    .map(|(by, at, note)| format!("{by}, {}: {note}", time(at))),
+                    .map(|r| format!("{}, {}: {}", r.by, time(r.at), r.note)),
             })
             .collect(),
     })
@@ -333,19 +345,11 @@ async fn break_glass_places(
     state: &AppState,
     user: &SignedIn,
 ) -> Result<Vec<(MunicipalityId, laget_domain::access::BreakGlassRight)>, AppError> {
-    let mut ms: Vec<MunicipalityId> = user
-        .actor
-        .memberships()
-        .iter()
-        .map(|m| m.municipality_id)
-        .collect();
-    ms.sort();
-    ms.dedup();
     let mut out = Vec::new();
-    for m in ms {
+    for m in user.actor.municipalities() {
         let welfare = state
             .db
-            .read(move |c| casework::child_welfare_units(c, m))
+            .read(move |c| laget_db::lookup::child_welfare_units(c, m))
             .await?;
         if let Ok(right) = user.actor.break_glass_right(m, &welfare) {
             out.push((m, right));
@@ -381,9 +385,9 @@ pub async fn break_glass(
     body: String,
 ) -> Result<Response, AppError> {
     let places = break_glass_places(&state, &user).await?;
-    if places.is_empty() {
+    let Some((_, a_right)) = places.first() else {
         return Err(AppError::NotFound);
-    }
+    };
     let pairs = forms::pairs(&body);
     let mut p = Problems::new();
     let nid = p.check(
@@ -392,13 +396,7 @@ pub async fn break_glass(
     );
     let reason = p.check(
         "begrunnelse",
-        required_text(forms::get(&pairs, "begrunnelse"), 4000).and_then(|r| {
-            if r.chars().count() < 10 {
-                Err(Problem::TooShort { min: 10 })
-            } else {
-                Ok(r)
-            }
-        }),
+        required_text(forms::get(&pairs, "begrunnelse"), 4000).and_then(|r| a_right.reason(r)),
     );
     let redisplay = |p: Vec<laget_domain::validation::FieldError>| {
         FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p)
@@ -409,15 +407,16 @@ pub async fn break_glass(
     // Exactly one child by the number in one of the user's municipalities,
     // and its newest log.
     let mut found = None;
-    for (m, right) in places {
+    for (_, right) in places {
         let n = nid.clone();
+        let r = right.clone();
         let hit = state
             .db
             .read(move |c| {
-                let Some(child) = children::by_national_id(c, m, &n)? else {
+                let Some(child) = children::by_national_id(c, &r, &n)? else {
                     return Ok(None);
                 };
-                logs::newest_log_of(c, child)
+                logs::newest_log_of(c, &r, child)
             })
             .await?;
         if let Some(log) = hit {
@@ -466,7 +465,7 @@ fn settings_page(
             .iter()
             .map(|x| Choice {
                 value: x.code().into(),
-                label: x.name().into(),
+                label: words::model_name(&NB, *x).into(),
             })
             .collect(),
         rules: ConsentRule::ALL

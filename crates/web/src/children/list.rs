@@ -22,7 +22,7 @@ use laget_domain::UnitId;
 use laget_domain::access::UnitCasework;
 use laget_domain::children::{NewChild, NewGuardian, Relation};
 use laget_domain::ids::{ChildId, LogId};
-use laget_domain::log::stafett::Concern;
+use laget_domain::log::stafett::{Concern, LogStatus};
 
 /// The unit chosen with `?enhet=`, or the user's only casework unit.
 fn chosen_unit(user: &SignedIn, raw: Option<&str>) -> Result<Option<UnitCasework>, AppError> {
@@ -83,7 +83,7 @@ impl LogReach {
 fn log_reach(
     c: &mut laget_db::DbConnection,
     actor: &laget_domain::access::Actor,
-    unit: laget_domain::UnitId,
+    cap: &laget_domain::access::UnitCasework,
     logs_named: impl IntoIterator<Item = LogId>,
     today: chrono::NaiveDate,
 ) -> laget_db::DbResult<LogReach> {
@@ -91,7 +91,7 @@ fn log_reach(
     let open = laget_db::casework::openable(c, actor, named.iter().copied(), today)?;
     let mut handed = Vec::new();
     for log in named.into_iter().filter(|l| !open.contains(l)) {
-        if let Some(to) = logs::handed_on_to(c, log, unit)? {
+        if let Some(to) = logs::handed_on_to(c, cap, log)? {
             handed.push((log, to));
         }
     }
@@ -155,8 +155,8 @@ pub async fn list(
             let reach = log_reach(
                 c,
                 &actor,
-                unit,
-                list.iter().filter_map(|l| l.open_log.map(|(id, _)| id)),
+                &cap,
+                list.iter().filter_map(|l| l.open_log.map(|o| o.id)),
                 today,
             )?;
             Ok((list, logs::settings(c, settings_m)?, reach))
@@ -179,10 +179,14 @@ pub async fn list(
                 href: format!("/barn/{}", l.child.id),
                 name: l.child.name.clone(),
                 birth: birth_text(l.child.birth, today),
-                log: l.open_log.map(|(id, level)| LogCell {
-                    href: reach.opens(id).then(|| format!("/logger/{id}")),
-                    label: settings.model.level_name(u8::try_from(level).unwrap_or(0)),
-                    handed_on_to: reach.handed_on_to(id),
+                log: l.open_log.map(|o| LogCell {
+                    href: reach.opens(o.id).then(|| format!("/logger/{}", o.id)),
+                    label: crate::log::words::level_name(
+                        &NB,
+                        settings.model,
+                        u8::try_from(o.level).unwrap_or(0),
+                    ),
+                    handed_on_to: reach.handed_on_to(o.id),
                 }),
             })
             .collect(),
@@ -299,7 +303,10 @@ async fn child_cap(
     raw: &str,
 ) -> Result<(ChildId, UnitCasework), AppError> {
     let child: ChildId = path_id(raw)?;
-    let units = state.db.read(move |c| children::units_of(c, child)).await?;
+    let units = state
+        .db
+        .read(move |c| laget_db::lookup::units_of_child(c, child))
+        .await?;
     let cap = units
         .iter()
         .find_map(|u| user.actor.casework(*u).ok())
@@ -353,7 +360,7 @@ async fn child_page(
         .write(move |c| {
             let unit = cap.unit_id();
             let p = children::get(c, &cap, child, &rid)?;
-            let reach = log_reach(c, &actor, unit, p.logs.iter().map(|l| l.0), today)?;
+            let reach = log_reach(c, &actor, &cap, p.logs.iter().map(|l| l.id), today)?;
             Ok((p, logs::settings(c, m)?, reach))
         })
         .await?;
@@ -381,22 +388,25 @@ async fn child_page(
                     .then(|| format!("/barn/{child}/foresatte/{}", g.id)),
             })
             .collect(),
-        has_open_log: p.logs.iter().any(|(_, s, _, _)| s == "apen"),
+        has_open_log: p.logs.iter().any(|l| l.status == LogStatus::Open),
         logs: p
             .logs
             .iter()
-            .map(|(id, status, level, at)| LogLink {
-                href: reach.opens(*id).then(|| format!("/logger/{id}")),
-                handed_on_to: reach.handed_on_to(*id),
+            .map(|l| LogLink {
+                href: reach.opens(l.id).then(|| format!("/logger/{}", l.id)),
+                handed_on_to: reach.handed_on_to(l.id),
                 label: format!(
                     "{} {} – {} ({})",
                     NB.log_started,
-                    date(laget_db::from_micros(*at).date_naive()),
-                    settings.model.level_name(u8::try_from(*level).unwrap_or(0)),
-                    if status == "apen" {
-                        NB.log_status_open
-                    } else {
-                        NB.log_status_closed
+                    date(l.created_at.date_naive()),
+                    crate::log::words::level_name(
+                        &NB,
+                        settings.model,
+                        u8::try_from(l.level).unwrap_or(0)
+                    ),
+                    match l.status {
+                        LogStatus::Open => NB.log_status_open,
+                        LogStatus::Closed => NB.log_status_closed,
                     }
                 ),
             })
@@ -500,8 +510,12 @@ async fn concern_page(
         layout: Layout::signed_in(user, NB.concern_title),
         child: child.to_string(),
         name: p.child.name,
-        model: settings.model.name().into(),
-        first_level: settings.model.level_name(settings.model.first_level()),
+        model: crate::log::words::model_name(&NB, settings.model).into(),
+        first_level: crate::log::words::level_name(
+            &NB,
+            settings.model,
+            settings.model.first_level(),
+        ),
         deadline_days: settings.decision_days,
         areas: areas
             .into_iter()

@@ -3,9 +3,11 @@
 //! `public_cache`). Both are most of what the log page costs, and both
 //! change far less often than the page is read.
 //!
-//! - **Timelines** ([`Timelines`]) are the same for every reader, while the
-//!   rest of the page (forms, the reader's rights, the CSRF token) is not. A
-//!   timeline is keyed by the log, the log's **revision** and the filter. The
+//! - **Timelines** ([`Timelines`]) are the same for every reader who reads
+//!   the same language, while the rest of the page (forms, the reader's
+//!   rights, the CSRF token) is not. A timeline is keyed by the log, the
+//!   log's **revision**, the filter and the **language** it was rendered in
+//!   (its sentences are made from the stored events when it is read). The
 //!   database raises the revision in the same transaction as every change to
 //!   the timeline (`laget_db::log::touch`), so a kept timeline is never older
 //!   than the log, whichever server instance or command made the change.
@@ -138,8 +140,11 @@ pub struct Timeline {
     pub last_voice: Option<DateTime<Utc>>,
 }
 
-/// Rendered timelines by (log, revision, filter).
-pub struct Timelines(Kept<(LogId, i64, Option<&'static str>), Timeline>);
+/// The key of a kept timeline: (log, revision, filter, language).
+type TimelineKey = (LogId, i64, Option<&'static str>, &'static str);
+
+/// Rendered timelines by (log, revision, filter, language).
+pub struct Timelines(Kept<TimelineKey, Timeline>);
 
 impl Default for Timelines {
     fn default() -> Self {
@@ -148,9 +153,16 @@ impl Default for Timelines {
 }
 
 impl Timelines {
-    /// The timeline of `log` at `revision` with the filter `group`, if kept.
-    pub fn get(&self, log: LogId, revision: i64, group: Option<EntryGroup>) -> Option<Timeline> {
-        self.0.get(&(log, revision, group.map(|g| g.code())))
+    /// The timeline of `log` at `revision` with the filter `group`, rendered
+    /// in the language `lang` (the catalogue's `lang`), if kept.
+    pub fn get(
+        &self,
+        log: LogId,
+        revision: i64,
+        group: Option<EntryGroup>,
+        lang: &'static str,
+    ) -> Option<Timeline> {
+        self.0.get(&(log, revision, group.map(|g| g.code()), lang))
     }
 
     pub fn ticket(&self) -> Ticket {
@@ -164,10 +176,11 @@ impl Timelines {
         log: LogId,
         revision: i64,
         group: Option<EntryGroup>,
+        lang: &'static str,
         timeline: Timeline,
     ) {
-        let key = (log, revision, group.map(|g| g.code()));
-        self.0.put(ticket, key, timeline, |(l, r, _)| {
+        let key = (log, revision, group.map(|g| g.code()), lang);
+        self.0.put(ticket, key, timeline, |(l, r, _, _)| {
             *l == log && *r < revision
         });
     }
@@ -224,34 +237,50 @@ mod tests {
     }
 
     #[test]
-    fn a_timeline_is_kept_for_its_revision_and_filter_only() {
+    fn a_timeline_is_kept_for_its_revision_filter_and_language_only() {
         let kept = Timelines::default();
         let log = LogId::new();
-        assert!(kept.get(log, 3, None).is_none());
-        kept.put(kept.ticket(), log, 3, None, timeline("r3"));
-        assert_eq!(kept.get(log, 3, None).map(|t| t.html), Some("r3".into()));
-        assert!(kept.get(log, 4, None).is_none(), "a newer revision");
-        assert!(kept.get(log, 3, Some(EntryGroup::ALL[0])).is_none());
-        assert!(kept.get(LogId::new(), 3, None).is_none(), "another log");
+        assert!(kept.get(log, 3, None, "nb").is_none());
+        kept.put(kept.ticket(), log, 3, None, "nb", timeline("r3"));
+        assert_eq!(
+            kept.get(log, 3, None, "nb").map(|t| t.html),
+            Some("r3".into())
+        );
+        assert!(kept.get(log, 4, None, "nb").is_none(), "a newer revision");
+        assert!(kept.get(log, 3, Some(EntryGroup::ALL[0]), "nb").is_none());
+        assert!(
+            kept.get(LogId::new(), 3, None, "nb").is_none(),
+            "another log"
+        );
+        assert!(kept.get(log, 3, None, "nn").is_none(), "another language");
+        kept.put(kept.ticket(), log, 3, None, "nn", timeline("r3 nn"));
+        assert_eq!(
+            kept.get(log, 3, None, "nn").map(|t| t.html),
+            Some("r3 nn".into())
+        );
+        assert_eq!(
+            kept.get(log, 3, None, "nb").map(|t| t.html),
+            Some("r3".into())
+        );
     }
 
     #[test]
     fn a_newer_revision_drops_the_older_and_invalidate_drops_all() {
         let kept = Timelines::default();
         let log = LogId::new();
-        kept.put(kept.ticket(), log, 3, None, timeline("r3"));
-        kept.put(kept.ticket(), log, 4, None, timeline("r4"));
-        assert!(kept.get(log, 3, None).is_none());
+        kept.put(kept.ticket(), log, 3, None, "nb", timeline("r3"));
+        kept.put(kept.ticket(), log, 4, None, "nb", timeline("r4"));
+        assert!(kept.get(log, 3, None, "nb").is_none());
         assert_eq!(kept.0.len(), 1);
         kept.invalidate();
-        assert!(kept.get(log, 4, None).is_none());
+        assert!(kept.get(log, 4, None, "nb").is_none());
     }
 
     #[test]
     fn what_is_kept_is_bounded() {
         let kept = Timelines::default();
         for _ in 0..MAX_TIMELINES + 10 {
-            kept.put(kept.ticket(), LogId::new(), 1, None, timeline("x"));
+            kept.put(kept.ticket(), LogId::new(), 1, None, "nb", timeline("x"));
         }
         assert_eq!(kept.0.len(), MAX_TIMELINES);
     }
@@ -262,10 +291,17 @@ mod tests {
         let log = LogId::new();
         let ticket = kept.ticket();
         kept.invalidate();
-        kept.put(ticket, log, 1, None, timeline("made before the change"));
-        assert!(kept.get(log, 1, None).is_none());
-        kept.put(kept.ticket(), log, 1, None, timeline("made after"));
-        assert!(kept.get(log, 1, None).is_some());
+        kept.put(
+            ticket,
+            log,
+            1,
+            None,
+            "nb",
+            timeline("made before the change"),
+        );
+        assert!(kept.get(log, 1, None, "nb").is_none());
+        kept.put(kept.ticket(), log, 1, None, "nb", timeline("made after"));
+        assert!(kept.get(log, 1, None, "nb").is_some());
     }
 
     #[test]

@@ -5,4 +5,6 @@
 pub mod kept;
 pub mod measures;
 pub mod page;
+pub mod timeline;
+pub mod words;
 pub mod work;

@@ -4,11 +4,13 @@
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::form::{self as forms, FormState};
-use crate::extract::log::{open, open_for_writing, open_whole, record_read};
+use crate::extract::log::{OpenLog, WholeLog, WritableLog, record_read};
 use crate::extract::path::path_id;
 use crate::extract::user::SignedIn;
+use crate::i18n::Messages;
 use crate::i18n::NB;
 use crate::log::kept::Timeline;
+use crate::log::{timeline, words};
 use crate::view::choices::Choice;
 use crate::view::format::today;
 use crate::view::format::{birth_text, date, deadline_text, method_label, time};
@@ -28,7 +30,7 @@ use laget_domain::audit::Action;
 use laget_domain::ids::{AttachmentId, LogId};
 use laget_domain::log::consent::{self, ConsentState, Coverage, Purpose};
 use laget_domain::log::escalation::{LevelChange, LogSettings};
-use laget_domain::log::stafett::{EntryGroup, EntryKind, MemberKind};
+use laget_domain::log::stafett::{EntryGroup, EntryKind, MeasureStatus, MemberKind, ReportState};
 use std::sync::Arc;
 
 pub struct Link {
@@ -247,13 +249,18 @@ fn ground_label(r: &LogReader) -> String {
     }
 }
 
-fn entry_rows(v: &LogView, names: &logs::TimelineNames) -> Vec<EntryRow> {
+/// The timeline's rows in the reader's language: each entry's sentence is
+/// rendered from its event here ([`timeline`]).
+fn entry_rows(m: &Messages, v: &LogView, names: &logs::TimelineNames) -> Vec<EntryRow> {
+    let outcomes = timeline::handover_outcomes(&v.entries);
     v.entries
         .iter()
         .map(|e| {
             // Only decisions carry a best-interest assessment, and only the
             // concern, level changes and handover proposals other details
             // worth showing; parse only theirs.
+            let data: Option<serde_json::Value> =
+                e.data.as_deref().and_then(|d| serde_json::from_str(d).ok());
             let decides = matches!(
                 e.kind,
                 EntryKind::LevelChange
@@ -263,11 +270,6 @@ fn entry_rows(v: &LogView, names: &logs::TimelineNames) -> Vec<EntryRow> {
                     | EntryKind::HandoverProposed
                     | EntryKind::Consultation
             );
-            let data: Option<serde_json::Value> = e
-                .data
-                .as_deref()
-                .filter(|_| decides)
-                .and_then(|d| serde_json::from_str(d).ok());
             let items = if e.kind == EntryKind::Bbis {
                 e.data
                     .as_deref()
@@ -279,7 +281,7 @@ fn entry_rows(v: &LogView, names: &logs::TimelineNames) -> Vec<EntryRow> {
                                 let text = match a {
                                     laget_domain::log::bbis::Assessment::Text(t) => t,
                                     laget_domain::log::bbis::Assessment::NotRelevant => {
-                                        NB.bbis_not_relevant.to_owned()
+                                        m.bbis_not_relevant.to_owned()
                                     }
                                 };
                                 (t.side_name, t.name, text)
@@ -306,15 +308,17 @@ fn entry_rows(v: &LogView, names: &logs::TimelineNames) -> Vec<EntryRow> {
                 href: consultation.map(|c| format!("/logger/{}/drofting/{c}", v.id)),
                 kind: kind_label(e.kind),
                 actor: e.actor.clone().unwrap_or_default(),
-                summary: e.summary.clone(),
-                body: e.body.clone(),
+                summary: timeline::summary(m, e, data.as_ref(), &outcomes),
+                body: timeline::body(m, e, data.as_ref()),
                 details: data
                     .as_ref()
-                    .map(|d| entry_details(e.kind, d, names))
+                    .filter(|_| decides)
+                    .map(|d| entry_details(m, e.kind, d, names))
                     .unwrap_or_default(),
                 items,
                 best_interest: data
                     .as_ref()
+                    .filter(|_| decides)
                     .and_then(|d| d.get("barnets_beste"))
                     .and_then(|b| b.as_str())
                     .map(str::to_owned),
@@ -327,6 +331,7 @@ fn entry_rows(v: &LogView, names: &logs::TimelineNames) -> Vec<EntryRow> {
 /// concern's challenge areas and BBIS theme, the reason for skipping a level,
 /// a handover's checklist.
 fn entry_details(
+    m: &Messages,
     kind: EntryKind,
     data: &serde_json::Value,
     names: &logs::TimelineNames,
@@ -339,9 +344,9 @@ fn entry_details(
     };
     let yes_no = |key: &str| {
         if data.get(key).and_then(|v| v.as_bool()).unwrap_or(false) {
-            NB.yes.to_owned()
+            m.yes.to_owned()
         } else {
-            NB.no.to_owned()
+            m.no.to_owned()
         }
     };
     let name_of = |list: &[(String, String)], code: &str| {
@@ -364,35 +369,44 @@ fn entry_details(
                 })
                 .unwrap_or_default();
             if !areas.is_empty() {
-                out.push((NB.concern_areas, areas.join(", ")));
+                out.push((m.concern_areas, areas.join(", ")));
             }
             if let Some(theme) = text("bbis") {
-                out.push((NB.entry_bbis_theme, name_of(&names.themes, &theme)));
+                out.push((m.entry_bbis_theme, name_of(&names.themes, &theme)));
             }
         }
         EntryKind::LevelChange => {
             if let Some(skip) = text("hopp") {
-                out.push((NB.level_skip_reason, skip));
+                out.push((m.level_skip_reason, skip));
             }
         }
         EntryKind::Consultation => {
             if let Some(band) = text("alder") {
                 out.push((
-                    NB.consultation_age_band,
+                    m.consultation_age_band,
                     crate::view::format::band_label(&band),
                 ));
             }
         }
         EntryKind::HandoverProposed => {
-            out.push((NB.handover_transition, yes_no("is_transition")));
-            out.push((NB.handover_agreed, yes_no("agreed_with_guardians")));
+            out.push((m.handover_transition, yes_no("is_transition")));
+            out.push((m.handover_agreed, yes_no("agreed_with_guardians")));
             if let Some(note) = text("note") {
-                out.push((NB.handover_note, note));
+                out.push((m.handover_note, note));
             }
         }
         _ => {}
     }
     out
+}
+
+/// A consent's givers: the guardians by name, and the youth in the reader's words.
+pub(crate) fn giver_names(m: &Messages, c: &logs::ConsentView) -> String {
+    let mut names = c.giver_names.clone();
+    if c.consent.givers.contains(&consent::Giver::Youth) {
+        names.push(m.ev_consent_youth.to_owned());
+    }
+    names.join(", ")
 }
 
 fn consent_rows(v: &LogView, rule: consent::ConsentRule, today: NaiveDate) -> Vec<ConsentRow> {
@@ -403,7 +417,7 @@ fn consent_rows(v: &LogView, rule: consent::ConsentRule, today: NaiveDate) -> Ve
             let state = c.consent.state(today);
             ConsentRow {
                 id: c.consent.id.to_string(),
-                givers: c.giver_names.join(", "),
+                givers: giver_names(&NB, c),
                 units: c.unit_names.join(", "),
                 purposes: c
                     .consent
@@ -466,8 +480,8 @@ fn team_rows(v: &LogView, settings: &LogSettings, today: NaiveDate, may_write: b
                 id: m.id.to_string(),
                 label: m.name.clone(),
                 detail: match &m.unit {
-                    Some((_, n)) => format!("{}, {n} – {kind}", m.role),
-                    None => format!("{} – {kind}", m.role),
+                    Some((_, n)) => format!("{}, {n} – {kind}", words::team_role(&NB, &m.role)),
+                    None => format!("{} – {kind}", words::team_role(&NB, &m.role)),
                 },
                 flag,
                 href: None,
@@ -534,15 +548,11 @@ fn measure_rows(v: &LogView, today: NaiveDate, absolute: bool) -> Vec<Row> {
         .map(|m| {
             let (due, overdue) = deadline_text(m.evaluate_by, today);
             let due = if absolute { date(m.evaluate_by) } else { due };
-            let status = match m.status.as_str() {
-                "aktiv" => NB.measure_active,
-                "foreslatt" => NB.measure_proposed,
-                _ => NB.measure_stopped,
-            };
+            let status = NB.measure_status(m.status);
             Row {
                 id: m.id.to_string(),
                 label: m.name.clone(),
-                detail: if m.status == "avsluttet" {
+                detail: if m.status == MeasureStatus::Stopped {
                     format!("{status}. {}: {}", NB.measure_responsible, m.responsible)
                 } else {
                     format!(
@@ -550,7 +560,8 @@ fn measure_rows(v: &LogView, today: NaiveDate, absolute: bool) -> Vec<Row> {
                         NB.measure_responsible, m.responsible, NB.measure_evaluate_by
                     )
                 },
-                flag: (overdue && m.status != "avsluttet").then(|| NB.measure_overdue.to_owned()),
+                flag: (overdue && m.status != MeasureStatus::Stopped)
+                    .then(|| NB.measure_overdue.to_owned()),
                 href: Some(format!("/logger/{}/tiltak/{}", v.id, m.id)),
                 removable: false,
             }
@@ -641,13 +652,15 @@ async fn log_page(
     let actor = user.actor.clone();
     let today = today();
     let kept_by = state.clone();
+    // The timeline is rendered, and kept, in the reader's language.
+    let lang = user.m.lang;
     // Taken before anything is read, so that nothing read before a change
     // is kept after it.
     let (timeline_ticket, staff_ticket) = (state.timelines.ticket(), state.staff_lists.ticket());
     let loaded = state
         .db
         .read(move |c| {
-            let kept = |revision| kept_by.timelines.get(log, revision, group);
+            let kept = |revision| kept_by.timelines.get(log, revision, group, lang);
             let Some(opened) = logs::open_view(c, &actor, log, group, today, kept)? else {
                 return Ok(None);
             };
@@ -665,7 +678,7 @@ async fn log_page(
                 match kept_by.staff_lists.get(m, &units) {
                     Some(staff) => staff,
                     None => {
-                        let staff: Arc<[Choice]> = logs::staff_choices(c, m, &units)?
+                        let staff: Arc<[Choice]> = logs::staff_choices(c, &reader, &units)?
                             .into_iter()
                             .map(|(u, n, unit, un)| Choice {
                                 value: format!("{u}:{unit}"),
@@ -713,8 +726,8 @@ async fn log_page(
         None => {
             let t = Timeline {
                 html: TimelineFragment {
-                    m: &NB,
-                    entries: entry_rows(&v, &names.unwrap_or_default()),
+                    m: user.m,
+                    entries: entry_rows(user.m, &v, &names.unwrap_or_default()),
                 }
                 .render()?
                 .into(),
@@ -722,7 +735,7 @@ async fn log_page(
             };
             state
                 .timelines
-                .put(timeline_ticket, log, v.revision, group, t.clone());
+                .put(timeline_ticket, log, v.revision, group, lang, t.clone());
             t
         }
     };
@@ -811,8 +824,10 @@ fn render_log(
         may_audit: reader.audit_reader().is_ok(),
         may_propose_handover: reader.handover_proposer().is_ok() && v.pending_handover.is_none(),
         may_withdraw_consent: reader.consent_withdrawer().is_ok(),
-        level_name: settings.model.level_name(v.level),
-        level_description: level.map(|l| l.description.to_owned()).unwrap_or_default(),
+        level_name: words::level_name(&NB, settings.model, v.level),
+        level_description: level
+            .map(|l| words::level_description(&NB, settings.model, l.level).to_owned())
+            .unwrap_or_default(),
         level_since: date(v.level_since),
         decision_due: v.decision_due.map(|d| deadline_text(d, today)),
         meeting_due: v
@@ -822,8 +837,8 @@ fn render_log(
         lead: v.lead.as_ref().map(|(_, n)| n.clone()).unwrap_or_default(),
         home_unit: v.home_unit.1.clone(),
         ground: ground_label(reader),
-        report_prompted: v.report_state.as_deref() == Some("foreslatt"),
-        report_sent: v.report_state.as_deref() == Some("sendt"),
+        report_prompted: v.report_state == Some(ReportState::Prompted),
+        report_sent: v.report_state == Some(ReportState::Sent),
         team: team_rows(&v, settings, today, may_write),
         consents: consent_rows(&v, settings.consent_rule, today),
         missing: if v.is_open {
@@ -835,7 +850,7 @@ fn render_log(
         open_measures: v
             .measures
             .iter()
-            .filter(|m| m.status != "avsluttet")
+            .filter(|m| m.status != MeasureStatus::Stopped)
             .count(),
         handover,
         coordination: v.coordination_open.clone(),
@@ -873,24 +888,22 @@ fn render_log(
 
 pub async fn print(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    WholeLog { user, reader }: WholeLog,
 ) -> Result<Response, AppError> {
-    let reader = open_whole(&state, &user, &l).await?;
     let (v, settings) = load(&state, &reader, None, Action::Print, &user.ctx.request_id).await?;
     let m = v.municipality_id;
     let names = state.db.read(move |c| logs::timeline_names(c, m)).await?;
     let today = today();
     let mut layout = Layout::signed_in(&user, &v.child.name);
     layout.title = format!("{} – {}", NB.log_title, v.child.name);
-    let mut entries = entry_rows(&v, &names);
+    let mut entries = entry_rows(user.m, &v, &names);
     entries.reverse();
     page(&PrintPage {
         layout,
         log: v.id.to_string(),
         child_name: v.child.name.clone(),
         birth: birth_text(v.child.birth, today),
-        level_name: settings.model.level_name(v.level),
+        level_name: words::level_name(&NB, settings.model, v.level),
         lead: v.lead.as_ref().map(|(_, n)| n.clone()).unwrap_or_default(),
         home_unit: v.home_unit.1.clone(),
         municipality: names.municipality.clone(),
@@ -944,7 +957,7 @@ async fn level_page(
         layout: Layout::signed_in(user, NB.level_title),
         log: v.id.to_string(),
         child_name: v.child.name.clone(),
-        current: settings.model.level_name(v.level),
+        current: words::level_name(&NB, settings.model, v.level),
         levels: settings
             .model
             .levels()
@@ -952,8 +965,8 @@ async fn level_page(
             .filter(|l| l.level != v.level)
             .map(|l| LevelChoice {
                 value: l.level.to_string(),
-                label: l.name.into(),
-                description: l.description.into(),
+                label: words::level_name(&NB, settings.model, l.level),
+                description: words::level_description(&NB, settings.model, l.level).into(),
                 prompts_report: l.prompts_report,
             })
             .collect(),
@@ -971,34 +984,25 @@ async fn level_page(
 
 pub async fn level_form(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    WritableLog { user, writer: w }: WritableLog,
 ) -> Result<Response, AppError> {
-    let w = match open_for_writing(&state, &user, &l).await? {
-        Ok(w) => w,
-        Err(r) => return Ok(r),
-    };
     page(&level_page(&state, &user, w.reader(), FormState::default()).await?)
 }
 
 pub async fn change_level(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    WritableLog { user, writer: w }: WritableLog,
     body: String,
 ) -> Result<Response, AppError> {
-    let w = match open_for_writing(&state, &user, &l).await? {
-        Ok(w) => w,
-        Err(r) => return Ok(r),
-    };
     let pairs = forms::pairs(&body);
     let log = w.log_id();
     let m = w.reader().municipality_id();
+    let r = w.reader().clone();
     let (settings, level) = state
         .db
         .read(move |c| {
             let s = logs::settings(c, m)?;
-            let level: i32 = laget_db::log::current_level(c, log)?;
+            let level: i32 = laget_db::log::current_level(c, &r)?;
             Ok((s, level))
         })
         .await?;
@@ -1030,14 +1034,9 @@ pub async fn change_level(
 /// The lead marks the meeting the level promised as held.
 pub async fn meeting_held(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    WritableLog { user, writer: w }: WritableLog,
     body: String,
 ) -> Result<Response, AppError> {
-    let w = match open_for_writing(&state, &user, &l).await? {
-        Ok(w) => w,
-        Err(r) => return Ok(r),
-    };
     let pairs = forms::pairs(&body);
     let log = w.log_id();
     let today = today();
@@ -1071,14 +1070,9 @@ pub async fn meeting_held(
 
 pub async fn report_sent(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    WritableLog { user, writer: w }: WritableLog,
     body: String,
 ) -> Result<Response, AppError> {
-    let w = match open_for_writing(&state, &user, &l).await? {
-        Ok(w) => w,
-        Err(r) => return Ok(r),
-    };
     let pairs = forms::pairs(&body);
     let note = forms::get(&pairs, "melding_notat").trim().to_owned();
     let log = w.log_id();
@@ -1103,11 +1097,10 @@ struct ReasonPage {
 async fn close_or_reopen(
     state: AppState,
     user: SignedIn,
-    l: String,
+    reader: LogReader,
     body: String,
     closing: bool,
 ) -> Result<Response, AppError> {
-    let reader = open(&state, &user, &l).await?;
     let w = reader.closer()?;
     let log = w.log_id();
     if closing != reader.may_write() {
@@ -1155,20 +1148,18 @@ async fn close_or_reopen(
 
 pub async fn close(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    OpenLog { user, reader }: OpenLog,
     body: String,
 ) -> Result<Response, AppError> {
-    close_or_reopen(state, user, l, body, true).await
+    close_or_reopen(state, user, reader, body, true).await
 }
 
 pub async fn reopen(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    OpenLog { user, reader }: OpenLog,
     body: String,
 ) -> Result<Response, AppError> {
-    close_or_reopen(state, user, l, body, false).await
+    close_or_reopen(state, user, reader, body, false).await
 }
 
 // ---------------------------------------------------------------------------
@@ -1192,10 +1183,8 @@ struct SeenPage {
 
 pub async fn who_has_seen(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    OpenLog { user, reader }: OpenLog,
 ) -> Result<Response, AppError> {
-    let reader = open(&state, &user, &l).await?;
     let audit = reader.audit_reader()?;
     let rid = user.ctx.request_id.clone();
     let r = reader.clone();
@@ -1224,10 +1213,9 @@ pub async fn who_has_seen(
 
 pub async fn attachment(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path((l, a)): Path<(String, String)>,
+    WholeLog { user, reader }: WholeLog,
+    Path((_, a)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let reader = open_whole(&state, &user, &l).await?;
     let id: AttachmentId = path_id(&a)?;
     let rid = user.ctx.request_id.clone();
     let scan = state

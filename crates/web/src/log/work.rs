@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::form::{self as forms, FormState};
-use crate::extract::log::{closed_notice, open, open_for_writing, record_read};
+use crate::extract::log::{OpenLog, WholeLog, WritableLog, closed_notice, record_read};
 use crate::extract::path::path_id;
 use crate::extract::user::SignedIn;
 use crate::i18n::NB;
@@ -24,23 +24,14 @@ use laget_domain::ids::{ConsentId, HandoverId, MeasureId, OfferId, TeamMemberId}
 use laget_domain::log::bbis::Snapshot;
 use laget_domain::log::consent::{ConsentForm, Giver, Method, NewConsent, Purpose};
 use laget_domain::log::stafett::{
-    ChildVoice, Continuation, Effect, HandoverChecklist, MeasureForm, MemberKind, NewEvaluation,
-    NewMeasure, VOICE_METHODS,
+    ChildVoice, Continuation, Effect, HandoverChecklist, MeasureForm, MeasureStatus, MemberKind,
+    NewEvaluation, NewMeasure, VOICE_METHODS,
 };
 use laget_domain::validation::{Problem, Problems, required_text};
 use laget_domain::{UnitId, UserId};
 
 fn back(log: impl std::fmt::Display, notice: &str) -> Response {
     Redirect::to(&format!("/logger/{log}?melding={notice}")).into_response()
-}
-
-macro_rules! writer {
-    ($state:expr, $user:expr, $l:expr) => {
-        match open_for_writing(&$state, &$user, &$l).await? {
-            Ok(w) => w,
-            Err(r) => return Ok(r),
-        }
-    };
 }
 
 /// The child's name and the log's municipality, for headings.
@@ -178,10 +169,8 @@ fn consent_page(
 
 pub async fn consent_form(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    WritableLog { user, writer: w }: WritableLog,
 ) -> Result<Response, AppError> {
-    let w = writer!(state, user, l);
     let ch = consent_choices(&state, &user, w.reader()).await?;
     let today = today();
     let form = FormState::with_values([
@@ -197,12 +186,10 @@ pub async fn consent_form(
 
 pub async fn add_consent(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    WritableLog { user, writer: w }: WritableLog,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
-    let w = writer!(state, user, l);
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -326,7 +313,7 @@ async fn withdraw_page(
         log: v.id.to_string(),
         consent: id.to_string(),
         child_name: v.child.name.clone(),
-        givers: c.giver_names.join(", "),
+        givers: crate::log::page::giver_names(&NB, c),
         units: c.unit_names.join(", "),
         period: format!(
             "{}–{}",
@@ -339,11 +326,10 @@ async fn withdraw_page(
 
 pub async fn withdraw_consent_form(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path((l, k)): Path<(String, String)>,
+    OpenLog { user, reader }: OpenLog,
+    Path((_, k)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let w = open(&state, &user, &l)
-        .await?
+    let w = reader
         .consent_withdrawer()
         .map_err(|_| AppError::NotFound)?;
     let id: ConsentId = path_id(&k)?;
@@ -352,12 +338,11 @@ pub async fn withdraw_consent_form(
 
 pub async fn withdraw_consent(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path((l, k)): Path<(String, String)>,
+    OpenLog { user, reader }: OpenLog,
+    Path((_, k)): Path<(String, String)>,
     body: String,
 ) -> Result<Response, AppError> {
-    let w = open(&state, &user, &l)
-        .await?
+    let w = reader
         .consent_withdrawer()
         .map_err(|_| AppError::NotFound)?;
     let id: ConsentId = path_id(&k)?;
@@ -395,11 +380,9 @@ async fn problem(
 
 pub async fn add_staff(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    WritableLog { user, writer: w }: WritableLog,
     body: String,
 ) -> Result<Response, AppError> {
-    let w = writer!(state, user, l);
     let pairs = forms::pairs(&body);
     let mut p = Problems::new();
     let pick = forms::get(&pairs, "ansatt")
@@ -442,11 +425,9 @@ pub async fn add_staff(
 
 pub async fn add_person(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    WritableLog { user, writer: w }: WritableLog,
     body: String,
 ) -> Result<Response, AppError> {
-    let w = writer!(state, user, l);
     let pairs = forms::pairs(&body);
     let mut p = Problems::new();
     let kind = match MemberKind::from_code(forms::get(&pairs, "type")) {
@@ -540,10 +521,9 @@ pub async fn add_person(
 
 pub async fn remove_member(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path((l, m)): Path<(String, String)>,
+    WritableLog { user, writer: w }: WritableLog,
+    Path((_, m)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let w = writer!(state, user, l);
     let member: TeamMemberId = path_id(&m)?;
     let log = w.log_id();
     let rid = user.ctx.request_id.clone();
@@ -573,8 +553,8 @@ struct HandoverPage {
 /// The proposer's writer, or the answer for a closed log or for someone who
 /// may not propose (404).
 macro_rules! proposer {
-    ($state:expr, $user:expr, $l:expr) => {{
-        let reader = open(&$state, &$user, &$l).await?;
+    ($reader:expr) => {{
+        let reader = $reader;
         match reader.handover_proposer() {
             Ok(p) => p,
             Err(WriteRefused::Closed) => return Ok(closed_notice(reader.log_id())),
@@ -600,7 +580,7 @@ async fn handover_page(
                 Some(laget_domain::log::stafett::EntryGroup::Team),
                 today,
             )?;
-            let f = logs::facts(c, r.log_id(), r.actor_id(), today)?;
+            let f = logs::facts_of(c, &r, today)?;
             Ok((v, f))
         })
         .await?;
@@ -644,20 +624,18 @@ async fn handover_page(
 
 pub async fn handover_form(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    OpenLog { user, reader }: OpenLog,
 ) -> Result<Response, AppError> {
-    let p = proposer!(state, user, l);
+    let p = proposer!(reader);
     page(&handover_page(&state, &user, &p, FormState::default()).await?)
 }
 
 pub async fn propose_handover(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    OpenLog { user, reader }: OpenLog,
     body: String,
 ) -> Result<Response, AppError> {
-    let p = proposer!(state, user, l);
+    let p = proposer!(reader);
     let pairs = forms::pairs(&body);
     let to: Option<TeamMemberId> = forms::get(&pairs, "ny").parse().ok();
     let checklist = HandoverChecklist::parse(
@@ -706,10 +684,10 @@ pub async fn propose_handover(
 /// The proposer withdraws a waiting proposal.
 pub async fn withdraw_handover(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path((l, h)): Path<(String, String)>,
+    OpenLog { user, reader }: OpenLog,
+    Path((_, h)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let p = proposer!(state, user, l);
+    let p = proposer!(reader);
     let id: HandoverId = path_id(&h)?;
     let log = p.log_id();
     let rid = user.ctx.request_id.clone();
@@ -722,11 +700,10 @@ pub async fn withdraw_handover(
 
 pub async fn decide_handover(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path((l, h)): Path<(String, String)>,
+    WritableLog { user, writer: w }: WritableLog,
+    Path((_, h)): Path<(String, String)>,
     body: String,
 ) -> Result<Response, AppError> {
-    let w = writer!(state, user, l);
     let id: HandoverId = path_id(&h)?;
     let pairs = forms::pairs(&body);
     let accept = match forms::get(&pairs, "beslutning") {
@@ -762,11 +739,9 @@ pub async fn decide_handover(
 
 pub async fn request_coordination(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    WritableLog { user, writer: w }: WritableLog,
     body: String,
 ) -> Result<Response, AppError> {
-    let w = writer!(state, user, l);
     let pairs = forms::pairs(&body);
     let mut p = Problems::new();
     let Some(reason) = p.check(
@@ -788,11 +763,9 @@ pub async fn request_coordination(
 
 pub async fn resolve_coordination(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    OpenLog { user, reader }: OpenLog,
     body: String,
 ) -> Result<Response, AppError> {
-    let reader = open(&state, &user, &l).await?;
     let log = reader.log_id();
     let answerer = match reader.coordination_answerer() {
         Ok(a) => a,
@@ -831,10 +804,8 @@ struct AnsweredPage {
 /// answer.
 pub async fn coordination_answer_read(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    OpenLog { user, reader }: OpenLog,
 ) -> Result<Response, AppError> {
-    let reader = open(&state, &user, &l).await?;
     let log = reader.log_id();
     let w = match reader.as_lead() {
         Ok(w) => w,
@@ -899,7 +870,11 @@ async fn measure_new_page(
             .iter()
             .map(|m| Choice {
                 value: m.id.to_string(),
-                label: format!("{} ({})", m.name, m.role),
+                label: format!(
+                    "{} ({})",
+                    m.name,
+                    crate::log::words::team_role(&NB, &m.role)
+                ),
             })
             .collect(),
         form: form.fields(&[
@@ -920,11 +895,9 @@ async fn measure_new_page(
 /// the list of offers.
 pub async fn measure_form(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    WritableLog { user, writer: w }: WritableLog,
     axum::extract::RawQuery(q): axum::extract::RawQuery,
 ) -> Result<Response, AppError> {
-    let w = writer!(state, user, l);
     let query = forms::pairs(q.as_deref().unwrap_or(""));
     let today = today();
     let form = FormState::with_values([
@@ -941,11 +914,9 @@ pub async fn measure_form(
 
 pub async fn add_measure(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    WritableLog { user, writer: w }: WritableLog,
     body: String,
 ) -> Result<Response, AppError> {
-    let w = writer!(state, user, l);
     let pairs = forms::pairs(&body);
     let filter = PickFilter::from_pairs(&pairs);
     let (_, offers, team) =
@@ -1078,13 +1049,9 @@ async fn measure_page(
         responsible: measure.responsible.clone(),
         start: date(measure.start),
         evaluate_by: deadline_text(measure.evaluate_by, today),
-        status: match measure.status.as_str() {
-            "aktiv" => NB.measure_active,
-            "foreslatt" => NB.measure_proposed,
-            _ => NB.measure_stopped,
-        },
-        proposed: measure.status == "foreslatt",
-        stopped: measure.status == "avsluttet",
+        status: NB.measure_status(measure.status),
+        proposed: measure.status == MeasureStatus::Proposed,
+        stopped: measure.status == MeasureStatus::Stopped,
         best_interest: measure.best_interest.clone(),
         evaluations: measure
             .evaluations
@@ -1137,11 +1104,10 @@ async fn measure_page(
 
 pub async fn show_measure(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path((l, m)): Path<(String, String)>,
+    WholeLog { user, reader }: WholeLog,
+    Path((_, m)): Path<(String, String)>,
     axum::extract::Query(q): axum::extract::Query<crate::view::notice::NoticeQuery>,
 ) -> Result<Response, AppError> {
-    let reader = crate::extract::log::open_whole(&state, &user, &l).await?;
     let id: MeasureId = path_id(&m)?;
     let mut p = measure_page(
         &state,
@@ -1160,11 +1126,10 @@ pub async fn show_measure(
 
 pub async fn evaluate(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path((l, m)): Path<(String, String)>,
+    WritableLog { user, writer: w }: WritableLog,
+    Path((_, m)): Path<(String, String)>,
     body: String,
 ) -> Result<Response, AppError> {
-    let w = writer!(state, user, l);
     let id: MeasureId = path_id(&m)?;
     let pairs = forms::pairs(&body);
     let today = today();
@@ -1196,11 +1161,10 @@ pub async fn evaluate(
 
 pub async fn decide_measure(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path((l, m)): Path<(String, String)>,
+    WritableLog { user, writer: w }: WritableLog,
+    Path((_, m)): Path<(String, String)>,
     body: String,
 ) -> Result<Response, AppError> {
-    let w = writer!(state, user, l);
     let id: MeasureId = path_id(&m)?;
     let pairs = forms::pairs(&body);
     let mut p = Problems::new();
@@ -1249,9 +1213,9 @@ async fn voice_page(
         child_name: child_name(state, user, w.reader()).await?,
         methods: VOICE_METHODS
             .iter()
-            .map(|(c, n)| Choice {
+            .map(|c| Choice {
                 value: (*c).into(),
-                label: (*n).into(),
+                label: crate::log::words::voice_method(&NB, c).into(),
             })
             .collect(),
         form: form.fields(&[
@@ -1264,21 +1228,17 @@ async fn voice_page(
 
 pub async fn voice_form(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    WritableLog { user, writer: w }: WritableLog,
 ) -> Result<Response, AppError> {
-    let w = writer!(state, user, l);
     let form = FormState::with_values([("dato", date(today()))]);
     page(&voice_page(&state, &user, &w, form).await?)
 }
 
 pub async fn add_voice(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    WritableLog { user, writer: w }: WritableLog,
     body: String,
 ) -> Result<Response, AppError> {
-    let w = writer!(state, user, l);
     let pairs = forms::pairs(&body);
     let v = match ChildVoice::parse(
         forms::get(&pairs, "dato"),
@@ -1359,21 +1319,17 @@ async fn bbis_page(
 
 pub async fn bbis_form(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    WritableLog { user, writer: w }: WritableLog,
 ) -> Result<Response, AppError> {
-    let w = writer!(state, user, l);
     let form = FormState::with_values([("dato", date(today()))]);
     page(&bbis_page(&state, &user, &w, form).await?.0)
 }
 
 pub async fn add_bbis(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(l): Path<String>,
+    WritableLog { user, writer: w }: WritableLog,
     body: String,
 ) -> Result<Response, AppError> {
-    let w = writer!(state, user, l);
     let pairs = forms::pairs(&body);
     let m = w.reader().municipality_id();
     let themes = state.db.read(move |c| logs::bbis_themes(c, m)).await?;

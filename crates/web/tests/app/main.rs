@@ -5,8 +5,8 @@
 
 mod access_log;
 mod access_matrix;
-mod architecture;
 mod admin;
+mod architecture;
 mod catalogue;
 mod catalogue_import;
 mod child_edit;
@@ -17,6 +17,7 @@ mod measure_choice;
 mod privacy_rules;
 mod security;
 mod stafett;
+mod timeline_events;
 mod trust;
 
 /// Runs an async scenario once per database engine, each on a fresh database.

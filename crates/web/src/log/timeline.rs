@@ -1,0 +1,443 @@
+//! The timeline's words. The database stores each entry as an event — its
+//! kind and data (ids, names at the time, level numbers, dates, codes) — and
+//! no sentence; the sentence is made here, when the timeline is read, from
+//! the reader's message catalogue.
+//!
+//! Entries written before events (migration 000012) carry their bokmål
+//! sentence in `summary`; where their data is not enough to render them, that
+//! sentence is shown as it was written.
+//!
+//! The data keys per kind (as written by `laget_db::log`):
+//! - `uro`: `observert` (date), `utfordringer`, `bbis`
+//! - `niva`: `modell`, `fra`, `til` (level numbers), `hopp`, `barnets_beste`
+//! - `melding_foreslatt`: `niva`; `melding_sendt`, `lukket`, `gjenapnet`: none
+//! - `samtykke`, `samtykke_trukket`: `samtykke` (id), `givere` (guardians'
+//!   names), `ungdom` (the youth gave it), `enheter` (unit names); given
+//!   also `fra`, `til` (dates)
+//! - `lag_inn`: `medlem`, `navn`, `rolle`, and for staff `enhet`, `enhet_navn`,
+//!   for others `type`; `lag_ut`: `medlem`, `navn`
+//! - `overlevering_foreslatt`: the checklist, `overlevering` (id), `til` (name);
+//!   `overlevering_godtatt`, `overlevering_avslatt`: `overlevering`, `navn`;
+//!   `overlevering_trukket`: `overlevering`, `grunn` (`trukket` or
+//!   `ut_av_laget`), `navn`
+//! - `koordinering`: `koordinering` (id)
+//! - `tiltak`: `tiltak`, `navn`, `besluttet`, `ansvarlig`, `evaluering` (date),
+//!   `barnets_beste`; `tiltak_besluttet`: `tiltak`, `navn`
+//! - `evaluering`: `tiltak`, `navn`, `effekt`, `videre` (codes), `ikke_nok`,
+//!   `barnets_beste`
+//! - `stemme`: the voice (`on`, `method`, `words`); `bbis`: the snapshot
+//! - `drofting`: linked: `drofting`, `alder`, `holdt`, `sammendrag`, `rad`,
+//!   `droftet_med`; unlinked: `koblet_fra`
+//! - `notat`: `hendelse` = `mote_holdt` (with `mote_holdt`, a date) or
+//!   `koordinering_svart`
+
+use crate::i18n::Messages;
+use crate::log::words;
+use crate::view::format::date;
+use chrono::NaiveDate;
+use laget_db::log::Entry;
+use laget_domain::log::escalation::EscalationModel;
+use laget_domain::log::stafett::{Continuation, Effect, EntryKind};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// How a handover proposal ended, as a later entry tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Accepted,
+    Declined,
+    Withdrawn,
+}
+
+/// The outcomes of the handover proposals among `entries`, by the
+/// handover's id (entries written before events name no handover and are
+/// not found here).
+pub fn handover_outcomes(entries: &[Entry]) -> HashMap<String, Outcome> {
+    entries
+        .iter()
+        .filter_map(|e| {
+            let outcome = match e.kind {
+                EntryKind::HandoverAccepted => Outcome::Accepted,
+                EntryKind::HandoverDeclined => Outcome::Declined,
+                EntryKind::HandoverWithdrawn => Outcome::Withdrawn,
+                _ => return None,
+            };
+            let data: Value = serde_json::from_str(e.data.as_deref()?).ok()?;
+            Some((data.get("overlevering")?.as_str()?.to_owned(), outcome))
+        })
+        .collect()
+}
+
+/// The entry's sentence in the reader's language; the stored sentence of an
+/// entry from before events when its data is not enough.
+pub fn summary(
+    m: &Messages,
+    e: &Entry,
+    data: Option<&Value>,
+    outcomes: &HashMap<String, Outcome>,
+) -> String {
+    render(m, e.kind, data, outcomes).unwrap_or_else(|| e.summary.clone())
+}
+
+/// The entry's text: as stored, or for a linked consultation its record,
+/// put together with the reader's labels.
+pub fn body(m: &Messages, e: &Entry, data: Option<&Value>) -> Option<String> {
+    if e.body.is_some() || e.kind != EntryKind::Consultation {
+        return e.body.clone();
+    }
+    let data = data?;
+    let text = |key: &str| data.get(key).and_then(Value::as_str);
+    Some(format!(
+        "{}\n\n{}: {}\n\n{}: {}",
+        text("sammendrag")?,
+        m.ev_consultation_advice,
+        text("rad")?,
+        m.consultation_advisers,
+        text("droftet_med")?
+    ))
+}
+
+fn render(
+    m: &Messages,
+    kind: EntryKind,
+    data: Option<&Value>,
+    outcomes: &HashMap<String, Outcome>,
+) -> Option<String> {
+    // Kinds whose sentence needs no data read the same for old entries.
+    match kind {
+        EntryKind::ReportPrompted => return Some(m.ev_report_prompted.into()),
+        EntryKind::ReportSent => return Some(m.ev_report_sent.into()),
+        EntryKind::Closed => return Some(m.ev_closed.into()),
+        EntryKind::Reopened => return Some(m.ev_reopened.into()),
+        EntryKind::CoordinationRequested => return Some(m.ev_coordination_requested.into()),
+        _ => {}
+    }
+    let data = data?;
+    let text = |key: &str| data.get(key).and_then(Value::as_str);
+    let day = |key: &str| {
+        text(key)
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .map(date)
+    };
+    let list = |key: &str| -> Option<Vec<String>> {
+        Some(
+            data.get(key)?
+                .as_array()?
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+        )
+    };
+    let level = |key: &str| data.get(key)?.as_u64().and_then(|l| u8::try_from(l).ok());
+    let fill = |template: &str, pairs: &[(&str, &str)]| {
+        pairs.iter().fold(template.to_owned(), |t, (k, v)| {
+            t.replace(&format!("{{{k}}}"), v)
+        })
+    };
+    let givers = || -> Option<String> {
+        let mut names = list("givere")?;
+        if data.get("ungdom").and_then(Value::as_bool) == Some(true) {
+            names.push(m.ev_consent_youth.to_owned());
+        }
+        Some(names.join(", "))
+    };
+    Some(match kind {
+        EntryKind::Concern => fill(m.ev_concern, &[("dato", &day("observert")?)]),
+        EntryKind::LevelChange => {
+            let model = EscalationModel::from_code(text("modell")?)?;
+            fill(
+                m.ev_level,
+                &[
+                    ("fra", &words::level_name(m, model, level("fra")?)),
+                    ("til", &words::level_name(m, model, level("til")?)),
+                ],
+            )
+        }
+        EntryKind::ConsentGiven => fill(
+            m.ev_consent_given,
+            &[
+                ("givere", &givers()?),
+                ("enheter", &list("enheter")?.join(", ")),
+                ("fra", &day("fra")?),
+                ("til", &day("til")?),
+            ],
+        ),
+        EntryKind::ConsentWithdrawn => fill(
+            m.ev_consent_withdrawn,
+            &[
+                ("givere", &givers()?),
+                ("enheter", &list("enheter")?.join(", ")),
+            ],
+        ),
+        EntryKind::TeamJoined => {
+            let (name, role) = (text("navn")?, text("rolle")?);
+            match text("enhet_navn") {
+                Some(unit) => fill(
+                    m.ev_team_joined_staff,
+                    &[("navn", name), ("enhet", unit), ("rolle", role)],
+                ),
+                None => fill(m.ev_team_joined, &[("navn", name), ("rolle", role)]),
+            }
+        }
+        EntryKind::TeamLeft => fill(m.ev_team_left, &[("navn", text("navn")?)]),
+        EntryKind::HandoverProposed => {
+            let to = text("til")?;
+            let outcome = text("overlevering").and_then(|id| outcomes.get(id));
+            let template = match outcome {
+                None => m.ev_handover_proposed,
+                Some(Outcome::Accepted) => m.ev_handover_proposed_accepted,
+                Some(Outcome::Declined) => m.ev_handover_proposed_declined,
+                Some(Outcome::Withdrawn) => m.ev_handover_proposed_withdrawn,
+            };
+            fill(template, &[("navn", to)])
+        }
+        EntryKind::HandoverAccepted => fill(m.ev_handover_accepted, &[("navn", text("navn")?)]),
+        EntryKind::HandoverDeclined => fill(m.ev_handover_declined, &[("navn", text("navn")?)]),
+        EntryKind::HandoverWithdrawn => {
+            let template = match text("grunn")? {
+                "trukket" => m.ev_handover_withdrawn,
+                "ut_av_laget" => m.ev_handover_member_left,
+                _ => return None,
+            };
+            fill(template, &[("navn", text("navn")?)])
+        }
+        EntryKind::MeasureAdded => {
+            let template = if data.get("besluttet")?.as_bool()? {
+                m.ev_measure_added_decided
+            } else {
+                m.ev_measure_added_proposed
+            };
+            fill(
+                template,
+                &[
+                    ("navn", text("navn")?),
+                    ("ansvarlig", text("ansvarlig")?),
+                    ("dato", &day("evaluering")?),
+                ],
+            )
+        }
+        EntryKind::MeasureDecided => fill(m.ev_measure_decided, &[("navn", text("navn")?)]),
+        EntryKind::Evaluation => {
+            let effect = match Effect::from_code(text("effekt")?)? {
+                Effect::Better => m.ev_effect_better,
+                Effect::Unchanged => m.ev_effect_unchanged,
+                Effect::Worse => m.ev_effect_worse,
+            };
+            let next = match Continuation::from_code(text("videre")?)? {
+                Continuation::Continue => m.ev_continuation_continue,
+                Continuation::Change => m.ev_continuation_change,
+                Continuation::Stop => m.ev_continuation_stop,
+            };
+            fill(
+                m.ev_evaluation,
+                &[
+                    ("navn", text("navn")?),
+                    ("effekt", effect),
+                    ("videre", next),
+                ],
+            )
+        }
+        EntryKind::ChildVoice => fill(
+            m.ev_voice,
+            &[
+                ("dato", &day("on")?),
+                (
+                    "metode",
+                    &words::voice_method(m, text("method")?).to_lowercase(),
+                ),
+            ],
+        ),
+        EntryKind::Bbis => {
+            let items = data.get("items")?.as_array()?;
+            // An item is (theme, assessment); a written assessment is
+            // `{"Text": …}`, «not relevant» a bare string.
+            let written = items
+                .iter()
+                .filter(|i| i.get(1).is_some_and(|a| a.get("Text").is_some()))
+                .count();
+            fill(
+                m.ev_bbis,
+                &[
+                    ("dato", &day("on")?),
+                    ("vurdert", &written.to_string()),
+                    ("antall", &items.len().to_string()),
+                ],
+            )
+        }
+        EntryKind::Consultation => {
+            if data.get("koblet_fra").is_some() {
+                m.ev_consultation_unlinked.to_owned()
+            } else {
+                fill(m.ev_consultation_linked, &[("dato", &day("holdt")?)])
+            }
+        }
+        EntryKind::Note => match text("hendelse") {
+            Some("koordinering_svart") => m.ev_coordination_answered.to_owned(),
+            _ => fill(m.ev_meeting_held, &[("dato", &day("mote_holdt")?)]),
+        },
+        EntryKind::ReportPrompted
+        | EntryKind::ReportSent
+        | EntryKind::Closed
+        | EntryKind::Reopened
+        | EntryKind::CoordinationRequested => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{NB, NN};
+    use chrono::Utc;
+    use laget_domain::ids::EntryId;
+    use serde_json::json;
+
+    fn entry(kind: EntryKind, summary: &str, data: Option<Value>) -> Entry {
+        Entry {
+            id: EntryId::new(),
+            at: Utc::now(),
+            kind,
+            actor: None,
+            summary: summary.into(),
+            body: None,
+            data: data.map(|d| d.to_string()),
+        }
+    }
+
+    fn say(m: &Messages, entries: &[Entry]) -> Vec<String> {
+        let outcomes = handover_outcomes(entries);
+        entries
+            .iter()
+            .map(|e| {
+                let data = e.data.as_deref().and_then(|d| serde_json::from_str(d).ok());
+                summary(m, e, data.as_ref(), &outcomes)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn events_are_rendered_in_the_readers_language() {
+        let entries = [
+            entry(
+                EntryKind::LevelChange,
+                "",
+                Some(json!({ "modell": "tiltakskjede", "fra": 1, "til": 3 })),
+            ),
+            entry(
+                EntryKind::ConsentWithdrawn,
+                "",
+                Some(json!({ "givere": ["Kari"], "ungdom": true, "enheter": ["PPT"] })),
+            ),
+            entry(
+                EntryKind::Evaluation,
+                "",
+                Some(json!({ "navn": "Leksehjelp", "effekt": "bedre", "videre": "avslutte" })),
+            ),
+            entry(EntryKind::Closed, "", Some(json!({}))),
+        ];
+        assert_eq!(
+            say(&NB, &entries),
+            [
+                "Nivå endret: Trinnteam → Ledelsesteam",
+                "Samtykke fra Kari, Barnet/ungdommen selv for PPT trukket tilbake",
+                "Evaluering av Leksehjelp: bedre; tiltaket avsluttes",
+                "Loggen er lukket",
+            ]
+        );
+        assert_eq!(
+            say(&NN, &entries),
+            [
+                "Nivå endra: Trinnteam → Leiingsteam",
+                "Samtykke frå Kari, Barnet/ungdomen sjølv for PPT trekt tilbake",
+                "Evaluering av Leksehjelp: betre; tiltaket blir avslutta",
+                "Loggen er lukka",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_proposal_says_how_it_ended() {
+        let proposed = |id: &str| {
+            entry(
+                EntryKind::HandoverProposed,
+                "",
+                Some(json!({ "overlevering": id, "til": "Per", "is_transition": false })),
+            )
+        };
+        // Newest first, as the timeline lists them.
+        let entries = [
+            proposed("b"),
+            entry(
+                EntryKind::HandoverWithdrawn,
+                "",
+                Some(json!({ "overlevering": "a", "grunn": "trukket", "navn": "Kari" })),
+            ),
+            proposed("a"),
+        ];
+        assert_eq!(
+            say(&NB, &entries),
+            [
+                "Foreslått ny stafettholder: Per. Venter på at Per godtar.",
+                "Kari har trukket forslaget om ny stafettholder",
+                "Foreslått ny stafettholder: Per. Forslaget er trukket.",
+            ]
+        );
+        assert_eq!(
+            say(&NN, &entries)[2],
+            "Føreslått ny stafetthaldar: Per. Forslaget er trekt tilbake."
+        );
+    }
+
+    #[test]
+    fn an_entry_from_before_events_shows_its_stored_sentence_when_its_data_is_not_enough() {
+        let entries = [
+            // No model: the level names cannot be told.
+            entry(
+                EntryKind::LevelChange,
+                "Nivå endret: Nivå 0 → Nivå 1",
+                Some(json!({ "fra": 0, "til": 1 })),
+            ),
+            entry(EntryKind::Note, "Koordinerende enhet har svart", None),
+            entry(
+                EntryKind::HandoverProposed,
+                "Foreslått ny stafettholder: Per. Venter på at Per godtar.",
+                Some(json!({ "is_transition": false })),
+            ),
+            // Its data was always enough: rendered like a new one.
+            entry(
+                EntryKind::Note,
+                "Møte i laget holdt 01.02.2026",
+                Some(json!({ "mote_holdt": "2026-02-01" })),
+            ),
+        ];
+        assert_eq!(
+            say(&NN, &entries),
+            [
+                "Nivå endret: Nivå 0 → Nivå 1",
+                "Koordinerende enhet har svart",
+                "Foreslått ny stafettholder: Per. Venter på at Per godtar.",
+                "Møte i laget halde 01.02.2026",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_linked_consultation_is_put_together_with_the_readers_labels() {
+        let e = entry(
+            EntryKind::Consultation,
+            "",
+            Some(json!({
+                "drofting": "x", "holdt": "2026-02-01", "sammendrag": "Stille.",
+                "rad": "Observer.", "droftet_med": "PPT",
+            })),
+        );
+        let data: Value = serde_json::from_str(e.data.as_deref().unwrap_or("")).unwrap();
+        assert_eq!(
+            body(&NN, &e, Some(&data)).as_deref(),
+            Some("Stille.\n\nRåd: Observer.\n\nDrøfta med: PPT")
+        );
+        assert_eq!(
+            summary(&NN, &e, Some(&data), &HashMap::new()),
+            "Anonym drøfting 01.02.2026 (kopla til loggen)"
+        );
+    }
+}
