@@ -5,6 +5,7 @@
 //! row, in the change's transaction. Guardians are never deleted: one who is
 //! no longer a guardian gets an end time.
 
+use crate::codes::Stored;
 use crate::schema::{child_changes, child_units, children, guardians, logs, units, users};
 use crate::{
     DbConnection, DbError, DbResult, audit as access_log, from_micros, parse_id, to_micros,
@@ -19,6 +20,7 @@ use laget_domain::children::{
     unit_changes,
 };
 use laget_domain::ids::{ChildId, GuardianId, LogId};
+use laget_domain::log::stafett::LogStatus;
 use laget_domain::validation::FieldError;
 use laget_domain::{MunicipalityId, UnitId};
 
@@ -240,7 +242,14 @@ pub fn create(
 #[derive(Clone, Debug)]
 pub struct ListedChild {
     pub child: Child,
-    pub open_log: Option<(LogId, i32)>,
+    pub open_log: Option<OpenLog>,
+}
+
+/// A child's open log, as its unit's list shows it.
+#[derive(Clone, Copy, Debug)]
+pub struct OpenLog {
+    pub id: LogId,
+    pub level: i32,
 }
 
 /// The children of the caseworker's unit, by name. Recorded as one «list»
@@ -259,7 +268,7 @@ pub fn list_for_unit(
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let open: Vec<(String, String, i32)> = logs::table
         .filter(logs::child_id.eq_any(&ids))
-        .filter(logs::status.eq("apen"))
+        .filter(logs::status.eq(LogStatus::Open.code()))
         .select((logs::child_id, logs::id, logs::level))
         .load(conn)?;
     let listed = assemble(conn, rows)?
@@ -269,7 +278,12 @@ pub fn list_for_unit(
             let open_log = open
                 .iter()
                 .find(|(c, _, _)| *c == key)
-                .map(|(_, l, level)| Ok::<_, DbError>((parse_id(l)?, *level)))
+                .map(|(_, l, level)| {
+                    Ok::<_, DbError>(OpenLog {
+                        id: parse_id(l)?,
+                        level: *level,
+                    })
+                })
                 .transpose()?;
             Ok(ListedChild { child, open_log })
         })
@@ -320,10 +334,19 @@ fn check_attends(conn: &mut DbConnection, cap: &UnitCasework, child: ChildId) ->
 pub struct ChildPage {
     pub child: Child,
     pub guardians: Vec<Guardian>,
-    /// (log, status code, level, created at)
-    pub logs: Vec<(LogId, String, i32, i64)>,
+    /// Newest first.
+    pub logs: Vec<ChildLog>,
     /// Newest first.
     pub history: Vec<HistoryEntry>,
+}
+
+/// One of a child's logs on the child's page.
+#[derive(Clone, Copy, Debug)]
+pub struct ChildLog {
+    pub id: LogId,
+    pub status: LogStatus,
+    pub level: i32,
+    pub created_at: DateTime<Utc>,
 }
 
 pub fn get(
@@ -339,14 +362,21 @@ pub fn get(
         .first(conn)?;
     let child_v = assemble(conn, vec![row])?.pop().ok_or(DbError::NotFound)?;
     let guardians = guardians_of(conn, child)?;
-    let found: Vec<(String, String, i32, i64)> = logs::table
+    let found: Vec<(String, Stored<LogStatus>, i32, i64)> = logs::table
         .filter(logs::child_id.eq(child.to_string()))
         .order(logs::created_at.desc())
         .select((logs::id, logs::status, logs::level, logs::created_at))
         .load(conn)?;
     let logs = found
         .into_iter()
-        .map(|(id, s, l, at)| Ok((parse_id(&id)?, s, l, at)))
+        .map(|(id, status, level, at)| {
+            Ok(ChildLog {
+                id: parse_id(&id)?,
+                status: status.parse()?,
+                level,
+                created_at: from_micros(at),
+            })
+        })
         .collect::<DbResult<_>>()?;
     let history = history(conn, child, &guardians)?;
     let scope = Scope {

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod casework;
 pub mod catalogue;
 pub mod children;
+mod codes;
 mod connection;
 pub mod log;
 pub mod schema;
@@ -54,6 +55,12 @@ impl From<diesel::result::Error> for DbError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => Self::NotFound,
+            // A status code no enum knows, met while a row was read.
+            diesel::result::Error::DeserializationError(e)
+                if e.downcast_ref::<codes::UnknownCode>().is_some() =>
+            {
+                Self::Corrupt(e.to_string())
+            }
             other => Self::Query(other),
         }
     }

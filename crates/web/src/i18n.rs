@@ -5,7 +5,10 @@
 use laget_domain::admin::unit::UnitKind;
 use laget_domain::admin::user::Role;
 use laget_domain::catalogue::io::{FileFormat, RowError};
-use laget_domain::catalogue::{AccessRoute, OfferSort, OfferStatus, PreventionLevel};
+use laget_domain::catalogue::{
+    AccessRoute, OfferSort, OfferStatus, PreventionLevel, ProposalStatus,
+};
+use laget_domain::log::stafett::MeasureStatus;
 use laget_domain::validation::Problem;
 
 include!(concat!(env!("OUT_DIR"), "/messages.rs"));
@@ -143,16 +146,23 @@ impl Messages {
         .to_owned()
     }
 
-    pub fn proposal_status(&self, code: &str) -> String {
-        match code {
-            "venter" => self.proposal_status_venter,
-            "godkjent" => self.proposal_status_godkjent,
-            "avvist" => self.proposal_status_avvist,
-            "erstattet" => self.proposal_status_erstattet,
-            "trukket" => self.proposal_status_trukket,
-            other => return other.to_owned(),
+    pub fn proposal_status(&self, status: ProposalStatus) -> String {
+        match status {
+            ProposalStatus::Venter => self.proposal_status_venter,
+            ProposalStatus::Godkjent => self.proposal_status_godkjent,
+            ProposalStatus::Avvist => self.proposal_status_avvist,
+            ProposalStatus::Erstattet => self.proposal_status_erstattet,
+            ProposalStatus::Trukket => self.proposal_status_trukket,
         }
         .to_owned()
+    }
+
+    pub fn measure_status(&self, status: MeasureStatus) -> &'static str {
+        match status {
+            MeasureStatus::Proposed => self.measure_proposed,
+            MeasureStatus::Active => self.measure_active,
+            MeasureStatus::Stopped => self.measure_stopped,
+        }
     }
 
     /// One problem of an import file, as a sentence: «linje 12, felt

@@ -35,7 +35,7 @@ use laget_domain::catalogue::io::{
     self as catalogue_io, ExportRow, FileFormat, ImportRow, RowError, check_next_steps, file_key,
     merge_errors,
 };
-use laget_domain::catalogue::{OfferFields, OfferFilter, OfferSort, PROPOSAL_DAYS};
+use laget_domain::catalogue::{OfferFields, OfferFilter, OfferSort, PROPOSAL_DAYS, ProposalStatus};
 use laget_domain::ids::OfferId;
 use laget_domain::validation::Problem;
 use std::collections::{BTreeSet, HashMap};
@@ -390,7 +390,7 @@ fn save(
     let already = offers::proposals_for(conn, current.id)?
         .into_iter()
         .any(|p| {
-            p.status == "venter"
+            p.status == ProposalStatus::Venter
                 && old.with_substantive_from(&p.fields) == old.with_substantive_from(new)
         });
     outcome.changed = keys(old.diff(&at_once));

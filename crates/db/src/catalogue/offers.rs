@@ -5,6 +5,7 @@ use crate::schema::{
     challenge_areas, offer_areas, offer_documents, offer_next_steps, offer_proposals, offer_risks,
     offer_versions, offers, unit_municipalities, units, users,
 };
+use crate::codes::Stored;
 use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -12,7 +13,7 @@ use laget_domain::access::{CatalogueReviewer, EditsOffers, MunicipalityAdmin, Of
 use laget_domain::admin::unit::UnitKind;
 use laget_domain::catalogue::{
     AgeFilter, DEFAULT_CHALLENGE_AREAS, OfferFields, OfferFilter, OfferSort, OfferStatus,
-    PreventionLevel, search_text, search_words,
+    PreventionLevel, ProposalStatus, search_text, search_words,
 };
 use laget_domain::ids::{OfferId, ProposalId};
 use laget_domain::{MunicipalityId, UnitId};
@@ -416,7 +417,7 @@ pub fn update(
     // part. Its due date stays too.
     let waiting: Option<(String, String)> = offer_proposals::table
         .filter(offer_proposals::offer_id.eq(id.to_string()))
-        .filter(offer_proposals::status.eq("venter"))
+        .filter(offer_proposals::status.eq(ProposalStatus::Venter.code()))
         .order(offer_proposals::proposed_at.desc())
         .select((offer_proposals::id, offer_proposals::fields_json))
         .first(conn)
@@ -449,7 +450,7 @@ pub fn update(
             offer_proposals::due_date.eq(due.format("%Y-%m-%d").to_string()),
             offer_proposals::changes.eq(substantive.join(",")),
             offer_proposals::fields_json.eq(encoded),
-            offer_proposals::status.eq("venter"),
+            offer_proposals::status.eq(ProposalStatus::Venter.code()),
             offer_proposals::comment.eq(""),
         ))
         .execute(conn)?;
@@ -712,40 +713,43 @@ pub struct Proposal {
     pub due_date: NaiveDate,
     pub changes: Vec<String>,
     pub fields: OfferFields,
-    pub status: String,
+    pub status: ProposalStatus,
     pub comment: String,
     /// When the coordinating unit decided, or the editor withdrew it.
     pub decided_at: Option<DateTime<Utc>>,
 }
 
-type ProposalRow = (
-    String,
-    String,
-    Option<String>,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<i64>,
-);
+/// A proposal as selected in [`proposals_which`] (by: the proposer's name).
+#[derive(Queryable)]
+struct ProposalRow {
+    id: String,
+    offer_id: String,
+    by: Option<String>,
+    at: i64,
+    due: String,
+    changes: String,
+    json: String,
+    #[diesel(deserialize_as = Stored<ProposalStatus>)]
+    status: ProposalStatus,
+    comment: String,
+    decided_at: Option<i64>,
+}
 
 /// Which proposals to read.
 #[derive(Clone, Copy, Default)]
-struct Which<'a> {
+struct Which {
     id: Option<ProposalId>,
     offer: Option<OfferId>,
     municipality: Option<MunicipalityId>,
     provider: Option<UnitId>,
-    status: Option<&'a str>,
+    status: Option<ProposalStatus>,
 }
 
 fn proposals_where(
     conn: &mut DbConnection,
     offer: Option<OfferId>,
     m: Option<MunicipalityId>,
-    status: Option<&str>,
+    status: Option<ProposalStatus>,
 ) -> DbResult<Vec<Proposal>> {
     proposals_which(
         conn,
@@ -758,7 +762,7 @@ fn proposals_where(
     )
 }
 
-fn proposals_which(conn: &mut DbConnection, which: Which<'_>) -> DbResult<Vec<Proposal>> {
+fn proposals_which(conn: &mut DbConnection, which: Which) -> DbResult<Vec<Proposal>> {
     let Which {
         id,
         offer,
@@ -783,7 +787,7 @@ fn proposals_which(conn: &mut DbConnection, which: Which<'_>) -> DbResult<Vec<Pr
         q = q.filter(offers::municipality_id.eq(m.to_string()));
     }
     if let Some(s) = status {
-        q = q.filter(offer_proposals::status.eq(s.to_owned()));
+        q = q.filter(offer_proposals::status.eq(s.code()));
     }
     let rows: Vec<ProposalRow> = q
         .order((
@@ -805,7 +809,18 @@ fn proposals_which(conn: &mut DbConnection, which: Which<'_>) -> DbResult<Vec<Pr
         .load(conn)?;
     rows.into_iter()
         .map(
-            |(id, offer_id, by, at, due, changes, json, status, comment, decided_at)| {
+            |ProposalRow {
+                 id,
+                 offer_id,
+                 by,
+                 at,
+                 due,
+                 changes,
+                 json,
+                 status,
+                 comment,
+                 decided_at,
+             }| {
                 Ok(Proposal {
                     id: parse_id(&id)?,
                     offer: get(conn, parse_id(&offer_id)?)?,
@@ -849,7 +864,7 @@ pub fn proposals_of_provider(
 
 /// The proposal waiting for the coordinating unit about `offer`, if any.
 pub fn waiting_for(conn: &mut DbConnection, offer: OfferId) -> DbResult<Option<Proposal>> {
-    Ok(proposals_where(conn, Some(offer), None, Some("venter"))?
+    Ok(proposals_where(conn, Some(offer), None, Some(ProposalStatus::Venter))?
         .into_iter()
         .next_back())
 }
@@ -873,12 +888,12 @@ pub fn withdraw(conn: &mut DbConnection, cap: &dyn EditsOffers, id: ProposalId) 
         p.offer.municipality_id,
         p.offer.fields.provider_unit,
     )?;
-    if p.status != "venter" {
+    if p.status != ProposalStatus::Venter {
         return Err(DbError::NotFound);
     }
     diesel::update(offer_proposals::table.find(id.to_string()))
         .set((
-            offer_proposals::status.eq("trukket"),
+            offer_proposals::status.eq(ProposalStatus::Trukket.code()),
             offer_proposals::decided_by.eq(cap.actor().map(|a| a.to_string())),
             offer_proposals::decided_at.eq(to_micros(Utc::now())),
         ))
@@ -888,7 +903,7 @@ pub fn withdraw(conn: &mut DbConnection, cap: &dyn EditsOffers, id: ProposalId) 
 
 /// Proposals waiting for the coordinating unit of the reviewer's municipality.
 pub fn pending(conn: &mut DbConnection, reviewer: &CatalogueReviewer) -> DbResult<Vec<Proposal>> {
-    proposals_where(conn, None, Some(reviewer.municipality_id()), Some("venter"))
+    proposals_where(conn, None, Some(reviewer.municipality_id()), Some(ProposalStatus::Venter))
 }
 
 /// Waiting proposals of `m` whose due date has passed (for administrators).
@@ -897,7 +912,7 @@ pub fn overdue(
     m: MunicipalityId,
     today: NaiveDate,
 ) -> DbResult<Vec<Proposal>> {
-    Ok(proposals_where(conn, None, Some(m), Some("venter"))?
+    Ok(proposals_where(conn, None, Some(m), Some(ProposalStatus::Venter))?
         .into_iter()
         .filter(|p| p.due_date < today)
         .collect())
@@ -929,14 +944,19 @@ pub fn decide(
     comment: &str,
 ) -> DbResult<()> {
     let p = proposal(conn, reviewer, id)?;
-    if p.status != "venter" {
+    if p.status != ProposalStatus::Venter {
         return Err(DbError::NotFound);
     }
     let now = to_micros(Utc::now());
     let actor = laget_domain::access::Capability::actor(reviewer).map(|a| a.to_string());
     diesel::update(offer_proposals::table.find(id.to_string()))
         .set((
-            offer_proposals::status.eq(if approve { "godkjent" } else { "avvist" }),
+            offer_proposals::status.eq(if approve {
+                ProposalStatus::Godkjent
+            } else {
+                ProposalStatus::Avvist
+            }
+            .code()),
             offer_proposals::comment.eq(comment),
             offer_proposals::decided_by.eq(actor.clone()),
             offer_proposals::decided_at.eq(now),

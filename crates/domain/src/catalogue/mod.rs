@@ -55,6 +55,14 @@ code_enum!(
     OfferStatus { Utkast => "utkast", Publisert => "publisert", Pauset => "pauset", Avsluttet => "avsluttet" }
 );
 
+code_enum!(
+    /// Where a change proposal stands (offer_proposals.status): waiting for
+    /// the coordinating unit, then approved, rejected or withdrawn by its
+    /// author. `Erstattet` (replaced by a newer proposal) is never written
+    /// now; it stays readable with its message.
+    ProposalStatus { Venter => "venter", Godkjent => "godkjent", Avvist => "avvist", Erstattet => "erstattet", Trukket => "trukket" }
+);
+
 /// The oldest age an offer can target.
 pub const MAX_AGE: u8 = 25;
 /// Steps on the measure ladder, from «for alle» (1) to «omfattende tiltak» (5).
@@ -707,6 +715,17 @@ impl OfferFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The codes are stored: renaming one would orphan every stored row.
+    #[test]
+    fn proposal_statuses_keep_their_stored_codes() {
+        let codes: Vec<&str> = ProposalStatus::ALL.iter().map(|s| s.code()).collect();
+        assert_eq!(codes, ["venter", "godkjent", "avvist", "erstattet", "trukket"]);
+        for s in ProposalStatus::ALL {
+            assert_eq!(ProposalStatus::from_code(s.code()), Ok(*s));
+        }
+        assert_eq!(ProposalStatus::from_code("ventet"), Err(Problem::UnknownChoice));
+    }
 
     fn areas() -> Vec<String> {
         DEFAULT_CHALLENGE_AREAS

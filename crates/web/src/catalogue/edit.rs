@@ -25,7 +25,7 @@ use laget_db::catalogue::offers::{self, Offer, Proposal, SaveOutcome, Search, Vi
 use laget_db::{admin::municipalities, admin::units};
 use laget_domain::catalogue::{
     AccessRoute, EVIDENCE_LEVELS, LADDER_STEP_NAMES, OfferDraft, OfferFields, OfferFilter,
-    OfferSort, OfferStatus, PROPOSAL_DAYS, PreventionLevel, RISK_FACTORS,
+    OfferSort, OfferStatus, PROPOSAL_DAYS, PreventionLevel, ProposalStatus, RISK_FACTORS,
 };
 use laget_domain::ids::{OfferId, ProposalId};
 use laget_domain::{MunicipalityId, UnitId};
@@ -405,14 +405,14 @@ pub async fn mine(
             edit: format!("/tiltak/{id}/endre"),
             waiting: proposals
                 .iter()
-                .find(|p| p.offer.id == id && p.status == "venter")
+                .find(|p| p.offer.id == id && p.status == ProposalStatus::Venter)
                 .map(|p| p.due_date.format("%d.%m.%Y").to_string()),
         })
         .collect();
     let since = chrono::Utc::now() - chrono::Duration::days(DECISION_DAYS);
     let mut decided: Vec<&Proposal> = proposals
         .iter()
-        .filter(|p| matches!(p.status.as_str(), "godkjent" | "avvist"))
+        .filter(|p| matches!(p.status, ProposalStatus::Godkjent | ProposalStatus::Avvist))
         .filter(|p| p.decided_at.is_some_and(|t| t >= since))
         .collect();
     decided.sort_by_key(|p| std::cmp::Reverse(p.decided_at));
@@ -421,7 +421,7 @@ pub async fn mine(
         .map(|p| DecisionLine {
             href: format!("/tiltak/{}/historikk", p.offer.id),
             offer: p.offer.fields.name.clone(),
-            status: NB.proposal_status(&p.status),
+            status: NB.proposal_status(p.status),
             changes: p
                 .changes
                 .iter()
@@ -447,7 +447,7 @@ pub async fn new(State(state): State<AppState>, user: SignedIn) -> Result<Respon
     let m = municipality_of(&user, unit).ok_or(AppError::NotFound)?;
     let form = FormState::with_values([
         ("tilbyder", unit.to_string()),
-        ("status", "utkast".to_owned()),
+        ("status", OfferStatus::Utkast.code().to_owned()),
         ("trinn", "1".to_owned()),
         ("evidens", "0".to_owned()),
         ("alder_fra", "0".to_owned()),
@@ -800,7 +800,7 @@ pub async fn history(
                 .map(|c| NB.change(c))
                 .collect::<Vec<_>>()
                 .join(", "),
-            status: NB.proposal_status(&p.status),
+            status: NB.proposal_status(p.status),
             comment: p.comment.clone(),
         })
         .collect();

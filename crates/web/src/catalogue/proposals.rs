@@ -16,7 +16,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use laget_db::catalogue::offers::{self, Proposal};
-use laget_domain::catalogue::OfferFields;
+use laget_domain::catalogue::{OfferFields, ProposalStatus};
 use laget_domain::ids::ProposalId;
 use laget_domain::validation::{Problems, required_text};
 
@@ -244,8 +244,8 @@ async fn show_page(
             .clone()
             .unwrap_or_else(|| NB.access_log_operator.to_owned()),
         due: proposal.due_date.format("%d.%m.%Y").to_string(),
-        status: NB.proposal_status(&proposal.status),
-        pending: proposal.status == "venter",
+        status: NB.proposal_status(proposal.status),
+        pending: proposal.status == ProposalStatus::Venter,
         rows,
         proposal,
         form: form.fields(&[("kommentar", NB.proposal_comment)]),
@@ -283,7 +283,7 @@ pub async fn decide(
             .with_problems(&NB, problems.into_vec());
         return invalid(&show_page(&state, &user, &raw, form).await?);
     };
-    if shown.proposal.status != "venter" {
+    if shown.proposal.status != ProposalStatus::Venter {
         return Err(AppError::NotFound);
     }
     let reviewer = user

@@ -23,7 +23,7 @@ use laget_db::catalogue::offers::{self, Offer, Search, Visibility};
 use laget_domain::admin::unit::UnitKind;
 use laget_domain::catalogue::{
     AccessRoute, AgeFilter, LADDER_STEP_NAMES, OfferFilter, OfferSort, PreventionLevel,
-    RISK_FACTORS,
+    ProposalStatus, RISK_FACTORS,
 };
 use laget_domain::ids::OfferId;
 use laget_domain::validation::{Problem, Problems};
@@ -657,7 +657,7 @@ async fn render_detail(
                 offers::neighbours(c, &around, today)?,
                 offers::proposals_for(c, id)?
                     .iter()
-                    .any(|p| p.status == "venter"),
+                    .any(|p| p.status == ProposalStatus::Venter),
             ))
         })
         .await?;
