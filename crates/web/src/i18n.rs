@@ -2,6 +2,7 @@
 //! them into [`Messages`], so templates refer to texts by checked field names.
 //! Adding nynorsk means adding `nn.txt`, not touching templates.
 
+use laget_domain::admin::municipality::WrittenStandard;
 use laget_domain::admin::unit::UnitKind;
 use laget_domain::admin::user::Role;
 use laget_domain::catalogue::io::{FileFormat, RowError};
@@ -14,6 +15,14 @@ use laget_domain::validation::Problem;
 include!(concat!(env!("OUT_DIR"), "/messages.rs"));
 
 impl Messages {
+    /// The texts of a written standard.
+    pub fn of(standard: WrittenStandard) -> &'static Messages {
+        match standard {
+            WrittenStandard::Bokmal => &NB,
+            WrittenStandard::Nynorsk => &NN,
+        }
+    }
+
     /// The Norwegian sentence for a validation problem.
     pub fn problem(&self, problem: Problem) -> String {
         match problem {

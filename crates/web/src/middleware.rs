@@ -9,6 +9,7 @@ use crate::AppState;
 use crate::auth::{constant_time_eq, random_token, token_hash};
 use crate::error::AppError;
 use crate::extract::user::*;
+use crate::i18n::NB;
 use crate::view::error_page::render_error_page;
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
@@ -16,7 +17,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use chrono::Utc;
-use laget_db::{admin::users, session as sessions};
+use laget_db::session as sessions;
 use std::net::SocketAddr;
 
 fn client_address(req: &Request, trust_forwarded_for: bool) -> String {
@@ -73,9 +74,8 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
                     let Some(s) = sessions::find(c, &hash)? else {
                         return Ok(None);
                     };
-                    let rights = users::actor(c, s.user_id)?;
-                    let municipality = users::municipality_name(c, s.user_id)?;
-                    Ok(Some((s, Rights(rights, municipality))))
+                    let rights = Rights::read(c, s.user_id)?;
+                    Ok(Some((s, rights)))
                 })
                 .await
         };
@@ -149,6 +149,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         client_address: client_address(&req, state.config.trust_forwarded_for),
         session_expired,
         path,
+        m: rights.as_ref().map_or(&NB, Rights::messages),
     };
 
     let mut req = req;

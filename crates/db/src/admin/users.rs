@@ -8,6 +8,7 @@ use laget_domain::access::{
     Actor, AdministersUsers, Capability, GrantRefused, Membership, MunicipalityAdmin, RoleGrant,
     RoleGrantReviewer,
 };
+use laget_domain::admin::municipality::WrittenStandard;
 use laget_domain::admin::user::{DisplayName, Email, Role, Username};
 use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
 use laget_domain::ids::MembershipId;
@@ -700,26 +701,48 @@ pub fn summary(conn: &mut DbConnection, id: UserId) -> DbResult<UserSummary> {
     row.try_into()
 }
 
-/// The name of the municipality a user works for: their home municipality, or
-/// else that of their first membership. Shown in the page header.
-pub fn municipality_name(conn: &mut DbConnection, id: UserId) -> DbResult<Option<String>> {
+/// The municipality a user works for, as the pages need it: its name for
+/// the header and its written standard for the texts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HomeMunicipality {
+    pub name: String,
+    pub written_standard: WrittenStandard,
+}
+
+/// The municipality a user works for: their home municipality, or else that
+/// of their first membership.
+pub fn home_municipality(
+    conn: &mut DbConnection,
+    id: UserId,
+) -> DbResult<Option<HomeMunicipality>> {
     use crate::schema::municipalities;
-    let home: Option<String> = users::table
+    let home: Option<(String, String)> = users::table
         .inner_join(
             municipalities::table.on(users::home_municipality_id.eq(municipalities::id.nullable())),
         )
         .filter(users::id.eq(id.to_string()))
-        .select(municipalities::name)
+        .select((municipalities::name, municipalities::written_standard))
         .first(conn)
         .optional()?;
-    if home.is_some() {
-        return Ok(home);
-    }
-    Ok(memberships::table
-        .inner_join(municipalities::table.on(memberships::municipality_id.eq(municipalities::id)))
-        .filter(memberships::user_id.eq(id.to_string()))
-        .order(memberships::created_at)
-        .select(municipalities::name)
-        .first(conn)
-        .optional()?)
+    let found = match home {
+        Some(home) => Some(home),
+        None => memberships::table
+            .inner_join(
+                municipalities::table.on(memberships::municipality_id.eq(municipalities::id)),
+            )
+            .filter(memberships::user_id.eq(id.to_string()))
+            .order(memberships::created_at)
+            .select((municipalities::name, municipalities::written_standard))
+            .first(conn)
+            .optional()?,
+    };
+    found
+        .map(|(name, code)| {
+            Ok(HomeMunicipality {
+                name,
+                written_standard: WrittenStandard::from_code(&code)
+                    .map_err(|_| DbError::Corrupt("municipalities.written_standard".into()))?,
+            })
+        })
+        .transpose()
 }

@@ -4,10 +4,11 @@
 
 use crate::AppState;
 use crate::error::AppError;
+use crate::i18n::{Messages, NB};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
-use laget_db::admin::users;
+use laget_db::admin::users::{self, HomeMunicipality};
 use laget_domain::UserId;
 use laget_domain::access::Actor;
 
@@ -44,6 +45,9 @@ pub struct Ctx {
     /// A session cookie was sent but the session had ended.
     pub session_expired: bool,
     pub path: String,
+    /// The texts of the request: those of the signed-in user's municipality,
+    /// bokmål for visitors.
+    pub m: &'static Messages,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
@@ -57,10 +61,32 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     }
 }
 
-/// The session user's rights and municipality, read by the middleware in
-/// the same trip to the database as the session, for [`SignedIn`].
+/// The session user's rights and municipality (name and written standard),
+/// read by the middleware in the same trip to the database as the session,
+/// for [`SignedIn`].
 #[derive(Clone, Debug)]
-pub(crate) struct Rights(pub(crate) Actor, pub(crate) Option<String>);
+pub(crate) struct Rights(pub(crate) Actor, pub(crate) Option<HomeMunicipality>);
+
+impl Rights {
+    /// Reads a user's rights and municipality.
+    pub(crate) fn read(
+        c: &mut laget_db::DbConnection,
+        user_id: UserId,
+    ) -> laget_db::DbResult<Self> {
+        Ok(Self(
+            users::actor(c, user_id)?,
+            users::home_municipality(c, user_id)?,
+        ))
+    }
+
+    /// The texts in the written standard of the user's municipality
+    /// (bokmål for a user without one, such as the system administrator).
+    pub(crate) fn messages(&self) -> &'static Messages {
+        self.1
+            .as_ref()
+            .map_or(&NB, |home| Messages::of(home.written_standard))
+    }
+}
 
 /// A signed-in user with their rights. Extracting it redirects anonymous
 /// visitors to the login page.
@@ -71,6 +97,8 @@ pub struct SignedIn {
     pub display_name: String,
     /// The user's municipality, for the header.
     pub municipality: Option<String>,
+    /// The texts in the written standard of the user's municipality.
+    pub m: &'static Messages,
 }
 
 impl FromRequestParts<AppState> for SignedIn {
@@ -88,28 +116,23 @@ impl FromRequestParts<AppState> for SignedIn {
                 expired: ctx.session_expired,
             });
         };
-        let Rights(actor, municipality) = match parts.extensions.remove::<Rights>() {
+        let rights = match parts.extensions.remove::<Rights>() {
             Some(rights) => rights,
             // Not found with the session (the handler has run the extractor
             // already, or the request did not pass the middleware): read them.
             None => {
                 let user_id = session.user_id;
-                state
-                    .db
-                    .read(move |c| {
-                        Ok(Rights(
-                            users::actor(c, user_id)?,
-                            users::municipality_name(c, user_id)?,
-                        ))
-                    })
-                    .await?
+                state.db.read(move |c| Rights::read(c, user_id)).await?
             }
         };
+        let m = rights.messages();
+        let Rights(actor, municipality) = rights;
         Ok(Self {
             display_name: session.display_name.clone(),
             ctx,
             actor,
-            municipality,
+            municipality: municipality.map(|home| home.name),
+            m,
         })
     }
 }

@@ -25,7 +25,7 @@ pub fn render_error_page(
     request_id: &str,
     ctx: Option<&Ctx>,
 ) -> Response {
-    let m = &crate::i18n::NB;
+    let m = ctx.map_or(&crate::i18n::NB, |c| c.m);
     let (heading, text, shown_id) = match error {
         AppError::NotFound | AppError::Denied | AppError::LoginRequired { .. } => {
             (m.not_found_title, m.not_found_text, None)
@@ -42,7 +42,7 @@ pub fn render_error_page(
         let body = serde_json::json!({ "error": heading, "request_id": shown_id });
         return (error.status(), axum::Json(body)).into_response();
     }
-    let layout = Layout::for_error(state, heading, ctx);
+    let layout = Layout::for_error(state, m, heading, ctx);
     let page = ErrorPage {
         layout,
         heading,
