@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::extract::user::{Ctx, SignedIn};
-use crate::i18n::{Messages, NB};
+use crate::i18n::Messages;
 use crate::view::assets;
 
 #[derive(Clone, Debug)]
@@ -40,17 +40,17 @@ fn is_editor_page(path: &str) -> bool {
 }
 
 /// The catalogue's pages, open to everyone.
-fn public_nav(path: &str) -> Vec<NavItem> {
+fn public_nav(m: &Messages, path: &str) -> Vec<NavItem> {
     let in_catalogue = (path == "/tiltak" || path.starts_with("/tiltak/")) && !is_editor_page(path);
     vec![
         NavItem {
             href: "/tiltak".into(),
-            label: NB.nav_catalogue.into(),
+            label: m.nav_catalogue.into(),
             current: in_catalogue,
         },
         NavItem {
             href: "/tiltakstrapp".into(),
-            label: NB.nav_ladder.into(),
+            label: m.nav_ladder.into(),
             current: path == "/tiltakstrapp",
         },
     ]
@@ -67,14 +67,14 @@ impl Layout {
     /// The layout for a signed-in user. The navigation shows what the user's
     /// roles allow; later features add their entries here.
     pub fn signed_in(user: &SignedIn, title: &str) -> Self {
-        let m = &NB;
+        let m = user.m;
         let path = user.ctx.path.as_str();
         let mut nav = vec![NavItem {
             href: "/".into(),
             label: m.nav_home.into(),
             current: path == "/",
         }];
-        nav.extend(public_nav(path));
+        nav.extend(public_nav(m, path));
         let casework = user.actor.casework_units();
         if !casework.is_empty() {
             for (href, label) in [
@@ -187,7 +187,7 @@ impl Layout {
             Some(user) => Self::signed_in(user, title),
             None => {
                 let mut layout = Self::anonymous(ctx, title);
-                layout.nav = public_nav(&ctx.path);
+                layout.nav = public_nav(ctx.m, &ctx.path);
                 layout.show_login = true;
                 layout
             }
@@ -197,7 +197,7 @@ impl Layout {
     /// The layout for a visitor who is not signed in.
     pub fn anonymous(ctx: &Ctx, title: &str) -> Self {
         Self {
-            m: &NB,
+            m: ctx.m,
             title: title.to_owned(),
             csrf: ctx.csrf_token.clone(),
             user_name: None,
@@ -210,9 +210,14 @@ impl Layout {
         }
     }
 
-    pub(crate) fn for_error(_state: &AppState, title: &str, ctx: Option<&Ctx>) -> Self {
+    pub(crate) fn for_error(
+        _state: &AppState,
+        m: &'static Messages,
+        title: &str,
+        ctx: Option<&Ctx>,
+    ) -> Self {
         Self {
-            m: &NB,
+            m,
             title: title.to_owned(),
             csrf: ctx.map(|c| c.csrf_token.clone()).unwrap_or_default(),
             user_name: ctx
@@ -221,7 +226,7 @@ impl Layout {
             municipality: None,
             nav: vec![NavItem {
                 href: "/".into(),
-                label: NB.nav_home.into(),
+                label: m.nav_home.into(),
                 current: false,
             }],
             notice: None,
