@@ -4,14 +4,9 @@
 use crate::AppState;
 use crate::extract::user::{Ctx, SignedIn};
 use crate::i18n::Messages;
-use crate::view::assets;
+use crate::view::{assets, nav};
 
-#[derive(Clone, Debug)]
-pub struct NavItem {
-    pub href: String,
-    pub label: String,
-    pub current: bool,
-}
+pub use crate::view::nav::NavItem;
 
 /// Data for `base.html`.
 #[derive(Debug)]
@@ -30,32 +25,6 @@ pub struct Layout {
     pub show_login: bool,
 }
 
-/// The editor's pages about offers (their own list, new, edit, history).
-fn is_editor_page(path: &str) -> bool {
-    path == "/tiltak/mine"
-        || path == "/tiltak/ny"
-        || path.starts_with("/tiltak/forslag")
-        || path.ends_with("/endre")
-        || path.ends_with("/historikk")
-}
-
-/// The catalogue's pages, open to everyone.
-fn public_nav(m: &Messages, path: &str) -> Vec<NavItem> {
-    let in_catalogue = (path == "/tiltak" || path.starts_with("/tiltak/")) && !is_editor_page(path);
-    vec![
-        NavItem {
-            href: "/tiltak".into(),
-            label: m.nav_catalogue.into(),
-            current: in_catalogue,
-        },
-        NavItem {
-            href: "/tiltakstrapp".into(),
-            label: m.nav_ladder.into(),
-            current: path == "/tiltakstrapp",
-        },
-    ]
-}
-
 fn stylesheets() -> Vec<String> {
     ["theme.css", "designsystemet.css", "app.css"]
         .into_iter()
@@ -65,108 +34,10 @@ fn stylesheets() -> Vec<String> {
 
 impl Layout {
     /// The layout for a signed-in user. The navigation shows what the user's
-    /// roles allow; later features add their entries here.
+    /// roles allow (the table in [`crate::view::nav`]).
     pub fn signed_in(user: &SignedIn, title: &str) -> Self {
         let m = user.m;
-        let path = user.ctx.path.as_str();
-        let mut nav = vec![NavItem {
-            href: "/".into(),
-            label: m.nav_home.into(),
-            current: path == "/",
-        }];
-        nav.extend(public_nav(m, path));
-        let casework = user.actor.casework_units();
-        if !casework.is_empty() {
-            for (href, label) in [
-                ("/barn", m.nav_children),
-                ("/mine-oppgaver", m.nav_tasks),
-                ("/drofting", m.nav_consultations),
-            ] {
-                nav.push(NavItem {
-                    current: path == href
-                        || (href == "/barn"
-                            && (path.starts_with("/barn/") || path.starts_with("/logger/"))),
-                    href: href.into(),
-                    label: label.into(),
-                });
-            }
-        } else if !user.actor.reviewed_municipalities().is_empty() {
-            nav.push(NavItem {
-                href: "/mine-oppgaver".into(),
-                label: m.nav_tasks.into(),
-                current: path == "/mine-oppgaver",
-            });
-        }
-        if user.actor.may_break_glass() {
-            nav.push(NavItem {
-                href: "/nodtilgang".into(),
-                label: m.nav_break_glass.into(),
-                current: path == "/nodtilgang",
-            });
-        }
-        if let [unit] = user.actor.led_units().as_slice() {
-            let href = format!("/enheter/{unit}/logger");
-            nav.push(NavItem {
-                current: path == href,
-                href,
-                label: m.nav_overview.into(),
-            });
-        }
-        if !user.actor.edited_units().is_empty() {
-            nav.push(NavItem {
-                href: "/tiltak/mine".into(),
-                label: m.nav_my_offers.into(),
-                current: is_editor_page(path) && !path.starts_with("/tiltak/forslag"),
-            });
-        }
-        if !user.actor.reviewed_municipalities().is_empty()
-            || !user.actor.administered_municipalities().is_empty()
-        {
-            nav.push(NavItem {
-                href: "/tiltak/forslag".into(),
-                label: m.nav_proposals.into(),
-                current: path.starts_with("/tiltak/forslag"),
-            });
-        }
-        let administered = user.actor.administered_municipalities();
-        if let [municipality] = administered.as_slice() {
-            for (segment, label) in [
-                ("enheter", m.nav_units),
-                ("brukere", m.nav_users),
-                ("tiltak", m.nav_catalogue_admin),
-                ("stafettlogg", m.nav_log_settings),
-            ] {
-                let href = format!("/kommuner/{municipality}/{segment}");
-                nav.push(NavItem {
-                    current: path.starts_with(&href),
-                    href,
-                    label: label.into(),
-                });
-            }
-        }
-        if user.actor.is_system_admin() {
-            nav.push(NavItem {
-                href: "/kommuner".into(),
-                label: m.nav_municipalities.into(),
-                current: path == "/kommuner",
-            });
-        }
-        if let [unit] = user.actor.led_units().as_slice() {
-            let href = format!("/enheter/{unit}/tilgangslogg");
-            nav.push(NavItem {
-                current: path == href,
-                href,
-                label: m.nav_access_log.into(),
-            });
-        }
-        if let [unit] = user.actor.led_units().as_slice() {
-            let href = format!("/enheter/{unit}/tildelte-roller");
-            nav.push(NavItem {
-                current: path == href,
-                href,
-                label: m.nav_role_grants.into(),
-            });
-        }
+        let nav = nav::menu(m, Some(&user.actor), &user.ctx.path);
         Self {
             m,
             title: title.to_owned(),
@@ -187,7 +58,7 @@ impl Layout {
             Some(user) => Self::signed_in(user, title),
             None => {
                 let mut layout = Self::anonymous(ctx, title);
-                layout.nav = public_nav(ctx.m, &ctx.path);
+                layout.nav = nav::menu(ctx.m, None, &ctx.path);
                 layout.show_login = true;
                 layout
             }

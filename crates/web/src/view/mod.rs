@@ -7,6 +7,7 @@ pub mod choices;
 pub mod error_page;
 pub mod format;
 pub mod layout;
+pub mod nav;
 pub mod notice;
 
 use axum::response::{Html, IntoResponse, Response};
