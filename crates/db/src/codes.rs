@@ -82,7 +82,10 @@ impl<T: Code> Stored<T> {
     /// The enum; the derive of a row struct calls this as `try_into`.
     pub(crate) fn parse(self) -> Result<T, UnknownCode> {
         let code = self.0.unwrap_or_default();
-        T::from_code(&code).ok_or(UnknownCode { what: T::WHAT, code })
+        T::from_code(&code).ok_or(UnknownCode {
+            what: T::WHAT,
+            code,
+        })
     }
     /// For `#[diesel(deserialize_as = Stored<T>)]`.
     pub(crate) fn try_into(self) -> Result<T, UnknownCode> {
@@ -94,7 +97,12 @@ impl<T: Code> Stored<Option<T>> {
     /// `None` for a NULL column.
     pub(crate) fn parse(self) -> Result<Option<T>, UnknownCode> {
         self.0
-            .map(|code| T::from_code(&code).ok_or(UnknownCode { what: T::WHAT, code }))
+            .map(|code| {
+                T::from_code(&code).ok_or(UnknownCode {
+                    what: T::WHAT,
+                    code,
+                })
+            })
             .transpose()
     }
     /// For `#[diesel(deserialize_as = Stored<Option<T>>)]`.
@@ -120,5 +128,54 @@ where
     type Row = Option<String>;
     fn build(row: Option<String>) -> diesel::deserialize::Result<Self> {
         Ok(Stored(row, PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DbError;
+    use diesel::dsl::sql;
+    use diesel::prelude::*;
+
+    #[derive(Queryable, Debug)]
+    struct Row {
+        #[diesel(deserialize_as = Stored<LogStatus>)]
+        status: LogStatus,
+        #[diesel(deserialize_as = Stored<Option<ReportState>>)]
+        report: Option<ReportState>,
+    }
+
+    fn load(status: &str, report: &str) -> Result<Row, DbError> {
+        let mut c = SqliteConnection::establish(":memory:").expect("in-memory SQLite");
+        Ok(
+            diesel::select((sql::<Text>(status), sql::<Nullable<Text>>(report)))
+                .get_result::<Row>(&mut c)?,
+        )
+    }
+
+    #[test]
+    fn a_known_code_reads_back_as_its_enum() {
+        let row = load("'lukket'", "'sendt'").expect("a known code");
+        assert_eq!(row.status, LogStatus::Closed);
+        assert_eq!(row.report, Some(ReportState::Sent));
+        let row = load("'apen'", "NULL").expect("a known code");
+        assert_eq!((row.status, row.report), (LogStatus::Open, None));
+    }
+
+    #[test]
+    fn an_unknown_code_is_corrupt_data() {
+        for (status, report) in [("'åpen'", "NULL"), ("'apen'", "'sent'"), ("''", "NULL")] {
+            match load(status, report) {
+                Err(DbError::Corrupt(why)) => assert!(why.contains("\""), "{why}"),
+                other => panic!("{status}/{report}: {other:?}"),
+            }
+        }
+        let tuple: Result<ProposalStatus, _> =
+            Stored::<ProposalStatus>(Some("ventet".into()), PhantomData).parse();
+        assert_eq!(
+            DbError::from(tuple.expect_err("unknown")).to_string(),
+            "stored data is not valid: proposal status \"ventet\""
+        );
     }
 }
