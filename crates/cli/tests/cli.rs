@@ -1147,7 +1147,7 @@ fn a_substantive_change_to_a_published_offer_waits_for_the_coordinating_unit() {
             })
             .unwrap();
         assert_eq!(waiting.len(), 1);
-        assert_eq!(waiting[0].status, "venter");
+        assert_eq!(waiting[0].status, laget_domain::catalogue::ProposalStatus::Venter);
         assert_eq!(waiting[0].fields.age_to, u8::try_from(to + 2).unwrap());
     }
 }

@@ -747,7 +747,7 @@ async fn nothing_replaced_silently(app: TestApp) {
     assert_eq!(proposals.len(), 1, "one proposal, extended");
     let p = &proposals[0];
     assert_eq!(p.id, app.fx.proposal);
-    assert_eq!(p.status, "venter");
+    assert_eq!(p.status, laget_domain::catalogue::ProposalStatus::Venter);
     assert_eq!(
         p.fields.level,
         PreventionLevel::Indikert,
