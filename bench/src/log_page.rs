@@ -67,7 +67,7 @@ struct Row {
 /// Where a page's time goes, measured without HTTP.
 #[derive(Clone, Copy, Default)]
 struct Server {
-    /// `logs::facts` + `logs::view` + `logs::settings` for the target log
+    /// `lookup::log_facts` + `logs::view` + `logs::settings` for the target log
     /// (median, p95), one at a time.
     view: (Duration, Duration),
     /// `logs::staff_choices` (median): the team form's list of staff.
@@ -376,18 +376,17 @@ async fn check(addr: std::net::SocketAddr, path: &str, cookies: &[String]) -> Re
 
 async fn server_time(db: &Db, user: UserId, log: LogId, clients: usize) -> Result<Server> {
     let today = Utc::now().date_naive();
-    let (reader, m) = db.read_blocking(|c| {
-        let actor = users::actor(c, user)?;
-        let facts = logs::facts(c, log, user, today)?;
-        let m = facts.municipality_id;
-        Ok((actor.open_log(&facts, today).map_err(bad("open"))?, m))
+    let reader = db.read_blocking(|c| {
+        let actor = laget_db::lookup::actor(c, user)?;
+        let facts = laget_db::lookup::log_facts(c, log, user, today)?;
+        Ok(actor.open_log(&facts, today).map_err(bad("open"))?)
     })?;
     let mut view = Vec::new();
     let mut staff = Vec::new();
     for _ in 0..300 {
         let started = Instant::now();
         db.read_blocking(|c| {
-            let facts = logs::facts(c, log, user, today)?;
+            let facts = laget_db::lookup::log_facts(c, log, user, today)?;
             let v = logs::view(c, &reader, None, today)?;
             logs::settings(c, v.municipality_id)?;
             Ok(facts)
@@ -395,14 +394,14 @@ async fn server_time(db: &Db, user: UserId, log: LogId, clients: usize) -> Resul
         view.push(started.elapsed());
         let started = Instant::now();
         db.read_blocking(|c| {
-            let facts = logs::facts(c, log, user, today)?;
+            let facts = laget_db::lookup::log_facts(c, log, user, today)?;
             let mut units = laget_domain::log::consent::covered_units(
                 &facts.consent,
                 facts.consent_rule,
                 today,
             );
             units.push(facts.home_unit);
-            logs::staff_choices(c, m, &units)
+            logs::staff_choices(c, &reader, &units)
         })?;
         staff.push(started.elapsed());
     }
@@ -783,7 +782,7 @@ fn target_log(
 ) -> DbResult<LogId> {
     let (home, school) = (units[0], units[1]);
     db.write_blocking(|c| {
-        let actor = users::actor(c, caseworker)?;
+        let actor = laget_db::lookup::actor(c, caseworker)?;
         let cw = actor.casework(home).map_err(bad("casework"))?;
         let birth = NaiveDate::from_ymd_opt(today.year() - 9, 3, 14).ok_or(DbError::NotFound)?;
         let child = children::create(
@@ -823,7 +822,7 @@ fn target_log(
             bbis_theme: None,
         };
         let log = logs::start(c, &cw, child, &concern, today - Days::new(200), "bench")?;
-        let facts = logs::facts(c, log, caseworker, today)?;
+        let facts = laget_db::lookup::log_facts(c, log, caseworker, today)?;
         let reader = actor.open_log(&facts, today).map_err(bad("open"))?;
         let w = reader.writer().map_err(bad("writer"))?;
         logs::add_consent(

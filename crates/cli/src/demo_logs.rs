@@ -1415,7 +1415,7 @@ impl Ctx {
             let username = Username::parse(name).map_err(|e| bad(name, e))?;
             let user = users::find_by_username(conn, &username)?
                 .ok_or_else(|| bad(name, "no such demo user"))?;
-            let actor = users::actor(conn, user.id)?;
+            let actor = laget_db::lookup::actor(conn, user.id)?;
             let unit = actor
                 .memberships()
                 .iter()
@@ -1473,7 +1473,7 @@ impl Ctx {
 
     fn open(&self, conn: &mut DbConnection, user: &str, log: LogId) -> DbResult<LogReader> {
         let (actor, _) = self.user(user)?;
-        let facts = logs::facts(conn, log, actor.user_id(), self.today)?;
+        let facts = laget_db::lookup::log_facts(conn, log, actor.user_id(), self.today)?;
         actor
             .open_log(&facts, self.today)
             .map_err(|e| bad(format!("{user} opens a log"), e))

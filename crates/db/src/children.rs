@@ -311,8 +311,9 @@ pub(crate) fn record_list(
 }
 
 /// The units a child attends (ids only; no personal data), so the caller can
-/// ask for a capability in one of them.
-pub fn units_of(conn: &mut DbConnection, child: ChildId) -> DbResult<Vec<UnitId>> {
+/// ask for a capability in one of them (outside this crate:
+/// [`crate::lookup::units_of_child`]).
+pub(crate) fn units_of(conn: &mut DbConnection, child: ChildId) -> DbResult<Vec<UnitId>> {
     let ids: Vec<String> = child_units::table
         .filter(child_units::child_id.eq(child.to_string()))
         .select(child_units::unit_id)
@@ -501,12 +502,13 @@ pub fn add_guardian(
 
 /// Looks a child up by the exact national identity number (break-glass:
 /// child welfare has the number from a report). Not a search: one exact
-/// match or nothing.
+/// match or nothing, in the municipality where the right holds.
 pub fn by_national_id(
     conn: &mut DbConnection,
-    m: MunicipalityId,
+    right: &laget_domain::access::BreakGlassRight,
     n: &NationalId,
 ) -> DbResult<Option<ChildId>> {
+    let m = right.municipality_id();
     let id: Option<String> = children::table
         .filter(children::municipality_id.eq(m.to_string()))
         .filter(children::national_id.eq(n.expose()))

@@ -15,10 +15,14 @@ pub mod children;
 mod codes;
 mod connection;
 pub mod log;
+pub mod lookup;
 pub mod schema;
 pub mod session;
 
 pub use connection::{Backend, Db, DbConnection};
+
+#[cfg(test)]
+mod capability_check;
 
 use chrono::{DateTime, Utc};
 

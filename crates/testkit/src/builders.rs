@@ -444,13 +444,13 @@ impl LogFixturesBuilder<'_> {
             unit_id: Some(unit),
             role,
         };
-        let lead = Actor::new(
+        let lead = Actor::for_tests(
             made[&Who::Ansatt],
             false,
             vec![member(kindergarten, Role::Ansatt)],
         );
-        let ppt = Actor::new(ppt_user, false, vec![member(ppt_unit, Role::Ansatt)]);
-        let welfare = Actor::new(
+        let ppt = Actor::for_tests(ppt_user, false, vec![member(ppt_unit, Role::Ansatt)]);
+        let welfare = Actor::for_tests(
             welfare_user,
             false,
             vec![member(welfare_unit, Role::Ansatt)],
@@ -492,7 +492,7 @@ impl LogFixturesBuilder<'_> {
         .unwrap();
         let log = logs::start(c, &casework, child, &concern, today, "fixture")?;
         let writer = |c: &mut laget_db::DbConnection, actor: &Actor| {
-            let facts = logs::facts(c, log, actor.user_id(), today)?;
+            let facts = laget_db::lookup::log_facts(c, log, actor.user_id(), today)?;
             Ok::<_, laget_db::DbError>(actor.open_log(&facts, today).unwrap().writer().unwrap())
         };
         let w = writer(c, &lead)?;
@@ -602,7 +602,7 @@ impl LogFixturesBuilder<'_> {
         .unwrap();
         let measure = logs::add_measure(c, &w, &measure, "fixture")?;
         let proposer = lead
-            .open_log(&logs::facts(c, log, lead.user_id(), today)?, today)
+            .open_log(&laget_db::lookup::log_facts(c, log, lead.user_id(), today)?, today)
             .unwrap()
             .handover_proposer()
             .unwrap();

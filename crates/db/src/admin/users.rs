@@ -5,8 +5,7 @@ use crate::{DbConnection, DbError, DbResult, audit as access_log, parse_id, to_m
 use chrono::Utc;
 use diesel::prelude::*;
 use laget_domain::access::{
-    Actor, AdministersUsers, Capability, GrantRefused, Membership, MunicipalityAdmin, RoleGrant,
-    RoleGrantReviewer,
+    AdministersUsers, Capability, GrantRefused, MunicipalityAdmin, RoleGrant, RoleGrantReviewer,
 };
 use laget_domain::admin::municipality::WrittenStandard;
 use laget_domain::admin::user::{DisplayName, Email, Role, Username};
@@ -660,36 +659,6 @@ pub fn municipalities_of(conn: &mut DbConnection, id: UserId) -> DbResult<Vec<Mu
     ids.sort();
     ids.dedup();
     ids.iter().map(|s| parse_id(s)).collect()
-}
-
-/// The actor for a signed-in user: their rights, as the access rules see them.
-pub fn actor(conn: &mut DbConnection, id: UserId) -> DbResult<Actor> {
-    let is_system_admin: bool = users::table
-        .find(id.to_string())
-        .select(users::is_system_admin)
-        .first(conn)?;
-    let memberships = memberships_of(conn, id)?
-        .into_iter()
-        .map(|m| Membership {
-            municipality_id: m.municipality_id,
-            unit_id: m.unit_id,
-            role: m.role,
-        })
-        .collect();
-    let child_welfare: Vec<String> = memberships::table
-        .inner_join(units::table)
-        .filter(memberships::user_id.eq(id.to_string()))
-        .filter(units::kind.eq(laget_domain::admin::unit::UnitKind::Barnevern.code()))
-        .select(units::id)
-        .load(conn)?;
-    Ok(
-        Actor::new(id, is_system_admin, memberships).with_child_welfare_units(
-            child_welfare
-                .iter()
-                .map(|u| parse_id(u))
-                .collect::<DbResult<_>>()?,
-        ),
-    )
 }
 
 /// The user's own summary, for the page header.

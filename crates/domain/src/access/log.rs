@@ -279,7 +279,12 @@ impl LogAuditReader {
         self.0.log_id
     }
 }
-as_its_reader!(LogWriter, LogAuditReader, CoordinationAnswerer);
+as_its_reader!(
+    LogWriter,
+    LogAuditReader,
+    CoordinationAnswerer,
+    HandoverProposer
+);
 
 impl Capability for LogReader {
     fn actor(&self) -> Option<UserId> {

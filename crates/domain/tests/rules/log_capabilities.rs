@@ -43,7 +43,7 @@ fn world() -> World {
 }
 
 fn person(w: &World, unit: UnitId, role: Role) -> Actor {
-    Actor::new(
+    Actor::for_tests(
         UserId::new(),
         false,
         vec![Membership {
@@ -238,7 +238,7 @@ fn who_holds_the_log_and_who_answers_the_coordination_question() {
         "the lead does not"
     );
     assert_eq!(answer(&staff, &f), Some(WriteRefused::Denied));
-    let ke = Actor::new(
+    let ke = Actor::for_tests(
         UserId::new(),
         false,
         vec![Membership {
@@ -272,7 +272,7 @@ fn who_holds_the_log_and_who_answers_the_coordination_question() {
 #[test]
 fn casework_capabilities_name_their_unit_actor_and_ground() {
     let w = world();
-    let both = Actor::new(
+    let both = Actor::for_tests(
         UserId::new(),
         false,
         vec![

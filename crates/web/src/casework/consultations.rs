@@ -529,17 +529,20 @@ pub async fn convert_consultation(
     let reader = open(&state, &user, &log.to_string()).await?;
     let w = reader.writer().map_err(|_| AppError::NotFound)?;
     let today = today();
-    let uid = user.actor.user_id();
+    let r = reader.clone();
     let facts = state
         .db
-        .read(move |c| logs::facts(c, log, uid, today))
+        .read(move |c| logs::facts_of(c, &r, today))
         .await?;
     let refusal = match consent::any_unit_coverage(&facts.consent, facts.consent_rule, today) {
         Coverage::Covered(_) => None,
         Coverage::MissingGuardians(missing) => {
             let names = state
                 .db
-                .read(move |c| logs::guardian_names(c, &missing))
+                .read({
+                    let r = reader.clone();
+                    move |c| logs::guardian_names(c, &r, &missing)
+                })
                 .await?;
             Some(format!(
                 "{}: {} {}.",
@@ -715,12 +718,10 @@ pub async fn unlink(
     body: String,
 ) -> Result<Response, AppError> {
     let reader = open(&state, &user, &l).await?;
-    let w = match reader.as_lead() {
+    let w = match reader.holder() {
         Ok(w) => w,
-        Err(WriteRefused::Closed) if reader.is_lead() || reader.leads_home_unit() => {
-            return Ok(closed_notice(reader.log_id()));
-        }
-        Err(_) => return Err(AppError::NotFound),
+        Err(WriteRefused::Closed) => return Ok(closed_notice(reader.log_id())),
+        Err(WriteRefused::Denied) => return Err(AppError::NotFound),
     };
     let id: ConsultationId = path_id(&k)?;
     let pairs = forms::pairs(&body);

@@ -208,10 +208,9 @@ fn date(t: chrono::DateTime<chrono::Utc>) -> String {
 /// The municipality in which the user edits `unit`'s offers.
 fn municipality_of(user: &SignedIn, unit: UnitId) -> Option<MunicipalityId> {
     user.actor
-        .memberships()
-        .iter()
-        .find(|m| m.unit_id == Some(unit))
-        .map(|m| m.municipality_id)
+        .edit_offers_of(unit)
+        .ok()
+        .map(|e| e.municipality_id())
 }
 
 async fn edit_page(

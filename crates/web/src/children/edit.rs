@@ -27,7 +27,7 @@ use laget_domain::ids::{ChildId, GuardianId};
 /// The editor's capability for the child in the path, or 404.
 async fn editor(state: &AppState, user: &SignedIn, raw: &str) -> Result<ChildEditor, AppError> {
     let child: ChildId = path_id(raw)?;
-    let units = state.db.read(move |c| children::units_of(c, child)).await?;
+    let units = state.db.read(move |c| laget_db::lookup::units_of_child(c, child)).await?;
     Ok(user.actor.edit_child(child, &units)?)
 }
 

@@ -18,7 +18,7 @@ pub async fn open(state: &AppState, user: &SignedIn, raw: &str) -> Result<LogRea
     let today = today();
     let facts = state
         .db
-        .read(move |c| logs::facts(c, log, uid, today))
+        .read(move |c| laget_db::lookup::log_facts(c, log, uid, today))
         .await?;
     Ok(user.actor.open_log(&facts, today)?)
 }

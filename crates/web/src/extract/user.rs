@@ -74,7 +74,7 @@ impl Rights {
         user_id: UserId,
     ) -> laget_db::DbResult<Self> {
         Ok(Self(
-            users::actor(c, user_id)?,
+            laget_db::lookup::actor(c, user_id)?,
             users::home_municipality(c, user_id)?,
         ))
     }

@@ -109,7 +109,7 @@ pub async fn picker(
                 log_areas,
                 offers::challenge_areas(c, m)?,
                 found,
-                logs::offer_choices(c, m)?,
+                logs::offer_choices(c, &r2)?,
             ))
         })
         .await?;

@@ -670,8 +670,8 @@ async fn kept_timeline_follows_the_log(app: TestApp) {
     // Written straight to the database, as another instance would.
     let user = app.fx.users[&Who::Ansatt];
     app.with_conn(|c| {
-        let facts = laget_db::log::facts(c, fx.log, user, today()).unwrap();
-        let actor = laget_db::admin::users::actor(c, user).unwrap();
+        let facts = laget_db::lookup::log_facts(c, fx.log, user, today()).unwrap();
+        let actor = laget_db::lookup::actor(c, user).unwrap();
         let writer = actor.open_log(&facts, today()).unwrap().writer().unwrap();
         laget_db::log::report_sent(c, &writer, note, "test").unwrap();
     });

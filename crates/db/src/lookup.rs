@@ -1,0 +1,82 @@
+//! Lookups that must run *before* an access decision, so they take no
+//! capability: they load what `laget_domain::access` needs to decide. Each
+//! returns ids, flags and dates only — no child's name, story or record.
+//!
+//! Every other public function that reads or changes a child's data (in
+//! `children`, `casework` and `log`) takes a capability; a test
+//! (`capability_check`) fails when one does not. Keep this module small and
+//! its callers few. The callers, outside tests and the demo data:
+//! - [`actor`]: the session (`laget_web::extract::user`, once per request)
+//!   and the CLI's demo loader (`laget_cli::demo_logs`, acting as demo staff).
+//! - [`log_facts`]: `laget_web::extract::log::open` (every log page opens
+//!   through it) and `casework::openable` (lists that name children).
+//! - [`units_of_child`]: `laget_web::children` (the child's page and its
+//!   edit form, before `Actor::casework` / `Actor::edit_child`).
+//! - [`child_welfare_units`]: `laget_web::casework::tasks` (break-glass,
+//!   before `Actor::break_glass_right`).
+
+use crate::schema::{memberships, units, users};
+use crate::{DbConnection, DbResult, parse_id};
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use laget_domain::access::{Actor, LogFacts, Membership};
+use laget_domain::ids::{ChildId, LogId};
+use laget_domain::{MunicipalityId, UnitId, UserId};
+
+/// The actor for a signed-in user: their rights, as the access rules see
+/// them. The one place outside tests that makes an [`Actor`].
+pub fn actor(conn: &mut DbConnection, id: UserId) -> DbResult<Actor> {
+    let is_system_admin: bool = users::table
+        .find(id.to_string())
+        .select(users::is_system_admin)
+        .first(conn)?;
+    let memberships = crate::admin::users::memberships_of(conn, id)?
+        .into_iter()
+        .map(|m| Membership {
+            municipality_id: m.municipality_id,
+            unit_id: m.unit_id,
+            role: m.role,
+        })
+        .collect();
+    let child_welfare: Vec<String> = memberships::table
+        .inner_join(units::table)
+        .filter(memberships::user_id.eq(id.to_string()))
+        .filter(units::kind.eq(laget_domain::admin::unit::UnitKind::Barnevern.code()))
+        .select(units::id)
+        .load(conn)?;
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the session builds the actor from the database; nothing else may"
+    )]
+    let actor = Actor::new(id, is_system_admin, memberships);
+    Ok(actor.with_child_welfare_units(
+        child_welfare
+            .iter()
+            .map(|u| parse_id(u))
+            .collect::<DbResult<_>>()?,
+    ))
+}
+
+/// What the access rules need to decide whether `actor` may open `log`
+/// (`Actor::open_log`). Ids and dates only; `DbError::NotFound` if there
+/// is no such log.
+pub fn log_facts(
+    conn: &mut DbConnection,
+    log: LogId,
+    actor: UserId,
+    today: NaiveDate,
+) -> DbResult<LogFacts> {
+    crate::log::facts(conn, log, actor, today)
+}
+
+/// The units a child attends (ids only), so the caller can ask for a
+/// capability in one of them.
+pub fn units_of_child(conn: &mut DbConnection, child: ChildId) -> DbResult<Vec<UnitId>> {
+    crate::children::units_of(conn, child)
+}
+
+/// The units of a municipality that are child welfare services, whose
+/// staff may use break-glass (`Actor::break_glass_right`).
+pub fn child_welfare_units(conn: &mut DbConnection, m: MunicipalityId) -> DbResult<Vec<UnitId>> {
+    crate::casework::child_welfare_units(conn, m)
+}
