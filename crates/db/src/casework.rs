@@ -15,7 +15,7 @@ use laget_domain::audit::{Action, ObjectType, Scope};
 use laget_domain::ids::{BreakGlassId, ConsultationId, LogId};
 use laget_domain::log::consent::EXPIRY_WARNING_DAYS;
 use laget_domain::log::stafett::{EntryKind, HandoverStatus, LogStatus, MeasureStatus};
-use laget_domain::{MunicipalityId, UnitId, UserId};
+use laget_domain::{MunicipalityId, UserId};
 
 /// How long a break-glass opening lasts.
 pub const BREAK_GLASS_HOURS: i64 = 8;
@@ -259,7 +259,7 @@ pub fn openable(
     ids.dedup();
     let mut open = Vec::with_capacity(ids.len());
     for log in ids {
-        let facts = crate::lookup::log_facts(conn, log, actor.user_id(), today)?;
+        let facts = crate::log::facts(conn, log, actor.user_id(), today)?;
         if actor.open_log(&facts, today).is_ok() {
             open.push(log);
         }
@@ -681,21 +681,6 @@ pub fn review_break_glass(
         },
         request_id,
     )
-}
-
-/// The units of a municipality that are child welfare services (for
-/// break-glass; outside this crate: [`crate::lookup::child_welfare_units`]).
-pub(crate) fn child_welfare_units(
-    conn: &mut DbConnection,
-    m: MunicipalityId,
-) -> DbResult<Vec<UnitId>> {
-    let ids: Vec<String> = units::table
-        .inner_join(crate::schema::unit_municipalities::table)
-        .filter(crate::schema::unit_municipalities::municipality_id.eq(m.to_string()))
-        .filter(units::kind.eq("barnevern"))
-        .select(units::id)
-        .load(conn)?;
-    ids.iter().map(|i| parse_id(i)).collect()
 }
 
 // ---------------------------------------------------------------------------

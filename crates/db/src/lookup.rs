@@ -9,7 +9,8 @@
 //! - [`actor`]: the session (`laget_web::extract::user`, once per request)
 //!   and the CLI's demo loader (`laget_cli::demo_logs`, acting as demo staff).
 //! - [`log_facts`]: `laget_web::extract::log::open` (every log page opens
-//!   through it) and `casework::openable` (lists that name children).
+//!   through it). (`casework::openable`, inside this crate, reads the same
+//!   facts directly, for lists that name children.)
 //! - [`units_of_child`]: `laget_web::children` (the child's page and its
 //!   edit form, before `Actor::casework` / `Actor::edit_child`).
 //! - [`child_welfare_units`]: `laget_web::casework::tasks` (break-glass,
@@ -78,5 +79,11 @@ pub fn units_of_child(conn: &mut DbConnection, child: ChildId) -> DbResult<Vec<U
 /// The units of a municipality that are child welfare services, whose
 /// staff may use break-glass (`Actor::break_glass_right`).
 pub fn child_welfare_units(conn: &mut DbConnection, m: MunicipalityId) -> DbResult<Vec<UnitId>> {
-    crate::casework::child_welfare_units(conn, m)
+    let ids: Vec<String> = units::table
+        .inner_join(crate::schema::unit_municipalities::table)
+        .filter(crate::schema::unit_municipalities::municipality_id.eq(m.to_string()))
+        .filter(units::kind.eq("barnevern"))
+        .select(units::id)
+        .load(conn)?;
+    ids.iter().map(|i| parse_id(i)).collect()
 }
