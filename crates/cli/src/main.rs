@@ -215,10 +215,21 @@ async fn serve(config: Config, demo: bool, listen: Option<String>) -> anyhow::Re
     }
     spawn_housekeeping(db.clone(), config.web());
     spawn_checkpoints(config.clone(), db.clone(), key.clone());
+    let outbox = laget_web::outbox::WorkerConfig::default();
+    let (stop_outbox, outbox_stop) = tokio::sync::watch::channel(false);
+    let worker =
+        tokio::spawn(laget_web::outbox::Worker::for_app(state.clone(), outbox).run(outbox_stop));
     let app = laget_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    // The outbox worker finishes the job it runs, if any, and stops. A job
+    // that outlasts its lease is left to it: another instance, or the next
+    // start, runs it again.
+    let _ = stop_outbox.send(true);
+    if tokio::time::timeout(outbox.lease, worker).await.is_err() {
+        tracing::warn!("outbox worker still busy at shutdown; its job runs again later");
+    }
     // Every request has ended and its rows are committed: sign the head.
     checkpoint(&config, &db, &key).await?;
     Ok(())

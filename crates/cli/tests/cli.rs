@@ -457,6 +457,8 @@ impl TestDb {
             Option<String>,
             Option<String>,
             String,
+            String,
+            Option<String>,
         );
         let d = laget_db::Db::connect(&self.url).unwrap();
         let mut c = d.conn().unwrap();
@@ -473,16 +475,35 @@ impl TestDb {
                 al::unit_id,
                 al::municipality_id,
                 al::request_id,
+                al::principal_kind,
+                al::citizen_id,
             ))
             .load(&mut c)
             .unwrap();
         let mut prev = laget_domain::audit::GENESIS_HASH.to_owned();
-        for (seq, at, actor, ground, object_type, object_id, action, unit, municipality, rid) in
-            rows
+        for (
+            seq,
+            at,
+            actor,
+            ground,
+            object_type,
+            object_id,
+            action,
+            unit,
+            municipality,
+            rid,
+            kind,
+            citizen,
+        ) in rows
         {
             let mut record = laget_domain::audit::AccessRecord {
                 at: laget_db::from_micros(at),
-                actor: actor.map(|a| a.parse().unwrap()),
+                principal: laget_domain::audit::Principal::from_stored(
+                    &kind,
+                    actor.map(|a| a.parse().unwrap()),
+                    citizen.map(|c| c.parse().unwrap()),
+                )
+                .unwrap(),
                 ground,
                 object_type,
                 object_id,
@@ -613,6 +634,84 @@ fn a_chain_recomputed_without_the_key_is_named() {
         let o = db.laget(&["audit", "verify"]);
         assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
         assert!(stdout(&o).contains("row 1 was altered"), "{}", stdout(&o));
+    }
+}
+
+/// (d) Who acted is part of a row: changing a row's principal — its kind
+/// alone, or with a staff member's or a citizen's id — is named, in rows
+/// written now (format 2) and in rows from before the principal was stored
+/// (format 1, hashed without it), which still verify beside new rows.
+#[test]
+fn a_changed_principal_is_named_in_old_and_new_rows() {
+    use laget_domain::audit::{AuditKey, RowFormat};
+    for db in TestDb::all() {
+        db.with_four_rows();
+        db.drop_append_only_triggers();
+        let (user, citizen) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        let tamperings = [
+            "UPDATE access_log SET principal_kind = 'staff' WHERE seq = 2".to_owned(),
+            format!(
+                "UPDATE access_log SET principal_kind = 'staff', actor_id = '{user}' WHERE seq = 2"
+            ),
+            format!(
+                "UPDATE access_log SET principal_kind = 'citizen', citizen_id = '{citizen}' WHERE seq = 2"
+            ),
+            "UPDATE access_log SET principal_kind = 'guardian' WHERE seq = 2".to_owned(),
+        ];
+        let restore = "UPDATE access_log SET principal_kind = 'operator', actor_id = NULL, \
+                       citizen_id = NULL WHERE seq = 2";
+        let each_is_named = |format: &str| {
+            for tampering in &tamperings {
+                db.sql(tampering);
+                let o = db.laget(&["audit", "verify"]);
+                assert_eq!(
+                    o.status.code(),
+                    Some(2),
+                    "{format}: {tampering}: {}",
+                    stdout(&o)
+                );
+                assert!(
+                    stdout(&o).contains("row 2 was altered"),
+                    "{format}: {tampering}: {}",
+                    stdout(&o)
+                );
+                db.sql(restore);
+                let o = db.laget(&["audit", "verify"]);
+                assert!(o.status.success(), "{format}: restored: {}", stdout(&o));
+            }
+        };
+        each_is_named("format 2");
+
+        // The chain as a Laget from before the principal wrote it: format
+        // 1, keyed, the rows marked by the migration (the operator's), with
+        // a checkpoint of it.
+        let key =
+            AuditKey::from_hex(&std::fs::read_to_string(db.file("audit.key")).unwrap()).unwrap();
+        db.recompute_chain(
+            |_, _| {},
+            |r, seq, prev| r.chain_mac_as(RowFormat::V1, &key, seq, prev).unwrap(),
+        );
+        db.sql("UPDATE access_log SET row_format = 1");
+        std::fs::remove_file(db.file("audit-checkpoints.log")).unwrap();
+        assert!(db.laget(&["audit", "checkpoint"]).status.success());
+        // A row written now follows them.
+        let o = db.laget(&[
+            "admin",
+            "create-municipality",
+            "--number",
+            "3118",
+            "--name",
+            "Indre Østfold",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let o = db.laget(&["audit", "verify"]);
+        assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+        assert!(
+            stdout(&o).contains("The access log is intact: 5 rows"),
+            "{}",
+            stdout(&o)
+        );
+        each_is_named("format 1");
     }
 }
 
@@ -1147,7 +1246,10 @@ fn a_substantive_change_to_a_published_offer_waits_for_the_coordinating_unit() {
             })
             .unwrap();
         assert_eq!(waiting.len(), 1);
-        assert_eq!(waiting[0].status, laget_domain::catalogue::ProposalStatus::Venter);
+        assert_eq!(
+            waiting[0].status,
+            laget_domain::catalogue::ProposalStatus::Venter
+        );
         assert_eq!(waiting[0].fields.age_to, u8::try_from(to + 2).unwrap());
     }
 }

@@ -440,7 +440,7 @@ mod tests {
     fn read_of(i: usize) -> AccessRecord {
         AccessRecord {
             at: chrono::Utc::now(),
-            actor: None,
+            principal: laget_domain::audit::Principal::Operator,
             ground: "test".into(),
             object_type: "log".into(),
             object_id: format!("log-{i}"),

@@ -10,9 +10,16 @@
 //! `keyed_from`) keep their plain SHA-256. Signed [`Checkpoint`]s of the
 //! chain's head, written to a file outside the database, show when rows at the
 //! end were removed or the whole chain was replaced.
+//!
+//! Every row says who acted: a [`Principal`] — a staff member, a citizen (a
+//! guardian or a young person, who come with the family portal) or the
+//! operator. Rows are hashed in the [`RowFormat`] they were written in: rows
+//! from before the principal was stored (format 1) name only a staff user,
+//! so their principal follows from that; rows written now (format 2) hash
+//! the principal's kind and id.
 
 use crate::access::Capability;
-use crate::ids::{MunicipalityId, UnitId, UserId};
+use crate::ids::{CitizenId, MunicipalityId, UnitId, UserId};
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -161,11 +168,140 @@ impl ObjectType {
     }
 }
 
+/// Who acted: every access-log row names one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Principal {
+    /// A staff member signed in with their account.
+    Staff(UserId),
+    /// A citizen acting for themselves or their child (a guardian, a young
+    /// person), signed in through ID-porten.
+    Citizen(CitizenId),
+    /// The operator at the command line (`laget admin`, the demo).
+    Operator,
+}
+
+/// The kind of a [`Principal`], as the access log stores it
+/// (`access_log.principal_kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PrincipalKind {
+    Staff,
+    Citizen,
+    Operator,
+}
+
+impl PrincipalKind {
+    pub const ALL: [PrincipalKind; 3] = [Self::Staff, Self::Citizen, Self::Operator];
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Staff => "staff",
+            Self::Citizen => "citizen",
+            Self::Operator => "operator",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+impl Principal {
+    /// Who acts under `capability`. Every capability today is a staff
+    /// member's (`actor()` is the user) or the operator's (no user); a
+    /// citizen's capabilities will say so themselves when the family portal
+    /// brings them.
+    pub fn acting_under(capability: &dyn Capability) -> Self {
+        match capability.actor() {
+            Some(user) => Self::Staff(user),
+            None => Self::Operator,
+        }
+    }
+
+    pub fn kind(self) -> PrincipalKind {
+        match self {
+            Self::Staff(_) => PrincipalKind::Staff,
+            Self::Citizen(_) => PrincipalKind::Citizen,
+            Self::Operator => PrincipalKind::Operator,
+        }
+    }
+
+    /// The staff member, if a staff member acted.
+    pub fn staff(self) -> Option<UserId> {
+        match self {
+            Self::Staff(user) => Some(user),
+            _ => None,
+        }
+    }
+
+    /// The citizen, if a citizen acted.
+    pub fn citizen(self) -> Option<CitizenId> {
+        match self {
+            Self::Citizen(citizen) => Some(citizen),
+            _ => None,
+        }
+    }
+
+    /// The principal of a stored row's kind, staff user and citizen columns;
+    /// `None` when they do not name exactly one principal (a row that was
+    /// changed outside Laget).
+    pub fn from_stored(
+        kind: &str,
+        staff: Option<UserId>,
+        citizen: Option<CitizenId>,
+    ) -> Option<Self> {
+        match (PrincipalKind::from_code(kind)?, staff, citizen) {
+            (PrincipalKind::Staff, Some(user), None) => Some(Self::Staff(user)),
+            (PrincipalKind::Citizen, None, Some(citizen)) => Some(Self::Citizen(citizen)),
+            (PrincipalKind::Operator, None, None) => Some(Self::Operator),
+            _ => None,
+        }
+    }
+}
+
+/// How a row's fields are fed to its hash. A row keeps the format it was
+/// written in (`access_log.row_format`), and verification hashes it so.
+/// Changing a row's format changes its hash input, so it cannot pass a row
+/// off as another format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RowFormat {
+    /// Rows from before migration `000013_outbox_and_principal`: the actor
+    /// field is the staff user's id, or empty for the operator; there are no
+    /// citizens. The stored principal must be the one that follows from it.
+    V1,
+    /// Rows written now: a tag that no format-1 input starts with, then the
+    /// principal's kind and id in place of the actor.
+    V2,
+}
+
+/// The first field of a format-2 row's hash input. Its length differs from
+/// a format-1 input's first field (a 64-digit hash), so the two formats never
+/// share an input; it differs from the checkpoint's tag too.
+const ROW_V2_TAG: &str = "laget-access-row-2";
+
+impl RowFormat {
+    /// The format Laget writes.
+    pub const CURRENT: Self = Self::V2;
+
+    pub fn number(self) -> i32 {
+        match self {
+            Self::V1 => 1,
+            Self::V2 => 2,
+        }
+    }
+
+    pub fn from_number(number: i32) -> Option<Self> {
+        match number {
+            1 => Some(Self::V1),
+            2 => Some(Self::V2),
+            _ => None,
+        }
+    }
+}
+
 /// One access, ready to be appended to the log.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccessRecord {
     pub at: DateTime<Utc>,
-    pub actor: Option<UserId>,
+    /// Who acted.
+    pub principal: Principal,
     pub ground: String,
     pub object_type: String,
     pub object_id: String,
@@ -196,7 +332,7 @@ impl AccessRecord {
     ) -> Self {
         Self {
             at: Utc::now(),
-            actor: capability.actor(),
+            principal: Principal::acting_under(capability),
             ground: match capability.ground_detail() {
                 Some(detail) => format!("{}:{detail}", capability.ground().code()),
                 None => capability.ground().code().to_owned(),
@@ -210,17 +346,42 @@ impl AccessRecord {
         }
     }
 
-    /// Feeds this record as row `seq`, linked to `prev_hash`, to `update`.
-    /// Every field is length-prefixed so that no two records share an input.
-    fn hash_input(&self, seq: i64, prev_hash: &str, mut update: impl FnMut(&[u8])) {
+    /// Feeds this record as row `seq` in `format`, linked to `prev_hash`, to
+    /// `update`. Every field is length-prefixed so that no two records share
+    /// an input. `None` when the record cannot be written in `format` (a
+    /// citizen in format 1).
+    fn hash_input(
+        &self,
+        format: RowFormat,
+        seq: i64,
+        prev_hash: &str,
+        mut update: impl FnMut(&[u8]),
+    ) -> Option<()> {
         let mut field = |value: &str| {
             update(&(value.len() as u64).to_be_bytes());
             update(value.as_bytes());
         };
+        let actor = match (format, self.principal) {
+            (RowFormat::V1, Principal::Citizen(_)) => return None,
+            (RowFormat::V1, principal) => {
+                principal.staff().map(|u| u.to_string()).unwrap_or_default()
+            }
+            (RowFormat::V2, principal) => match principal {
+                Principal::Staff(user) => user.to_string(),
+                Principal::Citizen(citizen) => citizen.to_string(),
+                Principal::Operator => String::new(),
+            },
+        };
+        if format == RowFormat::V2 {
+            field(ROW_V2_TAG);
+        }
         field(prev_hash);
         field(&seq.to_string());
         field(&self.at.timestamp_micros().to_string());
-        field(&self.actor.map(|a| a.to_string()).unwrap_or_default());
+        if format == RowFormat::V2 {
+            field(self.principal.kind().code());
+        }
+        field(&actor);
         field(&self.ground);
         field(&self.object_type);
         field(&self.object_id);
@@ -233,21 +394,51 @@ impl AccessRecord {
                 .unwrap_or_default(),
         );
         field(&self.request_id);
+        Some(())
     }
 
-    /// The unkeyed hash (SHA-256) of this record as row `seq`: the hash of
-    /// rows written before the chain was keyed.
+    /// The unkeyed hash (SHA-256) of this record as row `seq` in `format`:
+    /// the hash of rows written before the chain was keyed. `None` when the
+    /// record cannot be written in `format`.
+    pub fn chain_hash_as(&self, format: RowFormat, seq: i64, prev_hash: &str) -> Option<String> {
+        let mut h = Sha256::new();
+        self.hash_input(format, seq, prev_hash, |bytes| {
+            Digest::update(&mut h, bytes)
+        })?;
+        Some(hex::encode(h.finalize()))
+    }
+
+    /// The keyed hash (HMAC-SHA256 under `key`) of this record as row `seq`
+    /// in `format`. `None` when the record cannot be written in `format`.
+    pub fn chain_mac_as(
+        &self,
+        format: RowFormat,
+        key: &AuditKey,
+        seq: i64,
+        prev_hash: &str,
+    ) -> Option<String> {
+        let mut m = key.mac();
+        self.hash_input(format, seq, prev_hash, |bytes| Mac::update(&mut m, bytes))?;
+        Some(hex::encode(m.finalize().into_bytes()))
+    }
+
+    /// The unkeyed hash of this record as row `seq` in the format Laget
+    /// writes ([`RowFormat::CURRENT`]), which holds every principal.
     pub fn chain_hash(&self, seq: i64, prev_hash: &str) -> String {
         let mut h = Sha256::new();
-        self.hash_input(seq, prev_hash, |bytes| Digest::update(&mut h, bytes));
+        let _ = self.hash_input(RowFormat::CURRENT, seq, prev_hash, |bytes| {
+            Digest::update(&mut h, bytes)
+        });
         hex::encode(h.finalize())
     }
 
-    /// The keyed hash (HMAC-SHA256 under `key`) of this record as row `seq`:
-    /// the hash of every row Laget writes now.
+    /// The keyed hash (HMAC-SHA256 under `key`) of this record as row `seq`
+    /// in the format Laget writes: the hash of every row Laget writes now.
     pub fn chain_mac(&self, key: &AuditKey, seq: i64, prev_hash: &str) -> String {
         let mut m = key.mac();
-        self.hash_input(seq, prev_hash, |bytes| Mac::update(&mut m, bytes));
+        let _ = self.hash_input(RowFormat::CURRENT, seq, prev_hash, |bytes| {
+            Mac::update(&mut m, bytes)
+        });
         hex::encode(m.finalize().into_bytes())
     }
 }
@@ -256,6 +447,8 @@ impl AccessRecord {
 #[derive(Clone, Debug)]
 pub struct ChainedRecord {
     pub seq: i64,
+    /// The format the row was written in.
+    pub format: RowFormat,
     pub record: AccessRecord,
     pub prev_hash: String,
     pub hash: String,
@@ -287,18 +480,20 @@ pub struct Head {
 }
 
 /// The hash row `seq` must carry: keyed from `keyed_from` on, plain SHA-256
-/// before.
+/// before, in the row's format. `None` when the record cannot be written in
+/// its format (so the row was changed).
 fn expected_hash(
     record: &AccessRecord,
+    format: RowFormat,
     key: &AuditKey,
     keyed_from: i64,
     seq: i64,
     prev_hash: &str,
-) -> String {
+) -> Option<String> {
     if seq >= keyed_from {
-        record.chain_mac(key, seq, prev_hash)
+        record.chain_mac_as(format, key, seq, prev_hash)
     } else {
-        record.chain_hash(seq, prev_hash)
+        record.chain_hash_as(format, seq, prev_hash)
     }
 }
 
@@ -514,6 +709,25 @@ impl<'k> ChainVerifier<'k> {
         self.last_seq = row.seq;
     }
 
+    /// Row `seq`, carrying `hash`, could not be read as a record (its stored
+    /// principal names no one principal, or its format is unknown): no Laget
+    /// wrote it so, so it was altered. Checked otherwise as [`Self::push`].
+    pub fn push_unreadable(&mut self, seq: i64, hash: &str) {
+        self.rows += 1;
+        if self.broken.is_none() {
+            self.broken = Some(if seq == self.expected_seq {
+                BrokenLink::Altered { seq }
+            } else {
+                BrokenLink::Gap {
+                    expected_seq: self.expected_seq,
+                    found_seq: seq,
+                }
+            });
+        }
+        self.compare(seq, hash);
+        self.last_seq = seq;
+    }
+
     fn link(&mut self, row: &ChainedRecord) -> Result<(), BrokenLink> {
         if row.seq != self.expected_seq {
             return Err(BrokenLink::Gap {
@@ -526,11 +740,14 @@ impl<'k> ChainVerifier<'k> {
         }
         if expected_hash(
             &row.record,
+            row.format,
             self.key,
             self.keyed_from,
             row.seq,
             &row.prev_hash,
-        ) != row.hash
+        )
+        .as_deref()
+            != Some(row.hash.as_str())
         {
             return Err(BrokenLink::Altered { seq: row.seq });
         }
@@ -652,9 +869,11 @@ mod tests {
         (1..=n)
             .map(|seq| {
                 let record = record(seq);
-                let hash = expected_hash(&record, key, keyed_from, seq, &prev);
+                let hash = expected_hash(&record, RowFormat::CURRENT, key, keyed_from, seq, &prev)
+                    .unwrap();
                 let row = ChainedRecord {
                     seq,
+                    format: RowFormat::CURRENT,
                     record,
                     prev_hash: prev.clone(),
                     hash: hash.clone(),
@@ -693,7 +912,10 @@ mod tests {
     fn the_keyed_hash_is_hmac_sha256_under_the_key() {
         let r = record(1);
         let mut reference = HmacSha256::new_from_slice(&[7; 32]).unwrap();
-        r.hash_input(1, GENESIS_HASH, |b| Mac::update(&mut reference, b));
+        r.hash_input(RowFormat::CURRENT, 1, GENESIS_HASH, |b| {
+            Mac::update(&mut reference, b)
+        })
+        .unwrap();
         assert_eq!(
             r.chain_mac(&key(7), 1, GENESIS_HASH),
             hex::encode(reference.finalize().into_bytes())
@@ -912,6 +1134,228 @@ mod tests {
                     checkpoint: cp
                 },
             ]
+        );
+    }
+
+    /// Rows `1..=n` as a Laget from before the principal wrote them (format
+    /// 1), every other one by a staff member, the rest by the operator.
+    fn old_chain(n: i64) -> Vec<ChainedRecord> {
+        let mut prev = GENESIS_HASH.to_owned();
+        (1..=n)
+            .map(|seq| {
+                let mut record = record(seq);
+                if seq % 2 == 0 {
+                    record.principal = Principal::Staff(UserId::new());
+                }
+                let hash = record
+                    .chain_mac_as(RowFormat::V1, &key(7), seq, &prev)
+                    .unwrap();
+                let row = ChainedRecord {
+                    seq,
+                    format: RowFormat::V1,
+                    record,
+                    prev_hash: prev.clone(),
+                    hash: hash.clone(),
+                };
+                prev = hash;
+                row
+            })
+            .collect()
+    }
+
+    #[test]
+    fn format_1_rows_hash_as_before_the_principal() {
+        // The format-1 input is the one Laget hashed before: the actor's id
+        // (or nothing) where format 2 has the principal.
+        let mut r = record(1);
+        let user = UserId::new();
+        r.principal = Principal::Staff(user);
+        let mut reference = HmacSha256::new_from_slice(&[7; 32]).unwrap();
+        for value in [
+            GENESIS_HASH,
+            "1",
+            &r.at.timestamp_micros().to_string(),
+            &user.to_string(),
+            &r.ground,
+            &r.object_type,
+            &r.object_id,
+            &r.action,
+            "",
+            "",
+            &r.request_id,
+        ] {
+            Mac::update(&mut reference, &(value.len() as u64).to_be_bytes());
+            Mac::update(&mut reference, value.as_bytes());
+        }
+        assert_eq!(
+            r.chain_mac_as(RowFormat::V1, &key(7), 1, GENESIS_HASH),
+            Some(hex::encode(reference.finalize().into_bytes()))
+        );
+        assert_ne!(
+            r.chain_mac_as(RowFormat::V1, &key(7), 1, GENESIS_HASH),
+            r.chain_mac_as(RowFormat::V2, &key(7), 1, GENESIS_HASH),
+        );
+        r.principal = Principal::Citizen(CitizenId::new());
+        assert_eq!(
+            r.chain_mac_as(RowFormat::V1, &key(7), 1, GENESIS_HASH),
+            None
+        );
+        assert_eq!(r.chain_hash_as(RowFormat::V1, 1, GENESIS_HASH), None);
+    }
+
+    #[test]
+    fn old_and_new_rows_verify_together() {
+        let mut rows = old_chain(4);
+        let mut prev = rows.last().unwrap().hash.clone();
+        for (seq, principal) in [
+            (5, Principal::Citizen(CitizenId::new())),
+            (6, Principal::Staff(UserId::new())),
+            (7, Principal::Operator),
+        ] {
+            let mut record = record(seq);
+            record.principal = principal;
+            let hash = record.chain_mac(&key(7), seq, &prev);
+            rows.push(ChainedRecord {
+                seq,
+                format: RowFormat::V2,
+                record,
+                prev_hash: std::mem::replace(&mut prev, hash.clone()),
+                hash,
+            });
+        }
+        assert_eq!(verify(&rows, &head(&rows, 1), &[]).findings, vec![]);
+    }
+
+    #[test]
+    fn a_changed_principal_is_named_in_either_format() {
+        let citizen = Principal::Citizen(CitizenId::new());
+        let changes = [
+            Principal::Operator,
+            Principal::Staff(UserId::new()),
+            citizen,
+        ];
+        // Format 1: row 2 is a staff member's, row 1 the operator's.
+        for (seq, change) in [
+            (2, changes[0]),
+            (2, changes[1]),
+            (2, citizen),
+            (1, changes[1]),
+        ] {
+            let mut rows = old_chain(3);
+            let h = head(&rows, 1);
+            rows[seq - 1].record.principal = change;
+            assert_eq!(
+                verify(&rows, &h, &[]).findings,
+                only(Finding::Chain(BrokenLink::Altered { seq: seq as i64 })),
+                "format 1, row {seq} changed to {change:?}"
+            );
+        }
+        // Format 2 (every row the operator's).
+        for change in [changes[1], citizen] {
+            let mut rows = chain(3);
+            let h = head(&rows, 1);
+            rows[1].record.principal = change;
+            assert_eq!(
+                verify(&rows, &h, &[]).findings,
+                only(Finding::Chain(BrokenLink::Altered { seq: 2 })),
+                "format 2 changed to {change:?}"
+            );
+        }
+        // A citizen's row against another citizen.
+        let mut rows = chain(3);
+        rows[1].record.principal = citizen;
+        rows[1].hash = rows[1].record.chain_mac(&key(7), 2, &rows[1].prev_hash);
+        rows[2].prev_hash = rows[1].hash.clone();
+        rows[2].hash = rows[2].record.chain_mac(&key(7), 3, &rows[2].prev_hash);
+        let h = head(&rows, 1);
+        assert!(verify(&rows, &h, &[]).intact());
+        rows[1].record.principal = Principal::Citizen(CitizenId::new());
+        assert_eq!(
+            verify(&rows, &h, &[]).findings,
+            only(Finding::Chain(BrokenLink::Altered { seq: 2 }))
+        );
+    }
+
+    #[test]
+    fn a_changed_format_is_named() {
+        let mut rows = chain(3);
+        let h = head(&rows, 1);
+        rows[1].format = RowFormat::V1;
+        assert_eq!(
+            verify(&rows, &h, &[]).findings,
+            only(Finding::Chain(BrokenLink::Altered { seq: 2 }))
+        );
+        let mut rows = old_chain(3);
+        let h = head(&rows, 1);
+        rows[1].format = RowFormat::V2;
+        assert_eq!(
+            verify(&rows, &h, &[]).findings,
+            only(Finding::Chain(BrokenLink::Altered { seq: 2 }))
+        );
+    }
+
+    #[test]
+    fn an_unreadable_row_is_named_as_altered() {
+        let rows = chain(3);
+        let k = key(7);
+        let mut verifier = ChainVerifier::new(&k, 1, Vec::new());
+        verifier.push(&rows[0]);
+        verifier.push_unreadable(2, &rows[1].hash);
+        verifier.push(&rows[2]);
+        let verdict = verifier.finish(&head(&rows, 1));
+        assert_eq!(verdict.rows, 3);
+        assert_eq!(
+            verdict.findings,
+            only(Finding::Chain(BrokenLink::Altered { seq: 2 }))
+        );
+        // Out of place, it is the gap that is named.
+        let mut verifier = ChainVerifier::new(&k, 1, Vec::new());
+        verifier.push(&rows[0]);
+        verifier.push_unreadable(3, &rows[2].hash);
+        assert_eq!(
+            verifier.finish(&head(&rows, 1)).findings,
+            only(Finding::Chain(BrokenLink::Gap {
+                expected_seq: 2,
+                found_seq: 3
+            }))
+        );
+    }
+
+    #[test]
+    fn stored_principals_read_back_only_whole() {
+        let user = UserId::new();
+        let citizen = CitizenId::new();
+        for p in [
+            Principal::Staff(user),
+            Principal::Citizen(citizen),
+            Principal::Operator,
+        ] {
+            assert_eq!(
+                Principal::from_stored(p.kind().code(), p.staff(), p.citizen()),
+                Some(p)
+            );
+        }
+        for (kind, staff, cit) in [
+            ("staff", None, None),
+            ("staff", Some(user), Some(citizen)),
+            ("citizen", Some(user), None),
+            ("citizen", None, None),
+            ("operator", Some(user), None),
+            ("operator", None, Some(citizen)),
+            ("guardian", None, Some(citizen)),
+        ] {
+            assert_eq!(Principal::from_stored(kind, staff, cit), None, "{kind}");
+        }
+        for k in PrincipalKind::ALL {
+            assert_eq!(PrincipalKind::from_code(k.code()), Some(k));
+        }
+        for f in [RowFormat::V1, RowFormat::V2] {
+            assert_eq!(RowFormat::from_number(f.number()), Some(f));
+        }
+        assert_eq!(RowFormat::from_number(3), None);
+        assert_eq!(
+            Principal::acting_under(&Operator::at_console()),
+            Principal::Operator
         );
     }
 

@@ -126,6 +126,15 @@ id_type!(
     /// A file attached to a log (such as a signed consent form).
     AttachmentId
 );
+id_type!(
+    /// A citizen who acts in Laget themselves (a guardian, a young person),
+    /// signed in through ID-porten; not a staff account.
+    CitizenId
+);
+id_type!(
+    /// A job in the outbox: work done after the transaction that asked for it.
+    JobId
+);
 
 #[cfg(test)]
 mod tests {

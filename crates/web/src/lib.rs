@@ -22,6 +22,10 @@ mod children;
 mod log;
 mod session;
 
+/// Work done after a change commits (e-mail, invitations, KS Fiks): the
+/// worker and one file per job kind.
+pub mod outbox;
+
 use laget_db::Db;
 use laget_domain::session::SessionPolicy;
 use std::sync::Arc;

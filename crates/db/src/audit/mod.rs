@@ -14,7 +14,8 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use laget_domain::access::UnitAccessLogReader;
 use laget_domain::audit::{
-    AccessRecord, AuditKey, BrokenLink, ChainVerifier, ChainedRecord, Checkpoint, Head, Verdict,
+    AccessRecord, AuditKey, BrokenLink, ChainVerifier, ChainedRecord, Checkpoint, Head, Principal,
+    RowFormat, Verdict,
 };
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -57,15 +58,57 @@ struct Row {
     request_id: String,
     prev_hash: String,
     hash: String,
+    principal_kind: String,
+    citizen_id: Option<String>,
+    row_format: i32,
 }
 
+/// A stored row that no Laget wrote so: its principal's columns name no
+/// one principal, or its format is unknown. Verification names it altered.
+#[derive(Debug)]
+struct Unreadable;
+
 impl Row {
-    fn into_chained(self) -> DbResult<ChainedRecord> {
-        Ok(ChainedRecord {
+    fn into_entry(self, actor_name: Option<String>) -> Entry {
+        Entry {
             seq: self.seq,
+            at: from_micros(self.at),
+            principal: self.principal(),
+            actor_id: self.actor_id,
+            actor_name,
+            ground: self.ground,
+            object_type: self.object_type,
+            object_id: self.object_id,
+            action: self.action,
+            request_id: self.request_id,
+        }
+    }
+
+    /// The row's principal, if its columns name exactly one.
+    fn principal(&self) -> Option<Principal> {
+        Principal::from_stored(
+            &self.principal_kind,
+            self.actor_id.as_deref().map(str::parse).transpose().ok()?,
+            self.citizen_id
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .ok()?,
+        )
+    }
+
+    fn into_chained(self) -> DbResult<Result<ChainedRecord, Unreadable>> {
+        let (Some(principal), Some(format)) =
+            (self.principal(), RowFormat::from_number(self.row_format))
+        else {
+            return Ok(Err(Unreadable));
+        };
+        Ok(Ok(ChainedRecord {
+            seq: self.seq,
+            format,
             record: AccessRecord {
                 at: from_micros(self.at),
-                actor: self.actor_id.as_deref().map(parse_id).transpose()?,
+                principal,
                 ground: self.ground,
                 object_type: self.object_type,
                 object_id: self.object_id,
@@ -76,7 +119,7 @@ impl Row {
             },
             prev_hash: self.prev_hash,
             hash: self.hash,
-        })
+        }))
     }
 }
 
@@ -115,7 +158,7 @@ pub fn append_all(conn: &mut DbConnection, records: &[AccessRecord]) -> DbResult
         rows.push(Row {
             seq,
             at: to_micros(record.at),
-            actor_id: record.actor.map(|a| a.to_string()),
+            actor_id: record.principal.staff().map(|a| a.to_string()),
             ground: record.ground.clone(),
             object_type: record.object_type.clone(),
             object_id: record.object_id.clone(),
@@ -125,6 +168,9 @@ pub fn append_all(conn: &mut DbConnection, records: &[AccessRecord]) -> DbResult
             request_id: record.request_id.clone(),
             prev_hash: std::mem::replace(&mut prev_hash, hash.clone()),
             hash,
+            principal_kind: record.principal.kind().code().to_owned(),
+            citizen_id: record.principal.citizen().map(|c| c.to_string()),
+            row_format: RowFormat::CURRENT.number(),
         });
     }
     // One INSERT per row: the connection type that serves both engines has
@@ -171,13 +217,16 @@ pub fn key_fits(conn: &mut DbConnection) -> DbResult<bool> {
         .select(Row::as_select())
         .first(conn)
         .optional()?;
-    Ok(match row {
-        Some(row) => {
-            let row = row.into_chained()?;
-            row.record.chain_mac(&key, row.seq, &row.prev_hash) == row.hash
+    Ok(match row.map(Row::into_chained).transpose()? {
+        Some(Ok(row)) => {
+            row.record
+                .chain_mac_as(row.format, &key, row.seq, &row.prev_hash)
+                .as_deref()
+                == Some(row.hash.as_str())
         }
-        // The newest row is gone: not a question of the key.
-        None => true,
+        // The newest row is gone, or was changed so that it names no one
+        // principal: not a question of the key (verification names it).
+        None | Some(Err(Unreadable)) => true,
     })
 }
 
@@ -199,7 +248,11 @@ pub fn verify_against(conn: &mut DbConnection, checkpoints: Vec<Checkpoint>) -> 
         let Some(last) = batch.last() else { break };
         after = last.seq;
         for row in batch {
-            verifier.push(&row.into_chained()?);
+            let (seq, hash) = (row.seq, row.hash.clone());
+            match row.into_chained()? {
+                Ok(chained) => verifier.push(&chained),
+                Err(Unreadable) => verifier.push_unreadable(seq, &hash),
+            }
         }
     }
     Ok(verifier.finish(&head))
@@ -236,7 +289,11 @@ pub struct Filter {
 pub struct Entry {
     pub seq: i64,
     pub at: DateTime<Utc>,
+    /// Who acted; `None` for a row whose stored principal names no one
+    /// (changed outside Laget; `laget audit verify` names it).
+    pub principal: Option<Principal>,
     pub actor_id: Option<String>,
+    /// The staff member's name, when a staff member acted.
     pub actor_name: Option<String>,
     pub ground: String,
     pub object_type: String,
@@ -280,17 +337,7 @@ pub fn list_for_unit(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(r, actor_name)| Entry {
-            seq: r.seq,
-            at: from_micros(r.at),
-            actor_id: r.actor_id,
-            actor_name,
-            ground: r.ground,
-            object_type: r.object_type,
-            object_id: r.object_id,
-            action: r.action,
-            request_id: r.request_id,
-        })
+        .map(|(r, actor_name)| r.into_entry(actor_name))
         .collect())
 }
 
@@ -310,17 +357,7 @@ pub(crate) fn for_objects(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(r, actor_name)| Entry {
-            seq: r.seq,
-            at: from_micros(r.at),
-            actor_id: r.actor_id,
-            actor_name,
-            ground: r.ground,
-            object_type: r.object_type,
-            object_id: r.object_id,
-            action: r.action,
-            request_id: r.request_id,
-        })
+        .map(|(r, actor_name)| r.into_entry(actor_name))
         .collect())
 }
 

@@ -2,14 +2,18 @@
 //! (HMAC-SHA256) and, for rows from before the key, plain SHA-256: changing
 //! any one field of a stored row, and nothing else, is found by verification
 //! at that row. Issue #15, item 19: the hash once could leave out `ground`
-//! (the reason an access was allowed) and no test noticed.
+//! (the reason an access was allowed) and no test noticed. The same holds
+//! for rows in the format from before the principal (format 1), where the
+//! principal follows from the actor.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::{DateTime, Duration};
 use laget_domain::audit::{
-    AccessRecord, AuditKey, BrokenLink, ChainedRecord, Finding, GENESIS_HASH, Head, verify_chain,
+    AccessRecord, AuditKey, BrokenLink, ChainedRecord, Finding, GENESIS_HASH, Head, Principal,
+    RowFormat, verify_chain,
 };
+use laget_domain::ids::CitizenId;
 use laget_domain::{MunicipalityId, UnitId, UserId};
 
 fn key() -> AuditKey {
@@ -19,7 +23,7 @@ fn key() -> AuditKey {
 fn record(n: i64) -> AccessRecord {
     AccessRecord {
         at: DateTime::from_timestamp_micros(1_790_000_000_000_000 + n).unwrap(),
-        actor: Some(UserId::new()),
+        principal: Principal::Staff(UserId::new()),
         ground: "lag_og_samtykke:0193a0c4-0000-7000-8000-000000000001".to_owned(),
         object_type: "log".to_owned(),
         object_id: format!("0193a0c4-0000-7000-8000-00000000010{n}"),
@@ -33,18 +37,25 @@ fn record(n: i64) -> AccessRecord {
 /// Rows `1..=n` as Laget writes them: plain SHA-256 below `keyed_from`,
 /// keyed from there on.
 fn chain(keyed_from: i64, n: i64) -> Vec<ChainedRecord> {
+    chain_as(RowFormat::CURRENT, keyed_from, n)
+}
+
+/// Rows `1..=n` in `format`.
+fn chain_as(format: RowFormat, keyed_from: i64, n: i64) -> Vec<ChainedRecord> {
     let key = key();
     let mut prev = GENESIS_HASH.to_owned();
     (1..=n)
         .map(|seq| {
             let record = record(seq);
             let hash = if seq >= keyed_from {
-                record.chain_mac(&key, seq, &prev)
+                record.chain_mac_as(format, &key, seq, &prev)
             } else {
-                record.chain_hash(seq, &prev)
-            };
+                record.chain_hash_as(format, seq, &prev)
+            }
+            .unwrap();
             ChainedRecord {
                 seq,
+                format,
                 record,
                 prev_hash: std::mem::replace(&mut prev, hash.clone()),
                 hash,
@@ -65,10 +76,17 @@ fn head(rows: &[ChainedRecord], keyed_from: i64) -> Head {
 type Change = (&'static str, fn(&mut AccessRecord));
 
 /// One change per field (two for the optional ones: another value, none).
-const CHANGES: [Change; 12] = [
+const CHANGES: [Change; 13] = [
     ("at", |r| r.at += Duration::microseconds(1)),
-    ("actor", |r| r.actor = Some(UserId::new())),
-    ("actor removed", |r| r.actor = None),
+    ("principal", |r| {
+        r.principal = Principal::Staff(UserId::new())
+    }),
+    ("principal to the operator", |r| {
+        r.principal = Principal::Operator
+    }),
+    ("principal to a citizen", |r| {
+        r.principal = Principal::Citizen(CitizenId::new());
+    }),
     ("ground", |r| {
         r.ground = "nodtilgang:0193a0c4-0000-7000-8000-000000000009".to_owned();
     }),
@@ -87,7 +105,11 @@ const CHANGES: [Change; 12] = [
 /// Changes each field of row 2 of a chain keyed from `keyed_from`, and
 /// checks that verification names row 2 as altered.
 fn each_change_is_found(keyed_from: i64) {
-    let pristine = chain(keyed_from, 3);
+    each_change_is_found_in(RowFormat::CURRENT, keyed_from);
+}
+
+fn each_change_is_found_in(format: RowFormat, keyed_from: i64) {
+    let pristine = chain_as(format, keyed_from, 3);
     let h = head(&pristine, keyed_from);
     let verdict = verify_chain(&key(), &h, &pristine, Vec::new());
     assert_eq!(verdict.findings, vec![], "the untouched chain verifies");
@@ -99,7 +121,7 @@ fn each_change_is_found(keyed_from: i64) {
         assert_eq!(
             verdict.findings,
             vec![Finding::Chain(BrokenLink::Altered { seq: 2 })],
-            "a row whose {field} was changed must not verify (keyed from {keyed_from})"
+            "a row whose {field} was changed must not verify (keyed from {keyed_from}, {format:?})"
         );
     }
 }
@@ -107,6 +129,14 @@ fn each_change_is_found(keyed_from: i64) {
 #[test]
 fn every_field_of_a_keyed_row_is_in_its_hash() {
     each_change_is_found(1);
+}
+
+/// Rows written before the principal was stored (format 1), keyed and from
+/// before the key: each field, the principal too, is covered.
+#[test]
+fn every_field_of_a_format_1_row_is_in_its_hash() {
+    each_change_is_found_in(RowFormat::V1, 1);
+    each_change_is_found_in(RowFormat::V1, 10);
 }
 
 #[test]

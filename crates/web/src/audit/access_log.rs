@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::extract::form::FormState;
 use crate::extract::path::path_id;
 use crate::extract::user::SignedIn;
-use crate::i18n::NB;
+use crate::i18n::Messages;
 use crate::view::choices::Choice;
 use crate::view::layout::Layout;
 use crate::view::{invalid, page};
@@ -21,7 +21,7 @@ use chrono::{Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Oslo;
 use laget_db::{admin::units, audit as access_log};
 use laget_domain::UnitId;
-use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
+use laget_domain::audit::{AccessRecord, Action, ObjectType, Principal, Scope};
 use laget_domain::validation::{Problems, parse_date};
 
 /// Rows on one page; older ones are on the next.
@@ -69,6 +69,20 @@ struct AccessLogPage {
     older_href: Option<String>,
     /// The first page, when this is a later one.
     newest_href: Option<String>,
+}
+
+/// Who acted in a row, as a leader reads it: the staff member's name,
+/// «innbygger» or the operator; a row whose stored principal names no one
+/// (changed outside Laget) says so.
+pub(crate) fn who(m: &Messages, entry: &access_log::Entry) -> String {
+    match entry.principal {
+        Some(Principal::Staff(user)) => {
+            entry.actor_name.clone().unwrap_or_else(|| user.to_string())
+        }
+        Some(Principal::Citizen(_)) => m.access_log_citizen.to_owned(),
+        Some(Principal::Operator) => m.access_log_operator.to_owned(),
+        None => m.access_log_unknown_principal.to_owned(),
+    }
 }
 
 /// This page's address with the filter and `before` (the next page's start).
@@ -121,9 +135,9 @@ pub async fn get(
         ("fra", q.fra.clone()),
         ("til", q.til.clone()),
     ];
-    let mut form = FormState::with_values(query.clone()).with_problems(&NB, problems.into_vec());
+    let mut form = FormState::with_values(query.clone()).with_problems(user.m, problems.into_vec());
     if reversed {
-        form.add_error("til", NB.access_log_reversed);
+        form.add_error("til", user.m.access_log_reversed);
     }
 
     let request_id = user.ctx.request_id.clone();
@@ -139,8 +153,9 @@ pub async fn get(
                 .ok_or(laget_db::DbError::NotFound)?;
             let mut no_child = false;
             if name_wanted {
-                let objects =
-                    access_log::names::objects_of_children_named(c, &reader, &actor, &object, today)?;
+                let objects = access_log::names::objects_of_children_named(
+                    c, &reader, &actor, &object, today,
+                )?;
                 no_child = objects.is_empty();
                 filter.objects = Some(objects);
             }
@@ -173,13 +188,13 @@ pub async fn get(
         })
         .await?;
     if no_child {
-        form.add_error("objekt", NB.access_log_no_child);
+        form.add_error("objekt", user.m.access_log_no_child);
     }
     let form = form.fields(&[
-        ("person", NB.access_log_person),
-        ("objekt", NB.access_log_object),
-        ("fra", NB.access_log_from),
-        ("til", NB.access_log_until),
+        ("person", user.m.access_log_person),
+        ("objekt", user.m.access_log_object),
+        ("fra", user.m.access_log_from),
+        ("til", user.m.access_log_until),
     ]);
     let filter_valid = !form.has_errors();
     let query: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -197,20 +212,18 @@ pub async fn get(
                 .with_timezone(&Oslo)
                 .format("%d.%m.%Y %H:%M:%S")
                 .to_string(),
-            who: e
-                .actor_name
-                .unwrap_or_else(|| NB.access_log_operator.to_owned()),
-            what: NB.audit_code(&e.object_type),
+            who: who(user.m, &e),
+            what: user.m.audit_code(&e.object_type),
             object_name: names.get(&e.object_id).cloned(),
             object_id: e.object_id,
-            action: NB.audit_code(&e.action),
-            ground: NB.audit_code(&e.ground),
+            action: user.m.audit_code(&e.action),
+            ground: user.m.audit_code(&e.ground),
             request_id: e.request_id,
         })
         .collect();
     let render = if filter_valid { page } else { invalid };
     render(&AccessLogPage {
-        layout: Layout::signed_in(&user, NB.access_log_title),
+        layout: Layout::signed_in(&user, user.m.access_log_title),
         unit_name: unit.name,
         form,
         people: people

@@ -294,3 +294,62 @@ fn child_rows(body: &str, child: &str) -> usize {
     body.matches(&format!("<code class=\"laget-muted\">{child}</code>"))
         .count()
 }
+
+/// Every row says who acted: a staff member by name, a citizen as
+/// «Innbygger» (never by name or id), the operator as such.
+async fn rows_say_who_acted(app: TestApp) {
+    use laget_domain::audit::{AccessRecord, Action, ObjectType, Principal};
+    use laget_domain::ids::CitizenId;
+    let unit = app.fx.unit;
+    let object = uuid::Uuid::now_v7().to_string();
+    let citizen = CitizenId::new();
+    let staff = app.fx.users[&Who::Kommuneadministrator];
+    let records: Vec<AccessRecord> = [
+        ("hvem-innbygger", Principal::Citizen(citizen)),
+        ("hvem-ansatt", Principal::Staff(staff)),
+        ("hvem-drift", Principal::Operator),
+    ]
+    .into_iter()
+    .map(|(rid, principal)| AccessRecord {
+        at: chrono::Utc::now(),
+        principal,
+        ground: "operator".to_owned(),
+        object_type: ObjectType::Unit.code().to_owned(),
+        object_id: object.clone(),
+        action: Action::Read.code().to_owned(),
+        unit_id: Some(unit),
+        municipality_id: Some(app.fx.municipality),
+        request_id: rid.to_owned(),
+    })
+    .collect();
+    app.db
+        .write_blocking(move |c| laget_db::audit::append_all(c, &records))
+        .unwrap();
+    let mut leader = app.client(Who::Leder).await;
+    let page = leader
+        .get(&format!("/enheter/{unit}/tilgangslogg?objekt={object}"))
+        .await;
+    assert_eq!(page.status, 200);
+    let who_of = |rid: &str| {
+        let row = page
+            .body
+            .split("<tr>")
+            .find(|r| r.contains(rid))
+            .unwrap_or_else(|| panic!("no row {rid}: {}", page.body));
+        row.split("data-label=\"Hvem\">")
+            .nth(1)
+            .and_then(|r| r.split("</td>").next())
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(who_of("hvem-innbygger"), "Innbygger");
+    assert_eq!(who_of("hvem-ansatt"), "Ada Testadmin");
+    assert_eq!(who_of("hvem-drift"), "Driftsoperatør (kommandolinje)");
+    assert!(!page.body.contains(&citizen.to_string()));
+    // The chain covers them all.
+    assert_eq!(
+        app.db.read_blocking(laget_db::audit::verify).unwrap(),
+        Ok(u64::try_from(app.db.read_blocking(laget_db::audit::count).unwrap()).unwrap())
+    );
+}
+on_every_backend!(access_log_rows_say_who_acted, rows_say_who_acted);
