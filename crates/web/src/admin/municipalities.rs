@@ -4,7 +4,6 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::extract::form::{self as forms, FormState};
 use crate::extract::user::SignedIn;
-use crate::i18n::NB;
 use crate::view::layout::Layout;
 use crate::view::notice::notice;
 use crate::view::{invalid, page};
@@ -31,12 +30,12 @@ async fn render(
 ) -> Result<MunicipalitiesPage, AppError> {
     let list = state.db.read(municipalities::list).await?;
     Ok(MunicipalitiesPage {
-        layout: Layout::signed_in(user, NB.municipalities_title).with_notice(msg),
+        layout: Layout::signed_in(user, user.m.municipalities_title).with_notice(msg),
         municipalities: list,
         form: form.fields(&[
-            ("nummer", NB.field_number),
-            ("navn", NB.field_name),
-            ("malform", NB.field_written_standard),
+            ("nummer", user.m.field_number),
+            ("navn", user.m.field_name),
+            ("malform", user.m.field_written_standard),
         ]),
     })
 }
@@ -48,7 +47,7 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     user.actor.administer_system()?;
     let form = FormState::with_values([("malform", "nb")]);
-    page(&render(&state, &user, form, notice(&q)).await?)
+    page(&render(&state, &user, form, notice(user.m, &q)).await?)
 }
 
 pub async fn create(
@@ -74,7 +73,7 @@ pub async fn create(
             &render(
                 &state,
                 &user,
-                form.with_problems(&NB, problems.into_vec()),
+                form.with_problems(user.m, problems.into_vec()),
                 None,
             )
             .await?,
@@ -95,7 +94,15 @@ pub async fn create(
         Err(DbError::Taken) => {
             let mut p = Problems::new();
             p.push("nummer", Problem::Taken);
-            invalid(&render(&state, &user, form.with_problems(&NB, p.into_vec()), None).await?)
+            invalid(
+                &render(
+                    &state,
+                    &user,
+                    form.with_problems(user.m, p.into_vec()),
+                    None,
+                )
+                .await?,
+            )
         }
         Err(e) => Err(e.into()),
     }

@@ -7,7 +7,6 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::extract::path::path_id;
 use crate::extract::user::SignedIn;
-use crate::i18n::NB;
 use crate::view::layout::Layout;
 use crate::view::notice::{NoticeQuery, notice};
 use crate::view::page;
@@ -67,11 +66,11 @@ pub async fn list(
         .map(|g| GrantRow {
             when: oslo(g.granted_at),
             who: g.user_name,
-            role: NB.role(g.role),
+            role: user.m.role(g.role),
             by: match (g.granted_by, g.ground.as_str()) {
                 (Some(name), _) => name,
-                (None, "ukjent") => NB.grants_unknown.to_owned(),
-                (None, _) => NB.grants_operator.to_owned(),
+                (None, "ukjent") => user.m.grants_unknown.to_owned(),
+                (None, _) => user.m.grants_operator.to_owned(),
             },
             revoked: g.revoked_at.map(oslo),
             reviewed: g.reviewed_at.map(|at| match g.reviewed_by {
@@ -82,7 +81,7 @@ pub async fn list(
         })
         .collect();
     page(&GrantsPage {
-        layout: Layout::signed_in(&user, NB.grants_title).with_notice(notice(&q)),
+        layout: Layout::signed_in(&user, user.m.grants_title).with_notice(notice(user.m, &q)),
         unit_name: unit.name,
         grants,
         at_limit,

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::extract::form::{self as forms, FormState};
 use crate::extract::path::{municipality_admin, path_id};
 use crate::extract::user::SignedIn;
-use crate::i18n::NB;
+use crate::i18n::Messages;
 use crate::view::choices::Choice;
 use crate::view::layout::Layout;
 use crate::view::notice::{NoticeQuery, notice};
@@ -86,7 +86,7 @@ pub async fn list(
         .map(|u| UnitRow {
             href: (u.host == mid).then(|| format!("/kommuner/{mid}/enheter/{}", u.id)),
             host: (u.host != mid).then(|| u.host_name().to_owned()),
-            kind: NB.unit_kind(u.kind),
+            kind: user.m.unit_kind(u.kind),
             active: u.active,
             serves: u
                 .municipalities
@@ -98,7 +98,7 @@ pub async fn list(
         })
         .collect();
     page(&ListPage {
-        layout: Layout::signed_in(&user, NB.units_title).with_notice(notice(&q)),
+        layout: Layout::signed_in(&user, user.m.units_title).with_notice(notice(user.m, &q)),
         municipality,
         shared_elsewhere: units.iter().any(|u| u.host.is_some()),
         units,
@@ -122,7 +122,7 @@ async fn form_page(
         .iter()
         .map(|k| Choice {
             value: k.code().into(),
-            label: NB.unit_kind(*k).into(),
+            label: user.m.unit_kind(*k).into(),
         })
         .collect();
     let others = all
@@ -139,9 +139,9 @@ async fn form_page(
         action,
         heading,
         form: form.fields(&[
-            ("navn", NB.field_name),
-            ("type", NB.field_kind),
-            ("betjener", NB.field_also_serves),
+            ("navn", user.m.field_name),
+            ("type", user.m.field_kind),
+            ("betjener", user.m.field_also_serves),
         ]),
         kinds,
         others,
@@ -157,12 +157,13 @@ pub async fn new(
     let cap = municipality_admin(&user, &m)?;
     let action = format!("/kommuner/{}/enheter", cap.municipality_id());
     let form = FormState::with_values([("aktiv", "ja")]);
-    page(&form_page(&state, &user, &cap, action, NB.units_new, form).await?)
+    page(&form_page(&state, &user, &cap, action, user.m.units_new, form).await?)
 }
 
 /// Parses the unit form; on problems, returns the form to show again.
 /// `known` are the municipalities that exist; «also serves» must name them.
 fn parse(
+    m: &Messages,
     pairs: &[(String, String)],
     known: &[MunicipalityId],
 ) -> Result<units::UnitFields, FormState> {
@@ -184,7 +185,7 @@ fn parse(
             also_serves,
         }),
         _ => Err(FormState::with_values(forms::redisplayable(pairs))
-            .with_problems(&NB, problems.into_vec())),
+            .with_problems(m, problems.into_vec())),
     }
 }
 
@@ -196,11 +197,15 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let cap = municipality_admin(&user, &m)?;
     let mid = cap.municipality_id();
-    let fields = match parse(&forms::pairs(&body), &known_municipalities(&state).await?) {
+    let fields = match parse(
+        user.m,
+        &forms::pairs(&body),
+        &known_municipalities(&state).await?,
+    ) {
         Ok(fields) => fields,
         Err(form) => {
             let action = format!("/kommuner/{mid}/enheter");
-            return invalid(&form_page(&state, &user, &cap, action, NB.units_new, form).await?);
+            return invalid(&form_page(&state, &user, &cap, action, user.m.units_new, form).await?);
         }
     };
     let request_id = user.ctx.request_id.clone();
@@ -248,7 +253,7 @@ pub async fn edit(
         &user,
         &cap,
         action.clone(),
-        NB.units_edit,
+        user.m.units_edit,
         FormState::with_values(values),
     )
     .await?;
@@ -266,7 +271,7 @@ pub async fn edit(
                 .collect(),
         });
     }
-    form.layout = form.layout.with_notice(notice(&q));
+    form.layout = form.layout.with_notice(notice(user.m, &q));
     page(&form)
 }
 
@@ -315,11 +320,17 @@ pub async fn update(
         .read(move |c| units::administer(c, &cap, uid))
         .await?;
     let cap = municipality_admin(&user, &m)?;
-    let fields = match parse(&forms::pairs(&body), &known_municipalities(&state).await?) {
+    let fields = match parse(
+        user.m,
+        &forms::pairs(&body),
+        &known_municipalities(&state).await?,
+    ) {
         Ok(fields) => fields,
         Err(form) => {
             let action = format!("/kommuner/{mid}/enheter/{uid}");
-            return invalid(&form_page(&state, &user, &cap, action, NB.units_edit, form).await?);
+            return invalid(
+                &form_page(&state, &user, &cap, action, user.m.units_edit, form).await?,
+            );
         }
     };
     let request_id = user.ctx.request_id.clone();

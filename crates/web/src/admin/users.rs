@@ -6,7 +6,6 @@ use crate::error::AppError;
 use crate::extract::form::{self as forms, FormState};
 use crate::extract::path::{municipality_admin, path_id};
 use crate::extract::user::SignedIn;
-use crate::i18n::NB;
 use crate::view::choices::Choice;
 use crate::view::layout::Layout;
 use crate::view::notice::{NoticeQuery, notice};
@@ -43,7 +42,7 @@ pub async fn list(
         .read(move |c| Ok((municipalities::get(c, mid)?, users::list(c, &cap)?)))
         .await?;
     page(&ListPage {
-        layout: Layout::signed_in(&user, NB.users_title).with_notice(notice(&q)),
+        layout: Layout::signed_in(&user, user.m.users_title).with_notice(notice(user.m, &q)),
         municipality,
         users: list,
     })
@@ -65,14 +64,14 @@ async fn new_page(
 ) -> Result<NewPage, AppError> {
     let municipality = state.db.read(move |c| municipalities::get(c, mid)).await?;
     let form = form.fields(&[
-        ("navn", NB.field_display_name),
-        ("brukernavn", NB.field_username),
-        ("epost", NB.field_email),
-        ("passord", NB.field_password),
-        ("passord2", NB.field_password_repeat),
+        ("navn", user.m.field_display_name),
+        ("brukernavn", user.m.field_username),
+        ("epost", user.m.field_email),
+        ("passord", user.m.field_password),
+        ("passord2", user.m.field_password_repeat),
     ]);
     Ok(NewPage {
-        layout: Layout::signed_in(user, NB.users_new),
+        layout: Layout::signed_in(user, user.m.users_new),
         municipality,
         form,
     })
@@ -143,7 +142,7 @@ pub async fn create(
                 &state,
                 &user,
                 mid,
-                form.with_problems(&NB, problems.into_vec()),
+                form.with_problems(user.m, problems.into_vec()),
             )
             .await?,
         );
@@ -172,7 +171,7 @@ pub async fn create(
         Err(DbError::Taken) => {
             let mut p = Problems::new();
             p.push("brukernavn", Problem::Taken);
-            invalid(&new_page(&state, &user, mid, form.with_problems(&NB, p.into_vec())).await?)
+            invalid(&new_page(&state, &user, mid, form.with_problems(user.m, p.into_vec())).await?)
         }
         Err(e) => Err(e.into()),
     }
@@ -238,8 +237,8 @@ async fn show_page(
             unit: m
                 .unit_name
                 .clone()
-                .unwrap_or_else(|| NB.users_whole_municipality.to_owned()),
-            role: NB.role(m.role),
+                .unwrap_or_else(|| user.m.users_whole_municipality.to_owned()),
+            role: user.m.role(m.role),
         })
         .collect();
     let edit = forms.edit.unwrap_or_else(|| {
@@ -257,7 +256,7 @@ async fn show_page(
             .iter()
             .map(|r| Choice {
                 value: r.code().into(),
-                label: NB.role(*r).into(),
+                label: user.m.role(*r).into(),
             })
             .collect(),
         // Roles are given only in units this municipality hosts.
@@ -270,14 +269,17 @@ async fn show_page(
             })
             .collect(),
         user: detail.user,
-        edit: edit.fields(&[("navn", NB.field_display_name), ("epost", NB.field_email)]),
+        edit: edit.fields(&[
+            ("navn", user.m.field_display_name),
+            ("epost", user.m.field_email),
+        ]),
         role_form: forms
             .role
             .unwrap_or_default()
-            .fields(&[("rolle", NB.field_role), ("enhet", NB.field_unit)]),
+            .fields(&[("rolle", user.m.field_role), ("enhet", user.m.field_unit)]),
         password_form: forms.password.unwrap_or_default().fields(&[
-            ("passord", NB.field_password),
-            ("passord2", NB.field_password_repeat),
+            ("passord", user.m.field_password),
+            ("passord2", user.m.field_password_repeat),
         ]),
     })
 }
@@ -296,7 +298,7 @@ pub async fn show(
             cap,
             path_id(&u)?,
             Forms::default(),
-            notice(&q),
+            notice(user.m, &q),
         )
         .await?,
     )
@@ -323,7 +325,7 @@ pub async fn update(
     let email = problems.check("epost", optional_email(forms::get(&pairs, "epost")));
     let (Some(name), Some(email)) = (name, email) else {
         let form = FormState::with_values(forms::redisplayable(&pairs))
-            .with_problems(&NB, problems.into_vec());
+            .with_problems(user.m, problems.into_vec());
         return invalid(
             &show_page(
                 &state,
@@ -405,7 +407,7 @@ pub async fn set_password(
         target.user.display_name.as_str(),
     ];
     let Some(password) = parse_password(&pairs, &mut problems, &context) else {
-        let form = FormState::default().with_problems(&NB, problems.into_vec());
+        let form = FormState::default().with_problems(user.m, problems.into_vec());
         return invalid(
             &show_page(
                 &state,
@@ -472,15 +474,15 @@ pub async fn add_membership(
         )
     };
     let Some(role) = role else {
-        return retry(form.with_problems(&NB, problems.into_vec())).await;
+        return retry(form.with_problems(user.m, problems.into_vec())).await;
     };
     if role.is_unit_role() && unit.is_none() {
-        let mut form = form.with_problems(&NB, problems.into_vec());
-        form.add_error("enhet", NB.users_unit_needed);
+        let mut form = form.with_problems(user.m, problems.into_vec());
+        form.add_error("enhet", user.m.users_unit_needed);
         return retry(form).await;
     }
     if !problems.is_empty() {
-        return retry(form.with_problems(&NB, problems.into_vec())).await;
+        return retry(form.with_problems(user.m, problems.into_vec())).await;
     }
     let request_id = user.ctx.request_id.clone();
     let redirect = back(&cap, id, "rolle-lagt-til");
@@ -500,13 +502,13 @@ pub async fn add_membership(
         Ok(Some(_)) => Ok(redirect),
         Ok(None) => {
             let mut form = form;
-            form.add_error("rolle", NB.users_own_account_refused);
+            form.add_error("rolle", user.m.users_own_account_refused);
             retry(form).await
         }
         Err(DbError::Taken) => {
             let mut p = Problems::new();
             p.push("rolle", Problem::Taken);
-            retry(form.with_problems(&NB, p.into_vec())).await
+            retry(form.with_problems(user.m, p.into_vec())).await
         }
         Err(e) => Err(e.into()),
     }

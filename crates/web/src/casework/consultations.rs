@@ -21,7 +21,7 @@ use crate::extract::form::{self as forms, FormState};
 use crate::extract::log::{closed_notice, open, open_whole, record_read};
 use crate::extract::path::path_id;
 use crate::extract::user::SignedIn;
-use crate::i18n::NB;
+use crate::i18n::Messages;
 use crate::view::choices::Choice;
 use crate::view::format::band_label;
 use crate::view::format::today;
@@ -43,19 +43,19 @@ use laget_domain::validation::{Problem, Problems, parse_date, required_text};
 
 /// «Testbarn Fikstursen (født 01.02.2021)»: a name alone does not tell two
 /// children apart.
-fn target_label(t: &LinkTarget) -> String {
+fn target_label(m: &Messages, t: &LinkTarget) -> String {
     if t.unborn {
         format!(
             "{} ({} {})",
             t.child_name,
-            NB.consultation_due,
+            m.consultation_due,
             date(t.birth_date)
         )
     } else {
         format!(
             "{} ({} {})",
             t.child_name,
-            NB.consultation_born,
+            m.consultation_born,
             date(t.birth_date)
         )
     }
@@ -71,23 +71,23 @@ fn casework_for(user: &SignedIn, raw: &str) -> Result<UnitCasework, AppError> {
 }
 
 /// The form's fields, in the order shown, with their labels.
-fn fields() -> [(&'static str, &'static str); 6] {
+fn fields(m: &Messages) -> [(&'static str, &'static str); 6] {
     [
-        ("alder", NB.consultation_age_band),
-        ("dato", NB.consultation_date),
-        ("sammendrag", NB.consultation_summary),
-        ("rad", NB.consultation_advice),
-        ("drofta_med", NB.consultation_advisers),
-        ("sjekket", NB.consultation_checked),
+        ("alder", m.consultation_age_band),
+        ("dato", m.consultation_date),
+        ("sammendrag", m.consultation_summary),
+        ("rad", m.consultation_advice),
+        ("drofta_med", m.consultation_advisers),
+        ("sjekket", m.consultation_checked),
     ]
 }
 
-fn bands() -> Vec<Choice> {
+fn bands(m: &Messages) -> Vec<Choice> {
     AGE_BANDS
         .iter()
         .map(|b| Choice {
             value: (*b).into(),
-            label: band_label(b),
+            label: band_label(m, b),
         })
         .collect()
 }
@@ -101,27 +101,27 @@ enum Parsed {
 }
 
 /// The warning for one field: what was found, quoted, and what to do.
-fn warning(found: &[anonymity::Finding]) -> String {
+fn warning(m: &Messages, found: &[anonymity::Finding]) -> String {
     let what: Vec<String> = found
         .iter()
         .map(|f| {
             let kind = match f.kind {
-                Identifying::NationalId => NB.consultation_identifying_national_id,
-                Identifying::PhoneNumber => NB.consultation_identifying_phone,
-                Identifying::FullName => NB.consultation_identifying_name,
+                Identifying::NationalId => m.consultation_identifying_national_id,
+                Identifying::PhoneNumber => m.consultation_identifying_phone,
+                Identifying::FullName => m.consultation_identifying_name,
             };
             format!("{kind} («{}»)", f.text)
         })
         .collect();
     format!(
         "{} {}. {}",
-        NB.consultation_identifying_lead,
+        m.consultation_identifying_lead,
         what.join(", "),
-        NB.consultation_identifying_end
+        m.consultation_identifying_end
     )
 }
 
-fn parse(pairs: &[(String, String)]) -> Parsed {
+fn parse(m: &Messages, pairs: &[(String, String)]) -> Parsed {
     let mut p = Problems::new();
     let band = forms::get(pairs, "alder");
     if !AGE_BANDS.contains(&band) {
@@ -153,7 +153,7 @@ fn parse(pairs: &[(String, String)]) -> Parsed {
     );
     let checked = forms::get(pairs, "sjekket") == "ja";
     let mut form =
-        FormState::with_values(forms::redisplayable(pairs)).with_problems(&NB, p.into_vec());
+        FormState::with_values(forms::redisplayable(pairs)).with_problems(m, p.into_vec());
     // Identifying text is warned about, field by field, unless the writer
     // has checked it.
     let mut warned = false;
@@ -162,7 +162,7 @@ fn parse(pairs: &[(String, String)]) -> Parsed {
         if !found.is_empty() {
             warned = true;
             if !checked && form.error(field).is_none() {
-                form.add_error(field, &warning(&found));
+                form.add_error(field, &warning(m, &found));
             }
         }
     }
@@ -177,7 +177,7 @@ fn parse(pairs: &[(String, String)]) -> Parsed {
             })
         }
         _ => Parsed::Again {
-            form: form.fields(&fields()),
+            form: form.fields(&fields(m)),
             warned,
         },
     }
@@ -262,7 +262,7 @@ async fn consultations_page(
         .await?;
     let me = user.actor.user_id();
     Ok(ConsultationsPage {
-        layout: Layout::signed_in(user, NB.consultations_title),
+        layout: Layout::signed_in(user, user.m.consultations_title),
         unit: cap.unit_id().to_string(),
         units: units
             .into_iter()
@@ -271,7 +271,7 @@ async fn consultations_page(
                 label: u.name,
             })
             .collect(),
-        bands: bands(),
+        bands: bands(user.m),
         convert_error: link_error.as_ref().map(|e| e.message.clone()),
         rows: rows
             .into_iter()
@@ -282,7 +282,7 @@ async fn consultations_page(
                     .map(|e| (e.log.clone(), e.message.clone())),
                 id: c.id.to_string(),
                 held_on: date(c.held_on),
-                age_band: band_label(&c.age_band),
+                age_band: band_label(user.m, &c.age_band),
                 summary: c.summary,
                 advice: c.advice,
                 advisers: c.advisers,
@@ -295,7 +295,7 @@ async fn consultations_page(
             .iter()
             .map(|t| Choice {
                 value: t.log_id.to_string(),
-                label: target_label(t),
+                label: target_label(user.m, t),
             })
             .collect(),
         form,
@@ -309,12 +309,12 @@ pub async fn consultations(
     Query(q): Query<UnitQuery>,
 ) -> Result<Response, AppError> {
     let cap = casework_for(&user, q.enhet.as_deref().unwrap_or(""))?;
-    let form = FormState::with_values([("dato", date(today()))]).fields(&fields());
+    let form = FormState::with_values([("dato", date(today()))]).fields(&fields(user.m));
     let mut p = consultations_page(&state, &user, &cap, form, false, None).await?;
     p.layout = p.layout.with_notice(match q.melding.as_deref() {
-        Some("lagret") => Some(NB.consultation_saved),
-        Some("rettet") => Some(NB.consultation_corrected_notice),
-        Some("trukket") => Some(NB.consultation_withdrawn_notice),
+        Some("lagret") => Some(user.m.consultation_saved),
+        Some("rettet") => Some(user.m.consultation_corrected_notice),
+        Some("trukket") => Some(user.m.consultation_withdrawn_notice),
         _ => None,
     });
     page(&p)
@@ -327,7 +327,7 @@ pub async fn add_consultation(
 ) -> Result<Response, AppError> {
     let pairs = forms::pairs(&body);
     let cap = casework_for(&user, forms::get(&pairs, "enhet"))?;
-    let c = match parse(&pairs) {
+    let c = match parse(user.m, &pairs) {
         Parsed::Ok(c) => c,
         Parsed::Again { form, warned } => {
             return invalid(&consultations_page(&state, &user, &cap, form, warned, None).await?);
@@ -364,10 +364,10 @@ fn edit_page(
     show_check: bool,
 ) -> EditPage {
     EditPage {
-        layout: Layout::signed_in(user, NB.consultation_edit_title),
+        layout: Layout::signed_in(user, user.m.consultation_edit_title),
         id: id.to_string(),
         unit: unit.to_string(),
-        bands: bands(),
+        bands: bands(user.m),
         form,
         show_check,
     }
@@ -430,7 +430,7 @@ pub async fn edit_form(
         ("rad".to_owned(), c.advice.clone()),
         ("drofta_med".to_owned(), c.advisers.clone()),
     ])
-    .fields(&fields());
+    .fields(&fields(user.m));
     page(&edit_page(&user, c.id, cap.unit_id(), form, false))
 }
 
@@ -442,7 +442,7 @@ pub async fn correct(
 ) -> Result<Response, AppError> {
     let pairs = forms::pairs(&body);
     let (cap, c) = own(&state, &user, &k, forms::get(&pairs, "enhet")).await?;
-    let fixed = match parse(&pairs) {
+    let fixed = match parse(user.m, &pairs) {
         Parsed::Ok(x) => x,
         Parsed::Again { form, warned } => {
             return invalid(&edit_page(&user, c.id, cap.unit_id(), form, warned));
@@ -518,11 +518,11 @@ pub async fn convert_consultation(
     }
     let raw_log = forms::get(&pairs, "logg");
     let Ok(log) = raw_log.parse::<LogId>() else {
-        let form = FormState::with_values([("dato", date(today()))]).fields(&fields());
+        let form = FormState::with_values([("dato", date(today()))]).fields(&fields(user.m));
         let error = LinkError {
             consultation: id,
             log: String::new(),
-            message: NB.consultation_choose_log.into(),
+            message: user.m.consultation_choose_log.into(),
         };
         return invalid(&consultations_page(&state, &user, &cap, form, false, Some(error)).await?);
     };
@@ -530,10 +530,7 @@ pub async fn convert_consultation(
     let w = reader.writer().map_err(|_| AppError::NotFound)?;
     let today = today();
     let r = reader.clone();
-    let facts = state
-        .db
-        .read(move |c| logs::facts_of(c, &r, today))
-        .await?;
+    let facts = state.db.read(move |c| logs::facts_of(c, &r, today)).await?;
     let refusal = match consent::any_unit_coverage(&facts.consent, facts.consent_rule, today) {
         Coverage::Covered(_) => None,
         Coverage::MissingGuardians(missing) => {
@@ -546,17 +543,17 @@ pub async fn convert_consultation(
                 .await?;
             Some(format!(
                 "{}: {} {}.",
-                NB.consultation_needs_rule,
-                NB.consent_missing_from,
+                user.m.consultation_needs_rule,
+                user.m.consent_missing_from,
                 names.join(", ")
             ))
         }
-        Coverage::NotCovered => Some(NB.consultation_needs_consent.to_owned()),
+        Coverage::NotCovered => Some(user.m.consultation_needs_consent.to_owned()),
     };
     if let Some(message) = refusal {
         // The message is about the child's log (and may name guardians).
         record_read(&state, &user, &reader).await?;
-        let form = FormState::with_values([("dato", date(today))]).fields(&fields());
+        let form = FormState::with_values([("dato", date(today))]).fields(&fields(user.m));
         let error = LinkError {
             consultation: id,
             log: log.to_string(),
@@ -579,13 +576,13 @@ pub async fn convert_consultation(
             .await?;
         record_read(&state, &user, &reader).await?;
         return page(&LinkPage {
-            layout: Layout::signed_in(&user, NB.consultation_link_title),
+            layout: Layout::signed_in(&user, user.m.consultation_link_title),
             id: id.to_string(),
             unit: cap.unit_id().to_string(),
             log: log.to_string(),
-            child: target_label(&target),
+            child: target_label(user.m, &target),
             held_on: date(c.held_on),
-            age_band: band_label(&c.age_band),
+            age_band: band_label(user.m, &c.age_band),
             summary: c.summary,
             units: units.into_iter().map(|u| u.name).collect(),
         });
@@ -633,7 +630,7 @@ async fn linked_page(
     record_read(state, user, reader).await?;
     let log = reader.log_id();
     let field_label = |code: &str| {
-        fields()
+        fields(user.m)
             .iter()
             .find(|(f, _)| *f == code)
             .map(|(_, l)| (*l).to_owned())
@@ -641,7 +638,7 @@ async fn linked_page(
     };
     let mut history = vec![format!(
         "{} {}",
-        NB.consultation_written_by,
+        user.m.consultation_written_by,
         c.created_by.clone().unwrap_or_default()
     )];
     for e in events {
@@ -660,42 +657,42 @@ async fn linked_page(
                     .collect();
                 format!(
                     "{when}: {} {who} ({})",
-                    NB.consultation_history_corrected,
+                    user.m.consultation_history_corrected,
                     fields.join(", ")
                 )
             }
             ConsultationAction::Withdrawn => {
-                format!("{when}: {} {who}", NB.consultation_history_withdrawn)
+                format!("{when}: {} {who}", user.m.consultation_history_withdrawn)
             }
             ConsultationAction::Linked if here => {
-                format!("{when}: {} {who}", NB.consultation_history_linked)
+                format!("{when}: {} {who}", user.m.consultation_history_linked)
             }
             ConsultationAction::Linked => {
-                format!("{when}: {}", NB.consultation_history_linked_elsewhere)
+                format!("{when}: {}", user.m.consultation_history_linked_elsewhere)
             }
             ConsultationAction::Unlinked if here => format!(
                 "{when}: {} {who}: {}",
-                NB.consultation_history_unlinked,
+                user.m.consultation_history_unlinked,
                 e.detail.unwrap_or_default()
             ),
             ConsultationAction::Unlinked => {
-                format!("{when}: {}", NB.consultation_history_unlinked_elsewhere)
+                format!("{when}: {}", user.m.consultation_history_unlinked_elsewhere)
             }
         });
     }
     Ok(LinkedPage {
-        layout: Layout::signed_in(user, NB.consultation_linked_title),
+        layout: Layout::signed_in(user, user.m.consultation_linked_title),
         log: log.to_string(),
         id: id.to_string(),
         held_on: date(c.held_on),
-        age_band: band_label(&c.age_band),
+        age_band: band_label(user.m, &c.age_band),
         summary: c.summary,
         advice: c.advice,
         advisers: c.advisers,
         by: c.created_by.unwrap_or_default(),
         history,
         may_unlink: reader.as_lead().is_ok(),
-        form: form.fields(&[("begrunnelse", NB.consultation_unlink_reason)]),
+        form: form.fields(&[("begrunnelse", user.m.consultation_unlink_reason)]),
     })
 }
 
@@ -731,8 +728,8 @@ pub async fn unlink(
         required_text(forms::get(&pairs, "begrunnelse"), 4000),
     );
     let Some(reason) = reason else {
-        let form =
-            FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
+        let form = FormState::with_values(forms::redisplayable(&pairs))
+            .with_problems(user.m, p.into_vec());
         return invalid(&linked_page(&state, &user, &reader, id, form).await?);
     };
     let rid = user.ctx.request_id.clone();

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::extract::form::{self as forms, FormState};
 use crate::extract::path::{municipality_admin, path_id};
 use crate::extract::user::SignedIn;
-use crate::i18n::{Messages, NB};
+use crate::i18n::Messages;
 use crate::log::words;
 use crate::view::choices::Choice;
 use crate::view::format::today;
@@ -111,20 +111,20 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
                     | TaskKind::BreakGlassReview
                     | TaskKind::CoordinationAnswered,
                     Some(d),
-                ) => (format!("{} {}", NB.tasks_since, date(d)), false),
-                (_, Some(d)) => deadline_text(d, today),
+                ) => (format!("{} {}", user.m.tasks_since, date(d)), false),
+                (_, Some(d)) => deadline_text(user.m, d, today),
                 (_, None) => (String::new(), false),
             };
             TaskRow {
                 kind: match t.kind {
-                    TaskKind::LevelDecision => NB.task_level,
-                    TaskKind::Evaluation => NB.task_evaluation,
-                    TaskKind::Handover => NB.task_handover,
-                    TaskKind::ConsentExpiring => NB.task_consent,
-                    TaskKind::Coordination => NB.task_coordination,
-                    TaskKind::Meeting => NB.task_meeting,
-                    TaskKind::BreakGlassReview => NB.task_break_glass,
-                    TaskKind::CoordinationAnswered => NB.task_coordination,
+                    TaskKind::LevelDecision => user.m.task_level,
+                    TaskKind::Evaluation => user.m.task_evaluation,
+                    TaskKind::Handover => user.m.task_handover,
+                    TaskKind::ConsentExpiring => user.m.task_consent,
+                    TaskKind::Coordination => user.m.task_coordination,
+                    TaskKind::Meeting => user.m.task_meeting,
+                    TaskKind::BreakGlassReview => user.m.task_break_glass,
+                    TaskKind::CoordinationAnswered => user.m.task_coordination,
                 },
                 href: match t.kind {
                     TaskKind::BreakGlassReview => user
@@ -136,7 +136,7 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
                     TaskKind::CoordinationAnswered => format!("/logger/{}#koordinering", t.log_id),
                     _ => format!("/logger/{}", t.log_id),
                 },
-                what: task_what(&NB, &t),
+                what: task_what(user.m, &t),
                 child: t.child_name,
                 due,
                 overdue,
@@ -150,19 +150,19 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
             level: models
                 .iter()
                 .find(|(m, _)| *m == l.municipality_id)
-                .map(|(_, model)| words::level_name(&NB, *model, l.level))
+                .map(|(_, model)| words::level_name(user.m, *model, l.level))
                 .unwrap_or_default(),
             child: l.child_name,
             role: if l.is_lead {
-                NB.log_lead.to_owned()
+                user.m.log_lead.to_owned()
             } else {
-                words::team_role(&NB, &l.role)
+                words::team_role(user.m, &l.role)
             },
             unit: l.unit_name,
             status: if l.is_open {
-                NB.log_status_open
+                user.m.log_status_open
             } else {
-                NB.log_status_closed
+                user.m.log_status_closed
             },
             updated: date(l.updated_at.date_naive()),
         })
@@ -170,7 +170,7 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
     let catalogue_proposals =
         crate::catalogue::proposals::waiting_for_reviewer(&state, &user).await?;
     page(&TasksPage {
-        layout: Layout::signed_in(&user, NB.tasks_title),
+        layout: Layout::signed_in(&user, user.m.tasks_title),
         tasks,
         my_logs,
         catalogue_proposals,
@@ -247,7 +247,7 @@ pub async fn overview(
         .iter()
         .map(|l| {
             (
-                words::level_name(&NB, settings.model, l.level),
+                words::level_name(user.m, settings.model, l.level),
                 o.logs
                     .iter()
                     .filter(|x| x.status == LogStatus::Open && x.level == i32::from(l.level))
@@ -256,15 +256,15 @@ pub async fn overview(
         })
         .collect();
     counts.push((
-        NB.log_status_closed.to_owned(),
+        user.m.log_status_closed.to_owned(),
         o.logs
             .iter()
             .filter(|x| x.status != LogStatus::Open)
             .count(),
     ));
     page(&OverviewPage {
-        layout: Layout::signed_in(&user, NB.overview_title).with_notice(
-            (q.melding.as_deref() == Some("gjennomgatt")).then_some(NB.notice_reviewed),
+        layout: Layout::signed_in(&user, user.m.overview_title).with_notice(
+            (q.melding.as_deref() == Some("gjennomgatt")).then_some(user.m.notice_reviewed),
         ),
         unit: unit.to_string(),
         unit_name,
@@ -275,13 +275,17 @@ pub async fn overview(
             .map(|l| OverviewRow {
                 href: format!("/logger/{}", l.log_id),
                 child: l.child_name,
-                level: words::level_name(&NB, settings.model, u8::try_from(l.level).unwrap_or(0)),
+                level: words::level_name(
+                    user.m,
+                    settings.model,
+                    u8::try_from(l.level).unwrap_or(0),
+                ),
                 status: match l.status {
-                    LogStatus::Open => NB.log_status_open,
-                    LogStatus::Closed => NB.log_status_closed,
+                    LogStatus::Open => user.m.log_status_open,
+                    LogStatus::Closed => user.m.log_status_closed,
                 },
                 lead: l.lead.unwrap_or_default(),
-                due: l.decision_due.map(|d| deadline_text(d, today)),
+                due: l.decision_due.map(|d| deadline_text(user.m, d, today)),
                 overdue_evaluations: l.overdue_evaluations,
                 updated: time(l.updated_at),
             })
@@ -318,7 +322,7 @@ pub async fn review_break_glass(
     let pairs = forms::pairs(&body);
     let note = forms::get(&pairs, "merknad").trim();
     let note = if note.is_empty() {
-        NB.review_ok_default.to_owned()
+        user.m.review_ok_default.to_owned()
     } else {
         note.chars().take(4000).collect()
     };
@@ -360,10 +364,10 @@ async fn break_glass_places(
 
 fn break_glass_page(user: &SignedIn, form: FormState) -> BreakGlassPage {
     BreakGlassPage {
-        layout: Layout::signed_in(user, NB.break_glass_title),
+        layout: Layout::signed_in(user, user.m.break_glass_title),
         form: form.fields(&[
-            ("fodselsnummer", NB.child_national_id),
-            ("begrunnelse", NB.break_glass_reason),
+            ("fodselsnummer", user.m.child_national_id),
+            ("begrunnelse", user.m.break_glass_reason),
         ]),
     }
 }
@@ -399,7 +403,7 @@ pub async fn break_glass(
         required_text(forms::get(&pairs, "begrunnelse"), 4000).and_then(|r| a_right.reason(r)),
     );
     let redisplay = |p: Vec<laget_domain::validation::FieldError>| {
-        FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p)
+        FormState::with_values(forms::redisplayable(&pairs)).with_problems(user.m, p)
     };
     let (Some(nid), Some(reason)) = (nid, reason) else {
         return invalid(&break_glass_page(&user, redisplay(p.into_vec())));
@@ -426,7 +430,7 @@ pub async fn break_glass(
     }
     let Some((log, right)) = found else {
         let mut form = redisplay(Vec::new());
-        form.add_error("fodselsnummer", NB.break_glass_none);
+        form.add_error("fodselsnummer", user.m.break_glass_none);
         return invalid(&break_glass_page(&user, form));
     };
     let rid = user.ctx.request_id.clone();
@@ -458,14 +462,14 @@ fn settings_page(
     themes: FormState,
 ) -> SettingsPage {
     SettingsPage {
-        layout: Layout::signed_in(user, NB.settings_title),
+        layout: Layout::signed_in(user, user.m.settings_title),
         municipality: m.to_string(),
-        themes: themes.fields(&[("tema", NB.settings_bbis)]),
+        themes: themes.fields(&[("tema", user.m.settings_bbis)]),
         models: EscalationModel::ALL
             .iter()
             .map(|x| Choice {
                 value: x.code().into(),
-                label: words::model_name(&NB, *x).into(),
+                label: words::model_name(user.m, *x).into(),
             })
             .collect(),
         rules: ConsentRule::ALL
@@ -473,16 +477,16 @@ fn settings_page(
             .map(|r| Choice {
                 value: r.code().into(),
                 label: match r {
-                    ConsentRule::AnyGuardian => NB.settings_rule_any,
-                    ConsentRule::AllGuardians => NB.settings_rule_all,
+                    ConsentRule::AnyGuardian => user.m.settings_rule_any,
+                    ConsentRule::AllGuardians => user.m.settings_rule_all,
                 }
                 .into(),
             })
             .collect(),
         form: form.fields(&[
-            ("modell", NB.settings_model),
-            ("frist", NB.settings_days),
-            ("regel", NB.settings_rule),
+            ("modell", user.m.settings_model),
+            ("frist", user.m.settings_days),
+            ("regel", user.m.settings_rule),
         ]),
     }
 }
@@ -509,7 +513,7 @@ pub async fn settings_form(
     let mut p = settings_page(&user, mid, form, themes);
     p.layout = p
         .layout
-        .with_notice((q.melding.as_deref() == Some("lagret")).then_some(NB.notice_saved));
+        .with_notice((q.melding.as_deref() == Some("lagret")).then_some(user.m.notice_saved));
     page(&p)
 }
 
@@ -540,8 +544,8 @@ pub async fn save_settings(
         p.push("regel", Problem::UnknownChoice);
     }
     let (Some(model), Some(decision_days), Some(consent_rule)) = (model, days, rule) else {
-        let form =
-            FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
+        let form = FormState::with_values(forms::redisplayable(&pairs))
+            .with_problems(user.m, p.into_vec());
         let themes = state.db.read(move |c| logs::bbis_themes(c, mid)).await?;
         let themes =
             FormState::with_values([("tema", laget_domain::log::bbis::theme_list_text(&themes))]);
@@ -581,10 +585,10 @@ pub async fn save_bbis_themes(
             let mut form = FormState::with_values([("tema", text)]);
             let message = problems
                 .iter()
-                .map(|(line, p)| format!("{} {line}: {}", NB.import_line, NB.problem(*p)))
+                .map(|(line, p)| format!("{} {line}: {}", user.m.import_line, user.m.problem(*p)))
                 .collect::<Vec<_>>()
                 .join(" ");
-            form.add_error("tema", &format!("{message} {}", NB.settings_bbis_hint));
+            form.add_error("tema", &format!("{message} {}", user.m.settings_bbis_hint));
             let settings = FormState::with_values([
                 ("modell".to_owned(), s.model.code().to_owned()),
                 ("frist".to_owned(), s.decision_days.to_string()),

@@ -9,7 +9,7 @@ use crate::extract::form as forms;
 use crate::extract::form::FormState;
 use crate::extract::path::municipality_admin;
 use crate::extract::user::SignedIn;
-use crate::i18n::NB;
+use crate::i18n::Messages;
 use crate::view::format::today;
 use crate::view::layout::Layout;
 use crate::view::{invalid, page};
@@ -87,12 +87,12 @@ async fn render(
                     name: row.name.clone(),
                     // «opprettet» reads right for one offer and for the totals.
                     outcome: match row.outcome {
-                        Outcome::Created => NB.catalogue_import_created,
-                        Outcome::Updated => NB.catalogue_import_updated,
+                        Outcome::Created => user.m.catalogue_import_created,
+                        Outcome::Updated => user.m.catalogue_import_updated,
                         Outcome::Proposed | Outcome::AlreadyProposed => {
-                            NB.catalogue_import_proposed
+                            user.m.catalogue_import_proposed
                         }
-                        Outcome::Unchanged => NB.catalogue_import_unchanged,
+                        Outcome::Unchanged => user.m.catalogue_import_unchanged,
                     }
                     .to_owned(),
                 })
@@ -100,8 +100,8 @@ async fn render(
         })
         .unwrap_or_default();
     Ok(CataloguePage {
-        columns: columns(),
-        layout: Layout::signed_in(user, NB.catalogue_admin_title),
+        columns: columns(user.m),
+        layout: Layout::signed_in(user, user.m.catalogue_admin_title),
         municipality,
         errors,
         more_errors: None,
@@ -147,7 +147,9 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let cap = municipality_admin(&user, &m)?;
     let mut body = render(&state, &user, &cap, Vec::new(), None, None).await?;
-    body.layout = body.layout.with_notice(crate::view::notice::notice(&q));
+    body.layout = body
+        .layout
+        .with_notice(crate::view::notice::notice(user.m, &q));
     page(&body)
 }
 
@@ -182,7 +184,7 @@ pub async fn add_area(
     };
     let mut p = Problems::new();
     p.push("nytt_navn", problem);
-    let form = FormState::with_values([("nytt_navn", raw)]).with_problems(&NB, p.into_vec());
+    let form = FormState::with_values([("nytt_navn", raw)]).with_problems(user.m, p.into_vec());
     let mut body = render(
         &state,
         &user,
@@ -192,7 +194,10 @@ pub async fn add_area(
         None,
     )
     .await?;
-    body.area_form = Some((String::new(), form.fields(&[("nytt_navn", NB.areas_add)])));
+    body.area_form = Some((
+        String::new(),
+        form.fields(&[("nytt_navn", user.m.areas_add)]),
+    ));
     invalid(&body)
 }
 
@@ -211,9 +216,9 @@ pub async fn rename_area(
         Err(problem) => {
             let mut p = Problems::new();
             p.push("navn", problem);
-            let form = FormState::with_values([("navn", raw)]).with_problems(&NB, p.into_vec());
+            let form = FormState::with_values([("navn", raw)]).with_problems(user.m, p.into_vec());
             let mut body = render(&state, &user, &cap, Vec::new(), None, None).await?;
-            body.area_form = Some((code, form.fields(&[("navn", NB.field_name)])));
+            body.area_form = Some((code, form.fields(&[("navn", user.m.field_name)])));
             return invalid(&body);
         }
     };
@@ -258,7 +263,7 @@ pub async fn import(
                 &user,
                 &cap,
                 Vec::new(),
-                Some(NB.catalogue_import_no_file),
+                Some(user.m.catalogue_import_no_file),
                 None,
             )
             .await?,
@@ -281,13 +286,14 @@ pub async fn import(
             let lines = errors
                 .iter()
                 .take(MAX_LISTED_PROBLEMS)
-                .map(|e| NB.import_error(e, format))
+                .map(|e| user.m.import_error(e, format))
                 .collect();
             let mut body = render(&state, &user, &cap, lines, None, None).await?;
             let more = errors.len().saturating_sub(MAX_LISTED_PROBLEMS);
             if more > 0 {
                 body.more_errors = Some(
-                    NB.catalogue_import_more_errors
+                    user.m
+                        .catalogue_import_more_errors
                         .replace("{antall}", &more.to_string()),
                 );
             }
@@ -357,44 +363,44 @@ pub async fn export(
 }
 
 /// What a file column holds, in Norwegian (the import page's column list).
-fn column_help(key: &str) -> &'static str {
+fn column_help(m: &Messages, key: &str) -> &'static str {
     match key {
-        "external_id" => NB.import_column_external_id,
-        "name" => NB.import_column_name,
-        "provider_unit" => NB.import_column_provider_unit,
-        "description" => NB.import_column_description,
-        "level" => NB.import_column_level,
-        "age_from" => NB.import_column_age_from,
-        "age_to" => NB.import_column_age_to,
-        "pregnant" => NB.import_column_pregnant,
-        "challenge_areas" => NB.import_column_challenge_areas,
-        "risk_factors" => NB.import_column_risk_factors,
-        "access" => NB.import_column_access,
-        "access_requirements" => NB.import_column_access_requirements,
-        "contact_person" => NB.import_column_contact_person,
-        "contact_phone" => NB.import_column_contact_phone,
-        "contact_email" => NB.import_column_contact_email,
-        "contact_address" => NB.import_column_contact_address,
-        "capacity" => NB.import_column_capacity,
-        "waiting_weeks" => NB.import_column_waiting_weeks,
-        "evidence_level" => NB.import_column_evidence_level,
-        "evidence_local" => NB.import_column_evidence_local,
-        "evidence_link" => NB.import_column_evidence_link,
-        "cost" => NB.import_column_cost,
-        "languages" => NB.import_column_languages,
-        "status" => NB.import_column_status,
-        "valid_from" => NB.import_column_valid_from,
-        "valid_to" => NB.import_column_valid_to,
-        "ladder_step" => NB.import_column_ladder_step,
-        "next_steps" => NB.import_column_next_steps,
+        "external_id" => m.import_column_external_id,
+        "name" => m.import_column_name,
+        "provider_unit" => m.import_column_provider_unit,
+        "description" => m.import_column_description,
+        "level" => m.import_column_level,
+        "age_from" => m.import_column_age_from,
+        "age_to" => m.import_column_age_to,
+        "pregnant" => m.import_column_pregnant,
+        "challenge_areas" => m.import_column_challenge_areas,
+        "risk_factors" => m.import_column_risk_factors,
+        "access" => m.import_column_access,
+        "access_requirements" => m.import_column_access_requirements,
+        "contact_person" => m.import_column_contact_person,
+        "contact_phone" => m.import_column_contact_phone,
+        "contact_email" => m.import_column_contact_email,
+        "contact_address" => m.import_column_contact_address,
+        "capacity" => m.import_column_capacity,
+        "waiting_weeks" => m.import_column_waiting_weeks,
+        "evidence_level" => m.import_column_evidence_level,
+        "evidence_local" => m.import_column_evidence_local,
+        "evidence_link" => m.import_column_evidence_link,
+        "cost" => m.import_column_cost,
+        "languages" => m.import_column_languages,
+        "status" => m.import_column_status,
+        "valid_from" => m.import_column_valid_from,
+        "valid_to" => m.import_column_valid_to,
+        "ladder_step" => m.import_column_ladder_step,
+        "next_steps" => m.import_column_next_steps,
         _ => "",
     }
 }
 
 /// Every column of an import file with its help text.
-fn columns() -> Vec<(&'static str, &'static str)> {
+fn columns(m: &Messages) -> Vec<(&'static str, &'static str)> {
     catalogue_io::COLUMNS
         .iter()
-        .map(|c| (*c, column_help(c)))
+        .map(|c| (*c, column_help(m, c)))
         .collect()
 }

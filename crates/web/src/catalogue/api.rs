@@ -9,7 +9,7 @@ use crate::catalogue::public::{ListQuery, ParsedQuery, parse_query, step_name};
 use crate::error::AppError;
 use crate::extract::path::path_id;
 use crate::extract::user::Ctx;
-use crate::i18n::NB;
+use crate::i18n::Messages;
 use crate::view::format::today;
 use crate::view::layout::Layout;
 use crate::view::page;
@@ -206,16 +206,16 @@ fn cached_json(headers: &HeaderMap, value: &impl Serialize) -> Result<Response, 
     Ok(response)
 }
 
-fn bad_request(errors: Vec<laget_domain::validation::FieldError>) -> Response {
+fn bad_request(m: &Messages, errors: Vec<laget_domain::validation::FieldError>) -> Response {
     let body = ApiErrors {
         errors: errors
             .into_iter()
             .map(|e| ApiError {
                 parameter: e.field.to_owned(),
                 message: if e.field == "alder" {
-                    NB.catalogue_bad_age.to_owned()
+                    m.catalogue_bad_age.to_owned()
                 } else {
-                    NB.problem(e.problem)
+                    m.problem(e.problem)
                 },
             })
             .collect(),
@@ -252,6 +252,7 @@ async fn municipality(state: &AppState, number: &str) -> Result<Municipality, Ap
     )
 )]
 pub async fn list(
+    ctx: Ctx,
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<ListQuery>,
@@ -269,7 +270,7 @@ pub async fn list(
         .await?;
     let parsed: ParsedQuery = match parse_query(&q, &areas, &unit_list) {
         Ok(p) => p,
-        Err(errors) => return Ok(bad_request(errors)),
+        Err(errors) => return Ok(bad_request(ctx.m, errors)),
     };
     let page_no = parsed.page;
     let search = parsed.search(mid);
@@ -333,6 +334,7 @@ pub struct LadderQuery {
     )
 )]
 pub async fn ladders(
+    ctx: Ctx,
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<LadderQuery>,
@@ -356,7 +358,7 @@ pub async fn ladders(
                     .into_iter()
                     .map(|(step, list)| LadderStepJson {
                         step,
-                        name: step_name(step),
+                        name: step_name(ctx.m, step),
                         offers: list
                             .iter()
                             .map(|o| OfferRefJson {

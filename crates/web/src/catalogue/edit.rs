@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::extract::form::{self as forms, FormState};
 use crate::extract::path::path_id;
 use crate::extract::user::SignedIn;
-use crate::i18n::NB;
+use crate::i18n::Messages;
 use crate::view::choices::Choice;
 use crate::view::format::today;
 use crate::view::layout::Layout;
@@ -31,33 +31,33 @@ use laget_domain::ids::{OfferId, ProposalId};
 use laget_domain::{MunicipalityId, UnitId};
 
 /// Form fields in the order the form shows them, with their labels.
-fn field_labels() -> Vec<(&'static str, &'static str)> {
+fn field_labels(m: &Messages) -> Vec<(&'static str, &'static str)> {
     vec![
-        ("navn", NB.field_name),
-        ("tilbyder", NB.catalogue_provider),
-        ("beskrivelse", NB.offer_description),
-        ("niva", NB.catalogue_level),
-        ("alder_fra", NB.field_age_from),
-        ("alder_til", NB.field_age_to),
-        ("utfordringer", NB.offer_areas),
-        ("risiko", NB.offer_risks),
-        ("tilgang", NB.catalogue_access),
-        ("tilgang_krav", NB.field_access_requirements),
-        ("kontakt_person", NB.offer_contact_person),
-        ("kontakt_telefon", NB.offer_phone),
-        ("kontakt_epost", NB.offer_email),
-        ("kontakt_adresse", NB.offer_address),
-        ("kapasitet", NB.offer_capacity),
-        ("ventetid", NB.offer_waiting),
-        ("evidens", NB.offer_evidence_level),
-        ("evidens_lenke", NB.field_evidence_link),
-        ("kostnad", NB.offer_cost),
-        ("sprak", NB.field_languages),
-        ("status", NB.offer_status),
-        ("gyldig_fra", NB.field_valid_from),
-        ("gyldig_til", NB.field_valid_to),
-        ("trinn", NB.field_ladder_step),
-        ("neste", NB.field_next_steps),
+        ("navn", m.field_name),
+        ("tilbyder", m.catalogue_provider),
+        ("beskrivelse", m.offer_description),
+        ("niva", m.catalogue_level),
+        ("alder_fra", m.field_age_from),
+        ("alder_til", m.field_age_to),
+        ("utfordringer", m.offer_areas),
+        ("risiko", m.offer_risks),
+        ("tilgang", m.catalogue_access),
+        ("tilgang_krav", m.field_access_requirements),
+        ("kontakt_person", m.offer_contact_person),
+        ("kontakt_telefon", m.offer_phone),
+        ("kontakt_epost", m.offer_email),
+        ("kontakt_adresse", m.offer_address),
+        ("kapasitet", m.offer_capacity),
+        ("ventetid", m.offer_waiting),
+        ("evidens", m.offer_evidence_level),
+        ("evidens_lenke", m.field_evidence_link),
+        ("kostnad", m.offer_cost),
+        ("sprak", m.field_languages),
+        ("status", m.offer_status),
+        ("gyldig_fra", m.field_valid_from),
+        ("gyldig_til", m.field_valid_to),
+        ("trinn", m.field_ladder_step),
+        ("neste", m.field_next_steps),
     ]
 }
 
@@ -183,17 +183,17 @@ struct EditPage {
     choices: EditorChoices,
 }
 
-fn waiting_panel(p: &Proposal) -> WaitingPanel {
+fn waiting_panel(msgs: &Messages, p: &Proposal) -> WaitingPanel {
     WaitingPanel {
-        meta: NB
+        meta: msgs
             .editor_waiting_meta
             .replace("{dato}", &date(p.proposed_at))
             .replace(
                 "{navn}",
-                p.proposed_by.as_deref().unwrap_or(NB.access_log_operator),
+                p.proposed_by.as_deref().unwrap_or(msgs.access_log_operator),
             )
             .replace("{frist}", &p.due_date.format("%d.%m.%Y").to_string()),
-        rows: comparison(&p.offer.fields, &p.fields, true),
+        rows: comparison(msgs, &p.offer.fields, &p.fields, true),
         withdraw_action: format!("/tiltak/{}/trekk-forslag", p.offer.id),
         proposal_id: p.id.to_string(),
     }
@@ -259,10 +259,10 @@ async fn edit_page(
                 label: u.name.clone(),
             })
             .collect(),
-        levels: level_choices(),
+        levels: level_choices(user.m),
         areas: area_choices(&areas),
         risks: risk_choices(),
-        accesses: access_choices(),
+        accesses: access_choices(user.m),
         evidence: EVIDENCE_LEVELS
             .iter()
             .map(|(n, s)| Choice {
@@ -274,14 +274,14 @@ async fn edit_page(
             .iter()
             .map(|s| Choice {
                 value: s.code().into(),
-                label: NB.offer_status(*s).into(),
+                label: user.m.offer_status(*s).into(),
             })
             .collect(),
         steps: LADDER_STEP_NAMES
             .iter()
             .map(|(n, s)| Choice {
                 value: n.to_string(),
-                label: format!("{} {n}: {s}", NB.offer_step),
+                label: format!("{} {n}: {s}", user.m.offer_step),
             })
             .collect(),
         // Candidates for «next step»: offers higher up that share a challenge area.
@@ -300,26 +300,26 @@ async fn edit_page(
                 value: o.id.to_string(),
                 label: format!(
                     "{} ({} {})",
-                    o.fields.name, NB.offer_step, o.fields.ladder_step
+                    o.fields.name, user.m.offer_step, o.fields.ladder_step
                 ),
             })
             .collect(),
     };
     let (heading, action, offer_link) = match current {
         Some(o) => (
-            NB.editor_edit,
+            user.m.editor_edit,
             format!("/tiltak/{}/endre", o.id),
             Some((format!("/tiltak/{}", o.id), o.fields.name.clone())),
         ),
-        None => (NB.editor_new, "/tiltak/ny".to_owned(), None),
+        None => (user.m.editor_new, "/tiltak/ny".to_owned(), None),
     };
     Ok(EditPage {
         layout: Layout::signed_in(user, heading),
         heading,
         action,
         offer_link,
-        waiting: waiting.as_ref().map(waiting_panel),
-        form: form.fields(&field_labels()),
+        waiting: waiting.as_ref().map(|p| waiting_panel(user.m, p)),
+        form: form.fields(&field_labels(user.m)),
         choices,
     })
 }
@@ -391,7 +391,7 @@ pub async fn mine(
                 let number = municipalities::get(c, m)?.number;
                 let areas = offers::challenge_areas(c, m)?;
                 for o in offers::search(c, &search)?.0 {
-                    out.push((card(&o, &areas, &number), o.id));
+                    out.push((card(user.m, &o, &areas, &number), o.id));
                 }
             }
             Ok((out, proposals))
@@ -420,11 +420,11 @@ pub async fn mine(
         .map(|p| DecisionLine {
             href: format!("/tiltak/{}/historikk", p.offer.id),
             offer: p.offer.fields.name.clone(),
-            status: NB.proposal_status(p.status),
+            status: user.m.proposal_status(p.status),
             changes: p
                 .changes
                 .iter()
-                .map(|c| NB.change(c))
+                .map(|c| user.m.change(c))
                 .collect::<Vec<_>>()
                 .join(", "),
             when: p.decided_at.map(date).unwrap_or_default(),
@@ -432,8 +432,8 @@ pub async fn mine(
         })
         .collect();
     page(&MinePage {
-        layout: Layout::signed_in(&user, NB.editor_title)
-            .with_notice(crate::view::notice::notice(&q)),
+        layout: Layout::signed_in(&user, user.m.editor_title)
+            .with_notice(crate::view::notice::notice(user.m, &q)),
         offers,
         decisions,
     })
@@ -486,7 +486,7 @@ pub async fn create(
         Ok(f) => f,
         Err(problems) => {
             return invalid(
-                &edit_page(&state, &user, m, None, form.with_problems(&NB, problems)).await?,
+                &edit_page(&state, &user, m, None, form.with_problems(user.m, problems)).await?,
             );
         }
     };
@@ -544,7 +544,9 @@ pub async fn edit(
         .collect();
     let form = FormState::with_values(values_of(&offer.fields, &next));
     let mut body = edit_page(&state, &user, offer.municipality_id, Some(&offer), form).await?;
-    body.layout = body.layout.with_notice(crate::view::notice::notice(&q));
+    body.layout = body
+        .layout
+        .with_notice(crate::view::notice::notice(user.m, &q));
     page(&body)
 }
 
@@ -567,7 +569,7 @@ pub async fn update(
                     &user,
                     offer.municipality_id,
                     Some(&offer),
-                    form.with_problems(&NB, problems),
+                    form.with_problems(user.m, problems),
                 )
                 .await?,
             );
@@ -658,21 +660,27 @@ struct HistoryPage {
     proposals: Vec<ProposalLine>,
 }
 
-fn label_of(field: &str) -> String {
-    field_labels()
+fn label_of(m: &Messages, field: &str) -> String {
+    field_labels(m)
         .into_iter()
         .find(|(f, _)| *f == field)
         .map(|(_, l)| l.to_owned())
         .unwrap_or_else(|| match field {
-            "gravide" => NB.catalogue_pregnant.to_owned(),
-            "evidens_lokal" => NB.offer_evidence_local.to_owned(),
+            "gravide" => m.catalogue_pregnant.to_owned(),
+            "evidens_lokal" => m.offer_evidence_local.to_owned(),
             other => other.to_owned(),
         })
 }
 
 /// A stored value of `field` as the history shows it: labels, not codes
 /// («Publisert», not `publisert`; a unit's name, not its id).
-fn shown(field: &str, raw: &str, units: &[(UnitId, String)], areas: &[(String, String)]) -> String {
+fn shown(
+    m: &Messages,
+    field: &str,
+    raw: &str,
+    units: &[(UnitId, String)],
+    areas: &[(String, String)],
+) -> String {
     if raw.is_empty() {
         return "–".to_owned();
     }
@@ -680,13 +688,13 @@ fn shown(field: &str, raw: &str, units: &[(UnitId, String)], areas: &[(String, S
         |one: &dyn Fn(&str) -> String| raw.split(", ").map(one).collect::<Vec<_>>().join(", ");
     match field {
         "niva" => PreventionLevel::from_code(raw)
-            .map(|l| NB.level(l).to_owned())
+            .map(|l| m.level(l).to_owned())
             .unwrap_or_else(|_| raw.to_owned()),
         "tilgang" => AccessRoute::from_code(raw)
-            .map(|a| NB.access(a).to_owned())
+            .map(|a| m.access(a).to_owned())
             .unwrap_or_else(|_| raw.to_owned()),
         "status" => OfferStatus::from_code(raw)
-            .map(|s| NB.offer_status(s).to_owned())
+            .map(|s| m.offer_status(s).to_owned())
             .unwrap_or_else(|_| raw.to_owned()),
         "tilbyder" => units
             .iter()
@@ -715,9 +723,9 @@ fn shown(field: &str, raw: &str, units: &[(UnitId, String)], areas: &[(String, S
         "trinn" => LADDER_STEP_NAMES
             .iter()
             .find(|(k, _)| k.to_string() == raw)
-            .map(|(k, name)| format!("{} {k}: {name}", NB.offer_step))
+            .map(|(k, name)| format!("{} {k}: {name}", m.offer_step))
             .unwrap_or_else(|| raw.to_owned()),
-        "ventetid" => format!("{raw} {}", NB.offer_weeks),
+        "ventetid" => format!("{raw} {}", m.offer_weeks),
         _ => raw.to_owned(),
     }
 }
@@ -764,19 +772,19 @@ pub async fn history(
             by: v
                 .actor_name
                 .clone()
-                .unwrap_or_else(|| NB.access_log_operator.to_owned()),
+                .unwrap_or_else(|| user.m.access_log_operator.to_owned()),
             kind: match v.kind.as_str() {
-                "opprettet" => NB.history_created,
-                "godkjent" => NB.history_approved,
-                _ => NB.history_changed,
+                "opprettet" => user.m.history_created,
+                "godkjent" => user.m.history_approved,
+                _ => user.m.history_changed,
             },
             changes: changes
                 .into_iter()
                 .map(|(f, a, b)| {
                     (
-                        label_of(f),
-                        shown(f, &a, &unit_names, &areas),
-                        shown(f, &b, &unit_names, &areas),
+                        label_of(user.m, f),
+                        shown(user.m, f, &a, &unit_names, &areas),
+                        shown(user.m, f, &b, &unit_names, &areas),
                     )
                 })
                 .collect(),
@@ -792,19 +800,19 @@ pub async fn history(
             by: p
                 .proposed_by
                 .clone()
-                .unwrap_or_else(|| NB.access_log_operator.to_owned()),
+                .unwrap_or_else(|| user.m.access_log_operator.to_owned()),
             changes: p
                 .changes
                 .iter()
-                .map(|c| NB.change(c))
+                .map(|c| user.m.change(c))
                 .collect::<Vec<_>>()
                 .join(", "),
-            status: NB.proposal_status(p.status),
+            status: user.m.proposal_status(p.status),
             comment: p.comment.clone(),
         })
         .collect();
     page(&HistoryPage {
-        layout: Layout::signed_in(&user, NB.history_title),
+        layout: Layout::signed_in(&user, user.m.history_title),
         offer,
         entries,
         proposals,

@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::extract::form::{self as forms, FormState};
 use crate::extract::path::path_id;
 use crate::extract::user::SignedIn;
-use crate::i18n::NB;
+use crate::i18n::Messages;
 use crate::view::format::today;
 use crate::view::layout::Layout;
 use crate::view::notice::NoticeQuery;
@@ -38,7 +38,7 @@ struct QueuePage {
     reviewer: bool,
 }
 
-fn line(p: &Proposal, reviewer: bool) -> QueueLine {
+fn line(msgs: &Messages, p: &Proposal, reviewer: bool) -> QueueLine {
     QueueLine {
         href: if reviewer {
             format!("/tiltak/forslag/{}", p.id)
@@ -50,13 +50,13 @@ fn line(p: &Proposal, reviewer: bool) -> QueueLine {
         changes: p
             .changes
             .iter()
-            .map(|c| NB.change(c))
+            .map(|c| msgs.change(c))
             .collect::<Vec<_>>()
             .join(", "),
         by: p
             .proposed_by
             .clone()
-            .unwrap_or_else(|| NB.access_log_operator.to_owned()),
+            .unwrap_or_else(|| msgs.access_log_operator.to_owned()),
         due: p.due_date.format("%d.%m.%Y").to_string(),
         overdue: p.due_date < today(),
     }
@@ -77,12 +77,13 @@ pub async fn waiting_for_reviewer(
     if reviewers.is_empty() {
         return Ok(Vec::new());
     }
+    let msgs = user.m;
     state
         .db
         .read(move |c| {
             let mut lines = Vec::new();
             for r in &reviewers {
-                lines.extend(offers::pending(c, r)?.iter().map(|p| line(p, true)));
+                lines.extend(offers::pending(c, r)?.iter().map(|p| line(msgs, p, true)));
             }
             Ok(lines)
         })
@@ -110,13 +111,13 @@ pub async fn queue(
         .read(move |c| {
             let mut lines = Vec::new();
             for r in &reviewers {
-                lines.extend(offers::pending(c, r)?.iter().map(|p| line(p, true)));
+                lines.extend(offers::pending(c, r)?.iter().map(|p| line(user.m, p, true)));
             }
             for m in administered.iter().filter(|m| !reviewed.contains(m)) {
                 lines.extend(
                     offers::overdue(c, *m, today)?
                         .iter()
-                        .map(|p| line(p, false)),
+                        .map(|p| line(user.m, p, false)),
                 );
             }
             Ok(lines)
@@ -124,8 +125,8 @@ pub async fn queue(
         .await?;
     let reviewer = !user.actor.reviewed_municipalities().is_empty();
     page(&QueuePage {
-        layout: Layout::signed_in(&user, NB.proposals_title)
-            .with_notice(crate::view::notice::notice(&q)),
+        layout: Layout::signed_in(&user, user.m.proposals_title)
+            .with_notice(crate::view::notice::notice(user.m, &q)),
         lines,
         reviewer,
     })
@@ -154,13 +155,14 @@ struct ProposalPage {
 /// The substantive parts of an offer now and as proposed, each as a row;
 /// with `only_changed`, just the parts the proposal changes.
 pub fn comparison(
+    m: &Messages,
     now: &OfferFields,
     proposed: &OfferFields,
     only_changed: bool,
 ) -> Vec<Comparison> {
-    summary(now)
+    summary(m, now)
         .into_iter()
-        .zip(summary(proposed))
+        .zip(summary(m, proposed))
         .filter(|((_, a), (_, b))| !only_changed || a != b)
         .map(|((label, now), (_, proposed))| Comparison {
             label,
@@ -170,38 +172,38 @@ pub fn comparison(
         .collect()
 }
 
-fn summary(f: &OfferFields) -> Vec<(String, String)> {
+fn summary(m: &Messages, f: &OfferFields) -> Vec<(String, String)> {
     let waiting = f
         .waiting_weeks
-        .map(|w| format!("{w} {}", NB.offer_weeks))
+        .map(|w| format!("{w} {}", m.offer_weeks))
         .unwrap_or_else(|| "–".into());
     vec![
-        (NB.change_niva.to_owned(), NB.level(f.level).to_owned()),
+        (m.change_niva.to_owned(), m.level(f.level).to_owned()),
         (
-            NB.change_alder.to_owned(),
+            m.change_alder.to_owned(),
             format!(
                 "{}–{} {}{}",
                 f.age_from,
                 f.age_to,
-                NB.catalogue_years,
+                m.catalogue_years,
                 if f.pregnant {
-                    format!(", {}", NB.catalogue_pregnant)
+                    format!(", {}", m.catalogue_pregnant)
                 } else {
                     String::new()
                 }
             ),
         ),
         (
-            NB.change_tilgang.to_owned(),
-            format!("{}. {}", NB.access(f.access), f.access_requirements),
+            m.change_tilgang.to_owned(),
+            format!("{}. {}", m.access(f.access), f.access_requirements),
         ),
         (
-            NB.change_kapasitet.to_owned(),
+            m.change_kapasitet.to_owned(),
             format!("{} · {waiting}", f.capacity),
         ),
         (
-            NB.change_status.to_owned(),
-            NB.offer_status(f.status).to_owned(),
+            m.change_status.to_owned(),
+            m.offer_status(f.status).to_owned(),
         ),
     ]
 }
@@ -235,20 +237,20 @@ async fn show_page(
             Err(laget_db::DbError::NotFound)
         })
         .await?;
-    let rows = comparison(&proposal.offer.fields, &proposal.fields, false);
+    let rows = comparison(user.m, &proposal.offer.fields, &proposal.fields, false);
     Ok(ProposalPage {
-        layout: Layout::signed_in(user, NB.proposal_title),
+        layout: Layout::signed_in(user, user.m.proposal_title),
         offer_href: format!("/tiltak/{}", proposal.offer.id),
         by: proposal
             .proposed_by
             .clone()
-            .unwrap_or_else(|| NB.access_log_operator.to_owned()),
+            .unwrap_or_else(|| user.m.access_log_operator.to_owned()),
         due: proposal.due_date.format("%d.%m.%Y").to_string(),
-        status: NB.proposal_status(proposal.status),
+        status: user.m.proposal_status(proposal.status),
         pending: proposal.status == ProposalStatus::Venter,
         rows,
         proposal,
-        form: form.fields(&[("kommentar", NB.proposal_comment)]),
+        form: form.fields(&[("kommentar", user.m.proposal_comment)]),
     })
 }
 
@@ -280,7 +282,7 @@ pub async fn decide(
     };
     let Some(comment) = comment else {
         let form = FormState::with_values(forms::redisplayable(&pairs))
-            .with_problems(&NB, problems.into_vec());
+            .with_problems(user.m, problems.into_vec());
         return invalid(&show_page(&state, &user, &raw, form).await?);
     };
     if shown.proposal.status != ProposalStatus::Venter {

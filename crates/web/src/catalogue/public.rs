@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::extract::form::FormState;
 use crate::extract::path::path_id;
 use crate::extract::user::{Ctx, MaybeSignedIn, SignedIn};
-use crate::i18n::NB;
+use crate::i18n::Messages;
 use crate::view::choices::Choice;
 use crate::view::format::today;
 use crate::view::layout::Layout;
@@ -46,15 +46,15 @@ pub struct OfferCard {
 }
 
 /// «0–5 år», «Gravide», «Gravide og 0–1 år».
-pub fn ages(o: &Offer) -> String {
+pub fn ages(m: &Messages, o: &Offer) -> String {
     let f = &o.fields;
     let range = if f.age_from == f.age_to {
-        format!("{} {}", f.age_from, NB.catalogue_years)
+        format!("{} {}", f.age_from, m.catalogue_years)
     } else {
-        format!("{}–{} {}", f.age_from, f.age_to, NB.catalogue_years)
+        format!("{}–{} {}", f.age_from, f.age_to, m.catalogue_years)
     };
     if f.pregnant {
-        format!("{}, {}", NB.catalogue_pregnant, range)
+        format!("{}, {}", m.catalogue_pregnant, range)
     } else {
         range
     }
@@ -74,16 +74,21 @@ pub fn area_names(o: &Offer, areas: &[(String, String)]) -> Vec<String> {
         .collect()
 }
 
-pub fn card(o: &Offer, areas: &[(String, String)], municipality_number: &str) -> OfferCard {
+pub fn card(
+    m: &Messages,
+    o: &Offer,
+    areas: &[(String, String)],
+    municipality_number: &str,
+) -> OfferCard {
     OfferCard {
         href: format!("/tiltak/{}?kommune={municipality_number}", o.id),
         name: o.fields.name.clone(),
         provider: o.provider_name.clone(),
-        level: NB.level(o.fields.level),
-        ages: ages(o),
-        access: NB.access(o.fields.access),
+        level: m.level(o.fields.level),
+        ages: ages(m, o),
+        access: m.access(o.fields.access),
         areas: area_names(o, areas),
-        status: NB.offer_status(o.fields.status),
+        status: m.offer_status(o.fields.status),
         published: o.fields.status == laget_domain::catalogue::OfferStatus::Publisert,
     }
 }
@@ -305,7 +310,7 @@ async fn render_list(
     user: Option<SignedIn>,
     q: ListQuery,
 ) -> Result<Response, AppError> {
-    let layout = Layout::visitor(&ctx, user.as_ref(), NB.catalogue_title).with_htmx();
+    let layout = Layout::visitor(&ctx, user.as_ref(), ctx.m.catalogue_title).with_htmx();
     let Some(m) = municipality(&state, &q.kommune, user.as_ref()).await? else {
         let municipalities = state.db.read(municipalities::list).await?;
         return page(&ListPage {
@@ -342,32 +347,35 @@ async fn render_list(
         })
         .await?;
     let problems = outcome.as_ref().err().cloned().unwrap_or_default();
-    let mut form = FormState::with_values(q.pairs()).with_problems(&NB, problems);
+    let mut form = FormState::with_values(q.pairs()).with_problems(ctx.m, problems);
     // The age field has its own, more helpful message.
     for e in &mut form.errors {
         if e.field == "alder" {
-            e.message = NB.catalogue_bad_age.to_owned();
+            e.message = ctx.m.catalogue_bad_age.to_owned();
         }
     }
     let form = form.fields(&[
-        ("q", NB.catalogue_search),
-        ("alder", NB.catalogue_age),
-        ("utfordring", NB.catalogue_area),
-        ("risiko", NB.catalogue_risk),
-        ("niva", NB.catalogue_level),
-        ("tilgang", NB.catalogue_access),
-        ("tilbyder", NB.catalogue_provider),
-        ("enhetstype", NB.catalogue_unit_kind),
+        ("q", ctx.m.catalogue_search),
+        ("alder", ctx.m.catalogue_age),
+        ("utfordring", ctx.m.catalogue_area),
+        ("risiko", ctx.m.catalogue_risk),
+        ("niva", ctx.m.catalogue_level),
+        ("tilgang", ctx.m.catalogue_access),
+        ("tilbyder", ctx.m.catalogue_provider),
+        ("enhetstype", ctx.m.catalogue_unit_kind),
     ]);
     let valid = !form.has_errors();
-    let choices = FilterChoices::new(&areas, &unit_list);
+    let choices = FilterChoices::new(ctx.m, &areas, &unit_list);
 
     let (page_no, (found, total)) = outcome.unwrap_or((1, (Vec::new(), 0)));
     let last_page = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let pages = (1..=last_page)
         .map(|p| (p, q.with_page(p), p == page_no))
         .collect();
-    let cards = found.iter().map(|o| card(o, &areas, &m.number)).collect();
+    let cards = found
+        .iter()
+        .map(|o| card(ctx.m, o, &areas, &m.number))
+        .collect();
     let body = ListPage {
         layout,
         municipality: Some(m),
@@ -487,12 +495,12 @@ pub fn parse_query(
 }
 
 /// The prevention levels as choices, with what each means.
-pub fn level_choices() -> Vec<Choice> {
+pub fn level_choices(m: &Messages) -> Vec<Choice> {
     PreventionLevel::ALL
         .iter()
         .map(|l| Choice {
             value: l.code().into(),
-            label: format!("{} ({})", NB.level(*l), NB.level_hint(*l)),
+            label: format!("{} ({})", m.level(*l), m.level_hint(*l)),
         })
         .collect()
 }
@@ -520,12 +528,12 @@ pub fn area_choices(areas: &[(String, String)]) -> Vec<Choice> {
 }
 
 /// The ways of access as choices.
-pub fn access_choices() -> Vec<Choice> {
+pub fn access_choices(m: &Messages) -> Vec<Choice> {
     AccessRoute::ALL
         .iter()
         .map(|a| Choice {
             value: a.code().into(),
-            label: NB.access(*a).into(),
+            label: m.access(*a).into(),
         })
         .collect()
 }
@@ -543,7 +551,7 @@ impl FilterChoices {
         }
     }
 
-    pub fn new(areas: &[(String, String)], unit_list: &[units::Unit]) -> Self {
+    pub fn new(m: &Messages, areas: &[(String, String)], unit_list: &[units::Unit]) -> Self {
         let mut kinds: Vec<UnitKind> = unit_list.iter().map(|u| u.kind).collect();
         kinds.sort_by_key(|k| UnitKind::ALL.iter().position(|x| x == k));
         kinds.dedup();
@@ -556,21 +564,21 @@ impl FilterChoices {
                     label: u.name.clone(),
                 })
                 .collect(),
-            levels: level_choices(),
+            levels: level_choices(m),
             risks: risk_choices(),
             kinds: kinds
                 .into_iter()
                 .map(|k| Choice {
                     value: k.code().into(),
-                    label: NB.unit_kind(k).into(),
+                    label: m.unit_kind(k).into(),
                 })
                 .collect(),
-            accesses: access_choices(),
+            accesses: access_choices(m),
             sorts: OfferSort::ALL
                 .iter()
                 .map(|s| Choice {
                     value: s.code().into(),
-                    label: NB.sort(*s).into(),
+                    label: m.sort(*s).into(),
                 })
                 .collect(),
         }
@@ -578,13 +586,13 @@ impl FilterChoices {
 }
 
 /// The name of a ladder step.
-pub fn step_name(step: u8) -> String {
+pub fn step_name(m: &Messages, step: u8) -> String {
     let name = LADDER_STEP_NAMES
         .iter()
         .find(|(n, _)| *n == step)
         .map(|(_, s)| *s)
         .unwrap_or("");
-    format!("{} {step}: {name}", NB.offer_step)
+    format!("{} {step}: {name}", m.offer_step)
 }
 
 pub struct Link {
@@ -667,9 +675,9 @@ async fn render_detail(
         label: o.fields.name.clone(),
         detail: format!(
             "{} · {} · {}",
-            step_name(o.fields.ladder_step),
+            step_name(ctx.m, o.fields.ladder_step),
             o.provider_name,
-            ages(o)
+            ages(ctx.m, o)
         ),
     };
     // «Hvis dette ikke er nok» and the step below (`offers::neighbours`,
@@ -703,11 +711,11 @@ async fn render_detail(
         .is_some_and(|u| u.actor.edit_offers_of(f.provider_unit).is_ok());
     page(&DetailPage {
         layout: Layout::visitor(&ctx, user.as_ref(), &f.name),
-        card: card(&offer, &areas, &m.number),
+        card: card(ctx.m, &offer, &areas, &m.number),
         paragraphs,
         risks,
         evidence,
-        step: step_name(step),
+        step: step_name(ctx.m, step),
         next,
         below,
         ladder_href: format!("/tiltakstrapp?kommune={}", m.number),
@@ -761,7 +769,7 @@ async fn render_ladder(
     user: Option<SignedIn>,
     q: ListQuery,
 ) -> Result<Response, AppError> {
-    let layout = Layout::visitor(&ctx, user.as_ref(), NB.ladder_title);
+    let layout = Layout::visitor(&ctx, user.as_ref(), ctx.m.ladder_title);
     let Some(m) = municipality(&state, &q.kommune, user.as_ref()).await? else {
         let municipalities = state.db.read(municipalities::list).await?;
         return page(&LadderPage {
@@ -788,13 +796,13 @@ async fn render_ladder(
                 .iter()
                 .enumerate()
                 .map(|(i, (step, list))| LadderStepView {
-                    name: step_name(*step),
+                    name: step_name(ctx.m, *step),
                     offers: list
                         .iter()
                         .map(|o| Link {
                             href: format!("/tiltak/{}?kommune={number}", o.id),
                             label: o.fields.name.clone(),
-                            detail: format!("{} · {}", o.provider_name, ages(o)),
+                            detail: format!("{} · {}", o.provider_name, ages(ctx.m, o)),
                         })
                         .collect(),
                     // Bars stand on y = 120, under room for the

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::extract::form::{self as forms, FormState};
 use crate::extract::path::path_id;
 use crate::extract::user::SignedIn;
-use crate::i18n::NB;
+use crate::i18n::Messages;
 use crate::view::choices::Choice;
 use crate::view::format::relation_label;
 use crate::view::format::today;
@@ -27,7 +27,10 @@ use laget_domain::ids::{ChildId, GuardianId};
 /// The editor's capability for the child in the path, or 404.
 async fn editor(state: &AppState, user: &SignedIn, raw: &str) -> Result<ChildEditor, AppError> {
     let child: ChildId = path_id(raw)?;
-    let units = state.db.read(move |c| laget_db::lookup::units_of_child(c, child)).await?;
+    let units = state
+        .db
+        .read(move |c| laget_db::lookup::units_of_child(c, child))
+        .await?;
     Ok(user.actor.edit_child(child, &units)?)
 }
 
@@ -42,26 +45,26 @@ pub struct HistoryRow {
     pub new: String,
 }
 
-fn field_label(f: ChangeField) -> &'static str {
+fn field_label(m: &Messages, f: ChangeField) -> &'static str {
     match f {
-        ChangeField::Name => NB.child_name,
-        ChangeField::BirthDate => NB.child_birth_date,
-        ChangeField::Unborn => NB.child_change_unborn,
-        ChangeField::NationalId => NB.child_national_id,
-        ChangeField::UnitAdded => NB.child_change_unit_added,
-        ChangeField::UnitRemoved => NB.child_change_unit_removed,
-        ChangeField::GuardianAdded => NB.child_change_guardian_added,
-        ChangeField::GuardianEnded => NB.child_change_guardian_ended,
-        ChangeField::GuardianName => NB.guardian_name,
-        ChangeField::GuardianRelation => NB.guardian_relation,
-        ChangeField::GuardianPhone => NB.guardian_phone,
-        ChangeField::GuardianEmail => NB.guardian_email,
-        ChangeField::GuardianResponsibility => NB.guardian_responsibility,
+        ChangeField::Name => m.child_name,
+        ChangeField::BirthDate => m.child_birth_date,
+        ChangeField::Unborn => m.child_change_unborn,
+        ChangeField::NationalId => m.child_national_id,
+        ChangeField::UnitAdded => m.child_change_unit_added,
+        ChangeField::UnitRemoved => m.child_change_unit_removed,
+        ChangeField::GuardianAdded => m.child_change_guardian_added,
+        ChangeField::GuardianEnded => m.child_change_guardian_ended,
+        ChangeField::GuardianName => m.guardian_name,
+        ChangeField::GuardianRelation => m.guardian_relation,
+        ChangeField::GuardianPhone => m.guardian_phone,
+        ChangeField::GuardianEmail => m.guardian_email,
+        ChangeField::GuardianResponsibility => m.guardian_responsibility,
     }
 }
 
 /// A stored value in words: dates as dd.mm.åååå, yes/no, relations by name.
-fn value_text(f: ChangeField, v: Option<&str>) -> String {
+fn value_text(msgs: &Messages, f: ChangeField, v: Option<&str>) -> String {
     let Some(v) = v else {
         return "–".to_owned();
     };
@@ -70,17 +73,17 @@ fn value_text(f: ChangeField, v: Option<&str>) -> String {
             .map(date)
             .unwrap_or_else(|_| v.to_owned()),
         ChangeField::Unborn | ChangeField::GuardianResponsibility => {
-            if v == "ja" { NB.yes } else { NB.no }.to_owned()
+            if v == "ja" { msgs.yes } else { msgs.no }.to_owned()
         }
         ChangeField::GuardianRelation => Relation::from_code(v)
-            .map(relation_label)
+            .map(|r| relation_label(msgs, r))
             .unwrap_or(v)
             .to_owned(),
         _ => v.to_owned(),
     }
 }
 
-pub fn history_rows(history: &[HistoryEntry]) -> Vec<HistoryRow> {
+pub fn history_rows(m: &Messages, history: &[HistoryEntry]) -> Vec<HistoryRow> {
     history
         .iter()
         .map(|h| HistoryRow {
@@ -88,13 +91,13 @@ pub fn history_rows(history: &[HistoryEntry]) -> Vec<HistoryRow> {
             by: h.by.clone().unwrap_or_else(|| "–".to_owned()),
             what: match (&h.subject, h.field) {
                 (Some(s), ChangeField::GuardianAdded | ChangeField::GuardianEnded) => {
-                    format!("{}: {s}", field_label(h.field))
+                    format!("{}: {s}", field_label(m, h.field))
                 }
-                (Some(s), _) => format!("{} ({s})", field_label(h.field)),
-                (None, f) => field_label(f).to_owned(),
+                (Some(s), _) => format!("{} ({s})", field_label(m, h.field)),
+                (None, f) => field_label(m, f).to_owned(),
             },
-            old: value_text(h.field, h.old.as_deref()),
-            new: value_text(h.field, h.new.as_deref()),
+            old: value_text(m, h.field, h.old.as_deref()),
+            new: value_text(m, h.field, h.new.as_deref()),
         })
         .collect()
 }
@@ -148,15 +151,15 @@ async fn edit_page(
         FormState::with_values(values)
     });
     Ok(EditPage {
-        layout: Layout::signed_in(user, NB.child_edit_title),
+        layout: Layout::signed_in(user, user.m.child_edit_title),
         child: e.child_id().to_string(),
         name: child.name.clone(),
         national_id_hint: match &child.national_id_masked {
             Some(n) => format!(
                 "{} {n}. {}",
-                NB.child_national_id_registered, NB.child_national_id_keep_hint
+                user.m.child_national_id_registered, user.m.child_national_id_keep_hint
             ),
-            None => NB.child_national_id_hint.to_owned(),
+            None => user.m.child_national_id_hint.to_owned(),
         },
         has_national_id: child.national_id_masked.is_some(),
         units: all_units
@@ -168,10 +171,10 @@ async fn edit_page(
             })
             .collect(),
         form: form.fields(&[
-            ("navn", NB.child_name),
-            ("fodselsdato", NB.child_birth_date),
-            ("fodselsnummer", NB.child_national_id),
-            ("enheter", NB.child_units),
+            ("navn", user.m.child_name),
+            ("fodselsdato", user.m.child_birth_date),
+            ("fodselsnummer", user.m.child_national_id),
+            ("enheter", user.m.child_units),
         ]),
     })
 }
@@ -218,12 +221,12 @@ pub async fn update(
         }
         Err(refused) => {
             let mut form = FormState::with_values(forms::redisplayable(&pairs))
-                .with_problems(&NB, refused.problems);
+                .with_problems(user.m, refused.problems);
             if refused.national_id_taken {
-                form.add_error("fodselsnummer", NB.child_national_id_taken);
+                form.add_error("fodselsnummer", user.m.child_national_id_taken);
             }
             if refused.loses_own_unit {
-                form.add_error("enheter", NB.child_units_keep_own);
+                form.add_error("enheter", user.m.child_units_keep_own);
             }
             invalid(&edit_page(&state, &user, &e, Some(form)).await?)
         }
@@ -270,7 +273,7 @@ async fn guardian_page(
         FormState::with_values(values)
     });
     Ok(GuardianPage {
-        layout: Layout::signed_in(user, NB.guardian_edit_title),
+        layout: Layout::signed_in(user, user.m.guardian_edit_title),
         child: e.child_id().to_string(),
         child_name,
         guardian: guardian.to_string(),
@@ -278,14 +281,14 @@ async fn guardian_page(
             .iter()
             .map(|r| Choice {
                 value: r.code().into(),
-                label: relation_label(*r).into(),
+                label: relation_label(user.m, *r).into(),
             })
             .collect(),
         form: form.fields(&[
-            ("navn", NB.guardian_name),
-            ("relasjon", NB.guardian_relation),
-            ("telefon", NB.guardian_phone),
-            ("epost", NB.guardian_email),
+            ("navn", user.m.guardian_name),
+            ("relasjon", user.m.guardian_relation),
+            ("telefon", user.m.guardian_phone),
+            ("epost", user.m.guardian_email),
         ]),
     })
 }
@@ -319,7 +322,7 @@ pub async fn update_guardian(
         Ok(g) => g,
         Err(p) => {
             let form = FormState::with_values(forms::redisplayable(&pairs))
-                .with_problems(&NB, p.into_vec());
+                .with_problems(user.m, p.into_vec());
             return invalid(&guardian_page(&state, &user, &e, guardian, Some(form)).await?);
         }
     };

@@ -6,7 +6,6 @@ use crate::error::AppError;
 use crate::extract::form::{self as forms, FormState};
 use crate::extract::path::path_id;
 use crate::extract::user::SignedIn;
-use crate::i18n::NB;
 use crate::view::choices::Choice;
 use crate::view::format::today;
 use crate::view::format::{birth_text, date};
@@ -136,7 +135,7 @@ pub async fn list(
     let units = unit_choices(&state, &user).await?;
     let Some(cap) = chosen_unit(&user, q.enhet.as_deref())? else {
         return page(&ListPage {
-            layout: Layout::signed_in(&user, NB.children_title),
+            layout: Layout::signed_in(&user, user.m.children_title),
             units,
             unit: None,
             unit_name: String::new(),
@@ -168,8 +167,8 @@ pub async fn list(
         .map(|c| c.label.clone())
         .unwrap_or_default();
     page(&ListPage {
-        layout: Layout::signed_in(&user, NB.children_title)
-            .with_notice(log_notice(q.melding.as_deref())),
+        layout: Layout::signed_in(&user, user.m.children_title)
+            .with_notice(log_notice(user.m, q.melding.as_deref())),
         units,
         unit: Some(unit.to_string()),
         unit_name,
@@ -178,11 +177,11 @@ pub async fn list(
             .map(|l| ChildRow {
                 href: format!("/barn/{}", l.child.id),
                 name: l.child.name.clone(),
-                birth: birth_text(l.child.birth, today),
+                birth: birth_text(user.m, l.child.birth, today),
                 log: l.open_log.map(|o| LogCell {
                     href: reach.opens(o.id).then(|| format!("/logger/{}", o.id)),
                     label: crate::log::words::level_name(
-                        &NB,
+                        user.m,
                         settings.model,
                         u8::try_from(o.level).unwrap_or(0),
                     ),
@@ -223,7 +222,7 @@ async fn new_page(
         })
         .await?;
     Ok(NewPage {
-        layout: Layout::signed_in(user, NB.child_new_title),
+        layout: Layout::signed_in(user, user.m.child_new_title),
         unit: unit.to_string(),
         unit_name,
         others: others
@@ -235,10 +234,10 @@ async fn new_page(
             })
             .collect(),
         form: form.fields(&[
-            ("navn", NB.child_name),
-            ("fodselsdato", NB.child_birth_date),
-            ("fodselsnummer", NB.child_national_id),
-            ("enheter", NB.child_other_units),
+            ("navn", user.m.child_name),
+            ("fodselsdato", user.m.child_birth_date),
+            ("fodselsnummer", user.m.child_national_id),
+            ("enheter", user.m.child_other_units),
         ]),
     })
 }
@@ -269,7 +268,7 @@ pub async fn create(
     let redisplay = |problems: Vec<laget_domain::validation::FieldError>| {
         // The national identity number is not sent back to the browser in
         // an error page's form unless it was the user's own input anyway.
-        FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, problems)
+        FormState::with_values(forms::redisplayable(&pairs)).with_problems(user.m, problems)
     };
     let child = match parsed {
         Ok(c) => c,
@@ -289,7 +288,7 @@ pub async fn create(
         Ok(id) => Ok(Redirect::to(&format!("/barn/{id}?melding=lagret")).into_response()),
         Err(DbError::Taken) => {
             let mut form = redisplay(Vec::new());
-            form.add_error("fodselsnummer", NB.child_national_id_taken);
+            form.add_error("fodselsnummer", user.m.child_national_id_taken);
             invalid(&new_page(&state, &user, &cap, form).await?)
         }
         Err(e) => Err(e.into()),
@@ -368,7 +367,7 @@ async fn child_page(
         layout: Layout::signed_in(user, &p.child.name),
         child: child.to_string(),
         name: p.child.name.clone(),
-        birth: birth_text(p.child.birth, today),
+        birth: birth_text(user.m, p.child.birth, today),
         national_id: p.child.national_id_masked.clone(),
         units: p
             .child
@@ -382,7 +381,7 @@ async fn child_page(
             .iter()
             .map(|g| GuardianRow {
                 name: g.name.clone(),
-                detail: guardian_detail(g),
+                detail: guardian_detail(user.m, g),
                 edit_href: g
                     .current
                     .then(|| format!("/barn/{child}/foresatte/{}", g.id)),
@@ -397,16 +396,16 @@ async fn child_page(
                 handed_on_to: reach.handed_on_to(l.id),
                 label: format!(
                     "{} {} – {} ({})",
-                    NB.log_started,
+                    user.m.log_started,
                     date(l.created_at.date_naive()),
                     crate::log::words::level_name(
-                        &NB,
+                        user.m,
                         settings.model,
                         u8::try_from(l.level).unwrap_or(0)
                     ),
                     match l.status {
-                        LogStatus::Open => NB.log_status_open,
-                        LogStatus::Closed => NB.log_status_closed,
+                        LogStatus::Open => user.m.log_status_open,
+                        LogStatus::Closed => user.m.log_status_closed,
                     }
                 ),
             })
@@ -415,16 +414,16 @@ async fn child_page(
             .iter()
             .map(|r| Choice {
                 value: r.code().into(),
-                label: relation_label(*r).into(),
+                label: relation_label(user.m, *r).into(),
             })
             .collect(),
         form: form.fields(&[
-            ("navn", NB.guardian_name),
-            ("relasjon", NB.guardian_relation),
-            ("telefon", NB.guardian_phone),
-            ("epost", NB.guardian_email),
+            ("navn", user.m.guardian_name),
+            ("relasjon", user.m.guardian_relation),
+            ("telefon", user.m.guardian_phone),
+            ("epost", user.m.guardian_email),
         ]),
-        history: crate::children::edit::history_rows(&p.history),
+        history: crate::children::edit::history_rows(user.m, &p.history),
     })
 }
 
@@ -437,7 +436,9 @@ pub async fn show(
     let (child, cap) = child_cap(&state, &user, &c).await?;
     let form = FormState::with_values([("foreldreansvar", "ja")]);
     let mut p = child_page(&state, &user, child, cap, form).await?;
-    p.layout = p.layout.with_notice(log_notice(q.melding.as_deref()));
+    p.layout = p
+        .layout
+        .with_notice(log_notice(user.m, q.melding.as_deref()));
     page(&p)
 }
 
@@ -459,7 +460,7 @@ pub async fn add_guardian(
         Ok(g) => g,
         Err(p) => {
             let form = FormState::with_values(forms::redisplayable(&pairs))
-                .with_problems(&NB, p.into_vec());
+                .with_problems(user.m, p.into_vec());
             return invalid(&child_page(&state, &user, child, cap, form).await?);
         }
     };
@@ -507,12 +508,12 @@ async fn concern_page(
         })
         .await?;
     Ok(ConcernPage {
-        layout: Layout::signed_in(user, NB.concern_title),
+        layout: Layout::signed_in(user, user.m.concern_title),
         child: child.to_string(),
         name: p.child.name,
-        model: crate::log::words::model_name(&NB, settings.model).into(),
+        model: crate::log::words::model_name(user.m, settings.model).into(),
         first_level: crate::log::words::level_name(
-            &NB,
+            user.m,
             settings.model,
             settings.model.first_level(),
         ),
@@ -529,10 +530,10 @@ async fn concern_page(
             })
             .collect(),
         form: form.fields(&[
-            ("uro", NB.concern_text),
-            ("observert", NB.concern_date),
-            ("utfordringer", NB.concern_areas),
-            ("bbis", NB.concern_bbis),
+            ("uro", user.m.concern_text),
+            ("observert", user.m.concern_date),
+            ("utfordringer", user.m.concern_areas),
+            ("bbis", user.m.concern_bbis),
         ]),
     })
 }
@@ -574,7 +575,7 @@ pub async fn start_log(
         Ok(c) => c,
         Err(p) => {
             let form = FormState::with_values(forms::redisplayable(&pairs))
-                .with_problems(&NB, p.into_vec());
+                .with_problems(user.m, p.into_vec());
             return invalid(&concern_page(&state, &user, child, &cap, form).await?);
         }
     };
@@ -589,7 +590,7 @@ pub async fn start_log(
         Ok(log) => Ok(Redirect::to(&format!("/logger/{log}?melding=logg-startet")).into_response()),
         Err(DbError::Taken) => {
             let mut form = FormState::with_values(forms::redisplayable(&pairs));
-            form.add_error("uro", NB.concern_open_log_exists);
+            form.add_error("uro", user.m.concern_open_log_exists);
             invalid(&concern_page(&state, &user, child, &cap, form).await?)
         }
         Err(e) => Err(e.into()),

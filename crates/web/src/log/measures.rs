@@ -9,7 +9,7 @@
 use crate::AppState;
 use crate::catalogue::public::{ages, step_name};
 use crate::error::AppError;
-use crate::i18n::NB;
+use crate::i18n::Messages;
 use crate::view::choices::Choice;
 use laget_db::catalogue::offers::{self, Offer, Search, Visibility};
 use laget_db::{children, log as logs};
@@ -63,8 +63,8 @@ pub struct Picker {
     pub narrowed: bool,
 }
 
-fn label(o: &Offer) -> String {
-    format!("{} – {} ({})", o.fields.name, o.provider_name, ages(o))
+fn label(m: &Messages, o: &Offer) -> String {
+    format!("{} – {} ({})", o.fields.name, o.provider_name, ages(m, o))
 }
 
 fn age_filter(age: u8) -> AgeFilter {
@@ -76,6 +76,7 @@ fn age_filter(age: u8) -> AgeFilter {
 /// among them; and every offer that may be chosen (the municipality's
 /// published offers). Reads only: the form's page records the read.
 pub async fn picker(
+    msgs: &Messages,
     state: &AppState,
     r: &LogReader,
     filter: &PickFilter,
@@ -131,7 +132,7 @@ pub async fn picker(
     }
     choices.extend(found.iter().map(|o| Choice {
         value: o.id.to_string(),
-        label: label(o),
+        label: label(msgs, o),
     }));
     let age = birth.offer_age(today);
     let names: Vec<String> = log_areas
@@ -163,9 +164,9 @@ pub async fn picker(
         text: filter.text.clone(),
         by_age: filter.by_age,
         by_areas: filter.by_areas && !log_areas.is_empty(),
-        age_label: format!("{} ({age} {})", NB.measure_filter_age, NB.child_years),
+        age_label: format!("{} ({age} {})", msgs.measure_filter_age, msgs.child_years),
         areas_label: (!names.is_empty())
-            .then(|| format!("{} ({})", NB.measure_filter_areas, names.join(", "))),
+            .then(|| format!("{} ({})", msgs.measure_filter_areas, names.join(", "))),
         capped,
         all_href,
         narrowed: filter.by_age || (filter.by_areas && !log_areas.is_empty()),
@@ -188,6 +189,7 @@ pub struct NextStep {
 /// measure of one's own, indicated offers in the log's challenge areas;
 /// either way only those that fit the child's age (`OfferFilter::matches`).
 pub async fn next_steps(
+    msgs: &Messages,
     state: &AppState,
     r: &LogReader,
     offer: Option<OfferId>,
@@ -246,9 +248,9 @@ pub async fn next_steps(
             label: o.fields.name.clone(),
             detail: format!(
                 "{} · {} · {}",
-                step_name(o.fields.ladder_step),
+                step_name(msgs, o.fields.ladder_step),
                 o.provider_name,
-                ages(o)
+                ages(msgs, o)
             ),
             add_href: format!("/logger/{}/tiltak?tilbud={}", r.log_id(), o.id),
         })

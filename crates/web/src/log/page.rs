@@ -8,7 +8,6 @@ use crate::extract::log::{OpenLog, WholeLog, WritableLog, record_read};
 use crate::extract::path::path_id;
 use crate::extract::user::SignedIn;
 use crate::i18n::Messages;
-use crate::i18n::NB;
 use crate::log::kept::Timeline;
 use crate::log::{timeline, words};
 use crate::view::choices::Choice;
@@ -198,53 +197,53 @@ struct PrintPage {
     entries: Vec<EntryRow>,
 }
 
-fn consent_state(s: ConsentState) -> &'static str {
+fn consent_state(m: &Messages, s: ConsentState) -> &'static str {
     match s {
-        ConsentState::Valid => NB.consent_valid,
-        ConsentState::Expired => NB.consent_expired,
-        ConsentState::Withdrawn => NB.consent_withdrawn,
-        ConsentState::NotYetValid => NB.consent_not_yet,
+        ConsentState::Valid => m.consent_valid,
+        ConsentState::Expired => m.consent_expired,
+        ConsentState::Withdrawn => m.consent_withdrawn,
+        ConsentState::NotYetValid => m.consent_not_yet,
     }
 }
 
-fn kind_label(k: EntryKind) -> &'static str {
+fn kind_label(m: &Messages, k: EntryKind) -> &'static str {
     match k.group() {
         EntryGroup::Decisions => match k {
-            EntryKind::Concern => NB.entry_concern,
-            EntryKind::LevelChange => NB.entry_level,
-            EntryKind::ReportPrompted | EntryKind::ReportSent => NB.entry_report,
-            EntryKind::Closed | EntryKind::Reopened => NB.entry_status,
-            EntryKind::Consultation => NB.entry_consultation,
-            _ => NB.entry_note,
+            EntryKind::Concern => m.entry_concern,
+            EntryKind::LevelChange => m.entry_level,
+            EntryKind::ReportPrompted | EntryKind::ReportSent => m.entry_report,
+            EntryKind::Closed | EntryKind::Reopened => m.entry_status,
+            EntryKind::Consultation => m.entry_consultation,
+            _ => m.entry_note,
         },
-        EntryGroup::Consent => NB.entry_consent,
-        EntryGroup::Team => NB.entry_team,
-        EntryGroup::Measures => NB.entry_measure,
+        EntryGroup::Consent => m.entry_consent,
+        EntryGroup::Team => m.entry_team,
+        EntryGroup::Measures => m.entry_measure,
         EntryGroup::Child => match k {
-            EntryKind::Bbis => NB.entry_bbis,
-            _ => NB.entry_voice,
+            EntryKind::Bbis => m.entry_bbis,
+            _ => m.entry_voice,
         },
     }
 }
 
-fn group_label(g: EntryGroup) -> &'static str {
+fn group_label(m: &Messages, g: EntryGroup) -> &'static str {
     match g {
-        EntryGroup::Decisions => NB.timeline_decisions,
-        EntryGroup::Consent => NB.timeline_consent,
-        EntryGroup::Team => NB.timeline_team,
-        EntryGroup::Measures => NB.timeline_measures,
-        EntryGroup::Child => NB.timeline_child,
+        EntryGroup::Decisions => m.timeline_decisions,
+        EntryGroup::Consent => m.timeline_consent,
+        EntryGroup::Team => m.timeline_team,
+        EntryGroup::Measures => m.timeline_measures,
+        EntryGroup::Child => m.timeline_child,
     }
 }
 
-fn ground_label(r: &LogReader) -> String {
+fn ground_label(m: &Messages, r: &LogReader) -> String {
     use laget_domain::access::{Capability, Ground};
     match r.ground() {
-        Ground::OwnUnit => NB.ground_egen_enhet.into(),
-        Ground::UnitLeader => NB.ground_leder_av_enheten.into(),
-        Ground::TeamConsent => NB.ground_lag_og_samtykke.into(),
-        Ground::BreakGlass => NB.ground_nodtilgang.into(),
-        Ground::CoordinatingUnit => NB.role_koordinerende_enhet.into(),
+        Ground::OwnUnit => m.ground_egen_enhet.into(),
+        Ground::UnitLeader => m.ground_leder_av_enheten.into(),
+        Ground::TeamConsent => m.ground_lag_og_samtykke.into(),
+        Ground::BreakGlass => m.ground_nodtilgang.into(),
+        Ground::CoordinatingUnit => m.role_koordinerende_enhet.into(),
         other => other.code().into(),
     }
 }
@@ -306,7 +305,7 @@ fn entry_rows(m: &Messages, v: &LogView, names: &logs::TimelineNames) -> Vec<Ent
                     time(e.at)
                 },
                 href: consultation.map(|c| format!("/logger/{}/drofting/{c}", v.id)),
-                kind: kind_label(e.kind),
+                kind: kind_label(m, e.kind),
                 actor: e.actor.clone().unwrap_or_default(),
                 summary: timeline::summary(m, e, data.as_ref(), &outcomes),
                 body: timeline::body(m, e, data.as_ref()),
@@ -384,7 +383,7 @@ fn entry_details(
             if let Some(band) = text("alder") {
                 out.push((
                     m.consultation_age_band,
-                    crate::view::format::band_label(&band),
+                    crate::view::format::band_label(m, &band),
                 ));
             }
         }
@@ -409,7 +408,12 @@ pub(crate) fn giver_names(m: &Messages, c: &logs::ConsentView) -> String {
     names.join(", ")
 }
 
-fn consent_rows(v: &LogView, rule: consent::ConsentRule, today: NaiveDate) -> Vec<ConsentRow> {
+fn consent_rows(
+    m: &Messages,
+    v: &LogView,
+    rule: consent::ConsentRule,
+    today: NaiveDate,
+) -> Vec<ConsentRow> {
     v.consents
         .iter()
         .rev()
@@ -417,15 +421,15 @@ fn consent_rows(v: &LogView, rule: consent::ConsentRule, today: NaiveDate) -> Ve
             let state = c.consent.state(today);
             ConsentRow {
                 id: c.consent.id.to_string(),
-                givers: giver_names(&NB, c),
+                givers: giver_names(m, c),
                 units: c.unit_names.join(", "),
                 purposes: c
                     .consent
                     .purposes
                     .iter()
                     .map(|p| match p {
-                        Purpose::ShareInformation => NB.consent_purpose_share,
-                        Purpose::Meetings => NB.consent_purpose_meetings,
+                        Purpose::ShareInformation => m.consent_purpose_share,
+                        Purpose::Meetings => m.consent_purpose_meetings,
                     })
                     .collect::<Vec<_>>()
                     .join(", "),
@@ -434,8 +438,8 @@ fn consent_rows(v: &LogView, rule: consent::ConsentRule, today: NaiveDate) -> Ve
                     date(c.consent.valid_from),
                     date(c.consent.valid_to)
                 ),
-                method: method_label(c.method).into(),
-                state: consent_state(state),
+                method: method_label(m, c.method).into(),
+                state: consent_state(m, state),
                 partial: (state == ConsentState::Valid
                     && c.consent.units.iter().any(|u| {
                         !matches!(
@@ -443,7 +447,7 @@ fn consent_rows(v: &LogView, rule: consent::ConsentRule, today: NaiveDate) -> Ve
                             Coverage::Covered(_)
                         )
                     }))
-                .then_some(NB.consent_partial),
+                .then_some(m.consent_partial),
                 active: state == ConsentState::Valid || state == ConsentState::NotYetValid,
                 expires_soon: c.consent.expires_soon(today),
                 note: c.note.clone(),
@@ -456,21 +460,27 @@ fn consent_rows(v: &LogView, rule: consent::ConsentRule, today: NaiveDate) -> Ve
         .collect()
 }
 
-fn team_rows(v: &LogView, settings: &LogSettings, today: NaiveDate, may_write: bool) -> Vec<Row> {
+fn team_rows(
+    msgs: &Messages,
+    v: &LogView,
+    settings: &LogSettings,
+    today: NaiveDate,
+    may_write: bool,
+) -> Vec<Row> {
     v.team
         .iter()
         .map(|m| {
             let kind = match m.kind {
-                MemberKind::Staff => NB.team_kind_staff,
-                MemberKind::Guardian => NB.team_kind_guardian,
-                MemberKind::Child => NB.team_kind_child,
-                MemberKind::Network => NB.team_kind_network,
+                MemberKind::Staff => msgs.team_kind_staff,
+                MemberKind::Guardian => msgs.team_kind_guardian,
+                MemberKind::Child => msgs.team_kind_child,
+                MemberKind::Network => msgs.team_kind_network,
             };
             let flag = match (&m.unit, m.kind) {
                 (Some((unit, _)), MemberKind::Staff) if *unit != v.home_unit.0 => {
                     match consent::coverage(&v.consent_facts, settings.consent_rule, *unit, today) {
                         Coverage::Covered(_) => None,
-                        _ => Some(NB.team_not_covered.to_owned()),
+                        _ => Some(msgs.team_not_covered.to_owned()),
                     }
                 }
                 _ => None,
@@ -480,8 +490,8 @@ fn team_rows(v: &LogView, settings: &LogSettings, today: NaiveDate, may_write: b
                 id: m.id.to_string(),
                 label: m.name.clone(),
                 detail: match &m.unit {
-                    Some((_, n)) => format!("{}, {n} – {kind}", words::team_role(&NB, &m.role)),
-                    None => format!("{} – {kind}", words::team_role(&NB, &m.role)),
+                    Some((_, n)) => format!("{}, {n} – {kind}", words::team_role(msgs, &m.role)),
+                    None => format!("{} – {kind}", words::team_role(msgs, &m.role)),
                 },
                 flag,
                 href: None,
@@ -494,7 +504,12 @@ fn team_rows(v: &LogView, settings: &LogSettings, today: NaiveDate, may_write: b
 /// What is missing for each unit other than the keeping one that is on the
 /// team or named in a consent: «unit: mangler samtykke fra far». Shown at
 /// once, before anyone of that unit joins the team.
-fn missing_consents(v: &LogView, settings: &LogSettings, today: NaiveDate) -> Vec<String> {
+fn missing_consents(
+    msgs: &Messages,
+    v: &LogView,
+    settings: &LogSettings,
+    today: NaiveDate,
+) -> Vec<String> {
     let mut units: Vec<(UnitId, &str)> = v
         .team
         .iter()
@@ -527,11 +542,11 @@ fn missing_consents(v: &LogView, settings: &LogSettings, today: NaiveDate) -> Ve
                     .collect();
                 out.push(format!(
                     "{unit_name}: {} {}",
-                    NB.consent_missing_from,
+                    msgs.consent_missing_from,
                     names.join(", ")
                 ));
             }
-            Coverage::NotCovered => out.push(format!("{unit_name}: {}", NB.consent_missing_none)),
+            Coverage::NotCovered => out.push(format!("{unit_name}: {}", msgs.consent_missing_none)),
             Coverage::Covered(_) => {}
         }
     }
@@ -542,26 +557,26 @@ fn missing_consents(v: &LogView, settings: &LogSettings, today: NaiveDate) -> Ve
 
 /// The log's measures; `absolute` dates only (for the print, which is read
 /// later), otherwise with «om 3 dager».
-fn measure_rows(v: &LogView, today: NaiveDate, absolute: bool) -> Vec<Row> {
+fn measure_rows(msgs: &Messages, v: &LogView, today: NaiveDate, absolute: bool) -> Vec<Row> {
     v.measures
         .iter()
         .map(|m| {
-            let (due, overdue) = deadline_text(m.evaluate_by, today);
+            let (due, overdue) = deadline_text(msgs, m.evaluate_by, today);
             let due = if absolute { date(m.evaluate_by) } else { due };
-            let status = NB.measure_status(m.status);
+            let status = msgs.measure_status(m.status);
             Row {
                 id: m.id.to_string(),
                 label: m.name.clone(),
                 detail: if m.status == MeasureStatus::Stopped {
-                    format!("{status}. {}: {}", NB.measure_responsible, m.responsible)
+                    format!("{status}. {}: {}", msgs.measure_responsible, m.responsible)
                 } else {
                     format!(
                         "{status}. {}: {}. {}: {due}",
-                        NB.measure_responsible, m.responsible, NB.measure_evaluate_by
+                        msgs.measure_responsible, m.responsible, msgs.measure_evaluate_by
                     )
                 },
                 flag: (overdue && m.status != MeasureStatus::Stopped)
-                    .then(|| NB.measure_overdue.to_owned()),
+                    .then(|| msgs.measure_overdue.to_owned()),
                 href: Some(format!("/logger/{}/tiltak/{}", v.id, m.id)),
                 removable: false,
             }
@@ -569,13 +584,13 @@ fn measure_rows(v: &LogView, today: NaiveDate, absolute: bool) -> Vec<Row> {
         .collect()
 }
 
-fn guardian_rows(v: &LogView) -> Vec<Row> {
+fn guardian_rows(m: &Messages, v: &LogView) -> Vec<Row> {
     v.guardians
         .iter()
         .map(|g| Row {
             id: g.id.to_string(),
             label: g.name.clone(),
-            detail: crate::view::format::guardian_detail(g),
+            detail: crate::view::format::guardian_detail(m, g),
             flag: None,
             href: None,
             removable: false,
@@ -624,7 +639,7 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let log: LogId = path_id(&l)?;
     let group = q.vis.as_deref().and_then(EntryGroup::from_code);
-    let notice = log_notice(q.melding.as_deref());
+    let notice = log_notice(user.m, q.melding.as_deref());
     page(&log_page(&state, &user, log, group, notice, FormState::default()).await?)
 }
 
@@ -740,17 +755,17 @@ async fn log_page(
         }
     };
     let mut layout = Layout::signed_in(user, &v.child.name).with_notice(notice);
-    layout.title = format!("{} – {}", NB.log_title, v.child.name);
+    layout.title = format!("{} – {}", user.m.log_title, v.child.name);
     let form = form.fields(&[
-        ("ansatt", NB.team_staff),
-        ("rolle", NB.team_role),
-        ("type", NB.team_person_kind),
-        ("foresatt", NB.team_kind_guardian),
-        ("person_navn", NB.team_person_name),
-        ("person_rolle", NB.team_role),
-        ("koordinering", NB.coordination_reason),
-        ("mote_dato", NB.meeting_held_on),
-        ("svar", NB.coordination_answer),
+        ("ansatt", user.m.team_staff),
+        ("rolle", user.m.team_role),
+        ("type", user.m.team_person_kind),
+        ("foresatt", user.m.team_kind_guardian),
+        ("person_navn", user.m.team_person_name),
+        ("person_rolle", user.m.team_role),
+        ("koordinering", user.m.coordination_reason),
+        ("mote_dato", user.m.meeting_held_on),
+        ("svar", user.m.coordination_answer),
     ]);
     let mut page = render_log(
         layout, user, &reader, v, &settings, group, timeline, staff, form,
@@ -759,7 +774,12 @@ async fn log_page(
         page.limit_to_the_question();
     }
     if let Some(until) = break_glass_until {
-        page.ground = format!("{} ({} {})", page.ground, NB.break_glass_until, time(until));
+        page.ground = format!(
+            "{} ({} {})",
+            page.ground,
+            user.m.break_glass_until,
+            time(until)
+        );
     }
     Ok(page)
 }
@@ -781,12 +801,12 @@ fn render_log(
     let level = settings.model.level(v.level);
     let mut filters = vec![Link {
         href: format!("/logger/{}", v.id),
-        label: NB.timeline_all.into(),
+        label: user.m.timeline_all.into(),
         current: group.is_none(),
     }];
     filters.extend(EntryGroup::ALL.iter().map(|g| Link {
         href: format!("/logger/{}?vis={}", v.id, g.code()),
-        label: group_label(*g).into(),
+        label: group_label(user.m, *g).into(),
         current: group == Some(*g),
     }));
     let handover = v.pending_handover.as_ref().map(|h| HandoverBox {
@@ -815,38 +835,38 @@ fn render_log(
             .any(|(u, _)| v.child.units.iter().any(|(cu, _)| cu == u))
             .then(|| format!("/barn/{}", v.child.id)),
         child_name: v.child.name.clone(),
-        birth: birth_text(v.child.birth, today),
+        birth: birth_text(user.m, v.child.birth, today),
         national_id: v.child.national_id_masked.clone(),
-        guardians: guardian_rows(&v),
+        guardians: guardian_rows(user.m, &v),
         is_open: v.is_open,
         may_write,
         may_close: reader.closer().is_ok(),
         may_audit: reader.audit_reader().is_ok(),
         may_propose_handover: reader.handover_proposer().is_ok() && v.pending_handover.is_none(),
         may_withdraw_consent: reader.consent_withdrawer().is_ok(),
-        level_name: words::level_name(&NB, settings.model, v.level),
+        level_name: words::level_name(user.m, settings.model, v.level),
         level_description: level
-            .map(|l| words::level_description(&NB, settings.model, l.level).to_owned())
+            .map(|l| words::level_description(user.m, settings.model, l.level).to_owned())
             .unwrap_or_default(),
         level_since: date(v.level_since),
-        decision_due: v.decision_due.map(|d| deadline_text(d, today)),
+        decision_due: v.decision_due.map(|d| deadline_text(user.m, d, today)),
         meeting_due: v
             .meeting_due
             .filter(|_| v.is_open)
-            .map(|d| deadline_text(d, today)),
+            .map(|d| deadline_text(user.m, d, today)),
         lead: v.lead.as_ref().map(|(_, n)| n.clone()).unwrap_or_default(),
         home_unit: v.home_unit.1.clone(),
-        ground: ground_label(reader),
+        ground: ground_label(user.m, reader),
         report_prompted: v.report_state == Some(ReportState::Prompted),
         report_sent: v.report_state == Some(ReportState::Sent),
-        team: team_rows(&v, settings, today, may_write),
-        consents: consent_rows(&v, settings.consent_rule, today),
+        team: team_rows(user.m, &v, settings, today, may_write),
+        consents: consent_rows(user.m, &v, settings.consent_rule, today),
         missing: if v.is_open {
-            missing_consents(&v, settings, today)
+            missing_consents(user.m, &v, settings, today)
         } else {
             Vec::new()
         },
-        measures: measure_rows(&v, today, false),
+        measures: measure_rows(user.m, &v, today, false),
         open_measures: v
             .measures
             .iter()
@@ -895,31 +915,31 @@ pub async fn print(
     let names = state.db.read(move |c| logs::timeline_names(c, m)).await?;
     let today = today();
     let mut layout = Layout::signed_in(&user, &v.child.name);
-    layout.title = format!("{} – {}", NB.log_title, v.child.name);
+    layout.title = format!("{} – {}", user.m.log_title, v.child.name);
     let mut entries = entry_rows(user.m, &v, &names);
     entries.reverse();
     page(&PrintPage {
         layout,
         log: v.id.to_string(),
         child_name: v.child.name.clone(),
-        birth: birth_text(v.child.birth, today),
-        level_name: words::level_name(&NB, settings.model, v.level),
+        birth: birth_text(user.m, v.child.birth, today),
+        level_name: words::level_name(user.m, settings.model, v.level),
         lead: v.lead.as_ref().map(|(_, n)| n.clone()).unwrap_or_default(),
         home_unit: v.home_unit.1.clone(),
         municipality: names.municipality.clone(),
         started: date(v.created_at.with_timezone(&Oslo).date_naive()),
         level_since: date(v.level_since),
         status: if v.is_open {
-            NB.log_status_open
+            user.m.log_status_open
         } else {
-            NB.log_status_closed
+            user.m.log_status_closed
         },
         printed: time(Utc::now()),
         printed_by: user.display_name.clone(),
-        guardians: guardian_rows(&v),
-        team: team_rows(&v, &settings, today, false),
-        consents: consent_rows(&v, settings.consent_rule, today),
-        measures: measure_rows(&v, today, true),
+        guardians: guardian_rows(user.m, &v),
+        team: team_rows(user.m, &v, &settings, today, false),
+        consents: consent_rows(user.m, &v, settings.consent_rule, today),
+        measures: measure_rows(user.m, &v, today, true),
         entries,
     })
 }
@@ -954,10 +974,10 @@ async fn level_page(
 ) -> Result<LevelPage, AppError> {
     let (v, settings) = load(state, reader, None, Action::Read, &user.ctx.request_id).await?;
     Ok(LevelPage {
-        layout: Layout::signed_in(user, NB.level_title),
+        layout: Layout::signed_in(user, user.m.level_title),
         log: v.id.to_string(),
         child_name: v.child.name.clone(),
-        current: words::level_name(&NB, settings.model, v.level),
+        current: words::level_name(user.m, settings.model, v.level),
         levels: settings
             .model
             .levels()
@@ -965,16 +985,16 @@ async fn level_page(
             .filter(|l| l.level != v.level)
             .map(|l| LevelChoice {
                 value: l.level.to_string(),
-                label: words::level_name(&NB, settings.model, l.level),
-                description: words::level_description(&NB, settings.model, l.level).into(),
+                label: words::level_name(user.m, settings.model, l.level),
+                description: words::level_description(user.m, settings.model, l.level).into(),
                 prompts_report: l.prompts_report,
             })
             .collect(),
         form: form.fields(&[
-            ("niva", NB.level_new),
-            ("begrunnelse", NB.level_reason),
-            ("hopp_begrunnelse", NB.level_skip_reason),
-            ("barnets_beste", NB.best_interest),
+            ("niva", user.m.level_new),
+            ("begrunnelse", user.m.level_reason),
+            ("hopp_begrunnelse", user.m.level_skip_reason),
+            ("barnets_beste", user.m.best_interest),
         ]),
         voice_hint: v
             .last_voice
@@ -1018,7 +1038,7 @@ pub async fn change_level(
         Ok(c) => c,
         Err(p) => {
             let form = FormState::with_values(forms::redisplayable(&pairs))
-                .with_problems(&NB, p.into_vec());
+                .with_problems(user.m, p.into_vec());
             return invalid(&level_page(&state, &user, w.reader(), form).await?);
         }
     };
@@ -1050,7 +1070,7 @@ pub async fn meeting_held(
         Ok(d) => d,
         Err(p) => {
             let form = FormState::with_values(forms::redisplayable(&pairs)).with_problems(
-                &NB,
+                user.m,
                 vec![laget_domain::validation::FieldError {
                     field: "mote_dato",
                     problem: p,
@@ -1112,9 +1132,9 @@ async fn close_or_reopen(
         Ok(r) => r,
         Err(p) => {
             let (heading, action) = if closing {
-                (NB.log_close, format!("/logger/{log}/lukk"))
+                (user.m.log_close, format!("/logger/{log}/lukk"))
             } else {
-                (NB.log_reopen, format!("/logger/{log}/gjenapne"))
+                (user.m.log_reopen, format!("/logger/{log}/gjenapne"))
             };
             return invalid(&ReasonPage {
                 layout: Layout::signed_in(&user, heading),
@@ -1122,8 +1142,8 @@ async fn close_or_reopen(
                 heading,
                 action,
                 form: FormState::with_values(forms::redisplayable(&pairs))
-                    .with_problems(&NB, p.into_vec())
-                    .fields(&[("begrunnelse", NB.log_reason)]),
+                    .with_problems(user.m, p.into_vec())
+                    .fields(&[("begrunnelse", user.m.log_reason)]),
             });
         }
     };
@@ -1198,14 +1218,14 @@ pub async fn who_has_seen(
             when: time(e.at),
             who: e
                 .actor_name
-                .unwrap_or_else(|| NB.ground_operator.to_owned()),
-            what: NB.audit_code(&e.object_type),
-            action: NB.audit_code(&e.action),
-            ground: NB.audit_code(&e.ground),
+                .unwrap_or_else(|| user.m.ground_operator.to_owned()),
+            what: user.m.audit_code(&e.object_type),
+            action: user.m.audit_code(&e.action),
+            ground: user.m.audit_code(&e.ground),
         })
         .collect();
     page(&SeenPage {
-        layout: Layout::signed_in(&user, NB.seen_title),
+        layout: Layout::signed_in(&user, user.m.seen_title),
         log: reader.log_id().to_string(),
         rows,
     })

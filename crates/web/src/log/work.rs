@@ -7,7 +7,7 @@ use crate::extract::form::{self as forms, FormState};
 use crate::extract::log::{OpenLog, WholeLog, WritableLog, closed_notice, record_read};
 use crate::extract::path::path_id;
 use crate::extract::user::SignedIn;
-use crate::i18n::NB;
+use crate::i18n::Messages;
 use crate::log::measures::{NextStep, PickFilter, Picker, next_steps, picker};
 use crate::view::choices::Choice;
 use crate::view::format::today;
@@ -96,7 +96,7 @@ async fn consent_choices(
     if v.child.birth.age_on(today).is_some_and(|a| a >= 12) {
         givers.push((
             Giver::Youth,
-            format!("{} ({})", v.child.name, NB.consent_youth),
+            format!("{} ({})", v.child.name, user.m.consent_youth),
         ));
     }
     Ok(ConsentChoices {
@@ -117,7 +117,7 @@ fn consent_page(
     form: FormState,
 ) -> ConsentPage {
     ConsentPage {
-        layout: Layout::signed_in(user, NB.consent_title),
+        layout: Layout::signed_in(user, user.m.consent_title),
         log: r.log_id().to_string(),
         child_name: ch.child_name.clone(),
         givers: ch
@@ -141,8 +141,8 @@ fn consent_page(
             .map(|p| Choice {
                 value: p.code().into(),
                 label: match p {
-                    Purpose::ShareInformation => NB.consent_purpose_share,
-                    Purpose::Meetings => NB.consent_purpose_meetings,
+                    Purpose::ShareInformation => user.m.consent_purpose_share,
+                    Purpose::Meetings => user.m.consent_purpose_meetings,
                 }
                 .into(),
             })
@@ -151,18 +151,18 @@ fn consent_page(
             .iter()
             .map(|m| Choice {
                 value: m.code().into(),
-                label: crate::view::format::method_label(*m).into(),
+                label: crate::view::format::method_label(user.m, *m).into(),
             })
             .collect(),
         form: form.fields(&[
-            ("givere", NB.consent_givers),
-            ("enheter", NB.consent_units),
-            ("formal", NB.consent_purposes),
-            ("gyldig_fra", NB.consent_from),
-            ("gyldig_til", NB.consent_to),
-            ("metode", NB.consent_method),
-            ("skann", NB.consent_scan),
-            ("notat", NB.consent_note),
+            ("givere", user.m.consent_givers),
+            ("enheter", user.m.consent_units),
+            ("formal", user.m.consent_purposes),
+            ("gyldig_fra", user.m.consent_from),
+            ("gyldig_til", user.m.consent_to),
+            ("metode", user.m.consent_method),
+            ("skann", user.m.consent_scan),
+            ("notat", user.m.consent_note),
         ]),
     }
 }
@@ -250,10 +250,10 @@ pub async fn add_consent(
         Ok(c) if !scan_refused => c,
         other => {
             let problems = other.err().map(|p| p.into_vec()).unwrap_or_default();
-            let mut form =
-                FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, problems);
+            let mut form = FormState::with_values(forms::redisplayable(&pairs))
+                .with_problems(user.m, problems);
             if scan_refused {
-                form.add_error("skann", NB.consent_scan_refused);
+                form.add_error("skann", user.m.consent_scan_refused);
             }
             return invalid(&consent_page(&user, w.reader(), &ch, form));
         }
@@ -309,18 +309,18 @@ async fn withdraw_page(
         .ok_or(AppError::NotFound)?;
     record_read(state, user, w.reader()).await?;
     Ok(WithdrawPage {
-        layout: Layout::signed_in(user, NB.consent_withdraw_title),
+        layout: Layout::signed_in(user, user.m.consent_withdraw_title),
         log: v.id.to_string(),
         consent: id.to_string(),
         child_name: v.child.name.clone(),
-        givers: crate::log::page::giver_names(&NB, c),
+        givers: crate::log::page::giver_names(user.m, c),
         units: c.unit_names.join(", "),
         period: format!(
             "{}–{}",
             date(c.consent.valid_from),
             date(c.consent.valid_to)
         ),
-        form: form.fields(&[("begrunnelse", NB.consent_withdraw_reason)]),
+        form: form.fields(&[("begrunnelse", user.m.consent_withdraw_reason)]),
     })
 }
 
@@ -352,8 +352,8 @@ pub async fn withdraw_consent(
         "begrunnelse",
         required_text(forms::get(&pairs, "begrunnelse"), 4000),
     ) else {
-        let form =
-            FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
+        let form = FormState::with_values(forms::redisplayable(&pairs))
+            .with_problems(user.m, p.into_vec());
         return invalid(&withdraw_page(&state, &user, &w, id, form).await?);
     };
     let log = w.log_id();
@@ -393,8 +393,8 @@ pub async fn add_staff(
     }
     let role = p.check("rolle", required_text(forms::get(&pairs, "rolle"), 200));
     let (Some((uid, unit)), Some(role)) = (pick, role) else {
-        let form =
-            FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
+        let form = FormState::with_values(forms::redisplayable(&pairs))
+            .with_problems(user.m, p.into_vec());
         return problem(&state, &user, &w, form).await;
     };
     let log = w.log_id();
@@ -413,9 +413,9 @@ pub async fn add_staff(
                 "ansatt",
                 match refused {
                     AddRefused::NotCovered | AddRefused::MissingConsentFrom(_) => {
-                        NB.team_not_covered_error
+                        user.m.team_not_covered_error
                     }
-                    AddRefused::AlreadyOn => NB.team_already_on,
+                    AddRefused::AlreadyOn => user.m.team_already_on,
                 },
             );
             problem(&state, &user, &w, form).await
@@ -472,8 +472,8 @@ pub async fn add_person(
         ),
     };
     let (Some(kind), Some(role), Some(name)) = (kind, role, name) else {
-        let form =
-            FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
+        let form = FormState::with_values(forms::redisplayable(&pairs))
+            .with_problems(user.m, p.into_vec());
         return problem(&state, &user, &w, form).await;
     };
     let guardian_id = guardian
@@ -507,11 +507,11 @@ pub async fn add_person(
                 // The rule is not met: name whose consent is missing.
                 AddRefused::MissingConsentFrom(names) => format!(
                     "{}: {} {}.",
-                    NB.team_network_needs_rule,
-                    NB.consent_missing_from,
+                    user.m.team_network_needs_rule,
+                    user.m.consent_missing_from,
                     names.join(", ")
                 ),
-                _ => NB.team_network_needs_consent.to_owned(),
+                _ => user.m.team_network_needs_consent.to_owned(),
             };
             form.add_error("type", &message);
             problem(&state, &user, &w, form).await
@@ -602,7 +602,7 @@ async fn handover_page(
                 .is_some_and(|u| facts.team_member_may_open(u, today))
         });
     Ok(HandoverPage {
-        layout: Layout::signed_in(user, NB.handover_title),
+        layout: Layout::signed_in(user, user.m.handover_title),
         log: v.id.to_string(),
         child_name: v.child.name.clone(),
         candidates: candidates
@@ -614,10 +614,10 @@ async fn handover_page(
             .collect(),
         excluded: excluded.into_iter().map(label).collect(),
         form: form.fields(&[
-            ("ny", NB.handover_to),
-            ("ma_vite", NB.handover_needs_to_know),
-            ("avtalt", NB.handover_agreed),
-            ("notat", NB.handover_note),
+            ("ny", user.m.handover_to),
+            ("ma_vite", user.m.handover_needs_to_know),
+            ("avtalt", user.m.handover_agreed),
+            ("notat", user.m.handover_note),
         ]),
     })
 }
@@ -657,8 +657,8 @@ pub async fn propose_handover(
                     },
                 );
             }
-            let form =
-                FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, problems);
+            let form = FormState::with_values(forms::redisplayable(&pairs))
+                .with_problems(user.m, problems);
             return invalid(&handover_page(&state, &user, &p, form).await?);
         }
     };
@@ -672,9 +672,9 @@ pub async fn propose_handover(
         .await?;
     let refused = match result {
         Ok(_) => return Ok(back(log, "overlevering-foreslatt")),
-        Err(logs::HandoverRefused::CannotOpen) => NB.handover_cannot_open,
-        Err(logs::HandoverRefused::Pending) => NB.handover_pending_exists,
-        Err(logs::HandoverRefused::AlreadyLead) => NB.handover_already_lead,
+        Err(logs::HandoverRefused::CannotOpen) => user.m.handover_cannot_open,
+        Err(logs::HandoverRefused::Pending) => user.m.handover_pending_exists,
+        Err(logs::HandoverRefused::AlreadyLead) => user.m.handover_already_lead,
     };
     let mut form = FormState::with_values(forms::redisplayable(&pairs));
     form.add_error("ny", refused);
@@ -748,8 +748,8 @@ pub async fn request_coordination(
         "koordinering",
         required_text(forms::get(&pairs, "koordinering"), 4000),
     ) else {
-        let form =
-            FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
+        let form = FormState::with_values(forms::redisplayable(&pairs))
+            .with_problems(user.m, p.into_vec());
         return problem(&state, &user, &w, form).await;
     };
     let log = w.log_id();
@@ -775,8 +775,8 @@ pub async fn resolve_coordination(
     let pairs = forms::pairs(&body);
     let mut p = Problems::new();
     let Some(text) = p.check("svar", required_text(forms::get(&pairs, "svar"), 4000)) else {
-        let form =
-            FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
+        let form = FormState::with_values(forms::redisplayable(&pairs))
+            .with_problems(user.m, p.into_vec());
         return crate::log::page::log_page_with_errors(&state, &user, log, form).await;
     };
     let rid = user.ctx.request_id.clone();
@@ -788,7 +788,7 @@ pub async fn resolve_coordination(
     // The coordinating unit's access ends with its answer: the confirmation
     // quotes what was sent and names nothing of the child.
     page(&AnsweredPage {
-        layout: Layout::signed_in(&user, NB.coordination_answered_title),
+        layout: Layout::signed_in(&user, user.m.coordination_answered_title),
         answer,
     })
 }
@@ -854,7 +854,7 @@ async fn measure_new_page(
             )
         })
         .await?;
-    let (picker, offers) = picker(state, w.reader(), filter, form.value("tilbud")).await?;
+    let (picker, offers) = picker(user.m, state, w.reader(), filter, form.value("tilbud")).await?;
     record_read(state, user, w.reader()).await?;
     let team: Vec<_> = v
         .team
@@ -862,7 +862,7 @@ async fn measure_new_page(
         .filter(|m| m.kind == MemberKind::Staff)
         .collect();
     let page = MeasureNewPage {
-        layout: Layout::signed_in(user, NB.measure_new_title),
+        layout: Layout::signed_in(user, user.m.measure_new_title),
         log: v.id.to_string(),
         child_name: v.child.name.clone(),
         picker,
@@ -873,18 +873,18 @@ async fn measure_new_page(
                 label: format!(
                     "{} ({})",
                     m.name,
-                    crate::log::words::team_role(&NB, &m.role)
+                    crate::log::words::team_role(user.m, &m.role)
                 ),
             })
             .collect(),
         form: form.fields(&[
-            ("tilbud", NB.measure_offer),
-            ("navn", NB.measure_name),
-            ("mal", NB.measure_goal),
-            ("ansvarlig", NB.measure_responsible),
-            ("start", NB.measure_start),
-            ("evaluering", NB.measure_evaluate_by),
-            ("barnets_beste", NB.best_interest),
+            ("tilbud", user.m.measure_offer),
+            ("navn", user.m.measure_name),
+            ("mal", user.m.measure_goal),
+            ("ansvarlig", user.m.measure_responsible),
+            ("start", user.m.measure_start),
+            ("evaluering", user.m.measure_evaluate_by),
+            ("barnets_beste", user.m.best_interest),
         ]),
     };
     Ok((page, offers, team.iter().map(|m| m.id).collect()))
@@ -935,7 +935,7 @@ pub async fn add_measure(
         Ok(m) => m,
         Err(p) => {
             let form = FormState::with_values(forms::redisplayable(&pairs))
-                .with_problems(&NB, p.into_vec());
+                .with_problems(user.m, p.into_vec());
             return invalid(&measure_new_page(&state, &user, &w, &filter, form).await?.0);
         }
     };
@@ -984,21 +984,21 @@ struct MeasurePage {
     decide_form: FormState,
 }
 
-fn effect_label(code: &str) -> String {
+fn effect_label(m: &Messages, code: &str) -> String {
     match Effect::from_code(code) {
-        Some(Effect::Better) => NB.effect_better,
-        Some(Effect::Unchanged) => NB.effect_unchanged,
-        Some(Effect::Worse) => NB.effect_worse,
+        Some(Effect::Better) => m.effect_better,
+        Some(Effect::Unchanged) => m.effect_unchanged,
+        Some(Effect::Worse) => m.effect_worse,
         None => code,
     }
     .to_owned()
 }
 
-fn continuation_label(code: &str) -> String {
+fn continuation_label(m: &Messages, code: &str) -> String {
     match Continuation::from_code(code) {
-        Some(Continuation::Continue) => NB.continuation_continue,
-        Some(Continuation::Change) => NB.continuation_change,
-        Some(Continuation::Stop) => NB.continuation_stop,
+        Some(Continuation::Continue) => m.continuation_continue,
+        Some(Continuation::Change) => m.continuation_change,
+        Some(Continuation::Stop) => m.continuation_stop,
         None => code,
     }
     .to_owned()
@@ -1034,7 +1034,7 @@ async fn measure_page(
     // shows, or for a measure of one's own, indicated offers in the concern's
     // challenge areas; those that fit the child's age.
     let next_steps = if not_enough {
-        next_steps(state, r, measure.offer, areas).await?
+        next_steps(user.m, state, r, measure.offer, areas).await?
     } else {
         Vec::new()
     };
@@ -1048,8 +1048,8 @@ async fn measure_page(
         goal: measure.goal.clone(),
         responsible: measure.responsible.clone(),
         start: date(measure.start),
-        evaluate_by: deadline_text(measure.evaluate_by, today),
-        status: NB.measure_status(measure.status),
+        evaluate_by: deadline_text(user.m, measure.evaluate_by, today),
+        status: user.m.measure_status(measure.status),
         proposed: measure.status == MeasureStatus::Proposed,
         stopped: measure.status == MeasureStatus::Stopped,
         best_interest: measure.best_interest.clone(),
@@ -1059,16 +1059,16 @@ async fn measure_page(
             .rev()
             .map(|e| EvaluationRow {
                 on: date(e.on),
-                effect: effect_label(&e.effect),
+                effect: effect_label(user.m, &e.effect),
                 text: e.text.clone(),
                 decision: match e.next {
                     Some(n) => format!(
                         "{} ({} {})",
-                        continuation_label(&e.continuation),
-                        NB.measure_next_evaluation,
+                        continuation_label(user.m, &e.continuation),
+                        user.m.measure_next_evaluation,
                         date(n)
                     ),
-                    None => continuation_label(&e.continuation),
+                    None => continuation_label(user.m, &e.continuation),
                 },
                 best_interest: e.best_interest.clone(),
                 by: e.by.clone().unwrap_or_default(),
@@ -1081,24 +1081,24 @@ async fn measure_page(
             .iter()
             .map(|e| Choice {
                 value: e.code().into(),
-                label: effect_label(e.code()),
+                label: effect_label(user.m, e.code()),
             })
             .collect(),
         continuations: Continuation::ALL
             .iter()
             .map(|c| Choice {
                 value: c.code().into(),
-                label: continuation_label(c.code()),
+                label: continuation_label(user.m, c.code()),
             })
             .collect(),
         form: form.fields(&[
-            ("effekt", NB.evaluation_effect),
-            ("vurdering", NB.evaluation_text),
-            ("videre", NB.evaluation_decision),
-            ("neste", NB.measure_next_evaluation),
-            ("barnets_beste", NB.best_interest),
+            ("effekt", user.m.evaluation_effect),
+            ("vurdering", user.m.evaluation_text),
+            ("videre", user.m.evaluation_decision),
+            ("neste", user.m.measure_next_evaluation),
+            ("barnets_beste", user.m.best_interest),
         ]),
-        decide_form: decide_form.fields(&[("barnets_beste", NB.best_interest)]),
+        decide_form: decide_form.fields(&[("barnets_beste", user.m.best_interest)]),
     })
 }
 
@@ -1118,9 +1118,10 @@ pub async fn show_measure(
         FormState::default(),
     )
     .await?;
-    p.layout = p
-        .layout
-        .with_notice(crate::view::notice::log_notice(q.melding.as_deref()));
+    p.layout = p.layout.with_notice(crate::view::notice::log_notice(
+        user.m,
+        q.melding.as_deref(),
+    ));
     page(&p)
 }
 
@@ -1144,7 +1145,7 @@ pub async fn evaluate(
         Ok(e) => e,
         Err(p) => {
             let form = FormState::with_values(forms::redisplayable(&pairs))
-                .with_problems(&NB, p.into_vec());
+                .with_problems(user.m, p.into_vec());
             return invalid(
                 &measure_page(&state, &user, w.reader(), id, form, FormState::default()).await?,
             );
@@ -1173,8 +1174,8 @@ pub async fn decide_measure(
         true,
         forms::get(&pairs, "barnets_beste"),
     ) else {
-        let form =
-            FormState::with_values(forms::redisplayable(&pairs)).with_problems(&NB, p.into_vec());
+        let form = FormState::with_values(forms::redisplayable(&pairs))
+            .with_problems(user.m, p.into_vec());
         return invalid(
             &measure_page(&state, &user, w.reader(), id, FormState::default(), form).await?,
         );
@@ -1208,20 +1209,20 @@ async fn voice_page(
     form: FormState,
 ) -> Result<VoicePage, AppError> {
     Ok(VoicePage {
-        layout: Layout::signed_in(user, NB.voice_title),
+        layout: Layout::signed_in(user, user.m.voice_title),
         log: w.log_id().to_string(),
         child_name: child_name(state, user, w.reader()).await?,
         methods: VOICE_METHODS
             .iter()
             .map(|c| Choice {
                 value: (*c).into(),
-                label: crate::log::words::voice_method(&NB, c).into(),
+                label: crate::log::words::voice_method(user.m, c).into(),
             })
             .collect(),
         form: form.fields(&[
-            ("dato", NB.voice_date),
-            ("metode", NB.voice_method),
-            ("ord", NB.voice_words),
+            ("dato", user.m.voice_date),
+            ("metode", user.m.voice_method),
+            ("ord", user.m.voice_words),
         ]),
     })
 }
@@ -1249,7 +1250,7 @@ pub async fn add_voice(
         Ok(v) => v,
         Err(p) => {
             let form = FormState::with_values(forms::redisplayable(&pairs))
-                .with_problems(&NB, p.into_vec());
+                .with_problems(user.m, p.into_vec());
             return invalid(&voice_page(&state, &user, &w, form).await?);
         }
     };
@@ -1288,7 +1289,7 @@ async fn bbis_page(
 ) -> Result<(BbisPage, Vec<laget_domain::log::bbis::Theme>), AppError> {
     let m = w.reader().municipality_id();
     let themes = state.db.read(move |c| logs::bbis_themes(c, m)).await?;
-    let mut fields: Vec<(&str, String)> = vec![("dato", NB.bbis_date.to_owned())];
+    let mut fields: Vec<(&str, String)> = vec![("dato", user.m.bbis_date.to_owned())];
     let labels: Vec<(String, String)> = themes
         .iter()
         .map(|t| (format!("tema_{}", t.code), t.name.clone()))
@@ -1298,7 +1299,7 @@ async fn bbis_page(
     }
     let field_refs: Vec<(&str, &str)> = fields.iter().map(|(f, l)| (*f, l.as_str())).collect();
     let page = BbisPage {
-        layout: Layout::signed_in(user, NB.bbis_title),
+        layout: Layout::signed_in(user, user.m.bbis_title),
         log: w.log_id().to_string(),
         child_name: child_name(state, user, w.reader()).await?,
         themes: themes
@@ -1344,9 +1345,9 @@ pub async fn add_bbis(
         Ok(s) => s,
         Err(p) => {
             let mut form = FormState::with_values(forms::redisplayable(&pairs))
-                .with_problems(&NB, p.date.into_vec());
+                .with_problems(user.m, p.date.into_vec());
             for (code, problem) in p.themes {
-                form.add_error(&format!("tema_{code}"), &NB.problem(problem));
+                form.add_error(&format!("tema_{code}"), &user.m.problem(problem));
             }
             return invalid(&bbis_page(&state, &user, &w, form).await?.0);
         }

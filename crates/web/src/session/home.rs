@@ -3,7 +3,6 @@
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::user::SignedIn;
-use crate::i18n::NB;
 use crate::view::layout::Layout;
 use crate::view::page;
 use askama::Template;
@@ -60,7 +59,7 @@ pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Respon
         .filter(|m| m.role != Role::Kommuneadministrator)
         .map(|m| MembershipLine {
             unit: m.unit_name.unwrap_or_default(),
-            role: NB.role(m.role),
+            role: user.m.role(m.role),
             access_log: (m.role == Role::Leder)
                 .then(|| m.unit_id.map(|u| format!("/enheter/{u}/tilgangslogg")))
                 .flatten(),
@@ -86,7 +85,7 @@ pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Respon
         .len();
     page(&HomePage {
         catalogue_waiting,
-        layout: Layout::signed_in(&user, NB.home_title),
+        layout: Layout::signed_in(&user, user.m.home_title),
         name: user.display_name.clone(),
         memberships: lines,
         admin,

@@ -5,7 +5,6 @@ use crate::auth::{random_token, token_hash};
 use crate::error::AppError;
 use crate::extract::form::{self as forms, FormState};
 use crate::extract::user::{Ctx, cookie, cookie_names};
-use crate::i18n::NB;
 use crate::view::layout::Layout;
 use crate::view::{invalid, page};
 use askama::Template;
@@ -37,14 +36,14 @@ pub async fn show(ctx: Ctx, RawQuery(query): RawQuery) -> Result<Response, AppEr
     }
     let has = |key: &str| pairs.iter().any(|(k, _)| k == key);
     let info = if has("utlopt") {
-        Some(NB.session_expired)
+        Some(ctx.m.session_expired)
     } else if has("utlogget") {
-        Some(NB.logged_out)
+        Some(ctx.m.logged_out)
     } else {
         None
     };
     page(&LoginPage {
-        layout: Layout::anonymous(&ctx, NB.login_title),
+        layout: Layout::anonymous(&ctx, ctx.m.login_title),
         form: FormState::default(),
         next,
         info,
@@ -63,17 +62,17 @@ pub async fn submit(
     let next = forms::safe_next(forms::get(&pairs, "neste"));
     let mut form = FormState::with_values(forms::redisplayable(&pairs));
     if raw_username.trim().is_empty() {
-        form.add_error("brukernavn", NB.problem_required);
+        form.add_error("brukernavn", ctx.m.problem_required);
     }
     if password.is_empty() {
-        form.add_error("passord", NB.problem_required);
+        form.add_error("passord", ctx.m.problem_required);
     }
     let retry = |form: FormState, failure: Option<&'static str>| {
         invalid(&LoginPage {
-            layout: Layout::anonymous(&ctx, NB.login_title),
+            layout: Layout::anonymous(&ctx, ctx.m.login_title),
             form: form.fields(&[
-                ("brukernavn", NB.login_username),
-                ("passord", NB.login_password),
+                ("brukernavn", ctx.m.login_username),
+                ("passord", ctx.m.login_password),
             ]),
             next: next.clone(),
             info: None,
@@ -104,7 +103,7 @@ pub async fn submit(
             "/logg-inn",
             "login_throttled",
         );
-        return retry(form, Some(NB.login_throttled));
+        return retry(form, Some(ctx.m.login_throttled));
     }
 
     let credentials = match Username::parse(&raw_username) {
@@ -128,7 +127,7 @@ pub async fn submit(
             .write(move |c| login_throttle::record_failure(c, &account, &address, now))
             .await?;
         tracing::info!(request_id = %ctx.request_id, "login failed");
-        return retry(form, Some(NB.login_failed));
+        return retry(form, Some(ctx.m.login_failed));
     };
 
     // A new session id at every login (no session fixation).

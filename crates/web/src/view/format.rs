@@ -1,6 +1,6 @@
 //! Formatting of dates, ages and labels shared by the pages.
 
-use crate::i18n::NB;
+use crate::i18n::Messages;
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use chrono_tz::Europe::Oslo;
 use laget_db::children;
@@ -35,56 +35,56 @@ pub fn time(t: DateTime<Utc>) -> String {
 }
 
 /// «om 3 dager», «i dag», «5 dager over fristen».
-pub fn deadline_text(due: NaiveDate, today: NaiveDate) -> (String, bool) {
+pub fn deadline_text(m: &Messages, due: NaiveDate, today: NaiveDate) -> (String, bool) {
     match DeadlineState::of(due, today) {
-        DeadlineState::Overdue(d) => (format!("{} ({d} {})", date(due), NB.log_days_overdue), true),
-        DeadlineState::DueToday => (format!("{} ({})", date(due), NB.log_due_today), false),
+        DeadlineState::Overdue(d) => (format!("{} ({d} {})", date(due), m.log_days_overdue), true),
+        DeadlineState::DueToday => (format!("{} ({})", date(due), m.log_due_today), false),
         DeadlineState::DueIn(d) => (
-            format!("{} ({} {d} {})", date(due), NB.log_due_in, NB.log_days),
+            format!("{} ({} {d} {})", date(due), m.log_due_in, m.log_days),
             false,
         ),
     }
 }
 
-pub fn birth_text(b: Birth, today: NaiveDate) -> String {
+pub fn birth_text(m: &Messages, b: Birth, today: NaiveDate) -> String {
     match b {
         Birth::Born(d) => match b.age_on(today) {
-            Some(age) => format!("{} {} ({age} {})", NB.child_born, date(d), NB.child_years),
-            None => format!("{} {}", NB.child_born, date(d)),
+            Some(age) => format!("{} {} ({age} {})", m.child_born, date(d), m.child_years),
+            None => format!("{} {}", m.child_born, date(d)),
         },
-        Birth::Expected(d) => format!("{} {}", NB.child_expected, date(d)),
+        Birth::Expected(d) => format!("{} {}", m.child_expected, date(d)),
     }
 }
 
-pub fn method_label(m: consent::Method) -> &'static str {
+pub fn method_label(msgs: &Messages, m: consent::Method) -> &'static str {
     match m {
-        consent::Method::Digital => NB.consent_method_digital,
-        consent::Method::SignedPaper => NB.consent_method_paper,
-        consent::Method::Oral => NB.consent_method_oral,
+        consent::Method::Digital => msgs.consent_method_digital,
+        consent::Method::SignedPaper => msgs.consent_method_paper,
+        consent::Method::Oral => msgs.consent_method_oral,
     }
 }
 
-pub fn relation_label(r: Relation) -> &'static str {
+pub fn relation_label(m: &Messages, r: Relation) -> &'static str {
     match r {
-        Relation::Mor => NB.relation_mor,
-        Relation::Far => NB.relation_far,
-        Relation::Annen => NB.relation_annen,
+        Relation::Mor => m.relation_mor,
+        Relation::Far => m.relation_far,
+        Relation::Annen => m.relation_annen,
     }
 }
 
 /// «Mor · 900 00 000 · foreldreansvar»: a guardian's details in one line.
-pub fn guardian_detail(g: &children::Guardian) -> String {
+pub fn guardian_detail(m: &Messages, g: &children::Guardian) -> String {
     [
-        Some(relation_label(g.relation).to_owned()),
+        Some(relation_label(m, g.relation).to_owned()),
         g.phone.clone(),
         g.email.clone(),
         Some(
             if !g.current {
-                NB.guardian_former
+                m.guardian_former
             } else if g.parental_responsibility {
-                NB.guardian_has_responsibility
+                m.guardian_has_responsibility
             } else {
-                NB.guardian_no_responsibility
+                m.guardian_no_responsibility
             }
             .to_owned(),
         ),
@@ -96,10 +96,10 @@ pub fn guardian_detail(g: &children::Guardian) -> String {
 }
 
 /// The age band as shown: «1-5 år», «Ufødt».
-pub fn band_label(b: &str) -> String {
+pub fn band_label(m: &Messages, b: &str) -> String {
     if b == "ufodt" {
-        NB.age_band_unborn.to_owned()
+        m.age_band_unborn.to_owned()
     } else {
-        format!("{b} {}", NB.child_years)
+        format!("{b} {}", m.child_years)
     }
 }

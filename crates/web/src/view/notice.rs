@@ -1,6 +1,6 @@
 //! Confirmation notices shown after a redirect (`?melding=…`).
 
-use crate::i18n::NB;
+use crate::i18n::Messages;
 
 /// `?melding=…` after a redirect: which confirmation to show.
 #[derive(serde::Deserialize, Default)]
@@ -10,8 +10,8 @@ pub struct NoticeQuery {
 }
 
 /// The confirmation text for a notice code; unknown codes show nothing.
-pub fn notice(q: &NoticeQuery) -> Option<&'static str> {
-    let m = &crate::i18n::NB;
+pub fn notice(msgs: &Messages, q: &NoticeQuery) -> Option<&'static str> {
+    let m = msgs;
     Some(match q.melding.as_deref()? {
         "opprettet" => m.municipalities_created,
         "enhet-opprettet" => m.units_created,
@@ -39,22 +39,22 @@ pub fn notice(q: &NoticeQuery) -> Option<&'static str> {
     })
 }
 
-pub fn log_notice(code: Option<&str>) -> Option<&'static str> {
+pub fn log_notice(m: &Messages, code: Option<&str>) -> Option<&'static str> {
     Some(match code? {
-        "logg-startet" => NB.notice_log_started,
-        "lagret" => NB.notice_saved,
-        "niva-endret" => NB.notice_level_changed,
-        "logg-lukket" => NB.notice_log_closed,
-        "logg-gjenapnet" => NB.notice_log_reopened,
-        "samtykke" => NB.notice_consent_saved,
-        "samtykke-trukket" => NB.notice_consent_withdrawn,
-        "overlevering-foreslatt" => NB.notice_handover_proposed,
-        "overlevering-godtatt" => NB.notice_handover_accepted,
-        "overlevering-avslatt" => NB.notice_handover_declined,
-        "overlevering-trukket" => NB.notice_handover_withdrawn,
-        "tiltak" => NB.notice_measure_saved,
-        "evaluering" => NB.notice_evaluation_saved,
-        "nodtilgang" => NB.notice_break_glass,
+        "logg-startet" => m.notice_log_started,
+        "lagret" => m.notice_saved,
+        "niva-endret" => m.notice_level_changed,
+        "logg-lukket" => m.notice_log_closed,
+        "logg-gjenapnet" => m.notice_log_reopened,
+        "samtykke" => m.notice_consent_saved,
+        "samtykke-trukket" => m.notice_consent_withdrawn,
+        "overlevering-foreslatt" => m.notice_handover_proposed,
+        "overlevering-godtatt" => m.notice_handover_accepted,
+        "overlevering-avslatt" => m.notice_handover_declined,
+        "overlevering-trukket" => m.notice_handover_withdrawn,
+        "tiltak" => m.notice_measure_saved,
+        "evaluering" => m.notice_evaluation_saved,
+        "nodtilgang" => m.notice_break_glass,
         _ => return None,
     })
 }
