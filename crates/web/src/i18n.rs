@@ -23,6 +23,14 @@ impl Messages {
         }
     }
 
+    /// The texts of a request without a municipality to follow: visitors,
+    /// users without one (the system administrator), errors found before
+    /// the session. These are the only requests that get the default written
+    /// standard without asking; everything else uses the request's messages.
+    pub fn for_visitors() -> &'static Messages {
+        Self::of(WrittenStandard::default())
+    }
+
     /// The Norwegian sentence for a validation problem.
     pub fn problem(&self, problem: Problem) -> String {
         match problem {
@@ -277,5 +285,73 @@ mod tests {
             "Teksten er for lang. Bruk høyst 150 tegn."
         );
         assert!(!NB.problem(Problem::TooShort { min: 12 }).contains('{'));
+    }
+
+    #[test]
+    fn both_written_standards_have_their_language_code() {
+        assert_eq!(Messages::of(WrittenStandard::Bokmal).lang, "nb");
+        assert_eq!(Messages::of(WrittenStandard::Nynorsk).lang, "nn");
+        assert_eq!(Messages::for_visitors().lang, "nb");
+    }
+
+    /// The lines of a source file outside its test module (a `#[cfg(test)]`
+    /// at the start of a line and what follows) that name one language's
+    /// texts (`NB`, `NN`) directly, leaving out comments.
+    fn naming_a_language(source: &str) -> Vec<usize> {
+        let word = |line: &str, w: &str| {
+            line.match_indices(w).any(|(i, _)| {
+                let before = line[..i].chars().next_back();
+                let after = line[i + w.len()..].chars().next();
+                let part = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                !part(before) && !part(after)
+            })
+        };
+        source
+            .lines()
+            .take_while(|l| !l.starts_with("#[cfg(test)]"))
+            .enumerate()
+            .filter(|(_, l)| !l.trim_start().starts_with("//"))
+            .filter(|(_, l)| word(l, "NB") || word(l, "NN"))
+            .map(|(n, _)| n + 1)
+            .collect()
+    }
+
+    #[test]
+    fn the_scan_finds_a_language_named() {
+        let source = "use crate::i18n::NB;\nfn f() -> &'static str {\n    // NB: not this\n    crate::i18n::NN.app_name\n}\nfn g(m: &Messages) -> &str { m.nb_label }\n#[cfg(test)]\nmod tests { use super::NB; }\n";
+        assert_eq!(naming_a_language(source), vec![1, 4]);
+    }
+
+    /// Every page speaks the request's language: outside this file and the
+    /// test modules, no code in the web crate names `NB` or `NN`; it uses the
+    /// request's messages (`SignedIn::m`, `Ctx::m`, `Layout::m`) or is given
+    /// `m: &Messages`. Visitors get [`Messages::for_visitors`].
+    #[test]
+    fn only_the_catalogue_names_a_language() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).expect("src is readable").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        walk(&src, &mut files);
+        assert!(files.len() > 20, "the scan finds the sources: {files:?}");
+        let mut found = Vec::new();
+        for file in files.iter().filter(|f| !f.ends_with("i18n.rs")) {
+            let text = std::fs::read_to_string(file).expect("source is readable");
+            for line in naming_a_language(&text) {
+                found.push(format!("{}:{line}", file.display()));
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "use the request's messages (user.m, ctx.m, layout.m or an m: &Messages parameter), not one language: {found:#?}"
+        );
     }
 }

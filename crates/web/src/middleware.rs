@@ -9,7 +9,7 @@ use crate::AppState;
 use crate::auth::{constant_time_eq, random_token, token_hash};
 use crate::error::AppError;
 use crate::extract::user::*;
-use crate::i18n::NB;
+use crate::i18n::Messages;
 use crate::view::error_page::render_error_page;
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
@@ -149,7 +149,9 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         client_address: client_address(&req, state.config.trust_forwarded_for),
         session_expired,
         path,
-        m: rights.as_ref().map_or(&NB, Rights::messages),
+        m: rights
+            .as_ref()
+            .map_or_else(Messages::for_visitors, Rights::messages),
     };
 
     let mut req = req;

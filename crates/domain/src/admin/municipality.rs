@@ -44,9 +44,11 @@ impl MunicipalityName {
     }
 }
 
-/// The written standard (målform) the municipality has chosen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The written standard (målform) the municipality has chosen. Bokmål
+/// unless the municipality chooses nynorsk.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum WrittenStandard {
+    #[default]
     Bokmal,
     Nynorsk,
 }

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::i18n::{Messages, NB};
+use crate::i18n::Messages;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
@@ -82,9 +82,9 @@ impl Rights {
     /// The texts in the written standard of the user's municipality
     /// (bokmål for a user without one, such as the system administrator).
     pub(crate) fn messages(&self) -> &'static Messages {
-        self.1
-            .as_ref()
-            .map_or(&NB, |home| Messages::of(home.written_standard))
+        self.1.as_ref().map_or_else(Messages::for_visitors, |home| {
+            Messages::of(home.written_standard)
+        })
     }
 }
 

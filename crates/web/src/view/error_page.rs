@@ -25,7 +25,7 @@ pub fn render_error_page(
     request_id: &str,
     ctx: Option<&Ctx>,
 ) -> Response {
-    let m = ctx.map_or(&crate::i18n::NB, |c| c.m);
+    let m = ctx.map_or_else(crate::i18n::Messages::for_visitors, |c| c.m);
     let (heading, text, shown_id) = match error {
         AppError::NotFound | AppError::Denied | AppError::LoginRequired { .. } => {
             (m.not_found_title, m.not_found_text, None)
