@@ -567,12 +567,16 @@ mod tests {
         for fresh in unmigrated_dbs() {
             let db = &fresh.db;
             migrate_to_before_the_key(db);
-            // Three rows as the Laget before the key wrote them.
+            // Three rows as the Laget before the key wrote them: unkeyed,
+            // in the format from before the principal (format 1), by the
+            // operator (no actor), which migration 000013 marks as such.
             let mut conn = db.conn().unwrap();
             let mut prev = GENESIS_HASH.to_owned();
             for seq in 1..=3 {
                 let r = read_of(usize::try_from(seq).unwrap());
-                let hash = r.chain_hash(seq, &prev);
+                let hash = r
+                    .chain_hash_as(laget_domain::audit::RowFormat::V1, seq, &prev)
+                    .unwrap();
                 diesel::insert_into(al::table)
                     .values((
                         al::seq.eq(seq),

@@ -274,23 +274,21 @@ pub fn fail(
     })
 }
 
+/// The condition of [`held`]: the job's lease token, on a job not yet
+/// finished.
+type StillHeld = diesel::dsl::And<
+    diesel::dsl::Eq<outbox::lease_token, String>,
+    diesel::dsl::Eq<outbox::state, &'static str>,
+>;
+type Held = diesel::dsl::Filter<diesel::dsl::Find<outbox::table, String>, StillHeld>;
+
 /// The row of `job` while the caller still holds its lease.
-fn held(
-    job: &Claimed,
-) -> diesel::dsl::Filter<
-    diesel::dsl::Filter<outbox::table, diesel::dsl::Eq<outbox::id, String>>,
-    diesel::dsl::And<
-        diesel::dsl::Eq<outbox::lease_token, String>,
-        diesel::dsl::Eq<outbox::state, &'static str>,
-    >,
-> {
-    outbox::table
-        .filter(outbox::id.eq(job.id.to_string()))
-        .filter(
-            outbox::lease_token
-                .eq(job.lease.clone())
-                .and(outbox::state.eq(State::Pending.code())),
-        )
+fn held(job: &Claimed) -> Held {
+    outbox::table.find(job.id.to_string()).filter(
+        outbox::lease_token
+            .eq(job.lease.clone())
+            .and(outbox::state.eq(State::Pending.code())),
+    )
 }
 
 /// Fails the jobs whose worker died on their last attempt (the lease
