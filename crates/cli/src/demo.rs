@@ -118,6 +118,19 @@ const USERS: &[(&str, &str, Role, Option<&str>)] = &[
 /// The child welfare service, shared with the neighbour municipality.
 const BARNEVERN: &str = "Barnevernstjenesten Demo og Nabo";
 
+/// «Nabo kommune» writes nynorsk: its own units and staff, so that the pages
+/// of a nynorsk municipality can be tried (and are tested in the browser).
+const NEIGHBOUR_UNITS: &[(&str, UnitKind)] = &[
+    ("Nabo skule", UnitKind::Skole),
+    ("Helsestasjonen i Nabo", UnitKind::Helsestasjon),
+];
+
+/// (user name, full name, role, unit) in «Nabo kommune».
+const NEIGHBOUR_USERS: &[(&str, &str, Role, Option<&str>)] = &[
+    ("nabo", "Nils Nabo", Role::Ansatt, Some("Nabo skule")),
+    ("naboleiar", "Liv Leiar", Role::Leder, Some("Nabo skule")),
+];
+
 fn role_label(role: Role) -> &'static str {
     laget_web::i18n::NB.role(role)
 }
@@ -132,6 +145,7 @@ pub fn seed(state: &AppState) -> anyhow::Result<Vec<Login>> {
     let today = crate::catalogue::today();
     let mut logins: Vec<Login> = USERS
         .iter()
+        .chain(NEIGHBOUR_USERS)
         .map(|(u, _, role, unit)| Login {
             username: u,
             role: role_label(*role),
@@ -148,17 +162,9 @@ pub fn seed(state: &AppState) -> anyhow::Result<Vec<Login>> {
     let existing = db.read_blocking(|c| municipalities::find_by_number(c, &number))?;
     // The demo users not there yet: all of them at first; those added since
     // in a demo made by an older version.
-    let missing: Vec<usize> = db.read_blocking(|c| {
-        let mut missing = Vec::new();
-        for (i, (username, _, _, _)) in USERS.iter().enumerate() {
-            let name = Username::parse(username).map_err(|_| corrupt("username"))?;
-            if users::find_by_username(c, &name)?.is_none() {
-                missing.push(i);
-            }
-        }
-        Ok(missing)
-    })?;
-    let hash = if existing.is_none() || !missing.is_empty() {
+    let missing = db.read_blocking(|c| missing_users(c, USERS))?;
+    let missing_neighbours = db.read_blocking(|c| missing_users(c, NEIGHBOUR_USERS))?;
+    let hash = if existing.is_none() || !missing.is_empty() || !missing_neighbours.is_empty() {
         state.passwords.hash(DEMO_PASSWORD)?
     } else {
         String::new()
@@ -168,53 +174,112 @@ pub fn seed(state: &AppState) -> anyhow::Result<Vec<Login>> {
         None => db.write_blocking(|c| create(c, &op, &hash))?,
     };
     if !missing.is_empty() {
-        db.write_blocking(|c| {
-            let cap = op.administer(demo);
-            let units = units::list_in_municipality(c, demo)?;
-            for (username, name, role, unit) in missing.iter().filter_map(|i| USERS.get(*i)) {
-                let new = users::NewUser {
-                    username: Username::parse(username).map_err(|_| corrupt("username"))?,
-                    display_name: DisplayName::parse(name).map_err(|_| corrupt("name"))?,
-                    email: Email::parse(&format!("{username}@demo.kommune.example")).ok(),
-                    password_hash: hash.clone(),
-                    is_system_admin: false,
-                };
-                let id = users::create(c, &cap, &new, REQUEST_ID)?;
-                let unit_id = match unit {
-                    Some(u) => Some(
-                        units
-                            .iter()
-                            .find(|x| x.name == *u)
-                            .map(|x| x.id)
-                            .ok_or_else(|| corrupt("demo unit"))?,
-                    ),
-                    None => None,
-                };
-                users::add_membership(c, &cap, id, unit_id, *role, REQUEST_ID)?;
-            }
-            Ok(())
-        })?;
+        db.write_blocking(|c| add_users(c, &op, demo, &missing, &hash))?;
     }
     db.write_blocking(|c| crate::demo_logs::seed(c, demo, today))?;
+    // The neighbour's units, staff and log (added to a demo made by an older
+    // version too; its written standard stays what it was made with).
+    let number =
+        MunicipalityNumber::parse(NEIGHBOUR_NUMBER).map_err(|_| corrupt("neighbour number"))?;
+    if let Some(neighbour) = db.read_blocking(|c| municipalities::find_by_number(c, &number))? {
+        let id = neighbour.id;
+        if !missing_neighbours.is_empty() {
+            db.write_blocking(|c| {
+                let cap = op.administer(id);
+                let have = units::list_in_municipality(c, id)?;
+                for (name, kind) in NEIGHBOUR_UNITS {
+                    if !have.iter().any(|u| u.name == *name) {
+                        let fields = units::UnitFields {
+                            name: UnitName::parse(name).map_err(|_| corrupt("unit name"))?,
+                            kind: *kind,
+                            active: true,
+                            also_serves: vec![],
+                        };
+                        units::create(c, &cap, &fields, REQUEST_ID)?;
+                    }
+                }
+                add_users(c, &op, id, &missing_neighbours, &hash)
+            })?;
+        }
+        db.write_blocking(|c| crate::demo_logs::seed_neighbour(c, id, today))?;
+    }
     Ok(logins)
+}
+
+/// The users of a list that are not there yet.
+fn missing_users(
+    c: &mut DbConnection,
+    list: &'static [(&'static str, &'static str, Role, Option<&'static str>)],
+) -> Result<Vec<&'static (&'static str, &'static str, Role, Option<&'static str>)>, DbError> {
+    let mut missing = Vec::new();
+    for user in list {
+        let name = Username::parse(user.0).map_err(|_| corrupt("username"))?;
+        if users::find_by_username(c, &name)?.is_none() {
+            missing.push(user);
+        }
+    }
+    Ok(missing)
+}
+
+/// Adds demo users to a municipality, each with their role in their unit.
+fn add_users(
+    c: &mut DbConnection,
+    op: &Operator,
+    municipality: MunicipalityId,
+    list: &[&(&str, &str, Role, Option<&str>)],
+    hash: &str,
+) -> Result<(), DbError> {
+    let cap = op.administer(municipality);
+    let units = units::list_in_municipality(c, municipality)?;
+    for (username, name, role, unit) in list.iter().copied() {
+        let new = users::NewUser {
+            username: Username::parse(username).map_err(|_| corrupt("username"))?,
+            display_name: DisplayName::parse(name).map_err(|_| corrupt("name"))?,
+            email: Email::parse(&format!("{username}@demo.kommune.example")).ok(),
+            password_hash: hash.to_owned(),
+            is_system_admin: false,
+        };
+        let id = users::create(c, &cap, &new, REQUEST_ID)?;
+        let unit_id = match unit {
+            Some(u) => Some(
+                units
+                    .iter()
+                    .find(|x| x.name == *u)
+                    .map(|x| x.id)
+                    .ok_or_else(|| corrupt("demo unit"))?,
+            ),
+            None => None,
+        };
+        users::add_membership(c, &cap, id, unit_id, *role, REQUEST_ID)?;
+    }
+    Ok(())
 }
 
 /// The municipality, its neighbour, the units, the system administrator and
 /// the catalogue.
 fn create(c: &mut DbConnection, op: &Operator, hash: &str) -> Result<MunicipalityId, DbError> {
     let system = op.system();
-    let mk = |number: &str, name: &str| -> Result<municipalities::NewMunicipality, DbError> {
+    let mk = |number: &str,
+              name: &str,
+              written_standard: WrittenStandard|
+     -> Result<municipalities::NewMunicipality, DbError> {
         Ok(municipalities::NewMunicipality {
             number: MunicipalityNumber::parse(number).map_err(|_| corrupt("number"))?,
             name: MunicipalityName::parse(name).map_err(|_| corrupt("name"))?,
-            written_standard: WrittenStandard::Bokmal,
+            written_standard,
         })
     };
-    let demo = municipalities::create(c, &system, &mk(DEMO_NUMBER, "Demo kommune")?, REQUEST_ID)?;
+    let demo = municipalities::create(
+        c,
+        &system,
+        &mk(DEMO_NUMBER, "Demo kommune", WrittenStandard::Bokmal)?,
+        REQUEST_ID,
+    )?;
+    // The neighbour writes nynorsk.
     let neighbour = municipalities::create(
         c,
         &system,
-        &mk(NEIGHBOUR_NUMBER, "Nabo kommune")?,
+        &mk(NEIGHBOUR_NUMBER, "Nabo kommune", WrittenStandard::Nynorsk)?,
         REQUEST_ID,
     )?;
     let cap = op.administer(demo);

@@ -189,6 +189,9 @@ struct Story {
     coordination: Option<&'static str>,
     handover: Option<HandoverSpec>,
     closed: Option<&'static str>,
+    /// The words the demo writes for the story: the municipality's written
+    /// standard.
+    words: &'static Words,
 }
 
 const S: Story = Story {
@@ -214,6 +217,7 @@ const S: Story = Story {
     coordination: None,
     handover: None,
     closed: None,
+    words: &BOKMAL,
 };
 
 /// Why the log moved to a level, and the best-interest assessment (by level).
@@ -234,6 +238,53 @@ const LEVEL_REASONS: [(&str, &str); 4] = [
 ];
 const SKIP_REASON: &str = "Uroen er så alvorlig at vi går rett til samarbeid med flere tjenester.";
 const BEST_INTEREST: &str = "Tiltaket er drøftet med foresatte og barnet. Det er minst inngripende og svarer på det barnet trenger nå.";
+
+/// What the demo writes itself in a story (as the staff would), in one
+/// written standard.
+struct Words {
+    level_reasons: [(&'static str, &'static str); 4],
+    skip_reason: &'static str,
+    best_interest: &'static str,
+    guardian_role: &'static str,
+    child_role: &'static str,
+    youth_role: &'static str,
+    report_sent: &'static str,
+}
+
+const BOKMAL: Words = Words {
+    level_reasons: LEVEL_REASONS,
+    skip_reason: SKIP_REASON,
+    best_interest: BEST_INTEREST,
+    guardian_role: "Foresatt",
+    child_role: "Barnet selv",
+    youth_role: "Ungdommen selv",
+    report_sent: "Bekymringsmelding sendt til barneverntjenesten etter drøfting i laget.",
+};
+
+/// «Nabo kommune» writes nynorsk.
+const NYNORSK: Words = Words {
+    level_reasons: [
+        ("", ""),
+        (
+            "Uroa er gjord konkret og delt med dei føresette. Vi set inn tiltak i eiga teneste.",
+            "Tiltak i kvardagen der barnet er, grip minst inn og er nærast barnet. Barnet og dei føresette er høyrde.",
+        ),
+        (
+            "Tiltaka i eiga teneste strekk ikkje til. Vi treng samarbeid med ei teneste til.",
+            "Dei føresette ønskjer hjelp. Samarbeid med ei teneste til gir barnet eit betre tilbod utan å ta det ut av kvardagen.",
+        ),
+        (
+            "Fleire tenester må samarbeide tett. Individuell plan og bekymringsmelding til barnevernet blir vurderte.",
+            "Behova til barnet er samansette og alvorlege. Brei samhandling er til beste for barnet; ønska til barnet sjølv er tekne med.",
+        ),
+    ],
+    skip_reason: "Uroa er så alvorleg at vi går rett til samarbeid med fleire tenester.",
+    best_interest: "Tiltaket er drøfta med dei føresette og barnet. Det grip minst inn og svarer på det barnet treng no.",
+    guardian_role: "Føresett",
+    child_role: "Barnet sjølv",
+    youth_role: "Ungdomen sjølv",
+    report_sent: "Bekymringsmelding send til barnevernstenesta etter drøfting i laget.",
+};
 
 const STORIES: &[Story] = &[
     // ---- Solsiden barnehage: level 0, two of them overdue.
@@ -1408,10 +1459,15 @@ struct Ctx {
 }
 
 impl Ctx {
-    fn load(conn: &mut DbConnection, m: MunicipalityId, today: NaiveDate) -> DbResult<Self> {
+    fn load(
+        conn: &mut DbConnection,
+        m: MunicipalityId,
+        today: NaiveDate,
+        staff_names: &[&'static str],
+    ) -> DbResult<Self> {
         let list = laget_db::admin::units::list_in_municipality(conn, m)?;
         let mut staff = HashMap::new();
-        for name in STAFF {
+        for name in staff_names {
             let username = Username::parse(name).map_err(|e| bad(name, e))?;
             let user = users::find_by_username(conn, &username)?
                 .ok_or_else(|| bad(name, "no such demo user"))?;
@@ -1486,12 +1542,89 @@ impl Ctx {
     }
 }
 
+const NABO_SKULE: &str = "Nabo skule";
+const NABO_HELSE: &str = "Helsestasjonen i Nabo";
+
+/// The demo users of «Nabo kommune» who work with children.
+const NEIGHBOUR_STAFF: &[&str] = &["nabo", "naboleiar"];
+
+/// The log of «Nabo kommune», written in nynorsk by its staff.
+const NEIGHBOUR_STORIES: &[Story] = &[Story {
+    child: "Eirik Haugland",
+    age: Age::Months(124),
+    fnr: true,
+    unit: NABO_SKULE,
+    guardians: &[
+        ("Solveig Haugland", "mor", true),
+        ("Bjarte Haugland", "far", true),
+    ],
+    lead: "nabo",
+    started: 45,
+    concern: "Eirik har hatt mykje fråvær dei siste vekene og seier at han gruar seg til friminutta. Mor fortel at han søv dårleg og et lite.",
+    areas: &["skolefravaer", "psykisk_helse"],
+    theme: "sosial_fungering",
+    levels: &[1],
+    consents: &[ConsentSpec {
+        units: &[NABO_HELSE],
+        from: 40,
+        to: 325,
+        ..CONSENT
+    }],
+    team: &[("naboleiar", "Rektor")],
+    family: true,
+    measures: &[MeasureSpec {
+        name: "Fast vaksen i friminutta",
+        goal: "Eirik har ein vaksen å gå til i friminutta og kjem på skulen kvar dag.",
+        start: 30,
+        evaluate: 14,
+        evaluation: Some(EvalSpec {
+            on: 10,
+            effect: "bedre",
+            continuation: "fortsette",
+            text: "Eirik har vore på skulen kvar dag dei siste to vekene. Han seier at friminutta er betre no.",
+            next: 14,
+        }),
+        ..MEASURE
+    }],
+    voice: Some((
+        "samtale",
+        "Eirik seier at han likar matte og gym, men at han ikkje veit kven han skal vere med i friminutta.",
+    )),
+    bbis: &[(
+        "sosial_fungering",
+        "Eirik har få vener i klassen og held seg mykje for seg sjølv.",
+    )],
+    words: &NYNORSK,
+    ..S
+}];
+
+/// Seeds the log of «Nabo kommune», unless it is there already.
+pub fn seed_neighbour(
+    conn: &mut DbConnection,
+    m: MunicipalityId,
+    today: NaiveDate,
+) -> DbResult<()> {
+    let ctx = Ctx::load(conn, m, today, NEIGHBOUR_STAFF)?;
+    let (actor, _) = ctx.user("nabo")?;
+    let school = actor
+        .casework(ctx.unit(NABO_SKULE)?)
+        .map_err(|e| bad("nabo in Nabo skule", e))?;
+    if casework::has_open_logs(conn, &school)? {
+        return Ok(());
+    }
+    for (i, story) in NEIGHBOUR_STORIES.iter().enumerate() {
+        let seed = 100 + u32::try_from(i).unwrap_or(0);
+        tell(conn, &ctx, story, seed).map_err(|e| bad(story.child, e))?;
+    }
+    Ok(())
+}
+
 /// Seeds the children, logs and consultations, unless the demo has them
 /// already (Solsiden barnehage has consultations or open logs): running the
 /// demo again changes nothing. All in one transaction, so a seeding that
 /// fails leaves nothing half done.
 pub fn seed(conn: &mut DbConnection, m: MunicipalityId, today: NaiveDate) -> DbResult<()> {
-    let ctx = Ctx::load(conn, m, today)?;
+    let ctx = Ctx::load(conn, m, today, STAFF)?;
     let (actor, _) = ctx.user("ansatt")?;
     let solsiden = actor
         .casework(ctx.unit(SOLSIDEN)?)
@@ -1653,7 +1786,7 @@ fn tell(conn: &mut DbConnection, ctx: &Ctx, s: &Story, seed: u32) -> DbResult<()
                 let p = logs::Person {
                     kind: MemberKind::Guardian,
                     name,
-                    role: "Foresatt",
+                    role: s.words.guardian_role,
                     guardian: Some(*id),
                 };
                 logs::add_person(conn, &w, &p, today, RID)?.map_err(|e| bad(name, e))?;
@@ -1664,9 +1797,9 @@ fn tell(conn: &mut DbConnection, ctx: &Ctx, s: &Story, seed: u32) -> DbResult<()
                 kind: MemberKind::Child,
                 name: s.child,
                 role: if n < 156 {
-                    "Barnet selv"
+                    s.words.child_role
                 } else {
-                    "Ungdommen selv"
+                    s.words.youth_role
                 },
                 guardian: None,
             };
@@ -1679,7 +1812,9 @@ fn tell(conn: &mut DbConnection, ctx: &Ctx, s: &Story, seed: u32) -> DbResult<()
     let steps = i64::try_from(s.levels.len()).unwrap_or(0) + 1;
     for (k, to) in s.levels.iter().enumerate() {
         let on = ctx.ago(s.started - s.started * (i64::try_from(k).unwrap_or(0) + 1) / steps);
-        let (reason, best) = LEVEL_REASONS
+        let (reason, best) = s
+            .words
+            .level_reasons
             .get(usize::from(*to))
             .copied()
             .ok_or_else(|| bad("level", to))?;
@@ -1688,7 +1823,7 @@ fn tell(conn: &mut DbConnection, ctx: &Ctx, s: &Story, seed: u32) -> DbResult<()
             level,
             &to.to_string(),
             reason,
-            SKIP_REASON,
+            s.words.skip_reason,
             best,
         )
         .map_err(|e| bad("level change", e))?;
@@ -1719,7 +1854,7 @@ fn tell(conn: &mut DbConnection, ctx: &Ctx, s: &Story, seed: u32) -> DbResult<()
             start: &nb(ctx.ago(m.start)),
             evaluate_by: &nb(today + Duration::days(m.evaluate)),
             is_final: m.decided,
-            best_interest: if m.decided { BEST_INTEREST } else { "" },
+            best_interest: if m.decided { s.words.best_interest } else { "" },
         };
         let known: Vec<OfferId> = offer.into_iter().collect();
         let new =
@@ -1735,7 +1870,7 @@ fn tell(conn: &mut DbConnection, ctx: &Ctx, s: &Story, seed: u32) -> DbResult<()
             let best = if e.continuation == "fortsette" {
                 ""
             } else {
-                BEST_INTEREST
+                s.words.best_interest
             };
             let eval = NewEvaluation::parse(e.effect, e.text, e.continuation, &next, best, on)
                 .map_err(|err| bad("evaluation", err))?;
@@ -1776,12 +1911,7 @@ fn tell(conn: &mut DbConnection, ctx: &Ctx, s: &Story, seed: u32) -> DbResult<()
         }
     }
     if s.report_sent {
-        logs::report_sent(
-            conn,
-            &w,
-            "Bekymringsmelding sendt til barneverntjenesten etter drøfting i laget.",
-            RID,
-        )?;
+        logs::report_sent(conn, &w, s.words.report_sent, RID)?;
     }
     if let Some(reason) = s.coordination {
         logs::request_coordination(conn, &w, reason, RID)?;
