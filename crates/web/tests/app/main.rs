@@ -20,6 +20,7 @@ mod security;
 mod stafett;
 mod timeline_events;
 mod trust;
+mod written_standard;
 
 /// Runs an async scenario once per database engine, each on a fresh database.
 #[macro_export]
