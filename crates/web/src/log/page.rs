@@ -1216,9 +1216,7 @@ pub async fn who_has_seen(
         .into_iter()
         .map(|e| SeenRow {
             when: time(e.at),
-            who: e
-                .actor_name
-                .unwrap_or_else(|| user.m.ground_operator.to_owned()),
+            who: crate::audit::access_log::who(user.m, &e),
             what: user.m.audit_code(&e.object_type),
             action: user.m.audit_code(&e.action),
             ground: user.m.audit_code(&e.ground),
