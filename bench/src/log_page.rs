@@ -36,7 +36,7 @@ use laget_domain::admin::user::{DisplayName, Role, Username};
 use laget_domain::children::{Birth, NewChild, NewGuardian, Relation};
 use laget_domain::ids::{ChildId, EntryId, LogId, TeamMemberId};
 use laget_domain::log::consent::{Giver, Method, NewConsent, Purpose};
-use laget_domain::log::stafett::{ChildVoice, Concern, MemberKind, NewMeasure};
+use laget_domain::log::stafett::{ChildVoice, Concern, MemberKind, NewMeasure, TeamRole};
 use laget_domain::{UnitId, UserId};
 use rand::Rng;
 use std::sync::{Arc, OnceLock};
@@ -709,22 +709,30 @@ fn bulk_logs(
                 team_members::user_id.eq(Some(lead.clone())),
                 team_members::unit_id.eq(Some(unit)),
                 team_members::name.eq(lead_name.clone()),
-                team_members::team_role.eq("Stafettholder"),
+                team_members::team_role.eq(""),
+                team_members::role_code.eq(TeamRole::Lead.code()),
                 team_members::added_at.eq(to_micros(started)),
             ));
             let noticed = started.date_naive();
             for k in 0..3i64 {
-                let (kind, summary, data) = if k == 0 {
+                // What the product stores: an event's kind and data, no
+                // sentence (the page renders it in the reader's language).
+                let (kind, data) = if k == 0 {
                     (
                         "uro",
-                        format!("Uro registrert ({})", noticed.format("%d.%m.%Y")),
-                        Some(format!(
+                        format!(
                             r#"{{"observert":"{}","utfordringer":["skolefravaer"],"bbis":null}}"#,
                             noticed.format("%Y-%m-%d")
-                        )),
+                        ),
                     )
                 } else {
-                    ("notat", "Notat".to_owned(), None)
+                    (
+                        "notat",
+                        format!(
+                            r#"{{"hendelse":"mote_holdt","mote_holdt":"{}"}}"#,
+                            noticed.format("%Y-%m-%d")
+                        ),
+                    )
                 };
                 entries.push((
                     log_entries::id.eq(EntryId::new().to_string()),
@@ -732,9 +740,9 @@ fn bulk_logs(
                     log_entries::at.eq(to_micros(started) + k * 86_400_000_000),
                     log_entries::kind.eq(kind),
                     log_entries::actor_id.eq(Some(lead.clone())),
-                    log_entries::summary.eq(summary),
+                    log_entries::summary.eq(""),
                     log_entries::body.eq(Some(NOTES[rng.gen_range(0..NOTES.len())])),
-                    log_entries::data.eq(data),
+                    log_entries::data.eq(Some(data)),
                 ));
             }
         }
@@ -907,9 +915,14 @@ fn target_log(
                     log_entries::at.eq(to_micros(start) + i as i64 * 3_600_000_000 * 20),
                     log_entries::kind.eq("notat"),
                     log_entries::actor_id.eq(Some(caseworker.to_string())),
-                    log_entries::summary.eq(format!("Notat {}", i + 1)),
+                    log_entries::summary.eq(""),
                     log_entries::body.eq(Some(NOTES[rng.gen_range(0..NOTES.len())])),
-                    log_entries::data.eq(None::<String>),
+                    log_entries::data.eq(Some(format!(
+                        r#"{{"hendelse":"mote_holdt","mote_holdt":"{}"}}"#,
+                        (start + chrono::Duration::hours(i as i64 * 20))
+                            .date_naive()
+                            .format("%Y-%m-%d")
+                    ))),
                 ));
             }
         }
