@@ -379,7 +379,7 @@ async fn server_time(db: &Db, user: UserId, log: LogId, clients: usize) -> Resul
     let reader = db.read_blocking(|c| {
         let actor = laget_db::lookup::actor(c, user)?;
         let facts = laget_db::lookup::log_facts(c, log, user, today)?;
-        Ok(actor.open_log(&facts, today).map_err(bad("open"))?)
+        actor.open_log(&facts, today).map_err(bad("open"))
     })?;
     let mut view = Vec::new();
     let mut staff = Vec::new();
