@@ -35,6 +35,7 @@ import { childRecord } from './features/children.mjs';
 import { errorSummaryFocus } from './features/keyboard.mjs';
 import { stafettlogg } from './features/log.mjs';
 import { anonymousAndWrongPassword, logoutAndNotFound } from './features/login.mjs';
+import { nynorsk } from './features/nynorsk.mjs';
 import { phoneWidth } from './features/phone_width.mjs';
 
 process.on('exit', stopServerSync);
@@ -83,6 +84,7 @@ async function main() {
   await errorSummaryFocus(); // n2
   await childRecord(); // o1, o2
   await consultations(); // d15
+  await nynorsk(); // p1: «Nabo kommune» reads nynorsk
 
   // The server must not have logged an error while all this went on (a 500,
   // a database error, a failed background job). Warnings are only shown.

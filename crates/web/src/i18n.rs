@@ -31,6 +31,46 @@ impl Messages {
         Self::of(WrittenStandard::default())
     }
 
+    /// The name of a risk factor (1–8), or `None` for another number.
+    pub fn risk_factor(&self, n: u8) -> Option<&'static str> {
+        Some(match n {
+            1 => self.risk_1,
+            2 => self.risk_2,
+            3 => self.risk_3,
+            4 => self.risk_4,
+            5 => self.risk_5,
+            6 => self.risk_6,
+            7 => self.risk_7,
+            8 => self.risk_8,
+            _ => return None,
+        })
+    }
+
+    /// The name of an evidence level (0–5), or `None` for another number.
+    pub fn evidence_level(&self, n: u8) -> Option<&'static str> {
+        Some(match n {
+            0 => self.evidence_0,
+            1 => self.evidence_1,
+            2 => self.evidence_2,
+            3 => self.evidence_3,
+            4 => self.evidence_4,
+            5 => self.evidence_5,
+            _ => return None,
+        })
+    }
+
+    /// The name of a step of the ladder (1–5), or `None` for another number.
+    pub fn ladder_step(&self, n: u8) -> Option<&'static str> {
+        Some(match n {
+            1 => self.ladder_step_1,
+            2 => self.ladder_step_2,
+            3 => self.ladder_step_3,
+            4 => self.ladder_step_4,
+            5 => self.ladder_step_5,
+            _ => return None,
+        })
+    }
+
     /// The Norwegian sentence for a validation problem.
     pub fn problem(&self, problem: Problem) -> String {
         match problem {
@@ -285,6 +325,35 @@ mod tests {
             "Teksten er for lang. Bruk høyst 150 tegn."
         );
         assert!(!NB.problem(Problem::TooShort { min: 12 }).contains('{'));
+    }
+
+    #[test]
+    fn every_risk_factor_evidence_level_and_ladder_step_has_a_name() {
+        use laget_domain::catalogue::{EVIDENCE_LEVELS, LADDER_STEP_NAMES, RISK_FACTORS};
+        for m in [&NB, &NN] {
+            for (n, _) in RISK_FACTORS {
+                assert!(m.risk_factor(*n).is_some_and(|s| !s.is_empty()), "{n}");
+            }
+            for (n, _) in EVIDENCE_LEVELS {
+                assert!(m.evidence_level(*n).is_some_and(|s| !s.is_empty()), "{n}");
+            }
+            for (n, _) in LADDER_STEP_NAMES {
+                assert!(m.ladder_step(*n).is_some_and(|s| !s.is_empty()), "{n}");
+            }
+            assert_eq!(m.risk_factor(9), None);
+            assert_eq!(m.evidence_level(6), None);
+            assert_eq!(m.ladder_step(0), None);
+        }
+        // The bokmål names are the ones the catalogue has always shown.
+        for (n, name) in RISK_FACTORS {
+            assert_eq!(NB.risk_factor(*n), Some(*name));
+        }
+        for (n, name) in EVIDENCE_LEVELS {
+            assert_eq!(NB.evidence_level(*n), Some(*name));
+        }
+        for (n, name) in LADDER_STEP_NAMES {
+            assert_eq!(NB.ladder_step(*n), Some(*name));
+        }
     }
 
     #[test]

@@ -261,13 +261,13 @@ async fn edit_page(
             .collect(),
         levels: level_choices(user.m),
         areas: area_choices(&areas),
-        risks: risk_choices(),
+        risks: risk_choices(user.m),
         accesses: access_choices(user.m),
         evidence: EVIDENCE_LEVELS
             .iter()
-            .map(|(n, s)| Choice {
+            .map(|(n, _)| Choice {
                 value: n.to_string(),
-                label: format!("{n} – {s}"),
+                label: format!("{n} – {}", user.m.evidence_level(*n).unwrap_or_default()),
             })
             .collect(),
         statuses: OfferStatus::ALL
@@ -279,9 +279,13 @@ async fn edit_page(
             .collect(),
         steps: LADDER_STEP_NAMES
             .iter()
-            .map(|(n, s)| Choice {
+            .map(|(n, _)| Choice {
                 value: n.to_string(),
-                label: format!("{} {n}: {s}", user.m.offer_step),
+                label: format!(
+                    "{} {n}: {}",
+                    user.m.offer_step,
+                    user.m.ladder_step(*n).unwrap_or_default()
+                ),
             })
             .collect(),
         // Candidates for «next step»: offers higher up that share a challenge area.
@@ -712,18 +716,24 @@ fn shown(
             RISK_FACTORS
                 .iter()
                 .find(|(k, _)| k.to_string() == n)
-                .map(|(k, name)| format!("{k} {name}"))
+                .map(|(k, _)| format!("{k} {}", m.risk_factor(*k).unwrap_or_default()))
                 .unwrap_or_else(|| n.to_owned())
         }),
         "evidens" => EVIDENCE_LEVELS
             .iter()
             .find(|(k, _)| k.to_string() == raw)
-            .map(|(k, name)| format!("{k} – {name}"))
+            .map(|(k, _)| format!("{k} – {}", m.evidence_level(*k).unwrap_or_default()))
             .unwrap_or_else(|| raw.to_owned()),
         "trinn" => LADDER_STEP_NAMES
             .iter()
             .find(|(k, _)| k.to_string() == raw)
-            .map(|(k, name)| format!("{} {k}: {name}", m.offer_step))
+            .map(|(k, _)| {
+                format!(
+                    "{} {k}: {}",
+                    m.offer_step,
+                    m.ladder_step(*k).unwrap_or_default()
+                )
+            })
             .unwrap_or_else(|| raw.to_owned()),
         "ventetid" => format!("{raw} {}", m.offer_weeks),
         _ => raw.to_owned(),

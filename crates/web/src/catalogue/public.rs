@@ -22,8 +22,7 @@ use laget_db::admin::units;
 use laget_db::catalogue::offers::{self, Offer, Search, Visibility};
 use laget_domain::admin::unit::UnitKind;
 use laget_domain::catalogue::{
-    AccessRoute, AgeFilter, LADDER_STEP_NAMES, OfferFilter, OfferSort, PreventionLevel,
-    ProposalStatus, RISK_FACTORS,
+    AccessRoute, AgeFilter, OfferFilter, OfferSort, PreventionLevel, ProposalStatus, RISK_FACTORS,
 };
 use laget_domain::ids::OfferId;
 use laget_domain::validation::{Problem, Problems};
@@ -506,12 +505,12 @@ pub fn level_choices(m: &Messages) -> Vec<Choice> {
 }
 
 /// The eight risk factors as choices.
-pub fn risk_choices() -> Vec<Choice> {
+pub fn risk_choices(m: &Messages) -> Vec<Choice> {
     RISK_FACTORS
         .iter()
-        .map(|(n, label)| Choice {
+        .map(|(n, _)| Choice {
             value: n.to_string(),
-            label: format!("{n}. {label}"),
+            label: format!("{n}. {}", m.risk_factor(*n).unwrap_or_default()),
         })
         .collect()
 }
@@ -565,7 +564,7 @@ impl FilterChoices {
                 })
                 .collect(),
             levels: level_choices(m),
-            risks: risk_choices(),
+            risks: risk_choices(m),
             kinds: kinds
                 .into_iter()
                 .map(|k| Choice {
@@ -587,11 +586,7 @@ impl FilterChoices {
 
 /// The name of a ladder step.
 pub fn step_name(m: &Messages, step: u8) -> String {
-    let name = LADDER_STEP_NAMES
-        .iter()
-        .find(|(n, _)| *n == step)
-        .map(|(_, s)| *s)
-        .unwrap_or("");
+    let name = m.ladder_step(step).unwrap_or("");
     format!("{} {step}: {name}", m.offer_step)
 }
 
@@ -685,20 +680,15 @@ async fn render_detail(
     let next: Vec<Link> = neighbours.next.iter().map(link).collect();
     let below: Vec<Link> = neighbours.below.iter().map(link).collect();
     let f = &offer.fields;
-    let evidence = laget_domain::catalogue::EVIDENCE_LEVELS
-        .iter()
-        .find(|(n, _)| *n == f.evidence_level)
-        .map(|(n, s)| format!("{n} – {s}"))
+    let evidence = ctx
+        .m
+        .evidence_level(f.evidence_level)
+        .map(|s| format!("{} – {s}", f.evidence_level))
         .unwrap_or_default();
     let risks = f
         .risk_factors
         .iter()
-        .filter_map(|r| {
-            RISK_FACTORS
-                .iter()
-                .find(|(n, _)| n == r)
-                .map(|(n, s)| format!("{n}. {s}"))
-        })
+        .filter_map(|r| ctx.m.risk_factor(*r).map(|s| format!("{r}. {s}")))
         .collect();
     let paragraphs = f
         .description
