@@ -70,16 +70,36 @@ pub fn random_audit_key() -> laget_domain::audit::AuditKey {
 
 /// A fresh, migrated, empty database on `backend`.
 pub fn fresh_db(backend: &Backend) -> (Db, Cleanup) {
+    let (mut handles, cleanup) = fresh_handles(backend, 1);
+    (handles.remove(0), cleanup)
+}
+
+/// Two handles on one fresh, migrated database, as two Laget processes hold
+/// it (pools, write locks and group-commit writers of their own; the same
+/// access-log key).
+pub fn fresh_db_pair(backend: &Backend) -> (Db, Db, Cleanup) {
+    let (mut handles, cleanup) = fresh_handles(backend, 2);
+    let b = handles.remove(1);
+    (handles.remove(0), b, cleanup)
+}
+
+/// `count` handles on one fresh database, migrated through the first.
+fn fresh_handles(backend: &Backend, count: usize) -> (Vec<Db>, Cleanup) {
     let id = uuid::Uuid::now_v7().simple().to_string();
-    match backend {
+    let key = random_audit_key();
+    let (handles, cleanup): (Vec<Db>, Cleanup) = match backend {
         Backend::Sqlite => {
             let dir = std::env::temp_dir().join(format!("laget-test-{id}"));
-            let db = Db::connect(dir.join("laget.sqlite3").to_str().expect("utf-8 path"))
-                .expect("sqlite")
-                .with_audit_key(random_audit_key());
-            db.migrate().expect("migrate");
+            let file = dir.join("laget.sqlite3");
+            let file = file.to_str().expect("utf-8 path");
             (
-                db,
+                (0..count)
+                    .map(|_| {
+                        Db::connect(file)
+                            .expect("sqlite")
+                            .with_audit_key(key.clone())
+                    })
+                    .collect(),
                 Cleanup {
                     sqlite_dir: Some(dir),
                     pg: None,
@@ -88,19 +108,23 @@ pub fn fresh_db(backend: &Backend) -> (Db, Cleanup) {
         }
         Backend::Postgres(url) => {
             let schema = format!("test_{id}");
-            let db = Db::connect_in_schema(url, Some(&schema))
-                .expect("postgres")
-                .with_audit_key(random_audit_key());
-            db.migrate().expect("migrate");
             (
-                db,
+                (0..count)
+                    .map(|_| {
+                        Db::connect_in_schema(url, Some(&schema))
+                            .expect("postgres")
+                            .with_audit_key(key.clone())
+                    })
+                    .collect(),
                 Cleanup {
                     sqlite_dir: None,
                     pg: Some((url.clone(), schema)),
                 },
             )
         }
-    }
+    };
+    handles[0].migrate().expect("migrate");
+    (handles, cleanup)
 }
 
 impl TestApp {

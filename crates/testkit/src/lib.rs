@@ -25,7 +25,7 @@ pub mod app;
 pub mod builders;
 pub mod client;
 
-pub use app::{Backend, Cleanup, TestApp, backends, fresh_db, random_audit_key};
+pub use app::{Backend, Cleanup, TestApp, backends, fresh_db, fresh_db_pair, random_audit_key};
 pub use builders::{
     Fixtures, LogFixtures, PASSWORD, UserBuilder, Who, fixtures, new_municipality, offer_fields,
     unit_fields,

@@ -340,72 +340,50 @@ pub struct Job {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
-type JobRow = (
-    String,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    i32,
-    i32,
-    Option<i64>,
-    Option<String>,
-    Option<i64>,
-);
-
-fn job_of(row: JobRow) -> DbResult<Job> {
-    let (id, kind, payload, state, created, due, attempts, max, lease, error, finished) = row;
-    Ok(Job {
-        id: parse_id(&id)?,
-        kind,
-        payload,
-        state: State::from_code(&state)
-            .ok_or_else(|| DbError::Corrupt(format!("outbox state {state:?}")))?,
-        created_at: from_micros(created),
-        due_at: from_micros(due),
-        attempts,
-        max_attempts: max,
-        lease_until: lease.map(from_micros),
-        last_error: error,
-        finished_at: finished.map(from_micros),
-    })
+/// A stored job as read.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+struct JobRow {
+    id: String,
+    kind: String,
+    payload: String,
+    state: String,
+    created_at: i64,
+    due_at: i64,
+    attempts: i32,
+    max_attempts: i32,
+    lease_until: Option<i64>,
+    last_error: Option<String>,
+    finished_at: Option<i64>,
 }
 
-const JOB_COLUMNS: (
-    outbox::id,
-    outbox::kind,
-    outbox::payload,
-    outbox::state,
-    outbox::created_at,
-    outbox::due_at,
-    outbox::attempts,
-    outbox::max_attempts,
-    outbox::lease_until,
-    outbox::last_error,
-    outbox::finished_at,
-) = (
-    outbox::id,
-    outbox::kind,
-    outbox::payload,
-    outbox::state,
-    outbox::created_at,
-    outbox::due_at,
-    outbox::attempts,
-    outbox::max_attempts,
-    outbox::lease_until,
-    outbox::last_error,
-    outbox::finished_at,
-);
+impl JobRow {
+    fn into_job(self) -> DbResult<Job> {
+        Ok(Job {
+            id: parse_id(&self.id)?,
+            state: State::from_code(&self.state)
+                .ok_or_else(|| DbError::Corrupt(format!("outbox state {:?}", self.state)))?,
+            kind: self.kind,
+            payload: self.payload,
+            created_at: from_micros(self.created_at),
+            due_at: from_micros(self.due_at),
+            attempts: self.attempts,
+            max_attempts: self.max_attempts,
+            lease_until: self.lease_until.map(from_micros),
+            last_error: self.last_error,
+            finished_at: self.finished_at.map(from_micros),
+        })
+    }
+}
 
 /// One job, if it exists.
 pub fn get(conn: &mut DbConnection, id: JobId) -> DbResult<Option<Job>> {
     outbox::table
         .find(id.to_string())
-        .select(JOB_COLUMNS)
-        .first::<JobRow>(conn)
+        .select(JobRow::as_select())
+        .first(conn)
         .optional()?
-        .map(job_of)
+        .map(JobRow::into_job)
         .transpose()
 }
 
@@ -416,10 +394,10 @@ pub fn list(conn: &mut DbConnection, state: State, limit: i64) -> DbResult<Vec<J
         .filter(outbox::state.eq(state.code()))
         .order((outbox::created_at.desc(), outbox::id.desc()))
         .limit(limit)
-        .select(JOB_COLUMNS)
-        .load::<JobRow>(conn)?
+        .select(JobRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(job_of)
+        .map(JobRow::into_job)
         .collect()
 }
 

@@ -52,51 +52,21 @@ impl JobKind for Counter {
     }
 }
 
-/// Two handles on one fresh database (two Laget processes), removed at the
-/// end.
+/// Two handles on one fresh database (two Laget processes); the guard
+/// removes it.
 struct Pair {
     a: Db,
     b: Db,
-    dir: Option<std::path::PathBuf>,
-    pg: Option<(String, String)>,
-}
-
-impl Drop for Pair {
-    fn drop(&mut self) {
-        if let Some(dir) = &self.dir {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-        if let Some((url, schema)) = &self.pg {
-            let _ = Db::drop_schema(url, schema);
-        }
-    }
+    _cleanup: laget_testkit::Cleanup,
 }
 
 fn pair(backend: &Backend) -> Pair {
-    let id = uuid::Uuid::now_v7().simple().to_string();
-    let pair = match backend {
-        Backend::Sqlite => {
-            let dir = std::env::temp_dir().join(format!("laget-outbox-{id}"));
-            let file = dir.join("laget.sqlite3").to_string_lossy().into_owned();
-            Pair {
-                a: Db::connect(&file).unwrap(),
-                b: Db::connect(&file).unwrap(),
-                dir: Some(dir),
-                pg: None,
-            }
-        }
-        Backend::Postgres(url) => {
-            let schema = format!("test_{id}");
-            Pair {
-                a: Db::connect_in_schema(url, Some(&schema)).unwrap(),
-                b: Db::connect_in_schema(url, Some(&schema)).unwrap(),
-                dir: None,
-                pg: Some((url.clone(), schema)),
-            }
-        }
-    };
-    pair.a.migrate().unwrap();
-    pair
+    let (a, b, cleanup) = laget_testkit::fresh_db_pair(backend);
+    Pair {
+        a,
+        b,
+        _cleanup: cleanup,
+    }
 }
 
 fn worker(db: &Db, kind: Counter, config: WorkerConfig) -> Worker {
