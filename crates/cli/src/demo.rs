@@ -55,7 +55,9 @@ const UNITS: &[(&str, UnitKind)] = &[
 const OFFERS: &str = include_str!("../demo/offers.json");
 
 /// (user name, full name, role, unit)
-const USERS: &[(&str, &str, Role, Option<&str>)] = &[
+type DemoUser = (&'static str, &'static str, Role, Option<&'static str>);
+
+const USERS: &[DemoUser] = &[
     (
         "ansatt",
         "Astrid Ansatt",
@@ -126,7 +128,7 @@ const NEIGHBOUR_UNITS: &[(&str, UnitKind)] = &[
 ];
 
 /// (user name, full name, role, unit) in «Nabo kommune».
-const NEIGHBOUR_USERS: &[(&str, &str, Role, Option<&str>)] = &[
+const NEIGHBOUR_USERS: &[DemoUser] = &[
     ("nabo", "Nils Nabo", Role::Ansatt, Some("Nabo skule")),
     ("naboleiar", "Liv Leiar", Role::Leder, Some("Nabo skule")),
 ];
@@ -209,8 +211,8 @@ pub fn seed(state: &AppState) -> anyhow::Result<Vec<Login>> {
 /// The users of a list that are not there yet.
 fn missing_users(
     c: &mut DbConnection,
-    list: &'static [(&'static str, &'static str, Role, Option<&'static str>)],
-) -> Result<Vec<&'static (&'static str, &'static str, Role, Option<&'static str>)>, DbError> {
+    list: &'static [DemoUser],
+) -> Result<Vec<&'static DemoUser>, DbError> {
     let mut missing = Vec::new();
     for user in list {
         let name = Username::parse(user.0).map_err(|_| corrupt("username"))?;
@@ -226,7 +228,7 @@ fn add_users(
     c: &mut DbConnection,
     op: &Operator,
     municipality: MunicipalityId,
-    list: &[&(&str, &str, Role, Option<&str>)],
+    list: &[&DemoUser],
     hash: &str,
 ) -> Result<(), DbError> {
     let cap = op.administer(municipality);

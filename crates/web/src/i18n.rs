@@ -396,24 +396,25 @@ mod tests {
     /// request's messages (`SignedIn::m`, `Ctx::m`, `Layout::m`) or is given
     /// `m: &Messages`. Visitors get [`Messages::for_visitors`].
     #[test]
-    fn only_the_catalogue_names_a_language() {
-        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-            for entry in std::fs::read_dir(dir).expect("src is readable").flatten() {
-                let path = entry.path();
+    fn only_the_catalogue_names_a_language() -> std::io::Result<()> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+            for entry in std::fs::read_dir(dir)? {
+                let path = entry?.path();
                 if path.is_dir() {
-                    walk(&path, out);
+                    walk(&path, out)?;
                 } else if path.extension().is_some_and(|e| e == "rs") {
                     out.push(path);
                 }
             }
+            Ok(())
         }
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut files = Vec::new();
-        walk(&src, &mut files);
+        walk(&src, &mut files)?;
         assert!(files.len() > 20, "the scan finds the sources: {files:?}");
         let mut found = Vec::new();
         for file in files.iter().filter(|f| !f.ends_with("i18n.rs")) {
-            let text = std::fs::read_to_string(file).expect("source is readable");
+            let text = std::fs::read_to_string(file)?;
             for line in naming_a_language(&text) {
                 found.push(format!("{}:{line}", file.display()));
             }
@@ -422,5 +423,6 @@ mod tests {
             found.is_empty(),
             "use the request's messages (user.m, ctx.m, layout.m or an m: &Messages parameter), not one language: {found:#?}"
         );
+        Ok(())
     }
 }
