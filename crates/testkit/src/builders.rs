@@ -602,7 +602,10 @@ impl LogFixturesBuilder<'_> {
         .unwrap();
         let measure = logs::add_measure(c, &w, &measure, "fixture")?;
         let proposer = lead
-            .open_log(&laget_db::lookup::log_facts(c, log, lead.user_id(), today)?, today)
+            .open_log(
+                &laget_db::lookup::log_facts(c, log, lead.user_id(), today)?,
+                today,
+            )
             .unwrap()
             .handover_proposer()
             .unwrap();

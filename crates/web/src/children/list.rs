@@ -357,7 +357,6 @@ async fn child_page(
     let (p, settings, reach) = state
         .db
         .write(move |c| {
-            let unit = cap.unit_id();
             let p = children::get(c, &cap, child, &rid)?;
             let reach = log_reach(c, &actor, &cap, p.logs.iter().map(|l| l.id), today)?;
             Ok((p, logs::settings(c, m)?, reach))

@@ -790,7 +790,10 @@ async fn child_rows_in_a_shared_unit(app: TestApp) {
             "test",
         )
         .unwrap();
-        let cap = laget_db::lookup::actor(c, teacher).unwrap().casework(school).unwrap();
+        let cap = laget_db::lookup::actor(c, teacher)
+            .unwrap()
+            .casework(school)
+            .unwrap();
         let today = chrono::Utc::now().date_naive();
         let new = NewChild::parse("Nabobarn Delt", "01.02.2018", false, "", today).unwrap();
         let child = children::create(c, &cap, &new, &[welfare], "test").unwrap();
