@@ -284,6 +284,7 @@ fn render(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use crate::i18n::{NB, NN};
