@@ -7,13 +7,13 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::extract::path::path_id;
 use crate::extract::user::SignedIn;
+use crate::view::format;
 use crate::view::layout::Layout;
 use crate::view::notice::{NoticeQuery, notice};
 use crate::view::page;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono_tz::Europe::Oslo;
 use laget_db::{DbError, admin::units, admin::users};
 use laget_domain::UnitId;
 use laget_domain::ids::MembershipId;
@@ -38,10 +38,6 @@ struct GrantsPage {
     at_limit: bool,
 }
 
-fn oslo(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&Oslo).format("%d.%m.%Y %H:%M").to_string()
-}
-
 pub async fn list(
     State(state): State<AppState>,
     user: SignedIn,
@@ -64,7 +60,7 @@ pub async fn list(
     let grants = lines
         .into_iter()
         .map(|g| GrantRow {
-            when: oslo(g.granted_at),
+            when: format::time(g.granted_at),
             who: g.user_name,
             role: user.m.role(g.role),
             by: match (g.granted_by, g.ground.as_str()) {
@@ -72,10 +68,10 @@ pub async fn list(
                 (None, "ukjent") => user.m.grants_unknown.to_owned(),
                 (None, _) => user.m.grants_operator.to_owned(),
             },
-            revoked: g.revoked_at.map(oslo),
+            revoked: g.revoked_at.map(format::time),
             reviewed: g.reviewed_at.map(|at| match g.reviewed_by {
-                Some(name) => format!("{}, {name}", oslo(at)),
-                None => oslo(at),
+                Some(name) => format!("{}, {name}", format::time(at)),
+                None => format::time(at),
             }),
             review_action: format!("/enheter/{unit_id}/tildelte-roller/{}/gjennomgatt", g.id),
         })

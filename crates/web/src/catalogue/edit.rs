@@ -13,6 +13,7 @@ use crate::extract::path::path_id;
 use crate::extract::user::SignedIn;
 use crate::i18n::Messages;
 use crate::view::choices::Choice;
+use crate::view::format;
 use crate::view::format::today;
 use crate::view::layout::Layout;
 use crate::view::notice::NoticeQuery;
@@ -187,22 +188,16 @@ fn waiting_panel(msgs: &Messages, p: &Proposal) -> WaitingPanel {
     WaitingPanel {
         meta: msgs
             .editor_waiting_meta
-            .replace("{dato}", &date(p.proposed_at))
+            .replace("{dato}", &format::date(format::oslo_day(p.proposed_at)))
             .replace(
                 "{navn}",
                 p.proposed_by.as_deref().unwrap_or(msgs.access_log_operator),
             )
-            .replace("{frist}", &p.due_date.format("%d.%m.%Y").to_string()),
+            .replace("{frist}", &format::date(p.due_date)),
         rows: comparison(msgs, &p.offer.fields, &p.fields, true),
         withdraw_action: format!("/tiltak/{}/trekk-forslag", p.offer.id),
         proposal_id: p.id.to_string(),
     }
-}
-
-fn date(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&chrono_tz::Europe::Oslo)
-        .format("%d.%m.%Y")
-        .to_string()
 }
 
 /// The municipality in which the user edits `unit`'s offers.
@@ -409,7 +404,7 @@ pub async fn mine(
             waiting: proposals
                 .iter()
                 .find(|p| p.offer.id == id && p.status == ProposalStatus::Venter)
-                .map(|p| p.due_date.format("%d.%m.%Y").to_string()),
+                .map(|p| format::date(p.due_date)),
         })
         .collect();
     let since = chrono::Utc::now() - chrono::Duration::days(DECISION_DAYS);
@@ -431,7 +426,10 @@ pub async fn mine(
                 .map(|c| user.m.change(c))
                 .collect::<Vec<_>>()
                 .join(", "),
-            when: p.decided_at.map(date).unwrap_or_default(),
+            when: p
+                .decided_at
+                .map(|t| format::date(format::oslo_day(t)))
+                .unwrap_or_default(),
             comment: p.comment.clone(),
         })
         .collect();
@@ -740,12 +738,6 @@ fn shown(
     }
 }
 
-fn oslo(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&chrono_tz::Europe::Oslo)
-        .format("%d.%m.%Y %H:%M")
-        .to_string()
-}
-
 pub async fn history(
     State(state): State<AppState>,
     user: SignedIn,
@@ -778,7 +770,7 @@ pub async fn history(
         let changes = previous.map(|p| p.diff(&v.fields)).unwrap_or_default();
         entries.push(HistoryEntry {
             version: v.version,
-            when: oslo(v.at),
+            when: format::time(v.at),
             by: v
                 .actor_name
                 .clone()
@@ -806,7 +798,7 @@ pub async fn history(
         .iter()
         .rev()
         .map(|p| ProposalLine {
-            when: oslo(p.proposed_at),
+            when: format::time(p.proposed_at),
             by: p
                 .proposed_by
                 .clone()

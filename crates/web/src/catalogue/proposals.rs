@@ -8,6 +8,7 @@ use crate::extract::form::{self as forms, FormState};
 use crate::extract::path::path_id;
 use crate::extract::user::SignedIn;
 use crate::i18n::Messages;
+use crate::view::format;
 use crate::view::format::today;
 use crate::view::layout::Layout;
 use crate::view::notice::NoticeQuery;
@@ -57,7 +58,7 @@ fn line(msgs: &Messages, p: &Proposal, reviewer: bool) -> QueueLine {
             .proposed_by
             .clone()
             .unwrap_or_else(|| msgs.access_log_operator.to_owned()),
-        due: p.due_date.format("%d.%m.%Y").to_string(),
+        due: format::date(p.due_date),
         overdue: p.due_date < today(),
     }
 }
@@ -245,7 +246,7 @@ async fn show_page(
             .proposed_by
             .clone()
             .unwrap_or_else(|| user.m.access_log_operator.to_owned()),
-        due: proposal.due_date.format("%d.%m.%Y").to_string(),
+        due: format::date(proposal.due_date),
         status: user.m.proposal_status(proposal.status),
         pending: proposal.status == ProposalStatus::Venter,
         rows,

@@ -21,6 +21,11 @@ pub fn date(d: NaiveDate) -> String {
     format!("{:02}.{:02}.{:04}", d.day(), d.month(), d.year())
 }
 
+/// The day in Norway on which `t` fell.
+pub fn oslo_day(t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&Oslo).date_naive()
+}
+
 /// «05.03.2026 14:07», Norwegian time.
 pub fn time(t: DateTime<Utc>) -> String {
     let t = t.with_timezone(&Oslo);
