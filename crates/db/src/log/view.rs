@@ -623,11 +623,21 @@ pub fn who_has_seen(
 /// Staff who can be put on a team in municipality `m`, from `in_units` (the
 /// unit that keeps the log and the units consent covers): (user, name, unit,
 /// unit name).
+/// A member of staff who could join the team, with the unit they would
+/// join for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffChoice {
+    pub user_id: UserId,
+    pub name: String,
+    pub unit_id: UnitId,
+    pub unit_name: String,
+}
+
 pub fn staff_choices(
     conn: &mut DbConnection,
     r: &LogReader,
     in_units: &[UnitId],
-) -> DbResult<Vec<(UserId, String, UnitId, String)>> {
+) -> DbResult<Vec<StaffChoice>> {
     let m = r.municipality_id();
     use crate::schema::{memberships, unit_municipalities};
     // Those who work with children in a unit (`CASEWORK_ROLES`).
@@ -655,7 +665,14 @@ pub fn staff_choices(
     rows.sort_by(|a, b| (&a.3, &a.1, &a.0).cmp(&(&b.3, &b.1, &b.0)));
     rows.dedup();
     rows.into_iter()
-        .map(|(u, n, unit, un)| Ok((parse_id(&u)?, n, parse_id(&unit)?, un)))
+        .map(|(u, name, unit, unit_name)| {
+            Ok(StaffChoice {
+                user_id: parse_id(&u)?,
+                name,
+                unit_id: parse_id(&unit)?,
+                unit_name,
+            })
+        })
         .collect()
 }
 

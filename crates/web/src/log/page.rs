@@ -695,9 +695,9 @@ async fn log_page(
                     None => {
                         let staff: Arc<[Choice]> = logs::staff_choices(c, &reader, &units)?
                             .into_iter()
-                            .map(|(u, n, unit, un)| Choice {
-                                value: format!("{u}:{unit}"),
-                                label: format!("{n} ({un})"),
+                            .map(|s| Choice {
+                                value: format!("{}:{}", s.user_id, s.unit_id),
+                                label: format!("{} ({})", s.name, s.unit_name),
                             })
                             .collect();
                         kept_by
