@@ -1456,6 +1456,8 @@ struct Ctx {
     offers: HashMap<String, OfferId>,
     areas: Vec<String>,
     themes: Vec<String>,
+    /// The municipality's BBIS themes, in its written standard.
+    bbis_themes: Vec<bbis::Theme>,
 }
 
 impl Ctx {
@@ -1492,6 +1494,7 @@ impl Ctx {
             .into_iter()
             .map(|o| (o.fields.name, o.id))
             .collect();
+        let bbis_themes = logs::bbis_themes(conn, m)?;
         Ok(Self {
             today,
             settings: logs::settings(conn, m)?,
@@ -1503,10 +1506,8 @@ impl Ctx {
                 .into_iter()
                 .map(|(code, _)| code)
                 .collect(),
-            themes: logs::bbis_themes(conn, m)?
-                .into_iter()
-                .map(|t| t.code)
-                .collect(),
+            themes: bbis_themes.iter().map(|t| t.code.clone()).collect(),
+            bbis_themes,
         })
     }
 
@@ -1885,8 +1886,10 @@ fn tell(conn: &mut DbConnection, ctx: &Ctx, s: &Story, seed: u32) -> DbResult<()
         logs::add_voice(conn, &w, &v, RID)?;
     }
     if !s.bbis.is_empty() {
-        let items = bbis::default_themes()
-            .into_iter()
+        let items = ctx
+            .bbis_themes
+            .iter()
+            .cloned()
             .map(|t| {
                 let a = s
                     .bbis

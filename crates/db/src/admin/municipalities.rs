@@ -61,7 +61,7 @@ pub fn create(
         ))
         .execute(conn)
         .map_err(DbError::from_insert)?;
-    crate::catalogue::offers::add_default_areas(conn, id)?;
+    crate::catalogue::offers::add_default_areas(conn, id, new.written_standard)?;
     let scope = Scope {
         municipality_id: Some(id),
         unit_id: None,
@@ -78,6 +78,18 @@ pub fn create(
         ),
     )?;
     Ok(id)
+}
+
+/// The written standard (målform) of municipality `id`.
+pub fn written_standard(conn: &mut DbConnection, id: MunicipalityId) -> DbResult<WrittenStandard> {
+    let code: String = municipalities::table
+        .find(id.to_string())
+        .select(municipalities::written_standard)
+        .first(conn)
+        .optional()?
+        .ok_or(DbError::NotFound)?;
+    WrittenStandard::from_code(&code)
+        .map_err(|_| DbError::Corrupt("municipalities.written_standard".into()))
 }
 
 pub fn list(conn: &mut DbConnection) -> DbResult<Vec<Municipality>> {

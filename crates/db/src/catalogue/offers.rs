@@ -10,10 +10,11 @@ use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use laget_domain::access::{CatalogueReviewer, EditsOffers, MunicipalityAdmin, OfferScope};
+use laget_domain::admin::municipality::WrittenStandard;
 use laget_domain::admin::unit::UnitKind;
 use laget_domain::catalogue::{
-    AgeFilter, DEFAULT_CHALLENGE_AREAS, OfferFields, OfferFilter, OfferSort, OfferStatus,
-    PreventionLevel, ProposalStatus, search_text, search_words,
+    AgeFilter, OfferFields, OfferFilter, OfferSort, OfferStatus, PreventionLevel, ProposalStatus,
+    default_challenge_areas, search_text, search_words,
 };
 use laget_domain::ids::{OfferId, ProposalId};
 use laget_domain::{MunicipalityId, UnitId};
@@ -169,9 +170,15 @@ pub fn rename_challenge_area(
     }
 }
 
-/// Gives a new municipality the default challenge areas.
-pub fn add_default_areas(conn: &mut DbConnection, m: MunicipalityId) -> DbResult<()> {
-    for (i, (code, name)) in DEFAULT_CHALLENGE_AREAS.iter().enumerate() {
+/// Gives a new municipality the default challenge areas, named in its
+/// written standard (it may rename them afterwards; the codes are the same
+/// in both).
+pub fn add_default_areas(
+    conn: &mut DbConnection,
+    m: MunicipalityId,
+    standard: WrittenStandard,
+) -> DbResult<()> {
+    for (i, (code, name)) in default_challenge_areas(standard).iter().enumerate() {
         diesel::insert_into(challenge_areas::table)
             .values((
                 challenge_areas::municipality_id.eq(m.to_string()),

@@ -55,7 +55,8 @@ pub fn set_settings(
     )
 }
 
-/// The municipality's BBIS themes (the defaults until it has its own list).
+/// The municipality's BBIS themes: the defaults, in its written standard,
+/// until it has its own list.
 pub fn bbis_themes(conn: &mut DbConnection, m: MunicipalityId) -> DbResult<Vec<Theme>> {
     let rows: Vec<(String, String, String, String)> = bbis_themes::table
         .filter(bbis_themes::municipality_id.eq(m.to_string()))
@@ -68,7 +69,8 @@ pub fn bbis_themes(conn: &mut DbConnection, m: MunicipalityId) -> DbResult<Vec<T
         ))
         .load(conn)?;
     if rows.is_empty() {
-        return Ok(bbis::default_themes());
+        let standard = crate::admin::municipalities::written_standard(conn, m)?;
+        return Ok(bbis::default_themes(standard));
     }
     Ok(rows
         .into_iter()

@@ -926,11 +926,12 @@ pub fn to_csv(rows: &[ExportRow], delimiter: u8, bom: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::{AccessRoute, DEFAULT_CHALLENGE_AREAS, OfferStatus, PreventionLevel};
+    use crate::admin::municipality::WrittenStandard;
+    use crate::catalogue::{AccessRoute, OfferStatus, PreventionLevel, default_challenge_areas};
     use crate::ids::UnitId;
 
     fn areas() -> Vec<String> {
-        DEFAULT_CHALLENGE_AREAS
+        default_challenge_areas(WrittenStandard::Bokmal)
             .iter()
             .map(|(c, _)| (*c).to_owned())
             .collect()

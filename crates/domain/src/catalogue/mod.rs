@@ -2,6 +2,7 @@
 //! search filter, the measure ladder (tiltakstrapp), and which changes need
 //! the coordinating unit's comment before they take effect (seed 000 §5.2.8).
 
+use crate::admin::municipality::WrittenStandard;
 use crate::admin::unit::UnitKind;
 use crate::ids::UnitId;
 use crate::validation::{FieldError, Problem, Problems, optional_text, parse_date, required_text};
@@ -70,8 +71,9 @@ pub const LADDER_STEPS: u8 = 5;
 /// Days the coordinating unit has to comment on a change proposal.
 pub const PROPOSAL_DAYS: u64 = 14;
 
-/// The challenge areas every municipality starts with; it can add its own.
-pub const DEFAULT_CHALLENGE_AREAS: &[(&str, &str)] = &[
+/// The challenge areas every municipality starts with, in bokmål (code,
+/// name); it can rename them and add its own.
+const CHALLENGE_AREAS_NB: &[(&str, &str)] = &[
     ("psykisk_helse", "Psykisk helse"),
     ("rus", "Rus"),
     ("vold_overgrep", "Vold og overgrep"),
@@ -87,6 +89,36 @@ pub const DEFAULT_CHALLENGE_AREAS: &[(&str, &str)] = &[
     ("funksjonsnedsettelse", "Funksjonsnedsettelse"),
     ("overganger", "Overganger"),
 ];
+
+/// The same challenge areas in nynorsk: the same codes in the same order, so
+/// files and links that name a code work in both standards.
+const CHALLENGE_AREAS_NN: &[(&str, &str)] = &[
+    ("psykisk_helse", "Psykisk helse"),
+    ("rus", "Rus"),
+    ("vold_overgrep", "Vald og overgrep"),
+    ("skolefravaer", "Skulefråvær"),
+    ("atferd", "Åtferd"),
+    ("laerevansker", "Lærevanskar"),
+    ("sprak", "Språk"),
+    ("foreldreveiledning", "Foreldrerettleiing"),
+    ("samspill", "Samspel"),
+    ("fattigdom_bolig", "Fattigdom og bustad"),
+    ("utenforskap", "Utanforskap"),
+    ("fritid", "Fritid"),
+    ("funksjonsnedsettelse", "Funksjonsnedsetjing"),
+    ("overganger", "Overgangar"),
+];
+
+/// The challenge areas a new municipality starts with (code, name), in its
+/// written standard.
+pub fn default_challenge_areas(
+    standard: WrittenStandard,
+) -> &'static [(&'static str, &'static str)] {
+    match standard {
+        WrittenStandard::Bokmal => CHALLENGE_AREAS_NB,
+        WrittenStandard::Nynorsk => CHALLENGE_AREAS_NN,
+    }
+}
 
 /// The code for a new challenge area, made from its name: «Søvn og hvile» →
 /// `sovn_og_hvile`. Codes are what files and links use, so they are plain.
@@ -716,19 +748,54 @@ impl OfferFilter {
 mod tests {
     use super::*;
 
+    /// A nynorsk municipality starts with the same challenge areas under the
+    /// same codes, in the same order, named in nynorsk.
+    #[test]
+    fn default_challenge_areas_have_the_same_codes_in_both_standards() {
+        let nb = default_challenge_areas(WrittenStandard::Bokmal);
+        let nn = default_challenge_areas(WrittenStandard::Nynorsk);
+        let codes = |l: &[(&str, &str)]| l.iter().map(|(c, _)| c.to_string()).collect::<Vec<_>>();
+        assert_eq!(codes(nb), codes(nn));
+        let name = |l: &[(&'static str, &'static str)], code: &str| {
+            l.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
+        };
+        assert_eq!(name(nb, "skolefravaer"), Some("Skolefravær"));
+        assert_eq!(name(nn, "skolefravaer"), Some("Skulefråvær"));
+        assert_eq!(name(nn, "vold_overgrep"), Some("Vald og overgrep"));
+        // The names that are the same word in both standards, named here, so
+        // a bokmål name left in the nynorsk list fails.
+        let same = ["Psykisk helse", "Rus", "Språk", "Fritid"];
+        for ((_, b), (_, n)) in nb.iter().zip(nn) {
+            assert_eq!(b == n, same.contains(b), "«{b}» / «{n}»");
+        }
+        for (code, _) in nb {
+            assert_eq!(
+                challenge_area_code(code).as_deref(),
+                Ok(*code),
+                "codes are plain"
+            );
+        }
+    }
+
     /// The codes are stored: renaming one would orphan every stored row.
     #[test]
     fn proposal_statuses_keep_their_stored_codes() {
         let codes: Vec<&str> = ProposalStatus::ALL.iter().map(|s| s.code()).collect();
-        assert_eq!(codes, ["venter", "godkjent", "avvist", "erstattet", "trukket"]);
+        assert_eq!(
+            codes,
+            ["venter", "godkjent", "avvist", "erstattet", "trukket"]
+        );
         for s in ProposalStatus::ALL {
             assert_eq!(ProposalStatus::from_code(s.code()), Ok(*s));
         }
-        assert_eq!(ProposalStatus::from_code("ventet"), Err(Problem::UnknownChoice));
+        assert_eq!(
+            ProposalStatus::from_code("ventet"),
+            Err(Problem::UnknownChoice)
+        );
     }
 
     fn areas() -> Vec<String> {
-        DEFAULT_CHALLENGE_AREAS
+        default_challenge_areas(WrittenStandard::Bokmal)
             .iter()
             .map(|(c, _)| (*c).to_owned())
             .collect()

@@ -1,9 +1,10 @@
 //! «Barnets behov i sentrum» (BBIS, Bufdir): the assessment triangle. The
 //! sides and themes are data (a municipality's administrator may change the
-//! list); these are the defaults every new municipality gets. An assessment
-//! is a dated snapshot that stores the theme names it used, so an old
-//! snapshot still reads right after the list changes.
+//! list); these are the defaults every new municipality gets, in its written
+//! standard. An assessment is a dated snapshot that stores the theme names it
+//! used, so an old snapshot still reads right after the list changes.
 
+use crate::admin::municipality::WrittenStandard;
 use crate::validation::{Problem, Problems, optional_text, parse_date};
 use chrono::NaiveDate;
 
@@ -14,7 +15,8 @@ pub struct Side {
     pub themes: &'static [(&'static str, &'static str)],
 }
 
-pub const DEFAULT_SIDES: [Side; 3] = [
+/// The default sides in bokmål.
+const SIDES_NB: [Side; 3] = [
     Side {
         code: "utvikling",
         name: "Barnets utvikling",
@@ -49,6 +51,51 @@ pub const DEFAULT_SIDES: [Side; 3] = [
     },
 ];
 
+/// The same sides in nynorsk: the same codes in the same order, so nothing
+/// keyed on a code (forms, demo data, snapshots) depends on the standard.
+const SIDES_NN: [Side; 3] = [
+    Side {
+        code: "utvikling",
+        name: "Utviklinga til barnet",
+        themes: &[
+            ("barnehage_skole", "Barnehage og skule"),
+            ("folelser_uttrykk", "Kjensler og uttrykk"),
+            ("helse", "Helse"),
+            ("identitet", "Identitet"),
+            ("sosial_fungering", "Sosial fungering"),
+            ("selvstendighet", "Sjølvstende"),
+        ],
+    },
+    Side {
+        code: "omsorg",
+        name: "Omsorga frå foreldra",
+        themes: &[
+            ("grunnleggende_omsorg", "Grunnleggjande omsorg"),
+            ("stimulering_veiledning", "Stimulering og rettleiing"),
+            ("sikkerhet", "Tryggleik og vern"),
+            ("folelsesmessig", "Kjenslemessig tilgjenge"),
+            ("stabilitet", "Stabilitet"),
+        ],
+    },
+    Side {
+        code: "miljo",
+        name: "Familie og miljø",
+        themes: &[
+            ("familieforhold", "Familietilhøve"),
+            ("bolig_okonomi_arbeid", "Bustad, økonomi og arbeid"),
+            ("nettverk", "Nettverk og sosial integrering"),
+        ],
+    },
+];
+
+/// The default sides in the municipality's written standard.
+pub fn default_sides(standard: WrittenStandard) -> &'static [Side; 3] {
+    match standard {
+        WrittenStandard::Bokmal => &SIDES_NB,
+        WrittenStandard::Nynorsk => &SIDES_NN,
+    }
+}
+
 /// A theme as a municipality's list holds it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Theme {
@@ -58,9 +105,9 @@ pub struct Theme {
     pub name: String,
 }
 
-/// The default list, flattened.
-pub fn default_themes() -> Vec<Theme> {
-    DEFAULT_SIDES
+/// The default list in the municipality's written standard, flattened.
+pub fn default_themes(standard: WrittenStandard) -> Vec<Theme> {
+    default_sides(standard)
         .iter()
         .flat_map(|s| {
             s.themes.iter().map(|(code, name)| Theme {
@@ -237,7 +284,7 @@ mod tests {
 
     #[test]
     fn defaults_hold_the_named_themes() {
-        let all = default_themes();
+        let all = default_themes(WrittenStandard::Bokmal);
         for name in [
             "Barnehage og skole",
             "Grunnleggende omsorg",
@@ -251,9 +298,61 @@ mod tests {
         assert_eq!(codes.len(), all.len(), "theme codes are unique");
     }
 
+    /// A nynorsk municipality starts with the same themes under the same
+    /// codes, in the same order, named in nynorsk.
+    #[test]
+    fn both_standards_have_the_same_codes_in_their_own_words() {
+        let nb = default_themes(WrittenStandard::Bokmal);
+        let nn = default_themes(WrittenStandard::Nynorsk);
+        let keys = |l: &[Theme]| -> Vec<(String, String)> {
+            l.iter().map(|t| (t.side.clone(), t.code.clone())).collect()
+        };
+        assert_eq!(keys(&nb), keys(&nn));
+        let names = |l: &[Theme], side: &str, code: &str| -> (String, String) {
+            l.iter()
+                .find(|t| t.side == side && t.code == code)
+                .map(|t| (t.side_name.clone(), t.name.clone()))
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            names(&nn, "utvikling", "folelser_uttrykk"),
+            ("Utviklinga til barnet".into(), "Kjensler og uttrykk".into())
+        );
+        assert_eq!(
+            names(&nn, "omsorg", "grunnleggende_omsorg"),
+            (
+                "Omsorga frå foreldra".into(),
+                "Grunnleggjande omsorg".into()
+            )
+        );
+        assert_eq!(names(&nn, "utvikling", "selvstendighet").1, "Sjølvstende");
+        assert_eq!(
+            names(&nb, "utvikling", "folelser_uttrykk"),
+            ("Barnets utvikling".into(), "Følelser og uttrykk".into())
+        );
+        // Most names differ; those that are the same word in both
+        // standards are named here, so a bokmål name left in the nynorsk
+        // list fails.
+        let same = [
+            "Familie og miljø",
+            "Helse",
+            "Identitet",
+            "Sosial fungering",
+            "Stabilitet",
+            "Nettverk og sosial integrering",
+        ];
+        for (b, n) in nb.iter().zip(&nn) {
+            for (b, n) in [(&b.name, &n.name), (&b.side_name, &n.side_name)] {
+                assert_eq!(b == n, same.contains(&b.as_str()), "«{b}» / «{n}»");
+            }
+        }
+        // An edited nynorsk list keeps the codes of its unchanged names.
+        assert_eq!(parse_theme_list(&theme_list_text(&nn), &nn), Ok(nn.clone()));
+    }
+
     #[test]
     fn theme_lists_round_trip_and_keep_codes() {
-        let current = default_themes();
+        let current = default_themes(WrittenStandard::Bokmal);
         let text = theme_list_text(&current);
         assert_eq!(parse_theme_list(&text, &current), Ok(current.clone()));
         let edited = format!("{text}\nFamilie og miljø: Fritid og venner");
@@ -273,7 +372,7 @@ mod tests {
 
     #[test]
     fn every_theme_needs_text_or_not_relevant() {
-        let themes = default_themes();
+        let themes = default_themes(WrittenStandard::Bokmal);
         let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
         let ok = Snapshot::parse(
             "20.11.2026",

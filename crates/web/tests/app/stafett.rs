@@ -815,7 +815,9 @@ async fn bbis_themes_are_data(app: TestApp) {
     let page = format!("/logger/{}", fx.log);
     let mut lead = app.client(Who::Ansatt).await;
     let mut form: Vec<(String, String)> = vec![("dato".into(), d(0))];
-    for t in laget_domain::log::bbis::default_themes() {
+    for t in laget_domain::log::bbis::default_themes(
+        laget_domain::admin::municipality::WrittenStandard::Bokmal,
+    ) {
         form.push((format!("ia_{}", t.code), "ja".into()));
     }
     form.retain(|(k, _)| k != "ia_helse");

@@ -123,3 +123,150 @@ on_every_backend!(
     a_nynorsk_municipalitys_staff_get_nynorsk_pages,
     pages_in_the_municipalitys_written_standard
 );
+
+/// The data a municipality starts with (its challenge areas, its BBIS
+/// themes) is written in its written standard; the codes are the same.
+async fn defaults_in_the_municipalitys_written_standard(app: TestApp) {
+    // A new nynorsk municipality's catalogue filters on nynorsk challenge
+    // areas, under the same codes; a bokmål one's on bokmål areas.
+    let mut sys = app.client(Who::Systemadmin).await;
+    for (number, name, standard) in [("9105", "Nykommune", "nn"), ("9107", "Bokkommune", "nb")] {
+        let r = sys
+            .post(
+                "/kommuner",
+                &[("nummer", number), ("navn", name), ("malform", standard)],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{name}");
+    }
+    let mut visitor = app.anonymous();
+    let nn = visitor.get("/tiltak?kommune=9105").await;
+    assert_eq!(nn.status, 200);
+    for text in [
+        "Skulefråvær",
+        "Foreldrerettleiing",
+        "Åtferd",
+        "Vald og overgrep",
+    ] {
+        assert!(
+            nn.body.contains(text),
+            "the nynorsk filter says «{text}»: {}",
+            nn.body
+        );
+    }
+    // («Vold og overgrep» is also a risk factor, and a visitor reads the
+    // page's own texts in bokmål, so it is not checked here.)
+    for text in ["Skolefravær", "Foreldreveiledning", "Atferd"] {
+        assert!(
+            !nn.body.contains(text),
+            "the nynorsk filter does not say «{text}»: {}",
+            nn.body
+        );
+    }
+    assert!(
+        nn.body.contains("value=\"skolefravaer\""),
+        "the code is kept: {}",
+        nn.body
+    );
+    for number in ["9107", "9001"] {
+        let nb = visitor.get(&format!("/tiltak?kommune={number}")).await;
+        assert_eq!(nb.status, 200);
+        for text in ["Skolefravær", "Foreldreveiledning", "Atferd"] {
+            assert!(
+                nb.body.contains(text),
+                "{number}'s filter says «{text}»: {}",
+                nb.body
+            );
+        }
+        for text in [
+            "Skulefråvær",
+            "Foreldrerettleiing",
+            "Åtferd",
+            "Vald og overgrep",
+        ] {
+            assert!(
+                !nb.body.contains(text),
+                "{number}'s filter does not say «{text}»: {}",
+                nb.body
+            );
+        }
+        assert!(
+            nb.body.contains("value=\"skolefravaer\""),
+            "{number}: {}",
+            nb.body
+        );
+    }
+
+    // The BBIS form of Testkommune's log lists the default themes in
+    // bokmål while the municipality writes bokmål …
+    let bbis = format!("/logger/{}/bbis", app.fx.log.log);
+    let mut staff = app.client(Who::Ansatt).await;
+    let nb_themes = [
+        "Barnets utvikling",
+        "Følelser og uttrykk",
+        "Selvstendighet",
+        "Foreldrenes omsorg",
+        "Stimulering og veiledning",
+    ];
+    let nn_themes = [
+        "Utviklinga til barnet",
+        "Kjensler og uttrykk",
+        "Sjølvstende",
+        "Omsorga frå foreldra",
+        "Stimulering og rettleiing",
+    ];
+    let r = staff.get(&bbis).await;
+    assert_eq!(r.status, 200);
+    for text in nb_themes {
+        assert!(
+            r.body.contains(text),
+            "bokmål BBIS says «{text}»: {}",
+            r.body
+        );
+    }
+    for text in nn_themes {
+        assert!(
+            !r.body.contains(text),
+            "bokmål BBIS does not say «{text}»: {}",
+            r.body
+        );
+    }
+    assert!(
+        r.body.contains("name=\"tema_selvstendighet\""),
+        "{}",
+        r.body
+    );
+    // … and in nynorsk once it writes nynorsk (it has no list of its own).
+    app.with_conn(|c| {
+        diesel::update(municipalities::table.filter(municipalities::number.eq("9001")))
+            .set(municipalities::written_standard.eq("nn"))
+            .execute(c)
+            .unwrap()
+    });
+    let r = staff.get(&bbis).await;
+    assert_eq!(r.status, 200);
+    assert_nynorsk(&r.body, "the BBIS form");
+    for text in nn_themes {
+        assert!(
+            r.body.contains(text),
+            "nynorsk BBIS says «{text}»: {}",
+            r.body
+        );
+    }
+    for text in nb_themes {
+        assert!(
+            !r.body.contains(text),
+            "nynorsk BBIS does not say «{text}»: {}",
+            r.body
+        );
+    }
+    assert!(
+        r.body.contains("name=\"tema_selvstendighet\""),
+        "the code is kept: {}",
+        r.body
+    );
+}
+on_every_backend!(
+    a_municipality_starts_with_data_in_its_written_standard,
+    defaults_in_the_municipalitys_written_standard
+);
