@@ -19,13 +19,20 @@ use laget_domain::access::Operator;
 use laget_domain::admin::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
 use laget_domain::admin::unit::{UnitKind, UnitName};
 use laget_domain::catalogue::{
-    AccessRoute, AgeFilter, DEFAULT_CHALLENGE_AREAS, OfferFields, OfferFilter, OfferSort,
-    OfferStatus, PreventionLevel,
+    AccessRoute, AgeFilter, OfferFields, OfferFilter, OfferSort, OfferStatus, PreventionLevel,
 };
 use laget_domain::{MunicipalityId, UnitId};
 use rand::Rng;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// The challenge areas a benchmark municipality starts with (their codes are
+/// the same in every written standard).
+fn areas() -> &'static [(&'static str, &'static str)] {
+    laget_domain::catalogue::default_challenge_areas(
+        laget_domain::admin::municipality::WrittenStandard::Bokmal,
+    )
+}
 
 mod log_page;
 
@@ -155,11 +162,7 @@ fn random_offer(rng: &mut impl Rng, unit: UnitId, i: u64) -> OfferFields {
     let a = rng.gen_range(0..=25u8);
     let b = rng.gen_range(0..=25u8);
     let areas: Vec<String> = (0..rng.gen_range(1..=3))
-        .map(|_| {
-            DEFAULT_CHALLENGE_AREAS[rng.gen_range(0..DEFAULT_CHALLENGE_AREAS.len())]
-                .0
-                .to_owned()
-        })
+        .map(|_| areas()[rng.gen_range(0..areas().len())].0.to_owned())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -262,11 +265,7 @@ fn random_filter(rng: &mut impl Rng, units: &[UnitId]) -> OfferFilter {
         f.age = Some(AgeFilter::Range { from: a, to: a });
     }
     if rng.gen_bool(0.5) {
-        f.area = Some(
-            DEFAULT_CHALLENGE_AREAS[rng.gen_range(0..DEFAULT_CHALLENGE_AREAS.len())]
-                .0
-                .to_owned(),
-        );
+        f.area = Some(areas()[rng.gen_range(0..areas().len())].0.to_owned());
     }
     if rng.gen_bool(0.3) {
         f.level = Some(PreventionLevel::ALL[rng.gen_range(0..3)]);

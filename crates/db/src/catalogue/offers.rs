@@ -1,11 +1,11 @@
 //! The catalogue of measures: offers, their versions, proposed changes that
 //! wait for the coordinating unit, the ladder, and search.
 
+use crate::codes::Stored;
 use crate::schema::{
     challenge_areas, offer_areas, offer_documents, offer_next_steps, offer_proposals, offer_risks,
     offer_versions, offers, unit_municipalities, units, users,
 };
-use crate::codes::Stored;
 use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -871,9 +871,11 @@ pub fn proposals_of_provider(
 
 /// The proposal waiting for the coordinating unit about `offer`, if any.
 pub fn waiting_for(conn: &mut DbConnection, offer: OfferId) -> DbResult<Option<Proposal>> {
-    Ok(proposals_where(conn, Some(offer), None, Some(ProposalStatus::Venter))?
-        .into_iter()
-        .next_back())
+    Ok(
+        proposals_where(conn, Some(offer), None, Some(ProposalStatus::Venter))?
+            .into_iter()
+            .next_back(),
+    )
 }
 
 /// The editor withdraws a waiting proposal about one of their offers; the
@@ -910,7 +912,12 @@ pub fn withdraw(conn: &mut DbConnection, cap: &dyn EditsOffers, id: ProposalId) 
 
 /// Proposals waiting for the coordinating unit of the reviewer's municipality.
 pub fn pending(conn: &mut DbConnection, reviewer: &CatalogueReviewer) -> DbResult<Vec<Proposal>> {
-    proposals_where(conn, None, Some(reviewer.municipality_id()), Some(ProposalStatus::Venter))
+    proposals_where(
+        conn,
+        None,
+        Some(reviewer.municipality_id()),
+        Some(ProposalStatus::Venter),
+    )
 }
 
 /// Waiting proposals of `m` whose due date has passed (for administrators).
@@ -919,10 +926,12 @@ pub fn overdue(
     m: MunicipalityId,
     today: NaiveDate,
 ) -> DbResult<Vec<Proposal>> {
-    Ok(proposals_where(conn, None, Some(m), Some(ProposalStatus::Venter))?
-        .into_iter()
-        .filter(|p| p.due_date < today)
-        .collect())
+    Ok(
+        proposals_where(conn, None, Some(m), Some(ProposalStatus::Venter))?
+            .into_iter()
+            .filter(|p| p.due_date < today)
+            .collect(),
+    )
 }
 
 /// All proposals about one offer, newest last.

@@ -254,7 +254,11 @@ fn no_module_imports_another_in_a_circle() {
             report.push(format!("{krate}: {}", circle.join(" ↔ ")));
         }
     }
-    assert!(report.is_empty(), "modules import each other:\n{}", report.join("\n"));
+    assert!(
+        report.is_empty(),
+        "modules import each other:\n{}",
+        report.join("\n")
+    );
 }
 
 /// The check finds what it is there to find: two files that import each
@@ -293,7 +297,10 @@ fn the_circle_check_finds_circles() {
     );
     let tree = files(&[
         ("log", "mod view; pub use view::*; fn shared() {}"),
-        ("log::view", "use super::*; // crate::log::page in a comment"),
+        (
+            "log::view",
+            "use super::*; // crate::log::page in a comment",
+        ),
         ("other", "use crate::log::view::View;"),
     ]);
     assert!(circles(&graph(&tree)).is_empty());
