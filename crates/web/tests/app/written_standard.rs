@@ -21,24 +21,24 @@ fn written_standard_of(app: &TestApp, number: &str) -> String {
 const NYNORSK: [&str; 2] = ["Hopp til hovudinnhaldet", "det tverrfaglege arbeidet"];
 const BOKMAL: [&str; 2] = ["Hopp til hovedinnhold", "kommunens tverrfaglige arbeid"];
 
-fn assert_nynorsk(page: &str, what: &str) {
-    assert!(page.contains("<html lang=\"nn\""), "{what}: {page}");
-    for text in NYNORSK {
+/// `page` contains every text of `says` and none of `not`.
+fn assert_says(page: &str, what: &str, says: &[&str], not: &[&str]) {
+    for text in says {
         assert!(page.contains(text), "{what} says «{text}»: {page}");
     }
-    for text in BOKMAL {
+    for text in not {
         assert!(!page.contains(text), "{what} does not say «{text}»: {page}");
     }
 }
 
+fn assert_nynorsk(page: &str, what: &str) {
+    assert!(page.contains("<html lang=\"nn\""), "{what}: {page}");
+    assert_says(page, what, &NYNORSK, &BOKMAL);
+}
+
 fn assert_bokmal(page: &str, what: &str) {
     assert!(page.contains("<html lang=\"nb\""), "{what}: {page}");
-    for text in BOKMAL {
-        assert!(page.contains(text), "{what} says «{text}»: {page}");
-    }
-    for text in NYNORSK {
-        assert!(!page.contains(text), "{what} does not say «{text}»: {page}");
-    }
+    assert_says(page, what, &BOKMAL, &NYNORSK);
 }
 
 async fn pages_in_the_municipalitys_written_standard(app: TestApp) {
@@ -142,27 +142,16 @@ async fn defaults_in_the_municipalitys_written_standard(app: TestApp) {
     let mut visitor = app.anonymous();
     let nn = visitor.get("/tiltak?kommune=9105").await;
     assert_eq!(nn.status, 200);
-    for text in [
+    let nn_areas = [
         "Skulefråvær",
         "Foreldrerettleiing",
         "Åtferd",
         "Vald og overgrep",
-    ] {
-        assert!(
-            nn.body.contains(text),
-            "the nynorsk filter says «{text}»: {}",
-            nn.body
-        );
-    }
+    ];
     // («Vold og overgrep» is also a risk factor, and a visitor reads the
-    // page's own texts in bokmål, so it is not checked here.)
-    for text in ["Skolefravær", "Foreldreveiledning", "Atferd"] {
-        assert!(
-            !nn.body.contains(text),
-            "the nynorsk filter does not say «{text}»: {}",
-            nn.body
-        );
-    }
+    // page's own texts in bokmål, so it is not in the bokmål list.)
+    let nb_areas = ["Skolefravær", "Foreldreveiledning", "Atferd"];
+    assert_says(&nn.body, "the nynorsk filter", &nn_areas, &nb_areas);
     assert!(
         nn.body.contains("value=\"skolefravaer\""),
         "the code is kept: {}",
@@ -171,25 +160,12 @@ async fn defaults_in_the_municipalitys_written_standard(app: TestApp) {
     for number in ["9107", "9001"] {
         let nb = visitor.get(&format!("/tiltak?kommune={number}")).await;
         assert_eq!(nb.status, 200);
-        for text in ["Skolefravær", "Foreldreveiledning", "Atferd"] {
-            assert!(
-                nb.body.contains(text),
-                "{number}'s filter says «{text}»: {}",
-                nb.body
-            );
-        }
-        for text in [
-            "Skulefråvær",
-            "Foreldrerettleiing",
-            "Åtferd",
-            "Vald og overgrep",
-        ] {
-            assert!(
-                !nb.body.contains(text),
-                "{number}'s filter does not say «{text}»: {}",
-                nb.body
-            );
-        }
+        assert_says(
+            &nb.body,
+            &format!("{number}'s filter"),
+            &nb_areas,
+            &nn_areas,
+        );
         assert!(
             nb.body.contains("value=\"skolefravaer\""),
             "{number}: {}",
@@ -217,20 +193,7 @@ async fn defaults_in_the_municipalitys_written_standard(app: TestApp) {
     ];
     let r = staff.get(&bbis).await;
     assert_eq!(r.status, 200);
-    for text in nb_themes {
-        assert!(
-            r.body.contains(text),
-            "bokmål BBIS says «{text}»: {}",
-            r.body
-        );
-    }
-    for text in nn_themes {
-        assert!(
-            !r.body.contains(text),
-            "bokmål BBIS does not say «{text}»: {}",
-            r.body
-        );
-    }
+    assert_says(&r.body, "bokmål BBIS", &nb_themes, &nn_themes);
     assert!(
         r.body.contains("name=\"tema_selvstendighet\""),
         "{}",
@@ -246,20 +209,7 @@ async fn defaults_in_the_municipalitys_written_standard(app: TestApp) {
     let r = staff.get(&bbis).await;
     assert_eq!(r.status, 200);
     assert_nynorsk(&r.body, "the BBIS form");
-    for text in nn_themes {
-        assert!(
-            r.body.contains(text),
-            "nynorsk BBIS says «{text}»: {}",
-            r.body
-        );
-    }
-    for text in nb_themes {
-        assert!(
-            !r.body.contains(text),
-            "nynorsk BBIS does not say «{text}»: {}",
-            r.body
-        );
-    }
+    assert_says(&r.body, "nynorsk BBIS", &nn_themes, &nb_themes);
     assert!(
         r.body.contains("name=\"tema_selvstendighet\""),
         "the code is kept: {}",
