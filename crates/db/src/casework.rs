@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel::prelude::*;
 use laget_domain::access::{Actor, BreakGlassRight, LogWriter, UnitCasework, UnitOverseer};
 use laget_domain::audit::{Action, ObjectType, Scope};
-use laget_domain::ids::{BreakGlassId, ConsultationId, LogId};
+use laget_domain::ids::{BreakGlassId, ConsultationId, LogId, MeetingId};
 use laget_domain::log::consent::EXPIRY_WARNING_DAYS;
 use laget_domain::log::stafett::{EntryKind, HandoverStatus, LogStatus, MeasureStatus};
 use laget_domain::{MunicipalityId, UserId};
@@ -30,6 +30,9 @@ pub struct Task {
     /// What the task's words name besides the child: the measure to
     /// evaluate, who used break-glass. The web layer says the rest.
     pub subject: Option<String>,
+    /// The meeting the task is about (answer, the child's voice, minutes,
+    /// a decision), for the link.
+    pub meeting: Option<MeetingId>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +51,15 @@ pub enum TaskKind {
     BreakGlassReview,
     /// The coordinating unit has answered; the lead has not read it.
     CoordinationAnswered,
+    /// An invitation to a meeting waits for my answer.
+    MeetingAnswer,
+    /// Gather the child's voice before a meeting I lead.
+    MeetingVoice,
+    /// A meeting has been held; its minutes wait to be written or approved.
+    Minutes,
+    /// A decision in a meeting's minutes made me responsible (`subject`:
+    /// the decision's text).
+    Decision,
 }
 
 /// The user's tasks, soonest first. One access-log row (a list of own tasks).
@@ -85,6 +97,7 @@ pub fn my_tasks(
                 child_name: child.clone(),
                 due: Some(date(due)?),
                 subject: None,
+                meeting: None,
             });
         }
         if let Some(meeting) = meeting {
@@ -94,6 +107,7 @@ pub fn my_tasks(
                 child_name: child.clone(),
                 due: Some(date(meeting)?),
                 subject: None,
+                meeting: None,
             });
         }
     }
@@ -113,6 +127,7 @@ pub fn my_tasks(
             child_name: child,
             due: at.map(|a| from_micros(a).date_naive()),
             subject: None,
+            meeting: None,
         });
     }
     let warn = iso(today + Duration::days(EXPIRY_WARNING_DAYS));
@@ -131,6 +146,7 @@ pub fn my_tasks(
             child_name: child,
             due: Some(date(&to)?),
             subject: None,
+            meeting: None,
         });
     }
     // Evaluations: measures I am responsible for (while on the team), and
@@ -161,6 +177,7 @@ pub fn my_tasks(
             child_name: child,
             due: Some(date(&due)?),
             subject: Some(measure),
+            meeting: None,
         });
     }
     let waiting: Vec<(String, String, i64)> = handovers::table
@@ -178,6 +195,7 @@ pub fn my_tasks(
             child_name: child,
             due: Some(from_micros(at).date_naive()),
             subject: None,
+            meeting: None,
         });
     }
     let coordinating_for = actor.reviewed_municipalities();
@@ -203,6 +221,7 @@ pub fn my_tasks(
                 child_name: child,
                 due: Some(from_micros(at).date_naive()),
                 subject: None,
+                meeting: None,
             });
         }
     }
@@ -228,9 +247,12 @@ pub fn my_tasks(
                 child_name: child,
                 due: Some(from_micros(at).date_naive()),
                 subject: Some(who),
+                meeting: None,
             });
         }
     }
+    crate::meetings::invitations::tasks(conn, actor, &mut tasks)?;
+    crate::meetings::minutes::tasks(conn, actor, &mut tasks)?;
     let open = openable(conn, actor, tasks.iter().map(|t| t.log_id), today)?;
     tasks.retain(|t| open.contains(&t.log_id));
     tasks.sort_by(|a, b| a.due.cmp(&b.due).then(a.child_name.cmp(&b.child_name)));

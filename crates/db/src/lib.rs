@@ -16,6 +16,7 @@ mod codes;
 mod connection;
 pub mod log;
 pub mod lookup;
+pub mod meetings;
 pub mod outbox;
 pub mod schema;
 pub mod session;

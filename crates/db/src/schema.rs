@@ -284,6 +284,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     consultation_events,
     attachments,
     child_changes,
+    meeting_templates,
+    standing_teams,
+    standing_team_members,
+    meetings,
+    meeting_participants,
+    team_cases,
+    meeting_decisions,
+    meeting_ratings,
+    outgoing_mail,
 );
 
 diesel::table! {
@@ -543,3 +552,176 @@ diesel::table! {
         created_at -> BigInt,
     }
 }
+
+// Meetings and standing teams (migration 000014).
+diesel::table! {
+    meeting_templates (municipality_id, kind) {
+        municipality_id -> Text,
+        kind -> Text,
+        purpose -> Text,
+        agenda -> Text,
+        minutes_guide -> Text,
+        voice_days_before -> Integer,
+        updated_at -> BigInt,
+        updated_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    standing_teams (id) {
+        id -> Text,
+        municipality_id -> Text,
+        kind -> Text,
+        name -> Text,
+        unit_id -> Nullable<Text>,
+        age_band -> Nullable<Text>,
+        leader_user_id -> Nullable<Text>,
+        min_autumn -> Integer,
+        min_spring -> Integer,
+        weekday -> Nullable<Integer>,
+        min_minutes -> Integer,
+        agenda -> Text,
+        active -> Bool,
+        created_by -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    standing_team_members (id) {
+        id -> Text,
+        team_id -> Text,
+        unit_id -> Nullable<Text>,
+        user_id -> Nullable<Text>,
+        on_demand -> Bool,
+        added_at -> BigInt,
+        removed_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    meetings (id) {
+        id -> Text,
+        municipality_id -> Text,
+        log_id -> Nullable<Text>,
+        team_id -> Nullable<Text>,
+        kind -> Text,
+        status -> Text,
+        purpose -> Text,
+        agenda -> Text,
+        starts_at -> BigInt,
+        ends_at -> BigInt,
+        place -> Nullable<Text>,
+        video_link -> Nullable<Text>,
+        invite_guardians -> Bool,
+        invite_child -> Bool,
+        attendance_required -> Bool,
+        sequence -> Integer,
+        voice_due -> Nullable<Text>,
+        voice_done_at -> Nullable<BigInt>,
+        called_by -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        cancelled_at -> Nullable<BigInt>,
+        cancel_reason -> Nullable<Text>,
+        minutes_status -> Text,
+        minutes_voice -> Nullable<Text>,
+        minutes_discussed -> Nullable<Text>,
+        minutes_next -> Nullable<Text>,
+        minutes_written_by -> Nullable<Text>,
+        minutes_updated_at -> Nullable<BigInt>,
+        minutes_approved_by -> Nullable<Text>,
+        minutes_approved_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    meeting_participants (id) {
+        id -> Text,
+        meeting_id -> Text,
+        kind -> Text,
+        user_id -> Nullable<Text>,
+        unit_id -> Nullable<Text>,
+        guardian_id -> Nullable<Text>,
+        name -> Text,
+        response -> Text,
+        response_note -> Nullable<Text>,
+        answered_at -> Nullable<BigInt>,
+        must_answer -> Bool,
+        attended -> Nullable<Bool>,
+        added_at -> BigInt,
+        removed_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    team_cases (id) {
+        id -> Text,
+        team_id -> Text,
+        meeting_id -> Nullable<Text>,
+        log_id -> Nullable<Text>,
+        anonymous -> Bool,
+        age_band -> Nullable<Text>,
+        summary -> Text,
+        brought_by -> Text,
+        guardians_present -> Bool,
+        created_by -> Nullable<Text>,
+        created_at -> BigInt,
+        withdrawn_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    meeting_decisions (id) {
+        id -> Text,
+        meeting_id -> Text,
+        team_case_id -> Nullable<Text>,
+        position -> Integer,
+        text -> Text,
+        responsible_user_id -> Nullable<Text>,
+        deadline -> Text,
+        done_at -> Nullable<BigInt>,
+        done_by -> Nullable<Text>,
+        done_note -> Nullable<Text>,
+        measure_id -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    meeting_ratings (id) {
+        id -> Text,
+        meeting_id -> Text,
+        rater -> Text,
+        guardian_id -> Nullable<Text>,
+        score -> Integer,
+        comment -> Nullable<Text>,
+        recorded_by -> Nullable<Text>,
+        citizen_id -> Nullable<Text>,
+        recorded_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    outgoing_mail (id) {
+        id -> Text,
+        job_id -> Nullable<Text>,
+        kind -> Text,
+        meeting_id -> Nullable<Text>,
+        decision_id -> Nullable<Text>,
+        recipient_user_id -> Nullable<Text>,
+        recipient_guardian_id -> Nullable<Text>,
+        sequence -> Integer,
+        state -> Text,
+        reason -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> BigInt,
+        sent_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(standing_team_members -> standing_teams (team_id));
+diesel::joinable!(meeting_participants -> meetings (meeting_id));
+diesel::joinable!(meeting_decisions -> meetings (meeting_id));
+diesel::joinable!(meeting_ratings -> meetings (meeting_id));
+diesel::joinable!(team_cases -> standing_teams (team_id));

@@ -135,6 +135,38 @@ id_type!(
     /// A job in the outbox: work done after the transaction that asked for it.
     JobId
 );
+id_type!(
+    /// A meeting: a case meeting in a child's log or a standing team's meeting.
+    MeetingId
+);
+id_type!(
+    /// Someone invited to a meeting (a staff member, a guardian, the child, a unit).
+    ParticipantId
+);
+id_type!(
+    /// A decision in a meeting's minutes, with a responsible person and a deadline.
+    DecisionId
+);
+id_type!(
+    /// A guardian's or the child's rating of a meeting.
+    RatingId
+);
+id_type!(
+    /// A standing team of the municipality (TST, tidlig innsatsteam, …).
+    StandingTeamId
+);
+id_type!(
+    /// A unit or person on a standing team.
+    StandingTeamMemberId
+);
+id_type!(
+    /// A case brought to a standing team, anonymous or named.
+    TeamCaseId
+);
+id_type!(
+    /// An e-mail Laget sends (and how it went).
+    MailId
+);
 
 #[cfg(test)]
 mod tests {

@@ -19,6 +19,7 @@ pub mod casework;
 pub mod catalogue;
 pub mod children;
 pub mod log;
+pub mod meetings;
 pub mod session;
 
 pub use ids::{MunicipalityId, UnitId, UserId};

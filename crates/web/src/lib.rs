@@ -20,6 +20,7 @@ mod casework;
 mod catalogue;
 mod children;
 mod log;
+mod meetings;
 mod session;
 
 /// Work done after a change commits (e-mail, invitations, KS Fiks): the

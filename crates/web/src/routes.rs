@@ -224,6 +224,10 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
         casework::save_settings,
     )
     .post("/kommuner/{municipality}/bbis", casework::save_bbis_themes)
+    // Meetings in a log: calling, changing, answering (meetings::invitations).
+    // Meetings in a log: minutes, decisions, ratings (meetings::minutes).
+    // The municipality's meeting templates (meetings::templates).
+    // Standing teams and their cases (meetings::teams, meetings::team_cases).
     .get("/tiltak", catalogue::list)
     .get("/tiltakstrapp", catalogue::ladder)
     .get("/tiltak/mine", offer_edit::mine)

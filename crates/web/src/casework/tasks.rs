@@ -73,6 +73,10 @@ fn task_what(m: &Messages, t: &laget_db::casework::Task) -> String {
         TaskKind::Handover => m.task_what_handover.to_owned(),
         TaskKind::Coordination => m.task_what_coordination.to_owned(),
         TaskKind::BreakGlassReview => m.task_what_break_glass.replace("{navn}", subject),
+        TaskKind::MeetingAnswer => m.task_what_meeting_answer.to_owned(),
+        TaskKind::MeetingVoice => m.task_what_meeting_voice.to_owned(),
+        TaskKind::Minutes => m.task_what_minutes.to_owned(),
+        TaskKind::Decision => m.task_what_decision.replace("{vedtak}", subject),
     }
 }
 
@@ -125,6 +129,10 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
                     TaskKind::Meeting => user.m.task_meeting,
                     TaskKind::BreakGlassReview => user.m.task_break_glass,
                     TaskKind::CoordinationAnswered => user.m.task_coordination,
+                    TaskKind::MeetingAnswer | TaskKind::MeetingVoice | TaskKind::Minutes => {
+                        user.m.task_meeting
+                    }
+                    TaskKind::Decision => user.m.task_decision,
                 },
                 href: match t.kind {
                     TaskKind::BreakGlassReview => user
@@ -134,7 +142,10 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
                         .map(|u| format!("/enheter/{u}/logger#nodtilgang"))
                         .unwrap_or_else(|| format!("/logger/{}", t.log_id)),
                     TaskKind::CoordinationAnswered => format!("/logger/{}#koordinering", t.log_id),
-                    _ => format!("/logger/{}", t.log_id),
+                    _ => match t.meeting {
+                        Some(meeting) => format!("/logger/{}/moter/{meeting}", t.log_id),
+                        None => format!("/logger/{}", t.log_id),
+                    },
                 },
                 what: task_what(user.m, &t),
                 child: t.child_name,

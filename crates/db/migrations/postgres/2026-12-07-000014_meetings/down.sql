@@ -1,0 +1,9 @@
+DROP TABLE outgoing_mail;
+DROP TABLE meeting_ratings;
+DROP TABLE meeting_decisions;
+DROP TABLE team_cases;
+DROP TABLE meeting_participants;
+DROP TABLE meetings;
+DROP TABLE standing_team_members;
+DROP TABLE standing_teams;
+DROP TABLE meeting_templates;

@@ -1,0 +1,2 @@
+//! Minutes and their decisions: the rules for writing, approving and
+//! following them up.
