@@ -12,6 +12,7 @@ use diesel::deserialize::{FromSql, Queryable};
 use diesel::sql_types::{Nullable, Text};
 use laget_domain::catalogue::ProposalStatus;
 use laget_domain::log::stafett::{HandoverStatus, LogStatus, MeasureStatus, ReportState};
+use laget_domain::meetings::{MeetingKind, MeetingStatus, MinutesStatus, ParticipantKind, Response};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -50,6 +51,11 @@ code_opt!(
     HandoverStatus => "handover status",
     MeasureStatus => "measure status",
     ReportState => "report state",
+    MeetingKind => "meeting kind",
+    MeetingStatus => "meeting status",
+    MinutesStatus => "minutes status",
+    ParticipantKind => "participant kind",
+    Response => "meeting response",
 );
 code!(ProposalStatus => "proposal status");
 
