@@ -27,6 +27,9 @@ mod session;
 /// worker and one file per job kind.
 pub mod outbox;
 
+/// Sending e-mail and calendar invitations (SMTP settings, the transport).
+pub mod mail;
+
 use laget_db::Db;
 use laget_domain::session::SessionPolicy;
 use std::sync::Arc;
@@ -52,6 +55,9 @@ pub struct WebConfig {
     pub max_failures_per_address: i64,
     pub throttle_window: chrono::Duration,
     pub password: PasswordParams,
+    /// The SMTP server (section `[mail]`); `None`: Laget sends no e-mail and
+    /// says so where a message would have gone.
+    pub mail: Option<mail::MailConfig>,
 }
 
 impl Default for WebConfig {
@@ -64,6 +70,7 @@ impl Default for WebConfig {
             max_failures_per_address: 50,
             throttle_window: chrono::Duration::minutes(15),
             password: PasswordParams::default(),
+            mail: None,
         }
     }
 }
@@ -82,15 +89,28 @@ pub struct Inner {
     pub timelines: log::kept::Timelines,
     /// The log page's lists of staff for the team form (see `log::kept`).
     pub staff_lists: log::kept::StaffLists,
+    /// The SMTP client, when `config.mail` is set.
+    pub mailer: Option<mail::Mailer>,
+}
+
+/// Why the application state cannot be made from the settings.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Password(#[from] auth::HashError),
+    #[error(transparent)]
+    Mail(#[from] mail::MailSetupError),
 }
 
 impl AppState {
-    pub fn new(db: Db, config: WebConfig) -> Result<Self, auth::HashError> {
+    pub fn new(db: Db, config: WebConfig) -> Result<Self, StartError> {
         let passwords = PasswordHasher::new(config.password)?;
+        let mailer = config.mail.as_ref().map(mail::Mailer::new).transpose()?;
         Ok(Self(Arc::new(Inner {
             db,
             config,
             passwords,
+            mailer,
             public_cache: Default::default(),
             timelines: Default::default(),
             staff_lists: Default::default(),
