@@ -50,12 +50,14 @@ mod audit;
 mod casework;
 mod catalogue;
 mod log;
+mod teams;
 
 pub use admin::*;
 pub use audit::*;
 pub use casework::*;
 pub use catalogue::*;
 pub use log::*;
+pub use teams::*;
 
 /// One role that a user holds: in a unit, or (for the municipality
 /// administrator) in a whole municipality.
