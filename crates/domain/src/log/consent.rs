@@ -146,10 +146,10 @@ impl Consent {
             && (self.valid_to - today).num_days() <= EXPIRY_WARNING_DAYS
     }
 
-    fn shares_with(&self, unit: UnitId, today: NaiveDate) -> bool {
+    fn covers(&self, unit: UnitId, purpose: Purpose, today: NaiveDate) -> bool {
         self.state(today) == ConsentState::Valid
             && self.units.contains(&unit)
-            && self.purposes.contains(&Purpose::ShareInformation)
+            && self.purposes.contains(&purpose)
     }
 }
 
@@ -174,17 +174,31 @@ pub enum Coverage {
     NotCovered,
 }
 
-/// Decides whether `unit` is covered today under `rule`.
+/// Decides whether `unit` is covered today under `rule` for sharing
+/// information (what opens the log to it).
 pub fn coverage(
     facts: &ConsentFacts,
     rule: ConsentRule,
     unit: UnitId,
     today: NaiveDate,
 ) -> Coverage {
+    coverage_for(facts, rule, unit, Purpose::ShareInformation, today)
+}
+
+/// [`coverage`] for a given purpose: taking part in meetings about the
+/// child needs a consent that names meetings (a case meeting's invitation,
+/// `meetings::invitation::not_covered`).
+pub fn coverage_for(
+    facts: &ConsentFacts,
+    rule: ConsentRule,
+    unit: UnitId,
+    purpose: Purpose,
+    today: NaiveDate,
+) -> Coverage {
     let covering: Vec<&Consent> = facts
         .consents
         .iter()
-        .filter(|c| c.shares_with(unit, today))
+        .filter(|c| c.covers(unit, purpose, today))
         .collect();
     let Some(first) = covering.first() else {
         return Coverage::NotCovered;

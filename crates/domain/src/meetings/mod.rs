@@ -6,6 +6,7 @@
 //! 000014, read through `laget_db::codes::Stored`); the words are in the web
 //! layer's message catalogue.
 
+pub mod invitation;
 pub mod mail;
 pub mod minutes;
 pub mod teams;
