@@ -32,3 +32,40 @@ coded!(
         NotSent => "ikke_sendt",
     }
 );
+
+coded!(
+    /// Why an e-mail was not sent, or failed (outgoing_mail.reason).
+    MailReason {
+        /// Laget has no SMTP server configured (no `[mail]` section).
+        SmtpOff => "smtp_off",
+        /// The recipient has no e-mail address.
+        NoAddress => "no_address",
+        /// The SMTP server could not be reached, or answered «try later»,
+        /// on every attempt.
+        SmtpUnavailable => "smtp_unavailable",
+        /// The SMTP server refused the message for good (a 5xx answer: no
+        /// such mailbox, a refused sender).
+        SmtpRefused => "smtp_refused",
+        /// What the message is about no longer exists.
+        Gone => "gone",
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for &k in MailKind::ALL {
+            assert_eq!(MailKind::from_code(k.code()), Some(k));
+        }
+        for &s in MailState::ALL {
+            assert_eq!(MailState::from_code(s.code()), Some(s));
+        }
+        for &r in MailReason::ALL {
+            assert_eq!(MailReason::from_code(r.code()), Some(r));
+        }
+        assert_eq!(MailReason::from_code("ukjent"), None);
+    }
+}
