@@ -103,6 +103,14 @@ const fn columns_of(who: Who) -> (bool, bool) {
 fn rows_name_each_role_once_and_only_columns() {
     let mut problems = row_problems(MATRIX, &Who::ALL);
     problems.extend(row_problems(crate::log_matrix::LOG_MATRIX, &Who::LOG));
+    problems.extend(row_problems(
+        crate::meeting_matrix::MEETING_MATRIX,
+        &Who::LOG,
+    ));
+    problems.extend(row_problems(
+        crate::meeting_matrix::MEETING_ADMIN_MATRIX,
+        &Who::ALL,
+    ));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -213,25 +221,24 @@ const MATRIX: &[Row] = &[
 fn every_route_has_a_row_and_every_row_a_route() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let app = rt.block_on(TestApp::new(laget_testkit::Backend::Sqlite));
-    let log_rows = crate::log_matrix::LOG_MATRIX;
+    // Every table: this one, the log's, and the meetings' (in a log, and the
+    // municipality's pages about meetings).
+    let tables: [&[Row]; 4] = [
+        MATRIX,
+        crate::log_matrix::LOG_MATRIX,
+        crate::meeting_matrix::MEETING_MATRIX,
+        crate::meeting_matrix::MEETING_ADMIN_MATRIX,
+    ];
+    let all_rows = || tables.iter().flat_map(|t| t.iter());
     for route in &app.inventory {
         assert!(
-            MATRIX
-                .iter()
-                .any(|r| r.method == route.method && r.path == route.path)
-                || log_rows
-                    .iter()
-                    .any(|r| r.method == route.method && r.path == route.path),
+            all_rows().any(|r| r.method == route.method && r.path == route.path),
             "route {} {} has no row in the access matrix",
             route.method,
             route.path
         );
     }
-    for (method, path) in MATRIX
-        .iter()
-        .map(|r| (r.method, r.path))
-        .chain(log_rows.iter().map(|r| (r.method, r.path)))
-    {
+    for (method, path) in all_rows().map(|r| (r.method, r.path)) {
         assert!(
             app.inventory
                 .iter()

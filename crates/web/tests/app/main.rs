@@ -14,6 +14,7 @@ mod consultations;
 mod log_matrix;
 mod login;
 mod measure_choice;
+mod meeting_matrix;
 mod outbox;
 mod privacy_rules;
 mod security;
