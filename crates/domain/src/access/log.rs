@@ -130,6 +130,14 @@ impl LogReader {
         self.as_lead().map(HandoverProposer)
     }
 
+    /// Calling, changing and cancelling a case meeting, and marking the
+    /// child's voice gathered before it: the one who holds the log, as
+    /// [`LogReader::holder`] — the lead, or the leader of the unit that keeps
+    /// it, on an open log. Others are refused before the log's state is told.
+    pub fn meeting_convener(&self) -> Result<MeetingConvener, WriteRefused> {
+        self.holder().map(MeetingConvener)
+    }
+
     /// Recording that a consent was withdrawn: whoever may write, on an open
     /// log or a closed one. A closed log takes no other write, but a
     /// withdrawal narrows who may read it and takes effect at once,
@@ -269,6 +277,28 @@ impl CoordinationAnswerer {
         self.0.actor
     }
 }
+
+/// May call, change and cancel case meetings in one open log, and mark the
+/// child's voice gathered: the one who holds it. Made only by
+/// [`LogReader::meeting_convener`].
+#[derive(Clone, Debug)]
+pub struct MeetingConvener(LogWriter);
+
+impl MeetingConvener {
+    pub fn writer(&self) -> &LogWriter {
+        &self.0
+    }
+    pub fn reader(&self) -> &LogReader {
+        self.0.reader()
+    }
+    pub fn log_id(&self) -> LogId {
+        self.0.log_id()
+    }
+    pub fn actor_id(&self) -> UserId {
+        self.0.actor_id()
+    }
+}
+as_its_reader!(MeetingConvener);
 
 /// May read who has read and changed one log.
 #[derive(Clone, Debug)]

@@ -577,10 +577,20 @@ pub enum EntryKind {
     Bbis,
     Consultation,
     Note,
+    /// A case meeting was called (invitations sent).
+    MeetingCalled,
+    /// A case meeting was changed (updates sent).
+    MeetingChanged,
+    /// A case meeting was cancelled.
+    MeetingCancelled,
+    /// An invited service answered an invitation.
+    MeetingAnswered,
+    /// The child's voice was gathered before a meeting.
+    MeetingVoiceGathered,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 22] = [
+    pub const ALL: [EntryKind; 27] = [
         Self::Concern,
         Self::LevelChange,
         Self::ReportPrompted,
@@ -603,6 +613,11 @@ impl EntryKind {
         Self::Bbis,
         Self::Consultation,
         Self::Note,
+        Self::MeetingCalled,
+        Self::MeetingChanged,
+        Self::MeetingCancelled,
+        Self::MeetingAnswered,
+        Self::MeetingVoiceGathered,
     ];
 
     pub fn code(self) -> &'static str {
@@ -629,6 +644,11 @@ impl EntryKind {
             Self::Bbis => "bbis",
             Self::Consultation => "drofting",
             Self::Note => "notat",
+            Self::MeetingCalled => "mote_innkalt",
+            Self::MeetingChanged => "mote_endret",
+            Self::MeetingCancelled => "mote_avlyst",
+            Self::MeetingAnswered => "mote_svar",
+            Self::MeetingVoiceGathered => "mote_stemme",
         }
     }
 
@@ -654,9 +674,13 @@ impl EntryKind {
             | Self::HandoverAccepted
             | Self::HandoverDeclined
             | Self::HandoverWithdrawn
-            | Self::CoordinationRequested => EntryGroup::Team,
+            | Self::CoordinationRequested
+            | Self::MeetingCalled
+            | Self::MeetingChanged
+            | Self::MeetingCancelled
+            | Self::MeetingAnswered => EntryGroup::Team,
             Self::MeasureAdded | Self::MeasureDecided | Self::Evaluation => EntryGroup::Measures,
-            Self::ChildVoice | Self::Bbis => EntryGroup::Child,
+            Self::ChildVoice | Self::Bbis | Self::MeetingVoiceGathered => EntryGroup::Child,
         }
     }
 }
