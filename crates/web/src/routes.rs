@@ -225,8 +225,46 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     )
     .post("/kommuner/{municipality}/bbis", casework::save_bbis_themes)
     // Meetings in a log: calling, changing, answering (meetings::invitations).
+    .get("/logger/{log}/moter/ny", crate::meetings::invitations::new_form)
+    .post("/logger/{log}/moter/ny", crate::meetings::invitations::call)
+    .get(
+        "/logger/{log}/moter/{meeting}",
+        crate::meetings::invitations::show,
+    )
+    .get(
+        "/logger/{log}/moter/{meeting}/endre",
+        crate::meetings::invitations::edit_form,
+    )
+    .post(
+        "/logger/{log}/moter/{meeting}/endre",
+        crate::meetings::invitations::change,
+    )
+    .post(
+        "/logger/{log}/moter/{meeting}/avlys",
+        crate::meetings::invitations::cancel,
+    )
+    .post(
+        "/logger/{log}/moter/{meeting}/svar",
+        crate::meetings::invitations::answer,
+    )
+    .post(
+        "/logger/{log}/moter/{meeting}/stemme",
+        crate::meetings::invitations::voice_gathered,
+    )
+    .get(
+        "/logger/{log}/moter/{meeting}/innkalling",
+        crate::meetings::invitations::print,
+    )
     // Meetings in a log: minutes, decisions, ratings (meetings::minutes).
     // The municipality's meeting templates (meetings::templates).
+    .get(
+        "/kommuner/{municipality}/motemaler",
+        crate::meetings::templates::form,
+    )
+    .post(
+        "/kommuner/{municipality}/motemaler",
+        crate::meetings::templates::save,
+    )
     // Standing teams and their cases (meetings::teams, meetings::team_cases).
     .get("/tiltak", catalogue::list)
     .get("/tiltakstrapp", catalogue::ladder)

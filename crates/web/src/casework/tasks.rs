@@ -142,6 +142,8 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
                         .map(|u| format!("/enheter/{u}/logger#nodtilgang"))
                         .unwrap_or_else(|| format!("/logger/{}", t.log_id)),
                     TaskKind::CoordinationAnswered => format!("/logger/{}#koordinering", t.log_id),
+                    // The level's promised meeting: call it.
+                    TaskKind::Meeting => format!("/logger/{}/moter/ny", t.log_id),
                     _ => match t.meeting {
                         Some(meeting) => format!("/logger/{}/moter/{meeting}", t.log_id),
                         None => format!("/logger/{}", t.log_id),

@@ -154,6 +154,10 @@ struct LogPage {
     /// Only what the coordinating unit's question needs is shown.
     limited: bool,
     units_involved: String,
+    /// The log's case meetings («Møter»).
+    meetings: Vec<crate::meetings::invitations::MeetingListRow>,
+    /// «Kall inn til møte»: the lead or the keeping unit's leader, open log.
+    may_call_meeting: bool,
 }
 
 impl LogPage {
@@ -171,6 +175,8 @@ impl LogPage {
         self.handover = None;
         self.voice_hint = false;
         self.team.clear();
+        self.meetings.clear();
+        self.may_call_meeting = false;
     }
 }
 
@@ -710,6 +716,11 @@ async fn log_page(
                 Arc::from([])
             };
             let break_glass_until = laget_db::casework::break_glass_until(c, &reader)?;
+            let meetings = if reader.reads_whole() {
+                laget_db::meetings::invitations::list(c, &reader)?
+            } else {
+                Vec::new()
+            };
             // The timeline's codes are named only when it is rendered afresh.
             let names = match kept {
                 Some(_) => None,
@@ -723,10 +734,12 @@ async fn log_page(
                 staff,
                 names,
                 break_glass_until,
+                meetings,
             )))
         })
         .await?;
-    let Some((reader, v, settings, kept, staff, names, break_glass_until)) = loaded else {
+    let Some((reader, v, settings, kept, staff, names, break_glass_until, meetings)) = loaded
+    else {
         return Err(AppError::NotFound);
     };
     // Nothing of the log is shown before its read is recorded.
@@ -770,6 +783,8 @@ async fn log_page(
     let mut page = render_log(
         layout, user, &reader, v, &settings, group, timeline, staff, form,
     );
+    page.meetings = crate::meetings::invitations::list_rows(user.m, log, &meetings);
+    page.may_call_meeting = reader.meeting_convener().is_ok();
     if !reader.reads_whole() {
         page.limit_to_the_question();
     }
@@ -903,6 +918,8 @@ fn render_log(
             units.dedup();
             units.join(", ")
         },
+        meetings: Vec::new(),
+        may_call_meeting: false,
     }
 }
 

@@ -30,14 +30,22 @@
 //!   `droftet_med`; unlinked: `koblet_fra`
 //! - `notat`: `hendelse` = `mote_holdt` (with `mote_holdt`, a date) or
 //!   `koordinering_svart`
+//! - `mote_innkalt`, `mote_endret`, `mote_avlyst`, `mote_svar`,
+//!   `mote_stemme`: `mote` (id), `type` (the meeting's kind), `start`,
+//!   `slutt` (UTC, RFC 3339); called also `antall` (invited), `moteplikt`;
+//!   called and changed `lofte` (the level's promised day, when this meeting
+//!   met it); changed `versjon`; answered `navn`, `svar` (a response code,
+//!   the note is the body); a cancellation's reason is the body
 
 use crate::i18n::Messages;
 use crate::log::words;
+use crate::meetings::invitations;
 use crate::view::format::date;
 use chrono::NaiveDate;
 use laget_db::log::Entry;
 use laget_domain::log::escalation::EscalationModel;
 use laget_domain::log::stafett::{Continuation, Effect, EntryKind};
+use laget_domain::meetings::{MeetingKind, Response};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -275,6 +283,52 @@ fn render(
             Some("koordinering_svart") => m.ev_coordination_answered.to_owned(),
             _ => fill(m.ev_meeting_held, &[("dato", &day("mote_holdt")?)]),
         },
+        EntryKind::MeetingCalled
+        | EntryKind::MeetingChanged
+        | EntryKind::MeetingCancelled
+        | EntryKind::MeetingAnswered
+        | EntryKind::MeetingVoiceGathered => {
+            let at = |key: &str| {
+                chrono::DateTime::parse_from_rfc3339(text(key)?)
+                    .ok()
+                    .map(|t| t.with_timezone(&chrono::Utc))
+            };
+            let when = invitations::span(m, at("start")?, at("slutt")?);
+            let what = invitations::kind_label(m, MeetingKind::from_code(text("type")?)?);
+            let pairs = [("type", what), ("tid", when.as_str())];
+            match kind {
+                EntryKind::MeetingCalled => {
+                    let called = fill(m.ev_meeting_called, &pairs);
+                    match day("lofte") {
+                        Some(due) => format!(
+                            "{called}; {}",
+                            m.ev_meeting_promise.replace("{dato}", &due)
+                        ),
+                        None => called,
+                    }
+                }
+                EntryKind::MeetingChanged => {
+                    let changed = fill(m.ev_meeting_changed, &pairs);
+                    match day("lofte") {
+                        Some(due) => format!(
+                            "{changed}; {}",
+                            m.ev_meeting_promise.replace("{dato}", &due)
+                        ),
+                        None => changed,
+                    }
+                }
+                EntryKind::MeetingCancelled => fill(m.ev_meeting_cancelled, &pairs),
+                EntryKind::MeetingAnswered => fill(
+                    if text("svar")? == Response::Accepted.code() {
+                        m.ev_meeting_coming
+                    } else {
+                        m.ev_meeting_not_coming
+                    },
+                    &[("navn", text("navn")?), ("tid", &when)],
+                ),
+                _ => fill(m.ev_meeting_voice, &pairs),
+            }
+        }
         EntryKind::ReportPrompted
         | EntryKind::ReportSent
         | EntryKind::Closed
