@@ -2,12 +2,15 @@
 #   make run    build and start Laget on SQLite with «Demo kommune»
 #   make test   run every check and test (formatting, lints, unit,
 #               integration, CLI and browser tests)
-# Both install what they need first (npm packages; Chromium for the browser
+# Both install what they need first (npm packages; Python packages for the
+# mail tests in target/mail-venv; Chromium for the browser
 # tests). Set DATABASE_URL=postgres://… to run the integration tests on
 # PostgreSQL as well.
 
 CARGO ?= cargo
 NPM ?= npm
+PYTHON ?= python3
+MAIL_VENV ?= target/mail-venv
 
 .PHONY: run test check unit browser deps browser-deps clean mutants
 
@@ -27,11 +30,19 @@ browser: deps browser-deps
 	$(CARGO) build -p laget-cli --bin laget
 	node tests/browser/run.mjs
 
-deps: node_modules/.installed
+deps: node_modules/.installed $(MAIL_VENV)/.installed
 
 # npm ci installs exactly what package-lock.json pins.
 node_modules/.installed: package.json package-lock.json
 	$(NPM) ci --no-audit --no-fund
+	touch $@
+
+# Python for the mail tests (crates/web/tests/app/mail.rs): a real SMTP
+# server (aiosmtpd) and a real iCalendar parser, pinned in
+# tests/mail/requirements.txt, in a venv under target/ (from PyPI).
+$(MAIL_VENV)/.installed: tests/mail/requirements.txt
+	$(PYTHON) -m venv $(MAIL_VENV)
+	$(MAIL_VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/mail/requirements.txt
 	touch $@
 
 # Debian's Chromium for the browser tests (Playwright drives it; nothing is

@@ -16,6 +16,10 @@ pub struct Config {
     pub security: SecurityConfig,
     pub log: LogConfig,
     pub audit: AuditConfig,
+    pub outbox: OutboxConfig,
+    /// The SMTP server; without it Laget sends no e-mail (each message is
+    /// listed as not sent, «Laget er ikke satt opp for e-post»).
+    pub mail: Option<MailConfig>,
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -66,6 +70,101 @@ pub struct AuditConfig {
     pub checkpoint_minutes: u64,
 }
 
+/// The worker that sends e-mail after a change commits.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutboxConfig {
+    /// Seconds between looks for due jobs when none was due.
+    pub poll_seconds: u64,
+}
+
+/// How the SMTP connection is protected (`mail.security`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailSecurity {
+    /// STARTTLS, required (port 587 by default).
+    Starttls,
+    /// TLS from the start (port 465 by default).
+    Tls,
+    /// No encryption: only to a relay on this machine (127.0.0.1, ::1,
+    /// localhost), since the password and the messages would otherwise
+    /// cross the network in clear text.
+    None,
+}
+
+/// Section `[mail]`: the SMTP server Laget sends through.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailConfig {
+    pub smtp_host: String,
+    /// Default: 587 for starttls, 465 for tls, 25 for none.
+    #[serde(default)]
+    pub smtp_port: Option<u16>,
+    #[serde(default = "MailConfig::default_security")]
+    pub security: MailSecurity,
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Never printed; give it as `LAGET__MAIL__PASSWORD` from a secret store
+    /// rather than in the file.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// The sender: `laget@kommune.no` or `Laget <laget@kommune.no>`.
+    pub from: String,
+    /// Where Laget is reached, `https://laget.kommune.no`: links in e-mail
+    /// start with it.
+    pub base_url: String,
+    #[serde(default = "MailConfig::default_timeout")]
+    pub timeout_seconds: u64,
+}
+
+impl MailConfig {
+    fn default_security() -> MailSecurity {
+        MailSecurity::Starttls
+    }
+    fn default_timeout() -> u64 {
+        30
+    }
+
+    /// The web layer's settings.
+    pub fn web(&self) -> laget_web::mail::MailConfig {
+        use laget_web::mail::Security;
+        let security = match self.security {
+            MailSecurity::Starttls => Security::StartTls,
+            MailSecurity::Tls => Security::Tls,
+            MailSecurity::None => Security::None,
+        };
+        laget_web::mail::MailConfig {
+            host: self.smtp_host.clone(),
+            port: self.smtp_port.unwrap_or(security.default_port()),
+            security,
+            username: self.username.clone().filter(|u| !u.is_empty()),
+            password: self
+                .password
+                .clone()
+                .filter(|p| !p.is_empty())
+                .map(laget_web::mail::Secret::new),
+            from: self.from.clone(),
+            base_url: self.base_url.clone(),
+            timeout: std::time::Duration::from_secs(self.timeout_seconds),
+        }
+    }
+}
+
+// The password is a secret: never printed.
+impl std::fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "<hidden>"))
+            .field("from", &self.from)
+            .field("base_url", &self.base_url)
+            .finish()
+    }
+}
+
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LogConfig {
@@ -103,7 +202,14 @@ impl Default for Config {
                 checkpoint_file: "data/audit-checkpoints.log".into(),
                 checkpoint_minutes: 24 * 60,
             },
+            outbox: OutboxConfig { poll_seconds: 5 },
+            mail: None,
         }
+    }
+}
+impl Default for OutboxConfig {
+    fn default() -> Self {
+        Config::default().outbox
     }
 }
 impl Default for DatabaseConfig {
@@ -139,6 +245,7 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("database", &"<hidden>")
             .field("listen", &self.server.listen)
+            .field("mail", &self.mail)
             .finish_non_exhaustive()
     }
 }
@@ -213,7 +320,27 @@ impl Config {
             (1..=24 * 60).contains(&self.audit.checkpoint_minutes),
             "audit.checkpoint_minutes must be between 1 and 1440 (a checkpoint at least daily)"
         );
+        anyhow::ensure!(
+            (1..=3600).contains(&self.outbox.poll_seconds),
+            "outbox.poll_seconds must be between 1 and 3600"
+        );
+        if let Some(mail) = &self.mail {
+            anyhow::ensure!(
+                (1..=600).contains(&mail.timeout_seconds),
+                "mail.timeout_seconds must be between 1 and 600"
+            );
+            // The messages name the setting, never the password.
+            mail.web().check()?;
+        }
         Ok(())
+    }
+
+    /// The outbox worker's timing.
+    pub fn outbox(&self) -> laget_web::outbox::WorkerConfig {
+        laget_web::outbox::WorkerConfig {
+            poll: std::time::Duration::from_secs(self.outbox.poll_seconds),
+            ..laget_web::outbox::WorkerConfig::default()
+        }
     }
 
     pub fn web(&self) -> laget_web::WebConfig {
@@ -232,6 +359,7 @@ impl Config {
                 iterations: self.security.argon2_iterations,
                 parallelism: self.security.argon2_parallelism,
             },
+            mail: self.mail.as_ref().map(MailConfig::web),
         }
     }
 
@@ -304,6 +432,74 @@ mod tests {
             "unknown keys are refused"
         );
         std::fs::remove_dir_all(&dir)?;
+        Ok(())
+    }
+
+    fn load(toml: &str) -> anyhow::Result<Config> {
+        let dir = std::env::temp_dir().join(format!("laget-config-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir)?;
+        let file = dir.join("laget.toml");
+        std::fs::write(&file, toml)?;
+        let loaded = Config::load(Some(&file));
+        std::fs::remove_dir_all(&dir)?;
+        loaded
+    }
+
+    fn error_of(toml: &str) -> String {
+        load(toml).err().map(|e| e.to_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn without_a_mail_section_no_mail_is_sent() -> anyhow::Result<()> {
+        let c = load("[server]\nlisten = \"127.0.0.1:9000\"\n")?;
+        assert!(c.mail.is_none());
+        assert!(c.web().mail.is_none());
+        assert_eq!(c.outbox().poll, std::time::Duration::from_secs(5));
+        Ok(())
+    }
+
+    #[test]
+    fn the_mail_section_is_read_checked_and_its_password_never_printed() -> anyhow::Result<()> {
+        let c = load(
+            "[mail]\nsmtp_host = \"smtp.kommune.no\"\nusername = \"laget\"\n\
+             password = \"hemmelig-smtp\"\nfrom = \"Laget <laget@kommune.no>\"\n\
+             base_url = \"https://laget.kommune.no\"\n[outbox]\npoll_seconds = 2\n",
+        )?;
+        let web = c
+            .web()
+            .mail
+            .ok_or_else(|| anyhow::anyhow!("[mail] was not read"))?;
+        assert_eq!(web.port, 587, "starttls by default, on its port");
+        assert_eq!(web.security, laget_web::mail::Security::StartTls);
+        assert_eq!(c.outbox().poll, std::time::Duration::from_secs(2));
+        for printed in [
+            format!("{c:?}"),
+            format!("{web:?}"),
+            format!("{:?}", c.mail),
+        ] {
+            assert!(!printed.contains("hemmelig"), "{printed}");
+        }
+        assert!(format!("{c:?}").contains("smtp.kommune.no"));
+
+        let plain = "[mail]\nsmtp_host = \"smtp.kommune.no\"\nsecurity = \"none\"\n\
+                     from = \"laget@kommune.no\"\nbase_url = \"https://laget.kommune.no\"\n";
+        assert!(error_of(plain).contains("only for a relay on this machine"));
+        let local = plain.replace("smtp.kommune.no", "127.0.0.1");
+        assert_eq!(load(&local)?.web().mail.map(|m| m.port), Some(25));
+
+        let err = error_of(
+            "[mail]\nsmtp_host = \"smtp.kommune.no\"\npassword = \"hemmelig-smtp\"\n\
+             from = \"laget@kommune.no\"\nbase_url = \"https://laget.kommune.no\"\n",
+        );
+        assert!(err.contains("username and mail.password"), "{err}");
+        assert!(!err.contains("hemmelig"), "{err}");
+        assert!(error_of("[mail]\nsmtp_host = \"x\"\nfrom = \"a@b.no\"\nbase_url = \"https://a.no\"\nsecurty = \"tls\"\n").contains("securty"));
+        assert!(error_of("[mail]\nsmtp_host = \"x\"\nfrom = \"a@b.no\"\nbase_url = \"https://a.no\"\nsecurity = \"ssl\"\n").contains("ssl"));
+        assert!(
+            !error_of("[mail]\nsmtp_host = \"x\"\nfrom = \"a@b.no\"\n").is_empty(),
+            "base_url is required"
+        );
+        assert!(error_of("[outbox]\npoll_seconds = 0\n").contains("outbox.poll_seconds"));
         Ok(())
     }
 

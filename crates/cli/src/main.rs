@@ -215,7 +215,14 @@ async fn serve(config: Config, demo: bool, listen: Option<String>) -> anyhow::Re
     }
     spawn_housekeeping(db.clone(), config.web());
     spawn_checkpoints(config.clone(), db.clone(), key.clone());
-    let outbox = laget_web::outbox::WorkerConfig::default();
+    match &config.mail {
+        Some(mail) => println!(
+            "E-mail goes through {} ({:?}).",
+            mail.smtp_host, mail.security
+        ),
+        None => println!("E-mail is off: no [mail] section (messages are listed as not sent)."),
+    }
+    let outbox = config.outbox();
     let (stop_outbox, outbox_stop) = tokio::sync::watch::channel(false);
     let worker =
         tokio::spawn(laget_web::outbox::Worker::for_app(state.clone(), outbox).run(outbox_stop));

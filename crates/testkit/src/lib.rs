@@ -18,12 +18,15 @@
 //!   [`PASSWORD`], the standard [`Fixtures`] and [`LogFixtures`], and the
 //!   builders they are made from ([`new_municipality`], [`unit_fields`],
 //!   [`UserBuilder`], [`offer_fields`]).
+//! - [`smtp`]: a real SMTP server on 127.0.0.1 ([`SmtpSink`]) for the mail
+//!   tests, which reads back what arrived.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod app;
 pub mod builders;
 pub mod client;
+pub mod smtp;
 
 pub use app::{Backend, Cleanup, TestApp, backends, fresh_db, fresh_db_pair, random_audit_key};
 pub use builders::{
@@ -31,3 +34,4 @@ pub use builders::{
     unit_fields,
 };
 pub use client::{Client, TestResponse};
+pub use smtp::SmtpSink;

@@ -157,7 +157,10 @@ mod tests {
         let request = invitation.calendar().text;
         assert!(request.contains("METHOD:REQUEST\r\n"), "{request}");
         assert!(request.contains(&format!("UID:{meeting}@laget.kommune.no\r\n")));
-        assert!(request.contains("DTSTART:20270111T070000Z\r\n"), "{request}");
+        assert!(
+            request.contains("DTSTART:20270111T070000Z\r\n"),
+            "{request}"
+        );
         assert!(request.contains("SEQUENCE:0\r\n"));
         // The library escapes what text holds.
         assert!(request.contains("LOCATION:Møterom 2\\, rådhuset\\; 2. etasje"));

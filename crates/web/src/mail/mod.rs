@@ -10,6 +10,7 @@
 //! and says so on the meeting page ([`crate::AppState::mailer`] is `None`).
 
 pub mod ics;
+pub mod status;
 
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
@@ -241,10 +242,8 @@ impl Mailer {
             .timeout(Some(config.timeout))
             .hello_name(ClientId::Domain(base.host().to_owned()));
         if let (Some(user), Some(password)) = (&config.username, &config.password) {
-            builder = builder.credentials(Credentials::new(
-                user.clone(),
-                password.expose().to_owned(),
-            ));
+            builder =
+                builder.credentials(Credentials::new(user.clone(), password.expose().to_owned()));
         }
         Ok(Self {
             transport: builder.build(),
@@ -275,10 +274,9 @@ impl Mailer {
             None => builder.singlepart(text),
             Some(calendar) => {
                 let method = calendar.method.code();
-                let inline = ContentType::parse(&format!(
-                    "text/calendar; charset=utf-8; method={method}"
-                ))
-                .map_err(|e| permanent(format!("content type: {e}")))?;
+                let inline =
+                    ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
+                        .map_err(|e| permanent(format!("content type: {e}")))?;
                 let file = ContentType::parse(&format!("application/ics; method={method}"))
                     .map_err(|e| permanent(format!("content type: {e}")))?;
                 builder.multipart(

@@ -16,16 +16,20 @@
 //! [`laget_db::outbox::Payload`], so that `laget_db` code can enqueue it in
 //! the transaction of the change.
 //!
-//! **Kinds.** There is none yet: e-mail, calendar invitations and KS Fiks
-//! messages come with the issues that need them, each as a file here (the
-//! payload type, holding ids, and a [`JobKind`]) and a line in
-//! [`Worker::for_app`]. No internal job fits the outbox today — the
-//! access-log checkpoint and housekeeping are timers, not consequences of a
-//! change — so none was invented; the tests define their own kind.
+//! **Kinds.** Each is a file here (the payload type, holding ids, and a
+//! [`JobKind`]) and a line in [`Worker::for_app`]:
+//! - [`mail`]: `send_mail`, one e-mail about a meeting (with its calendar
+//!   invitation), queued by `laget_db::meetings::mail::enqueue`.
+//!
+//! KS Fiks messages will come the same way with the issue that needs them.
+//! The access-log checkpoint and housekeeping are timers, not consequences
+//! of a change, so they are not kinds.
 //!
 //! **Logs.** Job payloads and error details may name people; the worker
 //! logs a job's id, kind, attempt and error code only. The detail goes to
 //! the job's row for the operator.
+
+pub mod mail;
 
 use crate::AppState;
 use laget_db::DbError;
@@ -88,6 +92,21 @@ pub trait JobKind: Send + Sync + 'static {
         ctx: &JobContext,
         payload: Self::Payload,
     ) -> impl Future<Output = Result<(), JobError>> + Send;
+
+    /// Called once the worker has given the job up — its last attempt
+    /// failed, or the failure was permanent — after that is recorded: a kind
+    /// that keeps a status of its own (an e-mail's «feilet») sets it here.
+    /// Not called for a job given up because its worker died during the
+    /// last attempt (`outbox::give_up_abandoned`); such a kind also reads
+    /// its job's state.
+    fn gave_up(
+        &self,
+        _ctx: &JobContext,
+        _payload: Self::Payload,
+        _error: &JobError,
+    ) -> impl Future<Output = ()> + Send {
+        async {}
+    }
 }
 
 type Running<'a> = Pin<Box<dyn Future<Output = Result<(), JobError>> + Send + 'a>>;
@@ -96,6 +115,12 @@ type Running<'a> = Pin<Box<dyn Future<Output = Result<(), JobError>> + Send + 'a
 /// payloads share one table.
 trait Handler: Send + Sync {
     fn run<'a>(&'a self, ctx: &'a JobContext, payload: &'a str) -> Running<'a>;
+    fn gave_up<'a>(
+        &'a self,
+        ctx: &'a JobContext,
+        payload: &'a str,
+        error: &'a JobError,
+    ) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
 }
 
 struct Typed<K>(K);
@@ -107,6 +132,21 @@ impl<K: JobKind> Handler for Typed<K> {
                 JobError::permanent("unreadable_payload", format!("the payload: {e}"))
             })?;
             self.0.run(ctx, payload).await
+        })
+    }
+
+    fn gave_up<'a>(
+        &'a self,
+        ctx: &'a JobContext,
+        payload: &'a str,
+        error: &'a JobError,
+    ) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
+        Box::pin(async move {
+            // A payload that cannot be read was given up for that reason;
+            // there is nothing to tell its kind.
+            if let Ok(payload) = serde_json::from_str::<K::Payload>(payload) {
+                self.0.gave_up(ctx, payload, error).await;
+            }
         })
     }
 }
@@ -164,10 +204,10 @@ impl Worker {
         }
     }
 
-    /// The worker `laget serve` runs: every kind Laget has (none yet, see
-    /// the module's documentation).
+    /// The worker `laget serve` runs: every kind Laget has (see the
+    /// module's documentation).
     pub fn for_app(state: AppState, config: WorkerConfig) -> Self {
-        Self::new(state, config)
+        Self::new(state, config).with_kind(mail::SendMailJob)
     }
 
     /// This worker, also running jobs of `kind`.
@@ -236,18 +276,14 @@ impl Worker {
             }
             Err(error) => {
                 let code = error.code;
+                let stored = format!("{}: {}", error.code, error.detail);
+                let payload = job.payload.clone();
+                let permanent = error.permanent;
                 let after = self
                     .state
                     .db
                     .write(move |c| {
-                        outbox::fail(
-                            c,
-                            &job,
-                            &format!("{}: {}", error.code, error.detail),
-                            error.permanent,
-                            &backoff,
-                            chrono::Utc::now(),
-                        )
+                        outbox::fail(c, &job, &stored, permanent, &backoff, chrono::Utc::now())
                     })
                     .await?;
                 match after {
@@ -257,6 +293,14 @@ impl Worker {
                     }
                     AfterFailure::GaveUp => {
                         tracing::error!(job = %id, kind, attempt, error = code, "outbox job given up");
+                        if let Some(handler) = self.kinds.get(kind.as_str()) {
+                            let ctx = JobContext {
+                                state: self.state.clone(),
+                                job: id,
+                                attempt,
+                            };
+                            handler.gave_up(&ctx, &payload, &error).await;
+                        }
                         Ran::GaveUp
                     }
                     AfterFailure::LeaseLost => Ran::LeaseLost,

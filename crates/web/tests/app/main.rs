@@ -13,6 +13,7 @@ mod child_edit;
 mod consultations;
 mod log_matrix;
 mod login;
+mod mail;
 mod measure_choice;
 mod meeting_matrix;
 mod outbox;
