@@ -266,6 +266,58 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
         crate::meetings::templates::save,
     )
     // Standing teams and their cases (meetings::teams, meetings::team_cases).
+    .get(
+        "/kommuner/{municipality}/team",
+        crate::meetings::teams::list,
+    )
+    .post(
+        "/kommuner/{municipality}/team",
+        crate::meetings::teams::create,
+    )
+    .get(
+        "/kommuner/{municipality}/team/oversikt",
+        crate::meetings::teams::overview,
+    )
+    .get(
+        "/kommuner/{municipality}/team/{team}",
+        crate::meetings::teams::edit,
+    )
+    .post(
+        "/kommuner/{municipality}/team/{team}",
+        crate::meetings::teams::update,
+    )
+    .get("/team", crate::meetings::teams::mine)
+    .get("/team/{team}", crate::meetings::teams::show)
+    .get("/team/{team}/rapport", crate::meetings::teams::report)
+    .get(
+        "/team/{team}/moter/ny",
+        crate::meetings::teams::meeting_form,
+    )
+    .post(
+        "/team/{team}/moter/ny",
+        crate::meetings::teams::plan_meeting,
+    )
+    .get(
+        "/team/{team}/moter/{meeting}",
+        crate::meetings::team_cases::meeting,
+    )
+    .post(
+        "/team/{team}/moter/{meeting}/avlys",
+        crate::meetings::team_cases::cancel_meeting,
+    )
+    .post(
+        "/team/{team}/moter/{meeting}/vedtak",
+        crate::meetings::team_cases::decide,
+    )
+    .get(
+        "/team/{team}/saker/ny",
+        crate::meetings::team_cases::case_form,
+    )
+    .post("/team/{team}/saker/ny", crate::meetings::team_cases::bring)
+    .post(
+        "/team/{team}/vedtak/{decision}/utfort",
+        crate::meetings::team_cases::done,
+    )
     .get("/tiltak", catalogue::list)
     .get("/tiltakstrapp", catalogue::ladder)
     .get("/tiltak/mine", offer_edit::mine)

@@ -587,10 +587,12 @@ pub enum EntryKind {
     MeetingAnswered,
     /// The child's voice was gathered before a meeting.
     MeetingVoiceGathered,
+    /// The case was brought to a standing team (named, with consent).
+    TeamCase,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 27] = [
+    pub const ALL: [EntryKind; 28] = [
         Self::Concern,
         Self::LevelChange,
         Self::ReportPrompted,
@@ -618,6 +620,7 @@ impl EntryKind {
         Self::MeetingCancelled,
         Self::MeetingAnswered,
         Self::MeetingVoiceGathered,
+        Self::TeamCase,
     ];
 
     pub fn code(self) -> &'static str {
@@ -649,6 +652,7 @@ impl EntryKind {
             Self::MeetingCancelled => "mote_avlyst",
             Self::MeetingAnswered => "mote_svar",
             Self::MeetingVoiceGathered => "mote_stemme",
+            Self::TeamCase => "team_sak",
         }
     }
 
@@ -678,7 +682,8 @@ impl EntryKind {
             | Self::MeetingCalled
             | Self::MeetingChanged
             | Self::MeetingCancelled
-            | Self::MeetingAnswered => EntryGroup::Team,
+            | Self::MeetingAnswered
+            | Self::TeamCase => EntryGroup::Team,
             Self::MeasureAdded | Self::MeasureDecided | Self::Evaluation => EntryGroup::Measures,
             Self::ChildVoice | Self::Bbis | Self::MeetingVoiceGathered => EntryGroup::Child,
         }

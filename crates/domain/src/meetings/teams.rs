@@ -131,6 +131,29 @@ impl TeamKind {
     }
 }
 
+/// The units a new team of `kind` starts with, as (unit, on demand): its own
+/// school or kindergarten (a TST's) as fixed, then the municipality's
+/// `units` of the kinds the defaults name, fixed or on demand.
+pub fn default_units(
+    kind: TeamKind,
+    own: Option<UnitId>,
+    units: &[(UnitId, UnitKind)],
+) -> Vec<(UnitId, bool)> {
+    let d = kind.defaults();
+    let mut out: Vec<(UnitId, bool)> = own.map(|u| (u, false)).into_iter().collect();
+    for (unit, unit_kind) in units {
+        if Some(*unit) == own {
+            continue;
+        }
+        if d.fixed.contains(unit_kind) {
+            out.push((*unit, false));
+        } else if d.on_demand.contains(unit_kind) {
+            out.push((*unit, true));
+        }
+    }
+    out
+}
+
 /// Half of a school year.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Term {
@@ -616,13 +639,49 @@ mod tests {
     }
 
     #[test]
+    fn a_new_tst_has_its_unit_ppt_health_and_child_welfare_fixed_and_nav_on_demand() {
+        let (school, other_school, ppt, health, welfare, nav, culture) = (
+            UnitId::new(),
+            UnitId::new(),
+            UnitId::new(),
+            UnitId::new(),
+            UnitId::new(),
+            UnitId::new(),
+            UnitId::new(),
+        );
+        let units = [
+            (school, UnitKind::Skole),
+            (other_school, UnitKind::Skole),
+            (ppt, UnitKind::Ppt),
+            (health, UnitKind::Helsestasjon),
+            (welfare, UnitKind::Barnevern),
+            (nav, UnitKind::Nav),
+            (culture, UnitKind::KulturFritid),
+        ];
+        assert_eq!(
+            default_units(TeamKind::Tst, Some(school), &units),
+            vec![
+                (school, false),
+                (ppt, false),
+                (health, false),
+                (welfare, false),
+                (nav, true)
+            ]
+        );
+        assert!(default_units(TeamKind::LeadersForum, None, &units).is_empty());
+    }
+
+    #[test]
     fn a_meeting_is_at_least_the_teams_minimum() {
         assert_eq!(meeting_length("150", 150), Ok(150));
         assert_eq!(
             meeting_length("120", 150),
             Err(LengthProblem::TooShort { min: 150 })
         );
-        assert_eq!(meeting_length("to timer", 0), Err(LengthProblem::NotMinutes));
+        assert_eq!(
+            meeting_length("to timer", 0),
+            Err(LengthProblem::NotMinutes)
+        );
         assert_eq!(meeting_length("0", 0), Err(LengthProblem::NotMinutes));
         assert_eq!(meeting_length("1441", 0), Err(LengthProblem::NotMinutes));
     }
@@ -633,7 +692,9 @@ mod tests {
         assert_eq!(parse_clock("14:30"), t(14, 30));
         assert_eq!(parse_clock(" 9.05 "), t(9, 5));
         assert_eq!(parse_clock("0830"), t(8, 30));
-        for bad in ["", "24:00", "12:60", "12", "12:5", "ab:cd", "123:00", "-1:00"] {
+        for bad in [
+            "", "24:00", "12:60", "12", "12:5", "ab:cd", "123:00", "-1:00",
+        ] {
             assert_eq!(parse_clock(bad), None, "{bad:?}");
         }
     }

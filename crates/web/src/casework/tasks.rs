@@ -58,6 +58,8 @@ struct TasksPage {
     my_logs: Vec<MyLogRow>,
     /// Catalogue proposals waiting for the user as coordinating unit.
     catalogue_proposals: Vec<crate::catalogue::proposals::QueueLine>,
+    /// Decisions of standing teams' cases the user is responsible for.
+    team_decisions: Vec<crate::meetings::team_cases::TaskRow>,
 }
 
 /// What a task on «Mine oppgaver» asks, in the reader's words: the kind
@@ -182,11 +184,18 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
         .collect();
     let catalogue_proposals =
         crate::catalogue::proposals::waiting_for_reviewer(&state, &user).await?;
+    // Recorded with the list above (`my_tasks`).
+    let actor = user.actor.clone();
+    let team_decisions = state
+        .db
+        .read(move |c| laget_db::meetings::team_cases::my_decisions(c, &actor, today))
+        .await?;
     page(&TasksPage {
         layout: Layout::signed_in(&user, user.m.tasks_title),
         tasks,
         my_logs,
         catalogue_proposals,
+        team_decisions: crate::meetings::team_cases::task_rows(user.m, &team_decisions, today),
     })
 }
 

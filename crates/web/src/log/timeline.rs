@@ -30,6 +30,9 @@
 //!   `droftet_med`; unlinked: `koblet_fra`
 //! - `notat`: `hendelse` = `mote_holdt` (with `mote_holdt`, a date) or
 //!   `koordinering_svart`
+//! - `team_sak`: `team_sak` (id), `team` (the team's name then),
+//!   `team_type`, `meldt_av` (`ansatt` or `foresatt`),
+//!   `foresatte_til_stede`; the case's summary is the body
 //! - `mote_innkalt`, `mote_endret`, `mote_avlyst`, `mote_svar`,
 //!   `mote_stemme`: `mote` (id), `type` (the meeting's kind), `start`,
 //!   `slutt` (UTC, RFC 3339); called also `antall` (invited), `moteplikt`;
@@ -329,6 +332,14 @@ fn render(
                 _ => fill(m.ev_meeting_voice, &pairs),
             }
         }
+        EntryKind::TeamCase => fill(
+            if text("meldt_av") == Some("foresatt") {
+                m.ev_team_case_guardian
+            } else {
+                m.ev_team_case
+            },
+            &[("team", text("team")?)],
+        ),
         EntryKind::ReportPrompted
         | EntryKind::ReportSent
         | EntryKind::Closed

@@ -1,1 +1,716 @@
-//! (issue #11; being written)
+//! Cases brought to a standing team and the team's decisions on them, and
+//! the page of one team meeting (agenda, who was invited, the cases with
+//! their decisions, the leader's forms).
+//!
+//! - A case is anonymous (age band and summary) or named (a log the user
+//!   may write in, whose consent covers every fixed member unit of the
+//!   team; a refusal names the units missing, beside the field). Its text
+//!   is checked for what looks identifying, as the anonymous consultations'
+//!   is (`laget_domain::anonymity`): the first submit with such text comes
+//!   back (422) with the warning beside the field and a checkbox to save
+//!   anyway. A named case shows the child only to those who may open its
+//!   log; others see it as an anonymous one.
+//! - The leader records decisions in a meeting: a case, the text, a
+//!   responsible member and a deadline. They are the responsible person's
+//!   tasks («Vedtak fra team» on «Mine oppgaver») until marked done.
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::extract::form::{self as forms, FormState};
+use crate::extract::path::path_id;
+use crate::extract::user::SignedIn;
+use crate::i18n::Messages;
+use crate::view::choices::Choice;
+use crate::view::format::{band_label, date, deadline_text, oslo_day, today};
+use crate::view::layout::Layout;
+use crate::view::{invalid, page};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use laget_db::meetings::team_cases::{self as db, CaseLog, NewDecision, NewTeamCase, TeamCase};
+use laget_db::meetings::teams as teams_db;
+use laget_domain::access::TeamMember;
+use laget_domain::casework::anonymity::{self, Identifying};
+use laget_domain::children::AGE_BANDS;
+use laget_domain::ids::{DecisionId, LogId, MeetingId, TeamCaseId};
+use laget_domain::meetings::{BroughtBy, MeetingStatus, ParticipantKind};
+use laget_domain::validation::{Problem, Problems, parse_date, required_text};
+
+use super::teams::{CaseRow, NoticeQuery, case_row, notice_of, open_team, status_label, when_text};
+
+/// The warning beside a field whose text looks identifying: what was
+/// found, quoted, and what to do (the anonymous consultations' words).
+fn warning(m: &Messages, found: &[anonymity::Finding]) -> String {
+    let what: Vec<String> = found
+        .iter()
+        .map(|f| {
+            let kind = match f.kind {
+                Identifying::NationalId => m.consultation_identifying_national_id,
+                Identifying::PhoneNumber => m.consultation_identifying_phone,
+                Identifying::FullName => m.consultation_identifying_name,
+            };
+            format!("{kind} («{}»)", f.text)
+        })
+        .collect();
+    format!(
+        "{} {}. {}",
+        m.consultation_identifying_lead,
+        what.join(", "),
+        m.consultation_identifying_end
+    )
+}
+
+/// Warns beside `field` when its text looks identifying and `checked` is
+/// not given; whether anything was found (the checkbox is shown then).
+fn warn(
+    m: &Messages,
+    form: &mut FormState,
+    pairs: &[(String, String)],
+    field: &str,
+    checked: &str,
+) -> bool {
+    let found = anonymity::findings(forms::get(pairs, field));
+    if found.is_empty() {
+        return false;
+    }
+    if forms::get(pairs, checked) != "ja" && form.error(field).is_none() {
+        form.add_error(field, &warning(m, &found));
+    }
+    true
+}
+
+// ---------------------------------------------------------------------------
+// Bringing a case
+
+#[derive(Template)]
+#[template(path = "meetings/team_case_new.html")]
+struct CasePage {
+    layout: Layout,
+    id: String,
+    name: String,
+    logs: Vec<Choice>,
+    bands: Vec<Choice>,
+    meetings: Vec<Choice>,
+    form: FormState,
+    show_check: bool,
+}
+
+fn case_fields(m: &Messages) -> [(&'static str, &'static str); 8] {
+    [
+        ("type", m.teams_case_kind),
+        ("logg", m.teams_case_log),
+        ("alder", m.consultation_age_band),
+        ("sammendrag", m.teams_case_summary),
+        ("mote", m.teams_case_meeting),
+        ("meldt_av", m.teams_case_brought_by),
+        ("foresatte", m.teams_case_guardians),
+        ("sjekket", m.consultation_checked),
+    ]
+}
+
+fn log_label(m: &Messages, l: &CaseLog) -> String {
+    format!(
+        "{} ({} {})",
+        l.child_name,
+        m.consultation_born,
+        date(l.birth_date)
+    )
+}
+
+async fn case_page(
+    state: &AppState,
+    user: &SignedIn,
+    member: &TeamMember,
+    form: FormState,
+    show_check: bool,
+) -> Result<CasePage, AppError> {
+    let (cap, actor, rid) = (
+        member.clone(),
+        user.actor.clone(),
+        user.ctx.request_id.clone(),
+    );
+    let today = today();
+    let now = chrono::Utc::now();
+    let (team, logs, meetings) = state
+        .db
+        .write(move |c| {
+            Ok((
+                teams_db::of_member(c, &cap)?,
+                db::case_logs(c, &actor, today, &rid)?,
+                teams_db::meetings(c, &cap, now, now + chrono::Duration::days(400))?,
+            ))
+        })
+        .await?;
+    let m = user.m;
+    Ok(CasePage {
+        layout: Layout::signed_in(user, m.teams_case_title),
+        id: team.summary.id.to_string(),
+        name: team.summary.name.clone(),
+        logs: logs
+            .iter()
+            .map(|l| Choice {
+                value: l.log_id.to_string(),
+                label: log_label(m, l),
+            })
+            .collect(),
+        bands: AGE_BANDS
+            .iter()
+            .map(|b| Choice {
+                value: (*b).into(),
+                label: band_label(m, b),
+            })
+            .collect(),
+        meetings: meetings
+            .iter()
+            .filter(|x| x.status == MeetingStatus::Planned)
+            .map(|x| Choice {
+                value: x.id.to_string(),
+                label: when_text(m, x),
+            })
+            .collect(),
+        form: form.fields(&case_fields(m)),
+        show_check,
+    })
+}
+
+pub async fn case_form(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(t): Path<String>,
+) -> Result<Response, AppError> {
+    let member = open_team(&state, &user, &t).await?;
+    member.case_bringer()?;
+    let form = FormState::with_values([("type", "anonym"), ("meldt_av", "ansatt")]);
+    page(&case_page(&state, &user, &member, form, false).await?)
+}
+
+pub async fn bring(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(t): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let member = open_team(&state, &user, &t).await?;
+    member.case_bringer()?;
+    let m = user.m;
+    let pairs = forms::pairs(&body);
+    let mut p = Problems::new();
+    let named = match forms::get(&pairs, "type") {
+        "anonym" => Some(false),
+        "navngitt" => Some(true),
+        _ => {
+            p.push("type", Problem::Required);
+            None
+        }
+    };
+    let band = forms::get(&pairs, "alder");
+    if !AGE_BANDS.contains(&band) {
+        p.push("alder", Problem::Required);
+    }
+    let summary = p.check(
+        "sammendrag",
+        required_text(forms::get(&pairs, "sammendrag"), 8000),
+    );
+    let meeting: Option<MeetingId> = match forms::get(&pairs, "mote") {
+        "" => None,
+        raw => match raw.parse() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                p.push("mote", Problem::UnknownChoice);
+                None
+            }
+        },
+    };
+    let brought_by = p.check(
+        "meldt_av",
+        BroughtBy::from_code(forms::get(&pairs, "meldt_av")).ok_or(Problem::Required),
+    );
+    let present = match forms::get(&pairs, "foresatte") {
+        "ja" => Some(true),
+        "nei" => Some(false),
+        _ => {
+            p.push("foresatte", Problem::Required);
+            None
+        }
+    };
+    // The log of a named case: one the user may write in.
+    let today = today();
+    let mut writer = None;
+    if named == Some(true) {
+        match forms::get(&pairs, "logg").parse::<LogId>() {
+            Err(_) => p.push("logg", Problem::Required),
+            Ok(log) => {
+                let uid = user.actor.user_id();
+                let facts = state
+                    .db
+                    .read(move |c| laget_db::lookup::log_facts(c, log, uid, today))
+                    .await;
+                match facts
+                    .ok()
+                    .and_then(|f| user.actor.open_log(&f, today).ok())
+                    .and_then(|r| r.writer().ok())
+                {
+                    Some(w) => writer = Some(w),
+                    None => p.push("logg", Problem::UnknownChoice),
+                }
+            }
+        }
+    }
+    let mut form =
+        FormState::with_values(forms::redisplayable(&pairs)).with_problems(m, p.into_vec());
+    // A named case must have consent for every fixed unit of the team.
+    if let Some(w) = writer.clone() {
+        let cap = member.clone();
+        let missing = state
+            .db
+            .read(move |c| db::missing_consent(c, &cap, &w, today))
+            .await?;
+        if !missing.is_empty() {
+            let names: Vec<&str> = missing.iter().map(|(_, n)| n.as_str()).collect();
+            form.add_error(
+                "logg",
+                &m.teams_case_consent_missing
+                    .replace("{enheter}", &names.join(", ")),
+            );
+        }
+    }
+    let warned = warn(m, &mut form, &pairs, "sammendrag", "sjekket");
+    let (Some(summary), Some(brought_by), Some(present)) = (summary, brought_by, present) else {
+        return invalid(&case_page(&state, &user, &member, form, warned).await?);
+    };
+    if form.has_errors() {
+        return invalid(&case_page(&state, &user, &member, form, warned).await?);
+    }
+    let case = NewTeamCase {
+        meeting,
+        age_band: band.to_owned(),
+        summary,
+        brought_by,
+        guardians_present: present,
+    };
+    let (cap, rid) = (member.clone(), user.ctx.request_id.clone());
+    let result = state
+        .db
+        .write(move |c| db::bring(c, &cap, &case, writer.as_ref(), today, &rid))
+        .await;
+    match result {
+        Ok(_) => {}
+        // A meeting that is not the team's, or was cancelled meanwhile.
+        Err(laget_db::DbError::NotFound) if meeting.is_some() => {
+            form.add_error("mote", &m.problem(Problem::UnknownChoice));
+            return invalid(&case_page(&state, &user, &member, form, warned).await?);
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let team = member.team_id();
+    Ok(match meeting {
+        Some(x) => Redirect::to(&format!("/team/{team}/moter/{x}?melding=sak-meldt")),
+        None => Redirect::to(&format!("/team/{team}?melding=sak-meldt")),
+    }
+    .into_response())
+}
+
+// ---------------------------------------------------------------------------
+// The meeting's page, decisions
+
+pub struct DecisionRow {
+    pub id: String,
+    pub text: String,
+    pub responsible: String,
+    pub deadline: String,
+    pub overdue: bool,
+    pub done: Option<String>,
+    pub may_mark: bool,
+}
+
+pub struct MeetingCase {
+    pub case: CaseRow,
+    pub decisions: Vec<DecisionRow>,
+}
+
+/// The forms of a meeting page, with what was typed and its problems.
+#[derive(Default)]
+pub(crate) struct Forms {
+    pub cancel: FormState,
+    pub decision: FormState,
+    pub decision_check: bool,
+}
+
+#[derive(Template)]
+#[template(path = "meetings/team_meeting.html")]
+struct MeetingPage {
+    layout: Layout,
+    team_id: String,
+    team_name: String,
+    meeting_id: String,
+    when: String,
+    place: String,
+    purpose: String,
+    agenda: String,
+    status: &'static str,
+    cancelled: bool,
+    cancel_reason: Option<String>,
+    called_by: String,
+    units: Vec<String>,
+    people: Vec<String>,
+    cases: Vec<MeetingCase>,
+    /// The leader's forms, while the meeting is not cancelled.
+    may_decide: bool,
+    may_cancel: bool,
+    may_bring: bool,
+    case_choices: Vec<Choice>,
+    responsible: Vec<Choice>,
+    forms: Forms,
+}
+
+fn decision_fields(m: &Messages) -> [(&'static str, &'static str); 5] {
+    [
+        ("sak", m.teams_decision_case),
+        ("tekst", m.teams_decision_text),
+        ("ansvarlig", m.teams_decision_responsible),
+        ("frist", m.teams_decision_deadline),
+        ("sjekket_vedtak", m.consultation_checked),
+    ]
+}
+
+pub(crate) async fn meeting_page_with(
+    state: &AppState,
+    user: &SignedIn,
+    member: &TeamMember,
+    id: MeetingId,
+    forms: Forms,
+) -> Result<Response, AppError> {
+    let failed = forms.cancel.has_errors() || forms.decision.has_errors();
+    let p = meeting_page(state, user, member, id, forms).await?;
+    if failed { invalid(&p) } else { page(&p) }
+}
+
+async fn meeting_page(
+    state: &AppState,
+    user: &SignedIn,
+    member: &TeamMember,
+    id: MeetingId,
+    forms: Forms,
+) -> Result<MeetingPage, AppError> {
+    let (cap, actor, rid) = (
+        member.clone(),
+        user.actor.clone(),
+        user.ctx.request_id.clone(),
+    );
+    let today = today();
+    let (team, (meeting, invited), cases, decisions, responsible) = state
+        .db
+        .write(move |c| {
+            let team = teams_db::of_member(c, &cap)?;
+            let meeting = teams_db::meeting(c, &cap, id)?;
+            let cases = db::cases(c, &actor, &cap, None, today, &rid)?;
+            let decisions = db::decisions(c, &cap, id)?;
+            let responsible = db::responsible_choices(c, &cap)?;
+            Ok((team, meeting, cases, decisions, responsible))
+        })
+        .await?;
+    let m = user.m;
+    let cancelled = meeting.status == MeetingStatus::Cancelled;
+    let planner = member.planner().is_ok();
+    let here: Vec<&TeamCase> = cases.iter().filter(|c| c.meeting == Some(id)).collect();
+    let meetings = [meeting.clone()];
+    let me = user.actor.user_id();
+    let rows = here
+        .iter()
+        .map(|c| MeetingCase {
+            case: case_row(m, c, &meetings),
+            decisions: decisions
+                .iter()
+                .filter(|d| d.case == Some(c.id))
+                .map(|d| {
+                    let (deadline, overdue) = if d.done_at.is_some() {
+                        (date(d.deadline), false)
+                    } else {
+                        deadline_text(m, d.deadline, today)
+                    };
+                    DecisionRow {
+                        id: d.id.to_string(),
+                        text: d.text.clone(),
+                        responsible: d.responsible_name.clone().unwrap_or_default(),
+                        deadline,
+                        overdue,
+                        done: d.done_at.map(|t| {
+                            format!(
+                                "{} {}{}",
+                                m.teams_decision_done_on,
+                                date(oslo_day(t)),
+                                d.done_by
+                                    .as_deref()
+                                    .map(|b| format!(" {} {b}", m.teams_by))
+                                    .unwrap_or_default()
+                            )
+                        }),
+                        may_mark: d.done_at.is_none()
+                            && (member.is_leader() || d.responsible == Some(me)),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    // The cases a decision may be on: this meeting's, and those not yet on
+    // any meeting.
+    let case_choices = cases
+        .iter()
+        .filter(|c| c.meeting == Some(id) || c.meeting.is_none())
+        .map(|c| {
+            let row = case_row(m, c, &meetings);
+            Choice {
+                value: c.id.to_string(),
+                label: row.title,
+            }
+        })
+        .collect();
+    Ok(MeetingPage {
+        layout: Layout::signed_in(user, m.teams_meeting_title),
+        team_id: team.summary.id.to_string(),
+        team_name: team.summary.name.clone(),
+        meeting_id: id.to_string(),
+        when: when_text(m, &meeting),
+        place: meeting.place.clone().unwrap_or_default(),
+        purpose: meeting.purpose.clone(),
+        agenda: meeting.agenda.clone(),
+        status: status_label(m, &meeting, today),
+        cancelled,
+        cancel_reason: meeting.cancel_reason.clone(),
+        called_by: meeting.called_by.clone().unwrap_or_default(),
+        units: invited
+            .iter()
+            .filter(|i| i.kind == ParticipantKind::Unit)
+            .map(|i| i.name.clone())
+            .collect(),
+        people: invited
+            .iter()
+            .filter(|i| i.kind != ParticipantKind::Unit)
+            .map(|i| i.name.clone())
+            .collect(),
+        cases: rows,
+        may_decide: planner && !cancelled,
+        may_cancel: planner && !cancelled && oslo_day(meeting.starts_at) >= today,
+        may_bring: member.case_bringer().is_ok() && !cancelled,
+        case_choices,
+        responsible: responsible
+            .into_iter()
+            .map(|(u, n)| Choice {
+                value: u.to_string(),
+                label: n,
+            })
+            .collect(),
+        forms: Forms {
+            cancel: forms
+                .cancel
+                .fields(&[("begrunnelse", m.teams_cancel_reason)]),
+            decision: forms.decision.fields(&decision_fields(m)),
+            decision_check: forms.decision_check,
+        },
+    })
+}
+
+pub async fn meeting(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((t, mt)): Path<(String, String)>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    let member = open_team(&state, &user, &t).await?;
+    let id: MeetingId = path_id(&mt)?;
+    let mut p = meeting_page(&state, &user, &member, id, Forms::default()).await?;
+    p.layout = p
+        .layout
+        .with_notice(notice_of(user.m, q.melding.as_deref()));
+    page(&p)
+}
+
+/// The cancellation's reason, or the meeting page with the problem.
+pub async fn cancel_meeting(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((t, mt)): Path<(String, String)>,
+    body: String,
+) -> Result<Response, AppError> {
+    let member = open_team(&state, &user, &t).await?;
+    let planner = member.planner()?;
+    let id: MeetingId = path_id(&mt)?;
+    let pairs = forms::pairs(&body);
+    let reason = match required_text(forms::get(&pairs, "begrunnelse"), 1000) {
+        Ok(r) => r,
+        Err(problem) => {
+            let mut form = FormState::with_values(forms::redisplayable(&pairs));
+            form.add_error("begrunnelse", &user.m.problem(problem));
+            let form = form.fields(&[("begrunnelse", user.m.teams_cancel_reason)]);
+            return meeting_page_with(
+                &state,
+                &user,
+                &member,
+                id,
+                Forms {
+                    cancel: form,
+                    ..Default::default()
+                },
+            )
+            .await;
+        }
+    };
+    let team_id = member.team_id();
+    state
+        .db
+        .write(move |c| teams_db::cancel(c, &planner, id, &reason))
+        .await?;
+    Ok(Redirect::to(&format!("/team/{team_id}/moter/{id}?melding=mote-avlyst")).into_response())
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((t, mt)): Path<(String, String)>,
+    body: String,
+) -> Result<Response, AppError> {
+    let member = open_team(&state, &user, &t).await?;
+    let planner = member.planner()?;
+    let meeting: MeetingId = path_id(&mt)?;
+    let m = user.m;
+    let pairs = forms::pairs(&body);
+    let mut p = Problems::new();
+    let case: Option<TeamCaseId> = match forms::get(&pairs, "sak").parse() {
+        Ok(c) => Some(c),
+        Err(_) => {
+            p.push("sak", Problem::Required);
+            None
+        }
+    };
+    let text = p.check("tekst", required_text(forms::get(&pairs, "tekst"), 2000));
+    let responsible = match forms::get(&pairs, "ansvarlig").parse() {
+        Ok(u) => Some(u),
+        Err(_) => {
+            p.push("ansvarlig", Problem::Required);
+            None
+        }
+    };
+    let deadline = match parse_date(forms::get(&pairs, "frist")) {
+        Ok(Some(d)) if d >= today() => Some(d),
+        Ok(Some(_)) => {
+            p.push("frist", Problem::DateInPast);
+            None
+        }
+        Ok(None) => {
+            p.push("frist", Problem::Required);
+            None
+        }
+        Err(e) => {
+            p.push("frist", e);
+            None
+        }
+    };
+    let mut form =
+        FormState::with_values(forms::redisplayable(&pairs)).with_problems(m, p.into_vec());
+    let warned = warn(m, &mut form, &pairs, "tekst", "sjekket_vedtak");
+    let again = |form: FormState| Forms {
+        decision: form,
+        decision_check: warned,
+        ..Default::default()
+    };
+    let (Some(case), Some(text), Some(responsible), Some(deadline)) =
+        (case, text, responsible, deadline)
+    else {
+        return meeting_page_with(&state, &user, &member, meeting, again(form)).await;
+    };
+    if form.has_errors() {
+        return meeting_page_with(&state, &user, &member, meeting, again(form)).await;
+    }
+    let d = NewDecision {
+        case,
+        text,
+        responsible,
+        deadline,
+    };
+    let result = state
+        .db
+        .write(move |c| db::decide(c, &planner, meeting, &d))
+        .await;
+    match result {
+        Ok(_) => {}
+        // A case of another meeting, or someone not on the team: said
+        // beside the fields (the form offers neither).
+        Err(laget_db::DbError::NotFound) => {
+            form.add_error("sak", &m.problem(Problem::UnknownChoice));
+            return meeting_page_with(&state, &user, &member, meeting, again(form)).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let team = member.team_id();
+    Ok(Redirect::to(&format!("/team/{team}/moter/{meeting}?melding=vedtak")).into_response())
+}
+
+/// Marks a decision done: its responsible person (from «Mine oppgaver» or
+/// the meeting) or the team's leader.
+pub async fn done(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((t, d)): Path<(String, String)>,
+    body: String,
+) -> Result<Response, AppError> {
+    let member = open_team(&state, &user, &t).await?;
+    let id: DecisionId = path_id(&d)?;
+    let cap = member.clone();
+    let meeting = state.db.write(move |c| db::mark_done(c, &cap, id)).await?;
+    let pairs = forms::pairs(&body);
+    let team = member.team_id();
+    Ok(if forms::get(&pairs, "tilbake") == "oppgaver" {
+        Redirect::to("/mine-oppgaver#team-vedtak")
+    } else {
+        Redirect::to(&format!(
+            "/team/{team}/moter/{meeting}?melding=vedtak-utfort"
+        ))
+    }
+    .into_response())
+}
+
+/// A decision on «Mine oppgaver» («Vedtak fra team»).
+pub struct TaskRow {
+    pub team: String,
+    pub href: String,
+    pub action: String,
+    pub what: String,
+    /// The child where the reader may open the log; else the age band.
+    pub case: String,
+    pub due: String,
+    pub overdue: bool,
+}
+
+/// «Mine oppgaver»'s rows for the decisions of team cases.
+pub fn task_rows(
+    m: &Messages,
+    tasks: &[db::DecisionTask],
+    today: chrono::NaiveDate,
+) -> Vec<TaskRow> {
+    tasks
+        .iter()
+        .map(|t| {
+            let band = t
+                .age_band
+                .as_deref()
+                .map(|b| band_label(m, b))
+                .unwrap_or_default();
+            let (due, overdue) = deadline_text(m, t.deadline, today);
+            TaskRow {
+                team: t.team_name.clone(),
+                href: format!("/team/{}/moter/{}", t.team_id, t.meeting),
+                action: format!("/team/{}/vedtak/{}/utfort", t.team_id, t.id),
+                what: t.text.clone(),
+                case: match &t.child_name {
+                    Some(name) => m
+                        .teams_case_named_title
+                        .replace("{navn}", name)
+                        .replace("{alder}", &band),
+                    None => m.teams_case_anonymous_title.replace("{alder}", &band),
+                },
+                due,
+                overdue,
+            }
+        })
+        .collect()
+}

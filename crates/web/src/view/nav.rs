@@ -116,6 +116,12 @@ pub const MENU: &[Entry] = &[
         current: &["/drofting"],
     },
     Entry {
+        href: Href::Fixed("/team"),
+        label: |m| m.nav_teams,
+        audience: Audience::SignedIn(does_casework),
+        current: &["/team", "/team/**"],
+    },
+    Entry {
         href: Href::Fixed("/nodtilgang"),
         label: |m| m.nav_break_glass,
         audience: Audience::SignedIn(Actor::may_break_glass),
@@ -180,6 +186,15 @@ pub const MENU: &[Entry] = &[
         current: &[
             "/kommuner/{municipality}/stafettlogg",
             "/kommuner/{municipality}/stafettlogg/**",
+        ],
+    },
+    Entry {
+        href: Href::Of(|a| administered(a).map(|k| format!("/kommuner/{k}/team"))),
+        label: |m| m.nav_teams_admin,
+        audience: Audience::SignedIn(everyone),
+        current: &[
+            "/kommuner/{municipality}/team",
+            "/kommuner/{municipality}/team/**",
         ],
     },
     Entry {

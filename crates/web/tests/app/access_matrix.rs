@@ -221,13 +221,14 @@ const MATRIX: &[Row] = &[
 fn every_route_has_a_row_and_every_row_a_route() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let app = rt.block_on(TestApp::new(laget_testkit::Backend::Sqlite));
-    // Every table: this one, the log's, and the meetings' (in a log, and the
-    // municipality's pages about meetings).
-    let tables: [&[Row]; 4] = [
+    // Every table: this one, the log's, the meetings' (in a log, and the
+    // municipality's pages about meetings) and the standing teams'.
+    let tables: [&[Row]; 5] = [
         MATRIX,
         crate::log_matrix::LOG_MATRIX,
         crate::meeting_matrix::MEETING_MATRIX,
         crate::meeting_matrix::MEETING_ADMIN_MATRIX,
+        crate::team_matrix::TEAM_MATRIX,
     ];
     let all_rows = || tables.iter().flat_map(|t| t.iter());
     for route in &app.inventory {

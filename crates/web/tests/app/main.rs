@@ -20,6 +20,8 @@ mod outbox;
 mod privacy_rules;
 mod security;
 mod stafett;
+mod team_matrix;
+mod teams;
 mod timeline_events;
 mod trust;
 mod written_standard;

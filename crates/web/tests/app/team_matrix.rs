@@ -1,0 +1,225 @@
+//! Standing teams, route × role, in one table like `log_matrix.rs`. The
+//! columns are every role of the other matrices (`Who::ALL` and `Who::LOG`):
+//! the fixture team is a TST of «Testlia barnehage» led by its leader
+//! (`Who::Leder`), with the kindergarten, PPT and the health centre as fixed
+//! units (so `Who::Ansatt`, `Who::PptOnTeam` and `Who::HealthNotOnTeam` are
+//! members) and the school on demand (`Who::SchoolWithoutConsent` is not);
+//! child welfare, the coordinating unit, the offer editor and the
+//! administrators are no members. The municipality's administrator (and
+//! the system administrator) define teams; its unit leaders and its
+//! administrator see the overview and the yearly reports.
+//!
+//! Part of `access_matrix::every_route_has_a_row_and_every_row_a_route`.
+
+use crate::access_matrix::{Row, row, row_problems};
+use crate::on_every_backend;
+use crate::teams::{anonymous_case, decide, make_team, plan, today};
+use diesel::prelude::*;
+use laget_db::schema::{meeting_decisions, meetings};
+use laget_domain::ids::{DecisionId, MeetingId, StandingTeamId, TeamCaseId};
+use laget_domain::meetings::teams::TeamKind;
+use laget_testkit::{TestApp, Who};
+
+const OK: u16 = 200;
+const SEE: u16 = 303;
+const NO: u16 = 404;
+
+/// Every role of the other matrices.
+fn columns() -> Vec<Who> {
+    let mut all: Vec<Who> = Who::ALL.into_iter().chain(Who::LOG).collect();
+    all.sort_by_key(|w| format!("{w:?}"));
+    all.dedup();
+    all
+}
+
+const NEW_TEAM: &[(&str, &str)] = &[("type", "samhandling_barn"), ("navn", "Matriseteam")];
+/// The fixture team's values under another name.
+const TEAM: &[(&str, &str)] = &[
+    ("navn", "TST Matrise"),
+    ("type", "tst"),
+    ("enhet", "{unit}"),
+    ("leder", "{leader}"),
+    ("regel", "semester"),
+    ("host", "2"),
+    ("var", "3"),
+    ("minutter", "150"),
+    ("agenda", "1. Tilstanden"),
+    ("aktiv", "ja"),
+    ("m_enhet_{unit}", "fast"),
+    ("m_enhet_{ppt_unit}", "fast"),
+    ("m_enhet_{health_unit}", "fast"),
+    ("m_enhet_{school_unit}", "behov"),
+];
+const PLAN: &[(&str, &str)] = &[
+    ("dato", "{in_a_week}"),
+    ("tid", "09:00"),
+    ("varighet", "150"),
+    ("sted", "Møterommet"),
+    ("agenda", "1. Tilstanden"),
+];
+const CASE: &[(&str, &str)] = &[
+    ("type", "anonym"),
+    ("alder", "1-5"),
+    ("sammendrag", "Stille i frilek."),
+    ("meldt_av", "ansatt"),
+    ("foresatte", "ja"),
+];
+const DECIDE: &[(&str, &str)] = &[
+    ("sak", "{case}"),
+    ("tekst", "Observer i to uker."),
+    ("ansvarlig", "{ansatt}"),
+    ("frist", "{in_a_week}"),
+];
+const CANCEL: &[(&str, &str)] = &[("begrunnelse", "Sykdom.")];
+
+/// Rows run in order on one database per engine; [`prepare`] puts the
+/// fixture's decision (not done) and meeting (planned) back before each
+/// cell of the rows that change them.
+#[rustfmt::skip]
+pub const TEAM_MATRIX: &[Row] = &[
+    // method path                                                 form       rest roles whose answer differs
+    row("GET",  "/kommuner/{municipality}/team",                   &[],       NO,  &[(Who::Anonymous, SEE), (Who::Kommuneadministrator, OK), (Who::Systemadmin, OK)]),
+    row("POST", "/kommuner/{municipality}/team",                   NEW_TEAM,  NO,  &[(Who::Anonymous, SEE), (Who::Kommuneadministrator, SEE), (Who::Systemadmin, SEE)]),
+    row("GET",  "/kommuner/{municipality}/team/oversikt",          &[],       NO,  &[(Who::Anonymous, SEE), (Who::Leder, OK), (Who::Kommuneadministrator, OK), (Who::Systemadmin, OK)]),
+    row("GET",  "/kommuner/{municipality}/team/{team}",            &[],       NO,  &[(Who::Anonymous, SEE), (Who::Kommuneadministrator, OK), (Who::Systemadmin, OK)]),
+    row("POST", "/kommuner/{municipality}/team/{team}",            TEAM,      NO,  &[(Who::Anonymous, SEE), (Who::Kommuneadministrator, SEE), (Who::Systemadmin, SEE)]),
+    row("GET",  "/team",                                           &[],       OK,  &[(Who::Anonymous, SEE)]),
+    row("GET",  "/team/{team}",                                    &[],       NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, OK), (Who::Leder, OK), (Who::PptOnTeam, OK), (Who::HealthNotOnTeam, OK)]),
+    row("GET",  "/team/{team}/rapport",                            &[],       NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, OK), (Who::Leder, OK), (Who::PptOnTeam, OK), (Who::HealthNotOnTeam, OK), (Who::Kommuneadministrator, OK), (Who::Systemadmin, OK)]),
+    row("GET",  "/team/{team}/moter/ny",                           &[],       NO,  &[(Who::Anonymous, SEE), (Who::Leder, OK)]),
+    row("GET",  "/team/{team}/moter/{meeting}",                    &[],       NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, OK), (Who::Leder, OK), (Who::PptOnTeam, OK), (Who::HealthNotOnTeam, OK)]),
+    row("GET",  "/team/{team}/saker/ny",                           &[],       NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, OK), (Who::Leder, OK), (Who::PptOnTeam, OK), (Who::HealthNotOnTeam, OK)]),
+    row("POST", "/team/{team}/moter/ny",                           PLAN,      NO,  &[(Who::Anonymous, SEE), (Who::Leder, SEE)]),
+    row("POST", "/team/{team}/saker/ny",                           CASE,      NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, SEE), (Who::Leder, SEE), (Who::PptOnTeam, SEE), (Who::HealthNotOnTeam, SEE)]),
+    row("POST", "/team/{team}/moter/{meeting}/vedtak",             DECIDE,    NO,  &[(Who::Anonymous, SEE), (Who::Leder, SEE)]),
+    // The fixture's decision is open again before each cell: its responsible person (the staff member) and the leader mark it done.
+    row("POST", "/team/{team}/vedtak/{decision}/utfort",           &[],       NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, SEE), (Who::Leder, SEE)]),
+    // The fixture's meeting is planned again before each cell.
+    row("POST", "/team/{team}/moter/{meeting}/avlys",              CANCEL,    NO,  &[(Who::Anonymous, SEE), (Who::Leder, SEE)]),
+];
+
+/// The fixture team and what hangs on it.
+struct Fixture {
+    team: StandingTeamId,
+    meeting: MeetingId,
+    case: TeamCaseId,
+    decision: DecisionId,
+}
+
+impl Fixture {
+    fn new(app: &TestApp) -> Self {
+        let fx = &app.fx.log;
+        let team = make_team(
+            app,
+            TeamKind::Tst,
+            &[app.fx.unit, fx.ppt_unit, fx.health_unit],
+            &[fx.school_unit],
+            &[],
+        );
+        let meeting = plan(app, team, 7);
+        let case = anonymous_case(app, team, meeting);
+        let decision = decide(app, team, meeting, case, "Kartlegg språket.");
+        Self {
+            team,
+            meeting,
+            case,
+            decision,
+        }
+    }
+
+    /// `TestApp::concrete`, and the team's own placeholders.
+    fn concrete(&self, app: &TestApp, pattern: &str) -> String {
+        let in_a_week = (today() + chrono::Duration::days(7))
+            .format("%d.%m.%Y")
+            .to_string();
+        app.concrete(
+            &pattern
+                .replace("{team}", &self.team.to_string())
+                .replace("{meeting}", &self.meeting.to_string())
+                .replace("{case}", &self.case.to_string())
+                .replace("{decision}", &self.decision.to_string())
+                .replace("{leader}", &app.fx.users[&Who::Leder].to_string())
+                .replace("{ansatt}", &app.fx.users[&Who::Ansatt].to_string())
+                .replace("{school_unit}", &app.fx.log.school_unit.to_string())
+                .replace("{in_a_week}", &in_a_week),
+        )
+    }
+
+    fn prepare(&self, app: &TestApp, path: &str) {
+        if path.ends_with("/utfort") {
+            app.with_conn(|c| {
+                diesel::update(meeting_decisions::table.find(self.decision.to_string()))
+                    .set((
+                        meeting_decisions::done_at.eq(None::<i64>),
+                        meeting_decisions::done_by.eq(None::<String>),
+                    ))
+                    .execute(c)
+            })
+            .unwrap();
+        }
+        if path.ends_with("/avlys") {
+            app.with_conn(|c| {
+                diesel::update(meetings::table.find(self.meeting.to_string()))
+                    .set((
+                        meetings::status.eq("planlagt"),
+                        meetings::cancelled_at.eq(None::<i64>),
+                    ))
+                    .execute(c)
+            })
+            .unwrap();
+        }
+    }
+}
+
+#[test]
+fn rows_name_each_role_once_and_only_columns() {
+    let problems = row_problems(TEAM_MATRIX, &columns());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+async fn team_matrix(app: TestApp) {
+    let f = Fixture::new(&app);
+    let mut failures = Vec::new();
+    for r in TEAM_MATRIX {
+        let path = f.concrete(&app, r.path);
+        for who in columns() {
+            let expected = r.expected(who);
+            f.prepare(&app, r.path);
+            let mut client = app.client(who).await;
+            let response = match r.method {
+                "GET" => client.get(&path).await,
+                _ => {
+                    let form: Vec<(String, String)> = r
+                        .form_fields()
+                        .iter()
+                        .map(|(k, v)| (f.concrete(&app, k), f.concrete(&app, v)))
+                        .collect();
+                    let form: Vec<(&str, &str)> =
+                        form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    client.post(&path, &form).await
+                }
+            };
+            if response.status.as_u16() != expected {
+                failures.push(format!(
+                    "{} {} as {who:?}: expected {expected}, got {}",
+                    r.method, r.path, response.status
+                ));
+            }
+            // Where a 303 goes, and that a 404 is the unknown page naming
+            // none of the path's ids.
+            for problem in
+                crate::privacy_rules::answer_problems(&app, &mut client, who, &path, &response)
+                    .await
+            {
+                failures.push(format!("{} {} as {who:?}: {problem}", r.method, r.path));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{:?}: team access matrix mismatches:\n{}",
+        app.backend,
+        failures.join("\n")
+    );
+}
+on_every_backend!(team_access_matrix_holds, team_matrix);
