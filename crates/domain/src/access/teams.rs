@@ -369,10 +369,9 @@ mod tests {
             }],
         );
         assert!(
-            admin
-                .define_teams(w.m)
-                .is_ok_and(|d| d.municipality_id() == w.m
-                    && d.ground() == Ground::MunicipalityAdmin)
+            admin.define_teams(w.m).is_ok_and(
+                |d| d.municipality_id() == w.m && d.ground() == Ground::MunicipalityAdmin
+            )
         );
         assert_eq!(admin.define_teams(other).err(), Some(Denied));
         assert_eq!(admin.team_member(&w.facts).err(), Some(Denied));
