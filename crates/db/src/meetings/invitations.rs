@@ -28,7 +28,9 @@ use laget_domain::meetings::invitation::{
     self, Answer, DEFAULT_VOICE_DAYS_BEFORE, InviteChoices, Invitee, NewMeeting,
 };
 use laget_domain::meetings::mail::MailKind;
-use laget_domain::meetings::{MeetingKind, MeetingStatus, MinutesStatus, ParticipantKind, Response};
+use laget_domain::meetings::{
+    MeetingKind, MeetingStatus, MinutesStatus, ParticipantKind, Response,
+};
 use laget_domain::{UnitId, UserId};
 
 /// A meeting in a log's list.
@@ -206,7 +208,15 @@ fn log_record(
     action: Action,
     rid: &str,
 ) -> DbResult<()> {
-    record(conn, cap, ObjectType::Log, r.log_id(), action, scope(r), rid)
+    record(
+        conn,
+        cap,
+        ObjectType::Log,
+        r.log_id(),
+        action,
+        scope(r),
+        rid,
+    )
 }
 
 #[derive(Queryable, Selectable)]
@@ -295,31 +305,37 @@ fn participants(conn: &mut DbConnection, meeting: MeetingId) -> DbResult<Vec<Par
 /// The log's case meetings, soonest first. Reads only: the caller records
 /// the read of the log (the log page does).
 pub fn list(conn: &mut DbConnection, r: &LogReader) -> DbResult<Vec<MeetingSummary>> {
-    let rows: Vec<(String, Stored<MeetingKind>, Stored<MeetingStatus>, i64, i64, Stored<MinutesStatus>)> =
-        meetings::table
-            .filter(meetings::log_id.eq(r.log_id().to_string()))
-            .order((meetings::starts_at, meetings::id))
-            .select((
-                meetings::id,
-                meetings::kind,
-                meetings::status,
-                meetings::starts_at,
-                meetings::ends_at,
-                meetings::minutes_status,
-            ))
-            .load(conn)?;
+    let rows: Vec<SummaryRow> = meetings::table
+        .filter(meetings::log_id.eq(r.log_id().to_string()))
+        .order((meetings::starts_at, meetings::id))
+        .select(SummaryRow::as_select())
+        .load(conn)?;
     rows.into_iter()
-        .map(|(id, kind, status, starts, ends, minutes)| {
+        .map(|row| {
             Ok(MeetingSummary {
-                id: parse_id(&id)?,
-                kind: kind.parse()?,
-                status: status.parse()?,
-                starts_at: from_micros(starts),
-                ends_at: from_micros(ends),
-                minutes_status: minutes.parse()?,
+                id: parse_id(&row.id)?,
+                kind: row.kind,
+                status: row.status,
+                starts_at: from_micros(row.starts_at),
+                ends_at: from_micros(row.ends_at),
+                minutes_status: row.minutes_status,
             })
         })
         .collect()
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = meetings)]
+struct SummaryRow {
+    id: String,
+    #[diesel(deserialize_as = Stored<MeetingKind>)]
+    kind: MeetingKind,
+    #[diesel(deserialize_as = Stored<MeetingStatus>)]
+    status: MeetingStatus,
+    starts_at: i64,
+    ends_at: i64,
+    #[diesel(deserialize_as = Stored<MinutesStatus>)]
+    minutes_status: MinutesStatus,
 }
 
 /// One meeting of the reader's log with whoever is invited and their
@@ -428,12 +444,15 @@ pub fn choices(conn: &mut DbConnection, r: &LogReader, today: NaiveDate) -> DbRe
 /// unit they are on it for, units of its staff), a guardian with parental
 /// responsibility, and every unit but the keeping one covered by a consent
 /// for meetings. Returns each invitee's name and, for staff, unit name.
+/// An invitee with their name and, for staff, their unit's name.
+type Named = (Invitee, String, Option<String>);
+
 fn check_invitees(
     conn: &mut DbConnection,
     r: &LogReader,
     m: &NewMeeting,
     today: NaiveDate,
-) -> DbResult<Result<Vec<(Invitee, String, Option<String>)>, CallRefused>> {
+) -> DbResult<Result<Vec<Named>, CallRefused>> {
     let c = choices(conn, r, today)?;
     let mut named = Vec::with_capacity(m.invitees.len());
     for i in &m.invitees {
@@ -501,7 +520,7 @@ fn level_rules(
 fn add_participant(
     conn: &mut DbConnection,
     meeting: MeetingId,
-    (invitee, name, _): &(Invitee, String, Option<String>),
+    (invitee, name, _): &Named,
     must_answer: bool,
     now: i64,
 ) -> DbResult<()> {
@@ -560,7 +579,11 @@ fn recipient_of(invitee: Invitee) -> Option<Recipient> {
 /// Clears the meeting the level promised (BTI level 2: «møte innen to
 /// uker») when this meeting is on or before its due day; the promised day,
 /// when it was cleared.
-fn meet_promise(conn: &mut DbConnection, log: LogId, day: NaiveDate) -> DbResult<Option<NaiveDate>> {
+fn meet_promise(
+    conn: &mut DbConnection,
+    log: LogId,
+    day: NaiveDate,
+) -> DbResult<Option<NaiveDate>> {
     let due: Option<String> = logs::table
         .find(log.to_string())
         .select(logs::meeting_due)
@@ -805,7 +828,13 @@ pub fn cancel(
         EntryKind::MeetingCancelled,
         Some(c.actor_id()),
         Some(reason),
-        event(id, row.kind, from_micros(row.starts_at), from_micros(row.ends_at)).into(),
+        event(
+            id,
+            row.kind,
+            from_micros(row.starts_at),
+            from_micros(row.ends_at),
+        )
+        .into(),
         Utc::now(),
     )?;
     log_record(conn, r, c, Action::Update, rid)
@@ -814,11 +843,7 @@ pub fn cancel(
 /// The invitation the writer answers: their own as a staff member, or else
 /// that of a unit they are on the team for (its staff answer for it).
 /// `NotFound` when they are not invited.
-fn own_invitation(
-    conn: &mut DbConnection,
-    w: &LogWriter,
-    id: MeetingId,
-) -> DbResult<Participant> {
+fn own_invitation(conn: &mut DbConnection, w: &LogWriter, id: MeetingId) -> DbResult<Participant> {
     let me = w.actor_id();
     let invited = participants(conn, id)?;
     if let Some(p) = invited
@@ -885,7 +910,12 @@ pub fn answer(
             meeting_participants::answered_at.eq(Some(to_micros(Utc::now()))),
         ))
         .execute(conn)?;
-    let mut data = event(id, row.kind, from_micros(row.starts_at), from_micros(row.ends_at));
+    let mut data = event(
+        id,
+        row.kind,
+        from_micros(row.starts_at),
+        from_micros(row.ends_at),
+    );
     data.insert("navn".into(), p.name.clone().into());
     data.insert("svar".into(), response.code().into());
     crate::log::insert_entry(
@@ -923,7 +953,13 @@ pub fn voice_gathered(
         EntryKind::MeetingVoiceGathered,
         Some(c.actor_id()),
         None,
-        event(id, row.kind, from_micros(row.starts_at), from_micros(row.ends_at)).into(),
+        event(
+            id,
+            row.kind,
+            from_micros(row.starts_at),
+            from_micros(row.ends_at),
+        )
+        .into(),
         Utc::now(),
     )?;
     log_record(conn, r, c, Action::Update, rid)

@@ -5,8 +5,8 @@
 //! municipality's written standard: that is words, so the web layer fills
 //! it in (`laget_web::meetings::templates`); here a missing row is `None`.
 
-use crate::schema::meeting_templates;
 use crate::children::record;
+use crate::schema::meeting_templates;
 use crate::{DbConnection, DbError, DbResult, to_micros};
 use chrono::Utc;
 use diesel::prelude::*;

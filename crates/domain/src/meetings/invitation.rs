@@ -641,6 +641,70 @@ mod tests {
         );
     }
 
+    /// Who calls, changes and cancels: the lead and the keeping unit's
+    /// leader on an open log; a covered team member from another unit, the
+    /// keeping unit's other staff and break-glass do not; on a closed log
+    /// the holder is told it is closed, the others are refused as before.
+    #[test]
+    fn the_holder_of_the_log_convenes_meetings() {
+        use crate::access::LogFacts;
+        use crate::access::{Actor, Membership, WriteRefused};
+        use crate::admin::user::Role;
+        use crate::ids::{BreakGlassId, LogId, MunicipalityId};
+        let w = world();
+        let m = MunicipalityId::new();
+        let member = |unit, role| Membership {
+            municipality_id: m,
+            unit_id: Some(unit),
+            role,
+        };
+        let lead = Actor::for_tests(w.lead, false, vec![member(w.home, Role::Ansatt)]);
+        let colleague = Actor::for_tests(UserId::new(), false, vec![member(w.home, Role::Ansatt)]);
+        let leader = Actor::for_tests(UserId::new(), false, vec![member(w.home, Role::Leder)]);
+        let ppt = Actor::for_tests(UserId::new(), false, vec![member(w.ppt, Role::Ansatt)]);
+        let today = d(2026, 6, 1);
+        let mut facts = LogFacts {
+            log_id: LogId::new(),
+            municipality_id: m,
+            home_unit: w.home,
+            is_open: true,
+            team: vec![(lead.user_id(), w.home), (ppt.user_id(), w.ppt)],
+            lead: Some(lead.user_id()),
+            consent: ConsentFacts {
+                responsible_guardians: vec![w.mother],
+                child_age: Some(6),
+                consents: vec![consent(
+                    vec![w.ppt],
+                    vec![Purpose::ShareInformation, Purpose::Meetings],
+                    vec![Giver::Guardian(w.mother)],
+                )],
+            },
+            consent_rule: ConsentRule::AllGuardians,
+            break_glass: None,
+            coordination_requested: false,
+        };
+        let convenes = |a: &Actor, f: &LogFacts| {
+            a.open_log(f, today)
+                .map_err(|_| WriteRefused::Denied)
+                .and_then(|r| r.meeting_convener().map(|_| ()))
+        };
+        assert_eq!(convenes(&lead, &facts), Ok(()));
+        assert_eq!(convenes(&leader, &facts), Ok(()));
+        assert_eq!(convenes(&colleague, &facts), Err(WriteRefused::Denied));
+        assert_eq!(convenes(&ppt, &facts), Err(WriteRefused::Denied));
+        facts.is_open = false;
+        assert_eq!(convenes(&lead, &facts), Err(WriteRefused::Closed));
+        assert_eq!(convenes(&ppt, &facts), Err(WriteRefused::Denied));
+        facts.is_open = true;
+        let welfare = Actor::for_tests(
+            UserId::new(),
+            false,
+            vec![member(UnitId::new(), Role::Ansatt)],
+        );
+        facts.break_glass = Some(BreakGlassId::new());
+        assert_eq!(convenes(&welfare, &facts), Err(WriteRefused::Denied));
+    }
+
     #[test]
     fn services_must_answer_at_levels_two_and_three() {
         for model in EscalationModel::ALL {

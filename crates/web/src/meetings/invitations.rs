@@ -37,7 +37,9 @@ use laget_domain::ids::MeetingId;
 use laget_domain::meetings::invitation::{
     self, Answer, FieldProblems, MeetingForm, MeetingProblem, NewMeeting,
 };
-use laget_domain::meetings::{MeetingKind, MeetingStatus, MinutesStatus, ParticipantKind, Response as Reply};
+use laget_domain::meetings::{
+    MeetingKind, MeetingStatus, MinutesStatus, ParticipantKind, Response as Reply,
+};
 
 // ---------------------------------------------------------------------------
 // Words
@@ -260,10 +262,7 @@ async fn read_choices(
 ) -> Result<Choices, AppError> {
     let r2 = r.clone();
     let today = today();
-    let choices = state
-        .db
-        .read(move |c| db::choices(c, &r2, today))
-        .await?;
+    let choices = state.db.read(move |c| db::choices(c, &r2, today)).await?;
     record_read(state, user, r).await?;
     Ok(choices)
 }
@@ -633,13 +632,8 @@ fn page_of(
 ) -> MeetingPage {
     let m = user.m;
     let planned = meeting.status == MeetingStatus::Planned;
-    let mut layout =
-        Layout::signed_in(user, kind_label(m, meeting.kind)).with_notice(notice_text);
-    layout.title = format!(
-        "{} – {}",
-        kind_label(m, meeting.kind),
-        meeting.child_name
-    );
+    let mut layout = Layout::signed_in(user, kind_label(m, meeting.kind)).with_notice(notice_text);
+    layout.title = format!("{} – {}", kind_label(m, meeting.kind), meeting.child_name);
     MeetingPage {
         log: reader.log_id().to_string(),
         meeting: meeting.id.to_string(),
@@ -654,9 +648,9 @@ fn page_of(
         called_by: meeting.called_by.clone().unwrap_or_default(),
         version: meeting.sequence + 1,
         attendance_required: meeting.attendance_required,
-        cancelled: meeting.cancelled_at.map(|t| {
-            m.meetings_cancelled.replace("{tid}", &time(t))
-        }),
+        cancelled: meeting
+            .cancelled_at
+            .map(|t| m.meetings_cancelled.replace("{tid}", &time(t))),
         cancel_reason: meeting.cancel_reason.clone(),
         not_answered: if may_convene && planned {
             meeting
@@ -680,9 +674,8 @@ fn page_of(
             .voice_done_at
             .map(|t| m.meetings_voice_done.replace("{tid}", &time(t))),
         my_invitation: mine.filter(|_| planned).map(|p| MyInvitation {
-            for_unit: (p.kind == ParticipantKind::Unit).then(|| {
-                m.meetings_answer_for_unit.replace("{enhet}", &p.name)
-            }),
+            for_unit: (p.kind == ParticipantKind::Unit)
+                .then(|| m.meetings_answer_for_unit.replace("{enhet}", &p.name)),
             answered: (p.response != Reply::Pending).then(|| response_label(m, p.response)),
             must_answer: p.must_answer,
         }),
@@ -759,9 +752,7 @@ pub async fn answer(
                 user.m,
                 problems,
             );
-            return invalid(
-                &meeting_page(&state, &user, writer.reader(), id, None, form).await?,
-            );
+            return invalid(&meeting_page(&state, &user, writer.reader(), id, None, form).await?);
         }
     };
     let log = writer.log_id();

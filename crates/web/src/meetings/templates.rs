@@ -152,10 +152,22 @@ fn templates_page(
         .flat_map(|k| {
             let name = kind_label(m, *k);
             [
-                (field("formal", *k), format!("{name}: {}", m.meeting_templates_purpose)),
-                (field("agenda", *k), format!("{name}: {}", m.meeting_templates_agenda)),
-                (field("referat", *k), format!("{name}: {}", m.meeting_templates_minutes)),
-                (field("dager", *k), format!("{name}: {}", m.meeting_templates_days)),
+                (
+                    field("formal", *k),
+                    format!("{name}: {}", m.meeting_templates_purpose),
+                ),
+                (
+                    field("agenda", *k),
+                    format!("{name}: {}", m.meeting_templates_agenda),
+                ),
+                (
+                    field("referat", *k),
+                    format!("{name}: {}", m.meeting_templates_minutes),
+                ),
+                (
+                    field("dager", *k),
+                    format!("{name}: {}", m.meeting_templates_days),
+                ),
             ]
         })
         .collect();

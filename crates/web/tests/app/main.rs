@@ -16,6 +16,7 @@ mod login;
 mod mail;
 mod measure_choice;
 mod meeting_matrix;
+mod meetings;
 mod outbox;
 mod privacy_rules;
 mod security;
