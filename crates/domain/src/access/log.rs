@@ -2,7 +2,7 @@
 
 use super::{Actor, Capability, Denied, Ground, Membership};
 use crate::admin::user::Role;
-use crate::ids::{BreakGlassId, LogId, MunicipalityId, UnitId, UserId};
+use crate::ids::{BreakGlassId, DecisionId, LogId, MunicipalityId, UnitId, UserId};
 
 /// What the access rules need to know about one log. It holds ids and dates,
 /// no personal data, and is loaded before anything of the log is read.
@@ -176,6 +176,54 @@ impl LogReader {
         }
     }
 
+    /// Writing a meeting's minutes as a draft (attendance, the child's
+    /// voice, what was discussed, decisions, the next meeting): whoever may
+    /// write on the log, on an open log. A case meeting often has a referent
+    /// who is not the lead; the lead's approval is what makes the minutes
+    /// the meeting's record ([`LogReader::minutes_approver`]).
+    pub fn minutes_writer(&self) -> Result<LogWriter, WriteRefused> {
+        self.writer()
+    }
+
+    /// Approving a meeting's minutes (they are locked after that, the
+    /// decisions become tasks and the participants are told): the one who
+    /// holds the log, as [`LogReader::holder`] — the lead, or the leader of
+    /// the unit that keeps it. Others are refused before the log's state is
+    /// told.
+    pub fn minutes_approver(&self) -> Result<MinutesApprover, WriteRefused> {
+        self.holder().map(MinutesApprover)
+    }
+
+    /// Marking a decision of approved minutes done: its responsible person
+    /// (`responsible`, as stored with the decision) or the one who holds the
+    /// log, on an open log. Others are refused before the log's state is
+    /// told.
+    pub fn decision_closer(
+        &self,
+        decision: DecisionId,
+        responsible: Option<UserId>,
+    ) -> Result<DecisionCloser, WriteRefused> {
+        let own = responsible == Some(self.actor);
+        if !(self.may_write && (own || self.is_lead || self.leads_home_unit)) {
+            Err(WriteRefused::Denied)
+        } else if !self.is_open {
+            Err(WriteRefused::Closed)
+        } else {
+            Ok(DecisionCloser {
+                writer: LogWriter(self.clone()),
+                decision,
+                responsible,
+            })
+        }
+    }
+
+    /// Recording the family's rating of a meeting on their behalf: whoever
+    /// may write on the log, on an open log (later the guardians and the
+    /// youth themselves, from the portal).
+    pub fn rating_recorder(&self) -> Result<LogWriter, WriteRefused> {
+        self.writer()
+    }
+
     /// The break-glass opening (its id) by which the reader holds the log;
     /// `None` on any other ground.
     pub fn break_glass_opening(&self) -> Option<&str> {
@@ -261,6 +309,65 @@ impl HandoverProposer {
     }
 }
 
+/// May approve the minutes of meetings in one open log: the one who holds
+/// it. Made only by [`LogReader::minutes_approver`].
+#[derive(Clone, Debug)]
+pub struct MinutesApprover(LogWriter);
+
+impl MinutesApprover {
+    pub fn writer(&self) -> &LogWriter {
+        &self.0
+    }
+    pub fn log_id(&self) -> LogId {
+        self.0.log_id()
+    }
+    pub fn actor_id(&self) -> UserId {
+        self.0.actor_id()
+    }
+}
+
+/// May mark one decision of a meeting's minutes done: its responsible
+/// person or the one who holds the log. Made only by
+/// [`LogReader::decision_closer`], for the decision and the responsible
+/// person it was asked with (the database marks it only while that is
+/// still who is responsible).
+#[derive(Clone, Debug)]
+pub struct DecisionCloser {
+    writer: LogWriter,
+    decision: DecisionId,
+    responsible: Option<UserId>,
+}
+
+impl DecisionCloser {
+    pub fn writer(&self) -> &LogWriter {
+        &self.writer
+    }
+    pub fn log_id(&self) -> LogId {
+        self.writer.log_id()
+    }
+    pub fn actor_id(&self) -> UserId {
+        self.writer.actor_id()
+    }
+    pub fn decision(&self) -> DecisionId {
+        self.decision
+    }
+    pub fn responsible(&self) -> Option<UserId> {
+        self.responsible
+    }
+}
+
+impl Capability for DecisionCloser {
+    fn actor(&self) -> Option<UserId> {
+        self.writer.actor()
+    }
+    fn ground(&self) -> Ground {
+        self.writer.ground()
+    }
+    fn ground_detail(&self) -> Option<String> {
+        self.writer.ground_detail()
+    }
+}
+
 /// May answer an open request to the coordinating unit on one open log.
 /// Made only by [`LogReader::coordination_answerer`].
 #[derive(Clone, Debug)]
@@ -313,7 +420,8 @@ as_its_reader!(
     LogWriter,
     LogAuditReader,
     CoordinationAnswerer,
-    HandoverProposer
+    HandoverProposer,
+    MinutesApprover
 );
 
 impl Capability for LogReader {
@@ -567,6 +675,74 @@ mod tests {
             staff
                 .open_log(&f, today())
                 .is_ok_and(|r| r.closer().is_ok())
+        );
+    }
+
+    #[test]
+    #[allow(clippy::unwrap_used, reason = "every actor here opens the log")]
+    fn the_holder_approves_minutes_and_the_responsible_or_the_holder_closes_a_decision() {
+        let w = world();
+        let lead = member(&w, w.kindergarten, Role::Ansatt);
+        let colleague = member(&w, w.kindergarten, Role::Ansatt);
+        let leader = member(&w, w.kindergarten, Role::Leder);
+        let ppt = member(&w, w.ppt, Role::Ansatt);
+        let both = consent(
+            &w,
+            vec![Giver::Guardian(w.mother), Giver::Guardian(w.father)],
+        );
+        let mut f = facts(&w, vec![(ppt.user_id(), w.ppt)], vec![both]);
+        f.lead = Some(lead.user_id());
+        let open = |a: &Actor, f: &LogFacts| a.open_log(f, today()).unwrap();
+        // Anyone who writes drafts; only the lead and the keeping unit's leader approve.
+        for a in [&lead, &colleague, &leader, &ppt] {
+            assert!(open(a, &f).minutes_writer().is_ok());
+            assert!(open(a, &f).rating_recorder().is_ok());
+        }
+        assert!(open(&lead, &f).minutes_approver().is_ok());
+        assert!(open(&leader, &f).minutes_approver().is_ok());
+        assert_eq!(
+            open(&colleague, &f).minutes_approver().err(),
+            Some(WriteRefused::Denied)
+        );
+        assert_eq!(
+            open(&ppt, &f).minutes_approver().err(),
+            Some(WriteRefused::Denied)
+        );
+        let decision = DecisionId::new();
+        let ppts = Some(ppt.user_id());
+        let closer = open(&ppt, &f).decision_closer(decision, ppts);
+        assert!(closer.is_ok_and(|c| c.decision() == decision && c.responsible() == ppts));
+        assert!(open(&lead, &f).decision_closer(decision, ppts).is_ok());
+        assert!(open(&leader, &f).decision_closer(decision, None).is_ok());
+        assert_eq!(
+            open(&colleague, &f).decision_closer(decision, ppts).err(),
+            Some(WriteRefused::Denied)
+        );
+        // Break-glass reads only: no drafts, no ratings.
+        let mut bg = f.clone();
+        bg.break_glass = Some(BreakGlassId::new());
+        let welfare = member(&w, UnitId::new(), Role::Ansatt);
+        assert_eq!(
+            open(&welfare, &bg).minutes_writer().err(),
+            Some(WriteRefused::Denied)
+        );
+        // A closed log: the holder is told it is closed, others are refused.
+        f.is_open = false;
+        assert_eq!(
+            open(&lead, &f).minutes_approver().err(),
+            Some(WriteRefused::Closed)
+        );
+        assert_eq!(
+            open(&colleague, &f).minutes_approver().err(),
+            Some(WriteRefused::Denied)
+        );
+        assert_eq!(
+            open(&ppt, &f).decision_closer(decision, ppts).err(),
+            Some(WriteRefused::Closed)
+        );
+        assert_eq!(
+            open(&colleague, &f).minutes_writer().err(),
+            Some(WriteRefused::Closed)
         );
     }
 }

@@ -577,6 +577,14 @@ pub enum EntryKind {
     Bbis,
     Consultation,
     Note,
+    /// The minutes of a meeting were begun (the first draft saved).
+    MinutesDrafted,
+    /// The lead approved a meeting's minutes.
+    MinutesApproved,
+    /// A decision of a meeting's minutes was carried out.
+    DecisionDone,
+    /// A guardian or the child rated a meeting.
+    MeetingRated,
     /// A case meeting was called (invitations sent).
     MeetingCalled,
     /// A case meeting was changed (updates sent).
@@ -592,7 +600,7 @@ pub enum EntryKind {
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 28] = [
+    pub const ALL: [EntryKind; 32] = [
         Self::Concern,
         Self::LevelChange,
         Self::ReportPrompted,
@@ -615,6 +623,10 @@ impl EntryKind {
         Self::Bbis,
         Self::Consultation,
         Self::Note,
+        Self::MinutesDrafted,
+        Self::MinutesApproved,
+        Self::DecisionDone,
+        Self::MeetingRated,
         Self::MeetingCalled,
         Self::MeetingChanged,
         Self::MeetingCancelled,
@@ -647,6 +659,10 @@ impl EntryKind {
             Self::Bbis => "bbis",
             Self::Consultation => "drofting",
             Self::Note => "notat",
+            Self::MinutesDrafted => "referat_utkast",
+            Self::MinutesApproved => "referat_godkjent",
+            Self::DecisionDone => "vedtak_utfort",
+            Self::MeetingRated => "mote_vurdert",
             Self::MeetingCalled => "mote_innkalt",
             Self::MeetingChanged => "mote_endret",
             Self::MeetingCancelled => "mote_avlyst",
@@ -670,7 +686,11 @@ impl EntryKind {
             | Self::Closed
             | Self::Reopened
             | Self::Consultation
-            | Self::Note => EntryGroup::Decisions,
+            | Self::Note
+            | Self::MinutesDrafted
+            | Self::MinutesApproved
+            | Self::DecisionDone
+            | Self::MeetingRated => EntryGroup::Decisions,
             Self::ConsentGiven | Self::ConsentWithdrawn => EntryGroup::Consent,
             Self::TeamJoined
             | Self::TeamLeft

@@ -125,9 +125,10 @@ impl Score {
 
     /// A score from 1 to 5, or `None`.
     pub fn new(value: i64) -> Option<Self> {
-        (i64::from(Self::MIN)..=i64::from(Self::MAX))
-            .contains(&value)
-            .then(|| Self(value as u8))
+        u8::try_from(value)
+            .ok()
+            .filter(|v| (Self::MIN..=Self::MAX).contains(v))
+            .map(Self)
     }
 
     pub fn value(self) -> u8 {
