@@ -632,6 +632,7 @@ diesel::table! {
         minutes_updated_at -> Nullable<BigInt>,
         minutes_approved_by -> Nullable<Text>,
         minutes_approved_at -> Nullable<BigInt>,
+        minutes_next_on -> Nullable<Text>,
     }
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE meetings DROP COLUMN minutes_next_on;
