@@ -225,7 +225,10 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     )
     .post("/kommuner/{municipality}/bbis", casework::save_bbis_themes)
     // Meetings in a log: calling, changing, answering (meetings::invitations).
-    .get("/logger/{log}/moter/ny", crate::meetings::invitations::new_form)
+    .get(
+        "/logger/{log}/moter/ny",
+        crate::meetings::invitations::new_form,
+    )
     .post("/logger/{log}/moter/ny", crate::meetings::invitations::call)
     .get(
         "/logger/{log}/moter/{meeting}",
@@ -256,6 +259,34 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
         crate::meetings::invitations::print,
     )
     // Meetings in a log: minutes, decisions, ratings (meetings::minutes).
+    .get(
+        "/logger/{log}/moter/{meeting}/referat",
+        crate::meetings::minutes::show,
+    )
+    .post(
+        "/logger/{log}/moter/{meeting}/referat",
+        crate::meetings::minutes::save,
+    )
+    .post(
+        "/logger/{log}/moter/{meeting}/referat/godkjenn",
+        crate::meetings::minutes::approve,
+    )
+    .get(
+        "/logger/{log}/moter/{meeting}/referat/utskrift",
+        crate::meetings::minutes::print,
+    )
+    .post(
+        "/logger/{log}/moter/{meeting}/vedtak/{decision}/utfort",
+        crate::meetings::minutes::mark_done,
+    )
+    .get(
+        "/logger/{log}/moter/{meeting}/vurdering",
+        crate::meetings::minutes::rating_form,
+    )
+    .post(
+        "/logger/{log}/moter/{meeting}/vurdering",
+        crate::meetings::minutes::rate,
+    )
     // The municipality's meeting templates (meetings::templates).
     .get(
         "/kommuner/{municipality}/motemaler",

@@ -146,6 +146,15 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
                     TaskKind::CoordinationAnswered => format!("/logger/{}#koordinering", t.log_id),
                     // The level's promised meeting: call it.
                     TaskKind::Meeting => format!("/logger/{}/moter/ny", t.log_id),
+                    // The minutes' page: the form to write them, or the
+                    // decision with its «done» form.
+                    TaskKind::Minutes | TaskKind::Decision => match t.meeting {
+                        Some(m) if t.kind == TaskKind::Decision => {
+                            format!("/logger/{}/moter/{m}/referat#vedtak", t.log_id)
+                        }
+                        Some(m) => format!("/logger/{}/moter/{m}/referat", t.log_id),
+                        None => format!("/logger/{}", t.log_id),
+                    },
                     _ => match t.meeting {
                         Some(meeting) => format!("/logger/{}/moter/{meeting}", t.log_id),
                         None => format!("/logger/{}", t.log_id),

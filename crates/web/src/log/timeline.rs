@@ -33,6 +33,12 @@
 //! - `team_sak`: `team_sak` (id), `team` (the team's name then),
 //!   `team_type`, `meldt_av` (`ansatt` or `foresatt`),
 //!   `foresatte_til_stede`; the case's summary is the body
+//! - `referat_utkast`: `mote` (id), `dato` (the meeting's day);
+//!   `referat_godkjent`: also `vedtak` (how many decisions)
+//! - `vedtak_utfort`: `mote`, `vedtak` (id), `tekst` (the decision); the
+//!   note on what was done is the body
+//! - `mote_vurdert`: `mote`, `dato`, `hvem` (`foresatt` or `barn`), `navn`
+//!   (the guardian's), `poeng` (1–5); the comment is the body
 //! - `mote_innkalt`, `mote_endret`, `mote_avlyst`, `mote_svar`,
 //!   `mote_stemme`: `mote` (id), `type` (the meeting's kind), `start`,
 //!   `slutt` (UTC, RFC 3339); called also `antall` (invited), `moteplikt`;
@@ -42,7 +48,7 @@
 
 use crate::i18n::Messages;
 use crate::log::words;
-use crate::meetings::invitations;
+use crate::meetings::words as meeting_words;
 use crate::view::format::date;
 use chrono::NaiveDate;
 use laget_db::log::Entry;
@@ -286,6 +292,29 @@ fn render(
             Some("koordinering_svart") => m.ev_coordination_answered.to_owned(),
             _ => fill(m.ev_meeting_held, &[("dato", &day("mote_holdt")?)]),
         },
+        EntryKind::MinutesDrafted => fill(m.ev_minutes_drafted, &[("dato", &day("dato")?)]),
+        EntryKind::MinutesApproved => fill(
+            m.ev_minutes_approved,
+            &[
+                ("dato", &day("dato")?),
+                ("antall", &data.get("vedtak")?.as_u64()?.to_string()),
+            ],
+        ),
+        EntryKind::DecisionDone => fill(m.ev_decision_done, &[("vedtak", text("tekst")?)]),
+        EntryKind::MeetingRated => {
+            let who = match text("hvem")? {
+                "barn" => m.minutes_rater_child,
+                _ => text("navn")?,
+            };
+            fill(
+                m.ev_meeting_rated,
+                &[
+                    ("navn", who),
+                    ("dato", &day("dato")?),
+                    ("poeng", &data.get("poeng")?.as_u64()?.to_string()),
+                ],
+            )
+        }
         EntryKind::MeetingCalled
         | EntryKind::MeetingChanged
         | EntryKind::MeetingCancelled
@@ -296,17 +325,16 @@ fn render(
                     .ok()
                     .map(|t| t.with_timezone(&chrono::Utc))
             };
-            let when = invitations::span(m, at("start")?, at("slutt")?);
-            let what = invitations::kind_label(m, MeetingKind::from_code(text("type")?)?);
+            let when = meeting_words::span(m, at("start")?, at("slutt")?);
+            let what = meeting_words::kind_label(m, MeetingKind::from_code(text("type")?)?);
             let pairs = [("type", what), ("tid", when.as_str())];
             match kind {
                 EntryKind::MeetingCalled => {
                     let called = fill(m.ev_meeting_called, &pairs);
                     match day("lofte") {
-                        Some(due) => format!(
-                            "{called}; {}",
-                            m.ev_meeting_promise.replace("{dato}", &due)
-                        ),
+                        Some(due) => {
+                            format!("{called}; {}", m.ev_meeting_promise.replace("{dato}", &due))
+                        }
                         None => called,
                     }
                 }
@@ -504,6 +532,58 @@ mod tests {
         assert_eq!(
             summary(&NN, &e, Some(&data), &HashMap::new()),
             "Anonym drøfting 01.02.2026 (kopla til loggen)"
+        );
+    }
+
+    #[test]
+    fn minutes_decisions_and_ratings_are_rendered_in_the_readers_language() {
+        let entries = [
+            entry(
+                EntryKind::MinutesDrafted,
+                "",
+                Some(json!({ "mote": "m", "dato": "2026-12-07" })),
+            ),
+            entry(
+                EntryKind::MinutesApproved,
+                "",
+                Some(json!({ "mote": "m", "dato": "2026-12-07", "vedtak": 2 })),
+            ),
+            entry(
+                EntryKind::DecisionDone,
+                "",
+                Some(json!({ "mote": "m", "vedtak": "v", "tekst": "Søke PPT" })),
+            ),
+            entry(
+                EntryKind::MeetingRated,
+                "",
+                Some(
+                    json!({ "mote": "m", "dato": "2026-12-07", "hvem": "foresatt",
+                    "navn": "Mona", "poeng": 4 }),
+                ),
+            ),
+            entry(
+                EntryKind::MeetingRated,
+                "",
+                Some(json!({ "mote": "m", "dato": "2026-12-07", "hvem": "barn",
+                    "navn": null, "poeng": 5 })),
+            ),
+        ];
+        assert_eq!(
+            say(&NB, &entries),
+            [
+                "Referat fra møtet 07.12.2026 påbegynt",
+                "Referat fra møtet 07.12.2026 godkjent (2 vedtak)",
+                "Vedtak utført: Søke PPT",
+                "Mona vurderte møtet 07.12.2026: 4 av 5",
+                "Barnet vurderte møtet 07.12.2026: 5 av 5",
+            ]
+        );
+        assert_eq!(
+            say(&NN, &entries)[..2],
+            [
+                "Referat frå møtet 07.12.2026 påbyrja",
+                "Referat frå møtet 07.12.2026 godkjent (2 vedtak)",
+            ]
         );
     }
 }

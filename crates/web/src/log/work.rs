@@ -832,6 +832,8 @@ struct MeasureNewPage {
     picker: Picker,
     team: Vec<Choice>,
     form: FormState,
+    /// The decision of a meeting the measure is made from (`vedtak`), its text.
+    decision: Option<String>,
 }
 
 async fn measure_new_page(
@@ -861,7 +863,23 @@ async fn measure_new_page(
         .iter()
         .filter(|m| m.kind == MemberKind::Staff)
         .collect();
+    let decision = match form.value("vedtak") {
+        "" => None,
+        raw => {
+            let id = path_id(raw)?;
+            let r = w.reader().clone();
+            let d = state
+                .db
+                .read(move |c| laget_db::meetings::minutes::decision_of_log(c, &r, id))
+                .await?;
+            if !d.approved {
+                return Err(AppError::NotFound);
+            }
+            Some(d.text)
+        }
+    };
     let page = MeasureNewPage {
+        decision,
         layout: Layout::signed_in(user, user.m.measure_new_title),
         log: v.id.to_string(),
         child_name: v.child.name.clone(),
@@ -892,7 +910,9 @@ async fn measure_new_page(
 
 /// The new-measure form; `?tilbud=` chooses an offer (from «Hvis dette
 /// ikke er nok»), `?sok=`, `?alder=`, `?omrader=` and `?filtrert=` filter
-/// the list of offers.
+/// the list of offers; `?vedtak=` makes it from a decision of a meeting's
+/// approved minutes (its text as the goal, its responsible person and
+/// deadline), and the measure is linked to the decision when created.
 pub async fn measure_form(
     State(state): State<AppState>,
     WritableLog { user, writer: w }: WritableLog,
@@ -900,14 +920,32 @@ pub async fn measure_form(
 ) -> Result<Response, AppError> {
     let query = forms::pairs(q.as_deref().unwrap_or(""));
     let today = today();
-    let form = FormState::with_values([
+    let mut values = vec![
         ("start".to_owned(), date(today)),
         (
             "evaluering".to_owned(),
             date(today + chrono::Duration::days(42)),
         ),
         ("tilbud".to_owned(), forms::get(&query, "tilbud").to_owned()),
-    ]);
+    ];
+    let raw = forms::get(&query, "vedtak");
+    if !raw.is_empty() {
+        let id = path_id(raw)?;
+        let r = w.reader().clone();
+        let d = state
+            .db
+            .read(move |c| laget_db::meetings::minutes::decision_of_log(c, &r, id))
+            .await?;
+        values.push(("vedtak".to_owned(), d.id.to_string()));
+        values.push(("mal".to_owned(), d.text));
+        if let Some(member) = d.responsible_member {
+            values.push(("ansvarlig".to_owned(), member.to_string()));
+        }
+        if d.deadline > today {
+            values[1].1 = date(d.deadline);
+        }
+    }
+    let form = FormState::with_values(values);
     let filter = PickFilter::from_pairs(&query);
     page(&measure_new_page(&state, &user, &w, &filter, form).await?.0)
 }
@@ -939,11 +977,21 @@ pub async fn add_measure(
             return invalid(&measure_new_page(&state, &user, &w, &filter, form).await?.0);
         }
     };
+    let decision = match forms::get(&pairs, "vedtak") {
+        "" => None,
+        raw => Some(path_id(raw)?),
+    };
     let log = w.log_id();
     let rid = user.ctx.request_id.clone();
     let id = state
         .db
-        .write(move |c| logs::add_measure(c, &w, &m, &rid))
+        .write(move |c| {
+            let id = logs::add_measure(c, &w, &m, &rid)?;
+            if let Some(d) = decision {
+                laget_db::meetings::minutes::link_measure(c, &w, d, id, &rid)?;
+            }
+            Ok(id)
+        })
         .await?;
     Ok(Redirect::to(&format!("/logger/{log}/tiltak/{id}?melding=tiltak")).into_response())
 }
