@@ -17,6 +17,7 @@ mod mail;
 mod measure_choice;
 mod meeting_matrix;
 mod meetings;
+mod minutes;
 mod outbox;
 mod privacy_rules;
 mod security;

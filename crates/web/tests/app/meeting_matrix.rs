@@ -20,8 +20,8 @@
 use crate::access_matrix::{Row, row};
 use crate::on_every_backend;
 use diesel::prelude::*;
-use laget_db::schema::{meeting_participants, meetings};
-use laget_domain::ids::{MeetingId, ParticipantId};
+use laget_db::schema::{meeting_decisions, meeting_participants, meeting_ratings, meetings};
+use laget_domain::ids::{DecisionId, MeetingId, ParticipantId};
 use laget_testkit::{TestApp, Who};
 
 const OK: u16 = 200;
@@ -47,6 +47,23 @@ const CALL: &[(&str, &str)] = &[
     ("ansatte", "{ppt_user}:{ppt_unit}"),
 ];
 const CANCEL: &[(&str, &str)] = &[("grunn", "Foreldrene er syke.")];
+/// The fixture meeting's minutes as a draft, its decision for PPT kept.
+const MINUTES: &[(&str, &str)] = &[
+    ("stemme", "Vil være med i språkgruppa."),
+    ("droftet", "Språk og lek."),
+    ("vedtak_antall", "1"),
+    ("vedtak_1_id", "{decision}"),
+    ("vedtak_1_tekst", "Søke plass i språkgruppe."),
+    ("vedtak_1_ansvarlig", "{ppt_user}"),
+    ("vedtak_1_frist", "{in_a_week}"),
+];
+const DONE: &[(&str, &str)] = &[("notat", "Søknad sendt.")];
+const RATE: &[(&str, &str)] = &[
+    ("hvem", "foresatt:{mother}"),
+    ("poeng", "4"),
+    ("kommentar", "Nyttig."),
+];
+const RATE_ZERO: &[(&str, &str)] = &[("hvem", "foresatt:{mother}"), ("poeng", "0")];
 const ANSWER: &[(&str, &str)] = &[("svar", "kommer"), ("merknad", "")];
 const TEMPLATE: &[(&str, &str)] = &[
     ("formal_samarbeid", "Samarbeid."),
@@ -81,6 +98,21 @@ pub const MEETING_MATRIX: &[Row] = &[
     // A cancel without a reason is refused beside the field (past the rights check).
     row("POST", "/logger/{log}/moter/{meeting}/avlys",           &[],      NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, BAD), (Who::Leder, BAD)]),
     row("POST", "/logger/{log}/moter/{meeting}/avlys",           CANCEL,   NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, SEE), (Who::Leder, SEE)]),
+    // Minutes, decisions, ratings (H3): [`prepare`] moves the meeting to
+    // two days ago, its minutes a whole draft with the decision for PPT
+    // (approved for the rows on the decision and the ratings). Break-glass
+    // reads and prints them, and writes nothing.
+    row("GET",  "/logger/{log}/moter/{meeting}/referat",                  &[],       NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, OK), (Who::Leder, OK), (Who::PptOnTeam, OK), (Who::ChildWelfareBreakGlass, OK)]),
+    row("GET",  "/logger/{log}/moter/{meeting}/referat/utskrift",         &[],       NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, OK), (Who::Leder, OK), (Who::PptOnTeam, OK), (Who::ChildWelfareBreakGlass, OK)]),
+    row("GET",  "/logger/{log}/moter/{meeting}/vurdering",                &[],       NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, OK), (Who::Leder, OK), (Who::PptOnTeam, OK)]),
+    // Any writer drafts; only the holder (the lead, the keeping unit's leader) approves.
+    row("POST", "/logger/{log}/moter/{meeting}/referat",                  MINUTES,   NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, SEE), (Who::Leder, SEE), (Who::PptOnTeam, SEE)]),
+    row("POST", "/logger/{log}/moter/{meeting}/referat/godkjenn",         &[],       NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, SEE), (Who::Leder, SEE)]),
+    // The decision's responsible person (PPT) or the holder marks it done.
+    row("POST", "/logger/{log}/moter/{meeting}/vedtak/{decision}/utfort", DONE,      NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, SEE), (Who::Leder, SEE), (Who::PptOnTeam, SEE)]),
+    // A score of 0 is refused beside the field (past the rights check).
+    row("POST", "/logger/{log}/moter/{meeting}/vurdering",                RATE_ZERO, NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, BAD), (Who::Leder, BAD), (Who::PptOnTeam, BAD)]),
+    row("POST", "/logger/{log}/moter/{meeting}/vurdering",                RATE,      NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, SEE), (Who::Leder, SEE), (Who::PptOnTeam, SEE)]),
 ];
 
 /// The municipality's pages about meetings.
@@ -97,6 +129,10 @@ pub struct MeetingFixture {
     pub meeting: MeetingId,
     /// PPT's invitation to it.
     pub ppt_participant: ParticipantId,
+    /// When it begins, as made.
+    pub starts_at: i64,
+    /// A decision in its minutes, PPT responsible (`{decision}`).
+    pub decision: DecisionId,
 }
 
 impl MeetingFixture {
@@ -105,6 +141,7 @@ impl MeetingFixture {
     pub fn create(app: &TestApp) -> Self {
         let meeting = MeetingId::new();
         let ppt_participant = ParticipantId::new();
+        let decision = DecisionId::new();
         let now = chrono::Utc::now();
         let start = now + chrono::Duration::days(7);
         let micros = |t: chrono::DateTime<chrono::Utc>| t.timestamp_micros();
@@ -166,12 +203,29 @@ impl MeetingFixture {
                     ))
                     .execute(c)?;
             }
+            diesel::insert_into(meeting_decisions::table)
+                .values((
+                    meeting_decisions::id.eq(decision.to_string()),
+                    meeting_decisions::meeting_id.eq(meeting.to_string()),
+                    meeting_decisions::position.eq(0),
+                    meeting_decisions::text.eq("Søke plass i språkgruppe."),
+                    meeting_decisions::responsible_user_id
+                        .eq(Some(fx.users[&Who::PptOnTeam].to_string())),
+                    meeting_decisions::deadline
+                        .eq((start.date_naive() + chrono::Duration::days(7))
+                            .format("%Y-%m-%d")
+                            .to_string()),
+                    meeting_decisions::created_at.eq(micros(now)),
+                ))
+                .execute(c)?;
             Ok::<_, diesel::result::Error>(())
         })
         .unwrap();
         Self {
             meeting,
             ppt_participant,
+            starts_at: micros(start),
+            decision,
         }
     }
 
@@ -184,6 +238,7 @@ impl MeetingFixture {
             .to_string();
         let pattern = pattern
             .replace("{meeting}", &self.meeting.to_string())
+            .replace("{decision}", &self.decision.to_string())
             .replace("{in_a_week}", &in_a_week)
             .replace("{ppt_user}", &app.fx.users[&Who::PptOnTeam].to_string());
         app.concrete(&pattern)
@@ -192,8 +247,21 @@ impl MeetingFixture {
 
 /// Puts back what a row's action ends, so that each cell meets the same
 /// state: the fixture meeting planned (not cancelled), its time and place
-/// as made, PPT invited with no answer yet.
-fn prepare(app: &TestApp, fx: &MeetingFixture, _path: &str) {
+/// as made, PPT invited with no answer yet. For the rows on its minutes
+/// (`/referat`, `/vedtak/`, `/vurdering`) the meeting began two days ago,
+/// its minutes are a whole draft (approved for the decision and the
+/// ratings) with the decision for PPT not done, and nobody has rated it.
+fn prepare(app: &TestApp, fx: &MeetingFixture, path: &str) {
+    let minutes = ["/referat", "/vedtak/", "/vurdering"]
+        .iter()
+        .any(|p| path.contains(p));
+    let approved = path.contains("/vedtak/") || path.contains("/vurdering");
+    let hour = 3_600_000_000_i64;
+    let starts = if minutes {
+        chrono::Utc::now().timestamp_micros() - 48 * hour
+    } else {
+        fx.starts_at
+    };
     app.with_conn(|c| {
         diesel::update(meetings::table.find(fx.meeting.to_string()))
             .set((
@@ -201,8 +269,48 @@ fn prepare(app: &TestApp, fx: &MeetingFixture, _path: &str) {
                 meetings::cancelled_at.eq(None::<i64>),
                 meetings::cancel_reason.eq(None::<String>),
                 meetings::voice_done_at.eq(None::<i64>),
+                meetings::starts_at.eq(starts),
+                meetings::ends_at.eq(starts + hour),
             ))
             .execute(c)?;
+        diesel::update(meetings::table.find(fx.meeting.to_string()))
+            .set((
+                meetings::minutes_status.eq(match (minutes, approved) {
+                    (false, _) => "ingen",
+                    (true, false) => "utkast",
+                    (true, true) => "godkjent",
+                }),
+                meetings::minutes_voice.eq(minutes.then_some("Vil være med.")),
+                meetings::minutes_discussed.eq(minutes.then_some("Språk.")),
+                meetings::minutes_approved_by.eq(None::<String>),
+                meetings::minutes_approved_at.eq(None::<i64>),
+            ))
+            .execute(c)?;
+        // Everyone invited as made (a change by an earlier row may have
+        // taken the mother off), each present in the minutes' rows.
+        let invited = || {
+            meeting_participants::table
+                .filter(meeting_participants::meeting_id.eq(fx.meeting.to_string()))
+        };
+        if minutes {
+            diesel::update(invited())
+                .set(meeting_participants::removed_at.eq(None::<i64>))
+                .execute(c)?;
+        }
+        diesel::update(invited())
+            .set(meeting_participants::attended.eq(minutes.then_some(true)))
+            .execute(c)?;
+        diesel::update(meeting_decisions::table.find(fx.decision.to_string()))
+            .set((
+                meeting_decisions::done_at.eq(None::<i64>),
+                meeting_decisions::done_by.eq(None::<String>),
+                meeting_decisions::done_note.eq(None::<String>),
+            ))
+            .execute(c)?;
+        diesel::delete(
+            meeting_ratings::table.filter(meeting_ratings::meeting_id.eq(fx.meeting.to_string())),
+        )
+        .execute(c)?;
         diesel::update(meeting_participants::table.find(fx.ppt_participant.to_string()))
             .set((
                 meeting_participants::response.eq("venter"),
