@@ -7,6 +7,7 @@ mod catalogue;
 mod config;
 mod demo;
 mod demo_logs;
+mod outbox;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -58,6 +59,22 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// The outbox: work done after a change has committed (e-mail).
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OutboxCommand {
+    /// List the jobs given up after their last attempt, newest first, with
+    /// their last error.
+    Failed {
+        /// How many to list.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
     },
 }
 
@@ -135,6 +152,13 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             command: AuditCommand::Verify { checkpoints },
         } => {
             return audit::verify(&config.audit, checkpoints.as_deref(), || connect(&config));
+        }
+        Command::Outbox {
+            command: OutboxCommand::Failed { limit },
+        } => {
+            let db = connect(&config)?;
+            db.migrate()?;
+            outbox::failed(&db, limit.max(1))?;
         }
         Command::Audit {
             command: AuditCommand::Checkpoint,

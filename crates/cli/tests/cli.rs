@@ -1325,3 +1325,37 @@ fn the_demo_has_logs_on_every_level_and_seeding_again_changes_nothing() {
         assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     }
 }
+
+#[test]
+fn the_operator_lists_the_outbox_jobs_given_up() {
+    for db in TestDb::all() {
+        ok(&db.laget(&["migrate"]));
+        let none = db.laget(&["outbox", "failed"]);
+        ok(&none);
+        assert_eq!(stdout(&none).trim(), "No failed jobs.");
+        db.sql(
+            "INSERT INTO outbox (id, kind, payload, state, created_at, due_at, attempts, \
+             max_attempts, last_error, finished_at) VALUES \
+             ('01900000-0000-7000-8000-000000000001', 'send_mail', '{}', 'failed', \
+              1700000000000000, 1700000000000000, 8, 8, \
+              'smtp_unavailable: Connection refused', 1700000100000000), \
+             ('01900000-0000-7000-8000-000000000002', 'send_mail', '{}', 'done', \
+              1700000000000000, 1700000000000000, 1, 8, NULL, 1700000100000000);",
+        );
+        let listed = db.laget(&["outbox", "failed"]);
+        ok(&listed);
+        let out = stdout(&listed);
+        assert!(
+            out.contains("01900000-0000-7000-8000-000000000001  send_mail  8 of 8 attempts"),
+            "{out}"
+        );
+        assert!(
+            out.contains("smtp_unavailable: Connection refused"),
+            "{out}"
+        );
+        assert!(
+            !out.contains("000000000002"),
+            "done jobs are not listed: {out}"
+        );
+    }
+}

@@ -686,3 +686,36 @@ async fn a_refused_message_fails_at_once() {
         refused(&backend).await;
     }
 }
+
+async fn starttls_required(backend: &Backend) {
+    // The sink offers no STARTTLS: a server that cannot encrypt gets nothing.
+    let sink = SmtpSink::start();
+    let config = WebConfig {
+        mail: Some(MailConfig {
+            security: Security::StartTls,
+            ..mail_config(sink.port())
+        }),
+        ..WebConfig::default()
+    };
+    let app = TestApp::with_config(backend.clone(), config).await;
+    let meeting = new_meeting(&app, None).await;
+    let id = enqueue(
+        &app,
+        MailKind::Invitation,
+        staff(&app, Who::Ansatt),
+        Some(meeting),
+        0,
+    )
+    .await;
+    assert_eq!(worker(&app).run_one().await.unwrap(), Some(Ran::Retry));
+    assert_eq!(line(&app, meeting, id).await.state, MailState::Queued);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(sink.messages().is_empty(), "sent without TLS");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn starttls_is_required_not_tried() {
+    for backend in laget_testkit::backends() {
+        starttls_required(&backend).await;
+    }
+}
