@@ -37,6 +37,7 @@ import { stafettlogg } from './features/log.mjs';
 import { anonymousAndWrongPassword, logoutAndNotFound } from './features/login.mjs';
 import { nynorsk } from './features/nynorsk.mjs';
 import { phoneWidth } from './features/phone_width.mjs';
+import { teams } from './features/teams.mjs';
 
 process.on('exit', stopServerSync);
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -84,6 +85,7 @@ async function main() {
   await errorSummaryFocus(); // n2
   await childRecord(); // o1, o2
   await consultations(); // d15
+  await teams(); // t1, t2: standing teams
   await nynorsk(); // p1: «Nabo kommune» reads nynorsk
 
   // The server must not have logged an error while all this went on (a 500,

@@ -251,7 +251,22 @@ pub fn my_tasks(
             });
         }
     }
-    crate::meetings::invitations::tasks(conn, actor, &mut tasks)?;
+    // The case meetings' own rows (the meetings module does not know
+    // `Task`, so that neither imports the other).
+    for t in crate::meetings::invitations::tasks(conn, actor)? {
+        use crate::meetings::invitations::MeetingTaskKind;
+        tasks.push(Task {
+            kind: match t.kind {
+                MeetingTaskKind::Answer => TaskKind::MeetingAnswer,
+                MeetingTaskKind::Voice => TaskKind::MeetingVoice,
+            },
+            log_id: t.log_id,
+            child_name: t.child_name,
+            due: t.due,
+            subject: None,
+            meeting: Some(t.meeting),
+        });
+    }
     crate::meetings::minutes::tasks(conn, actor, &mut tasks)?;
     let open = openable(conn, actor, tasks.iter().map(|t| t.log_id), today)?;
     tasks.retain(|t| open.contains(&t.log_id));

@@ -11,7 +11,6 @@
 
 use super::mail::{self, MailRequest, Recipient};
 use super::templates;
-use crate::casework::{Task, TaskKind};
 use crate::children::{date, iso, record};
 use crate::codes::Stored;
 use crate::schema::{
@@ -965,12 +964,33 @@ pub fn voice_gathered(
     log_record(conn, r, c, Action::Update, rid)
 }
 
+/// What a meeting asks of someone on «Mine oppgaver».
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MeetingTaskKind {
+    /// An invitation waits for my answer.
+    Answer,
+    /// Gather the child's voice before a meeting of a log I lead.
+    Voice,
+}
+
+/// A task a case meeting gives, with what `casework::my_tasks` shows of it
+/// (it decides, as for every task, whether the log may be opened).
+#[derive(Clone, Debug)]
+pub struct MeetingTask {
+    pub kind: MeetingTaskKind,
+    pub log_id: LogId,
+    pub child_name: String,
+    pub due: Option<NaiveDate>,
+    pub meeting: MeetingId,
+}
+
 /// The tasks meetings give `actor` on «Mine oppgaver»: invitations waiting
 /// for an answer (their own, or a unit's they are on the team for), the
 /// child's voice to gather before a meeting they lead. Planned meetings
 /// ahead on open logs only. Filtered by `casework::my_tasks` like every
 /// task (only logs the actor may open).
-pub(crate) fn tasks(conn: &mut DbConnection, actor: &Actor, out: &mut Vec<Task>) -> DbResult<()> {
+pub(crate) fn tasks(conn: &mut DbConnection, actor: &Actor) -> DbResult<Vec<MeetingTask>> {
+    let mut out = Vec::new();
     let me = actor.user_id().to_string();
     let now = to_micros(Utc::now());
     // Own invitations, and those of units I am on the team for.
@@ -1011,13 +1031,12 @@ pub(crate) fn tasks(conn: &mut DbConnection, actor: &Actor, out: &mut Vec<Task>)
         if seen.contains(&meeting) {
             continue;
         }
-        out.push(Task {
-            kind: TaskKind::MeetingAnswer,
+        out.push(MeetingTask {
+            kind: MeetingTaskKind::Answer,
             log_id: parse_id(&log)?,
             child_name: child,
             due: Some(from_micros(starts).date_naive()),
-            subject: None,
-            meeting: Some(parse_id(&meeting)?),
+            meeting: parse_id(&meeting)?,
         });
         seen.push(meeting);
     }
@@ -1033,14 +1052,13 @@ pub(crate) fn tasks(conn: &mut DbConnection, actor: &Actor, out: &mut Vec<Task>)
         .select((meetings::id, logs::id, children::name, meetings::voice_due))
         .load(conn)?;
     for (meeting, log, child, due) in voices {
-        out.push(Task {
-            kind: TaskKind::MeetingVoice,
+        out.push(MeetingTask {
+            kind: MeetingTaskKind::Voice,
             log_id: parse_id(&log)?,
             child_name: child,
             due: due.as_deref().map(date).transpose()?,
-            subject: None,
-            meeting: Some(parse_id(&meeting)?),
+            meeting: parse_id(&meeting)?,
         });
     }
-    Ok(())
+    Ok(out)
 }

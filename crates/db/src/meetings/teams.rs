@@ -30,6 +30,7 @@ use laget_domain::access::{
     TeamsOverview,
 };
 use laget_domain::admin::unit::UnitKind;
+use laget_domain::admin::user::Role;
 use laget_domain::audit::{Action, ObjectType, Scope};
 use laget_domain::ids::{MeetingId, ParticipantId, StandingTeamId, StandingTeamMemberId};
 use laget_domain::meetings::mail::MailKind;
@@ -105,7 +106,7 @@ pub struct Team {
 }
 
 /// What the team form offers: the units that serve the municipality and
-/// the staff (ansatt, leder) of those units.
+/// the staff of those units (ansatt, leder, koordinerende enhet).
 #[derive(Clone, Debug, Default)]
 pub struct Candidates {
     pub units: Vec<(UnitId, String, UnitKind)>,
@@ -384,7 +385,13 @@ pub fn candidates(conn: &mut DbConnection, cap: &TeamDefiner) -> DbResult<Candid
         unit_ids.push(id.clone());
         out.units.push((parse_id(&id)?, name, kind));
     }
-    let roles: Vec<&str> = CASEWORK_ROLES.iter().map(|r| r.code()).collect();
+    // Those who work with children, and the coordinating unit's staff (who
+    // may lead a tidlig innsatsteam); not offer editors or administrators.
+    let roles: Vec<&str> = CASEWORK_ROLES
+        .iter()
+        .chain([&Role::KoordinerendeEnhet])
+        .map(|r| r.code())
+        .collect();
     let staff: Vec<(String, String, String)> = memberships::table
         .inner_join(users::table)
         .inner_join(units::table)

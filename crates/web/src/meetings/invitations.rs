@@ -19,6 +19,7 @@ use crate::i18n::Messages;
 use crate::mail::status::MailStatus;
 use crate::meetings::minutes::MinutesSummary;
 use crate::meetings::templates::{self, TemplateText};
+use crate::meetings::words::{kind_label, minutes_label, span, status_label};
 use crate::view::choices::Choice;
 use crate::view::format::{date, time, today};
 use crate::view::layout::Layout;
@@ -37,38 +38,10 @@ use laget_domain::ids::MeetingId;
 use laget_domain::meetings::invitation::{
     self, Answer, FieldProblems, MeetingForm, MeetingProblem, NewMeeting,
 };
-use laget_domain::meetings::{
-    MeetingKind, MeetingStatus, MinutesStatus, ParticipantKind, Response as Reply,
-};
+use laget_domain::meetings::{MeetingKind, MeetingStatus, ParticipantKind, Response as Reply};
 
 // ---------------------------------------------------------------------------
 // Words
-
-/// «Samarbeidsmøte», «Ansvarsgruppemøte», «Instansmøte».
-pub fn kind_label(m: &Messages, k: MeetingKind) -> &'static str {
-    match k {
-        MeetingKind::Cooperation => m.meetings_kind_samarbeid,
-        MeetingKind::ResponsibilityGroup => m.meetings_kind_ansvarsgruppe,
-        MeetingKind::Services => m.meetings_kind_instans,
-        MeetingKind::Team => m.meetings_kind_team,
-    }
-}
-
-pub fn status_label(m: &Messages, s: MeetingStatus) -> &'static str {
-    match s {
-        MeetingStatus::Planned => m.meetings_status_planlagt,
-        MeetingStatus::Cancelled => m.meetings_status_avlyst,
-        MeetingStatus::Held => m.meetings_status_holdt,
-    }
-}
-
-pub fn minutes_label(m: &Messages, s: MinutesStatus) -> &'static str {
-    match s {
-        MinutesStatus::None => m.meetings_minutes_ingen,
-        MinutesStatus::Draft => m.meetings_minutes_utkast,
-        MinutesStatus::Approved => m.meetings_minutes_godkjent,
-    }
-}
 
 fn response_label(m: &Messages, r: Reply) -> &'static str {
     match r {
@@ -76,22 +49,6 @@ fn response_label(m: &Messages, r: Reply) -> &'static str {
         Reply::Accepted => m.meetings_response_kommer,
         Reply::Declined => m.meetings_response_kommer_ikke,
     }
-}
-
-/// «10.12.2026 kl. 09:00–10:30», Norwegian time (the end's day is the
-/// start's: a meeting does not run past midnight in practice, and if it
-/// does, its end's clock is still right).
-pub fn span(m: &Messages, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
-    let (s, e) = (start.with_timezone(&Oslo), end.with_timezone(&Oslo));
-    format!(
-        "{} {} {:02}:{:02}–{:02}:{:02}",
-        date(s.date_naive()),
-        m.meetings_at,
-        s.hour(),
-        s.minute(),
-        e.hour(),
-        e.minute()
-    )
 }
 
 fn clock(t: DateTime<Utc>) -> String {

@@ -10,3 +10,4 @@ pub mod minutes;
 pub mod team_cases;
 pub mod teams;
 pub mod templates;
+pub mod words;

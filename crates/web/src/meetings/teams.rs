@@ -148,9 +148,9 @@ fn scope_text(m: &Messages, t: &TeamSummary) -> String {
 
 /// «Mangler 1 møte», or nothing when the rule is met.
 pub(crate) fn short_text(m: &Messages, s: &Standing) -> Option<String> {
-    s.falls_short().then(|| {
-        m.teams_short_by
-            .replace("{antall}", &s.missing().to_string())
+    s.falls_short().then(|| match s.missing() {
+        1 => m.teams_short_by_one.to_owned(),
+        n => m.teams_short_by.replace("{antall}", &n.to_string()),
     })
 }
 

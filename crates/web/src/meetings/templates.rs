@@ -12,7 +12,7 @@ use crate::extract::form::{self as forms, FormState};
 use crate::extract::path::municipality_admin;
 use crate::extract::user::SignedIn;
 use crate::i18n::Messages;
-use crate::meetings::invitations::kind_label;
+use crate::meetings::words::kind_label;
 use crate::view::layout::Layout;
 use crate::view::notice::NoticeQuery;
 use crate::view::{invalid, page};
