@@ -267,7 +267,20 @@ pub fn my_tasks(
             meeting: Some(t.meeting),
         });
     }
-    crate::meetings::minutes::tasks(conn, actor, &mut tasks)?;
+    for t in crate::meetings::minutes::tasks(conn, actor)? {
+        use crate::meetings::minutes::MinutesTaskKind;
+        tasks.push(Task {
+            kind: match t.kind {
+                MinutesTaskKind::Minutes => TaskKind::Minutes,
+                MinutesTaskKind::Decision => TaskKind::Decision,
+            },
+            log_id: t.log_id,
+            child_name: t.child_name,
+            due: Some(t.due),
+            subject: t.subject,
+            meeting: Some(t.meeting),
+        });
+    }
     let open = openable(conn, actor, tasks.iter().map(|t| t.log_id), today)?;
     tasks.retain(|t| open.contains(&t.log_id));
     tasks.sort_by(|a, b| a.due.cmp(&b.due).then(a.child_name.cmp(&b.child_name)));

@@ -15,7 +15,6 @@
 //! out (deleted) while the minutes are a draft, since nobody has been told
 //! of it; once approved, nothing of the minutes changes.
 
-use crate::casework::{Task, TaskKind};
 use crate::children::{date, iso, record};
 use crate::codes::Stored;
 use crate::meetings::mail::{self, MailRequest, Recipient};
@@ -905,13 +904,37 @@ pub fn rate(
     Ok(Ok(id))
 }
 
+/// What a minutes task asks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MinutesTaskKind {
+    /// Write and approve the minutes of a meeting that has ended (the lead).
+    Minutes,
+    /// Carry out a decision (its responsible person).
+    Decision,
+}
+
+/// A task minutes give, with what `casework::my_tasks` shows of it (it
+/// decides, as for every task, whether the log may be opened; this module
+/// does not know `casework::Task`, so that neither imports the other).
+#[derive(Clone, Debug)]
+pub struct MinutesTask {
+    pub kind: MinutesTaskKind,
+    pub log_id: LogId,
+    pub child_name: String,
+    pub due: NaiveDate,
+    /// The decision's text.
+    pub subject: Option<String>,
+    pub meeting: MeetingId,
+}
+
 /// The tasks minutes give `actor` on «Mine oppgaver»: the decisions of
 /// approved minutes they are responsible for, until done (`subject`: the
 /// decision), and for the lead of an open log the minutes of every meeting
 /// that has ended, was not cancelled and whose minutes are not approved
 /// (due [`rules::MINUTES_DUE_DAYS`] after the meeting). Filtered by
 /// `casework::my_tasks` like every task (only logs the actor may open).
-pub(crate) fn tasks(conn: &mut DbConnection, actor: &Actor, out: &mut Vec<Task>) -> DbResult<()> {
+pub(crate) fn tasks(conn: &mut DbConnection, actor: &Actor) -> DbResult<Vec<MinutesTask>> {
+    let mut out = Vec::new();
     let uid = actor.user_id().to_string();
     let mine: Vec<(String, String, String, String, String)> = meeting_decisions::table
         .inner_join(meetings::table.on(meetings::id.eq(meeting_decisions::meeting_id)))
@@ -930,13 +953,13 @@ pub(crate) fn tasks(conn: &mut DbConnection, actor: &Actor, out: &mut Vec<Task>)
         ))
         .load(conn)?;
     for (log, child, meeting, text, deadline) in mine {
-        out.push(Task {
-            kind: TaskKind::Decision,
+        out.push(MinutesTask {
+            kind: MinutesTaskKind::Decision,
             log_id: parse_id(&log)?,
             child_name: child,
-            due: Some(date(&deadline)?),
+            due: date(&deadline)?,
             subject: Some(text),
-            meeting: Some(parse_id(&meeting)?),
+            meeting: parse_id(&meeting)?,
         });
     }
     let now = to_micros(Utc::now());
@@ -952,14 +975,14 @@ pub(crate) fn tasks(conn: &mut DbConnection, actor: &Actor, out: &mut Vec<Task>)
         .load(conn)?;
     for (log, child, meeting, starts) in to_write {
         let day = from_micros(starts).with_timezone(&Oslo).date_naive();
-        out.push(Task {
-            kind: TaskKind::Minutes,
+        out.push(MinutesTask {
+            kind: MinutesTaskKind::Minutes,
             log_id: parse_id(&log)?,
             child_name: child,
-            due: Some(day + Duration::days(rules::MINUTES_DUE_DAYS)),
+            due: day + Duration::days(rules::MINUTES_DUE_DAYS),
             subject: None,
-            meeting: Some(parse_id(&meeting)?),
+            meeting: parse_id(&meeting)?,
         });
     }
-    Ok(())
+    Ok(out)
 }
