@@ -118,7 +118,8 @@ pub const MENU: &[Entry] = &[
     Entry {
         href: Href::Fixed("/team"),
         label: |m| m.nav_teams,
-        audience: Audience::SignedIn(does_casework),
+        // The coordinating unit's staff may lead or sit on a team too.
+        audience: Audience::SignedIn(|a| does_casework(a) || reviews_offers(a)),
         current: &["/team", "/team/**"],
     },
     Entry {
