@@ -6,7 +6,8 @@
 //!
 //! The catalogue of measures is `demo/offers.json` (67 invented offers on the
 //! ladder), read by the same importer as `laget import offers`. The children
-//! and their logs are in [`crate::demo_logs`].
+//! and their logs are in [`crate::demo_logs`]; their meetings and the
+//! standing teams in [`crate::demo_meetings`].
 
 use laget_db::{
     Db, DbConnection, DbError, admin::municipalities, admin::units, admin::users,
@@ -179,6 +180,9 @@ pub fn seed(state: &AppState) -> anyhow::Result<Vec<Login>> {
         db.write_blocking(|c| add_users(c, &op, demo, &missing, &hash))?;
     }
     db.write_blocking(|c| crate::demo_logs::seed(c, demo, today))?;
+    // Meetings and standing teams (added to a demo made by an older version
+    // too).
+    db.write_blocking(|c| crate::demo_meetings::seed(c, demo, today))?;
     // The neighbour's units, staff and log (added to a demo made by an older
     // version too; its written standard stays what it was made with).
     let number =
@@ -204,6 +208,7 @@ pub fn seed(state: &AppState) -> anyhow::Result<Vec<Login>> {
             })?;
         }
         db.write_blocking(|c| crate::demo_logs::seed_neighbour(c, id, today))?;
+        db.write_blocking(|c| crate::demo_meetings::seed_neighbour(c, id, today))?;
     }
     Ok(logins)
 }

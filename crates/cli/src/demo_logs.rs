@@ -37,13 +37,13 @@ use laget_domain::{MunicipalityId, UnitId};
 use std::collections::HashMap;
 use std::fmt::{Debug, Display};
 
-const RID: &str = "demo";
+pub(crate) const RID: &str = "demo";
 
-const SOLSIDEN: &str = "Solsiden barnehage";
-const LIA: &str = "Lia barnehage";
-const BAKKEN: &str = "Bakken skole";
+pub(crate) const SOLSIDEN: &str = "Solsiden barnehage";
+pub(crate) const LIA: &str = "Lia barnehage";
+pub(crate) const BAKKEN: &str = "Bakken skole";
 const SFO: &str = "Bakken SFO";
-const FJELLET: &str = "Fjellet ungdomsskole";
+pub(crate) const FJELLET: &str = "Fjellet ungdomsskole";
 const HELSE: &str = "Helsestasjon og skolehelsetjeneste";
 const PPT: &str = "PPT Demo";
 const FAMILIE: &str = "Familiesenteret";
@@ -52,7 +52,7 @@ const UTEKONTAKT: &str = "Utekontakten";
 const BARNEVERN: &str = "Barnevernstjenesten Demo og Nabo";
 
 /// The demo users who work with children (each holds a role in one unit).
-const STAFF: &[&str] = &[
+pub(crate) const STAFF: &[&str] = &[
     "ansatt",
     "leder",
     "larer",
@@ -1438,22 +1438,22 @@ const CONSULTATIONS: &[(&str, &str, &str, &str, &str, &str, i64)] = &[
     ),
 ];
 
-fn bad(what: impl Display, e: impl Debug) -> DbError {
+pub(crate) fn bad(what: impl Display, e: impl Debug) -> DbError {
     DbError::Corrupt(format!("demo data: {what}: {e:?}"))
 }
 
-fn nb(d: NaiveDate) -> String {
+pub(crate) fn nb(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
-struct Ctx {
-    today: NaiveDate,
+pub(crate) struct Ctx {
+    pub(crate) today: NaiveDate,
     settings: LogSettings,
     units: HashMap<String, UnitId>,
     all_units: Vec<UnitId>,
     /// Demo user → (actor, the unit they work in).
     staff: HashMap<&'static str, (Actor, UnitId)>,
-    offers: HashMap<String, OfferId>,
+    pub(crate) offers: HashMap<String, OfferId>,
     areas: Vec<String>,
     themes: Vec<String>,
     /// The municipality's BBIS themes, in its written standard.
@@ -1461,7 +1461,7 @@ struct Ctx {
 }
 
 impl Ctx {
-    fn load(
+    pub(crate) fn load(
         conn: &mut DbConnection,
         m: MunicipalityId,
         today: NaiveDate,
@@ -1515,20 +1515,25 @@ impl Ctx {
         self.today - Duration::days(days)
     }
 
-    fn unit(&self, name: &str) -> DbResult<UnitId> {
+    pub(crate) fn unit(&self, name: &str) -> DbResult<UnitId> {
         self.units
             .get(name)
             .copied()
             .ok_or_else(|| bad(name, "no such unit"))
     }
 
-    fn user(&self, name: &str) -> DbResult<&(Actor, UnitId)> {
+    pub(crate) fn user(&self, name: &str) -> DbResult<&(Actor, UnitId)> {
         self.staff
             .get(name)
             .ok_or_else(|| bad(name, "no such demo user"))
     }
 
-    fn open(&self, conn: &mut DbConnection, user: &str, log: LogId) -> DbResult<LogReader> {
+    pub(crate) fn open(
+        &self,
+        conn: &mut DbConnection,
+        user: &str,
+        log: LogId,
+    ) -> DbResult<LogReader> {
         let (actor, _) = self.user(user)?;
         let facts = laget_db::lookup::log_facts(conn, log, actor.user_id(), self.today)?;
         actor
@@ -1536,18 +1541,23 @@ impl Ctx {
             .map_err(|e| bad(format!("{user} opens a log"), e))
     }
 
-    fn writer(&self, conn: &mut DbConnection, user: &str, log: LogId) -> DbResult<LogWriter> {
+    pub(crate) fn writer(
+        &self,
+        conn: &mut DbConnection,
+        user: &str,
+        log: LogId,
+    ) -> DbResult<LogWriter> {
         self.open(conn, user, log)?
             .writer()
             .map_err(|e| bad(format!("{user} writes a log"), e))
     }
 }
 
-const NABO_SKULE: &str = "Nabo skule";
+pub(crate) const NABO_SKULE: &str = "Nabo skule";
 const NABO_HELSE: &str = "Helsestasjonen i Nabo";
 
 /// The demo users of «Nabo kommune» who work with children.
-const NEIGHBOUR_STAFF: &[&str] = &["nabo", "naboleiar"];
+pub(crate) const NEIGHBOUR_STAFF: &[&str] = &["nabo", "naboleiar"];
 
 /// The log of «Nabo kommune», written in nynorsk by its staff.
 const NEIGHBOUR_STORIES: &[Story] = &[Story {

@@ -7,6 +7,7 @@ mod catalogue;
 mod config;
 mod demo;
 mod demo_logs;
+mod demo_meetings;
 mod outbox;
 
 use anyhow::Context as _;

@@ -1326,6 +1326,209 @@ fn the_demo_has_logs_on_every_level_and_seeding_again_changes_nothing() {
     }
 }
 
+/// What the demo's meetings and standing teams hold, per municipality
+/// number (issue #11): read straight from the tables.
+#[derive(Debug, Default)]
+struct DemoMeetings {
+    /// Logs with case meetings.
+    logs: usize,
+    planned: usize,
+    /// Held, with approved minutes.
+    approved: usize,
+    drafts: usize,
+    answered: usize,
+    pending: usize,
+    decisions_done: usize,
+    decisions_open: usize,
+    decisions_to_measure: usize,
+    guardian_ratings: usize,
+    child_ratings: usize,
+    /// (team kind, unit kind) of every standing team.
+    teams: Vec<(String, Option<String>)>,
+    /// Teams short of their rule this semester.
+    short: usize,
+    anonymous_cases: usize,
+    named_cases: usize,
+    mail_sent: usize,
+}
+
+fn demo_meetings(db: &TestDb, number: &str) -> DemoMeetings {
+    use diesel::prelude::*;
+    use laget_db::schema::{
+        meeting_decisions, meeting_participants, meeting_ratings, meetings, municipalities,
+        outgoing_mail, standing_teams, team_cases, units,
+    };
+    use laget_domain::meetings::MeetingStatus;
+    use laget_domain::meetings::teams::{Dated, MeetingRule, Semester, Standing};
+    let d = laget_db::Db::connect(&db.url).unwrap();
+    let mut c = d.conn().unwrap();
+    let m: String = municipalities::table
+        .filter(municipalities::number.eq(number))
+        .select(municipalities::id)
+        .first(&mut c)
+        .unwrap();
+    let case: Vec<(String, Option<String>, String, String)> = meetings::table
+        .filter(meetings::municipality_id.eq(&m))
+        .filter(meetings::log_id.is_not_null())
+        .select((
+            meetings::id,
+            meetings::log_id,
+            meetings::status,
+            meetings::minutes_status,
+        ))
+        .load(&mut c)
+        .unwrap();
+    let ids: Vec<&String> = case.iter().map(|(id, _, _, _)| id).collect();
+    let mut logs: Vec<&Option<String>> = case.iter().map(|(_, l, _, _)| l).collect();
+    logs.sort();
+    logs.dedup();
+    let responses: Vec<String> = meeting_participants::table
+        .filter(meeting_participants::meeting_id.eq_any(&ids))
+        .filter(meeting_participants::kind.eq("ansatt"))
+        .select(meeting_participants::response)
+        .load(&mut c)
+        .unwrap();
+    let decisions: Vec<(Option<i64>, Option<String>)> = meeting_decisions::table
+        .filter(meeting_decisions::meeting_id.eq_any(&ids))
+        .select((meeting_decisions::done_at, meeting_decisions::measure_id))
+        .load(&mut c)
+        .unwrap();
+    let raters: Vec<String> = meeting_ratings::table
+        .filter(meeting_ratings::meeting_id.eq_any(&ids))
+        .select(meeting_ratings::rater)
+        .load(&mut c)
+        .unwrap();
+    /// (id, kind, its unit's kind, min_autumn, min_spring, weekday)
+    type TeamRow = (String, String, Option<String>, i32, i32, Option<i32>);
+    let teams: Vec<TeamRow> = standing_teams::table
+        .left_join(units::table.on(units::id.nullable().eq(standing_teams::unit_id)))
+        .filter(standing_teams::municipality_id.eq(&m))
+        .select((
+            standing_teams::id,
+            standing_teams::kind,
+            units::kind.nullable(),
+            standing_teams::min_autumn,
+            standing_teams::min_spring,
+            standing_teams::weekday,
+        ))
+        .load(&mut c)
+        .unwrap();
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Oslo)
+        .date_naive();
+    let mut short = 0;
+    for (id, _, _, autumn, spring, weekday) in &teams {
+        let dated: Vec<Dated> = meetings::table
+            .filter(meetings::team_id.eq(id))
+            .select((meetings::starts_at, meetings::status))
+            .load::<(i64, String)>(&mut c)
+            .unwrap()
+            .into_iter()
+            .map(|(at, status)| Dated {
+                day: chrono::DateTime::from_timestamp_micros(at)
+                    .unwrap()
+                    .with_timezone(&chrono_tz::Europe::Oslo)
+                    .date_naive(),
+                status: MeetingStatus::from_code(&status).unwrap(),
+            })
+            .collect();
+        let rule = MeetingRule::from_stored(*autumn, *spring, *weekday);
+        if Standing::of(rule, Semester::current(today), &dated, today).falls_short() {
+            short += 1;
+        }
+    }
+    let team_ids: Vec<&String> = teams.iter().map(|t| &t.0).collect();
+    let cases: Vec<bool> = team_cases::table
+        .filter(team_cases::team_id.eq_any(&team_ids))
+        .select(team_cases::anonymous)
+        .load(&mut c)
+        .unwrap();
+    let mail_sent = outgoing_mail::table
+        .filter(outgoing_mail::state.eq("sendt"))
+        .count()
+        .get_result::<i64>(&mut c)
+        .unwrap();
+    let count = |st: &str, minutes: &str| {
+        case.iter()
+            .filter(|(_, _, s, mi)| s == st && (minutes.is_empty() || mi == minutes))
+            .count()
+    };
+    DemoMeetings {
+        logs: logs.len(),
+        planned: count("planlagt", "ingen"),
+        approved: count("holdt", "godkjent"),
+        drafts: count("planlagt", "utkast"),
+        answered: responses.iter().filter(|r| *r != "venter").count(),
+        pending: responses.iter().filter(|r| *r == "venter").count(),
+        decisions_done: decisions.iter().filter(|(done, _)| done.is_some()).count(),
+        decisions_open: decisions.iter().filter(|(done, _)| done.is_none()).count(),
+        decisions_to_measure: decisions.iter().filter(|(_, m)| m.is_some()).count(),
+        guardian_ratings: raters.iter().filter(|r| *r == "foresatt").count(),
+        child_ratings: raters.iter().filter(|r| *r == "barn").count(),
+        teams: teams.iter().map(|t| (t.1.clone(), t.2.clone())).collect(),
+        short,
+        anonymous_cases: cases.iter().filter(|a| **a).count(),
+        named_cases: cases.iter().filter(|a| !**a).count(),
+        mail_sent: usize::try_from(mail_sent).unwrap(),
+    }
+}
+
+#[test]
+fn the_demo_has_meetings_with_minutes_decisions_ratings_and_standing_teams() {
+    for db in TestDb::all() {
+        let mut server = start_server(&db, free_port());
+        server.kill().unwrap();
+        server.wait().unwrap();
+        let demo = demo_meetings(&db, "9999");
+        assert!(demo.logs >= 5, "case meetings in several logs: {demo:?}");
+        assert!(
+            demo.planned >= 3 && demo.approved >= 3 && demo.drafts >= 1,
+            "{demo:?}"
+        );
+        assert!(
+            demo.answered >= 5 && demo.pending >= 1,
+            "answers and some not yet: {demo:?}"
+        );
+        assert!(
+            demo.decisions_done >= 3 && demo.decisions_open >= 3 && demo.decisions_to_measure >= 1,
+            "decisions done, open and made measures: {demo:?}"
+        );
+        assert!(
+            demo.guardian_ratings >= 2 && demo.child_ratings >= 1,
+            "{demo:?}"
+        );
+        // A TST at each school and kindergarten, and a tidlig innsatsteam
+        // with an anonymous case and a named one.
+        let tst = |unit: &str| {
+            demo.teams
+                .iter()
+                .filter(|(k, u)| k == "tst" && u.as_deref() == Some(unit))
+                .count()
+        };
+        assert_eq!((tst("barnehage"), tst("skole")), (2, 2), "{demo:?}");
+        assert!(
+            demo.teams.iter().any(|(k, _)| k == "tidlig_innsats"),
+            "{demo:?}"
+        );
+        assert_eq!(demo.short, 1, "one team short of its rule: {demo:?}");
+        assert!(
+            demo.anonymous_cases >= 1 && demo.named_cases >= 1,
+            "{demo:?}"
+        );
+        assert_eq!(demo.mail_sent, 0, "no SMTP server: nothing is sent");
+        // Nabo kommune, nynorsk: a log's meetings and a TST.
+        let nabo = demo_meetings(&db, "9998");
+        assert!(
+            nabo.approved >= 1 && nabo.planned >= 1 && nabo.child_ratings >= 1,
+            "{nabo:?}"
+        );
+        assert_eq!(
+            nabo.teams,
+            vec![("tst".to_owned(), Some("skole".to_owned()))]
+        );
+    }
+}
+
 #[test]
 fn the_operator_lists_the_outbox_jobs_given_up() {
     for db in TestDb::all() {
