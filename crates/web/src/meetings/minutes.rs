@@ -30,6 +30,7 @@ use crate::extract::log::{OpenLog, WholeLog, WritableLog, closed_notice};
 use crate::extract::path::path_id;
 use crate::extract::user::SignedIn;
 use crate::i18n::Messages;
+use crate::meetings::{templates, words};
 use crate::view::choices::Choice;
 use crate::view::format::{birth_text, date, deadline_text, time, today};
 use crate::view::layout::Layout;
@@ -49,7 +50,7 @@ use laget_domain::meetings::minutes::{
     self as rules, ApprovalRefused, Attendance, DecisionForm, DraftDecision, DraftRefused,
     MinutesForm, MinutesText, NewDecision, NewRating, RaterChoice,
 };
-use laget_domain::meetings::{MeetingKind, MeetingStatus, MinutesStatus, ParticipantKind};
+use laget_domain::meetings::{MeetingStatus, MinutesStatus, ParticipantKind};
 use laget_domain::validation::{FieldError, Problem};
 
 /// The meeting's pages' common start.
@@ -81,38 +82,6 @@ fn notice(m: &Messages, q: &NoticeQuery) -> Option<&'static str> {
         "avlyst" => m.minutes_cancelled,
         _ => return None,
     })
-}
-
-/// The name of a meeting's kind (as `invitations::kind_label`, which this
-/// module may not import: `invitations` imports this one).
-fn kind_label(m: &Messages, k: MeetingKind) -> &'static str {
-    match k {
-        MeetingKind::Cooperation => m.meetings_kind_samarbeid,
-        MeetingKind::ResponsibilityGroup => m.meetings_kind_ansvarsgruppe,
-        MeetingKind::Services => m.meetings_kind_instans,
-        MeetingKind::Team => m.meetings_kind_team,
-    }
-}
-
-/// The catalogue's guide for the minutes of `kind`, for a municipality
-/// that has not written its own. The same as `templates::default_text`
-/// says; named here because `templates` uses `invitations`, which uses this
-/// module, and modules may not import each other in a circle.
-fn default_guide(m: &Messages, kind: MeetingKind) -> String {
-    match kind {
-        MeetingKind::ResponsibilityGroup => m.meeting_default_minutes_ansvarsgruppe,
-        MeetingKind::Services => m.meeting_default_minutes_instans,
-        MeetingKind::Cooperation | MeetingKind::Team => m.meeting_default_minutes_samarbeid,
-    }
-    .to_owned()
-}
-
-fn status_label(m: &Messages, s: MinutesStatus) -> &'static str {
-    match s {
-        MinutesStatus::None => m.meetings_minutes_ingen,
-        MinutesStatus::Draft => m.meetings_minutes_utkast,
-        MinutesStatus::Approved => m.meetings_minutes_godkjent,
-    }
 }
 
 fn participant_label(m: &Messages, p: &db::Participant) -> String {
@@ -157,14 +126,9 @@ pub struct MeetingInfo {
 
 fn info(m: &Messages, v: &MinutesView) -> MeetingInfo {
     let mt = &v.meeting;
-    let end = time(mt.ends_at);
     MeetingInfo {
-        kind: kind_label(m, mt.kind),
-        when: format!(
-            "{}–{}",
-            time(mt.starts_at),
-            end.rsplit(' ').next().unwrap_or_default()
-        ),
+        kind: words::kind_label(m, mt.kind),
+        when: words::span(m, mt.starts_at, mt.ends_at),
         place: mt.place.clone(),
         video: mt.video_link.clone(),
         purpose: mt.purpose.clone(),
@@ -331,7 +295,7 @@ pub fn summary_of(
         && v.raters().iter().any(|r| !rated.contains(r));
     MinutesSummary {
         base: base(reader.log_id(), mt.id),
-        status: status_label(m, mt.minutes.status),
+        status: words::minutes_label(m, mt.minutes.status),
         approved,
         cancelled,
         may_write,
@@ -542,7 +506,7 @@ async fn minutes_page(
         base: base(reader.log_id(), mt.id),
         child_name: v.child_name.clone(),
         info: info(user.m, &v),
-        guide: guide.map_or_else(|| default_guide(user.m, kind), |t| t.minutes_guide),
+        guide: templates::text(user.m, kind, guide.as_ref()).minutes_guide,
         editable,
         may_approve: editable
             && mt.minutes.status == MinutesStatus::Draft

@@ -522,6 +522,21 @@ async fn decision_tasks(app: TestApp) {
 
     let decision = decision_ids(&app, &m)[0].0.clone();
     let done = format!("{}/vedtak/{decision}/utfort", m.base(&app));
+    // The meeting's page shows the approved minutes with the «done» form
+    // for the responsible person (the partial minutes_summary.html).
+    let meeting_page = ppt.get(&m.base(&app)).await;
+    assert_eq!(meeting_page.status, 200);
+    assert!(meeting_page.body.contains("Søke plass i språkgruppe"));
+    assert!(
+        meeting_page.body.contains(&format!("action=\"{done}\"")),
+        "{}",
+        meeting_page.body
+    );
+    assert!(
+        meeting_page
+            .body
+            .contains(&format!("{}/referat/utskrift", m.base(&app)))
+    );
     // Neither a colleague of the lead nor the school may mark it done.
     let mut colleague = app.client_for(app.fx.target_user).await;
     assert_eq!(
