@@ -196,6 +196,9 @@ pub struct MinutesSummary {
     /// Whether to show the links to the minutes and the print (not on the
     /// minutes' own form and print).
     pub links: bool,
+    /// Whether to show who was present, the text and the decisions: once
+    /// approved, and in the print of a draft.
+    pub full: bool,
 }
 
 /// The next meeting in words and/or its date.
@@ -313,6 +316,7 @@ pub fn summary_of(
         ratings,
         may_rate,
         links: true,
+        full: approved,
     }
 }
 
@@ -838,6 +842,7 @@ pub async fn print(
     minutes.may_write = false;
     minutes.may_rate = false;
     minutes.links = false;
+    minutes.full = !minutes.cancelled;
     for d in &mut minutes.decisions {
         d.may_close = false;
         d.to_measure = None;

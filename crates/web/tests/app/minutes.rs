@@ -892,6 +892,13 @@ async fn print_recorded(app: TestApp) {
     };
     let ppt = Some(app.fx.users[&Who::PptOnTeam].to_string());
     let mut reader = app.client(Who::PptOnTeam).await;
+    let saved = reader
+        .post(
+            &format!("{}/referat", m.base(&app)),
+            &[("droftet", "Utkast om språk."), ("vedtak_antall", "3")],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
     let before = rows("print").len();
     let page = reader
         .get(&format!("{}/referat/utskrift", m.base(&app)))
@@ -899,6 +906,8 @@ async fn print_recorded(app: TestApp) {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Utkast – ikke godkjent"));
     assert!(page.body.contains("Testbarn Fikstursen"));
+    assert!(page.body.contains("Ikke markert"), "the draft's attendance");
+    assert!(page.body.contains("Utkast om språk."), "the draft's text");
     let printed = rows("print");
     assert_eq!(printed.len(), before + 1);
     assert_eq!(printed.last(), Some(&ppt));
