@@ -34,6 +34,7 @@ import { findEditApprove, reviewAtTwoWidths } from './features/catalogue.mjs';
 import { childRecord } from './features/children.mjs';
 import { errorSummaryFocus } from './features/keyboard.mjs';
 import { stafettlogg } from './features/log.mjs';
+import { meetings } from './features/meetings.mjs';
 import { anonymousAndWrongPassword, logoutAndNotFound } from './features/login.mjs';
 import { nynorsk } from './features/nynorsk.mjs';
 import { phoneWidth } from './features/phone_width.mjs';
@@ -77,6 +78,7 @@ async function main() {
   await api(); // l
 
   await stafettlogg({ adminPage }); // m1–m7: the child's log
+  await meetings(); // q1–q4: a case meeting from invitation to rating, with e-mail
   await admin.close();
   await leader.close();
 

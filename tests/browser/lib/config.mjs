@@ -16,3 +16,6 @@ export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 export const WATCHDOG_MS = Number(process.env.WATCHDOG_MS || 400_000);
 export const HEADED = Boolean(process.env.HEADED);
 export const KEEP_DB = Boolean(process.env.KEEP_DB);
+// The Python that runs the SMTP server for the mail checks (tests/mail/,
+// installed by `make deps`), as for the integration tests.
+export const MAIL_PYTHON = path.resolve(ROOT, process.env.LAGET_TEST_PYTHON || 'target/mail-venv/bin/python');

@@ -1,12 +1,15 @@
 // The server under test: `laget serve --demo` on a free port, with a fresh
-// SQLite database in a temporary directory.
+// SQLite database in a temporary directory, sending its e-mail to a real
+// SMTP server on 127.0.0.1 (tests/mail/smtp_sink.py, aiosmtpd) that writes
+// each message it receives to mailDir as NNNN.eml and NNNN.json.
 
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BIN } from './config.mjs';
+import { BIN, MAIL_PYTHON, ROOT } from './config.mjs';
 import { log, setServerGone } from './runner.mjs';
 
 function freePort() {
@@ -25,6 +28,65 @@ let server = null; // child process
 export let serverLog = ''; // everything the server printed
 export let tempDir = null; // the database, the binary's copy, server.log
 
+let sink = null; // the SMTP server's process
+// Where the SMTP server writes what it receives; null when it could not be
+// started (mailProblem says why, and the scenarios that read mail fail with it).
+export let mailDir = null;
+export let mailProblem = null;
+
+// Starts tests/mail/smtp_sink.py with the Python of `make deps`
+// (target/mail-venv, or LAGET_TEST_PYTHON) on a free port of 127.0.0.1 and
+// returns the port, or null (with mailProblem set) when it cannot run.
+async function startSmtpSink() {
+  if (!existsSync(MAIL_PYTHON)) {
+    mailProblem = `no Python with aiosmtpd at ${MAIL_PYTHON}: run «make deps» (or set LAGET_TEST_PYTHON)`;
+    return null;
+  }
+  const dir = path.join(tempDir, 'mail');
+  // stdin stays open: the sink stops when it closes (or on SIGTERM).
+  sink = spawn(MAIL_PYTHON, [path.join(ROOT, 'tests/mail/smtp_sink.py'), dir], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  const port = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), 15_000);
+    sink.stdout.on('data', (c) => {
+      out += c.toString();
+      const m = out.match(/READY (\d+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    sink.stderr.on('data', (c) => (out += c.toString()));
+    sink.on('error', (e) => {
+      clearTimeout(timer);
+      out += e.message;
+      resolve(null);
+    });
+    sink.on('exit', () => {
+      clearTimeout(timer);
+      resolve(null);
+    });
+  });
+  if (!port) {
+    mailProblem = `the SMTP server (tests/mail/smtp_sink.py) did not start: ${out.trim() || 'no output'}`;
+    stopSink();
+    return null;
+  }
+  mailDir = dir;
+  return port;
+}
+
+function stopSink() {
+  if (sink && sink.exitCode === null && sink.signalCode === null) {
+    try {
+      sink.stdin.end();
+      sink.kill('SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
 export async function startServer() {
   tempDir = await mkdtemp(path.join(tmpdir(), 'browser-tests-'));
   // Run a private copy of the binary, under a name without «laget» in it: a
@@ -41,6 +103,21 @@ export async function startServer() {
     LAGET__DATABASE__URL: path.join(tempDir, 'laget.sqlite3'),
     LAGET__LOG__FILTER: process.env.LAGET__LOG__FILTER || 'warn',
   };
+  // E-mail through the SMTP server on this machine (plain SMTP is allowed
+  // only to the loopback); the outbox looks for work every second.
+  const smtpPort = await startSmtpSink();
+  if (smtpPort) {
+    Object.assign(env, {
+      LAGET__MAIL__SMTP_HOST: '127.0.0.1',
+      LAGET__MAIL__SMTP_PORT: String(smtpPort),
+      LAGET__MAIL__SECURITY: 'none',
+      LAGET__MAIL__FROM: 'Laget <laget@demo.kommune.example>',
+      LAGET__MAIL__BASE_URL: `http://127.0.0.1:${port}`,
+      LAGET__OUTBOX__POLL_SECONDS: '1',
+    });
+  } else {
+    log(`!! e-mail is off for this run: ${mailProblem}`);
+  }
   // cwd is the temp directory so that a stray ./laget.toml is not picked up.
   server = spawn(bin, ['serve', '--demo', '--listen', `127.0.0.1:${port}`], {
     cwd: tempDir,
@@ -84,6 +161,7 @@ export async function startServer() {
 let stopping = false;
 export function stopServerSync() {
   stopping = true;
+  stopSink();
   if (server && server.exitCode === null && server.signalCode === null) {
     try {
       server.kill('SIGTERM');
@@ -95,10 +173,12 @@ export function stopServerSync() {
 
 export async function stopServer() {
   stopping = true;
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise((r) => server.once('exit', r));
-  server.kill('SIGTERM');
-  const t = setTimeout(() => server.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(t);
+  if (server && server.exitCode === null && server.signalCode === null) {
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    const t = setTimeout(() => server.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(t);
+  }
+  stopSink();
 }
