@@ -719,3 +719,121 @@ async fn starttls_is_required_not_tried() {
         starttls_required(&backend).await;
     }
 }
+
+/// A meeting called through the meeting form, as the lead calls it: the
+/// invitation to a staff member and to a guardian go out, and the meeting's
+/// page shows how each went (or that Laget sends no e-mail).
+async fn called_through_the_pages(backend: &Backend, port: Option<u16>) -> (TestApp, String) {
+    let app = app_with_mail(backend, port).await;
+    let mother = app.fx.log.mother.to_string();
+    app.db
+        .write(move |c| {
+            diesel::update(guardians::table.find(mother))
+                .set(guardians::email.eq(Some("mor@familie.example")))
+                .execute(c)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let day = (Utc::now().with_timezone(&chrono_tz::Europe::Oslo) + Days::days(7))
+        .format("%d.%m.%Y")
+        .to_string();
+    let ppt = format!("{}:{}", app.fx.users[&Who::PptOnTeam], app.fx.log.ppt_unit);
+    let mother = app.fx.log.mother.to_string();
+    let mut lead = app.client(Who::Ansatt).await;
+    let r = lead
+        .post(
+            &format!("/logger/{}/moter/ny", app.fx.log.log),
+            &[
+                ("type", "samarbeid"),
+                ("formal", PURPOSE),
+                ("agenda", "1. Barnets stemme"),
+                ("dato", &day),
+                ("fra", "09:00"),
+                ("til", "10:00"),
+                ("sted", PLACE),
+                ("ansatte", &ppt),
+                ("foresatte", &mother),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = r.location().split('?').next().unwrap().to_owned();
+    assert!(page.contains("/moter/"), "{page}");
+    (app, page)
+}
+
+/// The page's «E-post om møtet» section.
+fn mail_section(body: &str) -> &str {
+    let start = body
+        .find("id=\"epost-om-motet\"")
+        .unwrap_or_else(|| panic!("no e-mail section: {body}"));
+    let rest = &body[start..];
+    &rest[..rest.find("</section>").unwrap()]
+}
+
+async fn through_the_pages(backend: &Backend) {
+    let sink = SmtpSink::start();
+    let (app, page) = called_through_the_pages(backend, Some(sink.port())).await;
+    let mut lead = app.client(Who::Ansatt).await;
+    let before = lead.get(&page).await;
+    assert_eq!(before.status, 200);
+    let listed = mail_section(&before.body);
+    assert!(listed.contains("E-post om møtet"), "{listed}");
+    assert!(listed.contains("Venter"), "{listed}");
+    assert!(listed.contains("Petra Testppt"), "{listed}");
+    assert!(!before.body.contains("ikke satt opp for e-post"));
+
+    assert_eq!(run_all(&worker(&app)).await, vec![Ran::Done, Ran::Done]);
+    let got = sink.wait_for(2).await;
+    let ppt = got
+        .iter()
+        .find(|m| header(m, "To") == "test.ppt@test.example")
+        .unwrap();
+    assert!(
+        text(ppt).contains(&format!("{BASE}{page}")),
+        "{}",
+        text(ppt)
+    );
+    let guardian = got
+        .iter()
+        .find(|m| header(m, "To") == "mor@familie.example")
+        .unwrap();
+    assert!(!text(guardian).contains("http"));
+    for (i, m) in got.iter().enumerate() {
+        assert_eq!(header(m, "Subject"), "Du har fått en innkalling i Laget");
+        assert_eq!(event(m, "REQUEST")["location"], PLACE);
+        assert_no_personal_data(m, &sink.raw(i));
+    }
+    let after = lead.get(&page).await;
+    let listed = mail_section(&after.body);
+    assert!(listed.contains("Sendt"), "{listed}");
+    assert!(listed.contains("Mona Fikstursen (foresatt)"), "{listed}");
+    assert!(!listed.contains("Venter"), "{listed}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_meeting_called_in_the_page_is_mailed_and_the_page_says_how_it_went() {
+    for backend in laget_testkit::backends() {
+        through_the_pages(&backend).await;
+    }
+}
+
+async fn page_without_smtp(backend: &Backend) {
+    let (app, page) = called_through_the_pages(backend, None).await;
+    assert_eq!(run_all(&worker(&app)).await, vec![Ran::Done, Ran::Done]);
+    let shown = app.client(Who::Ansatt).await.get(&page).await;
+    let listed = mail_section(&shown.body);
+    assert!(
+        listed.contains("Laget er ikke satt opp for e-post; ingen e-post ble sendt."),
+        "{listed}"
+    );
+    assert!(listed.contains("Ikke sendt"), "{listed}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_smtp_the_meeting_page_says_nothing_was_mailed() {
+    for backend in laget_testkit::backends() {
+        page_without_smtp(&backend).await;
+    }
+}
