@@ -296,45 +296,45 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
         "/kommuner/{municipality}/motemaler",
         crate::meetings::templates::save,
     )
-    // Standing teams and their cases (meetings::teams, meetings::team_cases).
+    // Standing teams (meetings::team_admin, teams, team_meetings, team_cases).
     .get(
         "/kommuner/{municipality}/team",
-        crate::meetings::teams::list,
+        crate::meetings::team_admin::list,
     )
     .post(
         "/kommuner/{municipality}/team",
-        crate::meetings::teams::create,
+        crate::meetings::team_admin::create,
     )
     .get(
         "/kommuner/{municipality}/team/oversikt",
-        crate::meetings::teams::overview,
+        crate::meetings::team_admin::overview,
     )
     .get(
         "/kommuner/{municipality}/team/{team}",
-        crate::meetings::teams::edit,
+        crate::meetings::team_admin::edit,
     )
     .post(
         "/kommuner/{municipality}/team/{team}",
-        crate::meetings::teams::update,
+        crate::meetings::team_admin::update,
     )
     .get("/team", crate::meetings::teams::mine)
     .get("/team/{team}", crate::meetings::teams::show)
     .get("/team/{team}/rapport", crate::meetings::teams::report)
     .get(
         "/team/{team}/moter/ny",
-        crate::meetings::teams::meeting_form,
+        crate::meetings::team_meetings::meeting_form,
     )
     .post(
         "/team/{team}/moter/ny",
-        crate::meetings::teams::plan_meeting,
+        crate::meetings::team_meetings::plan_meeting,
     )
     .get(
         "/team/{team}/moter/{meeting}",
-        crate::meetings::team_cases::meeting,
+        crate::meetings::team_meetings::meeting,
     )
     .post(
         "/team/{team}/moter/{meeting}/avlys",
-        crate::meetings::team_cases::cancel_meeting,
+        crate::meetings::team_meetings::cancel_meeting,
     )
     .post(
         "/team/{team}/moter/{meeting}/vedtak",
