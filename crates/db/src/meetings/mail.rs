@@ -19,7 +19,7 @@ use crate::{DbConnection, DbError, DbResult, from_micros, outbox, parse_id, to_m
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use laget_domain::UserId;
-use laget_domain::access::{Capability, LogReader};
+use laget_domain::access::{Capability, LogReader, TeamMember};
 use laget_domain::admin::municipality::WrittenStandard;
 use laget_domain::ids::{DecisionId, GuardianId, LogId, MailId, MeetingId, StandingTeamId};
 use laget_domain::meetings::mail::{MailKind, MailReason, MailState};
@@ -304,6 +304,14 @@ pub trait MeetingMailReader: Capability {
 impl MeetingMailReader for LogReader {
     fn meetings_of(&self) -> MeetingOwner {
         MeetingOwner::Log(self.log_id())
+    }
+}
+
+/// A member of a standing team reads the e-mail list of the team's meetings
+/// (who was invited is on the meeting's page for members anyway).
+impl MeetingMailReader for TeamMember {
+    fn meetings_of(&self) -> MeetingOwner {
+        MeetingOwner::Team(self.team_id())
     }
 }
 

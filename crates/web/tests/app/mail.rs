@@ -136,8 +136,10 @@ async fn new_meeting(app: &TestApp, team: Option<StandingTeamId>) -> MeetingId {
     id
 }
 
+/// A standing team led by the fixtures' `Who::Ansatt`.
 async fn new_team(app: &TestApp) -> StandingTeamId {
     let id = StandingTeamId::new();
+    let leader = app.fx.users[&Who::Ansatt];
     let m = app.fx.municipality.to_string();
     app.db
         .write(move |c| {
@@ -147,6 +149,7 @@ async fn new_team(app: &TestApp) -> StandingTeamId {
                     standing_teams::municipality_id.eq(m),
                     standing_teams::kind.eq("tst"),
                     standing_teams::name.eq("TST Testlia"),
+                    standing_teams::leader_user_id.eq(Some(leader.to_string())),
                     standing_teams::created_at.eq(to_micros(Utc::now())),
                 ))
                 .execute(c)?;
@@ -521,7 +524,28 @@ async fn team_meeting_and_decision(backend: &Backend) {
     for (i, m) in got.iter().enumerate() {
         assert_no_personal_data(m, &sink.raw(i));
     }
-    // The log's reader does not open the team's meeting.
+    // The team's member reads the list; the log's reader does not.
+    let user = app.fx.users[&Who::Ansatt];
+    let actor = Actor::for_tests(
+        user,
+        false,
+        vec![Membership {
+            municipality_id: app.fx.municipality,
+            unit_id: Some(app.fx.unit),
+            role: Role::Ansatt,
+        }],
+    );
+    let listed = app
+        .db
+        .read(move |c| {
+            let facts = laget_db::meetings::teams::facts(c, team)?;
+            let member = actor.team_member(&facts).unwrap();
+            mails::for_meeting(c, &member, meeting)
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 2);
+    assert!(listed.iter().all(|l| l.state == MailState::Sent));
     let reader = lead_reader(&app).await;
     let other = app
         .db
