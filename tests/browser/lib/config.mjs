@@ -12,7 +12,7 @@ export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const SHOTS = path.resolve(ROOT, process.env.SCREENSHOT_DIR || 'target/screenshots');
 export const AXE_SOURCE = await readFile(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-// Generous: the suite runs about 4 minutes on a busy 2-core machine.
+// Generous: the suite runs about 5 minutes on a busy 2-core machine.
 export const WATCHDOG_MS = Number(process.env.WATCHDOG_MS || 900_000);
 export const HEADED = Boolean(process.env.HEADED);
 export const KEEP_DB = Boolean(process.env.KEEP_DB);
