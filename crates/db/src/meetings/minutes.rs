@@ -803,8 +803,11 @@ pub fn mark_done(
 
 /// Links the decision `id` of approved minutes to the measure made from it
 /// (in the same transaction as the measure). The measure's own timeline
-/// event tells that it was added; a decision that has a measure already
-/// keeps it.
+/// event tells that it was added. A decision becomes a measure once only:
+/// one that has a measure already (a second submit, even one racing the
+/// first) is [`DbError::Conflict`], so the transaction — and the second
+/// measure — is rolled back; the update is conditional on `measure_id IS
+/// NULL`, so two concurrent submits cannot both link.
 pub fn link_measure(
     conn: &mut DbConnection,
     w: &LogWriter,
@@ -816,13 +819,16 @@ pub fn link_measure(
     if !d.approved {
         return Err(DbError::NotFound);
     }
-    diesel::update(
+    let linked = diesel::update(
         meeting_decisions::table
             .filter(meeting_decisions::id.eq(id.to_string()))
             .filter(meeting_decisions::measure_id.is_null()),
     )
     .set(meeting_decisions::measure_id.eq(Some(measure.to_string())))
     .execute(conn)?;
+    if linked == 0 {
+        return Err(DbError::Conflict);
+    }
     write_record(conn, w.reader(), w, rid)
 }
 

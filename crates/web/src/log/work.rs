@@ -20,7 +20,9 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use laget_db::log::{self as logs, AddRefused, Person, Scan};
 use laget_domain::access::{HandoverProposer, LogReader, LogWriter, WriteRefused};
-use laget_domain::ids::{ConsentId, HandoverId, MeasureId, OfferId, TeamMemberId};
+use laget_domain::ids::{
+    ConsentId, DecisionId, HandoverId, LogId, MeasureId, OfferId, TeamMemberId,
+};
 use laget_domain::log::bbis::Snapshot;
 use laget_domain::log::consent::{ConsentForm, Giver, Method, NewConsent, Purpose};
 use laget_domain::log::stafett::{
@@ -870,7 +872,7 @@ async fn measure_new_page(
             let r = w.reader().clone();
             let d = state
                 .db
-                .read(move |c| laget_db::meetings::minutes::decision_of_log(c, &r, id))
+                .read(move |c| laget_db::meetings::team_cases::any_decision_of_log(c, &r, id))
                 .await?;
             if !d.approved {
                 return Err(AppError::NotFound);
@@ -911,8 +913,9 @@ async fn measure_new_page(
 /// The new-measure form; `?tilbud=` chooses an offer (from «Hvis dette
 /// ikke er nok»), `?sok=`, `?alder=`, `?omrader=` and `?filtrert=` filter
 /// the list of offers; `?vedtak=` makes it from a decision of a meeting's
-/// approved minutes (its text as the goal, its responsible person and
-/// deadline), and the measure is linked to the decision when created.
+/// approved minutes, or of a standing team on a named case of this log
+/// (its text as the goal, its responsible person and deadline), and the
+/// measure is linked to the decision when created.
 pub async fn measure_form(
     State(state): State<AppState>,
     WritableLog { user, writer: w }: WritableLog,
@@ -934,8 +937,11 @@ pub async fn measure_form(
         let r = w.reader().clone();
         let d = state
             .db
-            .read(move |c| laget_db::meetings::minutes::decision_of_log(c, &r, id))
+            .read(move |c| laget_db::meetings::team_cases::any_decision_of_log(c, &r, id))
             .await?;
+        if let Some(measure) = d.measure {
+            return Ok(made_already(w.log_id(), measure));
+        }
         values.push(("vedtak".to_owned(), d.id.to_string()));
         values.push(("mal".to_owned(), d.text));
         if let Some(member) = d.responsible_member {
@@ -950,12 +956,45 @@ pub async fn measure_form(
     page(&measure_new_page(&state, &user, &w, &filter, form).await?.0)
 }
 
+/// A decision becomes a measure once only: the form for one that has a
+/// measure already (opened again, or submitted twice) goes to that measure
+/// with a notice saying so.
+fn made_already(log: LogId, measure: MeasureId) -> Response {
+    Redirect::to(&format!(
+        "/logger/{log}/tiltak/{measure}?melding=vedtak-har-tiltak"
+    ))
+    .into_response()
+}
+
+/// The measure decision `id` of this log was made into, if any.
+async fn measure_of_decision(
+    state: &AppState,
+    w: &LogWriter,
+    id: DecisionId,
+) -> Result<Option<MeasureId>, AppError> {
+    let r = w.reader().clone();
+    Ok(state
+        .db
+        .read(move |c| laget_db::meetings::team_cases::any_decision_of_log(c, &r, id))
+        .await?
+        .measure)
+}
+
 pub async fn add_measure(
     State(state): State<AppState>,
     WritableLog { user, writer: w }: WritableLog,
     body: String,
 ) -> Result<Response, AppError> {
     let pairs = forms::pairs(&body);
+    let decision: Option<DecisionId> = match forms::get(&pairs, "vedtak") {
+        "" => None,
+        raw => Some(path_id(raw)?),
+    };
+    if let Some(d) = decision
+        && let Some(measure) = measure_of_decision(&state, &w, d).await?
+    {
+        return Ok(made_already(w.log_id(), measure));
+    }
     let filter = PickFilter::from_pairs(&pairs);
     let (_, offers, team) =
         measure_new_page(&state, &user, &w, &filter, FormState::default()).await?;
@@ -977,22 +1016,31 @@ pub async fn add_measure(
             return invalid(&measure_new_page(&state, &user, &w, &filter, form).await?.0);
         }
     };
-    let decision = match forms::get(&pairs, "vedtak") {
-        "" => None,
-        raw => Some(path_id(raw)?),
-    };
     let log = w.log_id();
     let rid = user.ctx.request_id.clone();
-    let id = state
+    let w2 = w.clone();
+    let made = state
         .db
         .write(move |c| {
-            let id = logs::add_measure(c, &w, &m, &rid)?;
+            let id = logs::add_measure(c, &w2, &m, &rid)?;
             if let Some(d) = decision {
-                laget_db::meetings::minutes::link_measure(c, &w, d, id, &rid)?;
+                // `Conflict` when another submit linked it first: the whole
+                // transaction, this measure too, is rolled back.
+                laget_db::meetings::team_cases::link_any_measure(c, &w2, d, id, &rid)?;
             }
             Ok(id)
         })
-        .await?;
+        .await;
+    let id = match (made, decision) {
+        (Ok(id), _) => id,
+        (Err(laget_db::DbError::Conflict), Some(d)) => {
+            match measure_of_decision(&state, &w, d).await? {
+                Some(measure) => return Ok(made_already(log, measure)),
+                None => return Err(AppError::Conflict),
+            }
+        }
+        (Err(e), _) => return Err(e.into()),
+    };
     Ok(Redirect::to(&format!("/logger/{log}/tiltak/{id}?melding=tiltak")).into_response())
 }
 

@@ -985,6 +985,8 @@ pub async fn rate(
     let m = user.m;
     let problem_text = |e: &FieldError| match (e.field, e.problem) {
         ("hvem", Problem::Taken) => m.minutes_rated_already.to_owned(),
+        // Radio buttons: nothing to write, one to choose.
+        ("poeng", _) => m.minutes_score_problem.to_owned(),
         (_, p) => m.problem(p),
     };
     let parsed = NewRating::parse(

@@ -13,8 +13,8 @@
 use crate::on_every_backend;
 use diesel::prelude::*;
 use laget_db::schema::{
-    access_log, children, consents, log_entries, logs, meeting_decisions, meeting_participants,
-    meeting_ratings, meeting_templates, meetings, outgoing_mail,
+    access_log, children, consents, log_entries, logs, measures, meeting_decisions,
+    meeting_participants, meeting_ratings, meeting_templates, meetings, outgoing_mail,
 };
 use laget_domain::ids::{MeetingId, ParticipantId};
 use laget_testkit::{TestApp, Who};
@@ -687,6 +687,47 @@ async fn decision_to_measure(app: TestApp) {
             .contains(&format!("/tiltak/{measure}\">Språkgruppe ved PPT</a>"))
     );
     assert!(!page.body.contains(&from), "no second measure offered");
+    // Once only: the form opened again goes to the measure with a notice,
+    // and a second submit (the back button, a double click) makes none.
+    let measures = || -> i64 {
+        app.with_conn(|c| {
+            measures::table
+                .filter(measures::log_id.eq(app.fx.log.log.to_string()))
+                .count()
+                .get_result(c)
+                .unwrap()
+        })
+    };
+    let before = measures();
+    let again = format!(
+        "/logger/{}/tiltak/{measure}?melding=vedtak-har-tiltak",
+        app.fx.log.log
+    );
+    let r = lead.get(&from).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location(), again);
+    let r = lead.get(&again).await;
+    assert!(
+        r.body.contains("Vedtaket er allerede gjort til et tiltak."),
+        "{}",
+        r.body
+    );
+    let r = lead
+        .post(
+            &format!("/logger/{}/tiltak", app.fx.log.log),
+            &[
+                ("vedtak", decision.as_str()),
+                ("navn", "Språkgruppe ved PPT"),
+                ("mal", "Søke plass i språkgruppe"),
+                ("ansvarlig", &app.fx.log.ppt_member.to_string()),
+                ("start", &d(0)),
+                ("evaluering", &deadline),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location(), again);
+    assert_eq!(measures(), before, "no second measure");
 }
 on_every_backend!(a_decision_becomes_a_measure, decision_to_measure);
 
@@ -720,15 +761,11 @@ async fn ratings(app: TestApp) {
     let r = staff.post(&rate, &[("hvem", "barn"), ("poeng", "4")]).await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("id=\"hvem-error\""));
+    // Radio buttons: the error asks to choose, not to write a number.
     for (score, message) in [
-        (
-            "0",
-            "0 er utenfor det tillatte. Skriv et helt tall fra 1 til 5.",
-        ),
-        (
-            "6",
-            "6 er utenfor det tillatte. Skriv et helt tall fra 1 til 5.",
-        ),
+        ("", "Velg et tall fra 1 til 5."),
+        ("0", "Velg et tall fra 1 til 5."),
+        ("6", "Velg et tall fra 1 til 5."),
     ] {
         let r = staff
             .post(
@@ -743,6 +780,7 @@ async fn ratings(app: TestApp) {
         assert_eq!(r.status, 422, "{score}");
         assert!(r.body.contains("id=\"poeng-error\""), "{}", r.body);
         assert!(r.body.contains(message), "{}", r.body);
+        assert!(!r.body.contains("Skriv et helt tall"), "{score}");
         assert!(r.body.contains("Kort møte."), "the comment is kept");
     }
     let count = || -> i64 {
