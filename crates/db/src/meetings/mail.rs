@@ -14,7 +14,10 @@
 //!   to, and how it went), taken with the meeting's capability
 //!   ([`MeetingMailReader`]); the page that shows it records the read.
 
-use crate::schema::{children, guardians, meetings, outbox as jobs, outgoing_mail, users};
+use crate::schema::{
+    children, guardians, meetings, memberships, outbox as jobs, outgoing_mail, team_members, units,
+    users,
+};
 use crate::{DbConnection, DbError, DbResult, from_micros, outbox, parse_id, to_micros};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -112,6 +115,18 @@ pub struct MailMeeting {
     pub ends_at: DateTime<Utc>,
     pub place: Option<String>,
     pub video_link: Option<String>,
+    /// Who called the meeting, which a guardian's e-mail and the calendar's
+    /// ORGANIZER name (staff names and units are not the child's data).
+    pub called_by: Option<Caller>,
+}
+
+/// The staff member who called a meeting, and the unit they work in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub name: String,
+    /// The unit they are in the log's team for (a log's meeting), or else
+    /// their first unit; `None` without one.
+    pub unit: Option<String>,
 }
 
 /// Whose meeting it is.
@@ -221,11 +236,12 @@ pub fn to_send(conn: &mut DbConnection, id: MailId) -> DbResult<Option<Outgoing>
         None => None,
         Some(m) => {
             #[allow(clippy::type_complexity)]
-            let (log, team, starts, ends, place, video): (
+            let (log, team, starts, ends, place, video, called_by): (
                 Option<String>,
                 Option<String>,
                 i64,
                 i64,
+                Option<String>,
                 Option<String>,
                 Option<String>,
             ) = meetings::table
@@ -237,8 +253,13 @@ pub fn to_send(conn: &mut DbConnection, id: MailId) -> DbResult<Option<Outgoing>
                     meetings::ends_at,
                     meetings::place,
                     meetings::video_link,
+                    meetings::called_by,
                 ))
                 .first(conn)?;
+            let called_by = match &called_by {
+                Some(user) => caller(conn, user, log.as_deref())?,
+                None => None,
+            };
             let owner = match (log, team) {
                 (Some(l), _) => MeetingOwner::Log(parse_id(&l)?),
                 (None, Some(t)) => MeetingOwner::Team(parse_id(&t)?),
@@ -251,6 +272,7 @@ pub fn to_send(conn: &mut DbConnection, id: MailId) -> DbResult<Option<Outgoing>
                 ends_at: from_micros(ends),
                 place: place.filter(|p| !p.trim().is_empty()),
                 video_link: video.filter(|v| !v.trim().is_empty()),
+                called_by,
             })
         }
     };
@@ -266,6 +288,45 @@ pub fn to_send(conn: &mut DbConnection, id: MailId) -> DbResult<Option<Outgoing>
         meeting,
         decision: row.decision_id.as_deref().map(parse_id).transpose()?,
     }))
+}
+
+/// The staff member `user` who called a meeting (of `log`, if a log's):
+/// their name, and the unit they are in the log's team for, or else the
+/// first unit they are a member of.
+fn caller(conn: &mut DbConnection, user: &str, log: Option<&str>) -> DbResult<Option<Caller>> {
+    let Some(name) = users::table
+        .find(user)
+        .select(users::display_name)
+        .first::<String>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let in_team = match log {
+        Some(log) => team_members::table
+            .inner_join(units::table.on(team_members::unit_id.eq(units::id.nullable())))
+            .filter(team_members::log_id.eq(log))
+            .filter(team_members::user_id.eq(user))
+            .order((
+                team_members::removed_at.is_not_null(),
+                team_members::added_at.desc(),
+            ))
+            .select(units::name)
+            .first::<String>(conn)
+            .optional()?,
+        None => None,
+    };
+    let unit = match in_team {
+        Some(unit) => Some(unit),
+        None => memberships::table
+            .inner_join(units::table.on(memberships::unit_id.eq(units::id.nullable())))
+            .filter(memberships::user_id.eq(user))
+            .order(memberships::created_at)
+            .select(units::name)
+            .first::<String>(conn)
+            .optional()?,
+    };
+    Ok(Some(Caller { name, unit }))
 }
 
 /// Records how the e-mail went: `Sent` (with the time), `NotSent` or

@@ -48,6 +48,9 @@ coded!(
         SmtpRefused => "smtp_refused",
         /// What the message is about no longer exists.
         Gone => "gone",
+        /// Queued while the demo data was seeded: the demo's people are
+        /// made up, so nothing is sent.
+        Demo => "demo",
     }
 );
 

@@ -64,6 +64,10 @@ pub struct Invitation<'a> {
     /// A sentence and the link to the meeting in Laget.
     pub description: &'a str,
     pub link: Option<&'a str>,
+    /// The meeting's video link (RFC 7986 CONFERENCE), also written in the
+    /// description by the caller.
+    pub conference: Option<&'a str>,
+    /// The person who called the meeting, at Laget's own address.
     pub organizer: &'a Mailbox,
     pub attendee: &'a Mailbox,
 }
@@ -108,6 +112,14 @@ impl Invitation<'_> {
         if let Some(link) = self.link {
             event.url(link);
         }
+        if let Some(video) = self.conference.filter(|v| !v.trim().is_empty()) {
+            event.append_property(
+                Property::new("CONFERENCE", video)
+                    .add_parameter("VALUE", "URI")
+                    .add_parameter("FEATURE", "VIDEO")
+                    .done(),
+            );
+        }
         let mut calendar = icalendar::Calendar::empty();
         calendar
             .append_property(Property::new("VERSION", "2.0"))
@@ -151,6 +163,7 @@ mod tests {
             location: Some("Møterom 2, rådhuset; 2. etasje"),
             description: "Se innkallingen i Laget.",
             link: Some("https://laget.kommune.no/logger/x/moter/y"),
+            conference: None,
             organizer: &organizer,
             attendee: &attendee,
         };

@@ -83,6 +83,7 @@ pub fn reason_label(m: &Messages, reason: MailReason) -> &'static str {
         MailReason::SmtpUnavailable => m.mail_reason_smtp_unavailable,
         MailReason::SmtpRefused => m.mail_reason_smtp_refused,
         MailReason::Gone => m.mail_reason_gone,
+        MailReason::Demo => m.mail_reason_demo,
     }
 }
 

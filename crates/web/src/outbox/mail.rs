@@ -137,6 +137,16 @@ fn when(m: &Messages, t: DateTime<Utc>) -> String {
     )
 }
 
+/// «Møtet er kalt inn av Tora Testansatt, Lia skole.» (without the unit
+/// when they have none).
+fn called_by(m: &Messages, caller: &mails::Caller) -> String {
+    let sentence = match &caller.unit {
+        Some(unit) => m.mail_guardian_called_by.replace("{enhet}", unit),
+        None => m.mail_guardian_called_by.replace(", {enhet}", ""),
+    };
+    sentence.replace("{navn}", &caller.name)
+}
+
 /// The message for `outgoing`, or `None` when what it is about is missing
 /// (a meeting e-mail without its meeting).
 fn letter(mailer: &Mailer, outgoing: &Outgoing, to: Mailbox) -> Option<Letter> {
@@ -171,10 +181,13 @@ fn letter(mailer: &Mailer, outgoing: &Outgoing, to: Mailbox) -> Option<Letter> {
     let link_for_recipient = link.as_deref().filter(|_| staff);
     match link_for_recipient {
         Some(link) => {
-            let lead = if outgoing.kind == MailKind::Decision {
-                m.mail_link_tasks
-            } else {
-                m.mail_link_meeting
+            // Only an invitation asks for an answer.
+            let lead = match outgoing.kind {
+                MailKind::Decision => m.mail_link_tasks,
+                MailKind::Invitation => m.mail_link_meeting,
+                MailKind::Update | MailKind::Cancellation | MailKind::Minutes => {
+                    m.mail_link_meeting_read
+                }
             };
             text.push_str(&format!("\n\n{lead}\n{link}"));
         }
@@ -182,15 +195,36 @@ fn letter(mailer: &Mailer, outgoing: &Outgoing, to: Mailbox) -> Option<Letter> {
             if method == Some(ics::Method::Request) {
                 text.push_str(&format!(" {}", m.mail_guardian_calendar));
             }
-            text.push_str(&format!("\n\n{}", m.mail_guardian_contact));
+            if let Some(caller) = meeting.and_then(|mt| mt.called_by.as_ref()) {
+                text.push_str(&format!("\n\n{}", called_by(m, caller)));
+                text.push_str(&format!(" {}", m.mail_guardian_contact));
+            } else {
+                text.push_str(&format!("\n\n{}", m.mail_guardian_contact));
+            }
         }
     }
     text.push_str(&format!("\n\n-- \n{}\n", m.mail_footer));
     let calendar = match (method, meeting) {
         (Some(method), Some(mt)) => {
-            let description = match link_for_recipient {
+            let mut description = match link_for_recipient {
                 Some(link) => format!("{}\n{link}", m.mail_calendar_description),
-                None => m.mail_guardian_contact.to_owned(),
+                None => match &mt.called_by {
+                    Some(caller) => format!("{} {}", called_by(m, caller), m.mail_guardian_contact),
+                    None => m.mail_guardian_contact.to_owned(),
+                },
+            };
+            // The video link: the place is the LOCATION when there is one,
+            // so the link goes in the description (and CONFERENCE).
+            if let Some(video) = &mt.video_link {
+                description.push_str(&format!("\n\n{} {video}", m.mail_calendar_video));
+            }
+            // The organizer is the person who called the meeting, at
+            // Laget's own address (answers are given in Laget).
+            let organizer = match &mt.called_by {
+                Some(caller) => {
+                    Mailbox::new(Some(caller.name.clone()), mailer.from().email.clone())
+                }
+                None => mailer.from().clone(),
             };
             Some(
                 ics::Invitation {
@@ -205,7 +239,8 @@ fn letter(mailer: &Mailer, outgoing: &Outgoing, to: Mailbox) -> Option<Letter> {
                     location: mt.place.as_deref().or(mt.video_link.as_deref()),
                     description: &description,
                     link: link_for_recipient,
-                    organizer: mailer.from(),
+                    conference: mt.video_link.as_deref(),
+                    organizer: &organizer,
                     attendee: &to,
                 }
                 .calendar(),

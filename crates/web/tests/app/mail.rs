@@ -38,6 +38,7 @@ const CHILD: &str = "Eldrid Quistgaard-Holm";
 /// What the meeting's invitation says, which no e-mail may repeat.
 const PURPOSE: &str = "Skolevegring hos Eldrid etter flyttingen";
 const PLACE: &str = "Møterom Fjellsiden, 2. etasje";
+const VIDEO: &str = "https://video.test.example/m/123-456";
 const BASE: &str = "https://laget.test.example";
 const HOST: &str = "laget.test.example";
 
@@ -267,6 +268,14 @@ fn event<'a>(message: &'a Value, method: &str) -> &'a Value {
     );
     assert_eq!(parts[1]["filename"], "invitasjon.ics");
     &parts[0]["parsed"]["events"][0]
+}
+
+/// The first calendar part's text with its folded lines joined.
+fn unfolded(message: &Value) -> String {
+    calendars(message)[0]["ics"]
+        .as_str()
+        .unwrap()
+        .replace("\r\n ", "")
 }
 
 /// Nothing of the child or of what was written about the meeting.
@@ -776,6 +785,7 @@ async fn called_through_the_pages(backend: &Backend, port: Option<u16>) -> (Test
                 ("fra", "09:00"),
                 ("til", "10:00"),
                 ("sted", PLACE),
+                ("video", VIDEO),
                 ("ansatte", &ppt),
                 ("foresatte", &mother),
             ],
@@ -824,11 +834,42 @@ async fn through_the_pages(backend: &Backend) {
         .find(|m| header(m, "To") == "mor@familie.example")
         .unwrap();
     assert!(!text(guardian).contains("http"));
+    // The guardian is told who called the meeting and where they work
+    // (#19), and the calendar's organizer is that person at Laget's address.
+    assert!(
+        text(guardian).contains("Møtet er kalt inn av Tora Testansatt, Testlia barnehage."),
+        "{}",
+        text(guardian)
+    );
     for (i, m) in got.iter().enumerate() {
         assert_eq!(header(m, "Subject"), "Du har fått en innkalling i Laget");
-        assert_eq!(event(m, "REQUEST")["location"], PLACE);
+        assert_eq!(header(m, "From"), "Laget <laget@test.example>");
+        let ev = event(m, "REQUEST");
+        // The place is the LOCATION; the video link is in the description
+        // and the CONFERENCE property (#11).
+        assert_eq!(ev["location"], PLACE);
+        let description = ev["description"].as_str().unwrap();
+        assert!(
+            description.contains(&format!("Videolenke: {VIDEO}")),
+            "{description}"
+        );
+        let ics = unfolded(m);
+        assert!(
+            ics.contains("ORGANIZER;CN=Tora Testansatt:mailto:laget@test.example\r\n"),
+            "{ics}"
+        );
+        assert!(ics.contains(&format!(":{VIDEO}\r\n")), "{ics}");
+        assert!(ics.contains("CONFERENCE;"), "{ics}");
         assert_no_personal_data(m, &sink.raw(i));
     }
+    let ev = event(guardian, "REQUEST");
+    assert!(
+        ev["description"]
+            .as_str()
+            .unwrap()
+            .contains("Møtet er kalt inn av Tora Testansatt, Testlia barnehage."),
+        "{ev}"
+    );
     let after = lead.get(&page).await;
     let listed = mail_section(&after.body);
     assert!(listed.contains("Sendt"), "{listed}");
@@ -859,5 +900,105 @@ async fn page_without_smtp(backend: &Backend) {
 async fn without_smtp_the_meeting_page_says_nothing_was_mailed() {
     for backend in laget_testkit::backends() {
         page_without_smtp(&backend).await;
+    }
+}
+
+async fn video_link(backend: &Backend) {
+    let sink = SmtpSink::start();
+    let app = app_with_mail(backend, Some(sink.port())).await;
+    let w = worker(&app);
+    let meeting = new_meeting(&app, None).await;
+    let set = |place: Option<&'static str>| {
+        let id = meeting.to_string();
+        app.db.write(move |c| {
+            diesel::update(meetings::table.find(id))
+                .set((
+                    meetings::place.eq(place),
+                    meetings::video_link.eq(Some(VIDEO)),
+                ))
+                .execute(c)?;
+            Ok(())
+        })
+    };
+    let to = staff(&app, Who::Ansatt);
+
+    // Place and video link: the place is the LOCATION, the link is in the
+    // description and the CONFERENCE property.
+    set(Some(PLACE)).await.unwrap();
+    enqueue(&app, MailKind::Invitation, to, Some(meeting), 0).await;
+    assert_eq!(run_all(&w).await, vec![Ran::Done]);
+    let got = sink.wait_for(1).await;
+    let ev = event(&got[0], "REQUEST");
+    assert_eq!(ev["location"], PLACE);
+    let description = ev["description"].as_str().unwrap();
+    assert!(
+        description.contains(&format!("Videolenke: {VIDEO}")),
+        "{description}"
+    );
+    assert!(
+        description.contains(BASE),
+        "still the link to Laget: {description}"
+    );
+    let ics = unfolded(&got[0]);
+    assert!(
+        ics.contains(&format!("CONFERENCE;FEATURE=VIDEO;VALUE=URI:{VIDEO}\r\n")),
+        "{ics}"
+    );
+    // No one called it through the pages: the organizer is Laget itself.
+    assert!(
+        ics.contains("ORGANIZER;CN=Laget:mailto:laget@test.example\r\n"),
+        "{ics}"
+    );
+
+    // Only a video link: it is the LOCATION.
+    set(None).await.unwrap();
+    enqueue(&app, MailKind::Update, to, Some(meeting), 1).await;
+    assert_eq!(run_all(&w).await, vec![Ran::Done]);
+    let got = sink.wait_for(2).await;
+    let ev = event(&got[1], "REQUEST");
+    assert_eq!(ev["location"], VIDEO);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_calendar_invitation_carries_the_video_link_beside_the_place() {
+    for backend in laget_testkit::backends() {
+        video_link(&backend).await;
+    }
+}
+
+async fn only_invitations_ask_for_an_answer(backend: &Backend) {
+    let sink = SmtpSink::start();
+    let app = app_with_mail(backend, Some(sink.port())).await;
+    let w = worker(&app);
+    let meeting = new_meeting(&app, None).await;
+    let to = staff(&app, Who::Ansatt);
+    let kinds = [
+        MailKind::Invitation,
+        MailKind::Update,
+        MailKind::Cancellation,
+        MailKind::Minutes,
+        MailKind::Decision,
+    ];
+    for (n, kind) in kinds.into_iter().enumerate() {
+        enqueue(&app, kind, to, Some(meeting), i32::try_from(n).unwrap()).await;
+        assert_eq!(run_all(&w).await, vec![Ran::Done], "{kind:?}");
+        let got = sink.wait_for(n + 1).await;
+        let body = text(&got[n]);
+        let asks = body.contains("Les mer og svar i Laget:");
+        assert_eq!(asks, kind == MailKind::Invitation, "{kind:?}: {body}");
+        let reads = match kind {
+            MailKind::Invitation => "Les mer og svar i Laget:",
+            MailKind::Decision => "Du finner oppgaven under «Mine oppgaver» i Laget:",
+            _ => "Les mer i Laget:",
+        };
+        assert!(body.contains(reads), "{kind:?}: {body}");
+        assert!(!body.contains("svar i Laget") || asks, "{kind:?}: {body}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_invitation_asks_for_an_answer() {
+    for backend in laget_testkit::backends() {
+        only_invitations_ask_for_an_answer(&backend).await;
     }
 }
