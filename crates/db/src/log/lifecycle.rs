@@ -221,7 +221,10 @@ pub fn report_sent(
     write_record(conn, w, Action::Update, request_id)
 }
 
-pub fn close(conn: &mut DbConnection, w: &LogWriter, reason: &str, rid: &str) -> DbResult<()> {
+/// Closes the log: no deadlines left, and its planned meetings ahead
+/// cancelled («Loggen ble lukket») with their cancellations by e-mail, in
+/// this transaction. How many meetings were cancelled.
+pub fn close(conn: &mut DbConnection, w: &LogWriter, reason: &str, rid: &str) -> DbResult<usize> {
     let now = to_micros(Utc::now());
     diesel::update(logs::table.find(w.log_id().to_string()))
         .set((
@@ -231,16 +234,26 @@ pub fn close(conn: &mut DbConnection, w: &LogWriter, reason: &str, rid: &str) ->
             logs::meeting_due.eq(None::<String>),
         ))
         .execute(conn)?;
+    let cancelled = crate::meetings::invitations::cancel_when_closed(
+        conn,
+        w.log_id(),
+        w.actor_id(),
+        CLOSED_MEETING_REASON,
+    )?;
     entry(
         conn,
         w.log_id(),
         EntryKind::Closed,
         Some(w.actor_id()),
         Some(reason),
-        serde_json::json!({}),
+        serde_json::json!({ "avlyste_moter": cancelled }),
     )?;
-    write_record(conn, w, Action::Update, rid)
+    write_record(conn, w, Action::Update, rid)?;
+    Ok(cancelled)
 }
+
+/// The reason a meeting cancelled by closing its log carries.
+pub const CLOSED_MEETING_REASON: &str = "Loggen ble lukket";
 
 pub fn reopen(conn: &mut DbConnection, w: &LogWriter, reason: &str, rid: &str) -> DbResult<()> {
     diesel::update(logs::table.find(w.log_id().to_string()))

@@ -576,13 +576,22 @@ fn recipient_of(invitee: Invitee) -> Option<Recipient> {
 }
 
 /// Clears the meeting the level promised (BTI level 2: «møte innen to
-/// uker») when this meeting is on or before its due day; the promised day,
-/// when it was cleared.
+/// uker») when a meeting is called for `day`, whatever the day: a late
+/// meeting still meets it. The promised day and whether `day` was after
+/// it, when it was cleared.
 fn meet_promise(
     conn: &mut DbConnection,
     log: LogId,
     day: NaiveDate,
-) -> DbResult<Option<NaiveDate>> {
+) -> DbResult<Option<(NaiveDate, bool)>> {
+    Ok(clear_promise(conn, log)?.map(|due| (due, day > due)))
+}
+
+/// Clears the meeting the level promised (`logs.meeting_due`) if it is
+/// still set: a meeting in the log was called or held. The promised day,
+/// when it was cleared. For the minutes (a held meeting's approved minutes
+/// meet the promise too): call it in the approval's transaction.
+pub fn clear_promise(conn: &mut DbConnection, log: LogId) -> DbResult<Option<NaiveDate>> {
     let due: Option<String> = logs::table
         .find(log.to_string())
         .select(logs::meeting_due)
@@ -590,9 +599,6 @@ fn meet_promise(
     let Some(due) = due.as_deref().map(date).transpose()? else {
         return Ok(None);
     };
-    if day > due {
-        return Ok(None);
-    }
     diesel::update(logs::table.find(log.to_string()))
         .set(logs::meeting_due.eq(None::<String>))
         .execute(conn)?;
@@ -669,8 +675,11 @@ pub fn call(
     let mut data = event(id, m.kind, m.starts_at, m.ends_at);
     data.insert("antall".into(), named.len().into());
     data.insert("moteplikt".into(), required.into());
-    if let Some(due) = promise {
+    if let Some((due, late)) = promise {
         data.insert("lofte".into(), iso(due).into());
+        if late {
+            data.insert("lofte_sen".into(), true.into());
+        }
     }
     crate::log::insert_entry(
         conn,
@@ -777,8 +786,11 @@ pub fn change(
     let promise = meet_promise(conn, r.log_id(), m.day)?;
     let mut data = event(id, m.kind, m.starts_at, m.ends_at);
     data.insert("versjon".into(), sequence.into());
-    if let Some(due) = promise {
+    if let Some((due, late)) = promise {
         data.insert("lofte".into(), iso(due).into());
+        if late {
+            data.insert("lofte_sen".into(), true.into());
+        }
     }
     crate::log::insert_entry(
         conn,
@@ -837,6 +849,60 @@ pub fn cancel(
         Utc::now(),
     )?;
     log_record(conn, r, c, Action::Update, rid)
+}
+
+/// Cancels the log's planned meetings still ahead when the log is closed
+/// (in the closing's transaction): status «avlyst» with `reason`, the
+/// SEQUENCE raised, a cancellation to every staff member and guardian
+/// invited, a timeline event each. How many were cancelled.
+pub fn cancel_when_closed(
+    conn: &mut DbConnection,
+    log: LogId,
+    by: UserId,
+    reason: &str,
+) -> DbResult<usize> {
+    let now = Utc::now();
+    let ahead: Vec<(String, i32, String, i64, i64)> = meetings::table
+        .filter(meetings::log_id.eq(log.to_string()))
+        .filter(meetings::status.eq(MeetingStatus::Planned.code()))
+        .filter(meetings::starts_at.gt(to_micros(now)))
+        .select((
+            meetings::id,
+            meetings::sequence,
+            meetings::kind,
+            meetings::starts_at,
+            meetings::ends_at,
+        ))
+        .load(conn)?;
+    for (id, sequence, kind, starts, ends) in &ahead {
+        let id: MeetingId = parse_id(id)?;
+        let sequence = sequence + 1;
+        diesel::update(meetings::table.find(id.to_string()))
+            .set((
+                meetings::status.eq(MeetingStatus::Cancelled.code()),
+                meetings::cancelled_at.eq(Some(to_micros(now))),
+                meetings::cancel_reason.eq(Some(reason)),
+                meetings::sequence.eq(sequence),
+                meetings::updated_at.eq(to_micros(now)),
+            ))
+            .execute(conn)?;
+        for p in participants(conn, id)? {
+            if let Some(to) = p.recipient() {
+                send(conn, MailKind::Cancellation, to, id, sequence, by)?;
+            }
+        }
+        let kind = MeetingKind::from_code(kind).unwrap_or(MeetingKind::Cooperation);
+        crate::log::insert_entry(
+            conn,
+            log,
+            EntryKind::MeetingCancelled,
+            Some(by),
+            Some(reason),
+            event(id, kind, from_micros(*starts), from_micros(*ends)).into(),
+            now,
+        )?;
+    }
+    Ok(ahead.len())
 }
 
 /// The invitation the writer answers: their own as a staff member, or else

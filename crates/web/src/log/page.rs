@@ -1165,17 +1165,20 @@ async fn close_or_reopen(
         }
     };
     let rid = user.ctx.request_id.clone();
-    state
+    let cancelled = state
         .db
         .write(move |c| {
             if closing {
                 logs::close(c, &w, &reason, &rid)
             } else {
-                logs::reopen(c, &w, &reason, &rid)
+                logs::reopen(c, &w, &reason, &rid).map(|()| 0)
             }
         })
         .await?;
-    let notice = if closing {
+    let notice = if closing && cancelled > 0 {
+        // The meetings ahead were cancelled with it; the log says how many.
+        "logg-lukket-moter"
+    } else if closing {
         "logg-lukket"
     } else {
         "logg-gjenapnet"

@@ -33,6 +33,11 @@
 //! - `team_sak`: `team_sak` (id), `team` (the team's name then),
 //!   `team_type`, `meldt_av` (`ansatt` or `foresatt`),
 //!   `foresatte_til_stede`; the case's summary is the body
+//! - `team_vedtak`: `team_sak`, `vedtak` (ids), `team`, `team_type`,
+//!   `ansvarlig` (the responsible person's name then), `frist` (date); the
+//!   decision's text is the body
+//! - `team_sak_trukket`: `team_sak`, `team`, `team_type`; the reason is
+//!   the body
 //! - `referat_utkast`: `mote` (id), `dato` (the meeting's day);
 //!   `referat_godkjent`: also `vedtak` (how many decisions)
 //! - `vedtak_utfort`: `mote`, `vedtak` (id), `tekst` (the decision); the
@@ -43,7 +48,7 @@
 //!   `mote_stemme`: `mote` (id), `type` (the meeting's kind), `start`,
 //!   `slutt` (UTC, RFC 3339); called also `antall` (invited), `moteplikt`;
 //!   called and changed `lofte` (the level's promised day, when this meeting
-//!   met it); changed `versjon`; answered `navn`, `svar` (a response code,
+//!   met it) and `lofte_sen` (true when it was called after that day); changed `versjon`; answered `navn`, `svar` (a response code,
 //!   the note is the body); a cancellation's reason is the body
 
 use crate::i18n::Messages;
@@ -124,7 +129,22 @@ fn render(
     match kind {
         EntryKind::ReportPrompted => return Some(m.ev_report_prompted.into()),
         EntryKind::ReportSent => return Some(m.ev_report_sent.into()),
-        EntryKind::Closed => return Some(m.ev_closed.into()),
+        EntryKind::Closed => {
+            // `avlyste_moter`: the planned meetings cancelled with it.
+            let n = data
+                .and_then(|d| d.get("avlyste_moter"))
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or(0);
+            return Some(if n > 0 {
+                format!(
+                    "{}; {}",
+                    m.ev_closed,
+                    m.ev_closed_meetings.replace("{antall}", &n.to_string())
+                )
+            } else {
+                m.ev_closed.into()
+            });
+        }
         EntryKind::Reopened => return Some(m.ev_reopened.into()),
         EntryKind::CoordinationRequested => return Some(m.ev_coordination_requested.into()),
         _ => {}
@@ -328,12 +348,17 @@ fn render(
             let when = meeting_words::span(m, at("start")?, at("slutt")?);
             let what = meeting_words::kind_label(m, MeetingKind::from_code(text("type")?)?);
             let pairs = [("type", what), ("tid", when.as_str())];
+            let promise = if data.get("lofte_sen").and_then(|v| v.as_bool()) == Some(true) {
+                m.ev_meeting_promise_late
+            } else {
+                m.ev_meeting_promise
+            };
             match kind {
                 EntryKind::MeetingCalled => {
                     let called = fill(m.ev_meeting_called, &pairs);
                     match day("lofte") {
                         Some(due) => {
-                            format!("{called}; {}", m.ev_meeting_promise.replace("{dato}", &due))
+                            format!("{called}; {}", promise.replace("{dato}", &due))
                         }
                         None => called,
                     }
@@ -341,10 +366,7 @@ fn render(
                 EntryKind::MeetingChanged => {
                     let changed = fill(m.ev_meeting_changed, &pairs);
                     match day("lofte") {
-                        Some(due) => format!(
-                            "{changed}; {}",
-                            m.ev_meeting_promise.replace("{dato}", &due)
-                        ),
+                        Some(due) => format!("{changed}; {}", promise.replace("{dato}", &due)),
                         None => changed,
                     }
                 }
@@ -368,6 +390,15 @@ fn render(
             },
             &[("team", text("team")?)],
         ),
+        EntryKind::TeamDecision => fill(
+            m.ev_team_decision,
+            &[
+                ("team", text("team")?),
+                ("ansvarlig", text("ansvarlig")?),
+                ("frist", &day("frist")?),
+            ],
+        ),
+        EntryKind::TeamCaseWithdrawn => fill(m.ev_team_case_withdrawn, &[("team", text("team")?)]),
         EntryKind::ReportPrompted
         | EntryKind::ReportSent
         | EntryKind::Closed
@@ -583,6 +614,37 @@ mod tests {
             [
                 "Referat frå møtet 07.12.2026 påbyrja",
                 "Referat frå møtet 07.12.2026 godkjent (2 vedtak)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_standing_teams_decision_and_withdrawal_in_both_languages() {
+        let entries = [
+            entry(
+                EntryKind::TeamDecision,
+                "",
+                Some(json!({ "team_sak": "s", "vedtak": "v", "team": "TST Lia",
+                    "team_type": "tst", "ansvarlig": "Pia Pedagog", "frist": "2026-12-20" })),
+            ),
+            entry(
+                EntryKind::TeamCaseWithdrawn,
+                "",
+                Some(json!({ "team_sak": "s", "team": "TST Lia", "team_type": "tst" })),
+            ),
+        ];
+        assert_eq!(
+            say(&NB, &entries),
+            [
+                "TST Lia gjorde et vedtak i saken. Ansvarlig: Pia Pedagog, frist 20.12.2026",
+                "Saken ble trukket fra TST Lia",
+            ]
+        );
+        assert_eq!(
+            say(&NN, &entries),
+            [
+                "TST Lia gjorde eit vedtak i saka. Ansvarleg: Pia Pedagog, frist 20.12.2026",
+                "Saka vart trekt frå TST Lia",
             ]
         );
     }

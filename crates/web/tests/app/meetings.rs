@@ -791,3 +791,109 @@ on_every_backend!(
     templates_start_the_invitation_in_the_municipalitys_words,
     templates
 );
+
+fn meeting_due(app: &TestApp) -> Option<String> {
+    app.with_conn(|c| {
+        logs::table
+            .find(app.fx.log.log.to_string())
+            .select(logs::meeting_due)
+            .first(c)
+            .unwrap()
+    })
+}
+
+/// Stranger #1: a meeting called for a day after the level's promised day
+/// still meets the promise (no overdue «Møte i laget innen …» left), and
+/// the timeline says it was late; `clear_promise` (for approved minutes)
+/// clears a promise still set.
+async fn late_meeting_meets_the_promise(app: TestApp) {
+    level(&app, 2).await;
+    assert!(meeting_due(&app).is_some(), "level 2 promises a meeting");
+    // Level 2 promises a meeting within 14 days; this one is in 20.
+    call(&app, &form(20, &[("ansatte", ppt_staff(&app))])).await;
+    assert_eq!(meeting_due(&app), None, "a late meeting meets the promise");
+    let mut lead = app.client(Who::Ansatt).await;
+    let page = lead.get(&format!("/logger/{}", app.fx.log.log)).await;
+    assert!(page.body.contains("men etter fristen"), "{}", page.body);
+    let tasks = lead.get("/mine-oppgaver").await;
+    assert!(
+        !tasks.body.contains("Møte i laget rundt barnet"),
+        "{}",
+        tasks.body
+    );
+    // The minutes' side: a promise set again is cleared by the function
+    // the approval calls.
+    let log = app.fx.log.log;
+    app.with_conn(|c| {
+        diesel::update(logs::table.find(log.to_string()))
+            .set(logs::meeting_due.eq(Some("2026-01-01")))
+            .execute(c)
+            .unwrap();
+        let due = laget_db::meetings::invitations::clear_promise(c, log).unwrap();
+        assert_eq!(due.map(|d| d.to_string()).as_deref(), Some("2026-01-01"));
+        assert_eq!(
+            laget_db::meetings::invitations::clear_promise(c, log).unwrap(),
+            None
+        );
+    });
+    assert_eq!(meeting_due(&app), None);
+}
+on_every_backend!(
+    a_late_meeting_still_meets_the_levels_promise,
+    late_meeting_meets_the_promise
+);
+
+/// Stranger #3: closing a log cancels its planned meetings ahead in the
+/// same transaction (avlyst, «Loggen ble lukket», a cancellation with a
+/// raised SEQUENCE to each invited), and the notice and the log say so.
+async fn closing_cancels_meetings(app: TestApp) {
+    let ppt_user = app.fx.users[&Who::PptOnTeam].to_string();
+    let id = call(&app, &form(7, &[("ansatte", ppt_staff(&app))])).await;
+    let mut lead = app.client(Who::Ansatt).await;
+    let r = lead
+        .post(
+            &format!("/logger/{}/lukk", app.fx.log.log),
+            &[("begrunnelse", "Saken er avklart.")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert!(
+        r.location().ends_with("melding=logg-lukket-moter"),
+        "{}",
+        r.location()
+    );
+    let (status, reason, sequence): (String, Option<String>, i32) = app.with_conn(|c| {
+        meetings::table
+            .find(&id)
+            .select((
+                meetings::status,
+                meetings::cancel_reason,
+                meetings::sequence,
+            ))
+            .first(c)
+            .unwrap()
+    });
+    assert_eq!(status, "avlyst");
+    assert_eq!(reason.as_deref(), Some("Loggen ble lukket"));
+    assert_eq!(sequence, 1);
+    assert!(
+        mail(&app, &id).contains(&("avlysning".to_owned(), Some(ppt_user), None, 1)),
+        "{:?}",
+        mail(&app, &id)
+    );
+    let page = lead.get(r.location()).await;
+    assert!(
+        page.body.contains("De planlagte møtene i loggen er avlyst"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("1 planlagte møter ble avlyst"),
+        "{}",
+        page.body
+    );
+}
+on_every_backend!(
+    closing_a_log_cancels_its_planned_meetings,
+    closing_cancels_meetings
+);
