@@ -1086,7 +1086,10 @@ fn demo_teams(
                 responsible: ctx.user(by)?.0.user_id(),
                 deadline: ctx.today + Duration::days(days),
             },
-        )
+            ctx.today,
+            RID,
+        )?
+        .map_err(|e| bad("team decision", e))
     };
     decide(
         conn,

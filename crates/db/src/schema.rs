@@ -652,6 +652,7 @@ diesel::table! {
         attended -> Nullable<Bool>,
         added_at -> BigInt,
         removed_at -> Nullable<BigInt>,
+        called_in -> Bool,
     }
 }
 
@@ -669,6 +670,9 @@ diesel::table! {
         created_by -> Nullable<Text>,
         created_at -> BigInt,
         withdrawn_at -> Nullable<BigInt>,
+        minutes_note -> Nullable<Text>,
+        withdrawn_by -> Nullable<Text>,
+        withdraw_reason -> Nullable<Text>,
     }
 }
 

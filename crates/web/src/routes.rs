@@ -296,7 +296,8 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
         "/kommuner/{municipality}/motemaler",
         crate::meetings::templates::save,
     )
-    // Standing teams (meetings::team_admin, teams, team_meetings, team_cases).
+    // Standing teams (meetings::team_admin, teams, team_meetings, team_cases,
+    // team_minutes).
     .get(
         "/kommuner/{municipality}/team",
         crate::meetings::team_admin::list,
@@ -348,6 +349,30 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     .post(
         "/team/{team}/vedtak/{decision}/utfort",
         crate::meetings::team_cases::done,
+    )
+    .post(
+        "/team/{team}/moter/{meeting}/innkall",
+        crate::meetings::team_meetings::call_in,
+    )
+    .get(
+        "/team/{team}/moter/{meeting}/referat",
+        crate::meetings::team_minutes::show,
+    )
+    .post(
+        "/team/{team}/moter/{meeting}/referat",
+        crate::meetings::team_minutes::save,
+    )
+    .post(
+        "/team/{team}/moter/{meeting}/referat/godkjenn",
+        crate::meetings::team_minutes::approve,
+    )
+    .get(
+        "/team/{team}/saker/{case}/trekk",
+        crate::meetings::team_cases::withdraw_form,
+    )
+    .post(
+        "/team/{team}/saker/{case}/trekk",
+        crate::meetings::team_cases::withdraw,
     )
     .get("/tiltak", catalogue::list)
     .get("/tiltakstrapp", catalogue::ladder)

@@ -1,8 +1,9 @@
 //! The municipality's standing teams (TST, tidlig innsatsteam,
 //! samhandlingsteam, samhandlingsforum): their definition by the
 //! administrator, their members, their meetings (planned by the leader, with
-//! invitations by e-mail to the member persons) and the counts against their
-//! meeting rule. The cases brought to them are in `team_cases`.
+//! invitations by e-mail to the member persons; on-demand members called in
+//! to one meeting) and the counts against their meeting rule. The cases
+//! brought to them are in `team_cases`, the minutes in `team_minutes`.
 //!
 //! Every function takes a capability from `laget_domain::access` (teams
 //! hold no child's data by themselves; a named case's child is read only in
@@ -26,8 +27,8 @@ use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use laget_domain::access::{
-    Actor, CASEWORK_ROLES, TeamDefiner, TeamFacts, TeamMember, TeamPlanner, TeamReportReader,
-    TeamsOverview,
+    Actor, CASEWORK_ROLES, CallFacts, TeamDefiner, TeamFacts, TeamMeetingReader, TeamMember,
+    TeamPlanner, TeamReportReader, TeamsOverview,
 };
 use laget_domain::admin::unit::UnitKind;
 use laget_domain::admin::user::Role;
@@ -129,11 +130,25 @@ pub struct TeamMeeting {
     pub called_by: Option<String>,
 }
 
-/// Someone invited to a team meeting.
+/// Someone invited to a team meeting: a member unit or person, or someone
+/// called in (on demand).
 #[derive(Clone, Debug)]
 pub struct Invited {
+    pub id: ParticipantId,
     pub kind: ParticipantKind,
     pub name: String,
+    pub user: Option<UserId>,
+    pub called_in: bool,
+    /// Present (`Some(true)`) or absent, as the minutes say.
+    pub attended: Option<bool>,
+}
+
+/// A meeting someone is called in to, as their own list shows it.
+#[derive(Clone, Debug)]
+pub struct Call {
+    pub team_id: StandingTeamId,
+    pub team_name: String,
+    pub meeting: TeamMeeting,
 }
 
 /// A meeting to plan.
@@ -717,34 +732,265 @@ pub fn report_meetings(
     meetings_between(conn, cap.team_id(), from, to)
 }
 
-/// One meeting of the member's team, with who was invited.
+/// The meeting the reader reads, with who was invited (units, then
+/// persons, by name).
 pub fn meeting(
     conn: &mut DbConnection,
-    cap: &TeamMember,
-    id: MeetingId,
+    cap: &TeamMeetingReader,
 ) -> DbResult<(TeamMeeting, Vec<Invited>)> {
+    let id = cap.meeting_id();
     let row: MeetingRow = meeting_query!()
         .filter(meetings::id.eq(id.to_string()))
         .filter(meetings::team_id.eq(cap.team_id().to_string()))
         .first(conn)?;
     let m = meeting_from(row)?;
-    let rows: Vec<(String, String)> = meeting_participants::table
+    Ok((m, invited(conn, id)?))
+}
+
+/// The invited of a meeting that is not taken off it.
+pub(crate) fn invited(conn: &mut DbConnection, id: MeetingId) -> DbResult<Vec<Invited>> {
+    type Row = (String, String, String, Option<String>, bool, Option<bool>);
+    let rows: Vec<Row> = meeting_participants::table
         .filter(meeting_participants::meeting_id.eq(id.to_string()))
         .filter(meeting_participants::removed_at.is_null())
-        .order((meeting_participants::kind, meeting_participants::name))
-        .select((meeting_participants::kind, meeting_participants::name))
+        .order((
+            meeting_participants::kind.desc(),
+            meeting_participants::name,
+            meeting_participants::id,
+        ))
+        .select((
+            meeting_participants::id,
+            meeting_participants::kind,
+            meeting_participants::name,
+            meeting_participants::user_id,
+            meeting_participants::called_in,
+            meeting_participants::attended,
+        ))
         .load(conn)?;
-    let invited = rows
-        .into_iter()
-        .map(|(kind, name)| {
+    rows.into_iter()
+        .map(|(pid, kind, name, user, called_in, attended)| {
             Ok(Invited {
+                id: parse_id(&pid)?,
                 kind: ParticipantKind::from_code(&kind)
                     .ok_or_else(|| DbError::Corrupt(format!("participant kind {kind:?}")))?,
                 name,
+                user: user.as_deref().map(parse_id).transpose()?,
+                called_in,
+                attended,
             })
         })
-        .collect::<DbResult<Vec<_>>>()?;
-    Ok((m, invited))
+        .collect()
+}
+
+/// Decides who may read `meeting` of `team` (`Actor::team_meeting`): a
+/// member, or someone called in to it. Reads the team's facts and whether
+/// `actor` is called in to the meeting (ids and a flag) before the
+/// decision; an unknown team, a meeting of another team, or anyone else is
+/// `NotFound`.
+pub fn open_meeting(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    team: StandingTeamId,
+    meeting: MeetingId,
+) -> DbResult<TeamMeetingReader> {
+    let f = facts(conn, team)?;
+    let of_team: i64 = meetings::table
+        .filter(meetings::id.eq(meeting.to_string()))
+        .filter(meetings::team_id.eq(team.to_string()))
+        .count()
+        .get_result(conn)?;
+    if of_team == 0 {
+        return Err(DbError::NotFound);
+    }
+    let called: i64 = meeting_participants::table
+        .filter(meeting_participants::meeting_id.eq(meeting.to_string()))
+        .filter(meeting_participants::user_id.eq(actor.user_id().to_string()))
+        .filter(meeting_participants::called_in.eq(true))
+        .filter(meeting_participants::removed_at.is_null())
+        .count()
+        .get_result(conn)?;
+    let call = CallFacts {
+        meeting,
+        called_in: called > 0,
+    };
+    actor.team_meeting(&f, &call).map_err(|_| DbError::NotFound)
+}
+
+/// The name of the team whose meeting the reader reads (all that someone
+/// called in sees of the team itself).
+pub fn name_of(conn: &mut DbConnection, cap: &TeamMeetingReader) -> DbResult<String> {
+    Ok(standing_teams::table
+        .find(cap.team_id().to_string())
+        .select(standing_teams::name)
+        .first(conn)?)
+}
+
+/// The people who are members of a team (`Actor::team_member`): its
+/// leader, its fixed member persons and the staff (ansatt, leder) of its
+/// fixed member units, not disabled; by name.
+pub(crate) fn member_people(
+    conn: &mut DbConnection,
+    team: StandingTeamId,
+) -> DbResult<Vec<(UserId, String)>> {
+    people_of(conn, team, false)
+}
+
+/// The people of a team's fixed (`on_demand` false) or on-demand members:
+/// the persons, and the staff (ansatt, leder) of the units; with the
+/// fixed ones, the leader.
+fn people_of(
+    conn: &mut DbConnection,
+    team: StandingTeamId,
+    on_demand: bool,
+) -> DbResult<Vec<(UserId, String)>> {
+    let team = team.to_string();
+    let units: Vec<Option<String>> = standing_team_members::table
+        .filter(standing_team_members::team_id.eq(&team))
+        .filter(standing_team_members::removed_at.is_null())
+        .filter(standing_team_members::on_demand.eq(on_demand))
+        .select(standing_team_members::unit_id)
+        .load(conn)?;
+    let units: Vec<String> = units.into_iter().flatten().collect();
+    let roles: Vec<&str> = CASEWORK_ROLES.iter().map(|r| r.code()).collect();
+    let through_units = memberships::table
+        .filter(memberships::unit_id.eq_any(&units))
+        .filter(memberships::role.eq_any(&roles))
+        .select(memberships::user_id);
+    let persons = standing_team_members::table
+        .filter(standing_team_members::team_id.eq(&team))
+        .filter(standing_team_members::removed_at.is_null())
+        .filter(standing_team_members::on_demand.eq(on_demand))
+        .filter(standing_team_members::user_id.is_not_null())
+        .select(standing_team_members::user_id.assume_not_null());
+    let leader: Vec<String> = if on_demand {
+        Vec::new()
+    } else {
+        standing_teams::table
+            .filter(standing_teams::id.eq(&team))
+            .filter(standing_teams::leader_user_id.is_not_null())
+            .select(standing_teams::leader_user_id.assume_not_null())
+            .load(conn)?
+    };
+    let rows: Vec<(String, String)> = users::table
+        .filter(users::disabled_at.is_null())
+        .filter(
+            users::id
+                .eq_any(through_units)
+                .or(users::id.eq_any(persons))
+                .or(users::id.eq_any(&leader)),
+        )
+        .order((users::display_name, users::id))
+        .select((users::id, users::display_name))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, name)| Ok((parse_id(&id)?, name)))
+        .collect()
+}
+
+/// Whom the leader may call in to `meeting`: the team's on-demand persons
+/// and the staff of its on-demand units, who are no members and are not
+/// invited to the meeting yet; by name.
+pub fn call_in_choices(
+    conn: &mut DbConnection,
+    cap: &TeamPlanner,
+    meeting: MeetingId,
+) -> DbResult<Vec<(UserId, String)>> {
+    let members = member_people(conn, cap.team_id())?;
+    let invited: Vec<UserId> = invited(conn, meeting)?
+        .into_iter()
+        .filter_map(|i| i.user)
+        .collect();
+    Ok(people_of(conn, cap.team_id(), true)?
+        .into_iter()
+        .filter(|(u, _)| !members.iter().any(|(m, _)| m == u) && !invited.contains(u))
+        .collect())
+}
+
+/// The leader calls `user` in to a meeting of the team that is not
+/// cancelled: invited in their own name (marked as called in), with an
+/// invitation by e-mail at the meeting's present SEQUENCE. Someone not
+/// among [`call_in_choices`] is `NotFound`; a cancelled meeting is
+/// `Conflict`. They then read this meeting (`Actor::team_meeting`) and
+/// nothing else of the team.
+pub fn call_in(
+    conn: &mut DbConnection,
+    cap: &TeamPlanner,
+    meeting: MeetingId,
+    user: UserId,
+) -> DbResult<()> {
+    let (status, sequence): (String, i32) = meetings::table
+        .filter(meetings::id.eq(meeting.to_string()))
+        .filter(meetings::team_id.eq(cap.team_id().to_string()))
+        .select((meetings::status, meetings::sequence))
+        .first(conn)?;
+    let Some((_, name)) = call_in_choices(conn, cap, meeting)?
+        .into_iter()
+        .find(|(u, _)| *u == user)
+    else {
+        return Err(DbError::NotFound);
+    };
+    if status_of(&status)? == MeetingStatus::Cancelled {
+        return Err(DbError::Conflict);
+    }
+    let now = to_micros(Utc::now());
+    diesel::insert_into(meeting_participants::table)
+        .values((
+            meeting_participants::id.eq(ParticipantId::new().to_string()),
+            meeting_participants::meeting_id.eq(meeting.to_string()),
+            meeting_participants::kind.eq(ParticipantKind::Staff.code()),
+            meeting_participants::user_id.eq(Some(user.to_string())),
+            meeting_participants::name.eq(&name),
+            meeting_participants::called_in.eq(true),
+            meeting_participants::added_at.eq(now),
+        ))
+        .execute(conn)?;
+    mail::enqueue(
+        conn,
+        &MailRequest {
+            kind: MailKind::Invitation,
+            recipient: Recipient::User(user),
+            meeting: Some(meeting),
+            decision: None,
+            sequence,
+            created_by: Some(cap.actor_id()),
+        },
+    )?;
+    Ok(())
+}
+
+/// The meetings `actor` is called in to (not as a member) that started
+/// after `since`, soonest first, with their team's name: their own
+/// invitations, which name no case.
+pub fn my_calls(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    since: DateTime<Utc>,
+) -> DbResult<Vec<Call>> {
+    let ids: Vec<String> = meeting_participants::table
+        .filter(meeting_participants::user_id.eq(actor.user_id().to_string()))
+        .filter(meeting_participants::called_in.eq(true))
+        .filter(meeting_participants::removed_at.is_null())
+        .select(meeting_participants::meeting_id)
+        .load(conn)?;
+    let rows: Vec<MeetingRow> = meeting_query!()
+        .filter(meetings::id.eq_any(&ids))
+        .filter(meetings::starts_at.ge(to_micros(since)))
+        .order((meetings::starts_at, meetings::id))
+        .load(conn)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let m = meeting_from(r)?;
+        let reader = open_meeting(conn, actor, m.team_id, m.id)?;
+        if !reader.is_called_in() {
+            continue;
+        }
+        out.push(Call {
+            team_id: m.team_id,
+            team_name: name_of(conn, &reader)?,
+            meeting: m,
+        });
+    }
+    Ok(out)
 }
 
 /// Plans a meeting of the leader's team: the agenda as given (from the

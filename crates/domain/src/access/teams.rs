@@ -6,21 +6,30 @@
 //!   It opens no child: a team's cases are not the administrator's.
 //! - **Members** are the staff (ansatt, leder) of a fixed member unit, the
 //!   fixed member persons, and the team's leader ([`Actor::team_member`]).
-//!   Units and persons called on demand (NAV in a TST) are not members: they
-//!   see nothing of the team until they are made fixed members. Members see
-//!   the calendar and the cases; a named case names its child only to those
-//!   who may open its log (decided per log, as the log page decides).
-//! - The **leader** plans and cancels meetings and records decisions
-//!   ([`TeamMember::planner`]); only on an active team.
+//!   Units and persons on demand (NAV in a TST) are not members: the leader
+//!   **calls one of them in** to one meeting, and they see that meeting
+//!   ([`Actor::team_meeting`], a [`TeamMeetingReader`] without a member)
+//!   and nothing else of the team. Members see the calendar and the cases; a
+//!   named case names its child only to those who may open its log
+//!   (decided per log, as the log page decides).
+//! - The **leader** plans and cancels meetings, calls in, and records
+//!   decisions ([`TeamMember::planner`]); only on an active team. Any
+//!   member drafts a meeting's minutes; the leader approves them
+//!   ([`TeamMember::minutes_approver`]).
+//! - A decision on a named case, or its withdrawal, is written on the
+//!   case's log ([`TeamMember::case_recorder`]): only while the log is open
+//!   and the one who writes it works in the unit that keeps the log or in a
+//!   unit its consent covers today, which is the ground the access log
+//!   records.
 //! - The municipality's **overview** (every team's meetings against its
 //!   rule, counts only) is for its administrator and the leaders of its
 //!   units ([`Actor::teams_overview`]); the yearly report of a team (counts
 //!   only) for its members and those who see the overview
 //!   ([`Actor::team_report`]).
 
-use super::{Actor, Capability, Denied, Ground, MunicipalityAdmin};
+use super::{Actor, Capability, Denied, Ground, LogFacts, MunicipalityAdmin};
 use crate::admin::user::Role;
-use crate::ids::{MunicipalityId, StandingTeamId, UnitId, UserId};
+use crate::ids::{LogId, MeetingId, MunicipalityId, StandingTeamId, UnitId, UserId};
 
 /// What the rules need to know about one team, loaded before anything of it
 /// is read: ids and flags only.
@@ -77,6 +86,9 @@ pub struct TeamMember {
     ground: Ground,
     is_leader: bool,
     active: bool,
+    /// The member's own units where they work with children (ansatt,
+    /// leder), for writing on a named case's log.
+    units: Vec<(UnitId, Role)>,
 }
 
 impl TeamMember {
@@ -119,8 +131,189 @@ impl TeamMember {
     pub fn may_mark_done(&self, responsible: Option<UserId>) -> bool {
         self.is_leader || responsible == Some(self.actor)
     }
+
+    /// Withdrawing a case: the one who brought it, or the team's leader.
+    pub fn may_withdraw(&self, brought_by: Option<UserId>) -> bool {
+        self.is_leader || brought_by == Some(self.actor)
+    }
+
+    /// Approving a meeting's minutes: the team's leader (any member drafts
+    /// them).
+    pub fn minutes_approver(&self) -> Result<TeamMinutesApprover, Denied> {
+        if self.is_leader {
+            Ok(TeamMinutesApprover(self.clone()))
+        } else {
+            Err(Denied)
+        }
+    }
+
+    /// The meeting `meeting` of the team, read as a member.
+    pub fn meeting_reader(&self, meeting: MeetingId) -> TeamMeetingReader {
+        TeamMeetingReader {
+            actor: self.actor,
+            team_id: self.team_id,
+            meeting_id: meeting,
+            ground: self.ground,
+            member: Some(self.clone()),
+        }
+    }
+
+    /// Writing what the team did with a named case (a decision, its
+    /// withdrawal) on the case's log: while the log is open, by a member
+    /// who works in the unit that keeps it (its leader or staff, grounded as
+    /// the log page grounds them) or in a unit a valid consent covers today
+    /// (the consent is the ground's detail). Anyone else is [`Denied`]: the
+    /// team does not write on a log its consent does not reach.
+    pub fn case_recorder(
+        &self,
+        log: &LogFacts,
+        today: chrono::NaiveDate,
+    ) -> Result<TeamCaseRecorder, Denied> {
+        if !log.is_open {
+            return Err(Denied);
+        }
+        let recorder = |ground, detail| TeamCaseRecorder {
+            actor: self.actor,
+            team_id: self.team_id,
+            log_id: log.log_id,
+            municipality_id: log.municipality_id,
+            home_unit: log.home_unit,
+            ground,
+            detail,
+        };
+        let home = |role| {
+            self.units
+                .iter()
+                .any(|(u, r)| *u == log.home_unit && *r == role)
+        };
+        if home(Role::Leder) {
+            return Ok(recorder(Ground::UnitLeader, None));
+        }
+        if home(Role::Ansatt) {
+            return Ok(recorder(Ground::OwnUnit, None));
+        }
+        let mut units: Vec<UnitId> = self.units.iter().map(|(u, _)| *u).collect();
+        units.sort();
+        units.dedup();
+        for unit in units {
+            if let crate::log::consent::Coverage::Covered(consent) =
+                crate::log::consent::coverage(&log.consent, log.consent_rule, unit, today)
+            {
+                return Ok(recorder(Ground::TeamConsent, Some(consent.to_string())));
+            }
+        }
+        Err(Denied)
+    }
 }
 capability!(TeamMember, |s| Some(s.actor), s.ground);
+
+/// The leader of one team approving a meeting's minutes. Made only by
+/// [`TeamMember::minutes_approver`].
+#[derive(Clone, Debug)]
+pub struct TeamMinutesApprover(TeamMember);
+
+impl TeamMinutesApprover {
+    pub fn member(&self) -> &TeamMember {
+        &self.0
+    }
+    pub fn actor_id(&self) -> UserId {
+        self.0.actor
+    }
+}
+capability!(TeamMinutesApprover, |s| Some(s.0.actor), s.0.ground);
+
+/// Writes on a named case's log what its team did: the actor, the log, and
+/// the ground the log page would give them (own unit, unit leader, or team
+/// and consent with the consent's id). Made only by
+/// [`TeamMember::case_recorder`].
+#[derive(Clone, Debug)]
+pub struct TeamCaseRecorder {
+    actor: UserId,
+    team_id: StandingTeamId,
+    log_id: LogId,
+    municipality_id: MunicipalityId,
+    home_unit: UnitId,
+    ground: Ground,
+    detail: Option<String>,
+}
+
+impl TeamCaseRecorder {
+    pub fn log_id(&self) -> LogId {
+        self.log_id
+    }
+    pub fn team_id(&self) -> StandingTeamId {
+        self.team_id
+    }
+    pub fn actor_id(&self) -> UserId {
+        self.actor
+    }
+    /// The log's municipality (its child's).
+    pub fn municipality_id(&self) -> MunicipalityId {
+        self.municipality_id
+    }
+    /// The unit that keeps the log.
+    pub fn home_unit(&self) -> UnitId {
+        self.home_unit
+    }
+}
+
+impl Capability for TeamCaseRecorder {
+    fn actor(&self) -> Option<UserId> {
+        Some(self.actor)
+    }
+    fn ground(&self) -> Ground {
+        self.ground
+    }
+    fn ground_detail(&self) -> Option<String> {
+        self.detail.clone()
+    }
+}
+
+/// Whether someone is called in to one meeting of a team: read before the
+/// decision (ids and a flag), for [`Actor::team_meeting`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CallFacts {
+    /// A meeting of the team.
+    pub meeting: MeetingId,
+    /// The asking user is among the meeting's invited as called in (on
+    /// demand), and not taken off it.
+    pub called_in: bool,
+}
+
+/// Reads one meeting of a team: a member (who reads every meeting of it),
+/// or someone called in to this meeting (who reads only this one, and of
+/// its cases the anonymous ones and the named ones whose log they may
+/// open). Made only by [`TeamMember::meeting_reader`] and
+/// [`Actor::team_meeting`].
+#[derive(Clone, Debug)]
+pub struct TeamMeetingReader {
+    actor: UserId,
+    team_id: StandingTeamId,
+    meeting_id: MeetingId,
+    ground: Ground,
+    member: Option<TeamMember>,
+}
+
+impl TeamMeetingReader {
+    pub fn team_id(&self) -> StandingTeamId {
+        self.team_id
+    }
+    pub fn meeting_id(&self) -> MeetingId {
+        self.meeting_id
+    }
+    pub fn actor_id(&self) -> UserId {
+        self.actor
+    }
+    /// The member, unless the reader is only called in.
+    pub fn member(&self) -> Option<&TeamMember> {
+        self.member.as_ref()
+    }
+    /// Called in to this meeting, not a member of the team.
+    pub fn is_called_in(&self) -> bool {
+        self.member.is_none()
+    }
+}
+capability!(TeamMeetingReader, |s| Some(s.actor), s.ground);
 
 /// The leader of one active team, planning its meetings and recording its
 /// decisions. Made only by [`TeamMember::planner`].
@@ -183,6 +376,12 @@ impl Actor {
     /// (ansatt, leder) of a fixed member unit. An administrator is none of
     /// these by that role. Anyone else is [`Denied`] (a 404).
     pub fn team_member(&self, f: &TeamFacts) -> Result<TeamMember, Denied> {
+        let units: Vec<(UnitId, Role)> = self
+            .memberships
+            .iter()
+            .filter(|m| super::CASEWORK_ROLES.contains(&m.role))
+            .filter_map(|m| m.unit_id.map(|u| (u, m.role)))
+            .collect();
         let member = |ground| TeamMember {
             actor: self.user_id,
             team_id: f.team_id,
@@ -190,6 +389,7 @@ impl Actor {
             ground,
             is_leader: f.leader == Some(self.user_id),
             active: f.active,
+            units: units.clone(),
         };
         // Through a unit first: the ground then says which.
         let through_unit = self
@@ -207,6 +407,29 @@ impl Actor {
         }
         if f.leader == Some(self.user_id) || f.users.contains(&self.user_id) {
             return Ok(member(Ground::OwnAccount));
+        }
+        Err(Denied)
+    }
+
+    /// One meeting of a team: as a member ([`Actor::team_member`]), or
+    /// called in to it (`call.called_in`), on the ground of the invitation
+    /// in the user's own name. Anyone else is [`Denied`] (a 404).
+    pub fn team_meeting(
+        &self,
+        f: &TeamFacts,
+        call: &CallFacts,
+    ) -> Result<TeamMeetingReader, Denied> {
+        if let Ok(member) = self.team_member(f) {
+            return Ok(member.meeting_reader(call.meeting));
+        }
+        if call.called_in {
+            return Ok(TeamMeetingReader {
+                actor: self.user_id,
+                team_id: f.team_id,
+                meeting_id: call.meeting,
+                ground: Ground::OwnAccount,
+                member: None,
+            });
         }
         Err(Denied)
     }
@@ -385,6 +608,119 @@ mod tests {
         assert!(teacher.team_report(&w.facts).is_ok(), "a member");
         let stranger = in_unit(&w, UnitId::new(), Role::Ansatt);
         assert!(stranger.team_report(&w.facts).is_err());
+    }
+
+    #[test]
+    fn someone_called_in_reads_that_meeting_only_and_members_every_meeting() {
+        let w = world();
+        let meeting = MeetingId::new();
+        let nav = in_unit(&w, w.nav, Role::Ansatt);
+        let not_called = CallFacts {
+            meeting,
+            called_in: false,
+        };
+        let called = CallFacts {
+            meeting,
+            called_in: true,
+        };
+        assert_eq!(nav.team_meeting(&w.facts, &not_called).err(), Some(Denied));
+        let guest = nav.team_meeting(&w.facts, &called);
+        assert!(guest.as_ref().is_ok_and(|g| g.is_called_in()
+            && g.member().is_none()
+            && g.meeting_id() == meeting
+            && g.team_id() == w.facts.team_id
+            && g.ground() == Ground::OwnAccount));
+        // Still no member: nothing else of the team.
+        assert_eq!(nav.team_member(&w.facts).err(), Some(Denied));
+        // A member reads any meeting as a member, called in or not.
+        let teacher = in_unit(&w, w.school, Role::Ansatt);
+        let r = teacher.team_meeting(&w.facts, &not_called);
+        assert!(r.is_ok_and(|r| !r.is_called_in() && r.ground() == Ground::OwnUnit));
+    }
+
+    #[test]
+    fn only_the_leader_approves_minutes_and_the_bringer_or_leader_withdraws() {
+        let mut w = world();
+        let leader = in_unit(&w, w.school, Role::Ansatt);
+        let staff = in_unit(&w, w.ppt, Role::Ansatt);
+        w.facts.leader = Some(leader.user_id());
+        let lead = leader.team_member(&w.facts);
+        assert!(lead.as_ref().is_ok_and(|m| m.minutes_approver().is_ok()
+            && m.may_withdraw(Some(staff.user_id()))
+            && m.may_withdraw(None)));
+        let member = staff.team_member(&w.facts);
+        assert!(member.as_ref().is_ok_and(|m| m.minutes_approver().is_err()
+            && m.may_withdraw(Some(staff.user_id()))
+            && !m.may_withdraw(Some(leader.user_id()))
+            && !m.may_withdraw(None)));
+    }
+
+    #[test]
+    fn a_member_writes_on_a_named_cases_log_where_it_is_kept_or_under_consent() {
+        use crate::ids::{ConsentId, GuardianId, LogId};
+        use crate::log::consent::{Consent, ConsentFacts, ConsentRule, Giver, Purpose};
+        let w = world();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap_or_default();
+        let mother = GuardianId::new();
+        let consent = ConsentId::new();
+        let log = |units: Vec<UnitId>, is_open: bool| LogFacts {
+            log_id: LogId::new(),
+            municipality_id: w.m,
+            home_unit: w.school,
+            is_open,
+            team: vec![],
+            lead: None,
+            consent: ConsentFacts {
+                responsible_guardians: vec![mother],
+                child_age: Some(8),
+                consents: vec![Consent {
+                    id: consent,
+                    givers: vec![Giver::Guardian(mother)],
+                    units,
+                    purposes: vec![Purpose::ShareInformation],
+                    valid_from: today - chrono::Duration::days(30),
+                    valid_to: today + chrono::Duration::days(300),
+                    withdrawn_at: None,
+                }],
+            },
+            consent_rule: ConsentRule::AllGuardians,
+            break_glass: None,
+            coordination_requested: false,
+        };
+        let covered = log(vec![w.ppt], true);
+        let member = |a: &Actor| a.team_member(&w.facts);
+        // Where the log is kept: its leader and its staff, as the log page
+        // grounds them.
+        let head = in_unit(&w, w.school, Role::Leder);
+        let r = member(&head).map(|m| m.case_recorder(&covered, today));
+        assert!(
+            r.is_ok_and(|r| r.is_ok_and(|r| r.ground() == Ground::UnitLeader
+                && r.ground_detail().is_none()
+                && r.log_id() == covered.log_id
+                && r.home_unit() == w.school))
+        );
+        let teacher = in_unit(&w, w.school, Role::Ansatt);
+        let r = member(&teacher).map(|m| m.case_recorder(&covered, today));
+        assert!(r.is_ok_and(|r| r.is_ok_and(|r| r.ground() == Ground::OwnUnit)));
+        // A unit the consent covers: team and consent, the consent named.
+        let ppt = in_unit(&w, w.ppt, Role::Ansatt);
+        let r = member(&ppt).map(|m| m.case_recorder(&covered, today));
+        assert!(r.is_ok_and(|r| {
+            r.is_ok_and(|r| {
+                r.ground() == Ground::TeamConsent && r.ground_detail() == Some(consent.to_string())
+            })
+        }));
+        // Not covered (the consent names another unit), or a closed log.
+        let uncovered = log(vec![w.nav], true);
+        let r = member(&ppt).map(|m| m.case_recorder(&uncovered, today).err());
+        assert_eq!(r, Ok(Some(Denied)));
+        let closed = log(vec![w.ppt], false);
+        let r = member(&head).map(|m| m.case_recorder(&closed, today).err());
+        assert_eq!(r, Ok(Some(Denied)));
+        // Nor after the consent's period.
+        let later = today + chrono::Duration::days(400);
+        let r = member(&ppt).map(|m| m.case_recorder(&covered, later).err());
+        assert_eq!(r, Ok(Some(Denied)));
     }
 
     #[test]

@@ -597,10 +597,14 @@ pub enum EntryKind {
     MeetingVoiceGathered,
     /// The case was brought to a standing team (named, with consent).
     TeamCase,
+    /// A standing team made a decision on the case.
+    TeamDecision,
+    /// The case was withdrawn from a standing team.
+    TeamCaseWithdrawn,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 32] = [
+    pub const ALL: [EntryKind; 34] = [
         Self::Concern,
         Self::LevelChange,
         Self::ReportPrompted,
@@ -633,6 +637,8 @@ impl EntryKind {
         Self::MeetingAnswered,
         Self::MeetingVoiceGathered,
         Self::TeamCase,
+        Self::TeamDecision,
+        Self::TeamCaseWithdrawn,
     ];
 
     pub fn code(self) -> &'static str {
@@ -669,6 +675,8 @@ impl EntryKind {
             Self::MeetingAnswered => "mote_svar",
             Self::MeetingVoiceGathered => "mote_stemme",
             Self::TeamCase => "team_sak",
+            Self::TeamDecision => "team_vedtak",
+            Self::TeamCaseWithdrawn => "team_sak_trukket",
         }
     }
 
@@ -690,7 +698,8 @@ impl EntryKind {
             | Self::MinutesDrafted
             | Self::MinutesApproved
             | Self::DecisionDone
-            | Self::MeetingRated => EntryGroup::Decisions,
+            | Self::MeetingRated
+            | Self::TeamDecision => EntryGroup::Decisions,
             Self::ConsentGiven | Self::ConsentWithdrawn => EntryGroup::Consent,
             Self::TeamJoined
             | Self::TeamLeft
@@ -703,7 +712,8 @@ impl EntryKind {
             | Self::MeetingChanged
             | Self::MeetingCancelled
             | Self::MeetingAnswered
-            | Self::TeamCase => EntryGroup::Team,
+            | Self::TeamCase
+            | Self::TeamCaseWithdrawn => EntryGroup::Team,
             Self::MeasureAdded | Self::MeasureDecided | Self::Evaluation => EntryGroup::Measures,
             Self::ChildVoice | Self::Bbis | Self::MeetingVoiceGathered => EntryGroup::Child,
         }

@@ -441,7 +441,9 @@ pub fn shown_as_named(log: Option<LogId>, openable: &[LogId]) -> bool {
     log.is_some_and(|l| openable.contains(&l))
 }
 
-/// The counts of the yearly report on a team's cases.
+/// The counts of the yearly report on a team's cases. A withdrawn case was
+/// not discussed: it counts only as withdrawn, in none of the others (so
+/// the share with guardians present is of the cases the team took up).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CaseCounts {
     pub total: u32,
@@ -449,9 +451,15 @@ pub struct CaseCounts {
     pub named: u32,
     pub brought_by_guardians: u32,
     pub guardians_present: u32,
+    pub withdrawn: u32,
 }
 
 impl CaseCounts {
+    /// Adds one withdrawn case.
+    pub fn add_withdrawn(&mut self) {
+        self.withdrawn += 1;
+    }
+
     /// Adds one case.
     pub fn add(&mut self, anonymous: bool, by_guardian: bool, guardians_present: bool) {
         self.total += 1;
@@ -472,6 +480,94 @@ impl CaseCounts {
     /// (rounded half up); `None` without cases.
     pub fn guardians_present_percent(&self) -> Option<u32> {
         (self.total > 0).then(|| (self.guardians_present * 200 + self.total) / (self.total * 2))
+    }
+}
+
+/// The longest note on one case in a team meeting's minutes («short
+/// notes»), and the longest general part.
+pub const CASE_NOTE_MAX: usize = 2000;
+pub const MINUTES_TEXT_MAX: usize = 8000;
+/// The longest reason for withdrawing a case.
+pub const WITHDRAW_REASON_MAX: usize = 1000;
+
+/// Why a team meeting's minutes may not be written (drafted or approved)
+/// now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MinutesClosed {
+    /// The meeting was cancelled.
+    Cancelled,
+    /// The meeting has not begun.
+    NotBegun,
+    /// The minutes are approved, and so locked.
+    Approved,
+}
+
+/// Whether a team meeting's minutes may be written: the meeting has begun
+/// and is not cancelled, and the minutes are not approved.
+pub fn minutes_open(
+    status: MeetingStatus,
+    begun: bool,
+    minutes: super::MinutesStatus,
+) -> Result<(), MinutesClosed> {
+    if minutes == super::MinutesStatus::Approved {
+        Err(MinutesClosed::Approved)
+    } else if status == MeetingStatus::Cancelled {
+        Err(MinutesClosed::Cancelled)
+    } else if !begun {
+        Err(MinutesClosed::NotBegun)
+    } else {
+        Ok(())
+    }
+}
+
+/// What a team meeting's saved minutes lack before the leader may approve
+/// them: everyone invited marked present or absent, and a note on every
+/// case taken up in the meeting (what was discussed).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MinutesGaps {
+    /// Invited (units and persons) with no attendance.
+    pub attendance: usize,
+    /// Cases of the meeting with no note.
+    pub notes: usize,
+}
+
+impl MinutesGaps {
+    pub fn of<'a>(
+        attendance: impl IntoIterator<Item = Option<bool>>,
+        notes: impl IntoIterator<Item = Option<&'a str>>,
+    ) -> Self {
+        Self {
+            attendance: attendance.into_iter().filter(Option::is_none).count(),
+            notes: notes
+                .into_iter()
+                .filter(|n| n.is_none_or(|n| n.trim().is_empty()))
+                .count(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.attendance == 0 && self.notes == 0
+    }
+}
+
+/// Why a case may not be withdrawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WithdrawRefused {
+    /// The team has made decisions on it: it was taken up.
+    Decided,
+    /// Its meeting's minutes are approved: it was discussed.
+    InApprovedMinutes,
+}
+
+/// A case may be withdrawn until the team has taken it up: no decision on
+/// it, and its meeting's minutes (if it is on a meeting) not approved.
+pub fn may_withdraw(decisions: usize, minutes_approved: bool) -> Result<(), WithdrawRefused> {
+    if decisions > 0 {
+        Err(WithdrawRefused::Decided)
+    } else if minutes_approved {
+        Err(WithdrawRefused::InApprovedMinutes)
+    } else {
+        Ok(())
     }
 }
 
@@ -713,9 +809,19 @@ mod tests {
                 anonymous: 2,
                 named: 1,
                 brought_by_guardians: 2,
-                guardians_present: 1
+                guardians_present: 1,
+                withdrawn: 0,
             }
         );
+        // A withdrawn case is counted as such and in nothing else.
+        let before = c;
+        c.add_withdrawn();
+        assert_eq!(c.withdrawn, 1);
+        assert_eq!(
+            c.guardians_present_percent(),
+            before.guardians_present_percent()
+        );
+        assert_eq!((c.total, c.anonymous, c.named), (3, 2, 1));
         assert_eq!(c.guardians_present_percent(), Some(33));
         c.add(true, false, true);
         assert_eq!(c.guardians_present_percent(), Some(50));
@@ -780,6 +886,56 @@ mod tests {
         assert!(shown_as_named(Some(log), &[log]));
         assert!(!shown_as_named(Some(log), &[]));
         assert!(!shown_as_named(None, &[log]));
+    }
+
+    #[test]
+    fn team_minutes_are_written_after_the_meeting_began_until_approved() {
+        use crate::meetings::MinutesStatus;
+        assert_eq!(
+            minutes_open(MeetingStatus::Planned, true, MinutesStatus::None),
+            Ok(())
+        );
+        assert_eq!(
+            minutes_open(MeetingStatus::Held, true, MinutesStatus::Draft),
+            Ok(())
+        );
+        assert_eq!(
+            minutes_open(MeetingStatus::Planned, false, MinutesStatus::None),
+            Err(MinutesClosed::NotBegun)
+        );
+        assert_eq!(
+            minutes_open(MeetingStatus::Cancelled, true, MinutesStatus::Draft),
+            Err(MinutesClosed::Cancelled)
+        );
+        assert_eq!(
+            minutes_open(MeetingStatus::Held, true, MinutesStatus::Approved),
+            Err(MinutesClosed::Approved)
+        );
+        // Approval needs everyone's attendance and a note on every case.
+        let gaps = MinutesGaps::of(
+            [Some(true), None, Some(false)],
+            [Some("Drøftet."), Some("  "), None],
+        );
+        assert_eq!(
+            gaps,
+            MinutesGaps {
+                attendance: 1,
+                notes: 2
+            }
+        );
+        assert!(!gaps.is_empty());
+        assert!(MinutesGaps::of([Some(false)], [Some("Drøftet.")]).is_empty());
+        assert!(MinutesGaps::of([], []).is_empty());
+    }
+
+    #[test]
+    fn a_case_is_withdrawn_only_until_the_team_has_taken_it_up() {
+        assert_eq!(may_withdraw(0, false), Ok(()));
+        assert_eq!(may_withdraw(1, false), Err(WithdrawRefused::Decided));
+        assert_eq!(
+            may_withdraw(0, true),
+            Err(WithdrawRefused::InApprovedMinutes)
+        );
     }
 
     proptest! {

@@ -10,7 +10,12 @@
 //!   log; others see it as an anonymous one.
 //! - The leader records decisions in a meeting: a case, the text, a
 //!   responsible member and a deadline. They are the responsible person's
-//!   tasks («Vedtak fra team» on «Mine oppgaver») until marked done.
+//!   tasks («Vedtak fra team» on «Mine oppgaver») until marked done. A
+//!   decision on a named case goes on the child's log too, and is refused
+//!   beside the case when the leader may not write there; the meeting page
+//!   links it to the log's measure form for those who may write in the log.
+//! - The one who brought a case, or the leader, withdraws it with a reason
+//!   (`/team/{team}/saker/{case}/trekk`) until the team has taken it up.
 
 use crate::AppState;
 use crate::error::AppError;
@@ -25,17 +30,18 @@ use crate::view::{invalid, page};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use laget_db::meetings::team_cases::{self as db, CaseLog, NewDecision, NewTeamCase};
+use laget_db::meetings::team_cases::{self as db, CaseLog, NewDecision, NewTeamCase, NotOnLog};
 use laget_db::meetings::teams as teams_db;
 use laget_domain::access::TeamMember;
 use laget_domain::casework::anonymity::{self, Identifying};
 use laget_domain::children::AGE_BANDS;
 use laget_domain::ids::{DecisionId, LogId, MeetingId, TeamCaseId};
+use laget_domain::meetings::teams::WITHDRAW_REASON_MAX;
 use laget_domain::meetings::{BroughtBy, MeetingStatus};
 use laget_domain::validation::{Problem, Problems, parse_date, required_text};
 
 use super::team_meetings::{Forms, meeting_page_with};
-use super::teams::{open_team, when_text};
+use super::teams::{CaseRow, case_row, open_team, when_text};
 
 /// The warning beside a field whose text looks identifying: what was
 /// found, quoted, and what to do (the anonymous consultations' words).
@@ -318,6 +324,7 @@ pub async fn decide(
     let member = open_team(&state, &user, &t).await?;
     let planner = member.planner()?;
     let meeting: MeetingId = path_id(&mt)?;
+    let reader = member.meeting_reader(meeting);
     let m = user.m;
     let pairs = forms::pairs(&body);
     let mut p = Problems::new();
@@ -362,10 +369,10 @@ pub async fn decide(
     let (Some(case), Some(text), Some(responsible), Some(deadline)) =
         (case, text, responsible, deadline)
     else {
-        return meeting_page_with(&state, &user, &member, meeting, again(form)).await;
+        return meeting_page_with(&state, &user, &reader, again(form)).await;
     };
     if form.has_errors() {
-        return meeting_page_with(&state, &user, &member, meeting, again(form)).await;
+        return meeting_page_with(&state, &user, &reader, again(form)).await;
     }
     let d = NewDecision {
         case,
@@ -373,22 +380,148 @@ pub async fn decide(
         responsible,
         deadline,
     };
+    let rid = user.ctx.request_id.clone();
+    let today = today();
     let result = state
         .db
-        .write(move |c| db::decide(c, &planner, meeting, &d))
+        .write(move |c| db::decide(c, &planner, meeting, &d, today, &rid))
         .await;
     match result {
-        Ok(_) => {}
+        Ok(Ok(_)) => {}
+        // A named case whose log the leader may not write on.
+        Ok(Err(NotOnLog)) => {
+            form.add_error("sak", m.teams_decision_not_on_log);
+            return meeting_page_with(&state, &user, &reader, again(form)).await;
+        }
         // A case of another meeting, or someone not on the team: said
         // beside the fields (the form offers neither).
         Err(laget_db::DbError::NotFound) => {
             form.add_error("sak", &m.problem(Problem::UnknownChoice));
-            return meeting_page_with(&state, &user, &member, meeting, again(form)).await;
+            return meeting_page_with(&state, &user, &reader, again(form)).await;
         }
         Err(e) => return Err(e.into()),
     }
     let team = member.team_id();
     Ok(Redirect::to(&format!("/team/{team}/moter/{meeting}?melding=vedtak")).into_response())
+}
+
+// ---------------------------------------------------------------------------
+// Withdrawing a case
+
+#[derive(Template)]
+#[template(path = "meetings/team_case_withdraw.html")]
+struct WithdrawPage {
+    layout: Layout,
+    team_name: String,
+    action: String,
+    back: String,
+    case: CaseRow,
+    form: FormState,
+}
+
+/// The case to withdraw, as `member` sees it, while they may withdraw it
+/// (the one who brought it or the leader, not yet taken up); a 404
+/// otherwise.
+async fn withdraw_page(
+    state: &AppState,
+    user: &SignedIn,
+    member: &TeamMember,
+    case: TeamCaseId,
+    form: FormState,
+) -> Result<WithdrawPage, AppError> {
+    let (cap, actor, rid) = (
+        member.clone(),
+        user.actor.clone(),
+        user.ctx.request_id.clone(),
+    );
+    let today = today();
+    let now = chrono::Utc::now();
+    let (team, cases, meetings) = state
+        .db
+        .write(move |c| {
+            Ok((
+                teams_db::of_member(c, &cap)?,
+                db::cases(c, &actor, &cap, None, today, &rid)?,
+                teams_db::meetings(
+                    c,
+                    &cap,
+                    now - chrono::Duration::days(400),
+                    now + chrono::Duration::days(400),
+                )?,
+            ))
+        })
+        .await?;
+    let c = cases
+        .iter()
+        .find(|c| c.id == case)
+        .ok_or(AppError::NotFound)?;
+    let row = case_row(user.m, c, &meetings, Some(member));
+    if row.withdraw.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let team_id = team.summary.id;
+    Ok(WithdrawPage {
+        layout: Layout::signed_in(user, user.m.teams_withdraw_title),
+        team_name: team.summary.name.clone(),
+        action: format!("/team/{team_id}/saker/{case}/trekk"),
+        back: match c.meeting {
+            Some(x) => format!("/team/{team_id}/moter/{x}#sak-{case}"),
+            None => format!("/team/{team_id}#sak-{case}"),
+        },
+        case: row,
+        form: form.fields(&[("begrunnelse", user.m.teams_withdraw_reason)]),
+    })
+}
+
+pub async fn withdraw_form(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((t, c)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let member = open_team(&state, &user, &t).await?;
+    let case: TeamCaseId = path_id(&c)?;
+    page(&withdraw_page(&state, &user, &member, case, FormState::default()).await?)
+}
+
+/// Withdraws a case with a reason (`begrunnelse`): it leaves the lists;
+/// the yearly report counts it as withdrawn.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((t, c)): Path<(String, String)>,
+    body: String,
+) -> Result<Response, AppError> {
+    let member = open_team(&state, &user, &t).await?;
+    let case: TeamCaseId = path_id(&c)?;
+    let m = user.m;
+    let pairs = forms::pairs(&body);
+    let mut form = FormState::with_values(forms::redisplayable(&pairs));
+    let reason = match required_text(forms::get(&pairs, "begrunnelse"), WITHDRAW_REASON_MAX) {
+        Ok(r) => r,
+        Err(problem) => {
+            form.add_error("begrunnelse", &m.problem(problem));
+            return invalid(&withdraw_page(&state, &user, &member, case, form).await?);
+        }
+    };
+    // Anyone but the one who brought it and the leader, and a case of
+    // another team or withdrawn already, is a 404 from the write.
+    let (cap, rid, today) = (member.clone(), user.ctx.request_id.clone(), today());
+    let result = state
+        .db
+        .write(move |c| db::withdraw(c, &cap, case, &reason, today, &rid))
+        .await?;
+    let team = member.team_id();
+    match result {
+        Ok(Some(meeting)) => Ok(Redirect::to(&format!(
+            "/team/{team}/moter/{meeting}?melding=sak-trukket"
+        ))
+        .into_response()),
+        Ok(None) => Ok(Redirect::to(&format!("/team/{team}?melding=sak-trukket")).into_response()),
+        Err(_) => {
+            form.add_error("begrunnelse", m.teams_withdraw_taken_up);
+            invalid(&withdraw_page(&state, &user, &member, case, form).await?)
+        }
+    }
 }
 
 /// Marks a decision done: its responsible person (from «Mine oppgaver» or

@@ -11,7 +11,8 @@
 //!
 //! The other team pages are beside it: `team_admin` (the administrator
 //! defines teams; the municipality's overview), `team_meetings` (planning,
-//! the meeting's page, cancelling), `team_cases` (cases, decisions).
+//! the meeting's page, cancelling, calling in), `team_cases` (cases,
+//! decisions, withdrawing), `team_minutes` (the minutes of a meeting).
 
 use crate::AppState;
 use crate::error::AppError;
@@ -165,6 +166,10 @@ pub(crate) fn notice_of(m: &Messages, code: Option<&str>) -> Option<&'static str
         "sak-meldt" => m.teams_case_brought,
         "vedtak" => m.teams_decision_saved,
         "vedtak-utfort" => m.teams_decision_done_notice,
+        "innkalt" => m.teams_called_in_notice,
+        "referat-lagret" => m.teams_minutes_saved,
+        "referat-godkjent" => m.teams_minutes_approved_notice,
+        "sak-trukket" => m.teams_withdrawn_notice,
         _ => return None,
     })
 }
@@ -197,6 +202,8 @@ struct MinePage {
     rows: Vec<MyTeamRow>,
     /// The overviews the user may see: (link, text).
     overviews: Vec<(String, String)>,
+    /// The meetings the user is called in to: (link, team, time).
+    calls: Vec<(String, String, String)>,
 }
 
 /// «2 av 3 (1 holdt, 1 planlagt)».
@@ -213,7 +220,10 @@ pub async fn mine(State(state): State<AppState>, user: SignedIn) -> Result<Respo
     let today = today();
     let semester = Semester::current(today);
     let (from, to) = bounds(semester);
-    let teams = state
+    // Calls to meetings from a month back, so that a meeting just held
+    // can still be found.
+    let since = Utc::now() - chrono::Duration::days(30);
+    let (teams, calls) = state
         .db
         .read(move |conn| {
             let mut out = Vec::new();
@@ -221,7 +231,7 @@ pub async fn mine(State(state): State<AppState>, user: SignedIn) -> Result<Respo
                 let ms = db::meetings(conn, &member, from, to)?;
                 out.push((member, t, ms));
             }
-            Ok(out)
+            Ok((out, db::my_calls(conn, &actor, since)?))
         })
         .await?;
     let m = user.m;
@@ -260,6 +270,16 @@ pub async fn mine(State(state): State<AppState>, user: SignedIn) -> Result<Respo
                 )
             })
             .collect(),
+        calls: calls
+            .iter()
+            .map(|c| {
+                (
+                    format!("/team/{}/moter/{}", c.team_id, c.meeting.id),
+                    c.team_name.clone(),
+                    when_text(m, &c.meeting),
+                )
+            })
+            .collect(),
     })
 }
 
@@ -277,20 +297,31 @@ pub struct CaseRow {
     pub title: String,
     pub summary: String,
     pub meta: String,
+    /// The minutes' note on it.
+    pub note: Option<String>,
+    /// Where `member` withdraws it, while they may.
+    pub withdraw: Option<String>,
 }
 
 /// A case in the reader's words: named with the child only where the reader
-/// may open its log; otherwise as an anonymous case.
-pub(crate) fn case_row(m: &Messages, c: &TeamCase, meetings: &[TeamMeeting]) -> CaseRow {
+/// may open its log; otherwise as an anonymous case. With the link to
+/// withdraw it for a `member` who may (the one who brought it or the
+/// leader, until the team has taken it up).
+pub(crate) fn case_row(
+    m: &Messages,
+    c: &TeamCase,
+    meetings: &[TeamMeeting],
+    member: Option<&TeamMember>,
+) -> CaseRow {
     let band = c
         .age_band
         .as_deref()
         .map(|b| band_label(m, b))
         .unwrap_or_default();
     let title = match &c.named {
-        Some((_, name)) => m
+        Some(named) => m
             .teams_case_named_title
-            .replace("{navn}", name)
+            .replace("{navn}", &named.child)
             .replace("{alder}", &band),
         None => m.teams_case_anonymous_title.replace("{alder}", &band),
     };
@@ -335,6 +366,10 @@ pub(crate) fn case_row(m: &Messages, c: &TeamCase, meetings: &[TeamMeeting]) -> 
         title,
         summary: c.summary.clone(),
         meta: meta.join(" · "),
+        note: c.minutes_note.clone(),
+        withdraw: member
+            .filter(|x| !c.taken_up && x.may_withdraw(c.created_by_id))
+            .map(|x| format!("/team/{}/saker/{}/trekk", x.team_id(), c.id)),
     }
 }
 
@@ -431,7 +466,10 @@ pub async fn show(
                 cancelled: x.status == MeetingStatus::Cancelled,
             })
             .collect(),
-        cases: cases.iter().map(|c| case_row(m, c, &meetings)).collect(),
+        cases: cases
+            .iter()
+            .map(|c| case_row(m, c, &meetings, Some(&member)))
+            .collect(),
         may_plan: member.planner().is_ok(),
         may_bring: member.case_bringer().is_ok(),
         report: format!("/team/{}/rapport?ar={}", s.id, today.year()),
@@ -474,6 +512,7 @@ struct ReportPage {
     by_guardians: u32,
     present: u32,
     share: String,
+    withdrawn: u32,
 }
 
 pub async fn report(
@@ -533,5 +572,6 @@ pub async fn report(
         share: counts
             .guardians_present_percent()
             .map_or_else(|| m.teams_report_no_cases.to_owned(), |p| format!("{p} %")),
+        withdrawn: counts.withdrawn,
     })
 }

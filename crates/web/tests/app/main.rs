@@ -23,6 +23,7 @@ mod privacy_rules;
 mod security;
 mod stafett;
 mod team_matrix;
+mod team_meetings;
 mod teams;
 mod timeline_events;
 mod trust;

@@ -136,7 +136,8 @@ pub fn decide(
         deadline: today() + chrono::Duration::days(14),
     };
     app.db
-        .write_blocking(|c| team_cases::decide(c, &planner, meeting, &d))
+        .write_blocking(|c| team_cases::decide(c, &planner, meeting, &d, today(), "test"))
+        .unwrap()
         .unwrap()
 }
 
