@@ -14,11 +14,13 @@
 //! the demo is seeded; a held meeting is called as if on a day before it
 //! (the invitation form refuses a day past).
 //!
-//! E-mail: calling, approving and deciding queue e-mail as the pages do.
-//! The demo configures no SMTP server, so the outbox marks them «ikke
-//! sendt» unless the operator has configured one; the demo's addresses are
-//! under `demo.kommune.example` (a reserved name that reaches no one), and
-//! its guardians have none.
+//! E-mail: calling, approving and deciding queue e-mail as the pages do;
+//! at the end of the seeding, in its transaction, every e-mail it queued is
+//! marked «ikke sendt» with the reason `demo` and its outbox job removed
+//! (`laget_db::meetings::mail::withhold_demo`), so nothing goes out even
+//! with SMTP configured. The demo's addresses are under
+//! `demo.kommune.example` (a reserved name that reaches no one), and its
+//! guardians have none.
 //!
 //! Running the demo again changes nothing: a municipality that has
 //! standing teams is left as it is, and a log that has meetings (made by
@@ -579,12 +581,18 @@ pub fn seed(conn: &mut DbConnection, m: MunicipalityId, today: NaiveDate) -> DbR
     if !teams::list(conn, &definer)?.is_empty() {
         return Ok(());
     }
+    let since = Utc::now();
     let ctx = Ctx::load(conn, m, today, demo_logs::STAFF)?;
     for l in LOG_MEETINGS {
         meetings_of_log(conn, &ctx, l, WrittenStandard::Bokmal)
             .map_err(|e| bad(format!("meetings of {}", l.child), e))?;
     }
-    demo_teams(conn, &ctx, &definer, WrittenStandard::Bokmal).map_err(|e| bad("standing teams", e))
+    demo_teams(conn, &ctx, &definer, WrittenStandard::Bokmal)
+        .map_err(|e| bad("standing teams", e))?;
+    // The e-mail the seeding queued (to made-up people, about meetings in
+    // the past too) is never sent, even with SMTP configured (#21).
+    laget_db::meetings::mail::withhold_demo(conn, since)?;
+    Ok(())
 }
 
 /// The meetings of «Nabo kommune», in nynorsk: Eirik's log and a TST at
@@ -599,6 +607,7 @@ pub fn seed_neighbour(
     if !teams::list(conn, &definer)?.is_empty() {
         return Ok(());
     }
+    let since = Utc::now();
     let ctx = Ctx::load(conn, m, today, demo_logs::NEIGHBOUR_STAFF)?;
     for l in NEIGHBOUR_LOG_MEETINGS {
         meetings_of_log(conn, &ctx, l, WrittenStandard::Nynorsk)
@@ -625,6 +634,7 @@ pub fn seed_neighbour(
         "Fast møte i TST.",
         "Nabo skule, møterommet",
     )?;
+    laget_db::meetings::mail::withhold_demo(conn, since)?;
     Ok(())
 }
 
@@ -727,7 +737,8 @@ fn meeting(
         guardians: guardians.iter().map(String::as_str).collect(),
         child,
     };
-    let new = NewMeeting::parse(&form, &choices.invite_choices(), called, &oslo)
+    let called_at = called.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let new = NewMeeting::parse(&form, &choices.invite_choices(), called, called_at, &oslo)
         .map_err(|e| bad("invitation", e))?;
     let convener = reader.meeting_convener().map_err(|e| bad("convener", e))?;
     let id = invitations::call(conn, &convener, &new, called, RID)?.map_err(|e| bad("call", e))?;

@@ -1350,6 +1350,11 @@ struct DemoMeetings {
     anonymous_cases: usize,
     named_cases: usize,
     mail_sent: usize,
+    /// E-mail held back as demo data (reason `demo`), and any other.
+    mail_demo: usize,
+    mail_other: usize,
+    /// `send_mail` jobs not finished (in the whole database).
+    send_jobs_pending: usize,
 }
 
 fn demo_meetings(db: &TestDb, number: &str) -> DemoMeetings {
@@ -1448,6 +1453,20 @@ fn demo_meetings(db: &TestDb, number: &str) -> DemoMeetings {
         .count()
         .get_result::<i64>(&mut c)
         .unwrap();
+    let reasons: Vec<(String, Option<String>)> = outgoing_mail::table
+        .select((outgoing_mail::state, outgoing_mail::reason))
+        .load(&mut c)
+        .unwrap();
+    let mail_demo = reasons
+        .iter()
+        .filter(|(st, r)| st == "ikke_sendt" && r.as_deref() == Some("demo"))
+        .count();
+    let send_jobs_pending = laget_db::schema::outbox::table
+        .filter(laget_db::schema::outbox::kind.eq("send_mail"))
+        .filter(laget_db::schema::outbox::state.ne("done"))
+        .count()
+        .get_result::<i64>(&mut c)
+        .unwrap();
     let count = |st: &str, minutes: &str| {
         case.iter()
             .filter(|(_, _, s, mi)| s == st && (minutes.is_empty() || mi == minutes))
@@ -1470,6 +1489,9 @@ fn demo_meetings(db: &TestDb, number: &str) -> DemoMeetings {
         anonymous_cases: cases.iter().filter(|a| **a).count(),
         named_cases: cases.iter().filter(|a| !**a).count(),
         mail_sent: usize::try_from(mail_sent).unwrap(),
+        mail_demo,
+        mail_other: reasons.len() - mail_demo,
+        send_jobs_pending: usize::try_from(send_jobs_pending).unwrap(),
     }
 }
 
@@ -1516,6 +1538,12 @@ fn the_demo_has_meetings_with_minutes_decisions_ratings_and_standing_teams() {
             "{demo:?}"
         );
         assert_eq!(demo.mail_sent, 0, "no SMTP server: nothing is sent");
+        // Every e-mail the seeding queued is held back as demo data, with no
+        // job left to send it, so a demo with SMTP configured sends none of
+        // it (#21).
+        assert!(demo.mail_demo > 0, "the seeding queues e-mail: {demo:?}");
+        assert_eq!(demo.mail_other, 0, "all of it held back: {demo:?}");
+        assert_eq!(demo.send_jobs_pending, 0, "{demo:?}");
         // Nabo kommune, nynorsk: a log's meetings and a TST.
         let nabo = demo_meetings(&db, "9998");
         assert!(

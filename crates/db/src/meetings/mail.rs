@@ -354,6 +354,30 @@ pub fn finish(
     Ok(changed == 1)
 }
 
+/// Marks every e-mail queued since `since` and still waiting as not sent
+/// with the reason `demo`, and removes their outbox jobs, in the
+/// transaction `conn` is in: the demo's seeding calls meetings and
+/// approves minutes as the pages do, but its people are made up, so none of
+/// it may reach an SMTP server. Returns how many were held back.
+pub fn withhold_demo(conn: &mut DbConnection, since: DateTime<Utc>) -> DbResult<usize> {
+    let waiting = outgoing_mail::table
+        .filter(outgoing_mail::state.eq(MailState::Queued.code()))
+        .filter(outgoing_mail::created_at.ge(to_micros(since)));
+    let job_ids: Vec<Option<String>> = waiting.select(outgoing_mail::job_id).load(conn)?;
+    let job_ids: Vec<String> = job_ids.into_iter().flatten().collect();
+    for chunk in job_ids.chunks(500) {
+        diesel::delete(jobs::table.filter(jobs::id.eq_any(chunk))).execute(conn)?;
+    }
+    let held = diesel::update(waiting)
+        .set((
+            outgoing_mail::state.eq(MailState::NotSent.code()),
+            outgoing_mail::reason.eq(Some(MailReason::Demo.code())),
+            outgoing_mail::job_id.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(held)
+}
+
 /// A capability that opens one meeting's e-mail list: the meeting's log
 /// (`LogReader`), or its standing team (the team's capability implements
 /// it beside the team's queries).
