@@ -70,6 +70,8 @@ pub enum MeetingProblem {
     InvalidTime,
     /// The meeting ends before it starts.
     EndsBeforeStart,
+    /// The meeting would start before now.
+    StartsInPast,
     /// Neither a place nor a video link.
     PlaceOrLink,
     /// Nobody is invited.
@@ -166,13 +168,14 @@ fn video_link(raw: &str) -> Result<Option<String>, MeetingProblem> {
 
 impl NewMeeting {
     /// Checks the invitation form against the choices it offered. `today`
-    /// is the day in Norway (a meeting cannot be called for a day past);
-    /// `to_utc` turns a Norwegian local time into UTC (`None` for a time
+    /// is the day in Norway (a meeting cannot be called for a day past),
+    /// `now` the moment (nor for a time already past today); `to_utc` turns a Norwegian local time into UTC (`None` for a time
     /// that does not exist, as in the hour skipped in spring).
     pub fn parse(
         form: &MeetingForm<'_>,
         choices: &InviteChoices,
         today: NaiveDate,
+        now: DateTime<Utc>,
         to_utc: &dyn Fn(NaiveDateTime) -> Option<DateTime<Utc>>,
     ) -> Result<Self, FieldProblems> {
         let mut p: FieldProblems = Vec::new();
@@ -231,6 +234,7 @@ impl NewMeeting {
                 p.push(("til", MeetingProblem::EndsBeforeStart));
             } else {
                 match (to_utc(day.and_time(from)), to_utc(day.and_time(to))) {
+                    (Some(s), _) if s < now => p.push(("fra", MeetingProblem::StartsInPast)),
                     (Some(s), Some(e)) => times = Some((s, e)),
                     (None, _) => p.push(("fra", MeetingProblem::InvalidTime)),
                     (_, None) => p.push(("til", MeetingProblem::InvalidTime)),
@@ -437,6 +441,10 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
     }
 
+    fn at(y: i32, m: u32, day: u32) -> DateTime<Utc> {
+        Utc.from_utc_datetime(&d(y, m, day).and_hms_opt(8, 0, 0).unwrap_or_default())
+    }
+
     /// Treats local time as UTC: the conversion is the web layer's.
     fn as_utc(t: NaiveDateTime) -> Option<DateTime<Utc>> {
         Some(Utc.from_utc_datetime(&t))
@@ -494,7 +502,7 @@ mod tests {
         f.guardians = vec![&mother];
         f.units = vec![&ppt];
         f.child = true;
-        let m = NewMeeting::parse(&f, &choices(&w), d(2026, 12, 1), &as_utc);
+        let m = NewMeeting::parse(&f, &choices(&w), d(2026, 12, 1), at(2026, 12, 1), &as_utc);
         let m = m.unwrap_or_else(|p| panic!("{p:?}"));
         assert_eq!(m.kind, MeetingKind::Cooperation);
         assert_eq!(m.day, d(2026, 12, 10));
@@ -515,7 +523,7 @@ mod tests {
             video_link: "http://møte.example",
             ..MeetingForm::default()
         };
-        let p = NewMeeting::parse(&f, &choices(&w), d(2026, 12, 1), &as_utc)
+        let p = NewMeeting::parse(&f, &choices(&w), d(2026, 12, 1), at(2026, 12, 1), &as_utc)
             .err()
             .unwrap_or_default();
         let got = fields(&p);
@@ -544,15 +552,33 @@ mod tests {
         let mut f = form("instans", &staff);
         f.to = "08:00";
         f.place = "";
-        let p = NewMeeting::parse(&f, &choices(&w), d(2026, 12, 1), &as_utc)
+        let p = NewMeeting::parse(&f, &choices(&w), d(2026, 12, 1), at(2026, 12, 1), &as_utc)
             .err()
             .unwrap_or_default();
         assert!(p.contains(&("til", MeetingProblem::EndsBeforeStart)));
         assert!(p.contains(&("sted", MeetingProblem::PlaceOrLink)));
         f.to = "10:00";
         f.video_link = "https://video.example/rom";
-        let m = NewMeeting::parse(&f, &choices(&w), d(2026, 12, 1), &as_utc);
+        let m = NewMeeting::parse(&f, &choices(&w), d(2026, 12, 1), at(2026, 12, 1), &as_utc);
         assert!(m.is_ok_and(|m| m.video_link.as_deref() == Some("https://video.example/rom")));
+    }
+
+    #[test]
+    fn a_meeting_cannot_start_before_now() {
+        let w = world();
+        let staff = format!("{}:{}", w.lead, w.home);
+        let mut f = form("samarbeid", &staff);
+        f.date = "01.12.2026";
+        f.from = "07:00";
+        f.to = "08:00";
+        let p = NewMeeting::parse(&f, &choices(&w), d(2026, 12, 1), at(2026, 12, 1), &as_utc)
+            .err()
+            .unwrap_or_default();
+        assert!(p.contains(&("fra", MeetingProblem::StartsInPast)), "{p:?}");
+        f.from = "09:00";
+        f.to = "10:00";
+        let m = NewMeeting::parse(&f, &choices(&w), d(2026, 12, 1), at(2026, 12, 1), &as_utc);
+        assert!(m.is_ok(), "later today is fine");
     }
 
     #[test]
@@ -563,7 +589,7 @@ mod tests {
         let mut f = form("instans", &staff);
         f.guardians = vec![&mother];
         f.child = true;
-        let p = NewMeeting::parse(&f, &choices(&w), d(2026, 12, 1), &as_utc)
+        let p = NewMeeting::parse(&f, &choices(&w), d(2026, 12, 1), at(2026, 12, 1), &as_utc)
             .err()
             .unwrap_or_default();
         assert!(p.contains(&("foresatte", MeetingProblem::FamilyNotInvited)));
@@ -571,7 +597,7 @@ mod tests {
         // Someone the form did not offer.
         let stranger = format!("{}:{}", UserId::new(), w.home);
         let f = form("samarbeid", &stranger);
-        let p = NewMeeting::parse(&f, &choices(&w), d(2026, 12, 1), &as_utc)
+        let p = NewMeeting::parse(&f, &choices(&w), d(2026, 12, 1), at(2026, 12, 1), &as_utc)
             .err()
             .unwrap_or_default();
         assert!(p.contains(&("ansatte", MeetingProblem::Common(Problem::UnknownChoice))));

@@ -34,6 +34,7 @@ use laget_db::meetings::invitations::{
 };
 use laget_domain::access::{LogReader, MeetingConvener, WriteRefused};
 use laget_domain::audit::Action;
+use laget_domain::casework::anonymity::{self, Identifying};
 use laget_domain::ids::MeetingId;
 use laget_domain::meetings::invitation::{
     self, Answer, FieldProblems, MeetingForm, MeetingProblem, NewMeeting,
@@ -71,6 +72,7 @@ fn with_problems(mut form: FormState, m: &Messages, problems: FieldProblems) -> 
             MeetingProblem::Common(p) => m.problem(p),
             MeetingProblem::InvalidTime => m.meetings_problem_time.to_owned(),
             MeetingProblem::EndsBeforeStart => m.meetings_problem_ends_before.to_owned(),
+            MeetingProblem::StartsInPast => m.meetings_problem_starts_past.to_owned(),
             MeetingProblem::PlaceOrLink => m.meetings_problem_place.to_owned(),
             MeetingProblem::NobodyInvited => m.meetings_problem_nobody.to_owned(),
             MeetingProblem::FamilyNotInvited => m.meetings_problem_family.to_owned(),
@@ -118,6 +120,8 @@ struct FormPage {
     attendance_required: bool,
     promise: Option<String>,
     template_hint: bool,
+    /// The place looked like a name: the checkbox to confirm it is not.
+    place_check: bool,
     form: FormState,
 }
 
@@ -195,6 +199,7 @@ fn form_page(
             .meeting_due
             .map(|d| m.meetings_promise.replace("{dato}", &date(d))),
         template_hint: editing.is_none(),
+        place_check: false,
         form: form.fields(&[
             ("type", m.meetings_kind),
             ("formal", m.meetings_purpose),
@@ -286,6 +291,43 @@ fn meeting_form(pairs: &[(String, String)]) -> MeetingForm<'_> {
     }
 }
 
+/// The place goes into the calendar invitation (LOCATION), outside Laget:
+/// a national id, a phone number or the child's own name (as registered,
+/// in any case) is refused beside the field; a full name is a warning the
+/// writer may confirm with «sted_sjekket». The problem, and whether the
+/// confirmation checkbox is to be shown.
+fn place_problem(
+    m: &Messages,
+    place: &str,
+    child_name: &str,
+    checked: bool,
+) -> (Option<String>, bool) {
+    let lower = place.to_lowercase();
+    let child = child_name.trim().to_lowercase();
+    if !child.is_empty() && lower.contains(&child) {
+        return (Some(m.meetings_place_child_name.to_owned()), false);
+    }
+    let found = anonymity::findings(place);
+    if let Some(f) = found.iter().find(|f| f.kind != Identifying::FullName) {
+        let what = match f.kind {
+            Identifying::NationalId => m.consultation_identifying_national_id,
+            _ => m.consultation_identifying_phone,
+        };
+        return (
+            Some(m.meetings_place_identifying.replace("{hva}", what)),
+            false,
+        );
+    }
+    match found.first() {
+        Some(f) if !checked => (
+            Some(m.meetings_place_name_warning.replace("{navn}", &f.text)),
+            true,
+        ),
+        Some(_) => (None, true),
+        None => (None, false),
+    }
+}
+
 /// The form's meeting, or the form again with its problems (422).
 async fn parsed(
     state: &AppState,
@@ -295,28 +337,37 @@ async fn parsed(
     pairs: &[(String, String)],
 ) -> Result<Result<(NewMeeting, Choices), Response>, AppError> {
     let choices = read_choices(state, user, c.reader()).await?;
-    match NewMeeting::parse(
+    let (place, place_check) = place_problem(
+        user.m,
+        forms::get(pairs, "sted"),
+        &choices.child_name,
+        forms::get(pairs, "sted_sjekket") == "ja",
+    );
+    let parsed = NewMeeting::parse(
         &meeting_form(pairs),
         &choices.invite_choices(),
         today(),
+        Utc::now(),
         &oslo_to_utc,
-    ) {
-        Ok(m) => Ok(Ok((m, choices))),
-        Err(problems) => {
-            let form = with_problems(
-                FormState::with_values(forms::redisplayable(pairs)),
-                user.m,
-                problems,
-            );
-            Ok(Err(invalid(&form_page(
-                user,
-                c.reader(),
-                &choices,
-                editing,
-                form,
-            ))?))
-        }
+    );
+    let problems = match (parsed, &place) {
+        (Ok(m), None) => return Ok(Ok((m, choices))),
+        (Ok(_), Some(_)) => Vec::new(),
+        (Err(problems), _) => problems,
+    };
+    let mut form = with_problems(
+        FormState::with_values(forms::redisplayable(pairs)),
+        user.m,
+        problems,
+    );
+    if let Some(text) = place
+        && form.error("sted").is_none()
+    {
+        form.add_error("sted", &text);
     }
+    let mut page = form_page(user, c.reader(), &choices, editing, form);
+    page.place_check = place_check;
+    Ok(Err(invalid(&page)?))
 }
 
 /// The form again, the refusal beside the invitees.

@@ -897,3 +897,58 @@ on_every_backend!(
     closing_a_log_cancels_its_planned_meetings,
     closing_cancels_meetings
 );
+
+fn with(f: &[(String, String)], key: &str, value: &str) -> Vec<(String, String)> {
+    f.iter()
+        .map(|(k, v)| {
+            if k == key {
+                (k.clone(), value.to_owned())
+            } else {
+                (k.clone(), v.clone())
+            }
+        })
+        .collect()
+}
+
+/// Stranger #2: the place goes into the calendar invitation. The field
+/// says so; a phone number, a national id or the child's own name (any
+/// case) is refused beside it with the values kept; a full name is a
+/// warning that a checkbox confirms.
+async fn the_place_names_nobody(app: TestApp) {
+    let mut lead = app.client(Who::Ansatt).await;
+    let page = lead.get(&format!("{}/ny", base(&app))).await;
+    assert!(page.body.contains("sendes med i kalenderinvitasjonen"), "{}", page.body);
+    let before = count_meetings(&app);
+    let f = form(7, &[("ansatte", ppt_staff(&app))]);
+    for (place, says) in [
+        ("Hjemme, ring 91234567", "kan ikke inneholde et telefonnummer"),
+        ("Hjemme hos testbarn fikstursen", "kan ikke inneholde barnets navn"),
+        ("Heime hos Eirik Haugland, Storgata 5", "ser ut til å inneholde et fullt navn"),
+    ] {
+        let bad = with(&f, "sted", place);
+        let r = lead.post(&format!("{}/ny", base(&app)), &pairs(&bad)).await;
+        assert_eq!(r.status, 422, "{place}");
+        assert!(r.body.contains(says), "{place}: {}", r.body);
+        assert!(r.body.contains("sted-error"), "beside the field");
+        assert!(r.body.contains("Bli enige om tiltak."), "values kept");
+    }
+    assert_eq!(count_meetings(&app), before);
+    // The full name confirmed: called.
+    let mut ok = with(&f, "sted", "Heime hos Eirik Haugland, Storgata 5");
+    ok.push(("sted_sjekket".into(), "ja".into()));
+    call(&app, &ok).await;
+    assert_eq!(count_meetings(&app), before + 1);
+}
+on_every_backend!(the_place_in_the_calendar_names_nobody, the_place_names_nobody);
+
+/// Stranger #7: a meeting today cannot start before now.
+async fn not_before_now(app: TestApp) {
+    let mut lead = app.client(Who::Ansatt).await;
+    let f = form(0, &[("ansatte", ppt_staff(&app))]);
+    let f = with(&with(&f, "fra", "00:00"), "til", "00:01");
+    let r = lead.post(&format!("{}/ny", base(&app)), &pairs(&f)).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Møtet kan ikke begynne før nå"), "{}", r.body);
+    assert!(r.body.contains("fra-error"));
+}
+on_every_backend!(a_meeting_cannot_start_before_now, not_before_now);
