@@ -22,6 +22,7 @@ mod outbox;
 mod privacy_rules;
 mod security;
 mod stafett;
+mod tasks_page;
 mod team_matrix;
 mod team_meetings;
 mod teams;
