@@ -808,7 +808,7 @@ pub async fn mark_done(
 #[template(path = "meetings/minutes_print.html")]
 struct PrintPage {
     layout: Layout,
-    log: String,
+    reference: String,
     base: String,
     child_name: String,
     birth: String,
@@ -843,13 +843,18 @@ pub async fn print(
     minutes.may_rate = false;
     minutes.links = false;
     minutes.full = !minutes.cancelled;
-    for d in &mut minutes.decisions {
+    // Deadlines as dates only: a printed copy is read later, when «(om 39
+    // dager)» would no longer be true.
+    for (d, of) in minutes.decisions.iter_mut().zip(&v.decisions) {
         d.may_close = false;
         d.to_measure = None;
+        d.deadline = date(of.deadline);
+        d.overdue = false;
     }
     page(&PrintPage {
         layout,
-        log: reader.log_id().to_string(),
+        // The reference is the meeting's id, as on the printed invitation.
+        reference: v.meeting.id.to_string(),
         base: base(reader.log_id(), v.meeting.id),
         child_name: v.child_name.clone(),
         birth: birth_text(user.m, v.child_birth, today),

@@ -956,6 +956,20 @@ async fn print_recorded(app: TestApp) {
     assert!(!page.body.contains("Utkast – ikke godkjent"));
     assert!(page.body.contains("Søke plass i språkgruppe"));
     assert!(page.body.contains("Møterom 1"));
+    // An archive copy: the deadline as a date, not «(om 14 dager)»; the
+    // reference is the meeting, as on the printed invitation.
+    assert!(
+        page.body.contains(&format!("<dd>{}</dd>", d(14))),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("(om "), "{}", page.body);
+    assert!(page.body.contains(&format!("<code>{}</code>", m.id)));
+    assert!(
+        !page
+            .body
+            .contains(&format!("<code>{}</code>", app.fx.log.log))
+    );
     assert!(
         !page.body.contains("/utfort\""),
         "the archive copy has no forms"
@@ -984,3 +998,44 @@ async fn print_recorded(app: TestApp) {
     );
 }
 on_every_backend!(printed_minutes_are_in_the_access_log, print_recorded);
+
+/// In nynorsk the minutes say «Stemma til barnet», as the rest of the
+/// nynorsk pages, and name the purpose with the meeting page's word.
+async fn nynorsk_words(app: TestApp) {
+    let m = meeting(&app, 2);
+    let municipality = app.fx.municipality.to_string();
+    app.with_conn(|c| {
+        diesel::update(laget_db::schema::municipalities::table.find(municipality))
+            .set(laget_db::schema::municipalities::written_standard.eq("nn"))
+            .execute(c)
+            .unwrap()
+    });
+    let mut lead = app.client(Who::Ansatt).await;
+    let minutes = lead.get(&format!("{}/referat", m.base(&app))).await;
+    assert_eq!(minutes.status, 200);
+    assert!(
+        minutes.body.contains("Stemma til barnet"),
+        "{}",
+        minutes.body
+    );
+    assert!(!minutes.body.contains(">Barnets stemme<"));
+    assert!(!minutes.body.contains("barnets stemme"), "the hint too");
+    let meeting = lead.get(&m.base(&app)).await;
+    assert_eq!(meeting.status, 200);
+    let print = lead
+        .get(&format!("{}/referat/utskrift", m.base(&app)))
+        .await;
+    for word in ["Formål", "Føremål"] {
+        assert_eq!(
+            meeting.body.contains(word),
+            minutes.body.contains(word),
+            "{word} on the meeting page and the minutes"
+        );
+        assert_eq!(
+            meeting.body.contains(word),
+            print.body.contains(word),
+            "{word}"
+        );
+    }
+}
+on_every_backend!(nynorsk_minutes_use_the_nynorsk_words, nynorsk_words);
