@@ -13,12 +13,13 @@
 //!   («+47 912 34 567», «91234567», «22 33 44 55»).
 //! - **Full name**: two or more capitalised words in a row (a capital letter
 //!   followed by at least one small letter, hyphens allowed: «Anne-Lise»),
-//!   not counting a word that starts a sentence or a line, and not across
-//!   punctuation («Emma, Hansen» is not a name).
+//!   not across punctuation («Emma, Hansen» is not a name). A sentence's
+//!   first word is capitalised anyway: it counts only when the next word is
+//!   capitalised too and nothing more follows («Emma Hansen kom …» is a
+//!   name; in «Drøftet Ola Hansen …» the name is «Ola Hansen»).
 //!
 //! Limits (what it does not catch, and what it flags wrongly): a first name
-//! alone, a name written in small letters, a two-word name at the very start
-//! of a sentence («Emma Hansen kom …»), a birth date, an address, a rare
+//! alone, a name written in small letters, a birth date, an address, a rare
 //! diagnosis or a family story that identifies the child; numbers written
 //! with dots or dashes, or with «0047». It flags place names and proper
 //! nouns of two capitalised words («Nye Solsiden»), bank account numbers
@@ -138,18 +139,27 @@ fn is_capitalised(word: &str) -> bool {
 
 fn full_names(text: &str) -> Vec<Finding> {
     let mut out = Vec::new();
+    // The words of a run, and whether the first one started a sentence.
     let mut run: Vec<&str> = Vec::new();
-    let close = |run: &mut Vec<&str>, out: &mut Vec<Finding>| {
+    let mut from_start = false;
+    let close = |run: &mut Vec<&str>, from_start: bool, out: &mut Vec<Finding>| {
         if run.len() >= 2 {
+            // «Drøftet Ola Hansen»: the sentence's first word is not part
+            // of the name when two capitalised words follow it.
+            let words = if from_start && run.len() >= 3 {
+                &run[1..]
+            } else {
+                &run[..]
+            };
             out.push(Finding {
                 kind: Identifying::FullName,
-                text: run.join(" "),
+                text: words.join(" "),
             });
         }
         run.clear();
     };
     for line in text.lines() {
-        close(&mut run, &mut out);
+        close(&mut run, from_start, &mut out);
         let mut sentence_start = true;
         for token in line.split_whitespace() {
             let core = token.trim_matches(|c: char| !c.is_alphanumeric());
@@ -159,26 +169,27 @@ fn full_names(text: &str) -> Vec<Finding> {
                 .unwrap_or("");
             if core.is_empty() {
                 // A dash or a bullet: breaks a name, not a sentence.
-                close(&mut run, &mut out);
+                close(&mut run, from_start, &mut out);
                 continue;
             }
             if !before.is_empty() {
-                close(&mut run, &mut out);
+                close(&mut run, from_start, &mut out);
             }
             if is_capitalised(core) {
-                if !sentence_start {
-                    run.push(core);
+                if run.is_empty() {
+                    from_start = sentence_start;
                 }
+                run.push(core);
             } else {
-                close(&mut run, &mut out);
+                close(&mut run, from_start, &mut out);
             }
             sentence_start = after.contains(['.', '!', '?']);
             if !after.is_empty() {
-                close(&mut run, &mut out);
+                close(&mut run, from_start, &mut out);
             }
         }
     }
-    close(&mut run, &mut out);
+    close(&mut run, from_start, &mut out);
     out
 }
 
@@ -268,9 +279,26 @@ mod tests {
     }
 
     #[test]
+    fn a_name_at_the_start_of_a_sentence_is_found() {
+        use Identifying::FullName;
+        assert_eq!(
+            kinds("Emma Hansen er stille."),
+            [(FullName, "Emma Hansen".into())]
+        );
+        assert_eq!(
+            kinds("Tiril Solheim (Lia barnehage, avdeling Blåbær) strever med språket."),
+            [(FullName, "Tiril Solheim".into())]
+        );
+        assert_eq!(
+            kinds("Barnet er stille. Kari Berg kom i dag."),
+            [(FullName, "Kari Berg".into())]
+        );
+    }
+
+    #[test]
     fn the_limits_are_as_documented() {
-        // A two-word name at the very start of a sentence is missed.
-        assert!(kinds("Emma Hansen er stille.").is_empty());
+        // A first name alone is missed.
+        assert!(kinds("Emma er stille.").is_empty());
         // Two capitalised words that are not a name are flagged.
         assert_eq!(kinds("Hun går i Nye Solsiden.").len(), 1);
     }
