@@ -596,7 +596,8 @@ pub fn save_draft(
 /// they are locked, the meeting is held, its decisions become tasks for
 /// their responsible persons, and e-mail is queued — the minutes to every
 /// invited staff member and guardian, each decision to its responsible
-/// person (never to the approver, who knows). Returns how many e-mails.
+/// person (never to the approver, who knows); the level's promised meeting
+/// (`logs.meeting_due`), if still set, is met. Returns how many e-mails.
 pub fn approve(
     conn: &mut DbConnection,
     a: &MinutesApprover,
@@ -647,17 +648,27 @@ pub fn approve(
     for q in &requests {
         mail::enqueue(conn, q)?;
     }
+    let mut data = serde_json::json!({
+        "mote": key,
+        "dato": iso(view.meeting.day()),
+        "vedtak": view.decisions.len(),
+    });
+    // A held meeting meets the level's promised meeting if nothing has yet
+    // (the level was raised after this one was called, say); the timeline
+    // says so, and when it was held after the due day.
+    if let Some(due) = crate::meetings::invitations::clear_promise(conn, a.log_id())? {
+        data["lofte"] = iso(due).into();
+        if view.meeting.day() > due {
+            data["lofte_sen"] = true.into();
+        }
+    }
     crate::log::insert_entry(
         conn,
         a.log_id(),
         EntryKind::MinutesApproved,
         Some(me),
         None,
-        serde_json::json!({
-            "mote": key,
-            "dato": iso(view.meeting.day()),
-            "vedtak": view.decisions.len(),
-        }),
+        data,
         now,
     )?;
     write_record(conn, &r, a, rid)?;

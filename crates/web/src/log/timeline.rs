@@ -39,7 +39,9 @@
 //! - `team_sak_trukket`: `team_sak`, `team`, `team_type`; the reason is
 //!   the body
 //! - `referat_utkast`: `mote` (id), `dato` (the meeting's day);
-//!   `referat_godkjent`: also `vedtak` (how many decisions)
+//!   `referat_godkjent`: also `vedtak` (how many decisions), and `lofte`,
+//!   `lofte_sen` as a called meeting's when the approval met the level's
+//!   promised meeting
 //! - `vedtak_utfort`: `mote`, `vedtak` (id), `tekst` (the decision); the
 //!   note on what was done is the body
 //! - `mote_vurdert`: `mote`, `dato`, `hvem` (`foresatt` or `barn`), `navn`
@@ -313,13 +315,24 @@ fn render(
             _ => fill(m.ev_meeting_held, &[("dato", &day("mote_holdt")?)]),
         },
         EntryKind::MinutesDrafted => fill(m.ev_minutes_drafted, &[("dato", &day("dato")?)]),
-        EntryKind::MinutesApproved => fill(
-            m.ev_minutes_approved,
-            &[
-                ("dato", &day("dato")?),
-                ("antall", &data.get("vedtak")?.as_u64()?.to_string()),
-            ],
-        ),
+        EntryKind::MinutesApproved => {
+            let approved = fill(
+                m.ev_minutes_approved,
+                &[
+                    ("dato", &day("dato")?),
+                    ("antall", &data.get("vedtak")?.as_u64()?.to_string()),
+                ],
+            );
+            let promise = if data.get("lofte_sen").and_then(|v| v.as_bool()) == Some(true) {
+                m.ev_meeting_promise_late
+            } else {
+                m.ev_meeting_promise
+            };
+            match day("lofte") {
+                Some(due) => format!("{approved}; {}", promise.replace("{dato}", &due)),
+                None => approved,
+            }
+        }
         EntryKind::DecisionDone => fill(m.ev_decision_done, &[("vedtak", text("tekst")?)]),
         EntryKind::MeetingRated => {
             let who = match text("hvem")? {

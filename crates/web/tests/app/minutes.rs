@@ -1039,3 +1039,41 @@ async fn nynorsk_words(app: TestApp) {
     }
 }
 on_every_backend!(nynorsk_minutes_use_the_nynorsk_words, nynorsk_words);
+
+/// Approved minutes meet the level's promised meeting when nothing has yet
+/// (here the promise was made after the meeting was called): the log no
+/// longer waits for a meeting, and the timeline says the promise was met,
+/// after its day.
+async fn approval_meets_the_promise(app: TestApp) {
+    let m = meeting(&app, 2);
+    let due = today() - chrono::Duration::days(10);
+    app.with_conn(|c| {
+        diesel::update(logs::table.find(app.fx.log.log.to_string()))
+            .set(logs::meeting_due.eq(Some(due.format("%Y-%m-%d").to_string())))
+            .execute(c)
+            .unwrap()
+    });
+    approved(&app, &m).await;
+    let left: Option<String> = app.with_conn(|c| {
+        logs::table
+            .find(app.fx.log.log.to_string())
+            .select(logs::meeting_due)
+            .first(c)
+            .unwrap()
+    });
+    assert_eq!(left, None, "the promise is met");
+    let page = app
+        .client(Who::Ansatt)
+        .await
+        .get(&format!("/logger/{}", app.fx.log.log))
+        .await;
+    assert!(
+        page.body.contains(&format!(
+            "oppfyller løftet om møte i laget innen {}, men etter fristen",
+            due.format("%d.%m.%Y")
+        )),
+        "{}",
+        page.body
+    );
+}
+on_every_backend!(approved_minutes_meet_the_levels_promised_meeting, approval_meets_the_promise);
