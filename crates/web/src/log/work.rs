@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use laget_db::log::{self as logs, AddRefused, Person, Scan};
 use laget_domain::access::{HandoverProposer, LogReader, LogWriter, WriteRefused};
 use laget_domain::ids::{
-    ConsentId, DecisionId, HandoverId, LogId, MeasureId, OfferId, TeamMemberId,
+    ConsentId, DecisionId, HandoverId, LogId, MeasureId, MeetingId, OfferId, TeamMemberId,
 };
 use laget_domain::log::bbis::Snapshot;
 use laget_domain::log::consent::{ConsentForm, Giver, Method, NewConsent, Purpose};
@@ -1293,6 +1293,8 @@ pub async fn decide_measure(
 struct VoicePage {
     layout: Layout,
     log: String,
+    /// The meeting the voice is gathered for (`mote`), if any.
+    meeting: Option<String>,
     child_name: String,
     methods: Vec<Choice>,
     form: FormState,
@@ -1302,11 +1304,13 @@ async fn voice_page(
     state: &AppState,
     user: &SignedIn,
     w: &LogWriter,
+    meeting: Option<MeetingId>,
     form: FormState,
 ) -> Result<VoicePage, AppError> {
     Ok(VoicePage {
         layout: Layout::signed_in(user, user.m.voice_title),
         log: w.log_id().to_string(),
+        meeting: meeting.map(|m| m.to_string()),
         child_name: child_name(state, user, w.reader()).await?,
         methods: VOICE_METHODS
             .iter()
@@ -1323,12 +1327,36 @@ async fn voice_page(
     })
 }
 
+/// The meeting (`mote`) the voice is gathered for, from the meeting page's
+/// «Skriv inn barnets stemme»: one of this log's (otherwise 404).
+async fn voice_meeting(
+    state: &AppState,
+    w: &LogWriter,
+    raw: &str,
+) -> Result<Option<MeetingId>, AppError> {
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let id: MeetingId = path_id(raw)?;
+    let r = w.reader().clone();
+    state
+        .db
+        .read(move |c| laget_db::meetings::minutes::minutes(c, &r, id))
+        .await?;
+    Ok(Some(id))
+}
+
+/// The voice form; `?mote=` when it is gathered for a meeting: saving it
+/// then marks the meeting's voice gathered and returns to the meeting.
 pub async fn voice_form(
     State(state): State<AppState>,
     WritableLog { user, writer: w }: WritableLog,
+    axum::extract::RawQuery(q): axum::extract::RawQuery,
 ) -> Result<Response, AppError> {
+    let query = forms::pairs(q.as_deref().unwrap_or(""));
+    let meeting = voice_meeting(&state, &w, forms::get(&query, "mote")).await?;
     let form = FormState::with_values([("dato", date(today()))]);
-    page(&voice_page(&state, &user, &w, form).await?)
+    page(&voice_page(&state, &user, &w, meeting, form).await?)
 }
 
 pub async fn add_voice(
@@ -1337,6 +1365,7 @@ pub async fn add_voice(
     body: String,
 ) -> Result<Response, AppError> {
     let pairs = forms::pairs(&body);
+    let meeting = voice_meeting(&state, &w, forms::get(&pairs, "mote")).await?;
     let v = match ChildVoice::parse(
         forms::get(&pairs, "dato"),
         forms::get(&pairs, "metode"),
@@ -1347,16 +1376,35 @@ pub async fn add_voice(
         Err(p) => {
             let form = FormState::with_values(forms::redisplayable(&pairs))
                 .with_problems(user.m, p.into_vec());
-            return invalid(&voice_page(&state, &user, &w, form).await?);
+            return invalid(&voice_page(&state, &user, &w, meeting, form).await?);
         }
     };
     let log = w.log_id();
     let rid = user.ctx.request_id.clone();
+    // The one who convenes the meeting (the log's holder) marks its voice
+    // gathered with the voice, in one transaction; anyone else who may
+    // write records the voice only.
+    let convener = meeting.and_then(|_| w.reader().meeting_convener().ok());
     state
         .db
-        .write(move |c| logs::add_voice(c, &w, &v, &rid))
+        .write(move |c| {
+            logs::add_voice(c, &w, &v, &rid)?;
+            if let (Some(id), Some(conv)) = (meeting, convener) {
+                match laget_db::meetings::invitations::voice_gathered(c, &conv, id, &rid) {
+                    // Held or cancelled since: the voice is kept all the same.
+                    Err(laget_db::DbError::Conflict) => {}
+                    other => other?,
+                }
+            }
+            Ok(())
+        })
         .await?;
-    Ok(back(log, "lagret"))
+    match meeting {
+        Some(id) => Ok(
+            Redirect::to(&format!("/logger/{log}/moter/{id}?melding=stemme")).into_response(),
+        ),
+        None => Ok(back(log, "lagret")),
+    }
 }
 
 pub struct ThemeField {

@@ -1077,3 +1077,46 @@ async fn approval_meets_the_promise(app: TestApp) {
     );
 }
 on_every_backend!(approved_minutes_meet_the_levels_promised_meeting, approval_meets_the_promise);
+
+/// «Skriv inn barnets stemme» on a planned meeting's page leads to the
+/// voice form for that meeting; saving the voice marks the meeting's voice
+/// gathered and returns to the meeting. A meeting of another log is 404.
+async fn voice_for_a_meeting(app: TestApp) {
+    let m = meeting(&app, -24);
+    let mut lead = app.client(Who::Ansatt).await;
+    let form = format!("/logger/{}/stemme?mote={}", app.fx.log.log, m.id);
+    let page = lead.get(&m.base(&app)).await;
+    assert!(page.body.contains(&form), "{}", page.body);
+    let r = lead.get(&form).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains(&format!("name=\"mote\" value=\"{}\"", m.id)));
+    let other = format!("/logger/{}/stemme?mote={}", app.fx.log.log, MeetingId::new());
+    assert_eq!(lead.get(&other).await.status, 404);
+    let done = || -> Option<i64> {
+        app.with_conn(|c| {
+            meetings::table
+                .find(m.id.to_string())
+                .select(meetings::voice_done_at)
+                .first(c)
+                .unwrap()
+        })
+    };
+    assert_eq!(done(), None);
+    let mote = m.id.to_string();
+    let r = lead
+        .post(
+            &format!("/logger/{}/stemme", app.fx.log.log),
+            &[
+                ("mote", mote.as_str()),
+                ("dato", &d(0)),
+                ("metode", "samtale"),
+                ("ord", "Jeg liker å tegne."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location(), format!("{}?melding=stemme", m.base(&app)));
+    assert!(done().is_some(), "the meeting's voice is gathered");
+    assert_eq!(entries(&app, "mote_stemme"), 1);
+}
+on_every_backend!(the_voice_form_gathers_a_meetings_voice, voice_for_a_meeting);
