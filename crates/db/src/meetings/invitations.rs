@@ -60,6 +60,9 @@ pub struct Participant {
     pub answered_at: Option<DateTime<Utc>>,
     /// Møteplikt: must answer.
     pub must_answer: bool,
+    /// A staff member or unit no longer on the team, or no longer covered
+    /// by a consent for meetings: a change of the meeting drops them.
+    pub lost_access: bool,
 }
 
 impl Participant {
@@ -117,11 +120,12 @@ pub struct Meeting {
 }
 
 impl Meeting {
-    /// The invited who must answer and have not (for the lead).
+    /// The invited who must answer and have not (for the lead); not those
+    /// who no longer have access.
     pub fn not_answered(&self) -> impl Iterator<Item = &Participant> {
         self.participants
             .iter()
-            .filter(|p| p.response == Response::Pending && p.kind.serves())
+            .filter(|p| p.response == Response::Pending && p.kind.serves() && !p.lost_access)
     }
 }
 
@@ -296,6 +300,7 @@ fn participants(conn: &mut DbConnection, meeting: MeetingId) -> DbResult<Vec<Par
                 note: p.response_note,
                 answered_at: p.answered_at.map(from_micros),
                 must_answer: p.must_answer,
+                lost_access: false,
             })
         })
         .collect()
@@ -351,6 +356,25 @@ pub fn meeting(conn: &mut DbConnection, r: &LogReader, id: MeetingId) -> DbResul
         None => None,
     };
     let child_name = crate::log::child_name(conn, r)?;
+    let mut invited = participants(conn, id)?;
+    if row.status == MeetingStatus::Planned {
+        // Who may still be invited today: on the team, and covered.
+        let today = Utc::now().with_timezone(&chrono_tz::Europe::Oslo).date_naive();
+        let now = choices(conn, r, today)?;
+        for p in &mut invited {
+            p.lost_access = match p.kind {
+                ParticipantKind::Staff => !now
+                    .staff
+                    .iter()
+                    .any(|s| Some(s.user) == p.user && Some(s.unit) == p.unit && s.covered),
+                ParticipantKind::Unit => !now
+                    .units
+                    .iter()
+                    .any(|(u, _, covered)| Some(*u) == p.unit && *covered),
+                ParticipantKind::Guardian | ParticipantKind::Child => false,
+            };
+        }
+    }
     Ok(Meeting {
         id,
         log_id: parse_id(row.log_id.as_deref().ok_or(DbError::NotFound)?)?,
@@ -372,7 +396,7 @@ pub fn meeting(conn: &mut DbConnection, r: &LogReader, id: MeetingId) -> DbResul
         cancelled_at: row.cancelled_at.map(from_micros),
         cancel_reason: row.cancel_reason,
         minutes_status: row.minutes_status,
-        participants: participants(conn, id)?,
+        participants: invited,
         child_name,
     })
 }

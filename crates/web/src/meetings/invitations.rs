@@ -426,7 +426,8 @@ pub async fn edit_form(
     let r = c.reader().clone();
     let meeting = state.db.read(move |conn| db::meeting(conn, &r, id)).await?;
     if meeting.status != MeetingStatus::Planned {
-        return Err(AppError::Conflict);
+        // Held or cancelled: nothing to change; the meeting says why.
+        return Ok(to_meeting(c.log_id(), id, "ikke-planlagt"));
     }
     let choices = read_choices(&state, &user, c.reader()).await?;
     let start = meeting.starts_at.with_timezone(&Oslo);
@@ -443,7 +444,8 @@ pub async fn edit_form(
             meeting.video_link.clone().unwrap_or_default(),
         ),
     ];
-    for p in &meeting.participants {
+    // Those who lost access are left out: saving the change drops them.
+    for p in meeting.participants.iter().filter(|p| !p.lost_access) {
         match (p.kind, p.user, p.unit, p.guardian) {
             (ParticipantKind::Staff, Some(u), Some(unit), _) => {
                 values.push(("ansatte".into(), format!("{u}:{unit}")));
@@ -515,14 +517,16 @@ fn participant_row(m: &Messages, p: &Participant) -> ParticipantRow {
             ParticipantKind::Guardian => m.team_kind_guardian,
             ParticipantKind::Child => m.team_kind_child,
         },
-        answer: if serves {
+        answer: if p.lost_access {
+            m.meetings_lost_access
+        } else if serves {
             response_label(m, p.response)
         } else {
             ""
         },
         note: p.note.clone(),
         must_answer: p.must_answer,
-        pending: serves && p.response == Reply::Pending,
+        pending: serves && p.response == Reply::Pending && !p.lost_access,
     }
 }
 
@@ -579,6 +583,7 @@ fn notice(m: &Messages, code: Option<&str>) -> Option<&'static str> {
         "avlyst" => m.meetings_notice_cancelled,
         "svart" => m.meetings_notice_answered,
         "stemme" => m.meetings_notice_voice,
+        "ikke-planlagt" => m.meetings_notice_not_planned,
         _ => return None,
     })
 }
@@ -607,6 +612,27 @@ async fn meeting_page(
         .await?;
     record_read(state, user, reader).await?;
     let m = user.m;
+    // The answer form starts from the answer given, if any (a form sent
+    // back with problems keeps what was sent).
+    let form = match &mine {
+        Some(p)
+            if p.response != Reply::Pending
+                && form.value("svar").is_empty()
+                && !form.has_errors() =>
+        {
+            let svar = if p.response == Reply::Accepted {
+                "kommer"
+            } else {
+                "kommer_ikke"
+            };
+            let mut values = vec![("svar".to_owned(), svar.to_owned())];
+            if let Some(n) = &p.note {
+                values.push(("merknad".to_owned(), n.clone()));
+            }
+            FormState::with_values(values)
+        }
+        _ => form,
+    };
     let may_convene = reader.meeting_convener().is_ok();
     let minutes_summary = crate::meetings::minutes::summary(state, user, reader, id).await?;
     Ok(page_of(
@@ -897,7 +923,12 @@ pub fn list_rows(
             when: span(m, s.starts_at, s.ends_at),
             kind: kind_label(m, s.kind),
             status: status_label(m, s.status),
-            minutes: minutes_label(m, s.minutes_status),
+            // A cancelled meeting has no minutes: its status says it all.
+            minutes: if s.status == MeetingStatus::Cancelled {
+                ""
+            } else {
+                minutes_label(m, s.minutes_status)
+            },
         })
         .collect()
 }

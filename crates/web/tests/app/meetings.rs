@@ -917,13 +917,26 @@ fn with(f: &[(String, String)], key: &str, value: &str) -> Vec<(String, String)>
 async fn the_place_names_nobody(app: TestApp) {
     let mut lead = app.client(Who::Ansatt).await;
     let page = lead.get(&format!("{}/ny", base(&app))).await;
-    assert!(page.body.contains("sendes med i kalenderinvitasjonen"), "{}", page.body);
+    assert!(
+        page.body.contains("sendes med i kalenderinvitasjonen"),
+        "{}",
+        page.body
+    );
     let before = count_meetings(&app);
     let f = form(7, &[("ansatte", ppt_staff(&app))]);
     for (place, says) in [
-        ("Hjemme, ring 91234567", "kan ikke inneholde et telefonnummer"),
-        ("Hjemme hos testbarn fikstursen", "kan ikke inneholde barnets navn"),
-        ("Heime hos Eirik Haugland, Storgata 5", "ser ut til å inneholde et fullt navn"),
+        (
+            "Hjemme, ring 91234567",
+            "kan ikke inneholde et telefonnummer",
+        ),
+        (
+            "Hjemme hos testbarn fikstursen",
+            "kan ikke inneholde barnets navn",
+        ),
+        (
+            "Heime hos Eirik Haugland, Storgata 5",
+            "ser ut til å inneholde et fullt navn",
+        ),
     ] {
         let bad = with(&f, "sted", place);
         let r = lead.post(&format!("{}/ny", base(&app)), &pairs(&bad)).await;
@@ -939,7 +952,10 @@ async fn the_place_names_nobody(app: TestApp) {
     call(&app, &ok).await;
     assert_eq!(count_meetings(&app), before + 1);
 }
-on_every_backend!(the_place_in_the_calendar_names_nobody, the_place_names_nobody);
+on_every_backend!(
+    the_place_in_the_calendar_names_nobody,
+    the_place_names_nobody
+);
 
 /// Stranger #7: a meeting today cannot start before now.
 async fn not_before_now(app: TestApp) {
@@ -948,7 +964,93 @@ async fn not_before_now(app: TestApp) {
     let f = with(&with(&f, "fra", "00:00"), "til", "00:01");
     let r = lead.post(&format!("{}/ny", base(&app)), &pairs(&f)).await;
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("Møtet kan ikke begynne før nå"), "{}", r.body);
+    assert!(
+        r.body.contains("Møtet kan ikke begynne før nå"),
+        "{}",
+        r.body
+    );
     assert!(r.body.contains("fra-error"));
 }
 on_every_backend!(a_meeting_cannot_start_before_now, not_before_now);
+
+/// Stranger #17: a cancelled meeting shows no minutes status, the log's
+/// list says just «Avlyst», and the change form of a cancelled meeting
+/// leads back to the meeting with a notice.
+async fn cancelled_has_no_minutes(app: TestApp) {
+    let id = call(&app, &form(7, &[("ansatte", ppt_staff(&app))])).await;
+    let mut lead = app.client(Who::Ansatt).await;
+    let r = lead
+        .post(&format!("{}/{id}/avlys", base(&app)), &[("grunn", "Syk.")])
+        .await;
+    assert_eq!(r.status, 303);
+    let page = lead.get(&format!("{}/{id}", base(&app))).await;
+    assert!(page.body.contains("Møtet er avlyst og har ikke referat."));
+    assert!(!page.body.contains("Status for referatet"), "{}", page.body);
+    let log = lead.get(&format!("/logger/{}", app.fx.log.log)).await;
+    assert!(log.body.contains("<td>Avlyst</td><td></td>"), "{}", log.body);
+    let r = lead.get(&format!("{}/{id}/endre", base(&app))).await;
+    assert_eq!(r.status, 303);
+    assert!(r.location().ends_with(&format!("/moter/{id}?melding=ikke-planlagt")));
+    let page = lead.get(r.location()).await;
+    assert!(page.body.contains("kan ikke endres lenger"));
+}
+on_every_backend!(a_cancelled_meeting_has_no_minutes_status, cancelled_has_no_minutes);
+
+/// Stranger #18: the answer form shows the answer and comment given.
+async fn answer_prefilled(app: TestApp) {
+    let id = call(&app, &form(7, &[("ansatte", ppt_staff(&app))])).await;
+    let mut ppt = app.client(Who::PptOnTeam).await;
+    let r = ppt
+        .post(
+            &format!("{}/{id}/svar", base(&app)),
+            &[("svar", "kommer_ikke"), ("merknad", "Kurs den dagen.")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let page = ppt.get(&format!("{}/{id}", base(&app))).await;
+    assert!(
+        page.body.contains(r#"value="kommer_ikke" checked"#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(">Kurs den dagen.</textarea>"), "{}", page.body);
+}
+on_every_backend!(the_answer_form_shows_the_answer_given, answer_prefilled);
+
+/// Stranger #8: after PPT's consent expires, the meeting page says PPT no
+/// longer has access (not «Har ikke svart»), the change form leaves PPT
+/// out, and saving it drops PPT with a cancellation.
+async fn lost_access(app: TestApp) {
+    let ppt_user = app.fx.users[&Who::PptOnTeam].to_string();
+    let mother = app.fx.log.mother.to_string();
+    let id = call(
+        &app,
+        &form(7, &[("ansatte", ppt_staff(&app)), ("foresatte", mother.clone())]),
+    )
+    .await;
+    let yesterday = (chrono::Utc::now().with_timezone(&chrono_tz::Europe::Oslo)
+        - chrono::Duration::days(1))
+    .format("%Y-%m-%d")
+    .to_string();
+    app.with_conn(|c| {
+        diesel::update(consents::table.find(app.fx.log.ppt_consent.to_string()))
+            .set(consents::valid_to.eq(&yesterday))
+            .execute(c)
+            .unwrap()
+    });
+    let mut lead = app.client(Who::Ansatt).await;
+    let page = lead.get(&format!("{}/{id}", base(&app))).await;
+    assert!(page.body.contains("Har ikke lenger tilgang"), "{}", page.body);
+    assert!(page.body.contains("Alle tjenestene har svart."), "{}", page.body);
+    let edit = lead.get(&format!("{}/{id}/endre", base(&app))).await;
+    assert!(!edit.body.contains(&format!(r#"value="{}" checked"#, ppt_staff(&app))));
+    let f = form(7, &[("foresatte", mother.clone())]);
+    let r = lead
+        .post(&format!("{}/{id}/endre", base(&app)), &pairs(&f))
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(mail(&app, &id).contains(&("avlysning".to_owned(), Some(ppt_user), None, 1)));
+    let page = lead.get(&format!("{}/{id}", base(&app))).await;
+    assert!(!page.body.contains("Har ikke lenger tilgang"));
+}
+on_every_backend!(a_member_who_lost_access_is_marked_and_dropped, lost_access);
