@@ -84,16 +84,21 @@ pub fn all(conn: &mut DbConnection, cap: &MunicipalityAdmin) -> DbResult<Vec<Mee
 }
 
 /// Saves the municipality's templates (one per kind given), replacing what
-/// it had, with one access-log row on the municipality.
+/// it had; the kinds in `standard` go back to the standard text (their rows
+/// deleted). One access-log row on the municipality.
 pub fn save(
     conn: &mut DbConnection,
     cap: &MunicipalityAdmin,
     templates: &[MeetingTemplate],
+    standard: &[laget_domain::meetings::MeetingKind],
     rid: &str,
 ) -> DbResult<()> {
     let m = cap.municipality_id().to_string();
     let now = to_micros(Utc::now());
     let by = laget_domain::access::Capability::actor(cap).map(|u| u.to_string());
+    for kind in standard {
+        diesel::delete(meeting_templates::table.find((&m, kind.code()))).execute(conn)?;
+    }
     for t in templates {
         diesel::delete(meeting_templates::table.find((&m, t.kind.code()))).execute(conn)?;
         diesel::insert_into(meeting_templates::table)

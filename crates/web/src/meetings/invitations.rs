@@ -120,6 +120,8 @@ struct FormPage {
     attendance_required: bool,
     promise: Option<String>,
     template_hint: bool,
+    /// On a new meeting: «Bruk malen for …» per kind, `(href, text)`.
+    template_links: Vec<(String, String)>,
     /// The place looked like a name: the checkbox to confirm it is not.
     place_check: bool,
     form: FormState,
@@ -199,6 +201,20 @@ fn form_page(
             .meeting_due
             .map(|d| m.meetings_promise.replace("{dato}", &date(d))),
         template_hint: editing.is_none(),
+        template_links: if editing.is_none() {
+            MeetingKind::CASE
+                .iter()
+                .map(|k| {
+                    (
+                        format!("/logger/{log_id}/moter/ny?type={}", k.code()),
+                        m.meetings_use_template
+                            .replace("{type}", &kind_label(m, *k).to_lowercase()),
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         place_check: false,
         form: form.fields(&[
             ("type", m.meetings_kind),

@@ -229,10 +229,22 @@ pub async fn save(
     let pairs = forms::pairs(&body);
     let mut form = FormState::with_values(forms::redisplayable(&pairs));
     let mut templates = Vec::new();
+    let mut standard = Vec::new();
+    // An empty field takes the standard text (in the municipality's
+    // written standard); a kind with nothing but standard text goes back
+    // to it (its row deleted, the page says «Standardtekst» again).
+    let standard_of = state
+        .db
+        .read(move |c| laget_db::admin::municipalities::written_standard(c, mid))
+        .await?;
+    let defaults = Messages::of(standard_of);
     for kind in MeetingKind::CASE {
-        let mut text = |prefix: &str, max: usize| {
+        let d = default_text(defaults, kind);
+        let mut text = |prefix: &str, max: usize, default: &str| {
             let name = field(prefix, kind);
-            match required_text(forms::get(&pairs, &name), max) {
+            let raw = forms::get(&pairs, &name);
+            let raw = if raw.trim().is_empty() { default } else { raw };
+            match required_text(raw, max) {
                 Ok(t) => Some(t),
                 Err(p) => {
                     form.add_error(&name, &user.m.problem(p));
@@ -240,11 +252,18 @@ pub async fn save(
                 }
             }
         };
-        let purpose = text("formal", PURPOSE_MAX);
-        let agenda = text("agenda", AGENDA_MAX);
-        let minutes = text("referat", AGENDA_MAX);
+        let purpose = text("formal", PURPOSE_MAX, &d.purpose);
+        let agenda = text("agenda", AGENDA_MAX, &d.agenda);
+        let minutes = text("referat", AGENDA_MAX, &d.minutes_guide);
         let days_field = field("dager", kind);
-        let days = match voice_days_before(forms::get(&pairs, &days_field)) {
+        let days_raw = forms::get(&pairs, &days_field);
+        let default_days = d.voice_days_before.to_string();
+        let days_raw = if days_raw.trim().is_empty() {
+            default_days.as_str()
+        } else {
+            days_raw
+        };
+        let days = match voice_days_before(days_raw) {
             Ok(d) => Some(d),
             Err(MeetingProblem::Common(p)) => {
                 form.add_error(&days_field, &user.m.problem(p));
@@ -258,6 +277,15 @@ pub async fn save(
         if let (Some(purpose), Some(agenda), Some(minutes_guide), Some(voice_days_before)) =
             (purpose, agenda, minutes, days)
         {
+            let same = |a: &str, b: &str| a.trim() == b.trim();
+            if same(&purpose, &d.purpose)
+                && same(&agenda, &d.agenda)
+                && same(&minutes_guide, &d.minutes_guide)
+                && voice_days_before == d.voice_days_before
+            {
+                standard.push(kind);
+                continue;
+            }
             templates.push(MeetingTemplate {
                 kind,
                 purpose,
@@ -274,7 +302,7 @@ pub async fn save(
     let rid = user.ctx.request_id.clone();
     state
         .db
-        .write(move |c| db::save(c, &cap, &templates, &rid))
+        .write(move |c| db::save(c, &cap, &templates, &standard, &rid))
         .await?;
     Ok(Redirect::to(&format!("/kommuner/{mid}/motemaler?melding=lagret")).into_response())
 }

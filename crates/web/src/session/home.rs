@@ -26,6 +26,7 @@ pub struct AdminLinks {
     pub units: String,
     pub users: String,
     pub settings: String,
+    pub templates: String,
 }
 
 #[derive(Template)]
@@ -77,6 +78,7 @@ pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Respon
             units: format!("/kommuner/{}/enheter", m.id),
             users: format!("/kommuner/{}/brukere", m.id),
             settings: format!("/kommuner/{}/stafettlogg", m.id),
+            templates: format!("/kommuner/{}/motemaler", m.id),
             name: m.name,
         })
         .collect();

@@ -190,6 +190,12 @@ pub const MENU: &[Entry] = &[
         ],
     },
     Entry {
+        href: Href::Of(|a| administered(a).map(|k| format!("/kommuner/{k}/motemaler"))),
+        label: |m| m.nav_meeting_templates,
+        audience: Audience::SignedIn(everyone),
+        current: &["/kommuner/{municipality}/motemaler"],
+    },
+    Entry {
         href: Href::Of(|a| administered(a).map(|k| format!("/kommuner/{k}/team"))),
         label: |m| m.nav_teams_admin,
         audience: Audience::SignedIn(everyone),

@@ -987,14 +987,24 @@ async fn cancelled_has_no_minutes(app: TestApp) {
     assert!(page.body.contains("Møtet er avlyst og har ikke referat."));
     assert!(!page.body.contains("Status for referatet"), "{}", page.body);
     let log = lead.get(&format!("/logger/{}", app.fx.log.log)).await;
-    assert!(log.body.contains("<td>Avlyst</td><td></td>"), "{}", log.body);
+    assert!(
+        log.body.contains("<td>Avlyst</td><td></td>"),
+        "{}",
+        log.body
+    );
     let r = lead.get(&format!("{}/{id}/endre", base(&app))).await;
     assert_eq!(r.status, 303);
-    assert!(r.location().ends_with(&format!("/moter/{id}?melding=ikke-planlagt")));
+    assert!(
+        r.location()
+            .ends_with(&format!("/moter/{id}?melding=ikke-planlagt"))
+    );
     let page = lead.get(r.location()).await;
     assert!(page.body.contains("kan ikke endres lenger"));
 }
-on_every_backend!(a_cancelled_meeting_has_no_minutes_status, cancelled_has_no_minutes);
+on_every_backend!(
+    a_cancelled_meeting_has_no_minutes_status,
+    cancelled_has_no_minutes
+);
 
 /// Stranger #18: the answer form shows the answer and comment given.
 async fn answer_prefilled(app: TestApp) {
@@ -1013,7 +1023,11 @@ async fn answer_prefilled(app: TestApp) {
         "{}",
         page.body
     );
-    assert!(page.body.contains(">Kurs den dagen.</textarea>"), "{}", page.body);
+    assert!(
+        page.body.contains(">Kurs den dagen.</textarea>"),
+        "{}",
+        page.body
+    );
 }
 on_every_backend!(the_answer_form_shows_the_answer_given, answer_prefilled);
 
@@ -1025,7 +1039,10 @@ async fn lost_access(app: TestApp) {
     let mother = app.fx.log.mother.to_string();
     let id = call(
         &app,
-        &form(7, &[("ansatte", ppt_staff(&app)), ("foresatte", mother.clone())]),
+        &form(
+            7,
+            &[("ansatte", ppt_staff(&app)), ("foresatte", mother.clone())],
+        ),
     )
     .await;
     let yesterday = (chrono::Utc::now().with_timezone(&chrono_tz::Europe::Oslo)
@@ -1040,10 +1057,22 @@ async fn lost_access(app: TestApp) {
     });
     let mut lead = app.client(Who::Ansatt).await;
     let page = lead.get(&format!("{}/{id}", base(&app))).await;
-    assert!(page.body.contains("Har ikke lenger tilgang"), "{}", page.body);
-    assert!(page.body.contains("Alle tjenestene har svart."), "{}", page.body);
+    assert!(
+        page.body.contains("Har ikke lenger tilgang"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Alle tjenestene har svart."),
+        "{}",
+        page.body
+    );
     let edit = lead.get(&format!("{}/{id}/endre", base(&app))).await;
-    assert!(!edit.body.contains(&format!(r#"value="{}" checked"#, ppt_staff(&app))));
+    assert!(
+        !edit
+            .body
+            .contains(&format!(r#"value="{}" checked"#, ppt_staff(&app)))
+    );
     let f = form(7, &[("foresatte", mother.clone())]);
     let r = lead
         .post(&format!("{}/{id}/endre", base(&app)), &pairs(&f))
@@ -1054,3 +1083,80 @@ async fn lost_access(app: TestApp) {
     assert!(!page.body.contains("Har ikke lenger tilgang"));
 }
 on_every_backend!(a_member_who_lost_access_is_marked_and_dropped, lost_access);
+
+/// Stranger #9: the templates are linked from the administrator's start
+/// page and menu; an empty field means the standard text, and a kind with
+/// only standard text is «Standardtekst» again.
+async fn templates_back_to_standard(app: TestApp) {
+    let mut admin = app.client(Who::Kommuneadministrator).await;
+    let own = format!("/kommuner/{}/motemaler", app.fx.municipality);
+    let home = admin.get("/").await;
+    assert!(
+        home.body.contains(&format!("href=\"{own}\"")),
+        "{}",
+        home.body
+    );
+    let mut f: Vec<(String, String)> = Vec::new();
+    for kind in ["samarbeid", "ansvarsgruppe", "instans"] {
+        f.push((format!("formal_{kind}"), String::new()));
+        f.push((format!("agenda_{kind}"), String::new()));
+        f.push((format!("referat_{kind}"), String::new()));
+        f.push((format!("dager_{kind}"), String::new()));
+    }
+    // Own words for the cooperation meeting's purpose only.
+    f[0].1 = "Vår egen tekst.".to_owned();
+    let r = admin.post(&own, &pairs(&f)).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = admin.get(&own).await;
+    assert!(page.body.contains("Vår egen tekst."));
+    assert!(
+        page.body.contains("Velkommen og formålet med møtet"),
+        "agenda: standard"
+    );
+    let rows: i64 = app.with_conn(|c| {
+        laget_db::schema::meeting_templates::table
+            .count()
+            .get_result(c)
+            .unwrap()
+    });
+    assert_eq!(rows, 1, "only the kind with own words is stored");
+    // Cleared again: back to the standard.
+    f[0].1 = String::new();
+    let r = admin.post(&own, &pairs(&f)).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = admin.get(&own).await;
+    assert!(!page.body.contains("Vår egen tekst."));
+    assert!(!page.body.contains("Kommunens egen tekst"), "{}", page.body);
+}
+on_every_backend!(
+    an_empty_template_field_means_the_standard_text,
+    templates_back_to_standard
+);
+
+/// Stranger #10 and #25: the call form links each kind's template (no
+/// JavaScript needed), and in nynorsk it says «Føremål», not «Formål».
+async fn template_links_and_nynorsk(app: TestApp) {
+    let mut lead = app.client(Who::Ansatt).await;
+    let page = lead.get(&format!("{}/ny", base(&app))).await;
+    let link = format!("href=\"{}/ny?type=ansvarsgruppe\"", base(&app));
+    assert!(page.body.contains(&link), "{}", page.body);
+    assert!(page.body.contains("Bruk malen for ansvarsgruppemøte"));
+    let municipality = app.fx.municipality.to_string();
+    app.with_conn(|c| {
+        diesel::update(municipalities::table.find(municipality))
+            .set(municipalities::written_standard.eq("nn"))
+            .execute(c)
+            .unwrap()
+    });
+    let id = call(&app, &form(7, &[("ansatte", ppt_staff(&app))])).await;
+    let mut lead = app.client(Who::Ansatt).await;
+    for path in [format!("{}/ny", base(&app)), format!("{}/{id}", base(&app))] {
+        let page = lead.get(&path).await;
+        assert!(page.body.contains("Føremål"), "{path}: {}", page.body);
+        assert!(!page.body.contains(">Formål"), "{path}");
+    }
+}
+on_every_backend!(
+    the_call_form_links_each_template_and_says_foremal_in_nynorsk,
+    template_links_and_nynorsk
+);
