@@ -1400,9 +1400,9 @@ pub async fn add_voice(
         })
         .await?;
     match meeting {
-        Some(id) => Ok(
-            Redirect::to(&format!("/logger/{log}/moter/{id}?melding=stemme")).into_response(),
-        ),
+        Some(id) => {
+            Ok(Redirect::to(&format!("/logger/{log}/moter/{id}?melding=stemme")).into_response())
+        }
         None => Ok(back(log, "lagret")),
     }
 }

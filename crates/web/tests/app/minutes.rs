@@ -1076,7 +1076,10 @@ async fn approval_meets_the_promise(app: TestApp) {
         page.body
     );
 }
-on_every_backend!(approved_minutes_meet_the_levels_promised_meeting, approval_meets_the_promise);
+on_every_backend!(
+    approved_minutes_meet_the_levels_promised_meeting,
+    approval_meets_the_promise
+);
 
 /// «Skriv inn barnets stemme» on a planned meeting's page leads to the
 /// voice form for that meeting; saving the voice marks the meeting's voice
@@ -1089,8 +1092,15 @@ async fn voice_for_a_meeting(app: TestApp) {
     assert!(page.body.contains(&form), "{}", page.body);
     let r = lead.get(&form).await;
     assert_eq!(r.status, 200);
-    assert!(r.body.contains(&format!("name=\"mote\" value=\"{}\"", m.id)));
-    let other = format!("/logger/{}/stemme?mote={}", app.fx.log.log, MeetingId::new());
+    assert!(
+        r.body
+            .contains(&format!("name=\"mote\" value=\"{}\"", m.id))
+    );
+    let other = format!(
+        "/logger/{}/stemme?mote={}",
+        app.fx.log.log,
+        MeetingId::new()
+    );
     assert_eq!(lead.get(&other).await.status, 404);
     let done = || -> Option<i64> {
         app.with_conn(|c| {
