@@ -1,5 +1,5 @@
-// Standing teams (crates/web/src/meetings/teams.rs, team_cases.rs):
-// scenarios t1 and t2.
+// Standing teams (crates/web/src/meetings/teams.rs, team_admin.rs,
+// team_meetings.rs, team_cases.rs, team_minutes.rs): scenarios t1, t2, t3.
 
 import assert from 'node:assert/strict';
 import { soft, scenario } from '../lib/runner.mjs';
@@ -17,6 +17,11 @@ const TEAM = {
   overviewHref: null,
   caseSummary: `Et barn (${stamp}) som er stille i frilek og sjelden tar kontakt med andre.`,
   decision: `Observer i frilek i to uker (${stamp}).`,
+  onDemand: 'Lars Lærer',
+  onDemandLabel: 'Lars Lærer (Bakken skole)',
+  heldHref: null, // t3's meeting, begun today
+  minutesCase: `Drøfting av språk i frilek (${stamp}).`,
+  withdrawnCase: `Meldt inn to ganger (${stamp}).`,
 };
 
 export async function teams() {
@@ -199,6 +204,134 @@ export async function teams() {
     } finally {
       await admin.close();
       await leader.close();
+    }
+  });
+
+  // t3. Issue #11, what the team does in and after a meeting, at 1280 and
+  // 375 px: «kommuneadmin» makes Lars Lærer (Bakken skole) an on-demand
+  // person of the TST; «pedagog» plans a meeting that began early today,
+  // calls Lars in, brings a case, and writes the minutes — saved with one
+  // attendance missing, approval says so beside the field, then whole and
+  // approved; a second case is withdrawn (no reason: refused beside the
+  // field). Lars («larer») finds the meeting under «Møter du er kalt inn
+  // til», sees it with its minutes, and gets the unknown page for the team.
+  await scenario('t3. standing teams: calling in on demand, minutes drafted and approved, a case withdrawn; the called-in sees the meeting only', async () => {
+    assert.ok(TEAM.teamHref && TEAM.editHref, 't1 made the team');
+    const admin = await newContext();
+    const leader = await newContext();
+    const called = await newContext();
+    try {
+      const a = await newPage(admin);
+      await login(a, 'kommuneadmin', DEMO_PASSWORD, 't3-login-admin');
+      await goto(a, TEAM.editHref, 't3-team-form');
+      await a.locator('#medlemmer').getByLabel(TEAM.onDemandLabel, { exact: true }).selectOption('behov');
+      let resp = await loadBy(a, () => a.getByRole('button', { name: 'Lagre', exact: true }).click());
+      assert.equal(resp.status(), 200);
+      await expectNotice(a, 'Teamet er lagret.');
+
+      const l = await newPage(leader);
+      await login(l, 'pedagog', DEMO_PASSWORD, 't3-login-leader');
+      await goto(l, `${TEAM.teamHref}/moter/ny`, 't3-plan');
+      await l.fill('#dato', dateIn(0));
+      await l.fill('#tid', '00:05');
+      await l.fill('#sted', 'Personalrommet');
+      resp = await loadBy(l, () => l.getByRole('button', { name: 'Planlegg og send innkalling', exact: true }).click());
+      assert.equal(resp.status(), 200);
+      TEAM.heldHref = new URL(l.url()).pathname;
+      await checkPage(l, 't3-meeting');
+
+      // Calling in: Lars is the one on-demand person.
+      await l.selectOption('#person', { label: TEAM.onDemand });
+      resp = await loadBy(l, () => l.getByRole('button', { name: 'Kall inn', exact: true }).click());
+      await checkPage(l, 't3-called-in');
+      await expectNotice(l, 'Personen er kalt inn. Innkallingen sendes på e-post.');
+      assert.match(await text(l.locator('#innkalte-personer')), /Lars Lærer \(kalt inn ved behov\)/);
+
+      // Two cases on the meeting.
+      for (const summary of [TEAM.minutesCase, TEAM.withdrawnCase]) {
+        await goto(l, `${TEAM.teamHref}/saker/ny`, 't3-case-form');
+        await l.selectOption('#alder', '1-5');
+        await l.fill('#sammendrag', summary);
+        await l.selectOption('#mote', { label: await l.locator('#mote option').filter({ hasText: '00:05' }).first().innerText() });
+        await l.getByLabel('Nei', { exact: true }).check();
+        resp = await loadBy(l, () => l.getByRole('button', { name: 'Meld inn saken', exact: true }).click());
+        assert.equal(new URL(l.url()).pathname, TEAM.heldHref);
+      }
+
+      // Withdrawing the second: a reason is needed.
+      const second = l.locator('main li').filter({ hasText: TEAM.withdrawnCase });
+      resp = await loadBy(l, () => second.getByRole('link', { name: /^Trekk saken/ }).click());
+      await checkPage(l, 't3-withdraw');
+      resp = await loadBy(l, () => l.getByRole('button', { name: 'Trekk saken', exact: true }).click());
+      await checkPage(l, 't3-withdraw-refused');
+      assert.equal(resp.status(), 422);
+      await expectFieldError(l, 'begrunnelse', 'Dette feltet må fylles ut.');
+      await l.fill('#begrunnelse', 'Saken var meldt inn to ganger.');
+      resp = await loadBy(l, () => l.getByRole('button', { name: 'Trekk saken', exact: true }).click());
+      await checkPage(l, 't3-withdrawn');
+      await expectNotice(l, 'Saken er trukket.');
+      assert.equal(await l.locator('main').filter({ hasText: TEAM.withdrawnCase }).count(), 0, 'gone from the meeting');
+
+      // The minutes: one attendance left out, then approval says so.
+      resp = await loadBy(l, () => l.getByRole('link', { name: 'Skriv referat', exact: true }).click());
+      await checkPage(l, 't3-minutes-form');
+      const groups = l.locator('fieldset[id^="tilstede_"]');
+      const n = await groups.count();
+      assert.ok(n >= 3, `attendance for every invited (${n})`);
+      for (let i = 0; i < n - 1; i++) await groups.nth(i).getByLabel('Til stede', { exact: true }).check();
+      await l.fill('#generelt', 'Tilstanden på avdelingen er god.');
+      await l.locator('textarea[id^="notat_"]').first().fill('Drøftet språkgruppe og veiledning til personalet.');
+      resp = await loadBy(l, () => l.getByRole('button', { name: 'Lagre utkast', exact: true }).click());
+      await checkPage(l, 't3-minutes-saved');
+      await expectNotice(l, 'Utkastet til referat er lagret.');
+      resp = await loadBy(l, () => l.getByRole('button', { name: 'Godkjenn referatet', exact: true }).click());
+      await checkPage(l, 't3-minutes-gaps');
+      assert.equal(resp.status(), 422);
+      const missing = await groups.nth(n - 1).getAttribute('id');
+      assert.match(await text(l.locator(`#${missing}-error`)), /Velg om de var til stede før referatet godkjennes/);
+      await groups.nth(n - 1).getByLabel('Ikke til stede', { exact: true }).check();
+      resp = await loadBy(l, () => l.getByRole('button', { name: 'Lagre utkast', exact: true }).click());
+      resp = await loadBy(l, () => l.getByRole('button', { name: 'Godkjenn referatet', exact: true }).click());
+      await checkPage(l, 't3-minutes-approved');
+      assert.equal(new URL(l.url()).pathname, TEAM.heldHref);
+      await expectNotice(l, 'Referatet er godkjent. De som var kalt inn, får beskjed på e-post.');
+      assert.match(await text(l.locator('#referat').locator('..')), /Godkjent av: Pia Pedagog/);
+
+      // Lars: the meeting and nothing else of the team.
+      const c = await newPage(called);
+      await login(c, 'larer', DEMO_PASSWORD, 't3-login-called');
+      await goto(c, '/team', 't3-called-teams');
+      const call = c.locator('section[aria-labelledby="kalt-inn"] li').filter({ hasText: TEAM.name });
+      assert.equal(await call.count(), 1, 'the meeting under «Møter du er kalt inn til»');
+      resp = await loadBy(c, () => call.getByRole('link').click());
+      await checkPage(c, 't3-called-meeting');
+      assert.equal(resp.status(), 200);
+      assert.match(await text(c.locator('main')), /Du er kalt inn til dette møtet ved behov/);
+      assert.match(await text(c.locator('main')), /Drøftet språkgruppe og veiledning til personalet/);
+      resp = await c.goto(TEAM.teamHref, { waitUntil: 'load' });
+      assert.equal(resp.status(), 404, 'not the team');
+
+      // At 375 px.
+      const phone = await newContext({ viewport: { width: 375, height: 812 } });
+      try {
+        const p = await newPage(phone);
+        await login(p, 'pedagog', DEMO_PASSWORD, 't3-login-phone');
+        for (const [url, name] of [
+          [TEAM.heldHref, 't3-phone-meeting'],
+          [`${TEAM.heldHref}/referat`, 't3-phone-minutes'],
+        ]) {
+          const r = await goto(p, url, name);
+          assert.equal(r.status(), 200);
+          const [wide, width] = await p.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+          soft(() => assert.ok(wide <= width, `${url} is ${wide} px wide in a ${width} px window`));
+        }
+      } finally {
+        await phone.close();
+      }
+    } finally {
+      await admin.close();
+      await leader.close();
+      await called.close();
     }
   });
 }

@@ -1074,7 +1074,8 @@ pub fn plan(conn: &mut DbConnection, cap: &TeamPlanner, m: &NewTeamMeeting) -> D
 
 /// Cancels a planned meeting of the leader's team, with a reason: the
 /// invited persons get a cancellation (the same UID, a higher SEQUENCE).
-/// A meeting already cancelled is `Conflict`.
+/// A meeting already cancelled, or held (its minutes approved), is
+/// `Conflict`.
 pub fn cancel(
     conn: &mut DbConnection,
     cap: &TeamPlanner,
@@ -1086,7 +1087,7 @@ pub fn cancel(
         .filter(meetings::team_id.eq(cap.team_id().to_string()))
         .select((meetings::status, meetings::sequence))
         .first(conn)?;
-    if status_of(&status)? == MeetingStatus::Cancelled {
+    if status_of(&status)? != MeetingStatus::Planned {
         return Err(DbError::Conflict);
     }
     let now = to_micros(Utc::now());

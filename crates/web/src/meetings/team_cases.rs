@@ -41,7 +41,7 @@ use laget_domain::meetings::{BroughtBy, MeetingStatus};
 use laget_domain::validation::{Problem, Problems, parse_date, required_text};
 
 use super::team_meetings::{Forms, meeting_page_with};
-use super::teams::{CaseRow, case_row, open_team, when_text};
+use super::teams::{CaseRow, case_row, midnight, open_team, when_text};
 
 /// The warning beside a field whose text looks identifying: what was
 /// found, quoted, and what to do (the anonymous consultations' words).
@@ -135,14 +135,16 @@ async fn case_page(
         user.ctx.request_id.clone(),
     );
     let today = today();
-    let now = chrono::Utc::now();
+    // Today's meetings too, begun or not: a case may be brought while the
+    // team meets.
+    let from = midnight(today);
     let (team, logs, meetings) = state
         .db
         .write(move |c| {
             Ok((
                 teams_db::of_member(c, &cap)?,
                 db::case_logs(c, &actor, today, &rid)?,
-                teams_db::meetings(c, &cap, now, now + chrono::Duration::days(400))?,
+                teams_db::meetings(c, &cap, from, from + chrono::Duration::days(400))?,
             ))
         })
         .await?;

@@ -459,7 +459,10 @@ async fn meeting_page(
         },
         minutes_href,
         may_decide: planner && !cancelled,
-        may_cancel: planner && !cancelled && oslo_day(r.meeting.starts_at) >= today,
+        // Not one that is held (its minutes approved) or long past.
+        may_cancel: planner
+            && r.meeting.status == MeetingStatus::Planned
+            && oslo_day(r.meeting.starts_at) >= today,
         may_call: planner && !cancelled,
         may_bring: member.is_some_and(|x| x.case_bringer().is_ok()) && !cancelled,
         case_choices,

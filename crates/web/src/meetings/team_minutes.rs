@@ -95,7 +95,7 @@ fn closed_text(m: &Messages, c: MinutesClosed) -> &'static str {
     match c {
         MinutesClosed::Cancelled => m.teams_minutes_cancelled,
         MinutesClosed::NotBegun => m.teams_minutes_not_begun,
-        MinutesClosed::Approved => m.teams_minutes_status_approved,
+        MinutesClosed::Approved => m.teams_minutes_locked,
     }
 }
 

@@ -66,7 +66,8 @@ fn year_bounds(year: i32) -> (DateTime<Utc>, DateTime<Utc>) {
     (midnight(day(year)), midnight(day(year + 1)))
 }
 
-fn midnight(d: NaiveDate) -> DateTime<Utc> {
+/// Midnight starting `d` in Norway.
+pub(crate) fn midnight(d: NaiveDate) -> DateTime<Utc> {
     let local = d.and_hms_opt(0, 0, 0).unwrap_or_default();
     Oslo.from_local_datetime(&local)
         .earliest()

@@ -26,20 +26,6 @@ fn d(day: chrono::NaiveDate) -> String {
     day.format("%d.%m.%Y").to_string()
 }
 
-/// Moves a meeting `hours` back from now (it has begun).
-fn begun(app: &TestApp, meeting: MeetingId, hours: i64) {
-    let start = chrono::Utc::now() - chrono::Duration::hours(hours);
-    app.with_conn(|c| {
-        diesel::update(meetings::table.find(meeting.to_string()))
-            .set((
-                meetings::starts_at.eq(start.timestamp_micros()),
-                meetings::ends_at.eq((start + chrono::Duration::minutes(150)).timestamp_micros()),
-            ))
-            .execute(c)
-    })
-    .unwrap();
-}
-
 /// A named case from the fixture log, brought by the staff member who
 /// keeps it, on `meeting`.
 async fn named_case(
@@ -334,7 +320,32 @@ async fn minutes(app: TestApp) {
     });
     assert_eq!(status, "ingen", "nothing saved");
 
-    begun(&app, meeting, 2);
+    // Begun a second after midnight (today in Norway, whenever the test
+    // runs): the case form still offers it, so a case can be brought while
+    // the team meets.
+    let midnight = today()
+        .and_hms_opt(0, 0, 1)
+        .unwrap()
+        .and_local_timezone(chrono_tz::Europe::Oslo)
+        .earliest()
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    app.with_conn(|c| {
+        diesel::update(meetings::table.find(meeting.to_string()))
+            .set((
+                meetings::starts_at.eq(midnight.timestamp_micros()),
+                meetings::ends_at
+                    .eq((midnight + chrono::Duration::minutes(150)).timestamp_micros()),
+            ))
+            .execute(c)
+    })
+    .unwrap();
+    let form = staff.get(&format!("/team/{team}/saker/ny")).await;
+    assert!(
+        form.body.contains(&format!("<option value=\"{meeting}\"")),
+        "today's begun meeting is offered: {}",
+        form.body
+    );
     let p = staff.get(&format!("{base}/referat")).await;
     assert_eq!(p.status, 200);
     // The fields: the units and persons invited, the called-in one marked.
@@ -439,9 +450,19 @@ async fn minutes(app: TestApp) {
     );
     assert!(!told.contains(&Some(leader_s)));
 
-    // Locked; shown on the meeting page, to the one called in too.
+    // Locked; shown on the meeting page, to the one called in too; a held
+    // meeting is not cancelled.
     let r = staff.post(&format!("{base}/referat"), &pairs(&form)).await;
     assert_eq!(r.status, 422, "approved minutes are locked");
+    let page = leader.get(&base).await;
+    assert!(
+        !page.body.contains("Avlys møtet"),
+        "no cancelling a held meeting"
+    );
+    let r = leader
+        .post(&format!("{base}/avlys"), &[("begrunnelse", "For sent.")])
+        .await;
+    assert_eq!(r.status, 409);
     let mut school = app.client(Who::SchoolWithoutConsent).await;
     for client in [&mut staff, &mut school] {
         let page = client.get(&base).await;
