@@ -55,6 +55,8 @@ pub enum Problem {
     NationalIdBirthDateMismatch,
     /// The date is outside what the field allows (e.g. a birth date in the future).
     DateOutOfRange,
+    /// A real date, but its year is outside 1900–2200 (e.g. 9999).
+    YearOutOfRange,
     /// The date is after today where only what has happened can be recorded
     /// (when a concern was noticed, when a meeting was held).
     DateInFuture,
@@ -187,12 +189,15 @@ pub fn parse_date(raw: &str) -> Result<Option<chrono::NaiveDate>, Problem> {
     if raw.is_empty() {
         return Ok(None);
     }
-    chrono::NaiveDate::parse_from_str(raw, "%d.%m.%Y")
+    let d = chrono::NaiveDate::parse_from_str(raw, "%d.%m.%Y")
         .or_else(|_| chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d"))
-        .ok()
-        .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d)))
-        .map(Some)
-        .ok_or(Problem::InvalidDate)
+        .map_err(|_| Problem::InvalidDate)?;
+    if (1900..=2200).contains(&chrono::Datelike::year(&d)) {
+        Ok(Some(d))
+    } else {
+        // Written right, but a year no form here can mean.
+        Err(Problem::YearOutOfRange)
+    }
 }
 
 #[cfg(test)]
@@ -207,5 +212,6 @@ mod date_tests {
         assert_eq!(parse_date(""), Ok(None));
         assert_eq!(parse_date("31.02.2026"), Err(Problem::InvalidDate));
         assert_eq!(parse_date("i går"), Err(Problem::InvalidDate));
+        assert_eq!(parse_date("01.01.9999"), Err(Problem::YearOutOfRange));
     }
 }

@@ -108,6 +108,7 @@ impl Messages {
             Problem::InvalidNationalId => self.problem_national_id.to_owned(),
             Problem::NationalIdBirthDateMismatch => self.problem_national_id_birth.to_owned(),
             Problem::DateOutOfRange => self.problem_date_range.to_owned(),
+            Problem::YearOutOfRange => self.problem_year_range.to_owned(),
             Problem::DateInFuture => self.problem_date_in_future.to_owned(),
             Problem::DateInPast => self.problem_date_in_past.to_owned(),
             Problem::InvalidPhone => self.problem_phone.to_owned(),

@@ -1160,3 +1160,22 @@ on_every_backend!(
     the_call_form_links_each_template_and_says_foremal_in_nynorsk,
     template_links_and_nynorsk
 );
+
+/// Stranger #24: a date in year 9999 is out of range, not wrongly written.
+async fn year_9999(app: TestApp) {
+    let mut lead = app.client(Who::Ansatt).await;
+    let f = with(
+        &form(7, &[("ansatte", ppt_staff(&app))]),
+        "dato",
+        "01.01.9999",
+    );
+    let r = lead.post(&format!("{}/ny", base(&app)), &pairs(&f)).await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("året må være mellom 1900 og 2200"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("for eksempel 23.11.2026"), "not the format error");
+}
+on_every_backend!(a_date_in_year_9999_is_out_of_range, year_9999);
