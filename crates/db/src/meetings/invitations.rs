@@ -359,7 +359,9 @@ pub fn meeting(conn: &mut DbConnection, r: &LogReader, id: MeetingId) -> DbResul
     let mut invited = participants(conn, id)?;
     if row.status == MeetingStatus::Planned {
         // Who may still be invited today: on the team, and covered.
-        let today = Utc::now().with_timezone(&chrono_tz::Europe::Oslo).date_naive();
+        let today = Utc::now()
+            .with_timezone(&chrono_tz::Europe::Oslo)
+            .date_naive();
         let now = choices(conn, r, today)?;
         for p in &mut invited {
             p.lost_access = match p.kind {

@@ -1176,6 +1176,9 @@ async fn year_9999(app: TestApp) {
         "{}",
         r.body
     );
-    assert!(!r.body.contains("for eksempel 23.11.2026"), "not the format error");
+    assert!(
+        !r.body.contains("for eksempel 23.11.2026"),
+        "not the format error"
+    );
 }
 on_every_backend!(a_date_in_year_9999_is_out_of_range, year_9999);
