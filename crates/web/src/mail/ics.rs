@@ -163,7 +163,7 @@ mod tests {
             location: Some("Møterom 2, rådhuset; 2. etasje"),
             description: "Se innkallingen i Laget.",
             link: Some("https://laget.kommune.no/logger/x/moter/y"),
-            conference: None,
+            conference: Some("https://video.kommune.no/m/1"),
             organizer: &organizer,
             attendee: &attendee,
         };
@@ -177,6 +177,10 @@ mod tests {
         assert!(request.contains("SEQUENCE:0\r\n"));
         // The library escapes what text holds.
         assert!(request.contains("LOCATION:Møterom 2\\, rådhuset\\; 2. etasje"));
+        assert!(
+            request.contains("CONFERENCE;FEATURE=VIDEO;VALUE=URI:https://video.kommune.no/m/1\r\n"),
+            "{request}"
+        );
         let cancel = Invitation {
             method: Method::Cancel,
             sequence: 2,

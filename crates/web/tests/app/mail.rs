@@ -785,6 +785,9 @@ async fn called_through_the_pages(backend: &Backend, port: Option<u16>) -> (Test
                 ("fra", "09:00"),
                 ("til", "10:00"),
                 ("sted", PLACE),
+                // The place is checked for a person's name (#2); this one
+                // is a room.
+                ("sted_sjekket", "ja"),
                 ("video", VIDEO),
                 ("ansatte", &ppt),
                 ("foresatte", &mother),
