@@ -17,7 +17,10 @@ async fn the_task_table_stacks_its_rows_at_phone_width() {
             .nth(1)
             .unwrap_or_else(|| panic!("no task table: {}", page.body));
         let table = &table[..table.find("</table>").unwrap()];
-        assert!(table.starts_with(" class=\"ds-table laget-stack\""), "{table}");
+        assert!(
+            table.starts_with(" class=\"ds-table laget-stack\""),
+            "{table}"
+        );
         let row = table.split("<tbody>").nth(1).unwrap();
         for label in ["Frist", "Type", "Barn", "Hva"] {
             assert!(
