@@ -12,7 +12,9 @@ use diesel::deserialize::{FromSql, Queryable};
 use diesel::sql_types::{Nullable, Text};
 use laget_domain::catalogue::ProposalStatus;
 use laget_domain::log::stafett::{HandoverStatus, LogStatus, MeasureStatus, ReportState};
-use laget_domain::meetings::{MeetingKind, MeetingStatus, MinutesStatus, ParticipantKind, Response};
+use laget_domain::meetings::{
+    MeetingKind, MeetingStatus, MinutesStatus, ParticipantKind, Response,
+};
 use std::fmt;
 use std::marker::PhantomData;
 
