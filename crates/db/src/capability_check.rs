@@ -53,6 +53,10 @@ const NO_CHILD_DATA: &[(&str, &str)] = &[
         "the outbox job records how an e-mail went (meetings/mail.rs)",
     ),
     (
+        "withhold_demo",
+        "marks the e-mail the demo's seeding queued as not sent (meetings/mail.rs): ids and states only, called by the demo at the console",
+    ),
+    (
         "facts",
         "what the access rules need about a standing team, ids and flags, read before the decision (meetings/teams.rs; lookup.rs is the place for such reads)",
     ),

@@ -617,7 +617,7 @@ fn meet_promise(
 /// still set: a meeting in the log was called or held. The promised day,
 /// when it was cleared. For the minutes (a held meeting's approved minutes
 /// meet the promise too): call it in the approval's transaction.
-pub fn clear_promise(conn: &mut DbConnection, log: LogId) -> DbResult<Option<NaiveDate>> {
+pub(crate) fn clear_promise(conn: &mut DbConnection, log: LogId) -> DbResult<Option<NaiveDate>> {
     let due: Option<String> = logs::table
         .find(log.to_string())
         .select(logs::meeting_due)
@@ -881,7 +881,7 @@ pub fn cancel(
 /// (in the closing's transaction): status «avlyst» with `reason`, the
 /// SEQUENCE raised, a cancellation to every staff member and guardian
 /// invited, a timeline event each. How many were cancelled.
-pub fn cancel_when_closed(
+pub(crate) fn cancel_when_closed(
     conn: &mut DbConnection,
     log: LogId,
     by: UserId,

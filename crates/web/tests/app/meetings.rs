@@ -804,8 +804,8 @@ fn meeting_due(app: &TestApp) -> Option<String> {
 
 /// Stranger #1: a meeting called for a day after the level's promised day
 /// still meets the promise (no overdue «Møte i laget innen …» left), and
-/// the timeline says it was late; `clear_promise` (for approved minutes)
-/// clears a promise still set.
+/// the timeline says it was late. (Approved minutes meet a promise still
+/// set: `minutes::approved_minutes_meet_the_levels_promised_meeting`.)
 async fn late_meeting_meets_the_promise(app: TestApp) {
     level(&app, 2).await;
     assert!(meeting_due(&app).is_some(), "level 2 promises a meeting");
@@ -821,21 +821,6 @@ async fn late_meeting_meets_the_promise(app: TestApp) {
         "{}",
         tasks.body
     );
-    // The minutes' side: a promise set again is cleared by the function
-    // the approval calls.
-    let log = app.fx.log.log;
-    app.with_conn(|c| {
-        diesel::update(logs::table.find(log.to_string()))
-            .set(logs::meeting_due.eq(Some("2026-01-01")))
-            .execute(c)
-            .unwrap();
-        let due = laget_db::meetings::invitations::clear_promise(c, log).unwrap();
-        assert_eq!(due.map(|d| d.to_string()).as_deref(), Some("2026-01-01"));
-        assert_eq!(
-            laget_db::meetings::invitations::clear_promise(c, log).unwrap(),
-            None
-        );
-    });
     assert_eq!(meeting_due(&app), None);
 }
 on_every_backend!(
