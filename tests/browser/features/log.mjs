@@ -245,8 +245,13 @@ export async function stafettlogg({ adminPage }) {
       await details.locator('summary').click();
     }
     assert.ok(await details.evaluate((d) => d.open), '«Legg til ansatt på laget» should open when its summary is clicked');
+    // On a loaded machine a late click has been seen to close it again
+    // (CI, 2026-12-07): make sure the list is shown before reading it.
+    const select = page.locator('#ansatt');
+    if (!(await select.isVisible())) await details.locator('summary').click();
+    await select.waitFor({ state: 'visible', timeout: 5000 });
     const option = `${u.name} (${STAFETT.school})`;
-    const labels = (await page.locator('#ansatt option').allInnerTexts()).map((t) => t.trim());
+    const labels = await select.locator('option').evaluateAll((os) => os.map((o) => o.textContent.trim()));
     assert.ok(labels.includes(option), `the staff list should offer «${option}», it offers ${labels.length} others: ${labels.join(" | ")}`);
     await page.selectOption('#ansatt', { label: option });
     await page.fill('#rolle', STAFETT.teamRole);

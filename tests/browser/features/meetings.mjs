@@ -19,7 +19,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { soft, scenario } from '../lib/runner.mjs';
 import { mailDir, mailProblem } from '../lib/server.mjs';
-import { newContext, newPage, checkPage, goto, pathOf, text, expectFieldError, expectNotice, login, today, dateIn, loadBy } from '../lib/browser.mjs';
+import { newContext, newPage, checkPage, goto, pathOf, text, expectFieldError, expectNotice, login, dateIn, loadBy } from '../lib/browser.mjs';
 import { DEMO_PASSWORD, stamp } from '../lib/demo.mjs';
 
 const MEETING = {
@@ -32,11 +32,13 @@ const MEETING = {
   nurseAddress: 'helsesykepleier@demo.kommune.example',
   guardian: 'Julie Berg',
   place: `Solsiden barnehage, personalrommet (${stamp})`,
-  // The meeting is today from midnight, so that it has begun when the
-  // minutes are approved a minute later (the form refuses a day past, not
-  // an hour past).
-  from: '00:00',
-  to: '00:45',
+  // The meeting starts a minute or two from now, Norwegian time (the form
+  // refuses a start before now), and q2 waits for it to begin (minutes are
+  // approved only once the meeting has begun): set by q1, see meetingClock.
+  day: null,
+  from: null,
+  to: null,
+  startsAt: null,
   voice: 'Theo peker på bildet av mamma og smiler. Han vil ha den samme voksne hver morgen.',
   discussed: 'Helsestasjonen og barnehagen ser det samme: Theo søker lite trøst. Foreldrene vil gjerne ha veiledning.',
   decision: `Helsesykepleier har en samtale med foreldrene om trygghet og trøst (${stamp}).`,
@@ -143,7 +145,8 @@ export async function meetings() {
       assert.ok((await lead.inputValue('#formal')).trim().length > 0, 'the purpose comes from the template');
       assert.match(await lead.inputValue('#agenda'), /^1\. /, 'the agenda comes from the template, numbered');
       assert.match(await text(lead.locator('main')), /Møteplikt: loggen er på nivå 2 eller 3/);
-      await lead.fill('#dato', today());
+      Object.assign(MEETING, meetingClock(new Date()));
+      await lead.fill('#dato', MEETING.day);
       await lead.fill('#fra', MEETING.from);
       await lead.fill('#til', MEETING.to);
       await lead.fill('#sted', MEETING.place);
@@ -258,6 +261,9 @@ export async function meetings() {
     // is «Holdt», and the nurse gets an e-mail about the task.
     await scenario('q2. the lead writes the minutes with a decision for the nurse (no deadline refused beside the field, 422), saves and approves them; the meeting is held and the nurse is sent the task by e-mail', async () => {
       assert.ok(MEETING.meetingHref, 'needs q1 (the meeting)');
+      // The minutes wait for the meeting to begin (at most two minutes).
+      const wait = MEETING.startsAt.getTime() - Date.now() + 1500;
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       await goto(lead, MEETING.meetingHref, 'q2-meeting');
       let resp = await loadBy(lead, () => lead.locator('section[aria-labelledby="referatet"]').getByRole('link', { name: 'Skriv referat', exact: true }).click());
       await checkPage(lead, 'q2-minutes-form');
@@ -371,7 +377,7 @@ export async function meetings() {
       resp = await loadBy(lead, () => lead.getByRole('button', { name: 'Lagre', exact: true }).click());
       await checkPage(lead, 'q4-rating-no-score');
       soft(() => assert.equal(resp.status(), 422, `no score should answer 422, got ${resp.status()}`));
-      assert.equal(await text(lead.locator('#poeng-error')), 'Dette feltet må fylles ut.');
+      assert.equal(await text(lead.locator('#poeng-error')), 'Velg et tall fra 1 til 5.');
       assert.equal(await lead.locator('.ds-error-summary a[href="#poeng"]').count(), 1, 'the error summary links to the score');
       assert.equal(await lead.inputValue('#kommentar'), MEETING.comment, 'the comment is kept');
       assert.ok(await lead.locator('#hvem').getByLabel(MEETING.guardian, { exact: true }).isChecked(), 'the rater stays chosen');
@@ -419,4 +425,27 @@ export async function meetings() {
   } finally {
     await leadCtx.close();
   }
+}
+
+// A Norwegian wall clock (Europe/Oslo) for `date`: dd.mm.yyyy and hh:mm.
+function oslo(date) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    }).formatToParts(date).map((p) => [p.type, p.value]),
+  );
+  return { day: `${parts.day}.${parts.month}.${parts.year}`, time: `${parts.hour}:${parts.minute}` };
+}
+
+// The meeting of the path: from the next whole minute but one (1–2 minutes
+// ahead) for 45 minutes, ending at 23:59 at the latest; a run that starts
+// in the last minutes of a Norwegian day waits for the next one.
+function meetingClock(now) {
+  let start = new Date(Math.floor(now.getTime() / 60_000) * 60_000 + 2 * 60_000);
+  if (oslo(start).time >= '23:58') start = new Date(start.getTime() + 5 * 60_000);
+  const end = new Date(start.getTime() + 45 * 60_000);
+  const from = oslo(start);
+  const to = oslo(end).day === from.day ? oslo(end).time : '23:59';
+  return { day: from.day, from: from.time, to, startsAt: start };
 }
