@@ -305,6 +305,7 @@ fn spawn_housekeeping(db: Db, web: laget_web::WebConfig) {
             let result = db
                 .write(move |c| {
                     laget_db::session::purge_expired(c, now - absolute, now - idle)?;
+                    laget_db::portal::sessions::purge_expired(c, now - absolute, now - idle)?;
                     laget_db::session::throttle::purge(c, now - window * 4)
                 })
                 .await;

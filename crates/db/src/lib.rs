@@ -18,6 +18,7 @@ pub mod log;
 pub mod lookup;
 pub mod meetings;
 pub mod outbox;
+pub mod portal;
 pub mod schema;
 pub mod session;
 

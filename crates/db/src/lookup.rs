@@ -15,13 +15,19 @@
 //!   edit form, before `Actor::casework` / `Actor::edit_child`).
 //! - [`child_welfare_units`]: `laget_web::casework::tasks` (break-glass,
 //!   before `Actor::break_glass_right`).
+//! - [`citizen`]: the session (`laget_web::extract::citizen`, once per
+//!   request of a citizen).
+//! - [`family_facts`], [`family_logs`]: `laget_web::portal` (every portal
+//!   page of a log opens through `CitizenActor::open_log`).
 
 use crate::schema::{memberships, units, users};
 use crate::{DbConnection, DbResult, parse_id};
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use laget_domain::access::{Actor, LogFacts, Membership};
-use laget_domain::ids::{ChildId, LogId};
+use laget_domain::access::{
+    Actor, CitizenActor, FamilyFacts, FamilyGuardian, LogFacts, Membership,
+};
+use laget_domain::ids::{ChildId, CitizenId, LogId};
 use laget_domain::{MunicipalityId, UnitId, UserId};
 
 /// The actor for a signed-in user: their rights, as the access rules see
@@ -84,6 +90,108 @@ pub fn child_welfare_units(conn: &mut DbConnection, m: MunicipalityId) -> DbResu
         .filter(crate::schema::unit_municipalities::municipality_id.eq(m.to_string()))
         .filter(units::kind.eq("barnevern"))
         .select(units::id)
+        .load(conn)?;
+    ids.iter().map(|i| parse_id(i)).collect()
+}
+
+/// The citizen of a live session, as the family's access rules see them.
+/// The one place outside tests that makes a [`CitizenActor`].
+pub fn citizen(conn: &mut DbConnection, id: CitizenId) -> DbResult<CitizenActor> {
+    let national_id: String = crate::schema::citizens::table
+        .find(id.to_string())
+        .select(crate::schema::citizens::national_id)
+        .first(conn)?;
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the session builds the citizen from the database; nothing else may"
+    )]
+    let citizen = CitizenActor::new(id, national_id);
+    Ok(citizen)
+}
+
+/// What the family's access rules need to decide whether a citizen may
+/// open `log` (`CitizenActor::open_log`): the child's national identity
+/// number and age, and its guardians' numbers and responsibility.
+/// `DbError::NotFound` if there is no such log.
+pub fn family_facts(
+    conn: &mut DbConnection,
+    log: LogId,
+    today: NaiveDate,
+) -> DbResult<FamilyFacts> {
+    use crate::schema::{children, guardians, logs};
+    let (child, municipality, status, national_id, birth, unborn): (
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        bool,
+    ) = logs::table
+        .inner_join(children::table)
+        .filter(logs::id.eq(log.to_string()))
+        .select((
+            children::id,
+            logs::municipality_id,
+            logs::status,
+            children::national_id,
+            children::birth_date,
+            children::unborn,
+        ))
+        .first(conn)?;
+    let born = NaiveDate::parse_from_str(&birth, "%Y-%m-%d")
+        .map_err(|e| crate::DbError::Corrupt(e.to_string()))?;
+    let birth = if unborn {
+        laget_domain::children::Birth::Expected(born)
+    } else {
+        laget_domain::children::Birth::Born(born)
+    };
+    let rows: Vec<(String, Option<String>, bool, Option<i64>)> = guardians::table
+        .filter(guardians::child_id.eq(&child))
+        .select((
+            guardians::id,
+            guardians::national_id,
+            guardians::parental_responsibility,
+            guardians::ended_at,
+        ))
+        .load(conn)?;
+    Ok(FamilyFacts {
+        log_id: log,
+        municipality_id: parse_id(&municipality)?,
+        is_open: status == laget_domain::log::stafett::LogStatus::Open.code(),
+        child_national_id: national_id,
+        child_age: birth.age_on(today),
+        guardians: rows
+            .into_iter()
+            .map(|(id, national_id, responsible, ended)| {
+                Ok(FamilyGuardian {
+                    id: parse_id(&id)?,
+                    national_id,
+                    responsible,
+                    ended: ended.is_some(),
+                })
+            })
+            .collect::<DbResult<_>>()?,
+    })
+}
+
+/// The logs a citizen might open: those about a child with their national
+/// identity number, or whose child has a guardian with it. Ids only, newest
+/// first; the caller decides each with `CitizenActor::open_log`.
+pub fn family_logs(conn: &mut DbConnection, citizen: &CitizenActor) -> DbResult<Vec<LogId>> {
+    use crate::schema::{children, guardians, logs};
+    let number = citizen.national_id().to_owned();
+    let as_guardian = guardians::table
+        .filter(guardians::national_id.eq(number.clone()))
+        .select(guardians::child_id);
+    let ids: Vec<String> = logs::table
+        .inner_join(children::table)
+        .filter(
+            children::national_id
+                .eq(&number)
+                .or(children::id.eq_any(as_guardian)),
+        )
+        .order(logs::created_at.desc())
+        .select(logs::id)
         .load(conn)?;
     ids.iter().map(|i| parse_id(i)).collect()
 }

@@ -78,6 +78,8 @@ diesel::table! {
         csrf_token -> Text,
         created_at -> BigInt,
         last_seen_at -> BigInt,
+        provider -> Nullable<Text>,
+        id_token_hint -> Nullable<Text>,
     }
 }
 
@@ -293,6 +295,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     meeting_decisions,
     meeting_ratings,
     outgoing_mail,
+    citizens,
+    citizen_sessions,
+    oidc_logins,
+    portal_texts,
+    family_requests,
 );
 
 diesel::table! {
@@ -346,6 +353,7 @@ diesel::table! {
         parental_responsibility -> Bool,
         created_at -> BigInt,
         ended_at -> Nullable<BigInt>,
+        national_id -> Nullable<Text>,
     }
 }
 
@@ -393,6 +401,8 @@ diesel::table! {
         summary -> Text,
         body -> Nullable<Text>,
         data -> Nullable<Text>,
+        family_hidden -> Nullable<Text>,
+        citizen_id -> Nullable<Text>,
     }
 }
 
@@ -413,6 +423,7 @@ diesel::table! {
         withdrawn_at -> Nullable<BigInt>,
         withdrawn_by -> Nullable<Text>,
         withdraw_reason -> Nullable<Text>,
+        citizen_id -> Nullable<Text>,
     }
 }
 
@@ -730,3 +741,67 @@ diesel::joinable!(meeting_participants -> meetings (meeting_id));
 diesel::joinable!(meeting_decisions -> meetings (meeting_id));
 diesel::joinable!(meeting_ratings -> meetings (meeting_id));
 diesel::joinable!(team_cases -> standing_teams (team_id));
+
+diesel::table! {
+    citizens (id) {
+        id -> Text,
+        national_id -> Text,
+        language -> Nullable<Text>,
+        created_at -> BigInt,
+        last_login_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    citizen_sessions (token_hash) {
+        token_hash -> Text,
+        citizen_id -> Text,
+        csrf_token -> Text,
+        acr -> Text,
+        provider -> Text,
+        id_token_hint -> Nullable<Text>,
+        created_at -> BigInt,
+        last_seen_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    oidc_logins (state_hash) {
+        state_hash -> Text,
+        provider -> Text,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        next_path -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    portal_texts (municipality_id, language) {
+        municipality_id -> Text,
+        language -> Text,
+        language_name -> Text,
+        consent_info -> Text,
+        portal_info -> Text,
+        updated_at -> BigInt,
+        updated_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    family_requests (id) {
+        id -> Text,
+        log_id -> Text,
+        citizen_id -> Text,
+        kind -> Text,
+        team_id -> Nullable<Text>,
+        message -> Text,
+        created_at -> BigInt,
+        answered_at -> Nullable<BigInt>,
+        answered_by -> Nullable<Text>,
+        answer -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(citizen_sessions -> citizens (citizen_id));
+diesel::joinable!(family_requests -> logs (log_id));

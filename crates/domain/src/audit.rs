@@ -204,14 +204,14 @@ impl PrincipalKind {
 }
 
 impl Principal {
-    /// Who acts under `capability`. Every capability today is a staff
-    /// member's (`actor()` is the user) or the operator's (no user); a
-    /// citizen's capabilities will say so themselves when the family portal
-    /// brings them.
+    /// Who acts under `capability`: a citizen when the capability names one
+    /// (the family's portal), else a staff member (`actor()` is the user) or
+    /// the operator (no user).
     pub fn acting_under(capability: &dyn Capability) -> Self {
-        match capability.actor() {
-            Some(user) => Self::Staff(user),
-            None => Self::Operator,
+        match (capability.citizen(), capability.actor()) {
+            (Some(citizen), _) => Self::Citizen(citizen),
+            (None, Some(user)) => Self::Staff(user),
+            (None, None) => Self::Operator,
         }
     }
 

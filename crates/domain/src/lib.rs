@@ -20,6 +20,7 @@ pub mod catalogue;
 pub mod children;
 pub mod log;
 pub mod meetings;
+pub mod portal;
 pub mod session;
 
 pub use ids::{MunicipalityId, UnitId, UserId};

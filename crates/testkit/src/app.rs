@@ -177,6 +177,17 @@ impl TestApp {
         client
     }
 
+    /// A client signed in as the citizen with `national_id` (a guardian or
+    /// a youth, as the family's portal knows them), at ID-porten's high
+    /// level of assurance.
+    pub async fn citizen_client(&self, national_id: &str) -> Client {
+        let mut client = Client::new(self.router.clone());
+        client
+            .sign_in_citizen_directly(&self.db, national_id, "idporten-loa-high")
+            .await;
+        client
+    }
+
     /// Replaces `{municipality}`, `{unit}`, `{user}`, `{membership}` and
     /// `{name}` (a static file) in a route pattern with fixture values.
     pub fn concrete(&self, pattern: &str) -> String {

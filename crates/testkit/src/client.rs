@@ -66,6 +66,47 @@ impl Client {
         self.csrf = Some(csrf);
     }
 
+    /// Signs the client in as the citizen with `national_id`, as a login
+    /// through ID-porten at `acr` would (a session made directly in the
+    /// database; the OpenID Connect login itself is tested on its own).
+    pub async fn sign_in_citizen_directly(
+        &mut self,
+        db: &Db,
+        national_id: &str,
+        acr: &str,
+    ) -> laget_domain::ids::CitizenId {
+        let number = laget_domain::children::national_id::NationalId::parse(national_id)
+            .expect("a valid national identity number");
+        let token = laget_web::random_token();
+        let csrf = laget_web::random_token();
+        let hash = laget_web::session_token_hash(&token);
+        let csrf2 = csrf.clone();
+        let acr = acr.to_owned();
+        let citizen = db
+            .write(move |c| {
+                let now = chrono::Utc::now();
+                let citizen = laget_db::portal::citizens::signed_in(c, &number, now)?;
+                laget_db::portal::sessions::create(
+                    c,
+                    &laget_db::portal::sessions::NewCitizenSession {
+                        token_hash: &hash,
+                        citizen_id: citizen,
+                        csrf_token: &csrf2,
+                        acr: &acr,
+                        provider: "idporten",
+                        id_token_hint: None,
+                    },
+                    now,
+                )?;
+                Ok(citizen)
+            })
+            .await
+            .expect("citizen session");
+        self.cookies.insert("laget_session".into(), token);
+        self.csrf = Some(csrf);
+        citizen
+    }
+
     pub fn cookie(&self, name: &str) -> Option<&str> {
         self.cookies.get(name).map(String::as_str)
     }

@@ -22,6 +22,12 @@ pub enum AppError {
         next: String,
         expired: bool,
     },
+    /// Not signed in as a citizen: go to the family portal's login page
+    /// (ID-porten), then back to `next`.
+    CitizenLoginRequired {
+        next: String,
+        expired: bool,
+    },
     /// A missing or wrong CSRF token, or a malformed request.
     BadRequest,
     /// The object changed meanwhile (a stale form, a double submit).
@@ -43,9 +49,11 @@ impl AppError {
             Self::Denied => Some("access_denied"),
             Self::BadRequest => Some("bad_request"),
             Self::TooLarge => Some("too_large"),
-            Self::NotFound | Self::LoginRequired { .. } | Self::Conflict | Self::Internal(_) => {
-                None
-            }
+            Self::NotFound
+            | Self::LoginRequired { .. }
+            | Self::CitizenLoginRequired { .. }
+            | Self::Conflict
+            | Self::Internal(_) => None,
         }
     }
 }
@@ -87,6 +95,13 @@ impl IntoResponse for AppError {
             }
             return Redirect::to(&target).into_response();
         }
+        if let Self::CitizenLoginRequired { next, expired } = &self {
+            let mut target = format!("/familie/logg-inn?neste={}", urlencode(next));
+            if *expired {
+                target.push_str("&utlopt=1");
+            }
+            return Redirect::to(&target).into_response();
+        }
         let mut response = self.status().into_response();
         response.extensions_mut().insert(self);
         response
@@ -97,7 +112,7 @@ impl AppError {
     pub(crate) fn status(&self) -> StatusCode {
         match self {
             Self::NotFound | Self::Denied => StatusCode::NOT_FOUND,
-            Self::LoginRequired { .. } => StatusCode::SEE_OTHER,
+            Self::LoginRequired { .. } | Self::CitizenLoginRequired { .. } => StatusCode::SEE_OTHER,
             Self::BadRequest => StatusCode::BAD_REQUEST,
             Self::Conflict => StatusCode::CONFLICT,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,

@@ -21,6 +21,7 @@ mod catalogue;
 mod children;
 mod log;
 mod meetings;
+mod portal;
 mod session;
 
 /// Work done after a change commits (e-mail, invitations, KS Fiks): the
@@ -29,6 +30,10 @@ pub mod outbox;
 
 /// Sending e-mail and calendar invitations (SMTP settings, the transport).
 pub mod mail;
+
+/// Login with OpenID Connect (ID-porten for citizens, the municipality's
+/// identity provider for staff) and the demo provider.
+pub mod oidc;
 
 use laget_db::Db;
 use laget_domain::session::SessionPolicy;
@@ -58,6 +63,8 @@ pub struct WebConfig {
     /// The SMTP server (section `[mail]`); `None`: Laget sends no e-mail and
     /// says so where a message would have gone.
     pub mail: Option<mail::MailConfig>,
+    /// The OpenID providers (sections `[idporten]` and `[staff_login]`).
+    pub oidc: oidc::OidcConfig,
 }
 
 impl Default for WebConfig {
@@ -71,6 +78,7 @@ impl Default for WebConfig {
             throttle_window: chrono::Duration::minutes(15),
             password: PasswordParams::default(),
             mail: None,
+            oidc: oidc::OidcConfig::default(),
         }
     }
 }

@@ -8,6 +8,7 @@
 use crate::AppState;
 use crate::auth::{constant_time_eq, random_token, token_hash};
 use crate::error::AppError;
+use crate::extract::citizen::{CitizenRights, CitizenSessionInfo};
 use crate::extract::user::*;
 use crate::i18n::Messages;
 use crate::view::error_page::render_error_page;
@@ -36,6 +37,14 @@ fn client_address(req: &Request, trust_forwarded_for: bool) -> String {
         .unwrap_or_else(|| "ukjent".to_owned())
 }
 
+/// What a session cookie named: a staff member's session, a citizen's, or
+/// nothing live.
+enum Found {
+    Staff(sessions::Session, Rights),
+    Citizen(laget_db::portal::sessions::CitizenSession, CitizenRights),
+    Nothing,
+}
+
 fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -62,31 +71,34 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     let mut rights = None;
     let mut session_expired = false;
     let mut set_cookies: Vec<String> = Vec::new();
+    let mut citizen = None;
+    let mut citizen_rights = None;
     if let Some(token) = read_cookie(req.headers(), names.session).filter(|_| !is_static) {
         let hash = token_hash(&token);
         // The user's rights come in the same trip to the database: nearly
-        // every request with a session extracts [`SignedIn`].
+        // every request with a session extracts [`SignedIn`]. A token that
+        // is no staff session may be a citizen's (the family's portal).
         let lookup = {
             let hash = hash.clone();
             state
                 .db
                 .read(move |c| {
-                    let Some(s) = sessions::find(c, &hash)? else {
-                        return Ok(None);
-                    };
-                    let rights = Rights::read(c, s.user_id)?;
-                    Ok(Some((s, rights)))
+                    if let Some(s) = sessions::find(c, &hash)? {
+                        let rights = Rights::read(c, s.user_id)?;
+                        return Ok(Found::Staff(s, rights));
+                    }
+                    if let Some(s) = laget_db::portal::sessions::find(c, &hash)? {
+                        let rights = CitizenRights::read(c, s.citizen_id)?;
+                        return Ok(Found::Citizen(s, rights));
+                    }
+                    Ok(Found::Nothing)
                 })
                 .await
         };
+        let policy = &state.config.session;
         match lookup {
-            Ok(Some((s, found)))
-                if state
-                    .config
-                    .session
-                    .is_alive(s.created_at, s.last_seen_at, now) =>
-            {
-                if now - s.last_seen_at >= state.config.session.touch_interval() {
+            Ok(Found::Staff(s, found)) if policy.is_alive(s.created_at, s.last_seen_at, now) => {
+                if now - s.last_seen_at >= policy.touch_interval() {
                     let hash = hash.clone();
                     if let Err(e) = state
                         .db
@@ -106,12 +118,42 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
                 ));
                 rights = Some(found);
             }
-            Ok(Some(_)) => {
+            Ok(Found::Citizen(s, found)) if policy.is_alive(s.created_at, s.last_seen_at, now) => {
+                if now - s.last_seen_at >= policy.touch_interval() {
+                    let hash = hash.clone();
+                    if let Err(e) = state
+                        .db
+                        .write(move |c| laget_db::portal::sessions::touch(c, &hash, now))
+                        .await
+                    {
+                        tracing::warn!(request_id, error = %e, "could not refresh session");
+                    }
+                }
+                citizen = Some((
+                    CitizenSessionInfo {
+                        token_hash: hash,
+                        citizen_id: s.citizen_id,
+                        provider: s.provider,
+                        id_token_hint: s.id_token_hint,
+                    },
+                    s.csrf_token,
+                ));
+                citizen_rights = Some(found);
+            }
+            Ok(Found::Staff(..)) => {
                 session_expired = true;
                 let _ = state.db.write(move |c| sessions::delete(c, &hash)).await;
                 set_cookies.push(cookie(names.session, "", secure, Some(0)));
             }
-            Ok(None) => {
+            Ok(Found::Citizen(..)) => {
+                session_expired = true;
+                let _ = state
+                    .db
+                    .write(move |c| laget_db::portal::sessions::delete(c, &hash))
+                    .await;
+                set_cookies.push(cookie(names.session, "", secure, Some(0)));
+            }
+            Ok(Found::Nothing) => {
                 session_expired = true;
                 set_cookies.push(cookie(names.session, "", secure, Some(0)));
             }
@@ -129,10 +171,10 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
 
     // The CSRF token: the session's, or for visitors without a session a
     // random one kept in its own cookie (double-submit).
-    let csrf_token = match &session {
-        Some((_, token)) => token.clone(),
-        None if is_static => String::new(),
-        None => match read_cookie(req.headers(), names.csrf) {
+    let csrf_token = match (&session, &citizen) {
+        (Some((_, token)), _) | (None, Some((_, token))) => token.clone(),
+        (None, None) if is_static => String::new(),
+        (None, None) => match read_cookie(req.headers(), names.csrf) {
             Some(token) => token,
             None => {
                 let token = random_token();
@@ -145,13 +187,16 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     let ctx = Ctx {
         request_id: request_id.clone(),
         session: session.map(|(s, _)| s),
+        citizen: citizen.map(|(s, _)| s),
         csrf_token: csrf_token.clone(),
         client_address: client_address(&req, state.config.trust_forwarded_for),
         session_expired,
         path,
-        m: rights
-            .as_ref()
-            .map_or_else(Messages::for_visitors, Rights::messages),
+        m: match (&rights, &citizen_rights) {
+            (Some(rights), _) => rights.messages(),
+            (None, Some(citizen)) => citizen.messages(),
+            (None, None) => Messages::for_visitors(),
+        },
     };
 
     let mut req = req;
@@ -173,6 +218,9 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     req.extensions_mut().insert(ctx.clone());
     if let Some(rights) = rights {
         req.extensions_mut().insert(rights);
+    }
+    if let Some(citizen) = citizen_rights {
+        req.extensions_mut().insert(citizen);
     }
     let mut response = next.run(req).await;
     // Any change may show on a public page, rename a timeline entry's author

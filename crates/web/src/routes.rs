@@ -409,6 +409,21 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
         "/kommuner/{municipality}/utfordringer/{code}",
         catalogue_admin::rename_area,
     );
+
+    // ── Issue #12: login with OpenID Connect and the family's portal. One
+    // statement per part; keep additions inside your own.
+    // (H1) OpenID Connect login for citizens and staff (oidc, portal::login).
+    let routes = routes;
+    // (H3) The portal's pages: the family's start page, the log, «Hvem har
+    // sett loggen» (portal::home, portal::log, portal::seen).
+    let routes = routes;
+    // (H4) Consent in the portal; the municipality's texts in other
+    // languages (portal::consent, portal::texts).
+    let routes = routes;
+    // (H5) The family's voice, ratings of meetings, requests for a meeting
+    // or a team (portal::voice, portal::ratings, portal::requests).
+    let routes = routes;
+    // (H2) The demo provider is mounted below, outside the inventory.
     let router = routes
         .router
         .fallback(|| async { AppError::NotFound })

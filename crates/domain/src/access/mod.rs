@@ -8,7 +8,7 @@
 //! records.
 
 use crate::admin::user::Role;
-use crate::ids::{MunicipalityId, UnitId, UserId};
+use crate::ids::{CitizenId, MunicipalityId, UnitId, UserId};
 
 /// Implements [`Capability`] for a capability type: who acts, on what ground.
 macro_rules! capability {
@@ -49,6 +49,7 @@ mod admin;
 mod audit;
 mod casework;
 mod catalogue;
+mod family;
 mod log;
 mod teams;
 
@@ -56,6 +57,7 @@ pub use admin::*;
 pub use audit::*;
 pub use casework::*;
 pub use catalogue::*;
+pub use family::*;
 pub use log::*;
 pub use teams::*;
 
@@ -108,6 +110,10 @@ pub enum Ground {
     TeamConsent,
     /// Break-glass (nødtilgang) with a written reason.
     BreakGlass,
+    /// A guardian with parental responsibility, in the family's portal.
+    Guardian,
+    /// The youth whose log it is, in the family's portal.
+    Youth,
 }
 
 impl Ground {
@@ -123,6 +129,8 @@ impl Ground {
             Self::OwnUnit => "egen_enhet",
             Self::TeamConsent => "lag_og_samtykke",
             Self::BreakGlass => "nodtilgang",
+            Self::Guardian => "foresatt",
+            Self::Youth => "ungdom",
         }
     }
 }
@@ -131,6 +139,11 @@ impl Ground {
 pub trait Capability {
     /// The acting user; `None` for an operator at the command line.
     fn actor(&self) -> Option<UserId>;
+    /// The acting citizen, for the family's capabilities (`actor()` is then
+    /// `None`).
+    fn citizen(&self) -> Option<CitizenId> {
+        None
+    }
     fn ground(&self) -> Ground;
     /// What the ground rests on, when it is a record: the consent, the
     /// break-glass opening. The access log stores «ground:detail».

@@ -38,6 +38,9 @@ pub struct SessionInfo {
 pub struct Ctx {
     pub request_id: String,
     pub session: Option<SessionInfo>,
+    /// A citizen's session (the family's portal); never together with
+    /// `session`.
+    pub citizen: Option<super::citizen::CitizenSessionInfo>,
     /// The token that forms must send back.
     pub csrf_token: String,
     /// The client's address, for throttling failed logins.

@@ -27,9 +27,10 @@ pub fn render_error_page(
 ) -> Response {
     let m = ctx.map_or_else(crate::i18n::Messages::for_visitors, |c| c.m);
     let (heading, text, shown_id) = match error {
-        AppError::NotFound | AppError::Denied | AppError::LoginRequired { .. } => {
-            (m.not_found_title, m.not_found_text, None)
-        }
+        AppError::NotFound
+        | AppError::Denied
+        | AppError::LoginRequired { .. }
+        | AppError::CitizenLoginRequired { .. } => (m.not_found_title, m.not_found_text, None),
         AppError::BadRequest => (m.bad_request_title, m.bad_request_text, None),
         AppError::Conflict => (m.conflict_title, m.conflict_text, None),
         AppError::TooLarge => (m.too_large_title, m.too_large_text, None),

@@ -2,6 +2,7 @@
 //! navigation, notices, and the stylesheet links.
 
 use crate::AppState;
+use crate::extract::citizen::SignedInCitizen;
 use crate::extract::user::{Ctx, SignedIn};
 use crate::i18n::Messages;
 use crate::view::{assets, nav};
@@ -23,6 +24,10 @@ pub struct Layout {
     pub scripts: Vec<String>,
     /// Show a «Logg inn» link in the header (public pages).
     pub show_login: bool,
+    /// Where the header's name links and «Logg ut» posts: `/` and
+    /// `/logg-ut` for staff, `/familie` and `/familie/logg-ut` for citizens.
+    pub home: &'static str,
+    pub logout_action: &'static str,
 }
 
 fn stylesheets() -> Vec<String> {
@@ -49,6 +54,34 @@ impl Layout {
             stylesheets: stylesheets(),
             scripts: Vec::new(),
             show_login: false,
+            home: "/",
+            logout_action: "/logg-ut",
+        }
+    }
+
+    /// The layout for a citizen in the family's portal: «Innlogget med
+    /// ID-porten» in the header (Laget knows the citizen by number only),
+    /// the portal's own navigation, and logging out through the portal.
+    pub fn citizen(citizen: &SignedInCitizen, title: &str) -> Self {
+        let m = citizen.m;
+        let path = &citizen.ctx.path;
+        Self {
+            m,
+            title: title.to_owned(),
+            csrf: citizen.ctx.csrf_token.clone(),
+            user_name: Some(m.portal_signed_in.to_owned()),
+            municipality: None,
+            nav: vec![NavItem {
+                href: "/familie".into(),
+                label: m.portal_nav_home.into(),
+                current: path == "/familie",
+            }],
+            notice: None,
+            stylesheets: stylesheets(),
+            scripts: Vec::new(),
+            show_login: false,
+            home: "/familie",
+            logout_action: "/familie/logg-ut",
         }
     }
 
@@ -78,6 +111,8 @@ impl Layout {
             stylesheets: stylesheets(),
             scripts: Vec::new(),
             show_login: false,
+            home: "/",
+            logout_action: "/logg-ut",
         }
     }
 
@@ -104,6 +139,8 @@ impl Layout {
             stylesheets: stylesheets(),
             scripts: Vec::new(),
             show_login: false,
+            home: "/",
+            logout_action: "/logg-ut",
         }
     }
 

@@ -1,0 +1,13 @@
+DROP TABLE family_requests;
+DROP TABLE portal_texts;
+ALTER TABLE consents DROP COLUMN citizen_id;
+ALTER TABLE log_entries DROP COLUMN citizen_id;
+ALTER TABLE log_entries DROP COLUMN family_hidden;
+DROP INDEX children_by_national_id_alone;
+DROP INDEX guardians_by_national_id;
+ALTER TABLE guardians DROP COLUMN national_id;
+DROP TABLE oidc_logins;
+ALTER TABLE sessions DROP COLUMN id_token_hint;
+ALTER TABLE sessions DROP COLUMN provider;
+DROP TABLE citizen_sessions;
+DROP TABLE citizens;
