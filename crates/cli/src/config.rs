@@ -20,6 +20,165 @@ pub struct Config {
     /// The SMTP server; without it Laget sends no e-mail (each message is
     /// listed as not sent, «Laget er ikke satt opp for e-post»).
     pub mail: Option<MailConfig>,
+    /// ID-porten, for the family's portal; without it the portal's login
+    /// page says that login through ID-porten is not set up.
+    pub idporten: Option<IdportenConfig>,
+    /// The municipality's identity provider for staff (Entra ID, Feide, …);
+    /// without it staff log in with local accounts only.
+    pub staff_login: Option<StaffLoginConfig>,
+}
+
+/// Section `[idporten]`: Laget as a client of ID-porten (see
+/// docs/IDENTITY.md for the registration).
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdportenConfig {
+    /// `https://idporten.no` (production), `https://test.idporten.no` (test).
+    pub issuer: String,
+    pub client_id: String,
+    /// Never printed.
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    /// Laget's address as the browser reaches it; the redirect URI is
+    /// `{base_url}/innlogging/tilbake`.
+    pub base_url: String,
+    /// The levels of assurance accepted, the first asked for.
+    #[serde(default = "IdportenConfig::default_acr_values")]
+    pub acr_values: Vec<String>,
+    /// Scopes beyond `openid`.
+    #[serde(default = "IdportenConfig::default_scopes")]
+    pub scopes: Vec<String>,
+    #[serde(default = "IdportenConfig::default_display_name")]
+    pub display_name: String,
+}
+
+impl IdportenConfig {
+    fn default_acr_values() -> Vec<String> {
+        vec!["idporten-loa-high".into()]
+    }
+    fn default_scopes() -> Vec<String> {
+        vec!["profile".into()]
+    }
+    fn default_display_name() -> String {
+        "ID-porten".into()
+    }
+
+    pub fn web(&self) -> laget_web::oidc::ProviderConfig {
+        laget_web::oidc::ProviderConfig {
+            key: "idporten".into(),
+            display_name: self.display_name.clone(),
+            issuer: self.issuer.clone(),
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.clone(),
+            base_url: self.base_url.clone(),
+            acr_values: self.acr_values.clone(),
+            scopes: self.scopes.clone(),
+            user_claim: None,
+        }
+    }
+}
+
+/// Which field of a Laget user the staff provider's claim is matched to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StaffMatch {
+    /// The user's username.
+    Brukernavn,
+    /// The user's e-mail address.
+    Epost,
+}
+
+/// Section `[staff_login]`: the municipality's identity provider for staff.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffLoginConfig {
+    /// Entra ID: `https://login.microsoftonline.com/{tenant}/v2.0`; Feide:
+    /// `https://auth.dataporten.no`.
+    pub issuer: String,
+    pub client_id: String,
+    /// Never printed.
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    pub base_url: String,
+    /// Levels of assurance accepted; empty: not checked.
+    #[serde(default)]
+    pub acr_values: Vec<String>,
+    #[serde(default = "StaffLoginConfig::default_scopes")]
+    pub scopes: Vec<String>,
+    /// On the button: «Logg inn med {display_name}».
+    pub display_name: String,
+    /// The ID token claim that names the Laget user (`email`,
+    /// `preferred_username`, `upn`, …).
+    #[serde(default = "StaffLoginConfig::default_claim")]
+    pub claim: String,
+    /// `brukernavn` or `epost`.
+    #[serde(default = "StaffLoginConfig::default_match", rename = "match")]
+    pub match_: StaffMatch,
+}
+
+impl StaffLoginConfig {
+    fn default_scopes() -> Vec<String> {
+        vec!["profile".into(), "email".into()]
+    }
+    fn default_claim() -> String {
+        "email".into()
+    }
+    fn default_match() -> StaffMatch {
+        StaffMatch::Epost
+    }
+
+    pub fn web(&self) -> laget_web::oidc::ProviderConfig {
+        use laget_web::oidc::{UserClaim, UserField};
+        laget_web::oidc::ProviderConfig {
+            key: "ansatt".into(),
+            display_name: self.display_name.clone(),
+            issuer: self.issuer.clone(),
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.clone(),
+            base_url: self.base_url.clone(),
+            acr_values: self.acr_values.clone(),
+            scopes: self.scopes.clone(),
+            user_claim: Some(UserClaim {
+                claim: self.claim.clone(),
+                field: match self.match_ {
+                    StaffMatch::Brukernavn => UserField::Username,
+                    StaffMatch::Epost => UserField::Email,
+                },
+            }),
+        }
+    }
+}
+
+impl std::fmt::Debug for IdportenConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdportenConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<hidden>"),
+            )
+            .field("base_url", &self.base_url)
+            .field("acr_values", &self.acr_values)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for StaffLoginConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaffLoginConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<hidden>"),
+            )
+            .field("base_url", &self.base_url)
+            .field("display_name", &self.display_name)
+            .field("claim", &self.claim)
+            .field("match", &self.match_)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -204,6 +363,8 @@ impl Default for Config {
             },
             outbox: OutboxConfig { poll_seconds: 5 },
             mail: None,
+            idporten: None,
+            staff_login: None,
         }
     }
 }
@@ -246,6 +407,8 @@ impl std::fmt::Debug for Config {
             .field("database", &"<hidden>")
             .field("listen", &self.server.listen)
             .field("mail", &self.mail)
+            .field("idporten", &self.idporten)
+            .field("staff_login", &self.staff_login)
             .finish_non_exhaustive()
     }
 }
@@ -332,6 +495,8 @@ impl Config {
             // The messages name the setting, never the password.
             mail.web().check()?;
         }
+        // The messages name the section and setting, never the secret.
+        self.oidc().validate().map_err(anyhow::Error::msg)?;
         Ok(())
     }
 
@@ -340,6 +505,15 @@ impl Config {
         laget_web::outbox::WorkerConfig {
             poll: std::time::Duration::from_secs(self.outbox.poll_seconds),
             ..laget_web::outbox::WorkerConfig::default()
+        }
+    }
+
+    /// The OpenID providers of `[idporten]` and `[staff_login]`.
+    pub fn oidc(&self) -> laget_web::oidc::OidcConfig {
+        laget_web::oidc::OidcConfig {
+            citizens: self.idporten.as_ref().map(IdportenConfig::web),
+            staff: self.staff_login.as_ref().map(StaffLoginConfig::web),
+            demo_provider: false,
         }
     }
 
@@ -360,6 +534,7 @@ impl Config {
                 parallelism: self.security.argon2_parallelism,
             },
             mail: self.mail.as_ref().map(MailConfig::web),
+            oidc: self.oidc(),
         }
     }
 
@@ -509,5 +684,72 @@ mod tests {
         c.database.url = "postgres://laget:hemmelig@db/laget".into();
         assert!(!format!("{c:?}").contains("hemmelig"));
         assert_eq!(c.database_description(), "PostgreSQL");
+    }
+
+    #[test]
+    fn the_openid_sections_are_read_checked_and_their_secrets_never_printed() -> anyhow::Result<()>
+    {
+        let c = load(
+            "[idporten]\nissuer = \"https://test.idporten.no\"\nclient_id = \"laget-test\"\n\
+             client_secret = \"hemmelig-idporten\"\nbase_url = \"https://laget.kommune.no\"\n\
+             [staff_login]\nissuer = \"https://login.microsoftonline.com/t/v2.0\"\n\
+             client_id = \"laget-ansatt\"\nclient_secret = \"hemmelig-entra\"\n\
+             base_url = \"https://laget.kommune.no\"\ndisplay_name = \"Testbyen kommune\"\n\
+             claim = \"preferred_username\"\nmatch = \"brukernavn\"\n",
+        )?;
+        let oidc = c.web().oidc;
+        let citizens = oidc
+            .citizens
+            .ok_or_else(|| anyhow::anyhow!("[idporten] not read"))?;
+        assert_eq!(citizens.key, "idporten");
+        assert_eq!(citizens.acr_values, vec!["idporten-loa-high".to_owned()]);
+        assert_eq!(citizens.scopes, vec!["profile".to_owned()]);
+        assert_eq!(
+            citizens.redirect_uri(),
+            "https://laget.kommune.no/innlogging/tilbake"
+        );
+        let staff = oidc
+            .staff
+            .ok_or_else(|| anyhow::anyhow!("[staff_login] not read"))?;
+        assert_eq!(staff.key, "ansatt");
+        assert_eq!(
+            staff.user_claim,
+            Some(laget_web::oidc::UserClaim {
+                claim: "preferred_username".into(),
+                field: laget_web::oidc::UserField::Username,
+            })
+        );
+        let printed = format!("{c:?}");
+        assert!(!printed.contains("hemmelig"), "{printed}");
+        assert!(printed.contains("laget-ansatt"), "{printed}");
+
+        // http only on the local machine; unknown keys and matches refused.
+        let section = |issuer: &str, extra: &str| {
+            format!(
+                "[idporten]\nissuer = \"{issuer}\"\nclient_id = \"x\"\n\
+                 base_url = \"https://laget.kommune.no\"\n{extra}"
+            )
+        };
+        assert!(
+            error_of(&section("http://idporten.no", ""))
+                .contains("[idporten] issuer must use https")
+        );
+        assert!(
+            load(&section("http://127.0.0.1:9000", ""))?
+                .web()
+                .oidc
+                .citizens
+                .is_some()
+        );
+        assert!(
+            error_of(&section("https://idporten.no", "clientid = \"y\"\n")).contains("clientid")
+        );
+        assert!(error_of(&section("ftp://idporten.no", "")).contains("https"));
+        assert!(error_of(
+            "[staff_login]\nissuer = \"https://a.no\"\nclient_id = \"x\"\nbase_url = \"https://b.no\"\n\
+             display_name = \"A\"\nmatch = \"navn\"\n"
+        )
+        .contains("navn"));
+        Ok(())
     }
 }

@@ -20,12 +20,16 @@
 //!   [`UserBuilder`], [`offer_fields`]).
 //! - [`smtp`]: a real SMTP server on 127.0.0.1 ([`SmtpSink`]) for the mail
 //!   tests, which reads back what arrived.
+//! - [`oidc`]: a real OpenID provider on 127.0.0.1 ([`OidcProvider`], npm
+//!   `oidc-provider` configured like ID-porten) and a helper that walks a
+//!   login through the router and the provider.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod app;
 pub mod builders;
 pub mod client;
+pub mod oidc;
 pub mod smtp;
 
 pub use app::{Backend, Cleanup, TestApp, backends, fresh_db, fresh_db_pair, random_audit_key};
@@ -34,4 +38,5 @@ pub use builders::{
     unit_fields,
 };
 pub use client::{Client, TestResponse};
+pub use oidc::OidcProvider;
 pub use smtp::SmtpSink;

@@ -99,6 +99,9 @@ pub struct Inner {
     pub staff_lists: log::kept::StaffLists,
     /// The SMTP client, when `config.mail` is set.
     pub mailer: Option<mail::Mailer>,
+    /// The OpenID providers' metadata and keys, read at the first login
+    /// (see `oidc::client`).
+    pub oidc: oidc::client::Discovery,
 }
 
 /// Why the application state cannot be made from the settings.
@@ -108,17 +111,21 @@ pub enum StartError {
     Password(#[from] auth::HashError),
     #[error(transparent)]
     Mail(#[from] mail::MailSetupError),
+    #[error("OpenID Connect: {0}")]
+    Oidc(String),
 }
 
 impl AppState {
     pub fn new(db: Db, config: WebConfig) -> Result<Self, StartError> {
         let passwords = PasswordHasher::new(config.password)?;
         let mailer = config.mail.as_ref().map(mail::Mailer::new).transpose()?;
+        let oidc = oidc::client::Discovery::new().map_err(StartError::Oidc)?;
         Ok(Self(Arc::new(Inner {
             db,
             config,
             passwords,
             mailer,
+            oidc,
             public_cache: Default::default(),
             timelines: Default::default(),
             staff_lists: Default::default(),

@@ -413,7 +413,12 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     // ── Issue #12: login with OpenID Connect and the family's portal. One
     // statement per part; keep additions inside your own.
     // (H1) OpenID Connect login for citizens and staff (oidc, portal::login).
-    let routes = routes;
+    let routes = routes
+        .get("/innlogging/tilbake", crate::oidc::callback::callback)
+        .get("/familie/logg-inn", crate::portal::login::show)
+        .post("/familie/logg-inn", crate::portal::login::start)
+        .post("/familie/logg-ut", crate::portal::login::logout)
+        .post("/logg-inn/ekstern", crate::session::oidc::start);
     // (H3) The portal's pages: the family's start page, the log, «Hvem har
     // sett loggen» (portal::home, portal::log, portal::seen).
     let routes = routes;

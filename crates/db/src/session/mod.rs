@@ -100,3 +100,7 @@ pub fn count_for_user(conn: &mut DbConnection, user_id: UserId) -> DbResult<i64>
 
 /// Failed logins per account and address.
 pub mod throttle;
+
+/// Logins through an OpenID provider under way; staff sessions opened
+/// through one.
+pub mod oidc_logins;

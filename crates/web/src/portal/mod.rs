@@ -6,3 +6,5 @@
 //! (via [`open`]), so a citizen who may not see a log gets a 404 like
 //! staff do; every read and write is in the access log with the citizen as
 //! principal and the ground foresatt or ungdom.
+
+pub mod login;

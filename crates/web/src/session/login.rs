@@ -23,12 +23,28 @@ struct LoginPage {
     next: String,
     info: Option<&'static str>,
     failure: Option<&'static str>,
+    /// «Logg inn med {navn}», when a staff identity provider is configured.
+    external: Option<String>,
+}
+
+/// The label of the staff identity provider's button, if one is configured.
+fn external_button(state: &AppState, ctx: &Ctx) -> Option<String> {
+    state
+        .config
+        .oidc
+        .staff
+        .as_ref()
+        .map(|p| ctx.m.oidc_staff_button.replace("{navn}", &p.display_name))
 }
 
 /// The login page's query (`neste`, `utlopt`, `utlogget`), read leniently:
 /// a repeated or strange parameter is not an error, since the page must
 /// open whatever link led here.
-pub async fn show(ctx: Ctx, RawQuery(query): RawQuery) -> Result<Response, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
     let pairs = forms::pairs(query.as_deref().unwrap_or(""));
     let next = forms::safe_next(forms::get(&pairs, "neste"));
     if ctx.session.is_some() {
@@ -48,6 +64,7 @@ pub async fn show(ctx: Ctx, RawQuery(query): RawQuery) -> Result<Response, AppEr
         next,
         info,
         failure: None,
+        external: external_button(&state, &ctx),
     })
 }
 
@@ -77,6 +94,7 @@ pub async fn submit(
             next: next.clone(),
             info: None,
             failure,
+            external: external_button(&state, &ctx),
         })
     };
     if form.has_errors() {
@@ -150,15 +168,31 @@ pub async fn submit(
     Ok(response)
 }
 
+/// Ends the session; one opened through the staff identity provider is
+/// ended there too (its `end_session_endpoint`, with `id_token_hint`).
 pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let back = "/logg-inn?utlogget=1";
+    let mut target = back.to_owned();
     if let Some(session) = ctx.session {
-        state
+        let hash = session.token_hash.clone();
+        let provider = state
             .db
-            .write(move |c| sessions::delete(c, &session.token_hash))
+            .write(move |c| {
+                let provider = laget_db::session::oidc_logins::session_provider(c, &hash)?;
+                sessions::delete(c, &hash)?;
+                Ok(provider)
+            })
             .await?;
+        if let Some((key, hint)) = provider
+            && let Some(provider) = state.config.oidc.provider(&key)
+            && let Some(url) =
+                crate::oidc::client::end_session_url(&state, provider, hint.as_deref(), back).await
+        {
+            target = url;
+        }
     }
     let secure = state.config.secure_cookies;
-    let mut response = Redirect::to("/logg-inn?utlogget=1").into_response();
+    let mut response = Redirect::to(&target).into_response();
     let expired = cookie(cookie_names(secure).session, "", secure, Some(0));
     response.headers_mut().append(
         header::SET_COOKIE,

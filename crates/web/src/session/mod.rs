@@ -3,3 +3,4 @@
 pub mod health;
 pub mod home;
 pub mod login;
+pub mod oidc;

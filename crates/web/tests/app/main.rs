@@ -14,6 +14,7 @@ mod consultations;
 mod log_matrix;
 mod login;
 mod mail;
+mod oidc;
 mod measure_choice;
 mod meeting_matrix;
 mod meetings;
