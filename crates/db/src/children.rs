@@ -16,8 +16,8 @@ use laget_domain::access::{Capability, ChildEditor, LogReader, UnitCasework};
 use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
 use laget_domain::children::national_id::NationalId;
 use laget_domain::children::{
-    Birth, Change, ChangeField, NewChild, NewGuardian, Relation, detail_changes, guardian_changes,
-    unit_changes,
+    Birth, Change, ChangeField, GuardianNationalIdEdit, NewChild, NewGuardian, Relation,
+    detail_changes, guardian_changes, guardian_national_id_change, unit_changes,
 };
 use laget_domain::ids::{ChildId, GuardianId, LogId};
 use laget_domain::log::stafett::LogStatus;
@@ -100,6 +100,9 @@ pub struct Guardian {
     /// False once marked as no longer a guardian (kept for the history and
     /// for the names on consents they gave).
     pub current: bool,
+    /// The guardian's national identity number, masked (birth date part):
+    /// how the family's portal knows them.
+    pub national_id_masked: Option<String>,
 }
 
 impl Guardian {
@@ -412,6 +415,7 @@ pub(crate) fn guardians_of(conn: &mut DbConnection, child: ChildId) -> DbResult<
         Option<String>,
         bool,
         Option<i64>,
+        Option<String>,
     );
     let rows: Vec<G> = guardians::table
         .filter(guardians::child_id.eq(child.to_string()))
@@ -424,21 +428,25 @@ pub(crate) fn guardians_of(conn: &mut DbConnection, child: ChildId) -> DbResult<
             guardians::email,
             guardians::parental_responsibility,
             guardians::ended_at,
+            guardians::national_id,
         ))
         .load(conn)?;
     rows.into_iter()
-        .map(|(id, name, relation, phone, email, pr, ended)| {
-            Ok(Guardian {
-                id: parse_id(&id)?,
-                name,
-                relation: Relation::from_code(&relation)
-                    .map_err(|_| DbError::Corrupt(format!("relation {relation}")))?,
-                phone,
-                email,
-                parental_responsibility: pr && ended.is_none(),
-                current: ended.is_none(),
-            })
-        })
+        .map(
+            |(id, name, relation, phone, email, pr, ended, national_id)| {
+                Ok(Guardian {
+                    id: parse_id(&id)?,
+                    name,
+                    relation: Relation::from_code(&relation)
+                        .map_err(|_| DbError::Corrupt(format!("relation {relation}")))?,
+                    phone,
+                    email,
+                    parental_responsibility: pr && ended.is_none(),
+                    current: ended.is_none(),
+                    national_id_masked: masked(&national_id),
+                })
+            },
+        )
         .collect()
 }
 
@@ -833,25 +841,56 @@ pub fn guardian_for_edit(
     Ok((row.name, g))
 }
 
+/// The guardian edit form's national identity number is the child's own, or
+/// another current guardian's of the same child: nothing was saved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NationalIdTaken;
+
 /// Saves a current guardian's details, with a history row per changed value
-/// and one access-log row. Returns how many values changed. Giving or taking
-/// parental responsibility changes whose consent a log needs
-/// (`consent::coverage`) from the next request on.
+/// (the national identity number masked) and one access-log row. Returns
+/// how many values changed. Giving or taking parental responsibility
+/// changes whose consent a log needs (`consent::coverage`) from the next
+/// request on; setting or changing the national identity number changes
+/// who may log in to the family's portal as this guardian.
 pub fn update_guardian(
     conn: &mut DbConnection,
     e: &ChildEditor,
     guardian: GuardianId,
     edited: &NewGuardian,
+    national_id: &GuardianNationalIdEdit,
     request_id: &str,
-) -> DbResult<usize> {
+) -> DbResult<Result<usize, NationalIdTaken>> {
     let row = editable_row(conn, e)?;
     let g = guardians_of(conn, e.child_id())?
         .into_iter()
         .find(|g| g.id == guardian && g.current)
         .ok_or(DbError::NotFound)?;
-    let changes = guardian_changes(&guardian.to_string(), &g.details(), edited);
+    let stored_id: Option<String> = guardians::table
+        .find(guardian.to_string())
+        .select(guardians::national_id)
+        .first(conn)?;
+    let stored_id = stored_id.as_deref().and_then(|n| NationalId::parse(n).ok());
+    let new_id = national_id.apply(stored_id.as_ref());
+    if let Some(n) = &new_id {
+        let others: i64 = guardians::table
+            .filter(guardians::child_id.eq(e.child_id().to_string()))
+            .filter(guardians::id.ne(guardian.to_string()))
+            .filter(guardians::ended_at.is_null())
+            .filter(guardians::national_id.eq(n.expose()))
+            .count()
+            .get_result(conn)?;
+        if others > 0 || row.national_id.as_deref() == Some(n.expose()) {
+            return Ok(Err(NationalIdTaken));
+        }
+    }
+    let mut changes = guardian_changes(&guardian.to_string(), &g.details(), edited);
+    changes.extend(guardian_national_id_change(
+        &guardian.to_string(),
+        stored_id.as_ref(),
+        new_id.as_ref(),
+    ));
     if changes.is_empty() {
-        return Ok(0);
+        return Ok(Ok(0));
     }
     diesel::update(guardians::table.find(guardian.to_string()))
         .set((
@@ -860,6 +899,7 @@ pub fn update_guardian(
             guardians::phone.eq(&edited.phone),
             guardians::email.eq(&edited.email),
             guardians::parental_responsibility.eq(edited.parental_responsibility),
+            guardians::national_id.eq(new_id.as_ref().map(|n| n.expose().to_owned())),
         ))
         .execute(conn)?;
     append_changes(conn, e.child_id(), e.actor_id(), &changes)?;
@@ -872,7 +912,7 @@ pub fn update_guardian(
         editor_scope(e, &row)?,
         request_id,
     )?;
-    Ok(changes.len())
+    Ok(Ok(changes.len()))
 }
 
 /// Marks a guardian as no longer a guardian: the record stays (with an end

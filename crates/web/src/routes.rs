@@ -424,7 +424,28 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     let routes = routes;
     // (H4) Consent in the portal; the municipality's texts in other
     // languages (portal::consent, portal::texts).
-    let routes = routes;
+    let routes = routes
+        .get(
+            "/familie/logger/{log}/samtykke",
+            crate::portal::consent::show,
+        )
+        .post(
+            "/familie/logger/{log}/samtykke",
+            crate::portal::consent::give,
+        )
+        .post(
+            "/familie/logger/{log}/samtykke/{consent}/trekk",
+            crate::portal::consent::withdraw,
+        )
+        .post("/familie/sprak", crate::portal::language::choose)
+        .get(
+            "/kommuner/{municipality}/familietekster",
+            crate::portal::texts::show,
+        )
+        .post(
+            "/kommuner/{municipality}/familietekster",
+            crate::portal::texts::save,
+        );
     // (H5) The family's voice, ratings of meetings, requests for a meeting
     // or a team (portal::voice, portal::ratings, portal::requests).
     let routes = routes;

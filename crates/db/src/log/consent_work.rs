@@ -1,6 +1,7 @@
 //! Consents: adding, withdrawing, and the scanned form.
 
 use super::*;
+use laget_domain::ids::CitizenId;
 
 /// A scanned consent form.
 pub struct Scan {
@@ -26,6 +27,41 @@ pub(super) fn giver_names(conn: &mut DbConnection, givers: &[Giver]) -> DbResult
         .load(conn)?)
 }
 
+/// Who records a consent or its withdrawal: staff under a [`LogWriter`],
+/// or a citizen in the family's portal (`crate::portal::consent`, under a
+/// `FamilyWriter`). The consent row, its timeline event and the log's
+/// revision are written the same way for both; the caller writes the
+/// access-log row with its own capability.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ConsentAuthor {
+    pub(crate) log: LogId,
+    /// Staff: `consents.created_by` / `withdrawn_by` and the event's actor.
+    pub(crate) user: Option<UserId>,
+    /// A citizen: `consents.citizen_id` (given) and the event's
+    /// `log_entries.citizen_id`; the ID-porten login is the signature.
+    pub(crate) citizen: Option<CitizenId>,
+}
+
+impl ConsentAuthor {
+    fn staff(w: &LogWriter) -> Self {
+        Self {
+            log: w.log_id(),
+            user: Some(w.actor_id()),
+            citizen: None,
+        }
+    }
+
+    /// Marks a timeline event as the citizen's.
+    fn sign(&self, conn: &mut DbConnection, entry: EntryId) -> DbResult<()> {
+        if let Some(citizen) = self.citizen {
+            diesel::update(log_entries::table.find(entry.to_string()))
+                .set(log_entries::citizen_id.eq(Some(citizen.to_string())))
+                .execute(conn)?;
+        }
+        Ok(())
+    }
+}
+
 pub fn add_consent(
     conn: &mut DbConnection,
     w: &LogWriter,
@@ -33,8 +69,6 @@ pub fn add_consent(
     scan: Option<Scan>,
     rid: &str,
 ) -> DbResult<ConsentId> {
-    let id = ConsentId::new();
-    let now = to_micros(Utc::now());
     let attachment = match scan {
         Some(s) => {
             let a = AttachmentId::new();
@@ -46,18 +80,33 @@ pub fn add_consent(
                     attachments::content_type.eq(&s.content_type),
                     attachments::content.eq(&s.content),
                     attachments::created_by.eq(w.actor_id().to_string()),
-                    attachments::created_at.eq(now),
+                    attachments::created_at.eq(to_micros(Utc::now())),
                 ))
                 .execute(conn)?;
-            Some(a.to_string())
+            Some(a)
         }
         None => None,
     };
+    let id = insert_consent(conn, ConsentAuthor::staff(w), c, attachment)?;
+    write_record(conn, w, Action::Update, rid)?;
+    Ok(id)
+}
+
+/// The consent row and its timeline event («Samtykke fra … for …»), which
+/// raises the log's revision ([`entry`]); no access-log row.
+pub(crate) fn insert_consent(
+    conn: &mut DbConnection,
+    by: ConsentAuthor,
+    c: &NewConsent,
+    attachment: Option<AttachmentId>,
+) -> DbResult<ConsentId> {
+    let id = ConsentId::new();
+    let now = to_micros(Utc::now());
     let join = |v: Vec<String>| v.join(",");
     diesel::insert_into(consents::table)
         .values((
             consents::id.eq(id.to_string()),
-            consents::log_id.eq(w.log_id().to_string()),
+            consents::log_id.eq(by.log.to_string()),
             consents::givers.eq(join(c.givers.iter().map(|g| g.code()).collect())),
             consents::unit_ids.eq(join(c.units.iter().map(|u| u.to_string()).collect())),
             consents::purposes.eq(join(
@@ -67,9 +116,10 @@ pub fn add_consent(
             consents::valid_to.eq(iso(c.valid_to)),
             consents::method.eq(c.method.code()),
             consents::note.eq(&c.note),
-            consents::attachment_id.eq(attachment),
-            consents::created_by.eq(w.actor_id().to_string()),
+            consents::attachment_id.eq(attachment.map(|a| a.to_string())),
+            consents::created_by.eq(by.user.map(|u| u.to_string())),
             consents::created_at.eq(now),
+            consents::citizen_id.eq(by.citizen.map(|c| c.to_string())),
         ))
         .execute(conn)?;
     let givers = giver_names(conn, &c.givers)?;
@@ -78,22 +128,27 @@ pub fn add_consent(
         .order(units::name)
         .select(units::name)
         .load(conn)?;
-    entry(
+    let mut data = serde_json::json!({
+        "samtykke": id.to_string(),
+        "givere": givers,
+        "ungdom": c.givers.contains(&Giver::Youth),
+        "enheter": unit_names,
+        "fra": iso(c.valid_from),
+        "til": iso(c.valid_to),
+    });
+    if by.citizen.is_some() {
+        // Given in the portal: the timeline says «via ID-porten».
+        data["id_porten"] = serde_json::Value::Bool(true);
+    }
+    let event = entry(
         conn,
-        w.log_id(),
+        by.log,
         EntryKind::ConsentGiven,
-        Some(w.actor_id()),
+        by.user,
         c.note.as_deref(),
-        serde_json::json!({
-            "samtykke": id.to_string(),
-            "givere": givers,
-            "ungdom": c.givers.contains(&Giver::Youth),
-            "enheter": unit_names,
-            "fra": iso(c.valid_from),
-            "til": iso(c.valid_to),
-        }),
+        data,
     )?;
-    write_record(conn, w, Action::Update, rid)?;
+    by.sign(conn, event)?;
     Ok(id)
 }
 
@@ -106,56 +161,79 @@ pub fn withdraw_consent(
     reason: &str,
     rid: &str,
 ) -> DbResult<()> {
+    if mark_withdrawn(conn, ConsentAuthor::staff(w), id, Some(reason), None)? {
+        write_record(conn, w, Action::Update, rid)?;
+    }
+    Ok(())
+}
+
+/// Marks a consent of the author's log withdrawn and writes the timeline
+/// event («Samtykke fra … trukket tilbake», which raises the log's
+/// revision); no access-log row. With `giver`, only a consent that giver
+/// gave is found. Already withdrawn (a second click) is `Ok(false)`;
+/// unknown (or not the giver's) is [`DbError::NotFound`].
+pub(crate) fn mark_withdrawn(
+    conn: &mut DbConnection,
+    by: ConsentAuthor,
+    id: ConsentId,
+    reason: Option<&str>,
+    giver: Option<Giver>,
+) -> DbResult<bool> {
+    let found: Option<(String, String, Option<i64>)> = consents::table
+        .filter(consents::id.eq(id.to_string()))
+        .filter(consents::log_id.eq(by.log.to_string()))
+        .select((consents::givers, consents::unit_ids, consents::withdrawn_at))
+        .first(conn)
+        .optional()?;
+    let Some((givers, unit_ids, withdrawn)) = found else {
+        return Err(DbError::NotFound);
+    };
+    let givers: Vec<Giver> = split(&givers).filter_map(Giver::from_code).collect();
+    if giver.is_some_and(|g| !givers.contains(&g)) {
+        return Err(DbError::NotFound);
+    }
+    if withdrawn.is_some() {
+        return Ok(false);
+    }
     let n = diesel::update(
         consents::table
             .filter(consents::id.eq(id.to_string()))
-            .filter(consents::log_id.eq(w.log_id().to_string()))
             .filter(consents::withdrawn_at.is_null()),
     )
     .set((
         consents::withdrawn_at.eq(Some(to_micros(Utc::now()))),
-        consents::withdrawn_by.eq(Some(w.actor_id().to_string())),
-        consents::withdraw_reason.eq(Some(reason)),
+        consents::withdrawn_by.eq(by.user.map(|u| u.to_string())),
+        consents::withdraw_reason.eq(reason),
     ))
     .execute(conn)?;
     if n == 0 {
-        // Already withdrawn (a second click) is done; unknown is not found.
-        let exists: i64 = consents::table
-            .filter(consents::id.eq(id.to_string()))
-            .filter(consents::log_id.eq(w.log_id().to_string()))
-            .count()
-            .get_result(conn)?;
-        return if exists > 0 {
-            Ok(())
-        } else {
-            Err(DbError::NotFound)
-        };
+        return Ok(false);
     }
     // The timeline names whose consent it was and which units lose access.
-    let (givers, unit_ids): (String, String) = consents::table
-        .find(id.to_string())
-        .select((consents::givers, consents::unit_ids))
-        .first(conn)?;
-    let givers: Vec<Giver> = split(&givers).filter_map(Giver::from_code).collect();
     let names = giver_names(conn, &givers)?;
     let mut units_n = Vec::new();
     for u in split(&unit_ids) {
         units_n.push(unit_name(conn, parse_id(u)?)?);
     }
-    entry(
+    let mut data = serde_json::json!({
+        "samtykke": id.to_string(),
+        "givere": names,
+        "ungdom": givers.contains(&Giver::Youth),
+        "enheter": units_n,
+    });
+    if by.citizen.is_some() {
+        data["id_porten"] = serde_json::Value::Bool(true);
+    }
+    let event = entry(
         conn,
-        w.log_id(),
+        by.log,
         EntryKind::ConsentWithdrawn,
-        Some(w.actor_id()),
-        Some(reason),
-        serde_json::json!({
-            "samtykke": id.to_string(),
-            "givere": names,
-            "ungdom": givers.contains(&Giver::Youth),
-            "enheter": units_n,
-        }),
+        by.user,
+        reason,
+        data,
     )?;
-    write_record(conn, w, Action::Update, rid)
+    by.sign(conn, event)?;
+    Ok(true)
 }
 
 /// A consent scan, for download.

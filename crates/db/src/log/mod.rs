@@ -76,6 +76,8 @@ struct ConsentRow {
     created_at: i64,
     withdrawn_at: Option<i64>,
     withdraw_reason: Option<String>,
+    /// Given in the family's portal by this citizen (ID-porten).
+    citizen_id: Option<String>,
 }
 
 impl ConsentRow {

@@ -25,6 +25,9 @@ pub struct ConsentView {
     pub attachment: Option<AttachmentId>,
     pub created_at: DateTime<Utc>,
     pub withdraw_reason: Option<String>,
+    /// Given digitally in the family's portal, signed by the giver's
+    /// ID-porten login.
+    pub by_citizen: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -283,6 +286,7 @@ pub(super) fn view_from(
             attachment: c.attachment_id.as_deref().map(parse_id).transpose()?,
             created_at: from_micros(c.created_at),
             withdraw_reason: c.withdraw_reason.clone(),
+            by_citizen: c.citizen_id.is_some(),
             consent,
         });
     }

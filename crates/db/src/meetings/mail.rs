@@ -52,6 +52,10 @@ pub struct MailRequest {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SendMail {
     pub mail: MailId,
+    /// The log an e-mail about a log links to (a consent changed in the
+    /// family's portal, [`enqueue_about_log`]); the row has no column for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<LogId>,
 }
 
 impl outbox::Payload for SendMail {
@@ -62,8 +66,26 @@ impl outbox::Payload for SendMail {
 /// Always enqueued: without an SMTP server the job marks it not sent, so the
 /// sender sees the same list either way.
 pub fn enqueue(conn: &mut DbConnection, request: &MailRequest) -> DbResult<MailId> {
+    enqueue_with(conn, request, None)
+}
+
+/// [`enqueue`] for an e-mail that links to a log (`MailKind::ConsentChanged`):
+/// the log's id goes with the job, which makes the link when it sends.
+pub(crate) fn enqueue_about_log(
+    conn: &mut DbConnection,
+    request: &MailRequest,
+    log: LogId,
+) -> DbResult<MailId> {
+    enqueue_with(conn, request, Some(log))
+}
+
+fn enqueue_with(
+    conn: &mut DbConnection,
+    request: &MailRequest,
+    log: Option<LogId>,
+) -> DbResult<MailId> {
     let id = MailId::new();
-    let job = outbox::enqueue(conn, &SendMail { mail: id })?;
+    let job = outbox::enqueue(conn, &SendMail { mail: id, log })?;
     let (user, guardian) = match request.recipient {
         Recipient::User(u) => (Some(u.to_string()), None),
         Recipient::Guardian(g) => (None, Some(g.to_string())),

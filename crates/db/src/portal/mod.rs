@@ -8,4 +8,6 @@
 //! (foresatt, ungdom).
 
 pub mod citizens;
+pub mod consent;
 pub mod sessions;
+pub mod texts;

@@ -223,10 +223,13 @@ pub enum ChangeField {
     GuardianPhone,
     GuardianEmail,
     GuardianResponsibility,
+    /// The guardian's national identity number (how the family's portal
+    /// knows them), stored masked in the history like the child's.
+    GuardianNationalId,
 }
 
 impl ChangeField {
-    pub const ALL: [ChangeField; 13] = [
+    pub const ALL: [ChangeField; 14] = [
         Self::Name,
         Self::BirthDate,
         Self::Unborn,
@@ -240,6 +243,7 @@ impl ChangeField {
         Self::GuardianPhone,
         Self::GuardianEmail,
         Self::GuardianResponsibility,
+        Self::GuardianNationalId,
     ];
     pub fn code(self) -> &'static str {
         match self {
@@ -256,6 +260,7 @@ impl ChangeField {
             Self::GuardianPhone => "foresatt_telefon",
             Self::GuardianEmail => "foresatt_epost",
             Self::GuardianResponsibility => "foresatt_foreldreansvar",
+            Self::GuardianNationalId => "foresatt_fodselsnummer",
         }
     }
     pub fn from_code(code: &str) -> Option<Self> {
@@ -371,6 +376,51 @@ pub fn guardian_changes(guardian: &str, old: &NewGuardian, new: &NewGuardian) ->
     .collect()
 }
 
+/// What the guardian edit form asks for the guardian's national identity
+/// number: an empty field keeps the stored one (it is shown masked only, so
+/// it cannot be shown to be kept), a box removes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GuardianNationalIdEdit {
+    Keep,
+    Set(NationalId),
+    Remove,
+}
+
+impl GuardianNationalIdEdit {
+    /// The form's field (`fodselsnummer`) and box (`fjern_fodselsnummer`);
+    /// a typed number is checked with [`NationalId::parse`].
+    pub fn parse(raw: &str, remove: bool) -> Result<Self, Problem> {
+        if raw.trim().is_empty() {
+            return Ok(if remove { Self::Remove } else { Self::Keep });
+        }
+        NationalId::parse(raw).map(Self::Set)
+    }
+
+    /// The number after the edit, given the stored one.
+    pub fn apply(&self, stored: Option<&NationalId>) -> Option<NationalId> {
+        match self {
+            Self::Keep => stored.cloned(),
+            Self::Set(n) => Some(n.clone()),
+            Self::Remove => None,
+        }
+    }
+}
+
+/// The history row for a guardian's national identity number, masked (a
+/// new number with the same birth date masks alike: compared whole).
+pub fn guardian_national_id_change(
+    guardian: &str,
+    old: Option<&NationalId>,
+    new: Option<&NationalId>,
+) -> Option<Change> {
+    (old.map(NationalId::expose) != new.map(NationalId::expose)).then(|| Change {
+        field: ChangeField::GuardianNationalId,
+        subject: Some(guardian.to_owned()),
+        old: old.map(NationalId::masked),
+        new: new.map(NationalId::masked),
+    })
+}
+
 /// The units added to and removed from the set a child attends.
 pub fn unit_changes(old: &[crate::ids::UnitId], new: &[crate::ids::UnitId]) -> Vec<Change> {
     let added = new.iter().filter(|u| !old.contains(u)).map(|u| Change {
@@ -401,6 +451,39 @@ pub const OLD_AGE_BANDS: [&str; 2] = ["0-1", "16-23"];
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_guardians_national_id_is_kept_set_or_removed_and_masked_in_the_history() {
+        let day = NaiveDate::from_ymd_opt(1985, 3, 1).unwrap_or_default();
+        let a = NationalId::synthetic(day, 11).unwrap();
+        let b = NationalId::synthetic(day, 12).unwrap();
+        assert_eq!(
+            GuardianNationalIdEdit::parse(" ", false),
+            Ok(GuardianNationalIdEdit::Keep)
+        );
+        assert_eq!(
+            GuardianNationalIdEdit::parse("", true),
+            Ok(GuardianNationalIdEdit::Remove)
+        );
+        assert_eq!(
+            GuardianNationalIdEdit::parse("12345678901", false),
+            Err(Problem::InvalidNationalId)
+        );
+        let set = GuardianNationalIdEdit::parse(a.expose(), true).unwrap();
+        assert_eq!(set.apply(Some(&b)), Some(a.clone()));
+        assert_eq!(
+            GuardianNationalIdEdit::Keep.apply(Some(&b)),
+            Some(b.clone())
+        );
+        assert_eq!(GuardianNationalIdEdit::Remove.apply(Some(&b)), None);
+        // Same birth date, same mask: still a change, and never whole.
+        let c = guardian_national_id_change("g", Some(&a), Some(&b)).unwrap();
+        assert_eq!(c.field, ChangeField::GuardianNationalId);
+        assert_eq!(c.old.as_deref(), Some(a.masked().as_str()));
+        assert!(!c.new.unwrap_or_default().contains(&b.expose()[6..]));
+        assert!(guardian_national_id_change("g", Some(&a), Some(&a)).is_none());
+        assert!(ChangeField::from_code("foresatt_fodselsnummer").is_some());
+    }
 
     /// Issue 15 item 14: the bands neither overlap nor stop before 25.
     #[test]

@@ -17,6 +17,15 @@ coded!(
         Minutes => "referat",
         /// A decision gave the recipient a task.
         Decision => "vedtak",
+        /// A family asked for something in the portal (a meeting, a team):
+        /// the log's holder is told that a request waits (H5).
+        FamilyRequest => "henvendelse",
+        /// To a log's lead: a citizen gave or withdrew a consent in the
+        /// family's portal (a link to the log).
+        ConsentChanged => "samtykke_endret",
+        /// To a guardian: the consent they gave or withdrew in the portal
+        /// is registered (a link to the portal).
+        ConsentReceipt => "samtykke_kvittering",
     }
 );
 

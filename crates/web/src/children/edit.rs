@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use laget_db::children::{self, ChildForm, HistoryEntry};
 use laget_domain::UnitId;
 use laget_domain::access::ChildEditor;
-use laget_domain::children::{ChangeField, NewGuardian, Relation};
+use laget_domain::children::{ChangeField, GuardianNationalIdEdit, NewGuardian, Relation};
 use laget_domain::ids::{ChildId, GuardianId};
 
 /// The editor's capability for the child in the path, or 404.
@@ -60,6 +60,7 @@ fn field_label(m: &Messages, f: ChangeField) -> &'static str {
         ChangeField::GuardianPhone => m.guardian_phone,
         ChangeField::GuardianEmail => m.guardian_email,
         ChangeField::GuardianResponsibility => m.guardian_responsibility,
+        ChangeField::GuardianNationalId => m.guardian_national_id,
     }
 }
 
@@ -244,6 +245,10 @@ struct GuardianPage {
     child_name: String,
     guardian: String,
     relations: Vec<Choice>,
+    /// The field's hint: what the number is for, and the registered one
+    /// (masked) when there is one.
+    national_id_hint: String,
+    has_national_id: bool,
     form: FormState,
 }
 
@@ -272,11 +277,25 @@ async fn guardian_page(
         }
         FormState::with_values(values)
     });
+    let m = user.m;
     Ok(GuardianPage {
         layout: Layout::signed_in(user, user.m.guardian_edit_title),
         child: e.child_id().to_string(),
         child_name,
         guardian: guardian.to_string(),
+        national_id_hint: match &g.national_id_masked {
+            Some(n) => format!(
+                "{} {} {n}. {}",
+                m.guardian_national_id_hint,
+                m.child_national_id_registered,
+                m.child_national_id_keep_hint
+            ),
+            None => format!(
+                "{} {}",
+                m.guardian_national_id_hint, m.guardian_national_id_format
+            ),
+        },
+        has_national_id: g.national_id_masked.is_some(),
         relations: Relation::ALL
             .iter()
             .map(|r| Choice {
@@ -289,6 +308,7 @@ async fn guardian_page(
             ("relasjon", user.m.guardian_relation),
             ("telefon", user.m.guardian_phone),
             ("epost", user.m.guardian_email),
+            ("fodselsnummer", user.m.guardian_national_id),
         ]),
     })
 }
@@ -312,26 +332,45 @@ pub async fn update_guardian(
     let e = editor(&state, &user, &c).await?;
     let guardian: GuardianId = path_id(&g)?;
     let pairs = forms::pairs(&body);
-    let edited = match NewGuardian::parse(
+    let parsed = NewGuardian::parse(
         forms::get(&pairs, "navn"),
         forms::get(&pairs, "relasjon"),
         forms::get(&pairs, "telefon"),
         forms::get(&pairs, "epost"),
         forms::get(&pairs, "foreldreansvar") == "ja",
-    ) {
-        Ok(g) => g,
-        Err(p) => {
-            let form = FormState::with_values(forms::redisplayable(&pairs))
-                .with_problems(user.m, p.into_vec());
+    );
+    let national_id = GuardianNationalIdEdit::parse(
+        forms::get(&pairs, "fodselsnummer"),
+        forms::get(&pairs, "fjern_fodselsnummer") == "ja",
+    );
+    // What was typed is kept on an error, as on the child's form.
+    let kept = |pairs: &[(String, String)]| forms::redisplayable(pairs);
+    let (edited, national_id) = match (parsed, national_id) {
+        (Ok(g), Ok(n)) => (g, n),
+        (parsed, national_id) => {
+            let mut problems = parsed.err().map(|p| p.into_vec()).unwrap_or_default();
+            let mut form = FormState::with_values(kept(&pairs));
+            if let Err(p) = national_id {
+                problems.push(laget_domain::validation::FieldError {
+                    field: "fodselsnummer",
+                    problem: p,
+                });
+            }
+            form = form.with_problems(user.m, problems);
             return invalid(&guardian_page(&state, &user, &e, guardian, Some(form)).await?);
         }
     };
     let rid = user.ctx.request_id.clone();
     let e2 = e.clone();
-    state
+    let saved = state
         .db
-        .write(move |c| children::update_guardian(c, &e2, guardian, &edited, &rid))
+        .write(move |c| children::update_guardian(c, &e2, guardian, &edited, &national_id, &rid))
         .await?;
+    if saved.is_err() {
+        let mut form = FormState::with_values(kept(&pairs));
+        form.add_error("fodselsnummer", user.m.guardian_national_id_taken);
+        return invalid(&guardian_page(&state, &user, &e, guardian, Some(form)).await?);
+    }
     Ok(Redirect::to(&format!("/barn/{}?melding=lagret", e.child_id())).into_response())
 }
 

@@ -444,7 +444,12 @@ fn consent_rows(
                     date(c.consent.valid_from),
                     date(c.consent.valid_to)
                 ),
-                method: method_label(m, c.method).into(),
+                method: if c.by_citizen {
+                    m.consent_method_idporten
+                        .replace("{givere}", &giver_names(m, c))
+                } else {
+                    method_label(m, c.method).into()
+                },
                 state: consent_state(m, state),
                 partial: (state == ConsentState::Valid
                     && c.consent.units.iter().any(|u| {

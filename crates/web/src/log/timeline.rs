@@ -193,7 +193,12 @@ fn render(
             )
         }
         EntryKind::ConsentGiven => fill(
-            m.ev_consent_given,
+            // Given in the family's portal (H4): «… via ID-porten».
+            if data.get("id_porten").and_then(Value::as_bool) == Some(true) {
+                m.ev_consent_given_idporten
+            } else {
+                m.ev_consent_given
+            },
             &[
                 ("givere", &givers()?),
                 ("enheter", &list("enheter")?.join(", ")),
@@ -202,7 +207,11 @@ fn render(
             ],
         ),
         EntryKind::ConsentWithdrawn => fill(
-            m.ev_consent_withdrawn,
+            if data.get("id_porten").and_then(Value::as_bool) == Some(true) {
+                m.ev_consent_withdrawn_idporten
+            } else {
+                m.ev_consent_withdrawn
+            },
             &[
                 ("givere", &givers()?),
                 ("enheter", &list("enheter")?.join(", ")),

@@ -64,6 +64,8 @@ pub fn kind_label(m: &Messages, kind: MailKind) -> &'static str {
         MailKind::Cancellation => m.mail_kind_avlysning,
         MailKind::Minutes => m.mail_kind_referat,
         MailKind::Decision => m.mail_kind_vedtak,
+        MailKind::FamilyRequest => m.mail_kind_henvendelse,
+        MailKind::ConsentChanged | MailKind::ConsentReceipt => m.mail_kind_samtykke,
     }
 }
 

@@ -29,6 +29,7 @@ use crate::view::format;
 use chrono::{DateTime, Timelike, Utc};
 use laget_db::DbError;
 use laget_db::meetings::mail::{self as mails, MeetingOwner, Outgoing, Recipient, SendMail};
+use laget_domain::ids::LogId;
 use laget_domain::meetings::mail::{MailKind, MailReason, MailState};
 use lettre::message::Mailbox;
 
@@ -74,7 +75,7 @@ impl JobKind for SendMailJob {
             )
             .await;
         };
-        let Some(letter) = letter(mailer, &outgoing, to) else {
+        let Some(letter) = letter(mailer, &outgoing, to, job.log) else {
             return finish(ctx, &outgoing, MailState::NotSent, Some(MailReason::Gone)).await;
         };
         match mailer.send(&letter).await {
@@ -147,9 +148,69 @@ fn called_by(m: &Messages, caller: &mails::Caller) -> String {
     sentence.replace("{navn}", &caller.name)
 }
 
+/// The e-mails about consent in the family's portal: to the log's lead,
+/// that a consent changed, with a link to the log; to the guardian, a
+/// receipt with a link to the portal. One sentence and the link, no names.
+fn consent_letter(
+    mailer: &Mailer,
+    outgoing: &Outgoing,
+    to: Mailbox,
+    log: Option<LogId>,
+) -> Option<Letter> {
+    let m = Messages::of(outgoing.written_standard);
+    let (subject, sentence, lead, path) = match outgoing.kind {
+        MailKind::ConsentChanged => (
+            m.mail_subject_consent_changed,
+            m.mail_body_consent_changed,
+            m.mail_link_consent_log,
+            format!("/logger/{}", log?),
+        ),
+        _ => (
+            m.mail_subject_consent_receipt,
+            m.mail_body_consent_receipt,
+            m.mail_link_consent_portal,
+            "/familie".to_owned(),
+        ),
+    };
+    let link = mailer.base().link(&path);
+    Some(Letter {
+        to,
+        subject: subject.to_owned(),
+        text: format!("{sentence}\n\n{lead}\n{link}\n\n-- \n{}\n", m.mail_footer),
+        calendar: None,
+        message_id: format!("<{}@{}>", outgoing.id, mailer.base().host()),
+    })
+}
+
+/// The e-mail to a log's holder that a family asked for something in the
+/// portal (H5): one sentence and a link to «Mine oppgaver», no names.
+fn family_request_letter(mailer: &Mailer, outgoing: &Outgoing, to: Mailbox) -> Option<Letter> {
+    let m = Messages::of(outgoing.written_standard);
+    let link = mailer.base().link("/mine-oppgaver");
+    Some(Letter {
+        to,
+        subject: m.mail_subject_family_request.to_owned(),
+        text: format!(
+            "{}\n\n{}\n{link}\n\n-- \n{}\n",
+            m.mail_body_family_request, m.mail_link_tasks, m.mail_footer
+        ),
+        calendar: None,
+        message_id: format!("<{}@{}>", outgoing.id, mailer.base().host()),
+    })
+}
+
 /// The message for `outgoing`, or `None` when what it is about is missing
-/// (a meeting e-mail without its meeting).
-fn letter(mailer: &Mailer, outgoing: &Outgoing, to: Mailbox) -> Option<Letter> {
+/// (a meeting e-mail without its meeting, a consent e-mail without its log).
+fn letter(mailer: &Mailer, outgoing: &Outgoing, to: Mailbox, log: Option<LogId>) -> Option<Letter> {
+    if matches!(
+        outgoing.kind,
+        MailKind::ConsentChanged | MailKind::ConsentReceipt
+    ) {
+        return consent_letter(mailer, outgoing, to, log);
+    }
+    if outgoing.kind == MailKind::FamilyRequest {
+        return family_request_letter(mailer, outgoing, to);
+    }
     let m = Messages::of(outgoing.written_standard);
     let staff = matches!(outgoing.recipient, Recipient::User(_));
     let meeting = outgoing.meeting.as_ref();
@@ -160,11 +221,18 @@ fn letter(mailer: &Mailer, outgoing: &Outgoing, to: Mailbox) -> Option<Letter> {
         MailKind::Cancellation => (m.mail_subject_cancellation, m.mail_body_cancellation),
         MailKind::Minutes => (m.mail_subject_minutes, m.mail_body_minutes),
         MailKind::Decision => (m.mail_subject_decision, m.mail_body_decision),
+        MailKind::ConsentChanged | MailKind::ConsentReceipt | MailKind::FamilyRequest => {
+            return None;
+        }
     };
     let method = match outgoing.kind {
         MailKind::Invitation | MailKind::Update => Some(ics::Method::Request),
         MailKind::Cancellation => Some(ics::Method::Cancel),
-        MailKind::Minutes | MailKind::Decision => None,
+        MailKind::Minutes
+        | MailKind::Decision
+        | MailKind::ConsentChanged
+        | MailKind::ConsentReceipt
+        | MailKind::FamilyRequest => None,
     };
     if (method.is_some() || outgoing.kind == MailKind::Minutes) && meeting.is_none() {
         return None;
@@ -185,9 +253,12 @@ fn letter(mailer: &Mailer, outgoing: &Outgoing, to: Mailbox) -> Option<Letter> {
             let lead = match outgoing.kind {
                 MailKind::Decision => m.mail_link_tasks,
                 MailKind::Invitation => m.mail_link_meeting,
-                MailKind::Update | MailKind::Cancellation | MailKind::Minutes => {
-                    m.mail_link_meeting_read
-                }
+                MailKind::Update
+                | MailKind::Cancellation
+                | MailKind::Minutes
+                | MailKind::ConsentChanged
+                | MailKind::ConsentReceipt
+                | MailKind::FamilyRequest => m.mail_link_meeting_read,
             };
             text.push_str(&format!("\n\n{lead}\n{link}"));
         }

@@ -7,4 +7,7 @@
 //! staff do; every read and write is in the access log with the citizen as
 //! principal and the ground foresatt or ungdom.
 
+pub mod consent;
+pub mod language;
 pub mod login;
+pub mod texts;

@@ -27,6 +27,8 @@ pub struct AdminLinks {
     pub users: String,
     pub settings: String,
     pub templates: String,
+    /// The municipality's texts for families in other languages.
+    pub portal_texts: String,
 }
 
 #[derive(Template)]
@@ -79,6 +81,7 @@ pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Respon
             users: format!("/kommuner/{}/brukere", m.id),
             settings: format!("/kommuner/{}/stafettlogg", m.id),
             templates: format!("/kommuner/{}/motemaler", m.id),
+            portal_texts: format!("/kommuner/{}/familietekster", m.id),
             name: m.name,
         })
         .collect();

@@ -83,6 +83,9 @@ pub fn guardian_detail(m: &Messages, g: &children::Guardian) -> String {
         Some(relation_label(m, g.relation).to_owned()),
         g.phone.clone(),
         g.email.clone(),
+        g.national_id_masked
+            .as_ref()
+            .map(|n| format!("{} {n}", m.guardian_national_id_short)),
         Some(
             if !g.current {
                 m.guardian_former
