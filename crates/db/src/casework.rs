@@ -60,6 +60,11 @@ pub enum TaskKind {
     /// A decision in a meeting's minutes made me responsible (`subject`:
     /// the decision's text).
     Decision,
+    /// A family asked for a meeting in the portal (the log's holder).
+    FamilyMeetingRequest,
+    /// A family asked to bring their case to a tidlig innsatsteam (the
+    /// log's holder).
+    FamilyTeamRequest,
 }
 
 /// The user's tasks, soonest first. One access-log row (a list of own tasks).
@@ -279,6 +284,20 @@ pub fn my_tasks(
             due: Some(t.due),
             subject: t.subject,
             meeting: Some(t.meeting),
+        });
+    }
+    // What families asked for in the portal, on logs the actor holds.
+    for t in crate::portal::requests::tasks(conn, actor)? {
+        tasks.push(Task {
+            kind: match t.kind {
+                laget_domain::portal::RequestKind::Meeting => TaskKind::FamilyMeetingRequest,
+                laget_domain::portal::RequestKind::Team => TaskKind::FamilyTeamRequest,
+            },
+            log_id: t.log_id,
+            child_name: t.child_name,
+            due: Some(t.asked_at.date_naive()),
+            subject: None,
+            meeting: None,
         });
     }
     let open = openable(conn, actor, tasks.iter().map(|t| t.log_id), today)?;

@@ -167,6 +167,10 @@ id_type!(
     /// An e-mail Laget sends (and how it went).
     MailId
 );
+id_type!(
+    /// What a family asked for in the portal (a meeting, a team).
+    FamilyRequestId
+);
 
 #[cfg(test)]
 mod tests {

@@ -445,13 +445,33 @@ pub fn minutes(
     r: &LogReader,
     meeting: MeetingId,
 ) -> DbResult<MinutesView> {
-    let row = meeting_row(conn, r.log_id(), meeting)?;
+    minutes_in_log(conn, r.log_id(), meeting)
+}
+
+/// [`minutes`] of a log opened under another capability: the family's
+/// portal, which rates a meeting under its `FamilyWriter`
+/// (`crate::portal::ratings`) and records its own access-log row.
+pub(crate) fn minutes_in_log(
+    conn: &mut DbConnection,
+    log: LogId,
+    meeting: MeetingId,
+) -> DbResult<MinutesView> {
+    let row = meeting_row(conn, log, meeting)?;
     let meeting = meeting_of(conn, row)?;
     let people = participants(conn, meeting.id)?;
     let decisions = decisions(conn, meeting.id)?;
     let ratings = ratings(conn, meeting.id, &people)?;
-    let child_name = crate::log::child_name(conn, r)?;
-    let child_birth = crate::children::birth_of_log_child(conn, r)?;
+    let (child_name, birth, unborn): (String, String, bool) = logs::table
+        .inner_join(children::table)
+        .filter(logs::id.eq(log.to_string()))
+        .select((children::name, children::birth_date, children::unborn))
+        .first(conn)?;
+    let born = date(&birth)?;
+    let child_birth = if unborn {
+        Birth::Expected(born)
+    } else {
+        Birth::Born(born)
+    };
     Ok(MinutesView {
         child_name,
         child_birth,

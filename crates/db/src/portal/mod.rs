@@ -8,6 +8,9 @@
 //! (foresatt, ungdom).
 
 pub mod citizens;
+pub mod ratings;
+pub mod requests;
 pub mod consent;
 pub mod sessions;
+pub mod voice;
 pub mod texts;

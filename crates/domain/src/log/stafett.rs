@@ -601,10 +601,13 @@ pub enum EntryKind {
     TeamDecision,
     /// The case was withdrawn from a standing team.
     TeamCaseWithdrawn,
+    /// The guardians' own view, written in the family's portal
+    /// («Foresattes syn»; `log_entries.citizen_id` names the writer).
+    FamilyView,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 34] = [
+    pub const ALL: [EntryKind; 35] = [
         Self::Concern,
         Self::LevelChange,
         Self::ReportPrompted,
@@ -639,6 +642,7 @@ impl EntryKind {
         Self::TeamCase,
         Self::TeamDecision,
         Self::TeamCaseWithdrawn,
+        Self::FamilyView,
     ];
 
     pub fn code(self) -> &'static str {
@@ -677,6 +681,7 @@ impl EntryKind {
             Self::TeamCase => "team_sak",
             Self::TeamDecision => "team_vedtak",
             Self::TeamCaseWithdrawn => "team_sak_trukket",
+            Self::FamilyView => "familiens_syn",
         }
     }
 
@@ -715,7 +720,9 @@ impl EntryKind {
             | Self::TeamCase
             | Self::TeamCaseWithdrawn => EntryGroup::Team,
             Self::MeasureAdded | Self::MeasureDecided | Self::Evaluation => EntryGroup::Measures,
-            Self::ChildVoice | Self::Bbis | Self::MeetingVoiceGathered => EntryGroup::Child,
+            Self::ChildVoice | Self::Bbis | Self::MeetingVoiceGathered | Self::FamilyView => {
+                EntryGroup::Child
+            }
         }
     }
 }

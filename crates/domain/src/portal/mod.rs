@@ -8,6 +8,9 @@
 
 use crate::log::consent::YOUTH_CONSENT_AGE;
 
+/// The family's own voice and requests (H5).
+pub mod voice;
+
 /// From this age a youth logs in and sees their own log (own matters), and
 /// consents for themself (DOMAIN.md: «the youth alone from 15 for own
 /// matters»).

@@ -79,6 +79,8 @@ fn task_what(m: &Messages, t: &laget_db::casework::Task) -> String {
         TaskKind::MeetingVoice => m.task_what_meeting_voice.to_owned(),
         TaskKind::Minutes => m.task_what_minutes.to_owned(),
         TaskKind::Decision => m.task_what_decision.replace("{vedtak}", subject),
+        TaskKind::FamilyMeetingRequest => m.task_what_family_meeting.to_owned(),
+        TaskKind::FamilyTeamRequest => m.task_what_family_team.to_owned(),
     }
 }
 
@@ -115,7 +117,9 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
                     TaskKind::Handover
                     | TaskKind::Coordination
                     | TaskKind::BreakGlassReview
-                    | TaskKind::CoordinationAnswered,
+                    | TaskKind::CoordinationAnswered
+                    | TaskKind::FamilyMeetingRequest
+                    | TaskKind::FamilyTeamRequest,
                     Some(d),
                 ) => (format!("{} {}", user.m.tasks_since, date(d)), false),
                 (_, Some(d)) => deadline_text(user.m, d, today),
@@ -135,6 +139,9 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
                         user.m.task_meeting
                     }
                     TaskKind::Decision => user.m.task_decision,
+                    TaskKind::FamilyMeetingRequest | TaskKind::FamilyTeamRequest => {
+                        user.m.task_family_request
+                    }
                 },
                 href: match t.kind {
                     TaskKind::BreakGlassReview => user
@@ -144,6 +151,10 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
                         .map(|u| format!("/enheter/{u}/logger#nodtilgang"))
                         .unwrap_or_else(|| format!("/logger/{}", t.log_id)),
                     TaskKind::CoordinationAnswered => format!("/logger/{}#koordinering", t.log_id),
+                    // The log page lists the family's open requests.
+                    TaskKind::FamilyMeetingRequest | TaskKind::FamilyTeamRequest => {
+                        format!("/logger/{}#henvendelser", t.log_id)
+                    }
                     // The level's promised meeting: call it.
                     TaskKind::Meeting => format!("/logger/{}/moter/ny", t.log_id),
                     // The minutes' page: the form to write them, or the

@@ -144,6 +144,8 @@ struct LogPage {
     /// The coordinating unit's answer, until the lead marks it read.
     coordination_answer: Option<String>,
     may_mark_answer_read: bool,
+    /// The family's open requests, for the log's holder (H5).
+    family_requests: Vec<crate::portal::requests::RequestLine>,
     filters: Vec<Link>,
     /// The rendered timeline ([`TimelineFragment`]), kept between reads.
     timeline: Arc<str>,
@@ -312,7 +314,11 @@ fn entry_rows(m: &Messages, v: &LogView, names: &logs::TimelineNames) -> Vec<Ent
                 },
                 href: consultation.map(|c| format!("/logger/{}/drofting/{c}", v.id)),
                 kind: kind_label(m, e.kind),
-                actor: e.actor.clone().unwrap_or_default(),
+                actor: e
+                    .actor
+                    .clone()
+                    .or_else(|| timeline::family_author(m, data.as_ref()).map(str::to_owned))
+                    .unwrap_or_default(),
                 summary: timeline::summary(m, e, data.as_ref(), &outcomes),
                 body: timeline::body(m, e, data.as_ref()),
                 details: data
@@ -749,6 +755,8 @@ async fn log_page(
     };
     // Nothing of the log is shown before its read is recorded.
     record_read(state, user, &reader).await?;
+    let family_requests =
+        crate::portal::requests::open_for_log_page(state, user.m, &reader).await?;
     let timeline = match kept {
         // The coordinating unit, asked a question, sees no timeline.
         _ if !reader.reads_whole() => Timeline {
@@ -790,6 +798,7 @@ async fn log_page(
     );
     page.meetings = crate::meetings::invitations::list_rows(user.m, log, &meetings);
     page.may_call_meeting = reader.meeting_convener().is_ok();
+    page.family_requests = family_requests;
     if !reader.reads_whole() {
         page.limit_to_the_question();
     }
@@ -896,6 +905,7 @@ fn render_log(
         coordination: v.coordination_open.clone(),
         coordination_answer: v.coordination_answer.clone(),
         may_mark_answer_read: reader.as_lead().is_ok(),
+        family_requests: Vec::new(),
         may_resolve_coordination: v.coordination_open.is_some()
             && reader.coordination_answerer().is_ok(),
         filters,

@@ -26,6 +26,9 @@
 //! - `evaluering`: `tiltak`, `navn`, `effekt`, `videre` (codes), `ikke_nok`,
 //!   `barnets_beste`
 //! - `stemme`: the voice (`on`, `method`, `words`); `bbis`: the snapshot
+//! - written in the family's portal (H5), with `familie` (`foresatt` or
+//!   `ungdom`): `stemme` as above (the family's methods), `familiens_syn`
+//!   (`on`; the view is the body), `mote_vurdert` as below
 //! - `drofting`: linked: `drofting`, `alder`, `holdt`, `sammendrag`, `rad`,
 //!   `droftet_med`; unlinked: `koblet_fra`
 //! - `notat`: `hendelse` = `mote_holdt` (with `mote_holdt`, a date) or
@@ -90,6 +93,17 @@ pub fn handover_outcomes(entries: &[Entry]) -> HashMap<String, Outcome> {
             Some((data.get("overlevering")?.as_str()?.to_owned(), outcome))
         })
         .collect()
+}
+
+/// Who wrote an entry in the family's portal (data `familie`, H5):
+/// «Foresatt skrev (familiens side)» or «Ungdommen skrev selv»; shown where
+/// staff entries show their author. `None` for the staff's entries.
+pub fn family_author(m: &Messages, data: Option<&Value>) -> Option<&'static str> {
+    match data?.get("familie")?.as_str()? {
+        "foresatt" => Some(m.ev_family_guardian_wrote),
+        "ungdom" => Some(m.ev_family_youth_wrote),
+        _ => None,
+    }
 }
 
 /// The entry's sentence in the reader's language; the stored sentence of an
@@ -421,6 +435,8 @@ fn render(
             ],
         ),
         EntryKind::TeamCaseWithdrawn => fill(m.ev_team_case_withdrawn, &[("team", text("team")?)]),
+        // The guardians' view, written in the family's portal (H5).
+        EntryKind::FamilyView => fill(m.ev_family_view, &[("dato", &day("on")?)]),
         EntryKind::ReportPrompted
         | EntryKind::ReportSent
         | EntryKind::Closed

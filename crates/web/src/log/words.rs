@@ -62,6 +62,9 @@ pub fn voice_method(m: &Messages, code: &str) -> &'static str {
         "tegning" => m.voice_method_tegning,
         "observasjon" => m.voice_method_observasjon,
         "sporreskjema" => m.voice_method_sporreskjema,
+        // The family's own (`laget_domain::portal::voice::FAMILY_VOICE_METHODS`).
+        "barnet_skrev" => m.portal_voice_method_wrote,
+        "fortalt_foresatt" => m.portal_voice_method_told,
         _ => m.voice_method_annet,
     }
 }

@@ -287,7 +287,8 @@ pub fn summary_of(
             comment: r.comment.clone(),
             recorded: match &r.recorded_by {
                 Some(by) => format!("{}, {} {by}", time(r.recorded_at), m.minutes_recorded_by),
-                None => time(r.recorded_at),
+                // Given in the family's portal (H5).
+                None => format!("{}, {}", time(r.recorded_at), m.minutes_rated_in_portal),
             },
         })
         .collect();

@@ -10,4 +10,7 @@
 pub mod consent;
 pub mod language;
 pub mod login;
+pub mod ratings;
+pub mod requests;
 pub mod texts;
+pub mod voice;

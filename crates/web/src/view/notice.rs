@@ -57,6 +57,8 @@ pub fn log_notice(m: &Messages, code: Option<&str>) -> Option<&'static str> {
         "vedtak-har-tiltak" => m.minutes_decision_has_measure,
         "evaluering" => m.notice_evaluation_saved,
         "nodtilgang" => m.notice_break_glass,
+        // The family's request answered (H5).
+        "henvendelse-besvart" => m.portal_request_answered_notice,
         _ => return None,
     })
 }

@@ -20,6 +20,7 @@ mod meeting_matrix;
 mod meetings;
 mod minutes;
 mod outbox;
+mod portal_voice;
 mod portal_consent;
 mod privacy_rules;
 mod security;
