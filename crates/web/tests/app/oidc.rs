@@ -359,6 +359,27 @@ async fn tampered(app: TestApp, provider: &OidcProvider) {
 }
 oidc_test!(a_tampered_id_token_is_refused, tampered);
 
+/// The provider rotates its keys after Laget read them: an ID token signed
+/// with the new key (a key id Laget has not seen) makes Laget read the keys
+/// again, and the login goes through. (A token signed with an unpublished
+/// key under a known id is refused: `a_tampered_id_token_is_refused`.)
+async fn rotated(app: TestApp, provider: &OidcProvider) {
+    let mut browser = app.anonymous();
+    // The first login reads the provider's keys (one key).
+    let r = provider
+        .login(&mut browser, "/familie/logg-inn", &person(1985, 17))
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    provider.set_mode("rotated").await;
+    let mut browser = app.anonymous();
+    let r = provider
+        .login(&mut browser, "/familie/logg-inn", &person(1985, 17))
+        .await;
+    assert_eq!(r.status, 303, "a rotated key is read again: {}", r.body);
+    assert!(browser.cookie("laget_session").is_some());
+}
+oidc_test!(a_rotated_key_is_read_again, rotated);
+
 /// With only `idporten-loa-high` accepted, a login the provider finishes at
 /// `substantial` is refused with the Norwegian page.
 async fn low_acr(app: TestApp, provider: &OidcProvider) {
