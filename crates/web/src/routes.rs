@@ -449,14 +449,8 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     // (H5) The family's voice, ratings of meetings, requests for a meeting
     // or a team (portal::voice, portal::ratings, portal::requests).
     let routes = routes
-        .get(
-            "/familie/logger/{log}/stemme",
-            crate::portal::voice::form,
-        )
-        .post(
-            "/familie/logger/{log}/stemme",
-            crate::portal::voice::save,
-        )
+        .get("/familie/logger/{log}/stemme", crate::portal::voice::form)
+        .post("/familie/logger/{log}/stemme", crate::portal::voice::save)
         .get(
             "/familie/logger/{log}/moter/{meeting}/vurdering",
             crate::portal::ratings::form,
@@ -465,14 +459,8 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
             "/familie/logger/{log}/moter/{meeting}/vurdering",
             crate::portal::ratings::rate,
         )
-        .get(
-            "/familie/logger/{log}/be-om",
-            crate::portal::requests::form,
-        )
-        .post(
-            "/familie/logger/{log}/be-om",
-            crate::portal::requests::ask,
-        )
+        .get("/familie/logger/{log}/be-om", crate::portal::requests::form)
+        .post("/familie/logger/{log}/be-om", crate::portal::requests::ask)
         .get(
             "/logger/{log}/henvendelser/{request}",
             crate::portal::requests::answer_form,

@@ -308,11 +308,7 @@ pub struct RequestTask {
 /// task (only logs the actor may open; it names the child only then).
 pub(crate) fn tasks(conn: &mut DbConnection, actor: &Actor) -> DbResult<Vec<RequestTask>> {
     let uid = actor.user_id().to_string();
-    let led: Vec<String> = actor
-        .led_units()
-        .iter()
-        .map(UnitId::to_string)
-        .collect();
+    let led: Vec<String> = actor.led_units().iter().map(UnitId::to_string).collect();
     let rows: Vec<(String, String, String, i64)> = family_requests::table
         .inner_join(logs::table.on(logs::id.eq(family_requests::log_id)))
         .inner_join(children::table.on(children::id.eq(logs::child_id)))

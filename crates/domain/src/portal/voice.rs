@@ -288,8 +288,15 @@ mod tests {
     #[test]
     fn a_guardian_writes_the_childs_voice_with_day_and_method() {
         let g = FamilyRole::Guardian(GuardianId::new());
-        let v = FamilyVoice::parse(g, "barnet", "06.12.2026", "fortalt_foresatt", " Hei ", day(7))
-            .unwrap();
+        let v = FamilyVoice::parse(
+            g,
+            "barnet",
+            "06.12.2026",
+            "fortalt_foresatt",
+            " Hei ",
+            day(7),
+        )
+        .unwrap();
         assert_eq!(v.whose, Whose::Child);
         assert_eq!(v.on, day(6));
         assert_eq!(v.method.as_deref(), Some("fortalt_foresatt"));
@@ -313,8 +320,7 @@ mod tests {
         let g = FamilyRole::Guardian(GuardianId::new());
         let v = FamilyVoice::parse(g, "foresatte", "", "", "Vi mener", day(7)).unwrap();
         assert_eq!((v.whose, v.on, v.method), (Whose::Guardians, day(7), None));
-        let y = FamilyVoice::parse(FamilyRole::Youth, "foresatte", "", "", "Meg", day(7))
-            .unwrap();
+        let y = FamilyVoice::parse(FamilyRole::Youth, "foresatte", "", "", "Meg", day(7)).unwrap();
         assert_eq!(y.whose, Whose::Child);
         assert_eq!(y.method.as_deref(), Some(YOUTH_WROTE));
         let long = "a".repeat(MAX_FAMILY_TEXT + 1);

@@ -77,11 +77,7 @@ fn rating_page(
         child_name: x.view.child_name.clone(),
         what: meeting_words::kind_label(m, meeting.kind).to_owned(),
         when: meeting_words::span(m, meeting.starts_at, meeting.ends_at),
-        refused: if notice {
-            None
-        } else {
-            why(m, r, x.refused)
-        },
+        refused: if notice { None } else { why(m, r, x.refused) },
         scores: (1..=5u8)
             .map(|s| Choice {
                 value: s.to_string(),
@@ -92,10 +88,7 @@ fn rating_page(
                 },
             })
             .collect(),
-        form: form.fields(&[
-            ("poeng", m.minutes_score),
-            ("kommentar", m.minutes_comment),
-        ]),
+        form: form.fields(&[("poeng", m.minutes_score), ("kommentar", m.minutes_comment)]),
     }
 }
 

@@ -99,7 +99,10 @@ pub struct Notice {
 fn team_label(m: &Messages, t: &TeamChoice) -> String {
     let mut label = t.name.clone();
     if let Some(band) = &t.age_band {
-        label.push_str(&format!(" ({})", m.portal_request_ages.replace("{alder}", band)));
+        label.push_str(&format!(
+            " ({})",
+            m.portal_request_ages.replace("{alder}", band)
+        ));
     }
     if t.matches_age {
         label.push_str(&format!(" – {}", m.portal_request_team_matches));
@@ -118,12 +121,7 @@ async fn requests_page(
     let (reader, rid) = (r.clone(), citizen.ctx.request_id.clone());
     let (teams, requests) = state
         .db
-        .write(move |c| {
-            Ok((
-                db::team_choices(c, &reader)?,
-                db::mine(c, &reader, &rid)?,
-            ))
-        })
+        .write(move |c| Ok((db::team_choices(c, &reader)?, db::mine(c, &reader, &rid)?)))
         .await?;
     let mut layout = Layout::citizen(citizen, m.portal_request_title);
     if notice {
@@ -172,7 +170,11 @@ pub async fn form(
 ) -> Result<Response, AppError> {
     let sent = q.melding.as_deref() == Some("sendt");
     let form = FormState::with_values([("type", RequestKind::Meeting.code())]);
-    page(&requests_page(&state, &citizen, &reader, sent, form).await?.0)
+    page(
+        &requests_page(&state, &citizen, &reader, sent, form)
+            .await?
+            .0,
+    )
 }
 
 pub async fn ask(
@@ -211,10 +213,7 @@ pub async fn ask(
     };
     let log = w.log_id();
     let rid = citizen.ctx.request_id.clone();
-    state
-        .db
-        .write(move |c| db::ask(c, &w, &req, &rid))
-        .await?;
+    state.db.write(move |c| db::ask(c, &w, &req, &rid)).await?;
     Ok(Redirect::to(&format!("/familie/logger/{log}/be-om?melding=sendt")).into_response())
 }
 
@@ -231,10 +230,7 @@ pub(crate) async fn open_for_log_page(
         return Ok(Vec::new());
     }
     let reader = r.clone();
-    let list = state
-        .db
-        .read(move |c| db::open_of_log(c, &reader))
-        .await?;
+    let list = state.db.read(move |c| db::open_of_log(c, &reader)).await?;
     Ok(list.iter().map(|q| line(m, q)).collect())
 }
 
@@ -273,11 +269,7 @@ async fn as_team_leader(
         .filter(|t| t.is_leader() && t.case_bringer().is_ok()))
 }
 
-async fn load_request(
-    state: &AppState,
-    r: &LogReader,
-    raw: &str,
-) -> Result<Request, AppError> {
+async fn load_request(state: &AppState, r: &LogReader, raw: &str) -> Result<Request, AppError> {
     let id: FamilyRequestId = path_id(raw)?;
     let reader = r.clone();
     Ok(state.db.read(move |c| db::of_log(c, &reader, id)).await?)
@@ -325,7 +317,13 @@ pub async fn answer_form(
     let q = load_request(&state, &reader, &request).await?;
     record_read(&state, &user, &reader).await?;
     let leader = as_team_leader(&state, &user, &q).await?.is_some();
-    page(&answer_page(&user, &reader, &q, leader, FormState::default()))
+    page(&answer_page(
+        &user,
+        &reader,
+        &q,
+        leader,
+        FormState::default(),
+    ))
 }
 
 pub async fn answer_request(

@@ -17,7 +17,10 @@ use laget_testkit::{TestApp, Who};
 /// fixtures have none), so a citizen with it is that guardian.
 fn number_for(app: &TestApp, guardian: laget_domain::ids::GuardianId, seed: u32) -> String {
     let born = chrono::NaiveDate::from_ymd_opt(1985, 3, 1).unwrap();
-    let n = NationalId::synthetic(born, seed).unwrap().expose().to_owned();
+    let n = NationalId::synthetic(born, seed)
+        .unwrap()
+        .expose()
+        .to_owned();
     let set = n.clone();
     app.with_conn(|c| {
         diesel::update(guardians::table.find(guardian.to_string()))
@@ -52,14 +55,25 @@ async fn the_guardians_voice_reaches_the_staff_log(app: TestApp) {
     let path = format!("/familie/logger/{}/stemme", log(&app));
     let r = mum.get(&path).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert!(r.body.contains("Barnet fortalte det til en foresatt"), "{}", r.body);
+    assert!(
+        r.body.contains("Barnet fortalte det til en foresatt"),
+        "{}",
+        r.body
+    );
 
     // Errors beside the fields, what was typed kept.
-    let tomorrow = (Utc::now() + Duration::days(2)).format("%d.%m.%Y").to_string();
+    let tomorrow = (Utc::now() + Duration::days(2))
+        .format("%d.%m.%Y")
+        .to_string();
     let r = mum
         .post(
             &path,
-            &[("hvem", "barnet"), ("dato", &tomorrow), ("metode", ""), ("ord", "")],
+            &[
+                ("hvem", "barnet"),
+                ("dato", &tomorrow),
+                ("metode", ""),
+                ("ord", ""),
+            ],
         )
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
@@ -71,7 +85,12 @@ async fn the_guardians_voice_reaches_the_staff_log(app: TestApp) {
     let r = mum
         .post(
             &path,
-            &[("hvem", "foresatte"), ("dato", ""), ("metode", ""), ("ord", &long)],
+            &[
+                ("hvem", "foresatte"),
+                ("dato", ""),
+                ("metode", ""),
+                ("ord", &long),
+            ],
         )
         .await;
     assert_eq!(r.status, 422);
@@ -98,7 +117,10 @@ async fn the_guardians_voice_reaches_the_staff_log(app: TestApp) {
     let r = mum
         .post(
             &path,
-            &[("hvem", "foresatte"), ("ord", "Vi ønsker mer kontakt med skolen.")],
+            &[
+                ("hvem", "foresatte"),
+                ("ord", "Vi ønsker mer kontakt med skolen."),
+            ],
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
@@ -134,16 +156,33 @@ async fn the_guardians_voice_reaches_the_staff_log(app: TestApp) {
             .unwrap()
     });
     assert_eq!(citizen_rows.len(), 2, "{citizen_rows:?}");
-    assert!(citizen_rows[0].0.starts_with("foresatt"), "{citizen_rows:?}");
+    assert!(
+        citizen_rows[0].0.starts_with("foresatt"),
+        "{citizen_rows:?}"
+    );
     assert!(citizen_rows.iter().all(|r| r.2.is_none()));
 
     // Staff see both in the child's part of the log, marked as the family's.
     let mut lead = app.client(Who::Ansatt).await;
-    let page = lead.get(&format!("/logger/{}?gruppe=barnet", log(&app))).await;
+    let page = lead
+        .get(&format!("/logger/{}?gruppe=barnet", log(&app)))
+        .await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("ingen vil leke"), "{}", page.body);
-    assert!(page.body.contains("Barnet fortalte det til en foresatt".to_lowercase().as_str()), "{}", page.body);
-    assert!(page.body.contains("Foresatt skrev (familiens side)"), "{}", page.body);
+    assert!(
+        page.body.contains(
+            "Barnet fortalte det til en foresatt"
+                .to_lowercase()
+                .as_str()
+        ),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Foresatt skrev (familiens side)"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Foresattes syn"), "{}", page.body);
     assert!(page.body.contains("mer kontakt med skolen"));
 }
@@ -166,7 +205,10 @@ async fn the_youth_writes_their_own_voice(app: TestApp) {
     let path = format!("/familie/logger/{}/stemme", log(&app));
     let r = youth.get(&path).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert!(!r.body.contains("name=\"metode\""), "a youth is not asked how");
+    assert!(
+        !r.body.contains("name=\"metode\""),
+        "a youth is not asked how"
+    );
     let r = youth
         .post(&path, &[("ord", "Jeg vil ha mindre lekser.")])
         .await;
@@ -185,7 +227,10 @@ async fn the_youth_writes_their_own_voice(app: TestApp) {
     assert_eq!(ground, "ungdom");
 }
 
-on_every_backend!(a_youth_writes_their_own_voice, the_youth_writes_their_own_voice);
+on_every_backend!(
+    a_youth_writes_their_own_voice,
+    the_youth_writes_their_own_voice
+);
 
 async fn a_closed_log_takes_nothing(app: TestApp) {
     let mut mum = mother(&app).await;
@@ -220,7 +265,10 @@ async fn a_closed_log_takes_nothing(app: TestApp) {
     assert_eq!((written, asked), (0, 0));
 }
 
-on_every_backend!(a_closed_log_refuses_with_a_message, a_closed_log_takes_nothing);
+on_every_backend!(
+    a_closed_log_refuses_with_a_message,
+    a_closed_log_takes_nothing
+);
 
 /// Inserts a case meeting of the fixture log starting `days` from now,
 /// with its minutes in `minutes`, the mother invited when `mother`.
@@ -253,7 +301,8 @@ fn meeting(app: &TestApp, days: i64, minutes: &str, mother: bool) -> String {
         if mother {
             diesel::insert_into(meeting_participants::table)
                 .values((
-                    meeting_participants::id.eq(laget_domain::ids::ParticipantId::new().to_string()),
+                    meeting_participants::id
+                        .eq(laget_domain::ids::ParticipantId::new().to_string()),
                     meeting_participants::meeting_id.eq(&id),
                     meeting_participants::kind.eq("foresatt"),
                     meeting_participants::guardian_id.eq(Some(app.fx.log.mother.to_string())),
@@ -271,6 +320,9 @@ fn meeting(app: &TestApp, days: i64, minutes: &str, mother: bool) -> String {
     id
 }
 
+/// A stored rating: meeting, score, guardian, citizen, recorded by.
+type RatingRow = (String, i32, Option<String>, Option<String>, Option<String>);
+
 async fn ratings_of_held_meetings_one_each(app: TestApp) {
     let held = meeting(&app, -2, "godkjent", true);
     let not_held = meeting(&app, 3, "ingen", true);
@@ -287,36 +339,42 @@ async fn ratings_of_held_meetings_one_each(app: TestApp) {
     assert_eq!(r.status, 409, "{}", r.body);
     assert!(r.body.contains("invitert til"), "{}", r.body);
     // Another log's meeting, or none: 404.
-    let r = mum.get(&path(&laget_domain::ids::MeetingId::new().to_string())).await;
+    let r = mum
+        .get(&path(&laget_domain::ids::MeetingId::new().to_string()))
+        .await;
     assert_eq!(r.status, 404);
 
     let r = mum.get(&path(&held)).await;
     assert_eq!(r.status, 200);
     assert!(r.body.contains("name=\"poeng\""), "{}", r.body);
-    let r = mum.post(&path(&held), &[("poeng", "9"), ("kommentar", "Fint")]).await;
+    let r = mum
+        .post(&path(&held), &[("poeng", "9"), ("kommentar", "Fint")])
+        .await;
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("Velg et tall fra 1 til 5."), "{}", r.body);
     assert!(r.body.contains("Fint"));
     let r = mum
-        .post(&path(&held), &[("poeng", "4"), ("kommentar", "Vi ble hørt.")])
+        .post(
+            &path(&held),
+            &[("poeng", "4"), ("kommentar", "Vi ble hørt.")],
+        )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let r = mum.post(&path(&held), &[("poeng", "1")]).await;
     assert_eq!(r.status, 409, "a second rating is refused: {}", r.body);
 
-    let rows: Vec<(String, i32, Option<String>, Option<String>, Option<String>)> =
-        app.with_conn(|c| {
-            meeting_ratings::table
-                .select((
-                    meeting_ratings::meeting_id,
-                    meeting_ratings::score,
-                    meeting_ratings::guardian_id,
-                    meeting_ratings::citizen_id,
-                    meeting_ratings::recorded_by,
-                ))
-                .load(c)
-                .unwrap()
-        });
+    let rows: Vec<RatingRow> = app.with_conn(|c| {
+        meeting_ratings::table
+            .select((
+                meeting_ratings::meeting_id,
+                meeting_ratings::score,
+                meeting_ratings::guardian_id,
+                meeting_ratings::citizen_id,
+                meeting_ratings::recorded_by,
+            ))
+            .load(c)
+            .unwrap()
+    });
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!((rows[0].0.as_str(), rows[0].1), (held.as_str(), 4));
     assert_eq!(rows[0].2, Some(app.fx.log.mother.to_string()));
@@ -327,7 +385,11 @@ async fn ratings_of_held_meetings_one_each(app: TestApp) {
         .get(&format!("/logger/{}/moter/{held}/referat", log(&app)))
         .await;
     assert_eq!(page.status, 200, "{}", page.body);
-    assert!(page.body.contains("gitt på familiens side"), "{}", page.body);
+    assert!(
+        page.body.contains("gitt på familiens side"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Vi ble hørt."));
 }
 
@@ -376,7 +438,16 @@ async fn every_route_is_404_without_responsibility(app: TestApp) {
         for path in &routes {
             assert_eq!(c.get(path).await.status, 404, "GET {path}");
             let r = c
-                .post(path, &[("hvem", "foresatte"), ("ord", "x"), ("poeng", "3"), ("type", "mote"), ("melding", "x")])
+                .post(
+                    path,
+                    &[
+                        ("hvem", "foresatte"),
+                        ("ord", "x"),
+                        ("poeng", "3"),
+                        ("type", "mote"),
+                        ("melding", "x"),
+                    ],
+                )
                 .await;
             assert_eq!(r.status, 404, "POST {path}");
         }
@@ -435,7 +506,11 @@ async fn requests_reach_the_holder_and_the_answer_the_family(app: TestApp) {
     assert_eq!(mail, vec![("henvendelse".to_owned(), Some(lead_id))]);
     let mut lead = app.client(Who::Ansatt).await;
     let tasks = lead.get("/mine-oppgaver").await;
-    assert!(tasks.body.contains("Familien ber om et møte"), "{}", tasks.body);
+    assert!(
+        tasks.body.contains("Familien ber om et møte"),
+        "{}",
+        tasks.body
+    );
     let mut ppt = app.client(Who::PptOnTeam).await;
     let other = ppt.get("/mine-oppgaver").await;
     assert_eq!(other.status, 200);
@@ -443,8 +518,17 @@ async fn requests_reach_the_holder_and_the_answer_the_family(app: TestApp) {
 
     // The holder sees it on the log page and answers.
     let page = lead.get(&format!("/logger/{}", log(&app))).await;
-    assert!(page.body.contains("Henvendelser fra familien"), "{}", page.body);
-    assert!(!ppt.get(&format!("/logger/{}", log(&app))).await.body.contains("Henvendelser fra familien"));
+    assert!(
+        page.body.contains("Henvendelser fra familien"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !ppt.get(&format!("/logger/{}", log(&app)))
+            .await
+            .body
+            .contains("Henvendelser fra familien")
+    );
     let request: String = app.with_conn(|c| {
         family_requests::table
             .select(family_requests::id)
@@ -462,10 +546,20 @@ async fn requests_reach_the_holder_and_the_answer_the_family(app: TestApp) {
         .post(&answer, &[("svar", "Jeg ringer dere i morgen.")])
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    assert!(!lead.get("/mine-oppgaver").await.body.contains("Familien ber om et møte"));
+    assert!(
+        !lead
+            .get("/mine-oppgaver")
+            .await
+            .body
+            .contains("Familien ber om et møte")
+    );
 
     let mine = mum.get(&asks).await;
-    assert!(mine.body.contains("Jeg ringer dere i morgen."), "{}", mine.body);
+    assert!(
+        mine.body.contains("Jeg ringer dere i morgen."),
+        "{}",
+        mine.body
+    );
     // The other guardian does not see the mother's request.
     let dad_number = number_for(&app, app.fx.log.father, 23);
     let mut dad = app.citizen_client(&dad_number).await;
@@ -517,16 +611,35 @@ async fn a_team_request_is_taken_up_by_the_teams_leader(app: TestApp) {
     );
     assert!(a < b, "the team for the child's age comes first");
     let r = mum
-        .post(&asks, &[("type", "team"), ("melding", "Ta saken i teamet."), ("team", "")])
+        .post(
+            &asks,
+            &[
+                ("type", "team"),
+                ("melding", "Ta saken i teamet."),
+                ("team", ""),
+            ],
+        )
         .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("id=\"team-error\""));
     let r = mum
-        .post(&asks, &[("type", "team"), ("melding", "Ta saken i teamet."), ("team", &ours)])
+        .post(
+            &asks,
+            &[
+                ("type", "team"),
+                ("melding", "Ta saken i teamet."),
+                ("team", &ours),
+            ],
+        )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let mut lead = app.client(Who::Ansatt).await;
-    assert!(lead.get("/mine-oppgaver").await.body.contains("tidlig innsatsteam"));
+    assert!(
+        lead.get("/mine-oppgaver")
+            .await
+            .body
+            .contains("tidlig innsatsteam")
+    );
     let request: String = app.with_conn(|c| {
         family_requests::table
             .select(family_requests::id)
@@ -537,12 +650,19 @@ async fn a_team_request_is_taken_up_by_the_teams_leader(app: TestApp) {
     let r = lead.get(&answer).await;
     assert!(r.body.contains("name=\"ta_opp\""), "{}", r.body);
     let r = lead
-        .post(&answer, &[("svar", "Vi tar saken opp i teamet."), ("ta_opp", "ja")])
+        .post(
+            &answer,
+            &[("svar", "Vi tar saken opp i teamet."), ("ta_opp", "ja")],
+        )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let cases: Vec<(String, Option<String>, String)> = app.with_conn(|c| {
         team_cases::table
-            .select((team_cases::team_id, team_cases::log_id, team_cases::brought_by))
+            .select((
+                team_cases::team_id,
+                team_cases::log_id,
+                team_cases::brought_by,
+            ))
             .load(c)
             .unwrap()
     });
