@@ -210,6 +210,9 @@ pub fn seed(state: &AppState) -> anyhow::Result<Vec<Login>> {
         db.write_blocking(|c| crate::demo_logs::seed_neighbour(c, id, today))?;
         db.write_blocking(|c| crate::demo_meetings::seed_neighbour(c, id, today))?;
     }
+    // The families who log in to the portal through the demo provider
+    // (issue #12; added to a demo made by an older version too).
+    db.write_blocking(|c| crate::demo_portal::seed(c, demo, today))?;
     Ok(logins)
 }
 
@@ -341,4 +344,5 @@ pub fn print_logins(logins: &[Login]) {
         }
     }
     println!();
+    crate::demo_portal::print_families();
 }

@@ -8,6 +8,7 @@ mod config;
 mod demo;
 mod demo_logs;
 mod demo_meetings;
+mod demo_portal;
 mod outbox;
 
 use anyhow::Context as _;
@@ -206,7 +207,12 @@ async fn serve(config: Config, demo: bool, listen: Option<String>) -> anyhow::Re
     if !applied.is_empty() {
         println!("Applied {} migration(s).", applied.len());
     }
-    let web = config.web();
+    let mut web = config.web();
+    if demo {
+        // The demo provider stands in for ID-porten unless one is configured.
+        let listen = listen.as_deref().unwrap_or(&config.server.listen);
+        demo_portal::use_demo_provider(&mut web, listen)?;
+    }
     let state = {
         let db = db.clone();
         tokio::task::spawn_blocking(move || laget_web::AppState::new(db, web)).await??

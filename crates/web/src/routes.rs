@@ -470,6 +470,22 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
             crate::portal::requests::answer_request,
         );
     // (H2) The demo provider is mounted below, outside the inventory.
+    // Its pages (oidc::demo_provider: /demo-idporten/authorize,
+    // /endsession) pass the middleware like every page; its machine
+    // endpoints (discovery, keys, token) are merged after the layers, since
+    // Laget's server calls the token endpoint without cookie or CSRF token.
+    // Without `oidc.demo_provider` (anything but `laget serve --demo`)
+    // neither is mounted.
+    let (routes, demo_api) = match crate::oidc::demo_provider::routers(&state) {
+        Some((pages, api)) => (
+            Routes {
+                router: routes.router.merge(pages),
+                inventory: routes.inventory,
+            },
+            Some(api.with_state(state.clone())),
+        ),
+        None => (routes, None),
+    };
     let router = routes
         .router
         .fallback(|| async { AppError::NotFound })
@@ -488,6 +504,11 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
             middleware::middleware,
         ))
         .with_state(state);
+    // (H2) The demo provider's machine endpoints, outside the middleware.
+    let router = match demo_api {
+        Some(api) => router.merge(api),
+        None => router,
+    };
     (router, routes.inventory)
 }
 

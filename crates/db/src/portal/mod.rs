@@ -8,6 +8,7 @@
 //! (foresatt, ungdom).
 
 pub mod citizens;
+pub mod demo;
 pub mod ratings;
 pub mod requests;
 pub mod consent;

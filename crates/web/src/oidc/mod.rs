@@ -27,6 +27,8 @@
 pub mod callback;
 pub mod client;
 
+pub mod demo_provider;
+
 /// One configured OpenID provider (sections `[idporten]` and `[staff_login]`
 /// of the configuration file).
 #[derive(Clone, Debug)]

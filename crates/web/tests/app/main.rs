@@ -11,6 +11,7 @@ mod catalogue;
 mod catalogue_import;
 mod child_edit;
 mod consultations;
+mod demo_provider;
 mod log_matrix;
 mod login;
 mod mail;

@@ -1,0 +1,100 @@
+//! The demo's families (`laget serve --demo`): the two database steps the
+//! demo needs that no page does yet.
+//!
+//! - [`set_guardian_national_id`]: the demo loader gives a few guardians a
+//!   synthetic national identity number, so that they can log in to the
+//!   family's portal through the demo OpenID provider. It takes the same
+//!   capability as the child's edit form (`ChildEditor`) and writes an
+//!   access-log row, as every change of a child's record does.
+//! - [`demo_youth_number`]: the demo provider's stand-in for the population
+//!   register. ID-porten knows a person's number from Folkeregisteret; the
+//!   demo provider, which only `laget serve --demo` mounts, finds the number
+//!   of the demo's one youth in «Demo kommune» by the child's name (the
+//!   number is synthetic and made at seeding, from a birth date relative to
+//!   that day, so it cannot be a constant). It reads no log and is not an
+//!   access to the child's data by anyone in Laget.
+
+use crate::children::record;
+use crate::schema::{children, guardians, municipalities};
+use crate::{DbConnection, DbError, DbResult};
+use diesel::prelude::*;
+use laget_domain::access::ChildEditor;
+use laget_domain::audit::{Action, ObjectType, Scope};
+use laget_domain::children::national_id::NationalId;
+use laget_domain::ids::GuardianId;
+
+/// Sets the national identity number of a current guardian of the editor's
+/// child (how the family's portal knows them). Returns whether it changed;
+/// an access-log row records the change. `DbError::NotFound` if the
+/// guardian is not a current guardian of that child.
+pub fn set_guardian_national_id(
+    conn: &mut DbConnection,
+    e: &ChildEditor,
+    guardian: GuardianId,
+    number: &NationalId,
+    request_id: &str,
+) -> DbResult<bool> {
+    let row: Option<(Option<String>, String)> = guardians::table
+        .inner_join(children::table)
+        .filter(guardians::id.eq(guardian.to_string()))
+        .filter(guardians::child_id.eq(e.child_id().to_string()))
+        .filter(guardians::ended_at.is_null())
+        .select((guardians::national_id, children::municipality_id))
+        .first(conn)
+        .optional()?;
+    let Some((stored, municipality)) = row else {
+        return Err(DbError::NotFound);
+    };
+    if stored.as_deref() == Some(number.expose()) {
+        return Ok(false);
+    }
+    diesel::update(guardians::table.find(guardian.to_string()))
+        .set(guardians::national_id.eq(Some(number.expose())))
+        .execute(conn)?;
+    record(
+        conn,
+        e,
+        ObjectType::Child,
+        e.child_id(),
+        Action::Update,
+        Scope {
+            municipality_id: Some(crate::parse_id(&municipality)?),
+            unit_id: Some(e.unit_id()),
+        },
+        request_id,
+    )?;
+    Ok(true)
+}
+
+/// The national identity number of the child named `child` in the
+/// municipality with the number `municipality` («Demo kommune»: 9999), if
+/// there is exactly one such child with a number. Only the demo provider
+/// calls this (see the module's documentation).
+pub fn demo_youth_number(
+    conn: &mut DbConnection,
+    municipality: &str,
+    child: &str,
+) -> DbResult<Option<String>> {
+    let numbers: Vec<Option<String>> = children::table
+        .inner_join(municipalities::table.on(municipalities::id.eq(children::municipality_id)))
+        .filter(municipalities::number.eq(municipality))
+        .filter(children::name.eq(child))
+        .select(children::national_id)
+        .limit(2)
+        .load(conn)?;
+    Ok(match numbers.as_slice() {
+        [Some(n)] => Some(n.clone()),
+        _ => None,
+    })
+}
+
+/// Whether some guardian carries `number` already: how the demo loader
+/// sees that it has given its families their numbers (it reads nothing
+/// else, so seeding again writes no access-log rows).
+pub fn guardian_number_in_use(conn: &mut DbConnection, number: &NationalId) -> DbResult<bool> {
+    let found: i64 = guardians::table
+        .filter(guardians::national_id.eq(number.expose()))
+        .count()
+        .get_result(conn)?;
+    Ok(found > 0)
+}
