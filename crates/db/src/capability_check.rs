@@ -2,12 +2,14 @@
 //! (DESIGN.md, Access; issue #10, «One place decides»).
 //!
 //! It parses the modules that hold children's data — `children.rs`,
-//! `casework.rs` and every file in `log/` and `meetings/` (meeting content
-//! is log content) — and fails when a public free
+//! `casework.rs` and every file in `log/`, `meetings/` (meeting content
+//! is log content) and `portal/` (what the family reads and writes) — and
+//! fails when a public free
 //! function there takes no capability: a parameter whose type is one of the
 //! capability types of `laget_domain::access` (a type with `impl Capability`,
 //! one made by the `capability!`/`as_its_reader!` macros, a trait that
-//! extends `Capability`), or the `Actor`, for the lists that decide each log
+//! extends `Capability` — the family's `FamilyReader` and `FamilyWriter`
+//! among them), or the `Actor`, for the lists that decide each log
 //! with `Actor::open_log` inside. The capability names are read from the
 //! access module's source, so a new capability counts without editing this
 //! file.
@@ -57,8 +59,25 @@ const NO_CHILD_DATA: &[(&str, &str)] = &[
         "marks the e-mail the demo's seeding queued as not sent (meetings/mail.rs): ids and states only, called by the demo at the console",
     ),
     (
+        "last_valid_day",
+        "the last day a consent given in the portal may run to, from a birth date and today (portal/consent.rs): date arithmetic, reads nothing",
+    ),
+    (
         "facts",
         "what the access rules need about a standing team, ids and flags, read before the decision (meetings/teams.rs; lookup.rs is the place for such reads)",
+    ),
+];
+
+/// Files of the child-data modules that hold no child's data at all, with
+/// the reason. Each must still exist.
+const NO_CHILD_DATA_FILES: &[(&str, &str)] = &[
+    (
+        "portal/citizens.rs",
+        "who a citizen is (their national identity number, their chosen language), read by the session before any access decision",
+    ),
+    (
+        "portal/sessions.rs",
+        "citizens' login sessions, found by the middleware before any access decision",
     ),
 ];
 
@@ -226,6 +245,11 @@ fn child_data_files() -> Vec<PathBuf> {
     let mut files = vec![src().join("children.rs"), src().join("casework.rs")];
     files.extend(rust_files(&src().join("log")));
     files.extend(rust_files(&src().join("meetings")));
+    files.extend(rust_files(&src().join("portal")).into_iter().filter(|p| {
+        !NO_CHILD_DATA_FILES
+            .iter()
+            .any(|(f, _)| p.ends_with(Path::new(f)))
+    }));
     files
 }
 
@@ -238,6 +262,8 @@ fn every_public_function_on_childrens_data_takes_a_capability() {
         "UnitCasework",
         "BreakGlassRight",
         "EditsOffers",
+        "FamilyReader",
+        "FamilyWriter",
     ] {
         assert!(caps.contains(known), "{known} not found among {caps:?}");
     }
@@ -267,6 +293,12 @@ fn every_public_function_on_childrens_data_takes_a_capability() {
          laget_domain::access (take one, or move a lookup that must run before \
          the decision to lookup.rs): {found:#?}"
     );
+    for (file, why) in NO_CHILD_DATA_FILES {
+        assert!(
+            src().join(file).is_file(),
+            "{file} ({why}) is allowed as holding no child's data but no longer exists"
+        );
+    }
     for (name, why) in NO_CHILD_DATA {
         assert!(
             public.iter().any(|p| p == name),

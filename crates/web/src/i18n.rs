@@ -298,6 +298,8 @@ impl Messages {
             "operator" => self.ground_operator,
             "tiltaksredaktor" => self.role_tiltaksredaktor,
             "koordinerende_enhet" => self.role_koordinerende_enhet,
+            "foresatt" => self.ground_foresatt,
+            "ungdom" => self.ground_ungdom,
             other => return other.to_owned(),
         };
         text.to_owned()

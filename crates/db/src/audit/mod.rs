@@ -348,9 +348,21 @@ pub(crate) fn for_objects(
     objects: &[String],
     limit: i64,
 ) -> DbResult<Vec<Entry>> {
+    for_objects_before(conn, objects, None, limit)
+}
+
+/// [`for_objects`], only rows older than row number `before` (keyset
+/// paging, as [`Filter::before`]; the family's «Hvem har sett loggen»).
+pub(crate) fn for_objects_before(
+    conn: &mut DbConnection,
+    objects: &[String],
+    before: Option<i64>,
+    limit: i64,
+) -> DbResult<Vec<Entry>> {
     let rows: Vec<(Row, Option<String>)> = access_log::table
         .left_join(users::table.on(access_log::actor_id.eq(users::id.nullable())))
         .filter(access_log::object_id.eq_any(objects))
+        .filter(access_log::seq.lt(before.unwrap_or(i64::MAX)))
         .order(access_log::seq.desc())
         .limit(limit)
         .select((Row::as_select(), users::display_name.nullable()))

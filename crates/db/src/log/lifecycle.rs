@@ -14,6 +14,20 @@ pub fn start(
     today: NaiveDate,
     request_id: &str,
 ) -> DbResult<LogId> {
+    start_withheld(conn, cap, child, concern, None, today, request_id)
+}
+
+/// [`start`], with the concern withheld from the family for the reason
+/// `withheld` (`None`: the family sees it in the portal).
+pub fn start_withheld(
+    conn: &mut DbConnection,
+    cap: &UnitCasework,
+    child: ChildId,
+    concern: &Concern,
+    withheld: Option<Withheld>,
+    today: NaiveDate,
+    request_id: &str,
+) -> DbResult<LogId> {
     let attends: i64 = child_units::table
         .filter(child_units::child_id.eq(child.to_string()))
         .filter(child_units::unit_id.eq(cap.unit_id().to_string()))
@@ -78,13 +92,14 @@ pub fn start(
         "utfordringer": concern.areas,
         "bbis": concern.bbis_theme,
     });
-    entry(
+    entry_withheld(
         conn,
         id,
         EntryKind::Concern,
         Some(cap.actor_id()),
         Some(&concern.noticed),
         data,
+        withheld,
     )?;
     record(
         conn,

@@ -118,6 +118,21 @@ pub fn evaluate(
     today: NaiveDate,
     rid: &str,
 ) -> DbResult<EvaluationId> {
+    evaluate_withheld(conn, w, id, e, None, today, rid)
+}
+
+/// [`evaluate`], with the evaluation withheld from the family for the
+/// reason `withheld` (its entry, and the evaluation under the measure in
+/// the portal, found by the entry's `vurdering`).
+pub fn evaluate_withheld(
+    conn: &mut DbConnection,
+    w: &LogWriter,
+    id: MeasureId,
+    e: &NewEvaluation,
+    withheld: Option<Withheld>,
+    today: NaiveDate,
+    rid: &str,
+) -> DbResult<EvaluationId> {
     let name: String = measures::table
         .filter(measures::id.eq(id.to_string()))
         .filter(measures::log_id.eq(w.log_id().to_string()))
@@ -153,7 +168,7 @@ pub fn evaluate(
         }
         (_, None) => {}
     }
-    entry(
+    entry_withheld(
         conn,
         w.log_id(),
         EntryKind::Evaluation,
@@ -161,12 +176,14 @@ pub fn evaluate(
         Some(&e.text),
         serde_json::json!({
             "tiltak": id.to_string(),
+            "vurdering": eid.to_string(),
             "navn": name,
             "effekt": e.effect.code(),
             "videre": e.continuation.code(),
             "ikke_nok": e.not_enough(),
             "barnets_beste": e.best_interest,
         }),
+        withheld,
     )?;
     write_record(conn, w, Action::Update, rid)?;
     Ok(eid)

@@ -53,6 +53,7 @@ use laget_domain::log::stafett::{
     ChildVoice, Concern, EntryGroup, EntryKind, HandoverChecklist, HandoverStatus, LogStatus,
     MeasureStatus, MemberKind, NewEvaluation, NewMeasure, ReportState, TeamRole,
 };
+use laget_domain::portal::Withheld;
 use laget_domain::{MunicipalityId, UnitId, UserId};
 
 // Access facts
@@ -371,6 +372,28 @@ fn entry(
     data: serde_json::Value,
 ) -> DbResult<EntryId> {
     insert_entry(conn, log, kind, actor, body, data, Utc::now())
+}
+
+/// [`entry`] that the family does not see, for the reason `withheld`
+/// (`None`: the family sees it, as every [`entry`]). Staff choose it on the
+/// forms that write free text: the concern, the child's voice, BBIS,
+/// evaluations (`laget_domain::portal::Withheld`).
+fn entry_withheld(
+    conn: &mut DbConnection,
+    log: LogId,
+    kind: EntryKind,
+    actor: Option<UserId>,
+    body: Option<&str>,
+    data: serde_json::Value,
+    withheld: Option<Withheld>,
+) -> DbResult<EntryId> {
+    let id = insert_entry(conn, log, kind, actor, body, data, Utc::now())?;
+    if let Some(w) = withheld {
+        diesel::update(log_entries::table.find(id.to_string()))
+            .set(log_entries::family_hidden.eq(Some(w.code())))
+            .execute(conn)?;
+    }
+    Ok(id)
 }
 
 /// [`entry`] at a given time (a linked consultation keeps the day it was

@@ -46,6 +46,7 @@ pub struct MeasureView {
 
 #[derive(Clone, Debug)]
 pub struct EvaluationView {
+    pub id: EvaluationId,
     pub on: NaiveDate,
     pub effect: String,
     pub text: String,
@@ -79,6 +80,10 @@ pub struct Entry {
     pub summary: String,
     pub body: Option<String>,
     pub data: Option<String>,
+    /// Why the family does not see this entry in the portal (chosen by
+    /// staff when it was written); `None`: the family sees it, unless its
+    /// kind is never shown (`laget_domain::portal::kind_shown_to_family`).
+    pub family_hidden: Option<Withheld>,
 }
 
 /// Everything the log page shows.
@@ -366,7 +371,7 @@ pub fn mark_coordination_answer_read(
 /// Timeline entries on one page, newest first.
 pub(super) const TIMELINE_LIMIT: i64 = 1000;
 
-pub(super) fn entries(
+pub(crate) fn entries(
     conn: &mut DbConnection,
     log: LogId,
     group: Option<EntryGroup>,
@@ -377,6 +382,7 @@ pub(super) fn entries(
         String,
         Option<String>,
         String,
+        Option<String>,
         Option<String>,
         Option<String>,
     );
@@ -395,6 +401,7 @@ pub(super) fn entries(
             log_entries::summary,
             log_entries::body,
             log_entries::data,
+            log_entries::family_hidden,
         ));
     let rows: Vec<E> = match group {
         None => all.load(conn)?,
@@ -403,7 +410,7 @@ pub(super) fn entries(
             .load(conn)?,
     };
     rows.into_iter()
-        .map(|(id, at, kind, actor, summary, body, data)| {
+        .map(|(id, at, kind, actor, summary, body, data, hidden)| {
             Ok(Entry {
                 id: parse_id(&id)?,
                 at: from_micros(at),
@@ -413,9 +420,16 @@ pub(super) fn entries(
                 summary,
                 body,
                 data,
+                family_hidden: withheld(hidden.as_deref())?,
             })
         })
         .collect()
+}
+
+/// A stored `log_entries.family_hidden`.
+pub(crate) fn withheld(code: Option<&str>) -> DbResult<Option<Withheld>> {
+    code.map(|c| Withheld::from_code(c).ok_or_else(|| DbError::Corrupt(format!("withheld {c}"))))
+        .transpose()
 }
 
 pub(super) fn pending_handover(
@@ -454,7 +468,7 @@ pub(super) fn pending_handover(
     }))
 }
 
-pub(super) fn measures_of(
+pub(crate) fn measures_of(
     conn: &mut DbConnection,
     log: LogId,
     only: Option<MeasureId>,
@@ -504,6 +518,7 @@ pub(super) fn measures_of(
         Option<String>,
         Option<String>,
         Option<String>,
+        String,
     );
     let evals: Vec<V> = evaluations::table
         .inner_join(measures::table.on(measures::id.eq(evaluations::measure_id)))
@@ -519,6 +534,7 @@ pub(super) fn measures_of(
             evaluations::next_evaluation,
             evaluations::best_interest,
             users::display_name.nullable(),
+            evaluations::id,
         ))
         .load(conn)?;
     rows.map(
@@ -538,6 +554,7 @@ pub(super) fn measures_of(
                 .filter(|e| e.0 == id)
                 .map(|e| {
                     Ok(EvaluationView {
+                        id: parse_id(&e.8)?,
                         on: date(&e.1)?,
                         effect: e.2.clone(),
                         text: e.3.clone(),

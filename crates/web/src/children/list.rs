@@ -482,6 +482,8 @@ struct ConcernPage {
     deadline_days: u32,
     areas: Vec<Choice>,
     themes: Vec<Choice>,
+    /// «Hvem i familien ser dette?» (`crate::portal::withheld`).
+    withheld: Vec<Choice>,
     form: FormState,
 }
 
@@ -517,6 +519,10 @@ async fn concern_page(
             settings.model.first_level(),
         ),
         deadline_days: settings.decision_days,
+        withheld: crate::portal::withheld::choices(
+            user.m,
+            p.child.birth.age_on(crate::view::format::today()),
+        ),
         areas: areas
             .into_iter()
             .map(|(value, label)| Choice { value, label })
@@ -533,6 +539,7 @@ async fn concern_page(
             ("observert", user.m.concern_date),
             ("utfordringer", user.m.concern_areas),
             ("bbis", user.m.concern_bbis),
+            (crate::portal::withheld::FIELD, user.m.withheld_legend),
         ]),
     })
 }
@@ -562,28 +569,51 @@ pub async fn start_log(
         .await?;
     let known_areas: Vec<String> = areas.into_iter().map(|(c, _)| c).collect();
     let known_themes: Vec<String> = themes.into_iter().map(|t| t.code).collect();
-    let concern = match Concern::parse(
-        forms::get(&pairs, "uro"),
-        forms::get(&pairs, "observert"),
-        &forms::get_all(&pairs, "utfordringer"),
-        forms::get(&pairs, "bbis"),
-        &known_areas,
-        &known_themes,
-        today(),
+    // The youth's health may be withheld only from 16: the child's age is
+    // read (and the read recorded) only when that is chosen.
+    let raw_hidden = forms::get(&pairs, crate::portal::withheld::FIELD).to_owned();
+    let age = if raw_hidden.trim() == laget_domain::portal::Withheld::YouthHealth.code() {
+        let (cap2, rid) = (cap.clone(), user.ctx.request_id.clone());
+        let p = state
+            .db
+            .write(move |c| children::get(c, &cap2, child, &rid))
+            .await?;
+        p.child.birth.age_on(today())
+    } else {
+        None
+    };
+    let hidden = crate::portal::withheld::parse(user.m, &raw_hidden, age);
+    let concern = match (
+        Concern::parse(
+            forms::get(&pairs, "uro"),
+            forms::get(&pairs, "observert"),
+            &forms::get_all(&pairs, "utfordringer"),
+            forms::get(&pairs, "bbis"),
+            &known_areas,
+            &known_themes,
+            today(),
+        ),
+        hidden,
     ) {
-        Ok(c) => c,
-        Err(p) => {
-            let form = FormState::with_values(forms::redisplayable(&pairs))
-                .with_problems(user.m, p.into_vec());
+        (Ok(c), Ok(_)) => c,
+        (parsed, hidden) => {
+            let mut form = FormState::with_values(forms::redisplayable(&pairs)).with_problems(
+                user.m,
+                parsed.err().map(|p| p.into_vec()).unwrap_or_default(),
+            );
+            if let Err(e) = hidden {
+                form.add_error(crate::portal::withheld::FIELD, e);
+            }
             return invalid(&concern_page(&state, &user, child, &cap, form).await?);
         }
     };
+    let hidden = hidden.unwrap_or_default();
     let rid = user.ctx.request_id.clone();
     let cap2 = cap.clone();
     let today = today();
     let result = state
         .db
-        .write(move |c| logs::start(c, &cap2, child, &concern, today, &rid))
+        .write(move |c| logs::start_withheld(c, &cap2, child, &concern, hidden, today, &rid))
         .await;
     match result {
         Ok(log) => Ok(Redirect::to(&format!("/logger/{log}?melding=logg-startet")).into_response()),

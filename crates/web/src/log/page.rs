@@ -78,6 +78,10 @@ pub struct EntryRow {
     pub best_interest: Option<String>,
     /// A page of its own (a linked anonymous consultation).
     pub href: Option<String>,
+    /// What the family sees of it: «Skjult for familien: …» when staff
+    /// withheld it, «Vises ikke på familiens side» for a kind the family
+    /// never sees; `None`: the family sees it.
+    pub family: Option<String>,
 }
 
 pub struct HandoverBox {
@@ -333,9 +337,29 @@ fn entry_rows(m: &Messages, v: &LogView, names: &logs::TimelineNames) -> Vec<Ent
                     .and_then(|d| d.get("barnets_beste"))
                     .and_then(|b| b.as_str())
                     .map(str::to_owned),
+                family: family_mark(m, e, data.as_ref()),
             }
         })
         .collect()
+}
+
+/// What the family sees of an entry on their side (`laget_domain::portal`):
+/// nothing of a kind they never see, nothing of one staff withheld (with
+/// the reason), else all of it (`None`).
+fn family_mark(m: &Messages, e: &logs::Entry, data: Option<&serde_json::Value>) -> Option<String> {
+    let event = data
+        .and_then(|d| d.get("hendelse"))
+        .and_then(|v| v.as_str());
+    if laget_domain::portal::kind_shown_to_family(e.kind, event).is_err() {
+        return Some(m.withheld_never.to_owned());
+    }
+    e.family_hidden.map(|w| {
+        format!(
+            "{}: {}",
+            m.withheld_mark,
+            crate::portal::withheld::reason(m, w)
+        )
+    })
 }
 
 /// The details an entry's data holds beyond its summary and text: the

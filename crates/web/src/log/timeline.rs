@@ -23,7 +23,7 @@
 //! - `koordinering`: `koordinering` (id)
 //! - `tiltak`: `tiltak`, `navn`, `besluttet`, `ansvarlig`, `evaluering` (date),
 //!   `barnets_beste`; `tiltak_besluttet`: `tiltak`, `navn`
-//! - `evaluering`: `tiltak`, `navn`, `effekt`, `videre` (codes), `ikke_nok`,
+//! - `evaluering`: `tiltak`, `vurdering` (the evaluation's id), `navn`, `effekt`, `videre` (codes), `ikke_nok`,
 //!   `barnets_beste`
 //! - `stemme`: the voice (`on`, `method`, `words`); `bbis`: the snapshot
 //! - written in the family's portal (H5), with `familie` (`foresatt` or
@@ -463,6 +463,7 @@ mod tests {
             summary: summary.into(),
             body: None,
             data: data.map(|d| d.to_string()),
+            family_hidden: None,
         }
     }
 

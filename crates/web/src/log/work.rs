@@ -9,6 +9,7 @@ use crate::extract::path::path_id;
 use crate::extract::user::SignedIn;
 use crate::i18n::Messages;
 use crate::log::measures::{NextStep, PickFilter, Picker, next_steps, picker};
+use crate::portal::withheld;
 use crate::view::choices::Choice;
 use crate::view::format::today;
 use crate::view::format::{date, deadline_text};
@@ -1076,11 +1077,13 @@ struct MeasurePage {
     not_enough: bool,
     effects: Vec<Choice>,
     continuations: Vec<Choice>,
+    /// «Hvem i familien ser dette?» for the evaluation (`crate::portal::withheld`).
+    withheld: Vec<Choice>,
     form: FormState,
     decide_form: FormState,
 }
 
-fn effect_label(m: &Messages, code: &str) -> String {
+pub(crate) fn effect_label(m: &Messages, code: &str) -> String {
     match Effect::from_code(code) {
         Some(Effect::Better) => m.effect_better,
         Some(Effect::Unchanged) => m.effect_unchanged,
@@ -1090,7 +1093,7 @@ fn effect_label(m: &Messages, code: &str) -> String {
     .to_owned()
 }
 
-fn continuation_label(m: &Messages, code: &str) -> String {
+pub(crate) fn continuation_label(m: &Messages, code: &str) -> String {
     match Continuation::from_code(code) {
         Some(Continuation::Continue) => m.continuation_continue,
         Some(Continuation::Change) => m.continuation_change,
@@ -1134,7 +1137,9 @@ async fn measure_page(
     } else {
         Vec::new()
     };
+    let withheld = withheld::choices(user.m, withheld::child_age(state, r).await?);
     Ok(MeasurePage {
+        withheld,
         layout: Layout::signed_in(user, &measure.name),
         name: measure.name.clone(),
         log: r.log_id().to_string(),
@@ -1193,6 +1198,7 @@ async fn measure_page(
             ("videre", user.m.evaluation_decision),
             ("neste", user.m.measure_next_evaluation),
             ("barnets_beste", user.m.best_interest),
+            (withheld::FIELD, user.m.withheld_legend),
         ]),
         decide_form: decide_form.fields(&[("barnets_beste", user.m.best_interest)]),
     })
@@ -1230,28 +1236,39 @@ pub async fn evaluate(
     let id: MeasureId = path_id(&m)?;
     let pairs = forms::pairs(&body);
     let today = today();
-    let e = match NewEvaluation::parse(
-        forms::get(&pairs, "effekt"),
-        forms::get(&pairs, "vurdering"),
-        forms::get(&pairs, "videre"),
-        forms::get(&pairs, "neste"),
-        forms::get(&pairs, "barnets_beste"),
-        today,
+    let age = withheld::child_age(&state, w.reader()).await?;
+    let hidden = withheld::parse(user.m, forms::get(&pairs, withheld::FIELD), age);
+    let e = match (
+        NewEvaluation::parse(
+            forms::get(&pairs, "effekt"),
+            forms::get(&pairs, "vurdering"),
+            forms::get(&pairs, "videre"),
+            forms::get(&pairs, "neste"),
+            forms::get(&pairs, "barnets_beste"),
+            today,
+        ),
+        hidden,
     ) {
-        Ok(e) => e,
-        Err(p) => {
-            let form = FormState::with_values(forms::redisplayable(&pairs))
-                .with_problems(user.m, p.into_vec());
+        (Ok(e), Ok(_)) => e,
+        (parsed, hidden) => {
+            let mut form = FormState::with_values(forms::redisplayable(&pairs)).with_problems(
+                user.m,
+                parsed.err().map(|p| p.into_vec()).unwrap_or_default(),
+            );
+            if let Err(e) = hidden {
+                form.add_error(withheld::FIELD, e);
+            }
             return invalid(
                 &measure_page(&state, &user, w.reader(), id, form, FormState::default()).await?,
             );
         }
     };
+    let hidden = hidden.unwrap_or_default();
     let log = w.log_id();
     let rid = user.ctx.request_id.clone();
     state
         .db
-        .write(move |c| logs::evaluate(c, &w, id, &e, today, &rid))
+        .write(move |c| logs::evaluate_withheld(c, &w, id, &e, hidden, today, &rid))
         .await?;
     Ok(Redirect::to(&format!("/logger/{log}/tiltak/{id}?melding=evaluering")).into_response())
 }
@@ -1297,6 +1314,8 @@ struct VoicePage {
     meeting: Option<String>,
     child_name: String,
     methods: Vec<Choice>,
+    /// «Hvem i familien ser dette?» (`crate::portal::withheld`).
+    withheld: Vec<Choice>,
     form: FormState,
 }
 
@@ -1312,6 +1331,7 @@ async fn voice_page(
         log: w.log_id().to_string(),
         meeting: meeting.map(|m| m.to_string()),
         child_name: child_name(state, user, w.reader()).await?,
+        withheld: withheld::choices(user.m, withheld::child_age(state, w.reader()).await?),
         methods: VOICE_METHODS
             .iter()
             .map(|c| Choice {
@@ -1323,6 +1343,7 @@ async fn voice_page(
             ("dato", user.m.voice_date),
             ("metode", user.m.voice_method),
             ("ord", user.m.voice_words),
+            (withheld::FIELD, user.m.withheld_legend),
         ]),
     })
 }
@@ -1366,19 +1387,30 @@ pub async fn add_voice(
 ) -> Result<Response, AppError> {
     let pairs = forms::pairs(&body);
     let meeting = voice_meeting(&state, &w, forms::get(&pairs, "mote")).await?;
-    let v = match ChildVoice::parse(
-        forms::get(&pairs, "dato"),
-        forms::get(&pairs, "metode"),
-        forms::get(&pairs, "ord"),
-        today(),
+    let age = withheld::child_age(&state, w.reader()).await?;
+    let hidden = withheld::parse(user.m, forms::get(&pairs, withheld::FIELD), age);
+    let v = match (
+        ChildVoice::parse(
+            forms::get(&pairs, "dato"),
+            forms::get(&pairs, "metode"),
+            forms::get(&pairs, "ord"),
+            today(),
+        ),
+        hidden,
     ) {
-        Ok(v) => v,
-        Err(p) => {
-            let form = FormState::with_values(forms::redisplayable(&pairs))
-                .with_problems(user.m, p.into_vec());
+        (Ok(v), Ok(_)) => v,
+        (parsed, hidden) => {
+            let mut form = FormState::with_values(forms::redisplayable(&pairs)).with_problems(
+                user.m,
+                parsed.err().map(|p| p.into_vec()).unwrap_or_default(),
+            );
+            if let Err(e) = hidden {
+                form.add_error(withheld::FIELD, e);
+            }
             return invalid(&voice_page(&state, &user, &w, meeting, form).await?);
         }
     };
+    let hidden = hidden.unwrap_or_default();
     let log = w.log_id();
     let rid = user.ctx.request_id.clone();
     // The one who convenes the meeting (the log's holder) marks its voice
@@ -1388,7 +1420,7 @@ pub async fn add_voice(
     state
         .db
         .write(move |c| {
-            logs::add_voice(c, &w, &v, &rid)?;
+            logs::add_voice_withheld(c, &w, &v, hidden, &rid)?;
             if let (Some(id), Some(conv)) = (meeting, convener) {
                 match laget_db::meetings::invitations::voice_gathered(c, &conv, id, &rid) {
                     // Held or cancelled since: the voice is kept all the same.
@@ -1422,6 +1454,8 @@ struct BbisPage {
     log: String,
     child_name: String,
     themes: Vec<ThemeField>,
+    /// «Hvem i familien ser dette?» (`crate::portal::withheld`).
+    withheld: Vec<Choice>,
     form: FormState,
 }
 
@@ -1433,7 +1467,10 @@ async fn bbis_page(
 ) -> Result<(BbisPage, Vec<laget_domain::log::bbis::Theme>), AppError> {
     let m = w.reader().municipality_id();
     let themes = state.db.read(move |c| logs::bbis_themes(c, m)).await?;
-    let mut fields: Vec<(&str, String)> = vec![("dato", user.m.bbis_date.to_owned())];
+    let mut fields: Vec<(&str, String)> = vec![
+        ("dato", user.m.bbis_date.to_owned()),
+        (withheld::FIELD, user.m.withheld_legend.to_owned()),
+    ];
     let labels: Vec<(String, String)> = themes
         .iter()
         .map(|t| (format!("tema_{}", t.code), t.name.clone()))
@@ -1446,6 +1483,7 @@ async fn bbis_page(
         layout: Layout::signed_in(user, user.m.bbis_title),
         log: w.log_id().to_string(),
         child_name: child_name(state, user, w.reader()).await?,
+        withheld: withheld::choices(user.m, withheld::child_age(state, w.reader()).await?),
         themes: themes
             .iter()
             .enumerate()
@@ -1485,22 +1523,30 @@ pub async fn add_bbis(
         |code| forms::get(&pairs, &format!("ia_{code}")) == "ja",
         today(),
     );
-    let snapshot = match parsed {
-        Ok(s) => s,
-        Err(p) => {
-            let mut form = FormState::with_values(forms::redisplayable(&pairs))
-                .with_problems(user.m, p.date.into_vec());
-            for (code, problem) in p.themes {
-                form.add_error(&format!("tema_{code}"), &user.m.problem(problem));
+    let age = withheld::child_age(&state, w.reader()).await?;
+    let hidden = withheld::parse(user.m, forms::get(&pairs, withheld::FIELD), age);
+    let snapshot = match (parsed, hidden) {
+        (Ok(s), Ok(_)) => s,
+        (parsed, hidden) => {
+            let mut form = FormState::with_values(forms::redisplayable(&pairs));
+            if let Err(p) = parsed {
+                form = form.with_problems(user.m, p.date.into_vec());
+                for (code, problem) in p.themes {
+                    form.add_error(&format!("tema_{code}"), &user.m.problem(problem));
+                }
+            }
+            if let Err(e) = hidden {
+                form.add_error(withheld::FIELD, e);
             }
             return invalid(&bbis_page(&state, &user, &w, form).await?.0);
         }
     };
+    let hidden = hidden.unwrap_or_default();
     let log = w.log_id();
     let rid = user.ctx.request_id.clone();
     state
         .db
-        .write(move |c| logs::add_bbis(c, &w, &snapshot, &rid))
+        .write(move |c| logs::add_bbis_withheld(c, &w, &snapshot, hidden, &rid))
         .await?;
     Ok(back(log, "lagret"))
 }

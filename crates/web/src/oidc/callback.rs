@@ -180,6 +180,18 @@ pub async fn callback(
         };
         return failed(&state, &ctx, Some(&key), &LoginError::Provider(code.into()));
     }
+    // RFC 9207: a provider that names itself must be the one the login
+    // went to (a mix-up of providers is refused before the code is sent
+    // anywhere).
+    let iss = forms::get(&pairs, "iss");
+    if !iss.is_empty() && iss.trim_end_matches('/') != provider.issuer.trim_end_matches('/') {
+        return failed(
+            &state,
+            &ctx,
+            Some(&key),
+            &LoginError::Token("another issuer in the response".into()),
+        );
+    }
     let code = forms::get(&pairs, "code");
     if code.is_empty() {
         return failed(

@@ -8,9 +8,13 @@
 //! principal and the ground foresatt or ungdom.
 
 pub mod consent;
+pub mod home;
 pub mod language;
+pub mod log;
 pub mod login;
 pub mod ratings;
 pub mod requests;
+pub mod seen;
 pub mod texts;
 pub mod voice;
+pub mod withheld;

@@ -442,6 +442,37 @@ async fn replay(app: TestApp, provider: &OidcProvider) {
 }
 oidc_test!(a_replayed_code_is_refused, replay);
 
+/// The provider names itself in the answer (`iss`, RFC 9207): an answer
+/// naming another issuer is refused before the code is used; the same
+/// answer naming the right one goes through.
+async fn mixed_up_issuer(app: TestApp, provider: &OidcProvider) {
+    let mut browser = app.anonymous();
+    browser.get("/familie/logg-inn").await;
+    let started = browser.post("/familie/logg-inn", &[("neste", "")]).await;
+    let back = provider
+        .authorize(started.location(), &person(1985, 17))
+        .await;
+    let iss = query_value(&back, "iss");
+    assert_eq!(iss, provider.issuer(), "the provider names itself");
+    let code = query_value(&back, "code");
+    let state = query_value(&back, "state");
+    let r = browser
+        .get(&format!(
+            "/innlogging/tilbake?code={code}&state={state}&iss=https%3A%2F%2Fidporten.example"
+        ))
+        .await;
+    assert_refused(&app, &r, 400, "Vi kunne ikke bekrefte innloggingen");
+
+    browser.get("/familie/logg-inn").await;
+    let started = browser.post("/familie/logg-inn", &[("neste", "")]).await;
+    let back = provider
+        .authorize(started.location(), &person(1985, 17))
+        .await;
+    let r = browser.get(&back).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+}
+oidc_test!(an_answer_from_another_issuer_is_refused, mixed_up_issuer);
+
 /// An error at the provider (the person cancelled) is a Norwegian page, not
 /// a 500; the login under way is used up.
 async fn provider_error(app: TestApp, _provider: &OidcProvider) {
