@@ -155,11 +155,16 @@ impl TestApp {
     }
 
     /// A client signed in as `who` (a session made directly in the database;
-    /// the login form itself is tested on its own).
+    /// the login form itself is tested on its own). A citizen
+    /// (`Who::is_citizen`) is signed in to the family's portal with their
+    /// fixture national identity number, as after an ID-porten login.
     pub async fn client(&self, who: Who) -> Client {
         let mut client = Client::new(self.router.clone());
         if who == Who::Anonymous {
             return client;
+        }
+        if who.is_citizen() {
+            return self.citizen_client(&self.fx.citizens[&who]).await;
         }
         let user_id = self.fx.users[&who];
         client.sign_in_directly(&self.db, user_id).await;
@@ -186,6 +191,26 @@ impl TestApp {
             .sign_in_citizen_directly(&self.db, national_id, "idporten-loa-high")
             .await;
         client
+    }
+
+    /// [`concrete`](Self::concrete) as `who` tries the route: for the youth
+    /// (`Who::Youth`) the log is their own — `{log}`, `{child}`,
+    /// `{consent}` and `{national_id}` name the youth's log, the youth, the
+    /// youth's own consent and the youth's number ([`crate::YouthFixtures`])
+    /// — so that the youth's column means «the youth, on their own log».
+    /// Every other role gets the standard fixture values.
+    pub fn concrete_for(&self, who: Who, pattern: &str) -> String {
+        if who != Who::Youth {
+            return self.concrete(pattern);
+        }
+        let y = &self.fx.youth;
+        self.concrete(
+            &pattern
+                .replace("{log}", &y.log.to_string())
+                .replace("{child}", &y.child.to_string())
+                .replace("{consent}", &y.consent.to_string())
+                .replace("{national_id}", &y.national_id),
+        )
     }
 
     /// Replaces `{municipality}`, `{unit}`, `{user}`, `{membership}` and

@@ -21,7 +21,9 @@ use std::collections::HashMap;
 /// The password of every fixture user.
 pub const PASSWORD: &str = "Fjordhest-Syltetøy-Blåbær-71";
 
-/// The roles the access matrix checks, plus the anonymous visitor.
+/// The roles the access matrix checks, plus the anonymous visitor and the
+/// citizens of the family's portal (signed in through ID-porten, known by
+/// the national identity numbers in [`Fixtures::citizens`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Who {
     Anonymous,
@@ -42,11 +44,24 @@ pub enum Who {
     HealthNotOnTeam,
     /// Staff of «Testbyen barneverntjeneste», holding break-glass for the log.
     ChildWelfareBreakGlass,
+    /// A citizen: the fixture child's mother, with parental responsibility.
+    Guardian,
+    /// A citizen: the fixture child's father, with parental responsibility
+    /// too — the other parent: sees the log, may not withdraw a consent the
+    /// mother alone gave.
+    OtherGuardian,
+    /// A citizen: the fixture child's third guardian («bonusfar»), without
+    /// parental responsibility: the portal opens nothing of the log to him.
+    GuardianWithoutResponsibility,
+    /// A citizen: a youth of 16 with a log of their own in «Testbyen
+    /// ungdomsskole» ([`YouthFixtures`]), where no other `Who` works; for
+    /// this column `TestApp::concrete_for` names the youth's own log.
+    Youth,
 }
 
 impl Who {
     /// The columns of the log access matrix.
-    pub const LOG: [Who; 10] = [
+    pub const LOG: [Who; 14] = [
         Who::Anonymous,
         Who::Ansatt,
         Who::Leder,
@@ -57,8 +72,12 @@ impl Who {
         Who::KoordinerendeEnhet,
         Who::Kommuneadministrator,
         Who::Systemadmin,
+        Who::Guardian,
+        Who::OtherGuardian,
+        Who::GuardianWithoutResponsibility,
+        Who::Youth,
     ];
-    pub const ALL: [Who; 8] = [
+    pub const ALL: [Who; 12] = [
         Who::Anonymous,
         Who::Ansatt,
         Who::Leder,
@@ -67,10 +86,52 @@ impl Who {
         Who::Kommuneadministrator,
         Who::OtherKommuneadministrator,
         Who::Systemadmin,
+        Who::Guardian,
+        Who::OtherGuardian,
+        Who::GuardianWithoutResponsibility,
+        Who::Youth,
     ];
+    /// The citizens: signed in to the family's portal, no staff.
+    pub const CITIZENS: [Who; 4] = [
+        Who::Guardian,
+        Who::OtherGuardian,
+        Who::GuardianWithoutResponsibility,
+        Who::Youth,
+    ];
+    /// Every role and the anonymous visitor: the columns of the portal's
+    /// matrix, where every staff role's answer matters as much as a
+    /// citizen's.
+    pub const EVERY: [Who; 16] = [
+        Who::Anonymous,
+        Who::Ansatt,
+        Who::Leder,
+        Who::KoordinerendeEnhet,
+        Who::Tiltaksredaktor,
+        Who::Kommuneadministrator,
+        Who::OtherKommuneadministrator,
+        Who::Systemadmin,
+        Who::PptOnTeam,
+        Who::SchoolWithoutConsent,
+        Who::HealthNotOnTeam,
+        Who::ChildWelfareBreakGlass,
+        Who::Guardian,
+        Who::OtherGuardian,
+        Who::GuardianWithoutResponsibility,
+        Who::Youth,
+    ];
+    /// A citizen of the family's portal (no staff session).
+    pub fn is_citizen(self) -> bool {
+        Self::CITIZENS.contains(&self)
+    }
+    /// The login name of a staff role; empty for the anonymous visitor and
+    /// the citizens (who log in through ID-porten, not the login form).
     pub fn username(self) -> &'static str {
         match self {
-            Who::Anonymous => "",
+            Who::Anonymous
+            | Who::Guardian
+            | Who::OtherGuardian
+            | Who::GuardianWithoutResponsibility
+            | Who::Youth => "",
             Who::Ansatt => "test.ansatt",
             Who::Leder => "test.leder",
             Who::KoordinerendeEnhet => "test.koordinator",
@@ -105,10 +166,35 @@ pub struct Fixtures {
     pub proposal: ProposalId,
     /// The child's log and what hangs on it.
     pub log: LogFixtures,
+    /// The youth's own log (`Who::Youth`).
+    pub youth: YouthFixtures,
+    /// The national identity number of each citizen in `Who::CITIZENS`
+    /// (synthetic): the mother, the father, the bonusfar (as
+    /// `guardians.national_id`) and the youth (as the child's).
+    pub citizens: HashMap<Who, String>,
+}
+
+/// A youth of 16 in «Testbyen ungdomsskole» with a log of their own, led
+/// by the school's staff member (`lead`, no `Who`): the youth alone has
+/// consented (for «Testheia helsestasjon», which is not on the team). No
+/// other `Who` works in the school, so the youth's log is theirs alone
+/// among the matrix's columns.
+#[derive(Clone, Debug)]
+pub struct YouthFixtures {
+    pub unit: UnitId,
+    pub lead: UserId,
+    pub child: ChildId,
+    pub national_id: String,
+    pub log: LogId,
+    /// The youth's own consent.
+    pub consent: ConsentId,
 }
 
 /// A child of Testlia barnehage with a log led by the staff member
-/// (`Who::Ansatt`): two guardians with parental responsibility; a consent
+/// (`Who::Ansatt`): two guardians with parental responsibility (the mother,
+/// `Who::Guardian`, and the father, `Who::OtherGuardian`) and a third
+/// without (the bonusfar, `Who::GuardianWithoutResponsibility`), each with
+/// a synthetic national identity number; a consent
 /// from both for PPT (with a scanned form); a consent from the mother only for
 /// the school; PPT and school staff on the team; a proposed measure; a
 /// pending handover to PPT; an anonymous consultation; and a break-glass
@@ -119,6 +205,8 @@ pub struct LogFixtures {
     pub national_id: String,
     pub mother: GuardianId,
     pub father: GuardianId,
+    /// The third guardian, without parental responsibility.
+    pub bonus_father: GuardianId,
     pub log: LogId,
     pub ppt_unit: UnitId,
     pub school_unit: UnitId,
@@ -335,16 +423,20 @@ pub fn fixtures(db: &laget_db::Db, hash: &str) -> Fixtures {
             other => panic!("expected a proposal, got {other:?}"),
         };
 
-        let log = LogFixturesBuilder {
+        let (log, mut citizens) = LogFixturesBuilder {
             cap: &cap,
             municipality: m,
             kindergarten: unit,
             password_hash: hash,
         }
         .create(c, &mut made)?;
+        let youth = youth_fixtures(c, &cap, m, log.health_unit, hash)?;
+        citizens.insert(Who::Youth, youth.national_id.clone());
 
         Ok(Fixtures {
             log,
+            youth,
+            citizens,
             municipality: m,
             other_municipality: other,
             unit,
@@ -373,12 +465,13 @@ struct LogFixturesBuilder<'a> {
 impl LogFixturesBuilder<'_> {
     /// Creates the log fixtures, adding the staff users it makes to `made`;
     /// `today` is the real day, so deadlines and consent periods are
-    /// relative to it.
+    /// relative to it. Returns them with the guardians' national identity
+    /// numbers by citizen role.
     fn create(
         self,
         c: &mut laget_db::DbConnection,
         made: &mut HashMap<Who, UserId>,
-    ) -> laget_db::DbResult<LogFixtures> {
+    ) -> laget_db::DbResult<(LogFixtures, HashMap<Who, String>)> {
         use laget_db::{casework, children, log as logs};
         use laget_domain::access::{Actor, Membership};
         use laget_domain::children::national_id::NationalId;
@@ -469,17 +562,47 @@ impl LogFixturesBuilder<'_> {
         )
         .unwrap();
         let child = children::create(c, &casework, &new_child, &[], "fixture")?;
-        let guardian = |c: &mut laget_db::DbConnection, name: &str, relation: &str| {
-            children::add_guardian(
-                c,
-                &casework,
-                child,
-                &NewGuardian::parse(name, relation, "900 00 000", "", true).unwrap(),
-                "fixture",
-            )
-        };
-        let mother = guardian(c, "Mona Fikstursen", "mor")?;
-        let father = guardian(c, "Frode Fikstursen", "far")?;
+        let guardian =
+            |c: &mut laget_db::DbConnection, name: &str, relation: &str, responsible: bool| {
+                children::add_guardian(
+                    c,
+                    &casework,
+                    child,
+                    &NewGuardian::parse(name, relation, "900 00 000", "", responsible).unwrap(),
+                    "fixture",
+                )
+            };
+        let mother = guardian(c, "Mona Fikstursen", "mor", true)?;
+        let father = guardian(c, "Frode Fikstursen", "far", true)?;
+        let bonus_father = guardian(c, "Bent Bonusfar", "annen", false)?;
+        // The guardians' national identity numbers, how the family's portal
+        // knows them. Set directly: the edit form's path
+        // (`children::update_guardian`) also writes the child's history and
+        // an access-log row, which the other tests' fixture should not
+        // carry.
+        let mut citizens = HashMap::new();
+        for (who, id, born, seed) in [
+            (Who::Guardian, mother, (1988, 4, 12), 11),
+            (Who::OtherGuardian, father, (1986, 9, 3), 13),
+            (
+                Who::GuardianWithoutResponsibility,
+                bonus_father,
+                (1979, 1, 22),
+                17,
+            ),
+        ] {
+            use diesel::prelude::*;
+            let (y, mo, d) = born;
+            let date = chrono::NaiveDate::from_ymd_opt(y, mo, d).unwrap();
+            let number = NationalId::synthetic(date, seed)
+                .unwrap()
+                .expose()
+                .to_owned();
+            diesel::update(laget_db::schema::guardians::table.find(id.to_string()))
+                .set(laget_db::schema::guardians::national_id.eq(Some(number.as_str())))
+                .execute(c)?;
+            citizens.insert(who, number);
+        }
         let concern = Concern::parse(
             "Trekker seg unna i lek og sier lite.",
             &d(-3),
@@ -639,11 +762,12 @@ impl LogFixturesBuilder<'_> {
             "fixture",
         )?;
         let _ = ppt;
-        Ok(LogFixtures {
+        let fixtures = LogFixtures {
             child,
             national_id,
             mother,
             father,
+            bonus_father,
             log,
             ppt_unit,
             school_unit,
@@ -657,6 +781,105 @@ impl LogFixturesBuilder<'_> {
             handover,
             consultation,
             break_glass,
-        })
+        };
+        Ok((fixtures, citizens))
     }
+}
+
+/// Creates the youth's log ([`YouthFixtures`]) in the municipality
+/// administered as `cap`: the school, its staff member (with the fixture
+/// password `hash`), the youth, the log and the youth's own consent for
+/// `consented_unit`.
+fn youth_fixtures(
+    c: &mut laget_db::DbConnection,
+    cap: &MunicipalityAdmin,
+    m: MunicipalityId,
+    consented_unit: UnitId,
+    hash: &str,
+) -> laget_db::DbResult<YouthFixtures> {
+    use laget_db::{children, log as logs};
+    use laget_domain::access::{Actor, Membership};
+    use laget_domain::children::NewChild;
+    use laget_domain::children::national_id::NationalId;
+    use laget_domain::log::consent::{ConsentForm, Giver, NewConsent};
+    use laget_domain::log::stafett::Concern;
+
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Oslo)
+        .date_naive();
+    let d = |days: i64| {
+        (today + chrono::Duration::days(days))
+            .format("%d.%m.%Y")
+            .to_string()
+    };
+    let unit = units::create(
+        c,
+        cap,
+        &unit_fields("Testbyen ungdomsskole", UnitKind::Skole),
+        "fixture",
+    )?;
+    let lead = UserBuilder::new("test.ungdomsskole", "Ulla Testlærer", hash).create(c, cap)?;
+    users::add_membership(c, cap, lead, Some(unit), Role::Ansatt, "fixture")?;
+    let actor = Actor::for_tests(
+        lead,
+        false,
+        vec![Membership {
+            municipality_id: m,
+            unit_id: Some(unit),
+            role: Role::Ansatt,
+        }],
+    );
+    let casework = actor.casework(unit).unwrap();
+    // Sixteen and a few weeks: old enough for the portal (15) and for
+    // their own health information (16), for a while.
+    let born = today
+        .checked_sub_months(chrono::Months::new(16 * 12))
+        .unwrap()
+        - chrono::Duration::days(40);
+    let national_id = NationalId::synthetic(born, 23).unwrap().expose().to_owned();
+    let new_child = NewChild::parse(
+        "Ungdom Fikstursen",
+        &born.format("%d.%m.%Y").to_string(),
+        false,
+        &national_id,
+        today,
+    )
+    .unwrap();
+    let child = children::create(c, &casework, &new_child, &[], "fixture")?;
+    let concern = Concern::parse(
+        "Mye fravær siste måned.",
+        &d(-5),
+        &["skolefravaer"],
+        "",
+        &["skolefravaer".to_owned()],
+        &[],
+        today,
+    )
+    .unwrap();
+    let log = logs::start(c, &casework, child, &concern, today, "fixture")?;
+    let facts = laget_db::lookup::log_facts(c, log, lead, today)?;
+    let w = actor.open_log(&facts, today).unwrap().writer().unwrap();
+    let u = consented_unit.to_string();
+    let from = d(-1);
+    let to = d(200);
+    let form = ConsentForm {
+        givers: vec!["ungdom"],
+        units: vec![u.as_str()],
+        purposes: vec!["dele", "mote"],
+        valid_from: &from,
+        valid_to: &to,
+        method: "digitalt",
+        note: "",
+        has_scan: false,
+    };
+    let consent = NewConsent::parse(&form, &[Giver::Youth], &[consented_unit]).unwrap();
+    let consent = logs::add_consent(c, &w, &consent, None, "fixture")?;
+    Ok(YouthFixtures {
+        unit,
+        lead,
+        child,
+        national_id,
+        log,
+        consent,
+    })
 }

@@ -15,7 +15,8 @@
 //! - [`client`]: the HTTP [`Client`] (cookies, CSRF token on forms, the login
 //!   form) and the [`TestResponse`] it returns.
 //! - [`builders`]: test data — the fixture roles ([`Who`]) and their
-//!   [`PASSWORD`], the standard [`Fixtures`] and [`LogFixtures`], and the
+//!   [`PASSWORD`], the standard [`Fixtures`], [`LogFixtures`] and
+//!   [`YouthFixtures`] (with the citizens' national identity numbers), and the
 //!   builders they are made from ([`new_municipality`], [`unit_fields`],
 //!   [`UserBuilder`], [`offer_fields`]).
 //! - [`smtp`]: a real SMTP server on 127.0.0.1 ([`SmtpSink`]) for the mail
@@ -34,8 +35,8 @@ pub mod smtp;
 
 pub use app::{Backend, Cleanup, TestApp, backends, fresh_db, fresh_db_pair, random_audit_key};
 pub use builders::{
-    Fixtures, LogFixtures, PASSWORD, UserBuilder, Who, fixtures, new_municipality, offer_fields,
-    unit_fields,
+    Fixtures, LogFixtures, PASSWORD, UserBuilder, Who, YouthFixtures, fixtures, new_municipality,
+    offer_fields, unit_fields,
 };
 pub use client::{Client, TestResponse};
 pub use oidc::OidcProvider;

@@ -1,5 +1,16 @@
 //! Every route × every role, with the expected answer, in one table. A route
 //! added to the router without a row here fails `every_route_has_a_row`.
+//!
+//! The citizens of the family's portal (`Who::CITIZENS`: the guardian, the
+//! other guardian, the guardian without parental responsibility, the youth)
+//! are columns of every staff matrix (this one, the log's, the meetings',
+//! the teams'), by one rule rather than in each row: a citizen's session is
+//! no staff session, so on a staff route a citizen gets exactly what the
+//! anonymous visitor gets ([`Row::staff_expected`]) — a 303 to `/logg-inn`
+//! where a login is needed, the public pages as for visitors. Every such
+//! cell is still requested and compared. The youth tries each route on
+//! their own log (`TestApp::concrete_for`). The portal's own routes
+//! (`/familie…`) are in `portal_matrix.rs`, where the citizens are named.
 
 use crate::on_every_backend;
 use laget_testkit::{TestApp, Who};
@@ -45,6 +56,37 @@ impl Row {
             .find(|(named, _)| *named == who)
             .map_or(self.rest, |(_, status)| *status)
     }
+
+    /// The status a row of a staff matrix expects for `who`: a citizen
+    /// (`Who::is_citizen`) gets the anonymous visitor's answer — a citizen's
+    /// session opens no staff page and changes no public one. Staff rows
+    /// never name a citizen ([`staff_row_problems`]).
+    pub fn staff_expected(&self, who: Who) -> u16 {
+        if who.is_citizen() {
+            self.expected(Who::Anonymous)
+        } else {
+            self.expected(who)
+        }
+    }
+}
+
+/// What is wrong with the rows of a staff matrix beyond [`row_problems`]: a
+/// row that names a citizen, whose answer there is the anonymous visitor's
+/// by rule ([`Row::staff_expected`]), so the named answer would be ignored.
+pub fn staff_row_problems(rows: &[Row]) -> Vec<String> {
+    rows.iter()
+        .flat_map(|r| {
+            r.named
+                .iter()
+                .filter(|(who, _)| who.is_citizen())
+                .map(move |(who, _)| {
+                    format!(
+                        "{} {} names the citizen {who:?}: a staff row's citizens get the anonymous visitor's answer",
+                        r.method, r.path
+                    )
+                })
+        })
+        .collect()
 }
 
 pub const fn row(
@@ -86,6 +128,7 @@ pub fn row_problems(rows: &[Row], columns: &[Who]) -> Vec<String> {
 /// Which matrices a role is a column of. The match has no catch-all arm, so
 /// a new variant of `Who` does not compile until its author says where it is
 /// tried; `columns_match_the_roles` then holds `Who::ALL` and `Who::LOG` to it.
+/// Every role is a column of the portal's matrix (`Who::EVERY`).
 const fn columns_of(who: Who) -> (bool, bool) {
     // (access matrix, log matrix)
     match who {
@@ -96,36 +139,63 @@ const fn columns_of(who: Who) -> (bool, bool) {
         | Who::SchoolWithoutConsent
         | Who::HealthNotOnTeam
         | Who::ChildWelfareBreakGlass => (false, true),
+        // A citizen on a staff route: the anonymous visitor's answer, by
+        // rule (`Row::staff_expected`), in both.
+        Who::Guardian | Who::OtherGuardian | Who::GuardianWithoutResponsibility | Who::Youth => {
+            (true, true)
+        }
     }
 }
 
 #[test]
 fn rows_name_each_role_once_and_only_columns() {
-    let mut problems = row_problems(MATRIX, &Who::ALL);
-    problems.extend(row_problems(crate::log_matrix::LOG_MATRIX, &Who::LOG));
+    let staff: [(&[Row], &[Who]); 4] = [
+        (MATRIX, &Who::ALL),
+        (crate::log_matrix::LOG_MATRIX, &Who::LOG),
+        (crate::meeting_matrix::MEETING_MATRIX, &Who::LOG),
+        (crate::meeting_matrix::MEETING_ADMIN_MATRIX, &Who::ALL),
+    ];
+    let mut problems = Vec::new();
+    for (rows, columns) in staff {
+        problems.extend(row_problems(rows, columns));
+        problems.extend(staff_row_problems(rows));
+    }
+    problems.extend(staff_row_problems(crate::team_matrix::TEAM_MATRIX));
     problems.extend(row_problems(
-        crate::meeting_matrix::MEETING_MATRIX,
-        &Who::LOG,
-    ));
-    problems.extend(row_problems(
-        crate::meeting_matrix::MEETING_ADMIN_MATRIX,
-        &Who::ALL,
+        crate::portal_matrix::PORTAL_MATRIX,
+        &Who::EVERY,
     ));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Every role the fixtures make a user for (and the anonymous visitor) is a
-/// column exactly where `columns_of` says.
+/// Every role the fixtures make a user or a citizen for (and the anonymous
+/// visitor) is a column exactly where `columns_of` says, and of the
+/// portal's matrix.
 #[test]
 fn columns_match_the_roles() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let app = rt.block_on(TestApp::new(laget_testkit::Backend::Sqlite));
     let roles = app.fx.users.keys().copied().chain([Who::Anonymous]);
+    let roles = roles.chain(app.fx.citizens.keys().copied());
     let roles: Vec<Who> = roles.chain(Who::ALL).chain(Who::LOG).collect();
     for who in &roles {
         let (access, log) = columns_of(*who);
         assert_eq!(Who::ALL.contains(who), access, "{who:?} in Who::ALL");
         assert_eq!(Who::LOG.contains(who), log, "{who:?} in Who::LOG");
+        assert!(Who::EVERY.contains(who), "{who:?} in Who::EVERY");
+    }
+    for who in Who::CITIZENS {
+        assert!(
+            app.fx.citizens.contains_key(&who),
+            "{who:?} has a national identity number in the fixtures"
+        );
+    }
+    // Each of Who::EVERY once: the portal matrix tries each role once.
+    for (i, who) in Who::EVERY.iter().enumerate() {
+        assert!(
+            !Who::EVERY[..i].contains(who),
+            "{who:?} twice in Who::EVERY"
+        );
     }
 }
 
@@ -139,6 +209,17 @@ const USER_FORM: &[(&str, &str)] = &[
     ("brukernavn", "mia.matrise"),
     ("passord", "Blåveis-Kornmo-Trekkfugl-93"),
     ("passord2", "Blåveis-Kornmo-Trekkfugl-93"),
+];
+
+/// The municipality's texts in English for families.
+const TEXTS_FORM: &[(&str, &str)] = &[
+    ("sprak", "en"),
+    ("navn", "English"),
+    (
+        "samtykke",
+        "Consent means that you allow the services to share information.",
+    ),
+    ("velkommen", "Welcome. Here you see your child's log."),
 ];
 
 /// A valid offer; `{unit}` is replaced by the fixture unit's id.
@@ -215,6 +296,12 @@ const MATRIX: &[Row] = &[
     row("POST", "/kommuner/{municipality}/stafettlogg",                          &[("modell", "bti"), ("frist", "14"), ("regel", "alle")], NO,  &[(Who::Anonymous, SEE), (Who::Kommuneadministrator, SEE), (Who::Systemadmin, SEE)]),
     row("POST", "/kommuner/{municipality}/bbis",                                 &[("tema", "Barnets utvikling: Helse\nFamilie og miljø: Bolig")], NO,  &[(Who::Anonymous, SEE), (Who::Kommuneadministrator, SEE), (Who::Systemadmin, SEE)]),
     row("GET",  "/tiltak/{offer}/historikk",                                     &[],         OK,  &[(Who::Anonymous, SEE), (Who::Ansatt, NO), (Who::Leder, NO), (Who::OtherKommuneadministrator, NO)]),
+    // Issue #12. The municipality's texts for families in other languages (its administrator's, like the templates).
+    row("GET",  "/kommuner/{municipality}/familietekster",                       &[],         NO,  &[(Who::Anonymous, SEE), (Who::Kommuneadministrator, OK), (Who::Systemadmin, OK)]),
+    row("POST", "/kommuner/{municipality}/familietekster",                       TEXTS_FORM,  NO,  &[(Who::Anonymous, SEE), (Who::Kommuneadministrator, SEE), (Who::Systemadmin, SEE)]),
+    // Login through an OpenID provider: none is configured in the tests, so the staff's login cannot start (404, the login's own page) and a return without a login under way is refused (400), for anyone.
+    row("POST", "/logg-inn/ekstern",                                             &[("neste", "/")], NO, &[]),
+    row("GET",  "/innlogging/tilbake",                                           &[],         BAD_REQUEST, &[]),
 ];
 
 #[test]
@@ -222,13 +309,15 @@ fn every_route_has_a_row_and_every_row_a_route() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let app = rt.block_on(TestApp::new(laget_testkit::Backend::Sqlite));
     // Every table: this one, the log's, the meetings' (in a log, and the
-    // municipality's pages about meetings) and the standing teams'.
-    let tables: [&[Row]; 5] = [
+    // municipality's pages about meetings), the standing teams' and the
+    // family's portal.
+    let tables: [&[Row]; 6] = [
         MATRIX,
         crate::log_matrix::LOG_MATRIX,
         crate::meeting_matrix::MEETING_MATRIX,
         crate::meeting_matrix::MEETING_ADMIN_MATRIX,
         crate::team_matrix::TEAM_MATRIX,
+        crate::portal_matrix::PORTAL_MATRIX,
     ];
     let all_rows = || tables.iter().flat_map(|t| t.iter());
     for route in &app.inventory {
@@ -252,20 +341,20 @@ fn every_route_has_a_row_and_every_row_a_route() {
 async fn matrix(app: TestApp) {
     let mut failures = Vec::new();
     for r in MATRIX {
-        let mut path = app.concrete(r.path);
-        // The catalogue's lists need the municipality when there are several.
-        if [
-            "/tiltak",
-            "/tiltakstrapp",
-            "/api/v1/offers",
-            "/api/v1/ladders",
-        ]
-        .contains(&r.path)
-        {
-            path.push_str("?kommune=9001");
-        }
         for who in &Who::ALL {
-            let expected = r.expected(*who);
+            let mut path = app.concrete_for(*who, r.path);
+            // The catalogue's lists need the municipality when there are several.
+            if [
+                "/tiltak",
+                "/tiltakstrapp",
+                "/api/v1/offers",
+                "/api/v1/ladders",
+            ]
+            .contains(&r.path)
+            {
+                path.push_str("?kommune=9001");
+            }
+            let expected = r.staff_expected(*who);
             let mut client = app.client(*who).await;
             let response = match r.method {
                 "GET" => client.get(&path).await,
@@ -273,7 +362,7 @@ async fn matrix(app: TestApp) {
                     let form: Vec<(String, String)> = r
                         .form_fields()
                         .iter()
-                        .map(|(k, v)| ((*k).to_owned(), app.concrete(v)))
+                        .map(|(k, v)| ((*k).to_owned(), app.concrete_for(*who, v)))
                         .collect();
                     let form: Vec<(&str, &str)> =
                         form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();

@@ -334,10 +334,14 @@ async fn edit_guardians(app: TestApp) {
     assert_eq!(r.status, 303);
     assert_eq!(updates_of(&app, &child), before + 2);
     let page = staff.get(&format!("/barn/{child}")).await.body;
-    assert!(
-        page.contains("Frode Fikstursen – Far · 900 00 000 · ikke lenger foresatt"),
-        "{page}"
-    );
+    // His line may carry his masked national identity number between the
+    // phone and the mark (the fixture's guardians have one, for the portal).
+    let line = page
+        .split("<li>")
+        .find(|li| li.starts_with("Frode Fikstursen – Far · 900 00 000 · "))
+        .and_then(|li| li.split("</li>").next())
+        .unwrap_or_default();
+    assert!(line.ends_with(" · ikke lenger foresatt"), "{page}");
     assert!(!page.contains(&format!("href=\"{father}\"")));
     assert!(page.contains("Ikke lenger foresatt: Frode Fikstursen"));
     assert_eq!(staff.get(&father).await.status, 404);

@@ -18,7 +18,9 @@ const BUSY: u16 = 409;
 // The columns, `Who::LOG`: anonymous, ansatt (lead), leder (of the keeping
 // unit), PPT (team + consent), school (team, one guardian's consent only),
 // health (not on team), child welfare (break-glass), koordinerende enhet,
-// kommuneadministrator, systemadministrator. Each row gives the answer for the
+// kommuneadministrator, systemadministrator, and the four citizens (who get
+// the anonymous visitor's answer, `Row::staff_expected`; the youth on their
+// own log). Each row gives the answer for the
 // roles it does not name, then the roles whose answer differs (see
 // `access_matrix::Row`).
 
@@ -137,6 +139,11 @@ const CORRECT: &[(&str, &str)] = &[
 ];
 const UNLINK: &[(&str, &str)] = &[("begrunnelse", "Koblet til feil barn.")];
 const REVIEW: &[(&str, &str)] = &[("merknad", "I orden.")];
+const REQUEST_ANSWER: &[(&str, &str)] = &[("svar", "Vi ringer dere i morgen.")];
+
+/// The family's request of the rows on `/henvendelser/{request}` (made by
+/// [`prepare`]).
+const REQUEST: &str = "01935d1e-0000-7000-8000-00000000c012";
 
 /// Rows run in order on one database: reads first, then changes; the log is
 /// closed and reopened last.
@@ -193,6 +200,9 @@ pub const LOG_MATRIX: &[Row] = &[
     row("POST", "/logger/{log}/koordinering/svar",               ANSWER,         NO,  &[(Who::Anonymous, SEE), (Who::Leder, OK), (Who::KoordinerendeEnhet, OK)]),
     // The answer waits to be read before each cell of this row: the lead and the keeping unit's leader mark it.
     row("POST", "/logger/{log}/koordinering/lest",               &[],            NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, SEE), (Who::Leder, SEE)]),
+    // Issue #12: a request from the family (a meeting, asked for in the portal), open again before each cell: the holder (the lead, the keeping unit's leader) answers it; anyone else who opens the log gets 404.
+    row("GET",  "/logger/{log}/henvendelser/{request}",          &[],            NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, OK), (Who::Leder, OK)]),
+    row("POST", "/logger/{log}/henvendelser/{request}",          REQUEST_ANSWER, NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, SEE), (Who::Leder, SEE)]),
     row("GET",  "/mine-oppgaver",                                &[],            OK,  &[(Who::Anonymous, SEE)]),
     row("GET",  "/nodtilgang",                                   &[],            NO,  &[(Who::Anonymous, SEE), (Who::Leder, OK), (Who::ChildWelfareBreakGlass, OK)]),
     row("POST", "/nodtilgang",                                   BREAK_GLASS,    NO,  &[(Who::Anonymous, SEE), (Who::Leder, SEE), (Who::ChildWelfareBreakGlass, SEE)]),
@@ -217,9 +227,10 @@ pub const LOG_MATRIX: &[Row] = &[
 async fn log_matrix(app: TestApp) {
     let mut failures = Vec::new();
     for r in LOG_MATRIX {
-        let path = app.concrete(r.path);
         for who in &Who::LOG {
-            let expected = r.expected(*who);
+            let path = app.concrete_for(*who, &r.path.replace("{request}", REQUEST));
+            // A citizen gets the anonymous visitor's answer (`Row::staff_expected`).
+            let expected = r.staff_expected(*who);
             prepare(&app, r.path);
             let mut client = app.client(*who).await;
             let response = match r.method {
@@ -228,7 +239,7 @@ async fn log_matrix(app: TestApp) {
                     let form: Vec<(String, String)> = r
                         .form_fields()
                         .iter()
-                        .map(|(k, v)| ((*k).to_owned(), app.concrete(v)))
+                        .map(|(k, v)| ((*k).to_owned(), app.concrete_for(*who, v)))
                         .collect();
                     let form: Vec<(&str, &str)> =
                         form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -264,10 +275,33 @@ on_every_backend!(log_access_matrix_holds, log_matrix);
 /// row meets the same state and a refusal is the rights check's, not an
 /// earlier cell's doing: the fixture's handover proposal waits for an answer
 /// again; a meeting is due again; the fixture's consultation is open again
-/// (not withdrawn), and linked to the log for the rows about its link.
+/// (not withdrawn), and linked to the log for the rows about its link; the
+/// family's request (the mother's, for a meeting) is there and not
+/// answered.
 fn prepare(app: &TestApp, path: &str) {
     use diesel::prelude::*;
     use laget_db::schema::{handovers, logs};
+    if path.contains("/henvendelser/{request}") {
+        use laget_db::schema::family_requests as fr;
+        use laget_domain::children::national_id::NationalId;
+        let mother = NationalId::parse(&app.fx.citizens[&Who::Guardian]).unwrap();
+        app.with_conn(|c| {
+            let now = chrono::Utc::now();
+            let citizen = laget_db::portal::citizens::signed_in(c, &mother, now).unwrap();
+            diesel::delete(fr::table.find(REQUEST)).execute(c)?;
+            diesel::insert_into(fr::table)
+                .values((
+                    fr::id.eq(REQUEST),
+                    fr::log_id.eq(app.fx.log.log.to_string()),
+                    fr::citizen_id.eq(citizen.to_string()),
+                    fr::kind.eq("mote"),
+                    fr::message.eq("Vi ønsker et møte om overgangen."),
+                    fr::created_at.eq(now.timestamp_micros()),
+                ))
+                .execute(c)
+        })
+        .unwrap();
+    }
     if path.starts_with("/logger/{log}/overlevering/{handover}") {
         app.with_conn(|c| {
             diesel::update(handovers::table.find(app.fx.log.handover.to_string()))

@@ -23,6 +23,7 @@ mod minutes;
 mod outbox;
 mod portal_voice;
 mod portal_consent;
+mod portal_matrix;
 mod privacy_rules;
 mod security;
 mod stafett;

@@ -33,7 +33,9 @@ const BAD: u16 = 422;
 // leder (of the keeping unit), PPT (team + consent for sharing and meetings),
 // school (team, one guardian's consent only), health (not on team), child
 // welfare (break-glass), koordinerende enhet, kommuneadministrator,
-// systemadministrator.
+// systemadministrator; and the four citizens, who get the anonymous
+// visitor's answer on these staff routes (`access_matrix::Row::staff_expected`;
+// the youth tries them on their own log).
 
 /// A meeting the lead calls: a cooperation meeting in a week with PPT.
 const CALL: &[(&str, &str)] = &[
@@ -230,8 +232,9 @@ impl MeetingFixture {
     }
 
     /// A route pattern or form value with the meeting fixture's
-    /// placeholders, then the standard ones, replaced.
-    pub fn concrete(&self, app: &TestApp, pattern: &str) -> String {
+    /// placeholders, then the standard ones as `who` tries it
+    /// (`TestApp::concrete_for`: the youth on their own log), replaced.
+    pub fn concrete(&self, app: &TestApp, who: Who, pattern: &str) -> String {
         let in_a_week = (chrono::Utc::now() + chrono::Duration::days(7))
             .with_timezone(&chrono_tz::Europe::Oslo)
             .format("%d.%m.%Y")
@@ -241,7 +244,7 @@ impl MeetingFixture {
             .replace("{decision}", &self.decision.to_string())
             .replace("{in_a_week}", &in_a_week)
             .replace("{ppt_user}", &app.fx.users[&Who::PptOnTeam].to_string());
-        app.concrete(&pattern)
+        app.concrete_for(who, &pattern)
     }
 }
 
@@ -326,9 +329,10 @@ fn prepare(app: &TestApp, fx: &MeetingFixture, path: &str) {
 async fn run(app: &TestApp, fx: &MeetingFixture, rows: &[Row], columns: &[Who]) -> Vec<String> {
     let mut failures = Vec::new();
     for r in rows {
-        let path = fx.concrete(app, r.path);
         for who in columns {
-            let expected = r.expected(*who);
+            let path = fx.concrete(app, *who, r.path);
+            // A citizen gets the anonymous visitor's answer (`Row::staff_expected`).
+            let expected = r.staff_expected(*who);
             prepare(app, fx, r.path);
             let mut client = app.client(*who).await;
             let response = match r.method {
@@ -337,7 +341,7 @@ async fn run(app: &TestApp, fx: &MeetingFixture, rows: &[Row], columns: &[Who]) 
                     let form: Vec<(String, String)> = r
                         .form_fields()
                         .iter()
-                        .map(|(k, v)| ((*k).to_owned(), fx.concrete(app, v)))
+                        .map(|(k, v)| ((*k).to_owned(), fx.concrete(app, *who, v)))
                         .collect();
                     let form: Vec<(&str, &str)> =
                         form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();

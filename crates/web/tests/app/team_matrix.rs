@@ -11,6 +11,10 @@
 //! define teams; its unit leaders and its administrator see the overview
 //! and the yearly reports.
 //!
+//! The citizens of the family's portal are columns too (they are in
+//! `Who::ALL`): on these staff routes each gets the anonymous visitor's
+//! answer (`access_matrix::Row::staff_expected`).
+//!
 //! Part of `access_matrix::every_route_has_a_row_and_every_row_a_route`.
 
 use crate::access_matrix::{Row, row, row_problems};
@@ -181,12 +185,13 @@ impl Fixture {
         }
     }
 
-    /// `TestApp::concrete`, and the team's own placeholders.
-    fn concrete(&self, app: &TestApp, pattern: &str) -> String {
+    /// `TestApp::concrete_for` as `who`, and the team's own placeholders.
+    fn concrete(&self, app: &TestApp, who: Who, pattern: &str) -> String {
         let in_a_week = (today() + chrono::Duration::days(7))
             .format("%d.%m.%Y")
             .to_string();
-        app.concrete(
+        app.concrete_for(
+            who,
             &pattern
                 .replace("{case}/trekk", &format!("{}/trekk", self.open_case))
                 .replace("{open_case}", &self.open_case.to_string())
@@ -287,9 +292,10 @@ async fn team_matrix(app: TestApp) {
     let f = Fixture::new(&app);
     let mut failures = Vec::new();
     for r in TEAM_MATRIX {
-        let path = f.concrete(&app, r.path);
         for who in columns() {
-            let expected = r.expected(who);
+            let path = f.concrete(&app, who, r.path);
+            // A citizen gets the anonymous visitor's answer (`Row::staff_expected`).
+            let expected = r.staff_expected(who);
             f.prepare(&app, r.path);
             let mut client = app.client(who).await;
             let response = match r.method {
@@ -298,7 +304,7 @@ async fn team_matrix(app: TestApp) {
                     let form: Vec<(String, String)> = r
                         .form_fields()
                         .iter()
-                        .map(|(k, v)| (f.concrete(&app, k), f.concrete(&app, v)))
+                        .map(|(k, v)| (f.concrete(&app, who, k), f.concrete(&app, who, v)))
                         .collect();
                     let form: Vec<(&str, &str)> =
                         form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
