@@ -67,7 +67,8 @@ pub fn seed(conn: &mut DbConnection, demo: MunicipalityId, today: NaiveDate) -> 
     let mother = PERSONS[0]
         .guardian_number()
         .ok_or_else(|| bad(PERSONS[0].name, "no synthetic number"))?;
-    if laget_db::portal::demo::guardian_number_in_use(conn, &mother)? {
+    let operator = laget_domain::access::Operator::at_console();
+    if laget_db::portal::demo::guardian_number_in_use(conn, &operator, &mother)? {
         return Ok(());
     }
     let ctx = Ctx::load(conn, demo, today, demo_logs::STAFF)?;

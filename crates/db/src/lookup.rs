@@ -19,6 +19,9 @@
 //!   request of a citizen).
 //! - [`family_facts`], [`family_logs`]: `laget_web::portal` (every portal
 //!   page of a log opens through `CitizenActor::open_log`).
+//! - [`demo_youth_number`]: the demo OpenID provider
+//!   (`laget_web::oidc::demo_provider`, mounted by `laget serve --demo`
+//!   only), before the login decides who the citizen is.
 
 use crate::schema::{memberships, units, users};
 use crate::{DbConnection, DbResult, parse_id};
@@ -194,4 +197,30 @@ pub fn family_logs(conn: &mut DbConnection, citizen: &CitizenActor) -> DbResult<
         .select(logs::id)
         .load(conn)?;
     ids.iter().map(|i| parse_id(i)).collect()
+}
+
+/// The national identity number of the child named `child` in the
+/// municipality with the number `municipality` («Demo kommune»: 9999), if
+/// there is exactly one such child with a number. The demo provider's
+/// stand-in for the population register: ID-porten knows a person's number
+/// from Folkeregisteret; the demo provider finds the number of the demo's
+/// youth by name (synthetic, made at seeding from a birth date relative to
+/// that day, so it cannot be a constant). Nothing else calls this.
+pub fn demo_youth_number(
+    conn: &mut DbConnection,
+    municipality: &str,
+    child: &str,
+) -> DbResult<Option<String>> {
+    use crate::schema::{children, municipalities};
+    let numbers: Vec<Option<String>> = children::table
+        .inner_join(municipalities::table.on(municipalities::id.eq(children::municipality_id)))
+        .filter(municipalities::number.eq(municipality))
+        .filter(children::name.eq(child))
+        .select(children::national_id)
+        .limit(2)
+        .load(conn)?;
+    Ok(match numbers.as_slice() {
+        [Some(n)] => Some(n.clone()),
+        _ => None,
+    })
 }

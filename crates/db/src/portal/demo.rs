@@ -6,19 +6,18 @@
 //!   family's portal through the demo OpenID provider. It takes the same
 //!   capability as the child's edit form (`ChildEditor`) and writes an
 //!   access-log row, as every change of a child's record does.
-//! - [`demo_youth_number`]: the demo provider's stand-in for the population
-//!   register. ID-porten knows a person's number from Folkeregisteret; the
-//!   demo provider, which only `laget serve --demo` mounts, finds the number
-//!   of the demo's one youth in «Demo kommune» by the child's name (the
-//!   number is synthetic and made at seeding, from a birth date relative to
-//!   that day, so it cannot be a constant). It reads no log and is not an
-//!   access to the child's data by anyone in Laget.
+//! - [`guardian_number_in_use`]: whether the loader has done so already
+//!   (the operator at the console asks).
+//!
+//! The demo provider finds the youth's number with
+//! `crate::lookup::demo_youth_number` (a lookup before the login decides
+//! who the citizen is, like the other lookups there).
 
 use crate::children::record;
-use crate::schema::{children, guardians, municipalities};
+use crate::schema::{children, guardians};
 use crate::{DbConnection, DbError, DbResult};
 use diesel::prelude::*;
-use laget_domain::access::ChildEditor;
+use laget_domain::access::{ChildEditor, Operator};
 use laget_domain::audit::{Action, ObjectType, Scope};
 use laget_domain::children::national_id::NationalId;
 use laget_domain::ids::GuardianId;
@@ -66,32 +65,15 @@ pub fn set_guardian_national_id(
     Ok(true)
 }
 
-/// The national identity number of the child named `child` in the
-/// municipality with the number `municipality` («Demo kommune»: 9999), if
-/// there is exactly one such child with a number. Only the demo provider
-/// calls this (see the module's documentation).
-pub fn demo_youth_number(
+/// Whether some guardian carries `number` already: how the demo loader, the
+/// operator at the console, sees that it has given its families their
+/// numbers. It learns nothing about any child, and writes no access-log row
+/// (so seeding again adds none).
+pub fn guardian_number_in_use(
     conn: &mut DbConnection,
-    municipality: &str,
-    child: &str,
-) -> DbResult<Option<String>> {
-    let numbers: Vec<Option<String>> = children::table
-        .inner_join(municipalities::table.on(municipalities::id.eq(children::municipality_id)))
-        .filter(municipalities::number.eq(municipality))
-        .filter(children::name.eq(child))
-        .select(children::national_id)
-        .limit(2)
-        .load(conn)?;
-    Ok(match numbers.as_slice() {
-        [Some(n)] => Some(n.clone()),
-        _ => None,
-    })
-}
-
-/// Whether some guardian carries `number` already: how the demo loader
-/// sees that it has given its families their numbers (it reads nothing
-/// else, so seeding again writes no access-log rows).
-pub fn guardian_number_in_use(conn: &mut DbConnection, number: &NationalId) -> DbResult<bool> {
+    _operator: &Operator,
+    number: &NationalId,
+) -> DbResult<bool> {
     let found: i64 = guardians::table
         .filter(guardians::national_id.eq(number.expose()))
         .count()

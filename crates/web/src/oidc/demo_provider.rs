@@ -112,7 +112,7 @@ pub enum DemoKind {
         municipality: Option<&'static str>,
     },
     /// A youth whose own log it is; their number is the child's, made at
-    /// seeding ([`laget_db::portal::demo::demo_youth_number`]).
+    /// seeding ([`laget_db::lookup::demo_youth_number`]).
     Youth { child: &'static str },
 }
 
@@ -569,9 +569,7 @@ async fn authorize(
         DemoKind::Youth { child } => {
             state
                 .db
-                .read(move |c| {
-                    laget_db::portal::demo::demo_youth_number(c, DEMO_MUNICIPALITY, child)
-                })
+                .read(move |c| laget_db::lookup::demo_youth_number(c, DEMO_MUNICIPALITY, child))
                 .await?
         }
     };
