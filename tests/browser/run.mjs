@@ -38,6 +38,7 @@ import { meetings } from './features/meetings.mjs';
 import { anonymousAndWrongPassword, logoutAndNotFound } from './features/login.mjs';
 import { nynorsk } from './features/nynorsk.mjs';
 import { phoneWidth } from './features/phone_width.mjs';
+import { portal } from './features/portal.mjs';
 import { teams } from './features/teams.mjs';
 
 process.on('exit', stopServerSync);
@@ -89,6 +90,7 @@ async function main() {
   await consultations(); // d15
   await teams(); // t1, t2: standing teams
   await nynorsk(); // p1: «Nabo kommune» reads nynorsk
+  await portal(); // u1–u9: the family's portal, ID-porten's login through a real OpenID provider, digital consent
 
   // The server must not have logged an error while all this went on (a 500,
   // a database error, a failed background job). Warnings are only shown.

@@ -1,7 +1,10 @@
 // The server under test: `laget serve --demo` on a free port, with a fresh
 // SQLite database in a temporary directory, sending its e-mail to a real
 // SMTP server on 127.0.0.1 (tests/mail/smtp_sink.py, aiosmtpd) that writes
-// each message it receives to mailDir as NNNN.eml and NNNN.json.
+// each message it receives to mailDir as NNNN.eml and NNNN.json. Citizens
+// log in through a real OpenID provider in ID-porten's role
+// (tests/oidc/provider.mjs, npm oidc-provider) on another free port, which
+// Laget's `[idporten]` section names (so `--demo` mounts no demo provider).
 
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -87,6 +90,72 @@ function stopSink() {
   }
 }
 
+let oidc = null; // the OpenID provider's process
+// The OpenID provider's address (its issuer), and the client Laget is there.
+export let oidcIssuer = null;
+export const OIDC_CLIENT = { id: 'laget-browser-tests', secret: 'browser-test-secret-not-a-real-one-42' };
+
+// Starts tests/oidc/provider.mjs on a free port of 127.0.0.1 with Laget at
+// `base` as its one client (the redirect URI and the page logging out
+// returns to) and returns its issuer. Its form for a browser takes a
+// national identity number and a level of assurance.
+async function startOidcProvider(base) {
+  const clients = [
+    {
+      client_id: OIDC_CLIENT.id,
+      client_secret: OIDC_CLIENT.secret,
+      redirect_uris: [`${base}/innlogging/tilbake`],
+      post_logout_redirect_uris: [`${base}/familie/logg-inn?utlogget=1`],
+    },
+  ];
+  const port = await freePort();
+  oidc = spawn(process.execPath, [path.join(ROOT, 'tests/oidc/provider.mjs'), String(port), JSON.stringify(clients)], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const ready = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), 15_000);
+    oidc.stdout.on('data', (c) => {
+      out += c.toString();
+      if (/READY \d+/.test(out)) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    });
+    oidc.stderr.on('data', (c) => (out += c.toString()));
+    oidc.on('error', (e) => {
+      clearTimeout(timer);
+      out += e.message;
+      resolve(false);
+    });
+    oidc.on('exit', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+  });
+  if (!ready) {
+    stopOidc();
+    throw new Error(`the OpenID provider (tests/oidc/provider.mjs) did not start: ${out.trim() || 'no output'} (run «npm ci»)`);
+  }
+  // Its later output goes into the server log, which a failure prints.
+  oidc.stdout.on('data', (c) => (serverLog += `oidc-provider: ${c}`));
+  oidc.stderr.on('data', (c) => (serverLog += `oidc-provider: ${c}`));
+  oidcIssuer = `http://127.0.0.1:${port}`;
+  return oidcIssuer;
+}
+
+function stopOidc() {
+  if (oidc && oidc.exitCode === null && oidc.signalCode === null) {
+    try {
+      oidc.stdin.end();
+      oidc.kill('SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
 export async function startServer() {
   tempDir = await mkdtemp(path.join(tmpdir(), 'browser-tests-'));
   // Run a private copy of the binary, under a name without «laget» in it: a
@@ -118,6 +187,15 @@ export async function startServer() {
   } else {
     log(`!! e-mail is off for this run: ${mailProblem}`);
   }
+  // ID-porten's role: the real OpenID provider, Laget registered there.
+  const issuer = await startOidcProvider(`http://127.0.0.1:${port}`);
+  Object.assign(env, {
+    LAGET__IDPORTEN__ISSUER: issuer,
+    LAGET__IDPORTEN__CLIENT_ID: OIDC_CLIENT.id,
+    LAGET__IDPORTEN__CLIENT_SECRET: OIDC_CLIENT.secret,
+    LAGET__IDPORTEN__BASE_URL: `http://127.0.0.1:${port}`,
+    LAGET__IDPORTEN__ACR_VALUES: '[idporten-loa-high, idporten-loa-substantial]',
+  });
   // cwd is the temp directory so that a stray ./laget.toml is not picked up.
   server = spawn(bin, ['serve', '--demo', '--listen', `127.0.0.1:${port}`], {
     cwd: tempDir,
@@ -162,6 +240,7 @@ let stopping = false;
 export function stopServerSync() {
   stopping = true;
   stopSink();
+  stopOidc();
   if (server && server.exitCode === null && server.signalCode === null) {
     try {
       server.kill('SIGTERM');
@@ -181,4 +260,5 @@ export async function stopServer() {
     clearTimeout(t);
   }
   stopSink();
+  stopOidc();
 }
