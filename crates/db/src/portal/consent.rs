@@ -346,10 +346,13 @@ pub fn withdraw(
     Ok(done)
 }
 
+/// How many years ahead a consent given in the portal may run at most.
+pub const MAX_CONSENT_YEARS: u32 = 3;
+
 /// The last day a consent given in the portal may run to: the day before
 /// the child turns 18 (from then on the youth decides alone, and the
-/// guardians' part in the log ends), and never more than three years ahead
-/// ([`MAX_CONSENT_YEARS`]), so that consent is asked for again.
+/// guardians' part in the log ends), and never more than
+/// [`MAX_CONSENT_YEARS`] ahead, so that consent is asked for again.
 pub fn last_valid_day(birth: Birth, today: NaiveDate) -> NaiveDate {
     let years = |d: NaiveDate, n: u32| {
         d.checked_add_months(chrono::Months::new(12 * n))
@@ -359,6 +362,3 @@ pub fn last_valid_day(birth: Birth, today: NaiveDate) -> NaiveDate {
         years(birth.date(), laget_domain::portal::MAJORITY_AGE) - chrono::Duration::days(1);
     of_age.min(years(today, MAX_CONSENT_YEARS))
 }
-
-/// How many years ahead a consent given in the portal may run at most.
-pub const MAX_CONSENT_YEARS: u32 = 3;

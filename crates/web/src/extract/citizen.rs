@@ -7,6 +7,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::extract::path::path_id;
 use crate::extract::user::Ctx;
+pub use crate::extract::user::CitizenSessionInfo;
 use crate::i18n::Messages;
 use crate::view::format::today;
 use axum::extract::{FromRequestParts, Path};
@@ -16,16 +17,6 @@ use laget_domain::admin::municipality::WrittenStandard;
 use laget_domain::ids::CitizenId;
 use laget_domain::ids::LogId;
 
-/// A citizen's session, as found by the middleware.
-#[derive(Clone, Debug)]
-pub struct CitizenSessionInfo {
-    pub token_hash: String,
-    pub citizen_id: CitizenId,
-    /// The provider the citizen logged in through (for logging out there).
-    pub provider: String,
-    pub id_token_hint: Option<String>,
-}
-
 /// The citizen as the family's access rules see them, and the language
 /// they chose, read by the middleware with the session.
 #[derive(Clone, Debug)]
@@ -34,23 +25,46 @@ pub(crate) struct CitizenRights {
     /// `nb`, `nn` or a language the municipality has texts in; `None`:
     /// not chosen.
     pub(crate) language: Option<String>,
+    /// Without a choice: the written standard of the municipality of the
+    /// citizen's child (the newest log the citizen may open), else bokmål.
+    pub(crate) standard: WrittenStandard,
 }
 
 impl CitizenRights {
     pub(crate) fn read(c: &mut laget_db::DbConnection, id: CitizenId) -> laget_db::DbResult<Self> {
+        let citizen = laget_db::lookup::citizen(c, id)?;
+        let language = laget_db::portal::citizens::language(c, id)?;
+        // Only read when nothing was chosen (H4).
+        let mut standard = WrittenStandard::Bokmal;
+        if language.is_none() {
+            let today = today();
+            for log in laget_db::lookup::family_logs(c, &citizen)? {
+                let facts = laget_db::lookup::family_facts(c, log, today)?;
+                if citizen.open_log(&facts).is_ok() {
+                    standard = laget_db::admin::municipalities::written_standard(
+                        c,
+                        facts.municipality_id,
+                    )?;
+                    break;
+                }
+            }
+        }
         Ok(Self {
-            citizen: laget_db::lookup::citizen(c, id)?,
-            language: laget_db::portal::citizens::language(c, id)?,
+            citizen,
+            language,
+            standard,
         })
     }
 
-    /// The portal's texts: nynorsk when the citizen chose it, bokmål
-    /// otherwise (a citizen who chose another language reads the
-    /// municipality's texts in it beside the bokmål pages).
+    /// The portal's texts: nynorsk or bokmål as the citizen chose; bokmål
+    /// when they chose another language (they read the municipality's texts
+    /// in it beside the bokmål pages); without a choice, the written
+    /// standard of their child's municipality.
     pub(crate) fn messages(&self) -> &'static Messages {
         match self.language.as_deref() {
             Some("nn") => Messages::of(WrittenStandard::Nynorsk),
-            _ => Messages::of(WrittenStandard::Bokmal),
+            Some(_) => Messages::of(WrittenStandard::Bokmal),
+            None => Messages::of(self.standard),
         }
     }
 }

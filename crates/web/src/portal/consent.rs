@@ -36,6 +36,7 @@ use chrono::NaiveDate;
 use laget_db::portal::consent::{self as db, ConsentPage, FamilyConsent};
 use laget_db::portal::texts::PortalText;
 use laget_domain::access::FamilyReader;
+use laget_domain::children::Birth;
 use laget_domain::ids::{ConsentId, UnitId};
 use laget_domain::log::consent::{ConsentForm, ConsentState, Giver, Method, NewConsent, Purpose};
 use laget_domain::validation::{FieldError, Problems, optional_text, parse_date};
@@ -416,6 +417,24 @@ mod tests {
         );
         assert_eq!(givers_text(m, Giver::Youth, &[Giver::Youth]), "deg");
         assert_eq!(givers_text(m, me, &[Giver::Youth]), "ungdommen");
+    }
+
+    #[test]
+    fn a_consent_runs_at_most_to_the_day_before_18_and_three_years_ahead() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
+        let today = d(2026, 12, 7);
+        assert_eq!(
+            db::last_valid_day(Birth::Born(d(2010, 3, 1)), today),
+            d(2028, 2, 29)
+        );
+        assert_eq!(
+            db::last_valid_day(Birth::Born(d(2020, 1, 1)), today),
+            d(2029, 12, 7)
+        );
+        assert_eq!(
+            db::last_valid_day(Birth::Expected(d(2027, 2, 1)), today),
+            d(2029, 12, 7)
+        );
     }
 
     #[test]

@@ -645,3 +645,44 @@ on_every_backend!(
     the_municipality_writes_texts_in_other_languages,
     texts_in_other_languages
 );
+
+/// Without a choice the portal speaks the written standard of the child's
+/// municipality; the citizen's choice of bokmål overrides it.
+async fn the_municipalitys_written_standard_by_default(app: TestApp) {
+    use laget_db::schema::municipalities;
+    let m = app.fx.municipality.to_string();
+    app.with_conn(|c| {
+        diesel::update(municipalities::table.find(m))
+            .set(municipalities::written_standard.eq("nn"))
+            .execute(c)
+            .unwrap()
+    });
+    let r = set_guardian(
+        &app,
+        app.fx.log.mother,
+        "Mona Fikstursen",
+        "mor",
+        "",
+        &mother_id(),
+    )
+    .await;
+    assert_eq!(r.status, 303);
+    let mut mother = app.citizen_client(&mother_id()).await;
+    let page = consent_page(&app);
+    let body = mother.get(&page).await.body;
+    assert!(body.contains("Kva betyr samtykke?"), "{body}");
+    assert!(body.contains(r#"lang="nn""#));
+    let r = mother
+        .post(
+            "/familie/sprak",
+            &[("sprak", "nb"), ("neste", page.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert!(mother.get(&page).await.body.contains("Hva betyr samtykke?"));
+}
+
+on_every_backend!(
+    the_portal_speaks_the_municipalitys_written_standard_until_the_citizen_chooses,
+    the_municipalitys_written_standard_by_default
+);
