@@ -33,6 +33,18 @@ pub struct SessionInfo {
     pub display_name: String,
 }
 
+/// A citizen's session (the family's portal, `super::citizen`), as found
+/// by the middleware. It lives here, beside [`SessionInfo`], because
+/// [`Ctx`] carries it.
+#[derive(Clone, Debug)]
+pub struct CitizenSessionInfo {
+    pub token_hash: String,
+    pub citizen_id: laget_domain::ids::CitizenId,
+    /// The provider the citizen logged in through (for logging out there).
+    pub provider: String,
+    pub id_token_hint: Option<String>,
+}
+
 /// What the middleware learned about the request.
 #[derive(Clone, Debug)]
 pub struct Ctx {
@@ -40,7 +52,7 @@ pub struct Ctx {
     pub session: Option<SessionInfo>,
     /// A citizen's session (the family's portal); never together with
     /// `session`.
-    pub citizen: Option<super::citizen::CitizenSessionInfo>,
+    pub citizen: Option<CitizenSessionInfo>,
     /// The token that forms must send back.
     pub csrf_token: String,
     /// The client's address, for throttling failed logins.
