@@ -7,6 +7,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::extract::path::path_id;
 use crate::extract::user::Ctx;
+pub use crate::extract::user::CitizenSessionInfo;
 use crate::i18n::Messages;
 use crate::view::format::today;
 use axum::extract::{FromRequestParts, Path};
@@ -15,16 +16,6 @@ use laget_domain::access::{CitizenActor, FamilyReader};
 use laget_domain::admin::municipality::WrittenStandard;
 use laget_domain::ids::CitizenId;
 use laget_domain::ids::LogId;
-
-/// A citizen's session, as found by the middleware.
-#[derive(Clone, Debug)]
-pub struct CitizenSessionInfo {
-    pub token_hash: String,
-    pub citizen_id: CitizenId,
-    /// The provider the citizen logged in through (for logging out there).
-    pub provider: String,
-    pub id_token_hint: Option<String>,
-}
 
 /// The citizen as the family's access rules see them, and the language
 /// they chose, read by the middleware with the session.
