@@ -42,6 +42,7 @@ import {
   nextShotNo,
 } from '../lib/browser.mjs';
 import { DEMO_PASSWORD } from '../lib/demo.mjs';
+import { bokmalWords } from './nynorsk.mjs';
 
 // A synthetic national identity number (month plus 80) for a birth date, by
 // the rules of NationalId::synthetic (crates/domain/src/children/
@@ -113,6 +114,29 @@ const PORTAL = {
   consentGiven: false,
   withdrawn: false,
 };
+
+// The cards of a page keep their values readable: no value of a card's
+// description list squeezed into a narrow column (letter by letter), and
+// the card's content not against its border.
+async function cardsReadable(page) {
+  const bad = await page.evaluate(() => {
+    const out = [];
+    for (const card of document.querySelectorAll('main .ds-card')) {
+      const box = card.getBoundingClientRect();
+      for (const dd of card.querySelectorAll('dd')) {
+        const w = dd.getBoundingClientRect().width;
+        if (dd.textContent.trim().length > 3 && w < 60) out.push(`«${dd.textContent.trim().slice(0, 30)}» is ${Math.round(w)} px wide`);
+      }
+      const first = card.querySelector('h2, h3, h4');
+      if (first) {
+        const gap = first.getBoundingClientRect().left - box.left;
+        if (gap < 8) out.push(`«${first.textContent.trim().slice(0, 30)}» is ${Math.round(gap)} px from its card's border`);
+      }
+    }
+    return out;
+  });
+  soft(() => assert.deepEqual(bad, [], `cards on ${pathOf(page)} at ${page.viewportSize().width} px: ${bad.join('; ')}`));
+}
 
 // A screenshot of a page that is not Laget's (the provider's), in the run's
 // numbering; no a11y line (a third party's page).
@@ -306,7 +330,8 @@ export async function portal() {
       const card = guardian.locator('main .ds-card').filter({ has: guardian.locator(`a[href="${PORTAL.familyHref}"]`) });
       assert.equal(await card.count(), 1, `a card links to ${PORTAL.familyHref}`);
       const c = await text(card);
-      for (const part of ['Nivå 2', 'Astrid Ansatt', 'Åpen']) assert.ok(c.includes(part), `the card shows «${part}»: «${c}»`);
+      for (const part of ['Nivå 2', 'Astrid Ansatt', 'Åpen']) assert.ok(c.replace(/\s+/g, '').includes(part.replace(/\s+/g, '')), `the card shows «${part}»: «${c}»`);
+      await cardsReadable(guardian);
 
       resp = await loadBy(guardian, () => card.locator(`a[href="${PORTAL.familyHref}"]`).click());
       await checkPage(guardian, 'u2-portal-log');
@@ -385,6 +410,7 @@ export async function portal() {
       const g = await text(given);
       assert.ok(g.includes(`Gyldig til og med ${PORTAL.validTo}`), `the consent is valid to the date given: «${g}»`);
       assert.ok(g.includes('Delta i møter om barnet') && g.includes('Dele opplysninger om barnet'), `both purposes: «${g}»`);
+      await cardsReadable(guardian);
       PORTAL.consentGiven = true;
 
       // PPT reads the log now.
@@ -596,10 +622,18 @@ export async function portal() {
         assert.ok(r.status() < 400, `choosing nynorsk answered ${r.status()}`);
         assert.equal(await page.evaluate(() => document.documentElement.lang), 'nn', 'nynorsk chosen: lang="nn"');
         assert.equal(await text(page.locator('h1')), 'Samtykke');
+        const nynorskOnly = async (what) => {
+          const visible = await page.evaluate(() => document.querySelector('main').innerText);
+          const found = bokmalWords(visible);
+          for (const m of visible.matchAll(/[^\n]*\bBarnets\b[^\n]*/g)) found.push(`«Barnets» in «${m[0].trim().slice(0, 80)}»`);
+          soft(() => assert.deepEqual(found, [], `${what} (${pathOf(page)}) shows bokmål: ${found.join('; ')}`));
+        };
+        await nynorskOnly('the consent page in nynorsk');
         r = await goto(page, href, 'u9-log-nn');
         assert.equal(r.status(), 200);
         assert.equal(await page.evaluate(() => document.documentElement.lang), 'nn', 'the choice holds on the next page');
         assert.match(await text(page.locator('h1')), new RegExp(PORTAL.naboChild));
+        await nynorskOnly('the log in nynorsk');
       } finally {
         await ctx.close();
       }
