@@ -686,3 +686,55 @@ on_every_backend!(
     the_portal_speaks_the_municipalitys_written_standard_until_the_citizen_chooses,
     the_municipalitys_written_standard_by_default
 );
+
+/// On a closed log the family gives no new consent (no form, the post is a
+/// 404) but withdraws one they gave, at once.
+async fn a_closed_log_takes_withdrawals(app: TestApp) {
+    let fx = app.fx.log.clone();
+    let r = set_guardian(&app, fx.mother, "Mona Fikstursen", "mor", "", &mother_id()).await;
+    assert_eq!(r.status, 303);
+    let mut mother = app.citizen_client(&mother_id()).await;
+    let f = give_form(&fx.health_unit.to_string(), &day(30), true);
+    assert_eq!(
+        mother.post(&consent_page(&app), &pairs(&f)).await.status,
+        303
+    );
+    let given = last_consent(&app);
+    let mut lead = app.client(Who::Ansatt).await;
+    let r = lead
+        .post(
+            &format!("/logger/{}/lukk", fx.log),
+            &[("begrunnelse", "Saken er avklart.")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let page = mother.get(&consent_page(&app)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Loggen er avsluttet."));
+    let before = consent_count(&app);
+    assert_eq!(
+        mother.post(&consent_page(&app), &pairs(&f)).await.status,
+        404
+    );
+    assert_eq!(consent_count(&app), before);
+    let r = mother
+        .post(
+            &format!("{}/{given}/trekk", consent_page(&app)),
+            &[("begrunnelse", "")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let withdrawn: Option<i64> = app.with_conn(|c| {
+        consents::table
+            .find(&given)
+            .select(consents::withdrawn_at)
+            .first(c)
+            .unwrap()
+    });
+    assert!(withdrawn.is_some());
+}
+
+on_every_backend!(
+    a_closed_log_takes_no_new_consent_but_a_withdrawal,
+    a_closed_log_takes_withdrawals
+);
