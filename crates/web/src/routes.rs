@@ -421,7 +421,10 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
         .post("/logg-inn/ekstern", crate::session::oidc::start);
     // (H3) The portal's pages: the family's start page, the log, «Hvem har
     // sett loggen» (portal::home, portal::log, portal::seen).
-    let routes = routes;
+    let routes = routes
+        .get("/familie", crate::portal::home::get)
+        .get("/familie/logger/{log}", crate::portal::log::get)
+        .get("/familie/logger/{log}/innsyn", crate::portal::seen::get);
     // (H4) Consent in the portal; the municipality's texts in other
     // languages (portal::consent, portal::texts).
     let routes = routes

@@ -13,5 +13,6 @@ pub mod ratings;
 pub mod requests;
 pub mod consent;
 pub mod sessions;
+pub mod view;
 pub mod voice;
 pub mod texts;

@@ -21,6 +21,7 @@ mod meeting_matrix;
 mod meetings;
 mod minutes;
 mod outbox;
+mod portal;
 mod portal_voice;
 mod portal_consent;
 mod portal_matrix;
