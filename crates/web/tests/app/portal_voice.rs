@@ -673,3 +673,64 @@ on_every_backend!(
     a_team_request_becomes_a_case_brought_by_the_guardians,
     a_team_request_is_taken_up_by_the_teams_leader
 );
+
+/// The holder's e-mail about a request: sent through the outbox, saying
+/// only that a request waits, with a link to «Mine oppgaver»; no child's
+/// name and nothing the family wrote.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_holders_email_names_no_one() {
+    for backend in laget_testkit::backends() {
+        let sink = laget_testkit::SmtpSink::start();
+        let config = laget_web::WebConfig {
+            mail: Some(laget_web::mail::MailConfig {
+                host: "127.0.0.1".into(),
+                port: sink.port(),
+                security: laget_web::mail::Security::None,
+                username: None,
+                password: None,
+                from: "Laget <laget@test.example>".into(),
+                base_url: "https://laget.test.example".into(),
+                timeout: std::time::Duration::from_secs(5),
+            }),
+            ..laget_web::WebConfig::default()
+        };
+        let app = TestApp::with_config(backend.clone(), config).await;
+        let child: String = app.with_conn(|c| {
+            children::table
+                .find(app.fx.log.child.to_string())
+                .select(children::name)
+                .first(c)
+                .unwrap()
+        });
+        let mut mum = mother(&app).await;
+        let r = mum
+            .post(
+                &format!("/familie/logger/{}/be-om", log(&app)),
+                &[("type", "mote"), ("melding", "Skolevegring etter jul.")],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let w = laget_web::outbox::Worker::for_app(
+            app.state.clone(),
+            laget_web::outbox::WorkerConfig::default(),
+        );
+        while w.run_one().await.unwrap().is_some() {}
+        let got = sink.wait_for(1).await;
+        let text = got[0]["text"].as_str().unwrap_or_default();
+        let subject = got[0]["headers"]["Subject"].as_str().unwrap_or_default();
+        assert_eq!(
+            subject, "Du har fått en henvendelse i Laget",
+            "{:?}",
+            got[0]
+        );
+        assert!(
+            text.contains("https://laget.test.example/mine-oppgaver"),
+            "{text}"
+        );
+        assert!(
+            !text.contains(&child) && !text.contains("Skolevegring"),
+            "{text}"
+        );
+        assert!(!subject.contains(&child));
+    }
+}
