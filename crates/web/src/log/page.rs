@@ -233,6 +233,7 @@ fn kind_label(m: &Messages, k: EntryKind) -> &'static str {
         EntryGroup::Measures => m.entry_measure,
         EntryGroup::Child => match k {
             EntryKind::Bbis => m.entry_bbis,
+            EntryKind::FamilyView => m.entry_family_view,
             _ => m.entry_voice,
         },
     }
