@@ -576,10 +576,9 @@ impl LogFixturesBuilder<'_> {
         let father = guardian(c, "Frode Fikstursen", "far", true)?;
         let bonus_father = guardian(c, "Bent Bonusfar", "annen", false)?;
         // The guardians' national identity numbers, how the family's portal
-        // knows them. Set directly: the edit form's path
-        // (`children::update_guardian`) also writes the child's history and
-        // an access-log row, which the other tests' fixture should not
-        // carry.
+        // knows them: set as the demo sets them (the child's editor's
+        // capability, an access-log row on the child).
+        let editor = lead.edit_child(child, &[kindergarten]).unwrap();
         let mut citizens = HashMap::new();
         for (who, id, born, seed) in [
             (Who::Guardian, mother, (1988, 4, 12), 11),
@@ -591,17 +590,11 @@ impl LogFixturesBuilder<'_> {
                 17,
             ),
         ] {
-            use diesel::prelude::*;
             let (y, mo, d) = born;
             let date = chrono::NaiveDate::from_ymd_opt(y, mo, d).unwrap();
-            let number = NationalId::synthetic(date, seed)
-                .unwrap()
-                .expose()
-                .to_owned();
-            diesel::update(laget_db::schema::guardians::table.find(id.to_string()))
-                .set(laget_db::schema::guardians::national_id.eq(Some(number.as_str())))
-                .execute(c)?;
-            citizens.insert(who, number);
+            let number = NationalId::synthetic(date, seed).unwrap();
+            laget_db::portal::demo::set_guardian_national_id(c, &editor, id, &number, "fixture")?;
+            citizens.insert(who, number.expose().to_owned());
         }
         let concern = Concern::parse(
             "Trekker seg unna i lek og sier lite.",
