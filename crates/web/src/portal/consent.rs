@@ -36,7 +36,6 @@ use chrono::NaiveDate;
 use laget_db::portal::consent::{self as db, ConsentPage, FamilyConsent};
 use laget_db::portal::texts::PortalText;
 use laget_domain::access::FamilyReader;
-use laget_domain::children::Birth;
 use laget_domain::ids::{ConsentId, UnitId};
 use laget_domain::log::consent::{ConsentForm, ConsentState, Giver, Method, NewConsent, Purpose};
 use laget_domain::validation::{FieldError, Problems, optional_text, parse_date};
@@ -404,6 +403,7 @@ pub async fn withdraw(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use laget_domain::children::Birth;
 
     #[test]
     fn givers_are_named_from_the_readers_side() {
@@ -462,7 +462,9 @@ mod tests {
             }
             p
         };
-        let ok = parse(m, &pairs("01.06.2027", true), giver, &[unit], last, today).unwrap();
+        let ok = parse(m, &pairs("01.06.2027", true), giver, &[unit], last, today);
+        assert!(ok.is_ok());
+        let Ok(ok) = ok else { return };
         assert_eq!(ok.givers, vec![Giver::Youth]);
         assert_eq!(ok.method, Method::Digital);
         assert_eq!(ok.valid_from, today);
