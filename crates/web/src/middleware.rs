@@ -354,6 +354,27 @@ fn form_urlencoded_value(bytes: &[u8], field: &str) -> Option<String> {
         .map(|(_, v)| v)
 }
 
+/// The Content-Security-Policy: everything from Laget itself, except that
+/// a form may also lead to the OpenID providers' login and logout
+/// endpoints (`oidc::client::Discovery::form_action_sources`).
+fn content_security_policy(state: &AppState) -> HeaderValue {
+    const POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+        font-src 'self'; connect-src 'self'; form-action 'self'{}; frame-ancestors 'none'; base-uri 'none'; \
+        object-src 'none'";
+    let sources: String = state
+        .oidc
+        .form_action_sources()
+        .iter()
+        .map(|origin| format!(" {origin}"))
+        .collect();
+    HeaderValue::from_str(&POLICY.replace("{}", &sources)).unwrap_or_else(|_| {
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        )
+    })
+}
+
 /// Security headers for every response (OWASP ASVS 14.4).
 fn finish(
     state: &AppState,
@@ -389,13 +410,7 @@ fn finish(
     if let Ok(v) = HeaderValue::from_str(request_id) {
         h.insert("x-request-id", v);
     }
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
-             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
-        ),
-    );
+    h.insert(header::CONTENT_SECURITY_POLICY, content_security_policy(state));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

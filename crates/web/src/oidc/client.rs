@@ -113,6 +113,12 @@ pub enum LoginError {
 pub struct Discovery {
     http: openidconnect::reqwest::Client,
     kept: tokio::sync::Mutex<HashMap<String, Arc<Metadata>>>,
+    /// The origins of the kept providers' authorization and end-session
+    /// endpoints, for the Content-Security-Policy's `form-action`: a login
+    /// or logout is a form posted to Laget that redirects there, and
+    /// browsers hold the redirect to `form-action` (ID-porten's endpoints
+    /// are on login.idporten.no, not on its issuer's origin).
+    form_targets: std::sync::RwLock<Vec<String>>,
 }
 
 impl Discovery {
@@ -126,6 +132,7 @@ impl Discovery {
         Ok(Self {
             http,
             kept: Default::default(),
+            form_targets: Default::default(),
         })
     }
 
@@ -150,11 +157,42 @@ impl Discovery {
             .await
             .map_err(|e| LoginError::Discovery(e.to_string()))?;
         let read = Arc::new(read);
+        self.note_form_targets(&read);
         self.kept
             .lock()
             .await
             .insert(provider.issuer.clone(), read.clone());
         Ok(read)
+    }
+
+    /// Adds the origins of `metadata`'s authorization and end-session
+    /// endpoints to [`Discovery::form_action_sources`].
+    fn note_form_targets(&self, metadata: &Metadata) {
+        let mut origins = vec![metadata.authorization_endpoint().url().origin()];
+        if let Some(end) = &metadata.additional_metadata().end_session_endpoint {
+            origins.push(end.url().origin());
+        }
+        let Ok(mut targets) = self.form_targets.write() else {
+            return;
+        };
+        for origin in origins.into_iter().filter(|o| o.is_tuple()) {
+            let origin = origin.ascii_serialization();
+            if !targets.contains(&origin) {
+                targets.push(origin);
+            }
+        }
+    }
+
+    /// The sources a form may lead to besides Laget itself: the origins of
+    /// the providers' login and logout endpoints read so far (see the
+    /// field). Discovery happens inside the login's own request, before
+    /// the response's headers are written, so the redirect that needs them
+    /// already carries them.
+    pub fn form_action_sources(&self) -> Vec<String> {
+        self.form_targets
+            .read()
+            .map(|t| t.clone())
+            .unwrap_or_default()
     }
 }
 

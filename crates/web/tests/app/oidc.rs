@@ -36,6 +36,29 @@ macro_rules! oidc_test {
     };
 }
 
+/// The response's Content-Security-Policy lets a form lead to `url`'s
+/// origin (`form-action`), as a login or logout through the provider needs.
+fn assert_form_may_lead_to(r: &TestResponse, url: &str) {
+    let policy = r
+        .headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let form_action = policy
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("form-action"))
+        .unwrap_or_default();
+    let origin = reqwest::Url::parse(url)
+        .unwrap()
+        .origin()
+        .ascii_serialization();
+    assert!(
+        form_action.split_whitespace().any(|s| s == origin),
+        "form-action «{form_action}» does not name {origin}"
+    );
+}
+
 /// A synthetic national identity number.
 fn person(year: i32, seed: u32) -> String {
     let date = chrono::NaiveDate::from_ymd_opt(year, 3, 14).unwrap();
@@ -112,6 +135,9 @@ async fn citizen_login(app: TestApp, provider: &OidcProvider) {
     assert_eq!(started.status, 303);
     let to = started.location().to_owned();
     assert!(to.starts_with(&provider.issuer()), "{to}");
+    // Browsers hold a form's redirect to the policy's form-action: the
+    // provider's origin must be in it, or the login never leaves Laget.
+    assert_form_may_lead_to(&started, &provider.issuer());
     for part in [
         "code_challenge_method=S256",
         "acr_values=idporten-loa-high",
@@ -516,6 +542,7 @@ async fn logout(app: TestApp, provider: &OidcProvider) {
     let out = browser.post("/familie/logg-ut", &[]).await;
     assert_eq!(out.status, 303, "{}", out.body);
     let to = out.location().to_owned();
+    assert_form_may_lead_to(&out, &provider.issuer());
     assert!(
         to.starts_with(&format!("{}/session/end?", provider.issuer())),
         "{to}"
