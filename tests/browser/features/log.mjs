@@ -312,9 +312,15 @@ export async function stafettlogg({ adminPage }) {
     f = await focusInfo(page);
     assert.equal(f.id, 'ord', `Tab from the radio group should go to «Hva sa barnet», it went to <${f.tag}> #${f.id}`);
     await page.keyboard.type(STAFETT.voiceWords);
+    // «Hvem i familien ser dette?» (issue #12): one Tab stop, its checked
+    // default «Foresatte og ungdommen ser dette» — the family sees it.
     await page.keyboard.press('Tab');
     f = await focusInfo(page);
-    assert.equal(f.text, 'Lagre', `Tab from «Hva sa barnet» should go to «Lagre», it went to <${f.tag}> «${f.text}»`);
+    assert.equal(f.name, 'skjult', `Tab from «Hva sa barnet» should go to «Hvem i familien ser dette?», it went to <${f.tag}> #${f.id}`);
+    assert.ok(await page.locator('#skjult-0').isChecked(), 'the family should see the voice unless staff choose otherwise');
+    await page.keyboard.press('Tab');
+    f = await focusInfo(page);
+    assert.equal(f.text, 'Lagre', `Tab from «Hvem i familien ser dette?» should go to «Lagre», it went to <${f.tag}> «${f.text}»`);
     resp = await loadBy(page, () => page.keyboard.press('Enter'));
     await checkPage(page, 'voice-saved-keyboard');
     assert.ok(resp.status() < 400, `saving the child's voice answered ${resp.status()}`);
