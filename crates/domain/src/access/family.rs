@@ -210,6 +210,11 @@ impl FamilyReader {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::disallowed_methods,
+    reason = "tests: each case states whether the citizen opens the log, and makes citizens as the session would"
+)]
 mod tests {
     use super::*;
 
