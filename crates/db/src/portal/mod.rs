@@ -8,11 +8,11 @@
 //! (foresatt, ungdom).
 
 pub mod citizens;
+pub mod consent;
 pub mod demo;
 pub mod ratings;
 pub mod requests;
-pub mod consent;
 pub mod sessions;
+pub mod texts;
 pub mod view;
 pub mod voice;
-pub mod texts;
