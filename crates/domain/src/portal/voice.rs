@@ -273,6 +273,10 @@ pub fn answer(raw: &str) -> Result<String, Problems> {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    reason = "tests: each case states whether the input parses"
+)]
 mod tests {
     use super::*;
     use crate::ids::GuardianId;
