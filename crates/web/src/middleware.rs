@@ -410,7 +410,10 @@ fn finish(
     if let Ok(v) = HeaderValue::from_str(request_id) {
         h.insert("x-request-id", v);
     }
-    h.insert(header::CONTENT_SECURITY_POLICY, content_security_policy(state));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        content_security_policy(state),
+    );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

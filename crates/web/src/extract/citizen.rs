@@ -6,8 +6,8 @@
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::path::path_id;
-use crate::extract::user::Ctx;
 pub use crate::extract::user::CitizenSessionInfo;
+use crate::extract::user::Ctx;
 use crate::i18n::Messages;
 use crate::view::format::today;
 use axum::extract::{FromRequestParts, Path};

@@ -366,10 +366,15 @@ async fn invitation_update_and_cancellation(backend: &Backend) {
 
     // A repeat of a job already done sends nothing again.
     app.db
-        .write(move |c| outbox::enqueue(c, &SendMail {
-                mail: first,
-                log: None,
-            }))
+        .write(move |c| {
+            outbox::enqueue(
+                c,
+                &SendMail {
+                    mail: first,
+                    log: None,
+                },
+            )
+        })
         .await
         .unwrap();
     assert_eq!(run_all(&w).await, vec![Ran::Done]);
