@@ -29,6 +29,7 @@ use laget_domain::children::Birth;
 use laget_domain::ids::{CitizenId, ConsentId, LogId, UnitId};
 use laget_domain::log::consent::{Consent, Giver, Method, NewConsent, Purpose};
 use laget_domain::meetings::mail::MailKind;
+use laget_domain::portal::consent_shown_to;
 use laget_domain::{MunicipalityId, UserId};
 
 /// The kinds of the municipality's services the family may consent to
@@ -231,7 +232,12 @@ fn child_of(conn: &mut DbConnection, log: LogId) -> DbResult<(String, Birth)> {
 /// one may consent to. Recorded as a read of the log.
 pub fn page(conn: &mut DbConnection, r: &FamilyReader, rid: &str) -> DbResult<ConsentPage> {
     let (child, birth) = child_of(conn, r.log_id())?;
-    let consents = consents_of(conn, r.log_id())?;
+    // A consent the youth gave alone is the youth's own matter: not listed
+    // for a guardian (`laget_domain::portal::consent_shown_to`).
+    let consents = consents_of(conn, r.log_id())?
+        .into_iter()
+        .filter(|c| consent_shown_to(&c.consent.givers, r.role()))
+        .collect();
     let units = unit_choices(conn, r.log_id(), &child, r.municipality_id())?;
     log_record(conn, r, r, Action::Read, rid)?;
     Ok(ConsentPage {

@@ -13,8 +13,8 @@
 
 use crate::log::{Entry, EvaluationView, MeasureView};
 use crate::schema::{
-    children, guardians, log_entries, logs, meeting_decisions, meeting_participants, meetings,
-    memberships, team_members, units, users,
+    children, consents, guardians, log_entries, logs, meeting_decisions, meeting_participants,
+    meetings, memberships, team_members, units, users,
 };
 use crate::{DbConnection, DbError, DbResult, from_micros, parse_id};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -22,11 +22,12 @@ use diesel::prelude::*;
 use laget_domain::access::FamilyReader;
 use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
 use laget_domain::ids::{EvaluationId, LogId, MeetingId};
+use laget_domain::log::consent::Giver;
 use laget_domain::log::escalation::EscalationModel;
 use laget_domain::log::stafett::{EntryKind, LogStatus, MemberKind, TeamRole};
 use laget_domain::meetings::minutes::Attendance;
 use laget_domain::meetings::{MeetingKind, MeetingStatus, MinutesStatus, ParticipantKind};
-use laget_domain::portal::timeline_entry_shown_to;
+use laget_domain::portal::{consent_shown_to, timeline_entry_shown_to};
 use laget_domain::{MunicipalityId, UnitId};
 
 /// A log as the family's start page lists it.
@@ -317,16 +318,59 @@ fn team(conn: &mut DbConnection, log: LogId, lead: Option<&str>) -> DbResult<Vec
     Ok(team)
 }
 
-/// The timeline entries the reader may see, newest first.
+/// The timeline entries the reader may see, newest first: the kinds and
+/// withholdings of [`timeline_entry_shown_to`], and a consent's events
+/// only when the reader sees the consent ([`consent_shown_to`]: not a
+/// consent the youth gave alone, to a guardian).
 fn visible_entries(conn: &mut DbConnection, r: &FamilyReader) -> DbResult<Vec<Entry>> {
     let all = crate::log::entries(conn, r.log_id(), None)?;
+    let givers: Vec<(String, String)> = consents::table
+        .filter(consents::log_id.eq(r.log_id().to_string()))
+        .select((consents::id, consents::givers))
+        .load(conn)?;
     Ok(all
         .into_iter()
         .filter(|e| {
             let event = (e.kind == EntryKind::Note).then(|| note_event(e)).flatten();
             timeline_entry_shown_to(e.kind, event.as_deref(), e.family_hidden, r.role())
+                && (!matches!(
+                    e.kind,
+                    EntryKind::ConsentGiven | EntryKind::ConsentWithdrawn
+                ) || consent_shown_to(&consent_givers(e, &givers), r.role()))
         })
         .collect())
+}
+
+/// Who gave the consent a consent event is about: the consent's row
+/// (`samtykke` in the event's data), else what the event tells (`ungdom`
+/// without `givere`: the youth alone). An event that tells neither (from
+/// before events) names no giver and is shown as it was.
+fn consent_givers(e: &Entry, rows: &[(String, String)]) -> Vec<Giver> {
+    let data: Option<serde_json::Value> =
+        e.data.as_deref().and_then(|d| serde_json::from_str(d).ok());
+    let Some(data) = data else {
+        return Vec::new();
+    };
+    if let Some((_, givers)) = data
+        .get("samtykke")
+        .and_then(|v| v.as_str())
+        .and_then(|id| rows.iter().find(|(k, _)| k == id))
+    {
+        return givers
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .filter_map(Giver::from_code)
+            .collect();
+    }
+    let youth = data.get("ungdom").and_then(|v| v.as_bool()) == Some(true);
+    let guardians = data
+        .get("givere")
+        .and_then(|v| v.as_array())
+        .is_some_and(|a| !a.is_empty());
+    match (youth, guardians) {
+        (true, false) => vec![Giver::Youth],
+        _ => Vec::new(),
+    }
 }
 
 /// A note's `hendelse` (what kind of note it is).

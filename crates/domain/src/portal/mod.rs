@@ -204,6 +204,21 @@ pub fn timeline_entry_shown_to(
     kind_shown_to_family(kind, event).is_ok() && entry_shown_to(withheld, role)
 }
 
+/// Whether a citizen in `role` sees a consent given by `givers` — the
+/// consent itself on the consent page, and its timeline events (given,
+/// withdrawn) with their note. A consent the youth gave alone (from
+/// [`YOUTH_PORTAL_AGE`] for own matters, from [`YOUTH_HEALTH_AGE`] for
+/// health) is the youth's own matter: which service the youth turned to,
+/// and why, is the youth's to tell (pasient- og brukerrettighetsloven
+/// § 3-4, DOMAIN.md «the youth alone from 15 for own matters»). The
+/// guardians do not see it; the youth does. A consent with a guardian among
+/// its givers is the family's and shown to all.
+pub fn consent_shown_to(givers: &[crate::log::consent::Giver], role: FamilyRole) -> bool {
+    use crate::log::consent::Giver;
+    let youth_alone = !givers.is_empty() && givers.iter().all(|g| *g == Giver::Youth);
+    !youth_alone || role == FamilyRole::Youth
+}
+
 /// What the family asks for in the portal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RequestKind {
@@ -263,6 +278,28 @@ mod tests {
             Some(Withheld::ThirdParty),
             FamilyRole::Youth
         ));
+    }
+
+    #[test]
+    fn a_consent_the_youth_gave_alone_is_the_youths_own() {
+        use crate::log::consent::Giver;
+        let g = GuardianId::new();
+        let guardian = FamilyRole::Guardian(g);
+        let other = FamilyRole::Guardian(GuardianId::new());
+        let alone = [Giver::Youth];
+        assert!(!consent_shown_to(&alone, guardian));
+        assert!(!consent_shown_to(&alone, other));
+        assert!(consent_shown_to(&alone, FamilyRole::Youth));
+        // With a guardian among the givers it is the family's.
+        for givers in [
+            vec![Giver::Guardian(g)],
+            vec![Giver::Guardian(g), Giver::Youth],
+            vec![Giver::Guardian(GuardianId::new())],
+        ] {
+            for role in [guardian, other, FamilyRole::Youth] {
+                assert!(consent_shown_to(&givers, role), "{givers:?} {role:?}");
+            }
+        }
     }
 
     #[test]

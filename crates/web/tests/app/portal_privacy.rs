@@ -1,0 +1,161 @@
+//! Fixes to the family's portal after the outside test of issue #12
+//! (F3): what the guardians do not see of the youth's own consents, child
+//! welfare's break-glass openings before they are reviewed, a consent sent
+//! twice, the guardian named to staff, the start page's listing in «Hvem
+//! har sett loggen», and the units the family may consent to. Each
+//! scenario runs on both engines.
+
+use crate::on_every_backend;
+use chrono::{Datelike, NaiveDate};
+use diesel::prelude::*;
+use laget_db::schema::{children, consents, guardians};
+use laget_domain::children::national_id::NationalId;
+use laget_testkit::TestApp;
+
+fn today() -> NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Oslo)
+        .date_naive()
+}
+
+fn day(days: i64) -> String {
+    (today() + chrono::Duration::days(days))
+        .format("%d.%m.%Y")
+        .to_string()
+}
+
+fn mother_id() -> String {
+    let d = NaiveDate::from_ymd_opt(1985, 3, 1).unwrap_or_default();
+    NationalId::synthetic(d, 41).unwrap().expose().to_owned()
+}
+
+fn father_id() -> String {
+    let d = NaiveDate::from_ymd_opt(1983, 7, 9).unwrap_or_default();
+    NationalId::synthetic(d, 42).unwrap().expose().to_owned()
+}
+
+/// Registers the guardians' national identity numbers directly.
+fn register_guardians(app: &TestApp) {
+    let fx = app.fx.log.clone();
+    for (g, id) in [(fx.mother, mother_id()), (fx.father, father_id())] {
+        app.with_conn(|c| {
+            diesel::update(guardians::table.find(g.to_string()))
+                .set(guardians::national_id.eq(Some(id)))
+                .execute(c)
+                .unwrap()
+        });
+    }
+}
+
+/// Makes the child a youth of 16 who can log in; the youth's number.
+fn make_youth(app: &TestApp) -> String {
+    let fx = app.fx.log.clone();
+    let born = NaiveDate::from_ymd_opt(today().year() - 16, 1, 15).unwrap_or_default();
+    let youth = NationalId::synthetic(born, 43).unwrap().expose().to_owned();
+    let (child, y) = (fx.child.to_string(), youth.clone());
+    app.with_conn(|c| {
+        diesel::update(children::table.find(child))
+            .set((
+                children::birth_date.eq(born.format("%Y-%m-%d").to_string()),
+                children::national_id.eq(Some(y)),
+            ))
+            .execute(c)
+            .unwrap()
+    });
+    youth
+}
+
+fn consent_page(app: &TestApp) -> String {
+    format!("/familie/logger/{}/samtykke", app.fx.log.log)
+}
+
+fn log_page(app: &TestApp) -> String {
+    format!("/familie/logger/{}", app.fx.log.log)
+}
+
+fn give_form(unit: &str, to: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("enheter", unit.to_owned()),
+        ("formal", "dele".to_owned()),
+        ("gyldig_til", to.to_owned()),
+        ("bekreft", "ja".to_owned()),
+    ]
+}
+
+fn pairs<'a>(f: &'a [(&'static str, String)]) -> Vec<(&'a str, &'a str)> {
+    f.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+fn consent_count(app: &TestApp) -> i64 {
+    app.with_conn(|c| consents::table.count().get_result(c).unwrap())
+}
+
+/// #3: a consent the youth gave alone (here to the health centre,
+/// digitally) is the youth's own matter: the guardians see neither it on
+/// the consent page nor its events (given, withdrawn) on the timeline; the
+/// youth sees both.
+async fn the_youths_own_consent_is_not_shown_to_the_guardians(app: TestApp) {
+    register_guardians(&app);
+    let youth = make_youth(&app);
+    let mut me = app.citizen_client(&youth).await;
+    let f = give_form(&app.fx.log.health_unit.to_string(), &day(30));
+    let r = me.post(&consent_page(&app), &pairs(&f)).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let log_id = app.fx.log.log.to_string();
+    let id: String = app.with_conn(|c| {
+        consents::table
+            .filter(consents::log_id.eq(log_id))
+            .filter(consents::givers.eq("ungdom"))
+            .select(consents::id)
+            .first(c)
+            .unwrap()
+    });
+    // The youth sees it: on the consent page and on the timeline.
+    let page = me.get(&consent_page(&app)).await;
+    assert!(page.body.contains("Testheia helsestasjon"), "{}", page.body);
+    let log = me.get(&log_page(&app)).await;
+    assert!(log.body.contains("via ID-porten for Testheia helsestasjon"));
+    // The mother sees neither.
+    let mut mother = app.citizen_client(&mother_id()).await;
+    let page = mother.get(&consent_page(&app)).await;
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains(&id), "the consent is not listed");
+    assert!(
+        !page.body.contains("Gitt av</dt><dd>ungdommen"),
+        "{}",
+        page.body
+    );
+    let log = mother.get(&log_page(&app)).await;
+    assert_eq!(log.status, 200);
+    assert!(
+        !log.body.contains("via ID-porten for Testheia helsestasjon"),
+        "{}",
+        log.body
+    );
+    // Withdrawn: the youth sees the withdrawal, the mother does not.
+    let r = me
+        .post(
+            &format!("{}/{id}/trekk", consent_page(&app)),
+            &[("begrunnelse", "")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let log = me.get(&log_page(&app)).await;
+    assert!(
+        log.body.contains("trukket tilbake via ID-porten"),
+        "{}",
+        log.body
+    );
+    let log = mother.get(&log_page(&app)).await;
+    assert!(!log.body.contains("Testheia helsestasjon trukket tilbake"));
+    assert!(!log.body.contains("trukket tilbake via ID-porten"));
+    // A consent the guardians gave is still shown to them (the paper
+    // consent for PPT in the fixtures).
+    let page = mother.get(&consent_page(&app)).await;
+    assert!(page.body.contains(&app.fx.log.ppt_consent.to_string()));
+}
+
+on_every_backend!(
+    a_youths_own_consent_is_hidden_from_the_guardians,
+    the_youths_own_consent_is_not_shown_to_the_guardians
+);
