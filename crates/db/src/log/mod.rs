@@ -38,6 +38,7 @@ use laget_domain::access::{
     Actor, Capability, CoordinationAnswerer, HandoverProposer, LogAuditReader, LogFacts, LogReader,
     LogWriter, MunicipalityAdmin, UnitCasework,
 };
+use laget_domain::admin::unit::UnitKind;
 use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
 use laget_domain::children::Birth;
 use laget_domain::ids::{
@@ -156,17 +157,45 @@ fn consent_facts(
         .order(guardians::id)
         .select(guardians::id)
         .load(conn)?;
+    let consents: Vec<Consent> = consents
+        .iter()
+        .map(ConsentRow::consent)
+        .collect::<DbResult<_>>()?;
     Ok(ConsentFacts {
         responsible_guardians: responsible
             .iter()
             .map(|g| parse_id(g))
             .collect::<DbResult<_>>()?,
         child_age: birth.age_on(today),
-        consents: consents
-            .iter()
-            .map(ConsentRow::consent)
-            .collect::<DbResult<_>>()?,
+        health_units: health_units(conn, &consents)?,
+        consents,
     })
+}
+
+/// The units named in `consents` that are health services
+/// ([`UnitKind::is_health`]), for [`ConsentFacts::health_units`]: a youth's
+/// own consent covers them only from 16.
+fn health_units(conn: &mut DbConnection, consents: &[Consent]) -> DbResult<Vec<UnitId>> {
+    let mut named: Vec<String> = consents
+        .iter()
+        .flat_map(|c| c.units.iter().map(UnitId::to_string))
+        .collect();
+    named.sort();
+    named.dedup();
+    if named.is_empty() {
+        return Ok(vec![]);
+    }
+    let health: Vec<&str> = UnitKind::ALL
+        .into_iter()
+        .filter(|k| k.is_health())
+        .map(UnitKind::code)
+        .collect();
+    let ids: Vec<String> = units::table
+        .filter(units::id.eq_any(&named))
+        .filter(units::kind.eq_any(&health))
+        .select(units::id)
+        .load(conn)?;
+    ids.iter().map(|u| parse_id(u)).collect()
 }
 
 /// What the access rules need to decide whether `actor` may open `log`.
@@ -305,7 +334,7 @@ pub fn open_view<T>(
     let child = children::child_by_id(conn, child_id)?;
     let guardians = children::guardians_of(conn, child_id)?;
     let consents = consent_rows(conn, log)?;
-    let consent = consent_facts_of(&child, &guardians, &consents, today)?;
+    let consent = consent_facts_of(conn, &child, &guardians, &consents, today)?;
     let settings = settings(conn, parse_id(&row.municipality_id)?)?;
     let (facts, coordination) = facts_from(conn, log, actor.user_id(), &row, consent, &settings)?;
     let Ok(reader) = actor.open_log(&facts, today) else {

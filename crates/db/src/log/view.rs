@@ -138,7 +138,7 @@ pub fn view(
     let child = children::child_by_id(conn, child_id)?;
     let guardians = children::guardians_of(conn, child_id)?;
     let consents = consent_rows(conn, r.log_id())?;
-    let consent_facts = consent_facts_of(&child, &guardians, &consents, today)?;
+    let consent_facts = consent_facts_of(conn, &child, &guardians, &consents, today)?;
     let fetched = Fetched {
         row,
         child,
@@ -161,13 +161,19 @@ pub(super) struct Fetched {
     pub(super) coordination: Coordination,
 }
 
-/// The consent facts from the child, guardians and consents already read.
+/// The consent facts from the child, guardians and consents already read
+/// (and the kinds of the units the consents name).
 pub(super) fn consent_facts_of(
+    conn: &mut DbConnection,
     child: &children::Child,
     guardians: &[children::Guardian],
     consents: &[ConsentRow],
     today: NaiveDate,
 ) -> DbResult<ConsentFacts> {
+    let consents: Vec<Consent> = consents
+        .iter()
+        .map(ConsentRow::consent)
+        .collect::<DbResult<_>>()?;
     Ok(ConsentFacts {
         responsible_guardians: guardians
             .iter()
@@ -175,10 +181,8 @@ pub(super) fn consent_facts_of(
             .map(|g| g.id)
             .collect(),
         child_age: child.birth.age_on(today),
-        consents: consents
-            .iter()
-            .map(ConsentRow::consent)
-            .collect::<DbResult<_>>()?,
+        health_units: health_units(conn, &consents)?,
+        consents,
     })
 }
 

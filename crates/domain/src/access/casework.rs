@@ -309,6 +309,7 @@ mod tests {
                 responsible_guardians: vec![],
                 child_age: Some(5),
                 consents: vec![],
+                health_units: vec![],
             },
             consent_rule: crate::log::consent::ConsentRule::AllGuardians,
             break_glass: None,

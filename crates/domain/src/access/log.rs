@@ -557,6 +557,7 @@ mod tests {
                 responsible_guardians: vec![w.mother, w.father],
                 child_age: Some(5),
                 consents,
+                health_units: vec![],
             },
             consent_rule: ConsentRule::AllGuardians,
             break_glass: None,

@@ -682,6 +682,7 @@ mod tests {
                     valid_to: today + chrono::Duration::days(300),
                     withdrawn_at: None,
                 }],
+                health_units: vec![],
             },
             consent_rule: ConsentRule::AllGuardians,
             break_glass: None,

@@ -53,6 +53,19 @@ impl UnitKind {
         }
     }
 
+    /// Whether units of this kind give health care, so that a youth's own
+    /// consent covers them only from 16 (`log::consent::YOUTH_HEALTH_CONSENT_AGE`;
+    /// DOMAIN.md «from 16 for health», pasient- og brukerrettighetsloven
+    /// § 4-3): the health station and school health service
+    /// ([`Self::Helsestasjon`]) and mental health and substance use
+    /// ([`Self::PsykiskHelseRus`]). A fastlege (GP) is no kind of its own; a
+    /// municipality that adds one as a unit gives it [`Self::Annet`], which,
+    /// like PPT, child welfare, the family centre, NAV and the coordinating
+    /// unit (which coordinates but does not treat), is not counted as health.
+    pub fn is_health(self) -> bool {
+        matches!(self, Self::Helsestasjon | Self::PsykiskHelseRus)
+    }
+
     pub fn from_code(code: &str) -> Result<Self, Problem> {
         Self::ALL
             .into_iter()
@@ -93,6 +106,15 @@ mod tests {
             assert_eq!(UnitKind::from_code(kind.code()), Ok(kind));
             assert!(codes.insert(kind.code()));
         }
+    }
+
+    #[test]
+    fn the_health_kinds_are_the_health_station_and_mental_health() {
+        let health: Vec<_> = UnitKind::ALL
+            .into_iter()
+            .filter(|k| k.is_health())
+            .collect();
+        assert_eq!(health, [UnitKind::Helsestasjon, UnitKind::PsykiskHelseRus]);
     }
 
     #[test]

@@ -7,8 +7,16 @@ use crate::validation::{Problem, Problems, optional_text, parse_date};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// From this age a youth's own consent covers their own matters (DOMAIN.md:
-/// «the youth alone from 15 for own matters, from 16 for health»).
+/// «the youth alone from 15 for own matters, from 16 for health»). For a
+/// health unit ([`ConsentFacts::health_units`]) the youth's own consent
+/// counts only from [`YOUTH_HEALTH_CONSENT_AGE`].
 pub const YOUTH_CONSENT_AGE: u32 = 15;
+
+/// From this age a youth's own consent also covers health units (DOMAIN.md
+/// «from 16 for health»; pasient- og brukerrettighetsloven § 4-3 first
+/// paragraph b: the youth consents to health care from 16). Below it the
+/// guardians' consent is needed for a health unit, as for a younger child.
+pub const YOUTH_HEALTH_CONSENT_AGE: u32 = crate::portal::YOUTH_HEALTH_AGE;
 
 /// How many days before expiry the lead is reminded.
 pub const EXPIRY_WARNING_DAYS: i64 = 30;
@@ -161,6 +169,24 @@ pub struct ConsentFacts {
     /// The child's age today; `None` for an unborn child.
     pub child_age: Option<u32>,
     pub consents: Vec<Consent>,
+    /// The units named in [`Self::consents`] that are health services
+    /// (`admin::unit::UnitKind::is_health`): a youth's own consent covers
+    /// them only from [`YOUTH_HEALTH_CONSENT_AGE`].
+    pub health_units: Vec<UnitId>,
+}
+
+impl ConsentFacts {
+    /// Whether the youth's own consent counts for `unit` at the child's age:
+    /// from [`YOUTH_CONSENT_AGE`], and for a health unit from
+    /// [`YOUTH_HEALTH_CONSENT_AGE`].
+    pub fn youth_consents_for(&self, unit: UnitId) -> bool {
+        let from = if self.health_units.contains(&unit) {
+            YOUTH_HEALTH_CONSENT_AGE
+        } else {
+            YOUTH_CONSENT_AGE
+        };
+        self.child_age.is_some_and(|a| a >= from)
+    }
 }
 
 /// Whether a unit may see a log under consent.
@@ -203,8 +229,8 @@ pub fn coverage_for(
     let Some(first) = covering.first() else {
         return Coverage::NotCovered;
     };
-    // A youth old enough consents for themself.
-    if facts.child_age.is_some_and(|a| a >= YOUTH_CONSENT_AGE)
+    // A youth old enough consents for themself (for a health unit from 16).
+    if facts.youth_consents_for(unit)
         && let Some(c) = covering.iter().find(|c| c.givers.contains(&Giver::Youth))
     {
         return Coverage::Covered(c.id);
@@ -439,6 +465,7 @@ mod tests {
             responsible_guardians: vec![c.mother, c.father],
             child_age: Some(8),
             consents,
+            health_units: vec![],
         }
     }
 
@@ -607,6 +634,56 @@ mod tests {
         assert_eq!(
             coverage(&f, ConsentRule::AllGuardians, c.school, c.today),
             Coverage::Covered(own.id)
+        );
+    }
+
+    #[test]
+    fn a_youth_consents_alone_for_health_only_from_sixteen() {
+        let c = case();
+        let health = UnitId::new();
+        let own = consent(vec![Giver::Youth], health, d(2026, 1, 1), d(2027, 1, 1));
+        let mut f = facts(&c, vec![own.clone()]);
+        f.health_units = vec![health];
+        f.child_age = Some(15);
+        for rule in ConsentRule::ALL {
+            assert_eq!(
+                coverage(&f, rule, health, c.today),
+                Coverage::MissingGuardians(vec![c.mother, c.father])
+            );
+        }
+        assert!(covered_units(&f, ConsentRule::AnyGuardian, c.today).is_empty());
+        // At 15 the guardians' consent is needed for health, as before.
+        let mothers = consent(
+            vec![Giver::Guardian(c.mother)],
+            health,
+            d(2026, 1, 1),
+            d(2027, 1, 1),
+        );
+        f.consents.push(mothers.clone());
+        assert_eq!(
+            coverage(&f, ConsentRule::AnyGuardian, health, c.today),
+            Coverage::Covered(mothers.id)
+        );
+        f.consents.pop();
+        f.child_age = Some(16);
+        for rule in ConsentRule::ALL {
+            assert_eq!(
+                coverage(&f, rule, health, c.today),
+                Coverage::Covered(own.id)
+            );
+        }
+        // A school stays the youth's own matter from 15.
+        let school = consent(vec![Giver::Youth], c.school, d(2026, 1, 1), d(2027, 1, 1));
+        let mut f = facts(&c, vec![school.clone(), own]);
+        f.health_units = vec![health];
+        f.child_age = Some(15);
+        assert_eq!(
+            coverage(&f, ConsentRule::AllGuardians, c.school, c.today),
+            Coverage::Covered(school.id)
+        );
+        assert_eq!(
+            covered_units(&f, ConsentRule::AllGuardians, c.today),
+            vec![c.school]
         );
     }
 

@@ -633,6 +633,7 @@ mod tests {
             responsible_guardians: vec![w.mother],
             child_age: Some(6),
             consents,
+            health_units: vec![],
         };
         let today = d(2026, 6, 1);
         // Sharing only is not taking part in meetings.
@@ -704,6 +705,7 @@ mod tests {
                     vec![Purpose::ShareInformation, Purpose::Meetings],
                     vec![Giver::Guardian(w.mother)],
                 )],
+                health_units: vec![],
             },
             consent_rule: ConsentRule::AllGuardians,
             break_glass: None,

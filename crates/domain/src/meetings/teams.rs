@@ -860,6 +860,7 @@ mod tests {
                 responsible_guardians: vec![mother, father],
                 child_age: Some(5),
                 consents,
+                health_units: vec![health],
             },
             consent_rule: ConsentRule::AllGuardians,
             break_glass: None,

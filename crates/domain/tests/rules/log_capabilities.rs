@@ -75,6 +75,7 @@ fn facts(w: &World, team: Vec<(UserId, UnitId)>) -> LogFacts {
                 valid_to: today() + chrono::Duration::days(30),
                 withdrawn_at: None,
             }],
+            health_units: vec![],
         },
         consent_rule: ConsentRule::AllGuardians,
         break_glass: None,
