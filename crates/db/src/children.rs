@@ -474,7 +474,34 @@ pub fn add_guardian(
     g: &NewGuardian,
     request_id: &str,
 ) -> DbResult<GuardianId> {
+    // Without a number nothing can be taken.
+    add_guardian_with_national_id(conn, cap, child, g, None, request_id)?
+        .map_err(|NationalIdTaken| DbError::Taken)
+}
+
+/// Adds a guardian with their national identity number (the «Legg til
+/// foresatt» form), checked as the guardian edit form checks it: not the
+/// child's own, nor another current guardian's of the same child. The
+/// history holds the addition and the number masked
+/// ([`guardian_national_id_change`]); one access-log row records the change.
+pub fn add_guardian_with_national_id(
+    conn: &mut DbConnection,
+    cap: &UnitCasework,
+    child: ChildId,
+    g: &NewGuardian,
+    national_id: Option<&NationalId>,
+    request_id: &str,
+) -> DbResult<Result<GuardianId, NationalIdTaken>> {
     check_attends(conn, cap, child)?;
+    if let Some(n) = national_id {
+        let child_id: Option<String> = children::table
+            .find(child.to_string())
+            .select(children::national_id)
+            .first(conn)?;
+        if national_id_taken(conn, child, None, child_id.as_deref(), n)? {
+            return Ok(Err(NationalIdTaken));
+        }
+    }
     let id = GuardianId::new();
     diesel::insert_into(guardians::table)
         .values((
@@ -485,16 +512,22 @@ pub fn add_guardian(
             guardians::phone.eq(&g.phone),
             guardians::email.eq(&g.email),
             guardians::parental_responsibility.eq(g.parental_responsibility),
+            guardians::national_id.eq(national_id.map(|n| n.expose().to_owned())),
             guardians::created_at.eq(to_micros(Utc::now())),
         ))
         .execute(conn)?;
-    let added = Change {
+    let mut changes = vec![Change {
         field: ChangeField::GuardianAdded,
         subject: Some(id.to_string()),
         old: None,
         new: Some(g.name.clone()),
-    };
-    append_changes(conn, child, cap.actor_id(), &[added])?;
+    }];
+    changes.extend(guardian_national_id_change(
+        &id.to_string(),
+        None,
+        national_id,
+    ));
+    append_changes(conn, child, cap.actor_id(), &changes)?;
     let scope = child_scope(conn, cap, child)?;
     record(
         conn,
@@ -505,7 +538,31 @@ pub fn add_guardian(
         scope,
         request_id,
     )?;
-    Ok(id)
+    Ok(Ok(id))
+}
+
+/// Whether `n` is the child's own number (`child_number`, as stored) or
+/// another current guardian's of the same child (`except` the one edited).
+fn national_id_taken(
+    conn: &mut DbConnection,
+    child: ChildId,
+    except: Option<GuardianId>,
+    child_number: Option<&str>,
+    n: &NationalId,
+) -> DbResult<bool> {
+    if child_number == Some(n.expose()) {
+        return Ok(true);
+    }
+    let mut others = guardians::table
+        .filter(guardians::child_id.eq(child.to_string()))
+        .filter(guardians::ended_at.is_null())
+        .filter(guardians::national_id.eq(n.expose()))
+        .into_boxed();
+    if let Some(g) = except {
+        others = others.filter(guardians::id.ne(g.to_string()));
+    }
+    let count: i64 = others.count().get_result(conn)?;
+    Ok(count > 0)
 }
 
 /// Looks a child up by the exact national identity number (break-glass:
@@ -871,17 +928,16 @@ pub fn update_guardian(
         .first(conn)?;
     let stored_id = stored_id.as_deref().and_then(|n| NationalId::parse(n).ok());
     let new_id = national_id.apply(stored_id.as_ref());
-    if let Some(n) = &new_id {
-        let others: i64 = guardians::table
-            .filter(guardians::child_id.eq(e.child_id().to_string()))
-            .filter(guardians::id.ne(guardian.to_string()))
-            .filter(guardians::ended_at.is_null())
-            .filter(guardians::national_id.eq(n.expose()))
-            .count()
-            .get_result(conn)?;
-        if others > 0 || row.national_id.as_deref() == Some(n.expose()) {
-            return Ok(Err(NationalIdTaken));
-        }
+    if let Some(n) = &new_id
+        && national_id_taken(
+            conn,
+            e.child_id(),
+            Some(guardian),
+            row.national_id.as_deref(),
+            n,
+        )?
+    {
+        return Ok(Err(NationalIdTaken));
     }
     let mut changes = guardian_changes(&guardian.to_string(), &g.details(), edited);
     changes.extend(guardian_national_id_change(

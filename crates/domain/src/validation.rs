@@ -49,8 +49,12 @@ pub enum Problem {
     DateOrder,
     /// At least one choice is needed.
     ChooseAtLeastOne,
-    /// Not a valid national identity number (fødselsnummer or D-nummer).
+    /// Eleven digits, but not a valid national identity number (fødselsnummer
+    /// or D-nummer): the check digits or the date are wrong.
     InvalidNationalId,
+    /// Not eleven digits: a national identity number has eleven (spaces
+    /// aside), and nothing else.
+    NationalIdLength,
     /// The national identity number encodes another birth date.
     NationalIdBirthDateMismatch,
     /// The date is outside what the field allows (e.g. a birth date in the future).

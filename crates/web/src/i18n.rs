@@ -106,6 +106,7 @@ impl Messages {
             Problem::DateOrder => self.problem_date_order.to_owned(),
             Problem::ChooseAtLeastOne => self.problem_choose_one.to_owned(),
             Problem::InvalidNationalId => self.problem_national_id.to_owned(),
+            Problem::NationalIdLength => self.problem_national_id_length.to_owned(),
             Problem::NationalIdBirthDateMismatch => self.problem_national_id_birth.to_owned(),
             Problem::DateOutOfRange => self.problem_date_range.to_owned(),
             Problem::YearOutOfRange => self.problem_year_range.to_owned(),

@@ -30,8 +30,9 @@ impl NationalId {
         if compact.is_empty() {
             return Err(Problem::Required);
         }
+        // The wrong length or a letter says so, not «check the digits».
         if compact.len() != 11 || !compact.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Problem::InvalidNationalId);
+            return Err(Problem::NationalIdLength);
         }
         let digits: Vec<u32> = compact.chars().filter_map(|c| c.to_digit(10)).collect();
         let k1 = check_digit(&digits[..9], &WEIGHTS_1);
@@ -261,12 +262,18 @@ mod tests {
     #[test]
     fn shape_and_emptiness() {
         assert_eq!(NationalId::parse("").err(), Some(Problem::Required));
+        // Stranger 12, #9: ten digits, twelve, letters are a matter of
+        // shape («11 sifre»), not of check digits.
+        for shape in ["1234", "1483880412", "158123512621", "1501231234a", "abc"] {
+            assert_eq!(
+                NationalId::parse(shape).err(),
+                Some(Problem::NationalIdLength),
+                "{shape}"
+            );
+        }
+        // Eleven digits with wrong check digits are not.
         assert_eq!(
-            NationalId::parse("1234").err(),
-            Some(Problem::InvalidNationalId)
-        );
-        assert_eq!(
-            NationalId::parse("1501231234a").err(),
+            NationalId::parse("12345678901").err(),
             Some(Problem::InvalidNationalId)
         );
     }

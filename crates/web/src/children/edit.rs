@@ -23,6 +23,7 @@ use laget_domain::UnitId;
 use laget_domain::access::ChildEditor;
 use laget_domain::children::{ChangeField, GuardianNationalIdEdit, NewGuardian, Relation};
 use laget_domain::ids::{ChildId, GuardianId};
+use laget_domain::validation::FieldError;
 
 /// The editor's capability for the child in the path, or 404.
 async fn editor(state: &AppState, user: &SignedIn, raw: &str) -> Result<ChildEditor, AppError> {
@@ -283,18 +284,7 @@ async fn guardian_page(
         child: e.child_id().to_string(),
         child_name,
         guardian: guardian.to_string(),
-        national_id_hint: match &g.national_id_masked {
-            Some(n) => format!(
-                "{} {} {n}. {}",
-                m.guardian_national_id_hint,
-                m.child_national_id_registered,
-                m.child_national_id_keep_hint
-            ),
-            None => format!(
-                "{} {}",
-                m.guardian_national_id_hint, m.guardian_national_id_format
-            ),
-        },
+        national_id_hint: guardian_national_id_hint(m, g.national_id_masked.as_deref()),
         has_national_id: g.national_id_masked.is_some(),
         relations: Relation::ALL
             .iter()
@@ -311,6 +301,57 @@ async fn guardian_page(
             ("fodselsnummer", user.m.guardian_national_id),
         ]),
     })
+}
+
+/// The national identity number field's hint on the guardian forms (edit
+/// and «Legg til foresatt»): what the number is for, and the registered one
+/// (masked) when there is one.
+pub(crate) fn guardian_national_id_hint(m: &Messages, masked: Option<&str>) -> String {
+    match masked {
+        Some(n) => format!(
+            "{} {} {n}. {}",
+            m.guardian_national_id_hint,
+            m.child_national_id_registered,
+            m.child_national_id_keep_hint
+        ),
+        None => format!(
+            "{} {}",
+            m.guardian_national_id_hint, m.guardian_national_id_format
+        ),
+    }
+}
+
+/// A guardian form as posted (the edit form, and «Legg til foresatt» on the
+/// child's page): the details, and the national identity number field
+/// (`fodselsnummer`, with the edit form's `fjern_fodselsnummer` box), or
+/// every problem with what was typed.
+pub(crate) fn parse_guardian_form(
+    pairs: &[(String, String)],
+) -> Result<(NewGuardian, GuardianNationalIdEdit), Vec<FieldError>> {
+    let parsed = NewGuardian::parse(
+        forms::get(pairs, "navn"),
+        forms::get(pairs, "relasjon"),
+        forms::get(pairs, "telefon"),
+        forms::get(pairs, "epost"),
+        forms::get(pairs, "foreldreansvar") == "ja",
+    );
+    let national_id = GuardianNationalIdEdit::parse(
+        forms::get(pairs, "fodselsnummer"),
+        forms::get(pairs, "fjern_fodselsnummer") == "ja",
+    );
+    match (parsed, national_id) {
+        (Ok(g), Ok(n)) => Ok((g, n)),
+        (parsed, national_id) => {
+            let mut problems = parsed.err().map(|p| p.into_vec()).unwrap_or_default();
+            if let Err(problem) = national_id {
+                problems.push(FieldError {
+                    field: "fodselsnummer",
+                    problem,
+                });
+            }
+            Err(problems)
+        }
+    }
 }
 
 pub async fn guardian_form(
@@ -332,31 +373,12 @@ pub async fn update_guardian(
     let e = editor(&state, &user, &c).await?;
     let guardian: GuardianId = path_id(&g)?;
     let pairs = forms::pairs(&body);
-    let parsed = NewGuardian::parse(
-        forms::get(&pairs, "navn"),
-        forms::get(&pairs, "relasjon"),
-        forms::get(&pairs, "telefon"),
-        forms::get(&pairs, "epost"),
-        forms::get(&pairs, "foreldreansvar") == "ja",
-    );
-    let national_id = GuardianNationalIdEdit::parse(
-        forms::get(&pairs, "fodselsnummer"),
-        forms::get(&pairs, "fjern_fodselsnummer") == "ja",
-    );
     // What was typed is kept on an error, as on the child's form.
     let kept = |pairs: &[(String, String)]| forms::redisplayable(pairs);
-    let (edited, national_id) = match (parsed, national_id) {
-        (Ok(g), Ok(n)) => (g, n),
-        (parsed, national_id) => {
-            let mut problems = parsed.err().map(|p| p.into_vec()).unwrap_or_default();
-            let mut form = FormState::with_values(kept(&pairs));
-            if let Err(p) = national_id {
-                problems.push(laget_domain::validation::FieldError {
-                    field: "fodselsnummer",
-                    problem: p,
-                });
-            }
-            form = form.with_problems(user.m, problems);
+    let (edited, national_id) = match parse_guardian_form(&pairs) {
+        Ok(parsed) => parsed,
+        Err(problems) => {
+            let form = FormState::with_values(kept(&pairs)).with_problems(user.m, problems);
             return invalid(&guardian_page(&state, &user, &e, guardian, Some(form)).await?);
         }
     };

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use laget_db::{DbError, catalogue::offers, children, log as logs};
 use laget_domain::UnitId;
 use laget_domain::access::UnitCasework;
-use laget_domain::children::{NewChild, NewGuardian, Relation};
+use laget_domain::children::{NewChild, Relation};
 use laget_domain::ids::{ChildId, LogId};
 use laget_domain::log::stafett::{Concern, LogStatus};
 
@@ -340,6 +340,8 @@ struct ChildPage {
     has_open_log: bool,
     relations: Vec<Choice>,
     form: FormState,
+    /// The «Legg til foresatt» form's hint for the national identity number.
+    guardian_national_id_hint: String,
     history: Vec<crate::children::edit::HistoryRow>,
 }
 
@@ -421,7 +423,9 @@ async fn child_page(
             ("relasjon", user.m.guardian_relation),
             ("telefon", user.m.guardian_phone),
             ("epost", user.m.guardian_email),
+            ("fodselsnummer", user.m.guardian_national_id),
         ]),
+        guardian_national_id_hint: crate::children::edit::guardian_national_id_hint(user.m, None),
         history: crate::children::edit::history_rows(user.m, &p.history),
     })
 }
@@ -449,25 +453,29 @@ pub async fn add_guardian(
 ) -> Result<Response, AppError> {
     let (child, cap) = child_cap(&state, &user, &c).await?;
     let pairs = forms::pairs(&body);
-    let g = match NewGuardian::parse(
-        forms::get(&pairs, "navn"),
-        forms::get(&pairs, "relasjon"),
-        forms::get(&pairs, "telefon"),
-        forms::get(&pairs, "epost"),
-        forms::get(&pairs, "foreldreansvar") == "ja",
-    ) {
-        Ok(g) => g,
-        Err(p) => {
+    // The same fields and checks as the guardian edit form, the national
+    // identity number included (the new guardian has none stored).
+    let (g, national_id) = match crate::children::edit::parse_guardian_form(&pairs) {
+        Ok((g, n)) => (g, n.apply(None)),
+        Err(problems) => {
             let form = FormState::with_values(forms::redisplayable(&pairs))
-                .with_problems(user.m, p.into_vec());
+                .with_problems(user.m, problems);
             return invalid(&child_page(&state, &user, child, cap, form).await?);
         }
     };
     let rid = user.ctx.request_id.clone();
-    state
+    let cap2 = cap.clone();
+    let added = state
         .db
-        .write(move |c| children::add_guardian(c, &cap, child, &g, &rid))
+        .write(move |c| {
+            children::add_guardian_with_national_id(c, &cap2, child, &g, national_id.as_ref(), &rid)
+        })
         .await?;
+    if added.is_err() {
+        let mut form = FormState::with_values(forms::redisplayable(&pairs));
+        form.add_error("fodselsnummer", user.m.guardian_national_id_taken);
+        return invalid(&child_page(&state, &user, child, cap, form).await?);
+    }
     Ok(Redirect::to(&format!("/barn/{child}?melding=lagret")).into_response())
 }
 

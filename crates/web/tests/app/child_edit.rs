@@ -454,3 +454,233 @@ on_every_backend!(
     parental_responsibility_given_by_an_edit_needs_consent_too,
     responsibility_closes_until_consent
 );
+
+/// Stranger 12, #9: a national identity number of the wrong length or with
+/// letters is told so («11 sifre»), a wrong check digit has its own message;
+/// in nynorsk too.
+async fn national_id_messages(app: TestApp) {
+    let fx = app.fx.log.clone();
+    let mother = format!("/barn/{}/foresatte/{}", fx.child, fx.mother);
+    let form = |nid: &'static str| {
+        vec![
+            ("navn", "Mona Fikstursen"),
+            ("relasjon", "mor"),
+            ("foreldreansvar", "ja"),
+            ("fodselsnummer", nid),
+        ]
+    };
+    let mut staff = app.client(Who::Ansatt).await;
+    for (typed, message) in [
+        ("1483880412", "Et fødselsnummer har 11 sifre."),
+        ("abc", "Et fødselsnummer har 11 sifre."),
+        ("148388041281", "Et fødselsnummer har 11 sifre."),
+        (
+            "12345678901",
+            "Fødselsnummeret er ikke gyldig. Sjekk sifrene.",
+        ),
+    ] {
+        let r = staff.post(&mother, &form(typed)).await;
+        assert_eq!(r.status, 422, "{typed}");
+        let error = r
+            .body
+            .split("id=\"fodselsnummer-error\"")
+            .nth(1)
+            .and_then(|e| e.split("</").next())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(error.contains(message), "{typed}: {error}");
+        assert!(!error.contains("Det har 11 sifre"), "{typed}: {error}");
+        assert!(r.body.contains(&format!("value=\"{typed}\"")), "{typed}");
+    }
+    // The wrong length on the child's own form too.
+    let r = staff
+        .post(
+            &format!("/barn/{}/endre", fx.child),
+            &[
+                ("navn", "Testbarn Fikstursen"),
+                ("fodselsdato", &fixture_birth(&app)),
+                ("fodselsnummer", "1483880412"),
+                ("enheter", &app.fx.unit.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Et fødselsnummer har 11 sifre."));
+    // Nynorsk.
+    let municipality = app.fx.municipality.to_string();
+    app.with_conn(|c| {
+        diesel::update(laget_db::schema::municipalities::table.find(municipality))
+            .set(laget_db::schema::municipalities::written_standard.eq("nn"))
+            .execute(c)
+            .unwrap()
+    });
+    let mut staff = app.client(Who::Ansatt).await;
+    let r = staff.post(&mother, &form("abc")).await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("Eit fødselsnummer har 11 siffer."),
+        "{}",
+        r.body
+    );
+    let r = staff.post(&mother, &form("12345678901")).await;
+    assert!(
+        r.body
+            .contains("Fødselsnummeret er ikkje gyldig. Sjekk sifra."),
+        "{}",
+        r.body
+    );
+}
+on_every_backend!(
+    a_national_id_of_the_wrong_length_says_eleven_digits_and_a_wrong_one_says_check,
+    national_id_messages
+);
+
+/// Stranger 12, #9: «Legg til foresatt» takes the national identity number
+/// as the edit form does: checked, not the child's nor another guardian's,
+/// kept on an error, stored, in the history masked, shown masked, an
+/// access-log row — and the new guardian can then use the family's portal.
+async fn add_guardian_with_national_id(app: TestApp) {
+    let fx = app.fx.log.clone();
+    let child = fx.child.to_string();
+    let add = format!("/barn/{child}/foresatte");
+    let mut staff = app.client(Who::Ansatt).await;
+
+    let page = staff.get(&format!("/barn/{child}")).await.body;
+    let form = page
+        .split(&format!("action=\"{add}\""))
+        .nth(1)
+        .and_then(|f| f.split("</form>").next())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(form.contains("name=\"fodselsnummer\""), "{page}");
+    assert!(form.contains("logge inn på familiens side"), "{form}");
+
+    let number = NationalId::synthetic(chrono::NaiveDate::from_ymd_opt(1980, 5, 17).unwrap(), 3)
+        .unwrap()
+        .expose()
+        .to_owned();
+    let post = |nid: String| {
+        vec![
+            ("navn", "Sture Stefar".to_owned()),
+            ("relasjon", "annen".to_owned()),
+            ("foreldreansvar", "ja".to_owned()),
+            ("fodselsnummer", nid),
+        ]
+    };
+    let before = updates_of(&app, &child);
+    let guardians_before: i64 = app.with_conn(|c| {
+        guardians::table
+            .filter(guardians::child_id.eq(&child))
+            .count()
+            .get_result(c)
+            .unwrap()
+    });
+    // Wrong: beside the field, what was typed kept, nothing saved.
+    for (typed, message) in [
+        ("1483880412".to_owned(), "Et fødselsnummer har 11 sifre."),
+        ("12345678901".to_owned(), "Sjekk sifrene."),
+        (
+            fx.national_id.clone(),
+            "allerede registrert med dette fødselsnummeret",
+        ),
+        (
+            app.fx.citizens[&Who::Guardian].clone(),
+            "allerede registrert med dette fødselsnummeret",
+        ),
+    ] {
+        let f = post(typed.clone());
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = staff.post(&add, &f).await;
+        assert_eq!(r.status, 422, "{typed}");
+        let error = r
+            .body
+            .split("id=\"fodselsnummer-error\"")
+            .nth(1)
+            .and_then(|e| e.split("</").next())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(error.contains(message), "{typed}: {error}");
+        assert!(r.body.contains("value=\"Sture Stefar\""));
+        assert!(r.body.contains(&format!("value=\"{typed}\"")));
+    }
+    let guardians_now: i64 = app.with_conn(|c| {
+        guardians::table
+            .filter(guardians::child_id.eq(&child))
+            .count()
+            .get_result(c)
+            .unwrap()
+    });
+    assert_eq!(guardians_now, guardians_before, "nothing saved");
+    assert_eq!(updates_of(&app, &child), before);
+
+    // Right: stored, with an access-log row and the history masked.
+    let f = post(format!("{} {}", &number[..6], &number[6..]));
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = staff.post(&add, &f).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(updates_of(&app, &child), before + 1);
+    let (id, stored): (String, Option<String>) = app.with_conn(|c| {
+        guardians::table
+            .filter(guardians::name.eq("Sture Stefar"))
+            .select((guardians::id, guardians::national_id))
+            .first(c)
+            .unwrap()
+    });
+    assert_eq!(stored.as_deref(), Some(number.as_str()));
+    let rows: Vec<ChangeRow> = app.with_conn(|c| {
+        child_changes::table
+            .filter(child_changes::subject_id.eq(&id))
+            .select((
+                child_changes::field,
+                child_changes::subject_id,
+                child_changes::old_value,
+                child_changes::new_value,
+            ))
+            .load(c)
+            .unwrap()
+    });
+    let masked = format!("{} *****", &number[..6]);
+    assert!(
+        rows.iter()
+            .any(|r| r.0 == "foresatt_lagt_til" && r.3.as_deref() == Some("Sture Stefar")),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter().any(|r| r.0 == "foresatt_fodselsnummer"
+            && r.2.is_none()
+            && r.3.as_deref() == Some(masked.as_str())),
+        "{rows:?}"
+    );
+    let page = staff.get(&format!("/barn/{child}")).await.body;
+    assert!(page.contains(&masked), "{page}");
+    assert!(!page.contains(&number), "never whole");
+    // The edit form knows it (masked), as if it had been set there.
+    let edit = staff
+        .get(&format!("/barn/{child}/foresatte/{id}"))
+        .await
+        .body;
+    assert!(edit.contains(&masked));
+    assert!(edit.contains("name=\"fjern_fodselsnummer\""));
+    // The family's portal knows the new guardian by it.
+    let mut stepfather = app.citizen_client(&number).await;
+    let home = stepfather.get("/familie").await;
+    assert_eq!(home.status, 200);
+    assert!(
+        home.body
+            .contains(&format!("href=\"/familie/logger/{}\"", fx.log)),
+        "{}",
+        home.body
+    );
+    // Without a number it still adds, as before.
+    let r = staff
+        .post(
+            &add,
+            &[("navn", "Berit Besteforelder"), ("relasjon", "annen")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+}
+on_every_backend!(
+    a_guardian_is_added_with_a_checked_national_id_as_on_the_edit_form,
+    add_guardian_with_national_id
+);
