@@ -164,7 +164,7 @@ async fn entries_from_before_events(app: TestApp) {
     assert!(words.contains("Kari Nordmann har godtatt og er ny stafettholder"));
     assert!(words.contains("Koordinerende enhet har svart på hvem som skal koordinere"));
     assert!(
-        words.contains("Barnets stemme (01.02.2026, teikning eller leik)"),
+        words.contains("Stemma til barnet (01.02.2026, teikning eller leik)"),
         "{words}"
     );
 }
