@@ -89,6 +89,27 @@ pub fn rating_form(
     Ok(out)
 }
 
+/// Which of `meetings` (of `r`'s log) the citizen may rate now: the same
+/// rule as the rating form ([`Rateable::refused`] is `None`), on an open log
+/// only. For the links on the log page; reads only — the log page has
+/// recorded its read (`crate::portal::view::view`) in the same transaction.
+pub fn rateable_meetings(
+    conn: &mut DbConnection,
+    r: &FamilyReader,
+    meetings: &[MeetingId],
+) -> DbResult<Vec<MeetingId>> {
+    if r.writer().is_err() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for m in meetings {
+        if rateable(conn, r, *m)?.refused.is_none() {
+            out.push(*m);
+        }
+    }
+    Ok(out)
+}
+
 /// Records the citizen's rating of `meeting`: the fields `poeng` and
 /// `kommentar` are checked by `NewRating::parse` (its `Problems` are the
 /// inner `Err`'s `Ok`), who may rate by [`Rateable`]. Nothing is written

@@ -27,7 +27,6 @@ use crate::portal::language::{self, LanguagePicker};
 use crate::view::choices::Choice;
 use crate::view::format::{date, today};
 use crate::view::layout::Layout;
-use crate::view::notice::NoticeQuery;
 use crate::view::{invalid, page};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -37,7 +36,10 @@ use laget_db::portal::consent::{self as db, ConsentPage, FamilyConsent};
 use laget_db::portal::texts::PortalText;
 use laget_domain::access::FamilyReader;
 use laget_domain::ids::{ConsentId, UnitId};
-use laget_domain::log::consent::{ConsentForm, ConsentState, Giver, Method, NewConsent, Purpose};
+use laget_domain::log::consent::{
+    ConsentFacts, ConsentForm, ConsentRule, ConsentState, Coverage, Giver, Method, NewConsent,
+    Purpose, coverage,
+};
 use laget_domain::validation::{FieldError, Problems, optional_text, parse_date};
 
 /// One consent in the history.
@@ -75,7 +77,24 @@ struct PortalConsentPage {
     units: Vec<Choice>,
     purposes: Vec<Choice>,
     valid_to_hint: String,
+    /// The services' hint; for a youth under 16 it adds that health
+    /// services need the guardians' consent until then.
+    units_hint: String,
     form: FormState,
+    /// After giving consent: that it is registered, and which of the
+    /// chosen services have access now and which wait for the other
+    /// guardian (`laget_domain::log::consent::coverage`).
+    given: Option<String>,
+}
+
+/// The page's notice after a give (`?melding=gitt&samtykke=<id>`) or a
+/// withdrawal.
+#[derive(serde::Deserialize, Default)]
+pub struct ConsentQuery {
+    #[serde(default)]
+    melding: Option<String>,
+    #[serde(default)]
+    samtykke: Option<String>,
 }
 
 /// «deg», «den andre forelderen», «ungdommen», joined with «og».
@@ -99,6 +118,70 @@ fn givers_text(m: &Messages, me: Giver, givers: &[Giver]) -> String {
     }
 }
 
+/// Names joined with commas and «og».
+fn join_names(m: &Messages, names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} {} {last}", init.join(", "), m.portal_consent_and),
+    }
+}
+
+/// What the notice after giving consent says: the chosen services that
+/// may open the log now (by the municipality's rule, on the log's consents
+/// after the write), and those that wait for the other guardian with
+/// parental responsibility. `None` when `id` is not a consent the reader
+/// gave.
+fn given_text(
+    m: &Messages,
+    me: Giver,
+    id: ConsentId,
+    data: &ConsentPage,
+    facts: &ConsentFacts,
+    rule: ConsentRule,
+    today: NaiveDate,
+) -> Option<String> {
+    let given = data
+        .consents
+        .iter()
+        .find(|c| c.consent.id == id && c.consent.givers.contains(&me))?;
+    let name = |i: usize, u: UnitId| {
+        data.units
+            .iter()
+            .find(|(x, _)| *x == u)
+            .map(|(_, n)| n.clone())
+            .or_else(|| {
+                (given.unit_names.len() == given.consent.units.len())
+                    .then(|| given.unit_names[i].clone())
+            })
+    };
+    let (mut access, mut waiting) = (Vec::new(), Vec::new());
+    for (i, u) in given.consent.units.iter().enumerate() {
+        let Some(n) = name(i, *u) else { continue };
+        match coverage(facts, rule, *u, today) {
+            Coverage::Covered(_) => access.push(n),
+            Coverage::MissingGuardians(_) => waiting.push(n),
+            Coverage::NotCovered => {}
+        }
+    }
+    let mut text = m.portal_consent_given_registered.to_owned();
+    if !access.is_empty() {
+        text.push(' ');
+        text.push_str(
+            &m.portal_consent_given_access
+                .replace("{enheter}", &join_names(m, &access)),
+        );
+    }
+    if !waiting.is_empty() {
+        text.push(' ');
+        text.push_str(
+            &m.portal_consent_given_waiting
+                .replace("{enheter}", &join_names(m, &waiting)),
+        );
+    }
+    Some(text)
+}
+
 fn how(m: &Messages, c: &FamilyConsent) -> &'static str {
     match (c.citizen, c.method) {
         (Some(_), _) => m.portal_consent_how_digital,
@@ -108,10 +191,13 @@ fn how(m: &Messages, c: &FamilyConsent) -> &'static str {
     }
 }
 
-fn purpose_label(m: &Messages, p: Purpose) -> &'static str {
-    match p {
-        Purpose::ShareInformation => m.portal_consent_purpose_share,
-        Purpose::Meetings => m.portal_consent_purpose_meetings,
+/// A purpose in words; to a youth about themself, «om deg» (stranger 12, #12).
+fn purpose_label(m: &Messages, p: Purpose, youth: bool) -> &'static str {
+    match (p, youth) {
+        (Purpose::ShareInformation, false) => m.portal_consent_purpose_share,
+        (Purpose::Meetings, false) => m.portal_consent_purpose_meetings,
+        (Purpose::ShareInformation, true) => m.portal_consent_purpose_share_youth,
+        (Purpose::Meetings, true) => m.portal_consent_purpose_meetings_youth,
     }
 }
 
@@ -145,7 +231,7 @@ fn lines(m: &Messages, me: Giver, data: &ConsentPage, today: NaiveDate) -> Vec<C
                     .consent
                     .purposes
                     .iter()
-                    .map(|p| purpose_label(m, *p))
+                    .map(|p| purpose_label(m, *p, me == Giver::Youth))
                     .collect::<Vec<_>>()
                     .join(", "),
                 state: state_text(m, c, today),
@@ -241,28 +327,72 @@ fn render(
             .iter()
             .map(|p| Choice {
                 value: p.code().into(),
-                label: purpose_label(m, *p).into(),
+                label: purpose_label(m, *p, r.role() == laget_domain::portal::FamilyRole::Youth)
+                    .into(),
             })
             .collect(),
         valid_to_hint: m
             .portal_consent_valid_to_hint
             .replace("{dato}", &date(last)),
+        // A youth consents alone from 15, but for health services only
+        // from 16 (`laget_domain::log::consent::YOUTH_HEALTH_CONSENT_AGE`).
+        units_hint: if r.role() == laget_domain::portal::FamilyRole::Youth
+            && data
+                .birth
+                .age_on(today)
+                .is_some_and(|a| a < laget_domain::log::consent::YOUTH_HEALTH_CONSENT_AGE)
+        {
+            format!(
+                "{} {}",
+                m.portal_consent_units_hint, m.portal_consent_youth_health
+            )
+        } else {
+            m.portal_consent_units_hint.to_owned()
+        },
+        // Short names for the error summary («Tjenester: Velg …»): the
+        // legends are questions and the box's label a whole sentence.
         form: form.fields(&[
-            ("enheter", m.portal_consent_units_legend),
-            ("formal", m.portal_consent_purposes_legend),
+            ("enheter", m.portal_consent_units_short),
+            ("formal", m.portal_consent_purposes_short),
             ("gyldig_til", m.portal_consent_valid_to),
-            ("bekreft", m.portal_consent_confirm),
+            ("bekreft", m.portal_consent_confirm_short),
             ("begrunnelse", m.portal_consent_withdraw_reason),
         ]),
+        given: None,
     }
 }
 
 pub async fn show(
     State(state): State<AppState>,
     FamilyLog { citizen, reader }: FamilyLog,
-    Query(q): Query<NoticeQuery>,
+    Query(q): Query<ConsentQuery>,
 ) -> Result<Response, AppError> {
     let (data, texts) = load(&state, &citizen, &reader).await?;
+    let given_id = match q.melding.as_deref() {
+        Some("gitt") => q
+            .samtykke
+            .as_deref()
+            .and_then(|k| k.parse::<ConsentId>().ok()),
+        _ => None,
+    };
+    // The consent facts and the municipality's rule exactly as the access
+    // decision reads them (`lookup::log_facts`; the actor is nobody — only
+    // the consent part is used), after the write: which of the chosen
+    // services have access now.
+    let rule_facts = match given_id {
+        Some(_) => {
+            let log = reader.log_id();
+            let today = today();
+            let nobody = laget_domain::UserId::new();
+            Some(
+                state
+                    .db
+                    .read(move |c| laget_db::lookup::log_facts(c, log, nobody, today))
+                    .await?,
+            )
+        }
+        None => None,
+    };
     let today = today();
     let last = db::last_valid_day(data.birth, today);
     let form = FormState::with_values([
@@ -275,10 +405,20 @@ pub async fn show(
     let m = citizen.m;
     let mut p = render(&citizen, &reader, &data, &texts, form);
     p.layout = p.layout.with_notice(match q.melding.as_deref() {
-        Some("gitt") => Some(m.portal_consent_given),
         Some("trukket") => Some(m.portal_consent_withdrawn),
         _ => None,
     });
+    if let (Some(id), Some(f)) = (given_id, rule_facts) {
+        p.given = given_text(
+            m,
+            giver_of(&reader),
+            id,
+            &data,
+            &f.consent,
+            f.consent_rule,
+            today,
+        );
+    }
     page(&p)
 }
 
@@ -359,11 +499,14 @@ pub async fn give(
     };
     let rid = citizen.ctx.request_id.clone();
     let log = w.log_id();
-    state
+    let id = state
         .db
         .write(move |c| db::give(c, &w, &consent, &rid))
         .await?;
-    Ok(Redirect::to(&format!("/familie/logger/{log}/samtykke?melding=gitt")).into_response())
+    Ok(Redirect::to(&format!(
+        "/familie/logger/{log}/samtykke?melding=gitt&samtykke={id}"
+    ))
+    .into_response())
 }
 
 pub async fn withdraw(

@@ -4,16 +4,23 @@
 //! `CitizenActor::open_log`. Listing a log is a read of the child's data,
 //! recorded with the citizen as principal. A citizen Laget does not know,
 //! or one with no log to open, sees only a friendly text.
+//!
+//! The page also offers the language choice (`crate::portal::language`),
+//! and, when the citizen chose a language a municipality of their logs has
+//! texts in, that municipality's welcome text (`portal_texts.portal_info`).
 
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::citizen::SignedInCitizen;
+use crate::portal::consent::direction;
+use crate::portal::language::{self, LanguagePicker};
 use crate::view::format::today;
 use crate::view::layout::Layout;
 use crate::view::page;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use laget_db::portal::texts::PortalText;
 use laget_domain::portal::FamilyRole;
 
 /// One log on the start page.
@@ -31,6 +38,42 @@ pub struct Card {
 struct HomePage {
     layout: Layout,
     cards: Vec<Card>,
+    picker: LanguagePicker,
+    welcome: Option<Welcome>,
+}
+
+/// The municipality's welcome text in the language the citizen chose.
+pub struct Welcome {
+    pub lang: String,
+    /// `rtl` or `ltr`.
+    pub dir: &'static str,
+    pub name: String,
+    pub text: String,
+}
+
+/// The languages the citizen's municipalities have texts in, each once
+/// (the first municipality's text for it).
+fn distinct(texts: Vec<PortalText>) -> Vec<PortalText> {
+    let mut out: Vec<PortalText> = Vec::new();
+    for t in texts {
+        if !out.iter().any(|x| x.language == t.language) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+fn welcome(chosen: Option<&str>, texts: &[PortalText]) -> Option<Welcome> {
+    let chosen = chosen?;
+    texts
+        .iter()
+        .find(|t| t.language == chosen && !t.portal_info.trim().is_empty())
+        .map(|t| Welcome {
+            lang: t.language.clone(),
+            dir: direction(&t.language),
+            name: t.language_name.clone(),
+            text: t.portal_info.clone(),
+        })
 }
 
 pub async fn get(
@@ -40,10 +83,11 @@ pub async fn get(
     let actor = citizen.citizen.clone();
     let rid = citizen.ctx.request_id.clone();
     let today = today();
-    let found = state
+    let (found, texts) = state
         .db
         .write(move |c| {
             let mut out = Vec::new();
+            let mut texts = Vec::new();
             for log in laget_db::lookup::family_logs(c, &actor)? {
                 let facts = laget_db::lookup::family_facts(c, log, today)?;
                 // Only the logs that open are listed (and read).
@@ -52,11 +96,13 @@ pub async fn get(
                         reader.role(),
                         laget_db::portal::view::card(c, &reader, &rid)?,
                     ));
+                    texts.extend(laget_db::portal::texts::for_family(c, &reader)?);
                 }
             }
-            Ok(out)
+            Ok((out, texts))
         })
         .await?;
+    let texts = distinct(texts);
     let m = citizen.m;
     let cards = found
         .into_iter()
@@ -75,8 +121,11 @@ pub async fn get(
             },
         })
         .collect();
+    let chosen = citizen.language.as_deref();
     page(&HomePage {
         layout: Layout::citizen(&citizen, m.portal_home_title),
         cards,
+        picker: language::picker(m, chosen, &texts, "/familie"),
+        welcome: welcome(chosen, &texts),
     })
 }

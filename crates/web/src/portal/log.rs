@@ -76,6 +76,14 @@ pub struct MeetingRow {
     pub minutes: Option<MinutesBox>,
     /// Held, the minutes not yet approved.
     pub minutes_pending: bool,
+    /// The rating form, when the citizen may rate this meeting now.
+    pub rate_href: Option<String>,
+}
+
+/// One of the family's actions, listed near the top of the log page.
+pub struct Action {
+    pub href: String,
+    pub label: String,
 }
 
 pub struct EntryRow {
@@ -88,13 +96,15 @@ pub struct EntryRow {
 #[template(path = "portal/log.html")]
 struct LogPage {
     layout: Layout,
-    log: String,
     heading: String,
     intro: &'static str,
     level: String,
     level_description: String,
     level_since: String,
     status: &'static str,
+    /// What the family can do from here (on a closed log: consent, for
+    /// withdrawing, and «Hvem har sett loggen»).
+    actions: Vec<Action>,
     home_unit: String,
     team: Vec<TeamRow>,
     measures: Vec<MeasureRow>,
@@ -108,9 +118,13 @@ fn team_row(m: &Messages, c: &Contact) -> TeamRow {
     let detail = match (c.kind, &c.unit) {
         (MemberKind::Staff, Some(unit)) => format!("{role}, {unit}"),
         (MemberKind::Staff, None) => role,
-        (MemberKind::Guardian, _) => join_role(&role, m.portal_team_guardian),
-        (MemberKind::Child, _) => join_role(&role, m.portal_team_child),
-        (MemberKind::Network, _) => join_role(&role, m.portal_team_network),
+        (MemberKind::Guardian, _) => join_role(&role, m.portal_team_guardian, |w| {
+            w.portal_team_guardian
+        }),
+        (MemberKind::Child, _) => join_role(&role, m.portal_team_child, |w| w.portal_team_child),
+        (MemberKind::Network, _) => {
+            join_role(&role, m.portal_team_network, |w| w.portal_team_network)
+        }
     };
     TeamRow {
         name: c.name.clone(),
@@ -120,15 +134,25 @@ fn team_row(m: &Messages, c: &Contact) -> TeamRow {
     }
 }
 
-fn join_role(role: &str, kind: &str) -> String {
-    if role.trim().is_empty() {
+/// «Rolle (foresatt)»; the kind alone for no role, and the role alone when
+/// it only names the kind in either written standard (stranger 12, #12: not
+/// «Foresatt (foresatt)» nor «Foresatt (føresett)»).
+fn join_role(role: &str, kind: &str, word: fn(&Messages) -> &'static str) -> String {
+    use laget_domain::admin::municipality::WrittenStandard;
+    let typed = role.trim().to_lowercase();
+    if typed.is_empty() {
         kind.to_owned()
+    } else if [WrittenStandard::Bokmal, WrittenStandard::Nynorsk]
+        .into_iter()
+        .any(|w| word(Messages::of(w)).to_lowercase() == typed)
+    {
+        role.trim().to_owned()
     } else {
         format!("{role} ({kind})")
     }
 }
 
-fn meeting_row(m: &Messages, mt: &FamilyMeeting) -> MeetingRow {
+fn meeting_row(m: &Messages, mt: &FamilyMeeting, rate_href: Option<String>) -> MeetingRow {
     let minutes = mt.minutes.as_ref().map(|x| MinutesBox {
         attendance: x
             .attendance
@@ -171,6 +195,7 @@ fn meeting_row(m: &Messages, mt: &FamilyMeeting) -> MeetingRow {
         purpose: mt.purpose.clone(),
         minutes_pending: mt.status == MeetingStatus::Held && minutes.is_none(),
         minutes,
+        rate_href,
     }
 }
 
@@ -198,17 +223,77 @@ fn measure_rows(m: &Messages, v: &FamilyLogView) -> Vec<MeasureRow> {
         .collect()
 }
 
+fn youth_of(r: &laget_domain::access::FamilyReader) -> bool {
+    r.role() == FamilyRole::Youth
+}
+
+/// The family's actions: consent, their own voice, asking for a meeting or
+/// a team, who has seen the log, and rating each meeting they may rate. On a
+/// closed log only what still works: consent (to withdraw it) and
+/// «Hvem har sett loggen».
+fn actions(m: &Messages, v: &FamilyLogView, youth: bool, meetings: &[MeetingRow]) -> Vec<Action> {
+    let base = format!("/familie/logger/{}", v.log_id);
+    let link = |path: &str, label: &str| Action {
+        href: format!("{base}/{path}"),
+        label: label.to_owned(),
+    };
+    let mut out = vec![link("samtykke", m.portal_action_consent)];
+    if v.is_open {
+        out.push(link(
+            "stemme",
+            if youth {
+                m.portal_action_voice_youth
+            } else {
+                m.portal_action_voice
+            },
+        ));
+        out.push(link("be-om", m.portal_action_request));
+    }
+    out.push(link("innsyn", m.portal_seen_title));
+    out.extend(meetings.iter().filter_map(|mt| {
+        mt.rate_href.as_ref().map(|href| Action {
+            href: href.clone(),
+            label: m
+                .portal_action_rate
+                .replace("{mote}", &format!("{}, {}", mt.kind, mt.when)),
+        })
+    }));
+    out
+}
+
 pub async fn get(
     State(state): State<AppState>,
     FamilyLog { citizen, reader }: FamilyLog,
 ) -> Result<Response, AppError> {
     let rid = citizen.ctx.request_id.clone();
     let r = reader.clone();
-    let v = state
+    let (v, rateable) = state
         .db
-        .write(move |c| laget_db::portal::view::view(c, &r, &rid))
+        .write(move |c| {
+            let v = laget_db::portal::view::view(c, &r, &rid)?;
+            let held: Vec<_> = v
+                .meetings
+                .iter()
+                .filter(|x| x.minutes.is_some())
+                .map(|x| x.id)
+                .collect();
+            let rateable = laget_db::portal::ratings::rateable_meetings(c, &r, &held)?;
+            Ok((v, rateable))
+        })
         .await?;
     let m = citizen.m;
+    let log = v.log_id;
+    let rate_href = |mt: &FamilyMeeting| {
+        rateable
+            .contains(&mt.id)
+            .then(|| format!("/familie/logger/{log}/moter/{}/vurdering", mt.id))
+    };
+    let meetings: Vec<MeetingRow> = v
+        .meetings
+        .iter()
+        .map(|x| meeting_row(m, x, rate_href(x)))
+        .collect();
+    let actions = actions(m, &v, youth_of(&reader), &meetings);
     let outcomes = timeline::handover_outcomes(&v.entries);
     let rows = |kinds: &dyn Fn(EntryKind) -> bool| -> Vec<EntryRow> {
         v.entries
@@ -227,7 +312,7 @@ pub async fn get(
     };
     let voices = rows(&|k| k == EntryKind::ChildVoice);
     let entries = rows(&|_| true);
-    let youth = reader.role() == FamilyRole::Youth;
+    let youth = youth_of(&reader);
     let level = v
         .model
         .level(v.level)
@@ -240,7 +325,6 @@ pub async fn get(
     };
     page(&LogPage {
         layout: Layout::citizen(&citizen, &heading),
-        log: v.log_id.to_string(),
         intro: if youth {
             m.portal_log_intro_youth
         } else {
@@ -254,10 +338,11 @@ pub async fn get(
         } else {
             m.portal_status_closed
         },
+        actions,
         home_unit: v.home_unit.clone(),
         team: v.team.iter().map(|c| team_row(m, c)).collect(),
         measures: measure_rows(m, &v),
-        meetings: v.meetings.iter().map(|x| meeting_row(m, x)).collect(),
+        meetings,
         voices,
         entries,
         heading,

@@ -63,12 +63,16 @@ impl Layout {
     /// ID-porten» in the header (Laget knows the citizen by number only),
     /// the portal's own navigation, and logging out through the portal.
     pub fn citizen(citizen: &SignedInCitizen, title: &str) -> Self {
-        let m = citizen.m;
-        let path = &citizen.ctx.path;
+        Self::for_citizen(citizen.m, title, &citizen.ctx.csrf_token, &citizen.ctx.path)
+    }
+
+    /// The portal's layout from the request's parts (also for a citizen's
+    /// error page, where no `SignedInCitizen` was made).
+    fn for_citizen(m: &'static Messages, title: &str, csrf: &str, path: &str) -> Self {
         Self {
             m,
             title: title.to_owned(),
-            csrf: citizen.ctx.csrf_token.clone(),
+            csrf: csrf.to_owned(),
             user_name: Some(m.portal_signed_in.to_owned()),
             municipality: None,
             nav: vec![NavItem {
@@ -116,12 +120,18 @@ impl Layout {
         }
     }
 
+    /// The error page's layout: a signed-in citizen's is the portal's
+    /// (home `/familie`, its menu, «Logg ut» through the portal); anyone
+    /// else's the staff side's.
     pub(crate) fn for_error(
         _state: &AppState,
         m: &'static Messages,
         title: &str,
         ctx: Option<&Ctx>,
     ) -> Self {
+        if let Some(c) = ctx.filter(|c| c.citizen.is_some()) {
+            return Self::for_citizen(m, title, &c.csrf_token, &c.path);
+        }
         Self {
             m,
             title: title.to_owned(),

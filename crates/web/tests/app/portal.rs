@@ -542,3 +542,208 @@ on_every_backend!(
     the_family_sees_who_has_seen_the_log_on_every_backend,
     the_family_sees_who_has_seen_the_log
 );
+
+/// Inserts a held case meeting of the fixture log (two days ago, minutes
+/// approved), the mother invited and present when `mother`; its id.
+fn held_meeting(app: &TestApp, mother: bool) -> String {
+    use laget_db::schema::{meeting_participants, meetings};
+    let id = laget_domain::ids::MeetingId::new().to_string();
+    let start = (chrono::Utc::now() - chrono::Duration::days(2)).timestamp_micros();
+    let now = chrono::Utc::now().timestamp_micros();
+    app.with_conn(|c| {
+        diesel::insert_into(meetings::table)
+            .values((
+                meetings::id.eq(&id),
+                meetings::municipality_id.eq(app.fx.municipality.to_string()),
+                meetings::log_id.eq(Some(app.fx.log.log.to_string())),
+                meetings::kind.eq("samarbeid"),
+                meetings::status.eq("holdt"),
+                meetings::purpose.eq("Bli enige om tiltak."),
+                meetings::agenda.eq("1. Tiltak"),
+                meetings::starts_at.eq(start),
+                meetings::ends_at.eq(start + 3_600_000_000),
+                meetings::invite_guardians.eq(mother),
+                meetings::invite_child.eq(false),
+                meetings::attendance_required.eq(false),
+                meetings::sequence.eq(0),
+                meetings::created_at.eq(now),
+                meetings::updated_at.eq(now),
+                meetings::minutes_status.eq("godkjent"),
+            ))
+            .execute(c)
+            .unwrap();
+        if mother {
+            diesel::insert_into(meeting_participants::table)
+                .values((
+                    meeting_participants::id
+                        .eq(laget_domain::ids::ParticipantId::new().to_string()),
+                    meeting_participants::meeting_id.eq(&id),
+                    meeting_participants::kind.eq("foresatt"),
+                    meeting_participants::guardian_id.eq(Some(app.fx.log.mother.to_string())),
+                    meeting_participants::name.eq("Mor Fikstursen"),
+                    meeting_participants::response.eq("kommer"),
+                    meeting_participants::must_answer.eq(false),
+                    meeting_participants::attended.eq(Some(true)),
+                    meeting_participants::added_at.eq(now),
+                    meeting_participants::called_in.eq(false),
+                ))
+                .execute(c)
+                .unwrap();
+        }
+    });
+    id
+}
+
+/// The log page lists the family's actions near the top: consent, the
+/// child's voice, asking for a meeting or a team, who has seen the log, and
+/// «Vurder møtet» for a held meeting the guardian was invited to and has
+/// not rated — not for one she was not invited to, nor once rated. On a
+/// closed log only consent (to withdraw) and «Hvem har sett loggen».
+async fn the_log_page_links_to_the_familys_actions(app: TestApp) {
+    let mother = number_for(&app, app.fx.log.mother, 15);
+    let invited = held_meeting(&app, true);
+    let not_invited = held_meeting(&app, false);
+    let mut mum = app.citizen_client(&mother).await;
+    let base = log_path(&app);
+    let r = mum.get(&base).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains(">Handlinger</h2>"), "{}", r.body);
+    for (path, label) in [
+        ("samtykke", "Samtykke"),
+        ("stemme", "Skriv barnets stemme / ditt syn"),
+        ("be-om", "Be om møte eller team"),
+        ("innsyn", "Hvem har sett loggen"),
+    ] {
+        let link = format!("<a class=\"ds-link\" href=\"{base}/{path}\">{label}</a>");
+        assert!(r.body.contains(&link), "{link}: {}", r.body);
+    }
+    // The actions come before the team (near the top).
+    let actions = r.body.find(">Handlinger</h2>").unwrap();
+    let team = r.body.find("id=\"laget\"").unwrap();
+    assert!(actions < team);
+    let rate = |m: &str| format!("{base}/moter/{m}/vurdering");
+    assert!(r.body.contains(&rate(&invited)), "{}", r.body);
+    assert!(!r.body.contains(&rate(&not_invited)), "{}", r.body);
+    // Every page an action leads to links back to the log.
+    let back = format!("<a class=\"ds-link\" href=\"{base}\">Tilbake til loggen</a>");
+    for path in [
+        format!("{base}/samtykke"),
+        format!("{base}/stemme"),
+        format!("{base}/be-om"),
+        format!("{base}/innsyn"),
+        rate(&invited),
+    ] {
+        let page = mum.get(&path).await;
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+        assert!(page.body.contains(&back), "{path}: {}", page.body);
+    }
+    // Once rated, the link goes.
+    let saved = mum
+        .post(&rate(&invited), &[("poeng", "4"), ("kommentar", "")])
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let r = mum.get(&base).await;
+    assert!(!r.body.contains(&rate(&invited)), "{}", r.body);
+
+    // A closed log: consent (to withdraw) and «Hvem har sett loggen» only.
+    let other = held_meeting(&app, true);
+    app.with_conn(|c| {
+        diesel::update(laget_db::schema::logs::table.find(app.fx.log.log.to_string()))
+            .set(laget_db::schema::logs::status.eq("lukket"))
+            .execute(c)
+            .unwrap()
+    });
+    let r = mum.get(&base).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains(&format!("href=\"{base}/samtykke\"")));
+    assert!(r.body.contains(&format!("href=\"{base}/innsyn\"")));
+    assert!(!r.body.contains(&format!("href=\"{base}/stemme\"")));
+    assert!(!r.body.contains(&format!("href=\"{base}/be-om\"")));
+    assert!(!r.body.contains(&rate(&other)), "{}", r.body);
+}
+
+on_every_backend!(
+    the_log_page_links_to_the_familys_actions_on_every_backend,
+    the_log_page_links_to_the_familys_actions
+);
+
+/// A signed-in citizen's error page is the portal's: home `/familie`, the
+/// portal's menu and «Logg ut» posting to `/familie/logg-ut` — not the
+/// staff side's «Start» and `/logg-ut`.
+async fn a_citizens_error_page_has_the_portals_layout(app: TestApp) {
+    let mother = number_for(&app, app.fx.log.mother, 16);
+    let mut mum = app.citizen_client(&mother).await;
+    let unknown = format!("/familie/logger/{}", laget_domain::ids::LogId::new());
+    for path in [unknown.as_str(), "/finnes-ikke", "/logger"] {
+        let r = mum.get(path).await;
+        assert_eq!(r.status, 404, "{path}: {}", r.body);
+        assert!(
+            r.body
+                .contains(r#"<form method="post" action="/familie/logg-ut">"#),
+            "{path}: {}",
+            r.body
+        );
+        assert!(
+            r.body.contains(r#"href="/familie">Oversikt</a>"#),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains(r#"action="/logg-ut""#), "{}", r.body);
+        assert!(!r.body.contains(r#"href="/">Start</a>"#), "{}", r.body);
+    }
+    // Staff still get the staff layout.
+    let mut staff = app.client(Who::Ansatt).await;
+    let r = staff.get("/finnes-ikke").await;
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains(r#"action="/logg-ut""#), "{}", r.body);
+}
+
+on_every_backend!(
+    a_citizens_error_page_has_the_portals_layout_on_every_backend,
+    a_citizens_error_page_has_the_portals_layout
+);
+
+/// The start page offers the language choice (the consent page's picker),
+/// and shows the municipality's welcome text, marked with `lang` and `dir`,
+/// once the citizen chose a language the municipality has texts in.
+async fn the_start_page_offers_languages_and_the_welcome_text(app: TestApp) {
+    let m = app.fx.municipality;
+    let mut admin = app.client(Who::Kommuneadministrator).await;
+    let r = admin
+        .post(
+            &format!("/kommuner/{m}/familietekster"),
+            &[
+                ("sprak", "ar"),
+                ("navn", "العربية"),
+                ("samtykke", "الموافقة تعني مشاركة المعلومات"),
+                ("velkommen", "مرحبا بكم في صفحة العائلة"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let mother = number_for(&app, app.fx.log.mother, 17);
+    let mut mum = app.citizen_client(&mother).await;
+    let r = mum.get("/familie").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains(r#"action="/familie/sprak""#), "{}", r.body);
+    assert!(
+        r.body.contains(r#"name="neste" value="/familie""#),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains(r#"value="ar""#), "{}", r.body);
+    assert!(!r.body.contains("مرحبا بكم"), "not before it is chosen");
+    let r = mum
+        .post("/familie/sprak", &[("sprak", "ar"), ("neste", "/familie")])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location(), "/familie");
+    let r = mum.get("/familie").await;
+    assert!(r.body.contains("مرحبا بكم في صفحة العائلة"), "{}", r.body);
+    assert!(r.body.contains(r#"lang="ar" dir="rtl""#), "{}", r.body);
+}
+
+on_every_backend!(
+    the_start_page_offers_languages_and_the_welcome_text_on_every_backend,
+    the_start_page_offers_languages_and_the_welcome_text
+);

@@ -738,3 +738,79 @@ on_every_backend!(
     a_closed_log_takes_no_new_consent_but_a_withdrawal,
     a_closed_log_takes_withdrawals
 );
+
+/// The notice after giving consent is true: under the fixture
+/// municipality's rule (every guardian with parental responsibility), the
+/// mother's consent leaves the health centre waiting for the other
+/// guardian — and the centre still gets 404 —; after the father's, it says
+/// the centre has access. The form's error summary reads naturally, and the
+/// page links back to the log.
+async fn the_notice_after_consent_says_who_has_access_now(app: TestApp) {
+    let fx = app.fx.log.clone();
+    for (g, name, relation, number) in [
+        (fx.mother, "Mona Fikstursen", "mor", mother_id()),
+        (fx.father, "Frode Fikstursen", "far", father_id()),
+    ] {
+        let r = set_guardian(&app, g, name, relation, "", &number).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    let health = fx.health_unit.to_string();
+    let f = give_form(&health, &day(100), true);
+    let waiting = "Testheia helsestasjon får tilgang når den andre som har foreldreansvar, også har samtykket.";
+    let access = "Testheia helsestasjon har tilgang til loggen fra nå.";
+
+    let mut mother = app.citizen_client(&mother_id()).await;
+    // The error summary names the box shortly, not with its whole sentence.
+    let r = mother
+        .post(
+            &consent_page(&app),
+            &pairs(&give_form(&health, &day(100), false)),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body
+            .contains(">Bekreftelse: Kryss av for at du samtykker.</a>"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("over.:"), "{}", r.body);
+    // Back to the log, not the overview.
+    assert!(
+        r.body.contains(&format!(
+            "<a class=\"ds-link\" href=\"/familie/logger/{}\">Tilbake til loggen</a>",
+            fx.log
+        )),
+        "{}",
+        r.body
+    );
+
+    let r = mother.post(&consent_page(&app), &pairs(&f)).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(r.location().contains("melding=gitt"), "{}", r.location());
+    let page = mother.get(r.location()).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("Samtykket er registrert."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(waiting), "{}", page.body);
+    assert!(!page.body.contains(access), "{}", page.body);
+    assert!(!page.body.contains("har tilgang fra nå"), "{}", page.body);
+    assert_ne!(add_health(&app).await, 303, "the centre is not covered yet");
+
+    let mut father = app.citizen_client(&father_id()).await;
+    let r = father.post(&consent_page(&app), &pairs(&f)).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = father.get(r.location()).await;
+    assert!(page.body.contains(access), "{}", page.body);
+    assert!(!page.body.contains(waiting), "{}", page.body);
+    // And it is true: the centre may now be put on the team.
+    assert_eq!(add_health(&app).await, 303);
+}
+
+on_every_backend!(
+    the_notice_after_consent_is_true_under_the_rule,
+    the_notice_after_consent_says_who_has_access_now
+);
