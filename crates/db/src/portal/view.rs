@@ -13,13 +13,13 @@
 
 use crate::log::{Entry, EvaluationView, MeasureView};
 use crate::schema::{
-    children, consents, guardians, log_entries, logs, meeting_decisions, meeting_participants,
-    meetings, memberships, team_members, units, users,
+    break_glass, children, consents, guardians, log_entries, logs, meeting_decisions,
+    meeting_participants, meetings, memberships, team_members, units, users,
 };
 use crate::{DbConnection, DbError, DbResult, from_micros, parse_id};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use laget_domain::access::FamilyReader;
+use laget_domain::access::{FamilyReader, Ground};
 use laget_domain::audit::{AccessRecord, Action, ObjectType, Scope};
 use laget_domain::ids::{EvaluationId, LogId, MeetingId};
 use laget_domain::log::consent::Giver;
@@ -182,13 +182,26 @@ fn record_read(
     object: ObjectType,
     rid: &str,
 ) -> DbResult<()> {
+    record(conn, r, facts, object, Action::Read, rid)
+}
+
+/// Appends the access-log row of the family's `action` on `object` (see
+/// [`record_read`]).
+fn record(
+    conn: &mut DbConnection,
+    r: &FamilyReader,
+    facts: &LogFacts,
+    object: ObjectType,
+    action: Action,
+    rid: &str,
+) -> DbResult<()> {
     let scope = Scope {
         municipality_id: Some(facts.municipality),
         unit_id: Some(facts.home_unit),
     };
     crate::audit::append(
         conn,
-        &AccessRecord::new(r, object, r.log_id(), Action::Read, scope, rid),
+        &AccessRecord::new(r, object, r.log_id(), action, scope, rid),
     )?;
     Ok(())
 }
@@ -210,12 +223,14 @@ fn first_name(name: &str) -> String {
 }
 
 /// The log's card for the start page; the listing is a read of the child's
-/// data and is recorded.
+/// data and is recorded — as a listing (`Action::List`, «Så oversikten over
+/// loggene» in «Hvem har sett loggen»), not as a read of the log, which
+/// only the log page is.
 pub fn card(conn: &mut DbConnection, r: &FamilyReader, rid: &str) -> DbResult<LogCard> {
     let facts = log_facts(conn, r.log_id())?;
     let settings = crate::log::settings(conn, facts.municipality)?;
     let lead = lead_name(conn, facts.lead.as_deref())?;
-    record_read(conn, r, &facts, ObjectType::Log, rid)?;
+    record(conn, r, &facts, ObjectType::Log, Action::List, rid)?;
     Ok(LogCard {
         log_id: r.log_id(),
         child_first_name: first_name(&facts.child_name),
@@ -544,8 +559,10 @@ fn decisions(conn: &mut DbConnection, meeting: &str) -> DbResult<Vec<FamilyDecis
 
 /// «Hvem har sett loggen»: the access log's rows about the log and its
 /// child, newest first, `limit` of them older than row `before`; each staff
-/// member with their unit. Reading it is itself recorded (after the rows
-/// are read, so the page does not list its own reading).
+/// member with their unit. A row under break-glass (ground `nodtilgang`) is
+/// left out until the leader has reviewed the opening it rests on
+/// ([`break_glass_shown_to_family`]). Reading it is itself recorded (after
+/// the rows are read, so the page does not list its own reading).
 pub fn who_has_seen(
     conn: &mut DbConnection,
     r: &FamilyReader,
@@ -555,7 +572,34 @@ pub fn who_has_seen(
 ) -> DbResult<Vec<Seen>> {
     let facts = log_facts(conn, r.log_id())?;
     let objects = [r.log_id().to_string(), facts.child_id.clone()];
-    let rows = crate::audit::for_objects_before(conn, &objects, before, limit)?;
+    // The log's break-glass openings: who, when, reviewed or not.
+    let openings: Vec<(String, String, i64, Option<i64>)> = break_glass::table
+        .filter(break_glass::log_id.eq(r.log_id().to_string()))
+        .select((
+            break_glass::id,
+            break_glass::user_id,
+            break_glass::opened_at,
+            break_glass::reviewed_at,
+        ))
+        .load(conn)?;
+    // Page on until `limit` rows are shown or the log has no more, so that
+    // rows left out do not shorten the page (or hide that there is more).
+    let mut rows = Vec::new();
+    let mut cursor = before;
+    loop {
+        let batch = crate::audit::for_objects_before(conn, &objects, cursor, limit)?;
+        let done = (batch.len() as i64) < limit;
+        cursor = batch.last().map(|e| e.seq).or(cursor);
+        rows.extend(
+            batch
+                .into_iter()
+                .filter(|e| break_glass_shown_to_family(e, &openings)),
+        );
+        if done || rows.len() as i64 >= limit {
+            break;
+        }
+    }
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
     // Staff on the team (now or before) for the unit they joined for.
     let team_units: Vec<(Option<String>, String)> = team_members::table
         .inner_join(units::table.on(units::id.nullable().eq(team_members::unit_id)))
@@ -592,4 +636,39 @@ pub fn who_has_seen(
     }
     record_read(conn, r, &facts, ObjectType::AccessLog, rid)?;
     Ok(out)
+}
+
+/// Whether the family sees an access-log row: a row under break-glass
+/// (ground `nodtilgang`) only once the opening it rests on has been
+/// reviewed by the leader of the unit that keeps the log, so that child
+/// welfare's investigation is not revealed before child welfare has acted
+/// and the leader has checked the opening (docs/ARCHITECTURE.md,
+/// Decisions). The reads under an opening name it (`nodtilgang:<id>`); the
+/// opening's own row does not, and is matched to the actor's latest
+/// opening of the log at or before it. A row whose opening is not found is
+/// left out. Every other row is shown.
+fn break_glass_shown_to_family(
+    e: &crate::audit::Entry,
+    openings: &[(String, String, i64, Option<i64>)],
+) -> bool {
+    let (code, detail) = e
+        .ground
+        .split_once(':')
+        .map_or((e.ground.as_str(), None), |(c, d)| (c, Some(d)));
+    if code != Ground::BreakGlass.code() {
+        return true;
+    }
+    let opening = match detail {
+        Some(id) => openings.iter().find(|(k, _, _, _)| k == id),
+        None => {
+            let at = crate::to_micros(e.at);
+            openings
+                .iter()
+                .filter(|(_, user, opened, _)| {
+                    e.actor_id.as_deref() == Some(user.as_str()) && *opened <= at
+                })
+                .max_by_key(|(_, _, opened, _)| *opened)
+        }
+    };
+    opening.is_some_and(|(_, _, _, reviewed)| reviewed.is_some())
 }

@@ -100,6 +100,8 @@ fn ground(m: &Messages, ground: &str) -> String {
 fn what(m: &Messages, object: &str, action: &str) -> String {
     match (object, action) {
         ("log", "read") => m.portal_what_read_log.into(),
+        // The start page's listing of the family's logs (F3).
+        ("log", "list") => m.portal_what_list_log.into(),
         ("log", "update") => m.portal_what_update_log.into(),
         ("log", "create") => m.portal_what_create_log.into(),
         ("log", "print") => m.portal_what_print_log.into(),
@@ -165,6 +167,7 @@ mod tests {
         assert_eq!(ground(&NN, "ungdom"), "Ungdommen sjølv");
         assert!(ground(&NB, "nodtilgang:xyz").starts_with("Nødtilgang"));
         assert_eq!(what(&NB, "log", "read"), "Leste loggen");
+        assert_eq!(what(&NB, "log", "list"), "Så oversikten over loggene");
         assert_eq!(
             what(&NB, "access_log", "read"),
             "Så hvem som har sett loggen"

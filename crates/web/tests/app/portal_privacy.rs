@@ -159,3 +159,110 @@ on_every_backend!(
     a_youths_own_consent_is_hidden_from_the_guardians,
     the_youths_own_consent_is_not_shown_to_the_guardians
 );
+
+fn seen_page(app: &TestApp) -> String {
+    format!("/familie/logger/{}/innsyn", app.fx.log.log)
+}
+
+/// #4: child welfare's break-glass opening (the fixtures open one on the
+/// log) and its reads are not in the family's «Hvem har sett loggen» until
+/// the leader of the keeping unit has reviewed the opening; then they are.
+/// The page always says that such openings are shown once checked.
+async fn break_glass_shows_after_the_review(app: TestApp) {
+    use laget_db::schema::{access_log, logs};
+    register_guardians(&app);
+    // Child welfare reads the log under its opening.
+    let mut welfare = app.client(laget_testkit::Who::ChildWelfareBreakGlass).await;
+    let r = welfare.get(&format!("/logger/{}", app.fx.log.log)).await;
+    assert_eq!(r.status, 200);
+    let grounds: Vec<String> = app.with_conn(|c| {
+        access_log::table
+            .filter(access_log::ground.like("nodtilgang%"))
+            .select(access_log::ground)
+            .load(c)
+            .unwrap()
+    });
+    assert!(grounds.len() >= 2, "the opening and the read: {grounds:?}");
+    let mut mother = app.citizen_client(&mother_id()).await;
+    assert_eq!(mother.get(&log_page(&app)).await.status, 200);
+    let page = mother.get(&seen_page(&app)).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("først etter at lederen"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Nødtilgang"), "{}", page.body);
+    assert!(!page.body.contains("med nødtilgang</td>"), "{}", page.body);
+    // Other rows are there (the mother's own reading of the log).
+    assert!(page.body.contains("Leste loggen"), "{}", page.body);
+    // The leader reviews the opening.
+    let home: String = app.with_conn(|c| {
+        logs::table
+            .find(app.fx.log.log.to_string())
+            .select(logs::home_unit_id)
+            .first(c)
+            .unwrap()
+    });
+    let mut leader = app.client(laget_testkit::Who::Leder).await;
+    let r = leader
+        .post(
+            &format!("/enheter/{home}/nodtilgang/{}", app.fx.log.break_glass),
+            &[("merknad", "Kontrollert: begrunnet.")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = mother.get(&seen_page(&app)).await;
+    assert!(
+        page.body.contains("Åpnet loggen med nødtilgang"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Nødtilgang i en alvorlig situasjon"));
+    assert!(page.body.contains("først etter at lederen"));
+    // The written reason is never shown.
+    assert!(!page.body.contains("Bekymringsmelding mottatt i dag"));
+}
+
+on_every_backend!(
+    break_glass_is_shown_to_the_family_after_the_review,
+    break_glass_shows_after_the_review
+);
+
+/// #8: the start page's listing is recorded as a listing («Så oversikten
+/// over loggene»), not as a read of the log; opening the log is «Leste
+/// loggen». Every read is still recorded.
+async fn the_start_page_is_a_listing(app: TestApp) {
+    use laget_db::schema::access_log;
+    register_guardians(&app);
+    let mut mother = app.citizen_client(&mother_id()).await;
+    let count = |app: &TestApp, action: &'static str| -> i64 {
+        app.with_conn(|c| {
+            access_log::table
+                .filter(access_log::citizen_id.is_not_null())
+                .filter(access_log::action.eq(action))
+                .count()
+                .get_result(c)
+                .unwrap()
+        })
+    };
+    let r = mother.get("/familie").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(count(&app, "list"), 1, "the listing is recorded");
+    assert_eq!(count(&app, "read"), 0, "not as a read of the log");
+    let r = mother.get(&log_page(&app)).await;
+    assert_eq!(r.status, 200);
+    assert!(count(&app, "read") >= 1);
+    let page = mother.get(&seen_page(&app)).await;
+    assert!(
+        page.body.contains("Så oversikten over loggene"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Leste loggen"));
+}
+
+on_every_backend!(
+    the_start_page_is_recorded_as_a_listing,
+    the_start_page_is_a_listing
+);
