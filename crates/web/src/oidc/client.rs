@@ -183,6 +183,20 @@ impl Discovery {
         }
     }
 
+    /// Reads the provider's metadata now if it is not kept, so that the
+    /// page about to be served — a login page, whose form leads to the
+    /// provider — already carries the provider's origins in its policy:
+    /// browsers hold a form's redirect to the policy of the page the form
+    /// is on. A provider that cannot be reached is logged; the login itself
+    /// then says so.
+    pub async fn prepare(&self, provider: Option<&ProviderConfig>) {
+        if let Some(provider) = provider
+            && let Err(e) = self.metadata(provider, false).await
+        {
+            tracing::warn!(error = %e, provider = %provider.key, "the provider's metadata could not be read");
+        }
+    }
+
     /// The sources a form may lead to besides Laget itself: the origins of
     /// the providers' login and logout endpoints read so far (see the
     /// field). Discovery happens inside the login's own request, before

@@ -61,6 +61,10 @@ pub async fn show(
     } else {
         None
     };
+    state
+        .oidc
+        .prepare(state.config.oidc.citizens.as_ref())
+        .await;
     page(&LoginPage {
         layout: Layout::anonymous(&ctx, ctx.m.oidc_login_title),
         next,

@@ -58,6 +58,7 @@ pub async fn show(
     } else {
         None
     };
+    state.oidc.prepare(state.config.oidc.staff.as_ref()).await;
     page(&LoginPage {
         layout: Layout::anonymous(&ctx, ctx.m.login_title),
         form: FormState::default(),
