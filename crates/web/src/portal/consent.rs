@@ -174,10 +174,13 @@ fn given_text(
     }
     if !waiting.is_empty() {
         text.push(' ');
-        text.push_str(
-            &m.portal_consent_given_waiting
-                .replace("{enheter}", &join_names(m, &waiting)),
-        );
+        // A youth under 16 waits for the guardians for health services.
+        let waiting_text = if me == Giver::Youth {
+            m.portal_consent_given_waiting_youth
+        } else {
+            m.portal_consent_given_waiting
+        };
+        text.push_str(&waiting_text.replace("{enheter}", &join_names(m, &waiting)));
     }
     Some(text)
 }
