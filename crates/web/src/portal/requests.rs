@@ -98,11 +98,17 @@ pub struct Notice {
 
 fn team_label(m: &Messages, t: &TeamChoice) -> String {
     let mut label = t.name.clone();
+    // The band with an en dash, «1–5 år», and not again when the team's
+    // name says it already (stranger 12, #12: «Tidlig innsatsteam 1–5 år
+    // (1-5 år)»).
     if let Some(band) = &t.age_band {
-        label.push_str(&format!(
-            " ({})",
-            m.portal_request_ages.replace("{alder}", band)
-        ));
+        let band = band.replace('-', "–");
+        if !t.name.replace('-', "–").contains(&band) {
+            label.push_str(&format!(
+                " ({})",
+                m.portal_request_ages.replace("{alder}", &band)
+            ));
+        }
     }
     if t.matches_age {
         label.push_str(&format!(" – {}", m.portal_request_team_matches));

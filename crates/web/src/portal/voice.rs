@@ -86,9 +86,13 @@ async fn voice_page(
                 label: crate::log::words::voice_method(m, c).into(),
             })
             .collect(),
-        words_hint: m
-            .portal_voice_words_hint
-            .replace("{max}", &MAX_FAMILY_TEXT.to_string()),
+        // A youth writes about themself (stranger 12, #12).
+        words_hint: if youth {
+            m.portal_voice_words_hint_youth
+        } else {
+            m.portal_voice_words_hint
+        }
+        .replace("{max}", &MAX_FAMILY_TEXT.to_string()),
         form: form.fields(&[
             ("hvem", m.portal_voice_whose),
             ("dato", m.portal_voice_date),

@@ -35,6 +35,7 @@ mod teams;
 mod timeline_events;
 mod trust;
 mod written_standard;
+mod wording_f4;
 
 /// Runs an async scenario once per database engine, each on a fresh database.
 #[macro_export]
