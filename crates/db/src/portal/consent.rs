@@ -327,10 +327,60 @@ pub fn give(
     if c.givers != [w.giver()] || c.method != Method::Digital {
         return Err(crate::DbError::NotFound);
     }
+    // A form sent twice (a double click, a resubmit) lands on the consent
+    // the first made: the same citizen's consent, not withdrawn, with the
+    // same units, purposes and valid-to. The log's row is locked first
+    // (a write to it), so that two sends at once on PostgreSQL wait for
+    // each other and the second finds the first.
+    diesel::update(logs::table.find(w.log_id().to_string()))
+        .set(logs::id.eq(w.log_id().to_string()))
+        .execute(conn)?;
+    if let Some(id) = same_consent(conn, w, c)? {
+        log_record(conn, w.reader(), w, Action::Read, rid)?;
+        return Ok(id);
+    }
     let id = insert_consent(conn, author(w), c, None)?;
     log_record(conn, w.reader(), w, Action::Update, rid)?;
     notify(conn, w)?;
     Ok(id)
+}
+
+/// The citizen's consent on the log that `c` repeats: not withdrawn, the
+/// same givers, units, purposes and valid-to (in any order).
+fn same_consent(
+    conn: &mut DbConnection,
+    w: &FamilyWriter,
+    c: &NewConsent,
+) -> DbResult<Option<ConsentId>> {
+    let rows: Vec<(String, String, String, String, String)> = consents::table
+        .filter(consents::log_id.eq(w.log_id().to_string()))
+        .filter(consents::citizen_id.eq(w.citizen_id().to_string()))
+        .filter(consents::withdrawn_at.is_null())
+        .select((
+            consents::id,
+            consents::givers,
+            consents::unit_ids,
+            consents::purposes,
+            consents::valid_to,
+        ))
+        .load(conn)?;
+    let sorted = |v: Vec<String>| {
+        let mut v = v;
+        v.sort();
+        v.dedup();
+        v
+    };
+    let stored = |raw: &str| sorted(split(raw).map(str::to_owned).collect());
+    let givers = sorted(c.givers.iter().map(|g| g.code()).collect());
+    let units = sorted(c.units.iter().map(|u| u.to_string()).collect());
+    let purposes = sorted(c.purposes.iter().map(|p| p.code().to_owned()).collect());
+    let to = c.valid_to.format("%Y-%m-%d").to_string();
+    for (id, g, u, p, valid_to) in rows {
+        if stored(&g) == givers && stored(&u) == units && stored(&p) == purposes && valid_to == to {
+            return Ok(Some(parse_id(&id)?));
+        }
+    }
+    Ok(None)
 }
 
 /// Withdraws a consent the writer is a giver of, at once (access under it

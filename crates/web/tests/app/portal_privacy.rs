@@ -266,3 +266,27 @@ on_every_backend!(
     the_start_page_is_recorded_as_a_listing,
     the_start_page_is_a_listing
 );
+
+/// #6: the consent form sent twice — one after the other, and two at once
+/// — makes one consent; the second lands on the first (303 both times).
+async fn a_consent_sent_twice_is_one(app: TestApp) {
+    register_guardians(&app);
+    let mut mother = app.citizen_client(&mother_id()).await;
+    let mut again = app.citizen_client(&mother_id()).await;
+    let before = consent_count(&app);
+    let f = give_form(&app.fx.log.health_unit.to_string(), &day(60));
+    let r = mother.post(&consent_page(&app), &pairs(&f)).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = again.post(&consent_page(&app), &pairs(&f)).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(consent_count(&app), before + 1, "one consent");
+    // Two at once, of another form.
+    let g = give_form(&app.fx.log.health_unit.to_string(), &day(90));
+    let (path, fields) = (consent_page(&app), pairs(&g));
+    let (a, b) = tokio::join!(mother.post(&path, &fields), again.post(&path, &fields));
+    assert_eq!(a.status, 303);
+    assert_eq!(b.status, 303);
+    assert_eq!(consent_count(&app), before + 2, "one more");
+}
+
+on_every_backend!(a_consent_sent_twice_makes_one, a_consent_sent_twice_is_one);
