@@ -7,7 +7,7 @@
 //! languages. Each scenario runs on both engines.
 
 use crate::on_every_backend;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use laget_db::schema::{access_log, child_changes, children, consents, guardians, outgoing_mail};
 use laget_domain::children::national_id::NationalId;
@@ -336,7 +336,11 @@ on_every_backend!(
 /// health centre under a rule that needs both guardians.
 async fn the_youth_consents_for_themself(app: TestApp) {
     let fx = app.fx.log.clone();
-    let born = NaiveDate::from_ymd_opt(today().year() - 16, 1, 15).unwrap_or_default();
+    // Sixteen and 40 days whatever the day: the health centre needs 16.
+    let born = today()
+        .checked_sub_months(chrono::Months::new(16 * 12))
+        .unwrap_or_default()
+        - chrono::Duration::days(40);
     let youth = NationalId::synthetic(born, 31).unwrap().expose().to_owned();
     let (child, y) = (fx.child.to_string(), youth.clone());
     app.with_conn(|c| {
