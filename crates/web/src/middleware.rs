@@ -129,6 +129,13 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
                         tracing::warn!(request_id, error = %e, "could not refresh session");
                     }
                 }
+                // The portal's pages carry the logout form, which leads to
+                // the provider's end-session endpoint: its origin must be in
+                // their policy even after a restart (kept after the first).
+                state
+                    .oidc
+                    .prepare(state.config.oidc.provider(&s.provider))
+                    .await;
                 citizen = Some((
                     CitizenSessionInfo {
                         token_hash: hash,

@@ -591,6 +591,22 @@ async fn logout(app: TestApp, provider: &OidcProvider) {
 }
 oidc_test!(logging_out_logs_out_at_the_provider_too, logout);
 
+/// A citizen whose session outlived a restart (a fresh server that has read
+/// no provider yet) still gets portal pages whose policy lets the logout
+/// form lead to the provider's end-session endpoint.
+async fn pages_after_a_restart(app: TestApp, provider: &OidcProvider) {
+    let number = person(1985, 17);
+    let mut citizen = app.citizen_client(&number).await;
+    let page = citizen.get("/familie").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_form_may_lead_to(&page, &provider.issuer());
+}
+
+oidc_test!(
+    a_portal_page_lets_the_logout_reach_the_provider,
+    pages_after_a_restart
+);
+
 /// Without `[idporten]` the portal's login page says so, and the buttons
 /// lead nowhere (404 page, no 500).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
