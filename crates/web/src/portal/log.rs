@@ -118,9 +118,9 @@ fn team_row(m: &Messages, c: &Contact) -> TeamRow {
     let detail = match (c.kind, &c.unit) {
         (MemberKind::Staff, Some(unit)) => format!("{role}, {unit}"),
         (MemberKind::Staff, None) => role,
-        (MemberKind::Guardian, _) => join_role(&role, m.portal_team_guardian, |w| {
-            w.portal_team_guardian
-        }),
+        (MemberKind::Guardian, _) => {
+            join_role(&role, m.portal_team_guardian, |w| w.portal_team_guardian)
+        }
         (MemberKind::Child, _) => join_role(&role, m.portal_team_child, |w| w.portal_team_child),
         (MemberKind::Network, _) => {
             join_role(&role, m.portal_team_network, |w| w.portal_team_network)
