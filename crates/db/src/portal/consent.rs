@@ -16,9 +16,7 @@
 use crate::children::{date, record};
 use crate::log::{ConsentAuthor, insert_consent, mark_withdrawn};
 use crate::meetings::mail::{self as mail, MailRequest, Recipient};
-use crate::schema::{
-    child_units, children, consents, guardians, logs, team_members, unit_municipalities, units,
-};
+use crate::schema::{child_units, children, consents, guardians, logs, team_members, units};
 use crate::{DbConnection, DbResult, from_micros, parse_id};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -66,9 +64,9 @@ pub struct ConsentPage {
     pub birth: Birth,
     /// Newest first.
     pub consents: Vec<FamilyConsent>,
-    /// The units the family may consent to (id, name), by name: the units
-    /// of the log's team, the child's units and the municipality's services
-    /// ([`SERVICE_KINDS`]), active ones only.
+    /// The units the family may consent to (id, name), by name: the staff
+    /// form's units (every active unit serving the municipality) and the
+    /// units of the log's team and the child's units, active ones only.
     pub units: Vec<(UnitId, String)>,
 }
 
@@ -174,7 +172,13 @@ fn consents_of(conn: &mut DbConnection, log: LogId) -> DbResult<Vec<FamilyConsen
     Ok(out)
 }
 
-/// The units the family may consent to (see [`ConsentPage::units`]).
+/// The units the family may consent to (see [`ConsentPage::units`]): the
+/// same units the staff's consent form offers — every active unit serving
+/// the municipality (`crate::admin::units::list_in_municipality`, as
+/// `web::log::work` uses it) — and the units of the log's team and the
+/// units the child attends, should one of them serve from elsewhere. A
+/// family preparing a move (a new school, SFO) can consent before staff
+/// add the unit to the team.
 fn unit_choices(
     conn: &mut DbConnection,
     log: LogId,
@@ -191,23 +195,25 @@ fn unit_choices(
         .select(child_units::unit_id)
         .load(conn)?;
     let near: Vec<String> = team.into_iter().flatten().chain(attends).collect();
-    let kinds: Vec<&str> = SERVICE_KINDS.iter().map(|k| k.code()).collect();
-    let services: Vec<String> = units::table
-        .inner_join(unit_municipalities::table)
-        .filter(unit_municipalities::municipality_id.eq(municipality.to_string()))
-        .filter(units::kind.eq_any(kinds))
-        .select(units::id)
-        .load(conn)?;
-    let ids: Vec<String> = near.into_iter().chain(services).collect();
+    let mut out: Vec<(UnitId, String)> =
+        crate::admin::units::list_in_municipality(conn, municipality)?
+            .into_iter()
+            .filter(|u| u.active)
+            .map(|u| (u.id, u.name))
+            .collect();
     let rows: Vec<(String, String)> = units::table
-        .filter(units::id.eq_any(&ids))
+        .filter(units::id.eq_any(&near))
         .filter(units::active.eq(true))
-        .order((units::name, units::id))
         .select((units::id, units::name))
         .load(conn)?;
-    rows.into_iter()
-        .map(|(id, name)| Ok((parse_id(&id)?, name)))
-        .collect()
+    for (id, name) in rows {
+        let id: UnitId = parse_id(&id)?;
+        if !out.iter().any(|(u, _)| *u == id) {
+            out.push((id, name));
+        }
+    }
+    out.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.to_string().cmp(&b.0.to_string())));
+    Ok(out)
 }
 
 /// The child of the log: its id and birth.

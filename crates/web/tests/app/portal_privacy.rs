@@ -290,3 +290,38 @@ async fn a_consent_sent_twice_is_one(app: TestApp) {
 }
 
 on_every_backend!(a_consent_sent_twice_makes_one, a_consent_sent_twice_is_one);
+
+/// #10: the family's consent form offers the same units as the staff's
+/// consent form: every active unit serving the municipality (a new school,
+/// SFO, …), not only the team's and the services'.
+async fn the_family_may_consent_to_every_unit_staff_may(app: TestApp) {
+    use laget_db::schema::{logs, unit_municipalities, units};
+    register_guardians(&app);
+    let log_id = app.fx.log.log.to_string();
+    let names: Vec<String> = app.with_conn(|c| {
+        let m: String = logs::table
+            .find(log_id)
+            .select(logs::municipality_id)
+            .first(c)
+            .unwrap();
+        units::table
+            .inner_join(unit_municipalities::table)
+            .filter(unit_municipalities::municipality_id.eq(m))
+            .filter(units::active.eq(true))
+            .select(units::name)
+            .load(c)
+            .unwrap()
+    });
+    assert!(names.len() > 3, "{names:?}");
+    let mut mother = app.citizen_client(&mother_id()).await;
+    let page = mother.get(&consent_page(&app)).await;
+    assert_eq!(page.status, 200);
+    for n in &names {
+        assert!(page.body.contains(n.as_str()), "{n}: {}", page.body);
+    }
+}
+
+on_every_backend!(
+    the_family_is_offered_the_staff_forms_units,
+    the_family_may_consent_to_every_unit_staff_may
+);
