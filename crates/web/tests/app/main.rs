@@ -36,8 +36,8 @@ mod team_meetings;
 mod teams;
 mod timeline_events;
 mod trust;
-mod written_standard;
 mod wording_f4;
+mod written_standard;
 
 /// Runs an async scenario once per database engine, each on a fresh database.
 #[macro_export]

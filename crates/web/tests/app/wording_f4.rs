@@ -38,7 +38,11 @@ async fn youth_reads_about_themself(app: TestApp) {
     let log = format!("/familie/logger/{}", app.fx.youth.log);
     let consent = youth.get(&format!("{log}/samtykke")).await;
     assert_eq!(consent.status, 200);
-    assert!(consent.body.contains("Dele opplysninger om deg"), "{}", consent.body);
+    assert!(
+        consent.body.contains("Dele opplysninger om deg"),
+        "{}",
+        consent.body
+    );
     assert!(consent.body.contains("Delta i møter om deg"));
     assert!(!consent.body.contains("Dele opplysninger om barnet"));
     let voice = youth.get(&format!("{log}/stemme")).await;
