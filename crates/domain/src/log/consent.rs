@@ -16,7 +16,7 @@ pub const YOUTH_CONSENT_AGE: u32 = 15;
 /// «from 16 for health»; pasient- og brukerrettighetsloven § 4-3 first
 /// paragraph b: the youth consents to health care from 16). Below it the
 /// guardians' consent is needed for a health unit, as for a younger child.
-pub const YOUTH_HEALTH_CONSENT_AGE: u32 = crate::portal::YOUTH_HEALTH_AGE;
+pub const YOUTH_HEALTH_CONSENT_AGE: u32 = 16;
 
 /// How many days before expiry the lead is reminded.
 pub const EXPIRY_WARNING_DAYS: i64 = 30;

@@ -21,7 +21,7 @@ pub const YOUTH_PORTAL_AGE: u32 = YOUTH_CONSENT_AGE;
 /// services' health records are withheld from the guardians
 /// (pasient- og brukerrettighetsloven § 3-4 first paragraph; DOMAIN.md
 /// «from 16 for health»).
-pub const YOUTH_HEALTH_AGE: u32 = 16;
+pub const YOUTH_HEALTH_AGE: u32 = crate::log::consent::YOUTH_HEALTH_CONSENT_AGE;
 
 /// Parental responsibility ends at majority: guardians see nothing of a
 /// log about a child of this age or older.
