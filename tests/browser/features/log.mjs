@@ -188,7 +188,7 @@ export async function stafettlogg({ adminPage }) {
     const consent = page.locator('section[aria-labelledby="samtykke"] li');
     assert.equal(await consent.count(), 1, 'the log should list one consent');
     const c = await text(consent);
-    assert.match(c, /^Gyldig: /, `the consent should be «Gyldig»: «${c}»`);
+    assert.match(c, /^Gyldig[.:–] /, `the consent should be «Gyldig»: «${c}»`);
     for (const part of [...STAFETT.guardians.map((g) => g.name), STAFETT.school, LEADER_UNIT, 'dele informasjon', 'Muntlig', STAFETT.consentNote]) {
       assert.ok(c.includes(part), `the consent line «${c}» should hold «${part}»`);
     }
@@ -592,7 +592,7 @@ export async function stafettlogg({ adminPage }) {
     const school = schoolPage;
     await goto(school, stafett.logHref, 'log-before-withdraw');
     const consent = school.locator('section[aria-labelledby="samtykke"] li').first();
-    assert.match(await text(consent), /^Gyldig: /);
+    assert.match(await text(consent), /^Gyldig[.:–] /);
     // Withdrawing asks for confirmation and a reason on a page of its own.
     resp = await loadBy(school, () => consent.getByRole('link', { name: /^Trekk tilbake/ }).click());
     await checkPage(school, 'consent-withdraw-confirm');
