@@ -245,6 +245,8 @@ fn child_data_files() -> Vec<PathBuf> {
     let mut files = vec![src().join("children.rs"), src().join("casework.rs")];
     files.extend(rust_files(&src().join("log")));
     files.extend(rust_files(&src().join("meetings")));
+    files.extend(rust_files(&src().join("reports")));
+    files.extend(rust_files(&src().join("plans")));
     files.extend(rust_files(&src().join("portal")).into_iter().filter(|p| {
         !NO_CHILD_DATA_FILES
             .iter()

@@ -18,7 +18,9 @@ pub mod log;
 pub mod lookup;
 pub mod meetings;
 pub mod outbox;
+pub mod plans;
 pub mod portal;
+pub mod reports;
 pub mod schema;
 pub mod session;
 

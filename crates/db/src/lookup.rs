@@ -19,6 +19,8 @@
 //!   request of a citizen).
 //! - [`family_facts`], [`family_logs`]: `laget_web::portal` (every portal
 //!   page of a log opens through `CitizenActor::open_log`).
+//! - [`report_facts`]: `laget_web::reports` (every page of one report
+//!   opens through `Actor::open_report`).
 //! - [`demo_youth_number`]: the demo OpenID provider
 //!   (`laget_web::oidc::demo_provider`, mounted by `laget serve --demo`
 //!   only), before the login decides who the citizen is.
@@ -28,9 +30,9 @@ use crate::{DbConnection, DbResult, parse_id};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use laget_domain::access::{
-    Actor, CitizenActor, FamilyFacts, FamilyGuardian, LogFacts, Membership,
+    Actor, CitizenActor, FamilyFacts, FamilyGuardian, LogFacts, Membership, ReportFacts,
 };
-use laget_domain::ids::{ChildId, CitizenId, LogId};
+use laget_domain::ids::{ChildId, CitizenId, LogId, ReportId};
 use laget_domain::{MunicipalityId, UnitId, UserId};
 
 /// The actor for a signed-in user: their rights, as the access rules see
@@ -223,4 +225,45 @@ pub fn demo_youth_number(
         [Some(n)] => Some(n.clone()),
         _ => None,
     })
+}
+
+/// What the access rules need to decide whether a user may open `report`
+/// (`Actor::open_report`): its reporter, unit, status and the child welfare
+/// service it went to. `DbError::NotFound` if there is no such report.
+pub fn report_facts(conn: &mut DbConnection, report: ReportId) -> DbResult<ReportFacts> {
+    use crate::schema::reports;
+    let (municipality, reporter, unit, status, cw): (
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+    ) = reports::table
+        .find(report.to_string())
+        .select((
+            reports::municipality_id,
+            reports::reporter_id,
+            reports::reporter_unit_id,
+            reports::status,
+            reports::child_welfare_unit_id,
+        ))
+        .first(conn)?;
+    Ok(ReportFacts {
+        report_id: report,
+        municipality_id: parse_id(&municipality)?,
+        reporter: parse_id(&reporter)?,
+        reporter_unit: parse_id(&unit)?,
+        status: laget_domain::reports::ReportStatus::from_code(&status)
+            .ok_or_else(|| crate::DbError::Corrupt(format!("report status {status}")))?,
+        child_welfare_unit: cw.as_deref().map(parse_id).transpose()?,
+    })
+}
+
+/// The child welfare services that serve `municipality` (ids only): where
+/// a report about a child of it is delivered, and who may see its counts.
+pub fn child_welfare_serving(
+    conn: &mut DbConnection,
+    municipality: MunicipalityId,
+) -> DbResult<Vec<UnitId>> {
+    child_welfare_units(conn, municipality)
 }

@@ -19,6 +19,10 @@ diesel::table! {
         active -> Bool,
         created_at -> BigInt,
         host_municipality_id -> Text,
+        org_number -> Nullable<Text>,
+        address_line -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        postal_place -> Nullable<Text>,
     }
 }
 
@@ -57,6 +61,8 @@ diesel::table! {
         is_system_admin -> Bool,
         disabled_at -> Nullable<BigInt>,
         created_at -> BigInt,
+        phone -> Nullable<Text>,
+        job_title -> Nullable<Text>,
     }
 }
 
@@ -300,6 +306,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     oidc_logins,
     portal_texts,
     family_requests,
+    districts,
+    report_settings,
+    reports,
+    report_feedback,
+    plans,
+    plan_goals,
+    plan_contributions,
 );
 
 diesel::table! {
@@ -805,3 +818,116 @@ diesel::table! {
 
 diesel::joinable!(citizen_sessions -> citizens (citizen_id));
 diesel::joinable!(family_requests -> logs (log_id));
+
+// Reports of concern and individual plans (migration 000020).
+diesel::table! {
+    districts (municipality_id, number) {
+        municipality_id -> Text,
+        number -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    report_settings (municipality_id) {
+        municipality_id -> Text,
+        cosign -> Text,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> Text,
+        municipality_id -> Text,
+        log_id -> Nullable<Text>,
+        reporter_id -> Text,
+        reporter_unit_id -> Text,
+        status -> Text,
+        draft -> Text,
+        message -> Nullable<Text>,
+        child_welfare_unit_id -> Nullable<Text>,
+        guardians_told -> Bool,
+        not_told_reason -> Nullable<Text>,
+        cosigned_by -> Nullable<Text>,
+        cosigned_at -> Nullable<BigInt>,
+        sent_at -> Nullable<BigInt>,
+        delivery_channel -> Nullable<Text>,
+        delivered_at -> Nullable<BigInt>,
+        received_by -> Nullable<Text>,
+        received_at -> Nullable<BigInt>,
+        outcome -> Nullable<Text>,
+        outcome_by -> Nullable<Text>,
+        outcome_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    report_feedback (id) {
+        id -> Text,
+        report_id -> Text,
+        kind -> Text,
+        recorded_by -> Text,
+        recorded_at -> BigInt,
+        seen_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    plans (id) {
+        id -> Text,
+        log_id -> Text,
+        municipality_id -> Text,
+        status -> Text,
+        requested_by -> Nullable<Text>,
+        requested_by_citizen -> Nullable<Text>,
+        requested_at -> BigInt,
+        request_note -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<BigInt>,
+        decision_note -> Nullable<Text>,
+        coordinator_id -> Nullable<Text>,
+        coordinator_kind -> Nullable<Text>,
+        coordinator_unit_id -> Nullable<Text>,
+        closed_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    plan_goals (id) {
+        id -> Text,
+        plan_id -> Text,
+        position -> Integer,
+        words -> Text,
+        said_by -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> BigInt,
+        reached_at -> Nullable<BigInt>,
+        ended_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    plan_contributions (id) {
+        id -> Text,
+        plan_id -> Text,
+        goal_id -> Text,
+        unit_id -> Text,
+        measure_id -> Nullable<Text>,
+        what -> Text,
+        responsible_id -> Text,
+        evaluate_on -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> BigInt,
+        ended_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(report_feedback -> reports (report_id));
+diesel::joinable!(reports -> logs (log_id));
+diesel::joinable!(plans -> logs (log_id));
+diesel::joinable!(plan_goals -> plans (plan_id));
+diesel::joinable!(plan_contributions -> plans (plan_id));

@@ -172,6 +172,27 @@ id_type!(
     FamilyRequestId
 );
 
+id_type!(
+    /// A report of concern (bekymringsmelding) to child welfare.
+    ReportId
+);
+id_type!(
+    /// One step of child welfare's feedback on a report (receipt, outcome).
+    ReportFeedbackId
+);
+id_type!(
+    /// An individual plan (individuell plan), grown from a log.
+    PlanId
+);
+id_type!(
+    /// One of the child's own goals in an individual plan.
+    PlanGoalId
+);
+id_type!(
+    /// What one service contributes to a goal of an individual plan.
+    PlanContributionId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,7 +20,9 @@ pub mod catalogue;
 pub mod children;
 pub mod log;
 pub mod meetings;
+pub mod plans;
 pub mod portal;
+pub mod reports;
 pub mod session;
 
 pub use ids::{MunicipalityId, UnitId, UserId};

@@ -21,7 +21,9 @@ mod catalogue;
 mod children;
 mod log;
 mod meetings;
+mod plans;
 mod portal;
+mod reports;
 mod session;
 
 /// Work done after a change commits (e-mail, invitations, KS Fiks): the

@@ -472,6 +472,21 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
             "/logger/{log}/henvendelser/{request}",
             crate::portal::requests::answer_request,
         );
+    // ── Issue #13: reports of concern and individual plans. One statement
+    // per part; keep additions inside your own.
+    // (R1) Writing a report: the form from a log or for a child without
+    // one, co-signature, sending (reports::form).
+    let routes = routes;
+    // (R2) Child welfare's inbox, receipt and outcome; the reporter's list
+    // and view with the feedback; the counts (reports::inbox,
+    // reports::feedback, reports::stats).
+    let routes = routes;
+    // (R3) Delivery of the KS Fiks message: nothing to mount unless an
+    // operator page is added (outbox::fiks).
+    let routes = routes;
+    // (P1) Individual plans: request, decision, coordinator, goals,
+    // contributions, print; the family's view (plans).
+    let routes = routes;
     // (H2) The demo provider is mounted below, outside the inventory.
     // Its pages (oidc::demo_provider: /demo-idporten/authorize,
     // /endsession) pass the middleware like every page; its machine

@@ -29,7 +29,7 @@ use crate::codes::Stored;
 use crate::schema::{
     attachments, bbis_themes, break_glass, child_units, children as children_t, consents,
     coordination_requests, evaluations, guardians, handovers, log_entries, log_settings, logs,
-    measures, offers, team_members, units, users,
+    measures, offers, plans, team_members, units, users,
 };
 use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -263,6 +263,12 @@ fn facts_from(
         consent_rule: settings.consent_rule,
         break_glass: grant.as_deref().map(parse_id).transpose()?,
         coordination_requested: coordination.open.is_some(),
+        plan_requested: plans::table
+            .filter(plans::log_id.eq(&key))
+            .filter(plans::status.eq(laget_domain::plans::PlanStatus::Requested.code()))
+            .count()
+            .get_result::<i64>(conn)?
+            > 0,
     };
     Ok((facts, coordination))
 }

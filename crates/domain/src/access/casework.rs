@@ -314,6 +314,7 @@ mod tests {
             consent_rule: crate::log::consent::ConsentRule::AllGuardians,
             break_glass: None,
             coordination_requested: true,
+            plan_requested: false,
         };
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap_or_default();
         assert!(admin.open_log(&facts, today).is_err());

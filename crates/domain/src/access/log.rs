@@ -23,6 +23,9 @@ pub struct LogFacts {
     pub break_glass: Option<BreakGlassId>,
     /// Whether the coordinating unit has been asked to settle who coordinates.
     pub coordination_requested: bool,
+    /// Whether an individual plan has been asked for and waits for the
+    /// coordinating unit's decision (`plans.status` = `bedt_om`).
+    pub plan_requested: bool,
 }
 
 impl LogFacts {
@@ -66,6 +69,9 @@ pub struct LogReader {
     /// who should coordinate, sees only what the question needs (level, the
     /// units involved, the question) unless a consent covers it.
     whole: bool,
+    /// Whether the reader is a member of the coordinating unit of the log's
+    /// municipality (who decides individual plans).
+    coordinating_unit: bool,
 }
 
 /// Why a write was refused.
@@ -265,6 +271,17 @@ impl LogReader {
     }
 
     /// «Hvem har sett loggen»: the lead and the leader of the unit that keeps it.
+    /// Deciding a request for an individual plan and appointing its
+    /// coordinator: a member of the coordinating unit of the log's
+    /// municipality (who may open the log while a plan is asked for).
+    pub fn plan_decider(&self) -> Result<super::PlanDecider, Denied> {
+        if self.coordinating_unit {
+            Ok(super::PlanDecider(self.clone()))
+        } else {
+            Err(Denied)
+        }
+    }
+
     pub fn audit_reader(&self) -> Result<LogAuditReader, Denied> {
         if self.is_lead || self.leads_home_unit {
             Ok(LogAuditReader(self.clone()))
@@ -447,6 +464,14 @@ impl Actor {
     ) -> Result<LogReader, Denied> {
         let is_lead = facts.lead == Some(self.user_id);
         let leads_home_unit = self.holds(Role::Leder, facts.home_unit);
+        let coordinating: Vec<&Membership> = self
+            .memberships
+            .iter()
+            .filter(|m| {
+                m.role == Role::KoordinerendeEnhet && m.municipality_id == facts.municipality_id
+            })
+            .collect();
+        let coordinating_unit = !coordinating.is_empty();
         let reader = |ground, detail, may_write| LogReader {
             actor: self.user_id,
             log_id: facts.log_id,
@@ -459,6 +484,7 @@ impl Actor {
             is_lead,
             leads_home_unit,
             whole: true,
+            coordinating_unit,
         };
         if leads_home_unit {
             return Ok(reader(Ground::UnitLeader, None, true));
@@ -479,14 +505,7 @@ impl Actor {
         if let Some(grant) = facts.break_glass {
             return Ok(reader(Ground::BreakGlass, Some(grant.to_string()), false));
         }
-        let coordinating: Vec<&Membership> = self
-            .memberships
-            .iter()
-            .filter(|m| {
-                m.role == Role::KoordinerendeEnhet && m.municipality_id == facts.municipality_id
-            })
-            .collect();
-        if facts.coordination_requested && !coordinating.is_empty() {
+        if (facts.coordination_requested || facts.plan_requested) && coordinating_unit {
             // Asked who should coordinate, it needs the question, not the
             // child's story — unless a consent covers the coordinating unit.
             let covered = coordinating.iter().filter_map(|m| m.unit_id).any(|u| {
@@ -562,6 +581,7 @@ mod tests {
             consent_rule: ConsentRule::AllGuardians,
             break_glass: None,
             coordination_requested: false,
+            plan_requested: false,
         }
     }
 

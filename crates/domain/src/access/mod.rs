@@ -51,6 +51,8 @@ mod casework;
 mod catalogue;
 mod family;
 mod log;
+mod plans;
+mod reports;
 mod teams;
 
 pub use admin::*;
@@ -59,6 +61,8 @@ pub use casework::*;
 pub use catalogue::*;
 pub use family::*;
 pub use log::*;
+pub use plans::*;
+pub use reports::*;
 pub use teams::*;
 
 /// One role that a user holds: in a unit, or (for the municipality
@@ -114,6 +118,11 @@ pub enum Ground {
     Guardian,
     /// The youth whose log it is, in the family's portal.
     Youth,
+    /// The duty to inform child welfare (opplysningsplikten, barnevernsloven
+    /// § 13-2): writing and sending a report of concern, no consent needed.
+    ReportingDuty,
+    /// Staff of the child welfare service a report was delivered to.
+    ChildWelfare,
 }
 
 impl Ground {
@@ -131,6 +140,8 @@ impl Ground {
             Self::BreakGlass => "nodtilgang",
             Self::Guardian => "foresatt",
             Self::Youth => "ungdom",
+            Self::ReportingDuty => "opplysningsplikt",
+            Self::ChildWelfare => "barneverntjenesten",
         }
     }
 }

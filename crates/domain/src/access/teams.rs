@@ -687,6 +687,7 @@ mod tests {
             consent_rule: ConsentRule::AllGuardians,
             break_glass: None,
             coordination_requested: false,
+            plan_requested: false,
         };
         let covered = log(vec![w.ppt], true);
         let member = |a: &Actor| a.team_member(&w.facts);

@@ -710,6 +710,7 @@ mod tests {
             consent_rule: ConsentRule::AllGuardians,
             break_glass: None,
             coordination_requested: false,
+            plan_requested: false,
         };
         let convenes = |a: &Actor, f: &LogFacts| {
             a.open_log(f, today)

@@ -865,6 +865,7 @@ mod tests {
             consent_rule: ConsentRule::AllGuardians,
             break_glass: None,
             coordination_requested: false,
+            plan_requested: false,
         };
         let both = vec![Giver::Guardian(mother), Giver::Guardian(father)];
         let team = [kindergarten, ppt, health];

@@ -80,6 +80,7 @@ fn facts(w: &World, team: Vec<(UserId, UnitId)>) -> LogFacts {
         consent_rule: ConsentRule::AllGuardians,
         break_glass: None,
         coordination_requested: false,
+        plan_requested: false,
     }
 }
 

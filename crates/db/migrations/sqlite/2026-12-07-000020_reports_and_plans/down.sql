@@ -1,0 +1,13 @@
+DROP TABLE plan_contributions;
+DROP TABLE plan_goals;
+DROP TABLE plans;
+DROP TABLE report_feedback;
+DROP TABLE reports;
+DROP TABLE report_settings;
+DROP TABLE districts;
+ALTER TABLE users DROP COLUMN job_title;
+ALTER TABLE users DROP COLUMN phone;
+ALTER TABLE units DROP COLUMN postal_place;
+ALTER TABLE units DROP COLUMN postal_code;
+ALTER TABLE units DROP COLUMN address_line;
+ALTER TABLE units DROP COLUMN org_number;
