@@ -140,10 +140,12 @@ pub enum ObjectType {
     Log,
     /// An anonymous consultation (no personal data, logged all the same).
     Consultation,
+    /// A report of concern to child welfare (bekymringsmelding, issue #13).
+    Report,
 }
 
 impl ObjectType {
-    pub const ALL: [ObjectType; 7] = [
+    pub const ALL: [ObjectType; 8] = [
         Self::Municipality,
         Self::Unit,
         Self::User,
@@ -151,6 +153,7 @@ impl ObjectType {
         Self::Child,
         Self::Log,
         Self::Consultation,
+        Self::Report,
     ];
     pub fn code(self) -> &'static str {
         match self {
@@ -161,6 +164,7 @@ impl ObjectType {
             Self::Child => "child",
             Self::Log => "log",
             Self::Consultation => "consultation",
+            Self::Report => "bekymringsmelding",
         }
     }
     pub fn from_code(code: &str) -> Option<Self> {

@@ -285,6 +285,7 @@ impl Messages {
             "child" => self.object_child,
             "log" => self.object_log,
             "consultation" => self.object_consultation,
+            "bekymringsmelding" => self.object_report,
             "egen_enhet" => self.ground_egen_enhet,
             "lag_og_samtykke" => self.ground_lag_og_samtykke,
             "nodtilgang" => self.ground_nodtilgang,
