@@ -83,6 +83,14 @@ pub enum Problem {
     FileRequired,
     /// A BBIS theme needs text or «ikke aktuelt».
     TextOrNotRelevant,
+    /// The field is one line: no line break (the KS Fiks schema's `^(.*)$`).
+    OneLine,
+    /// A district number (bydelsnummer) is two digits.
+    InvalidDistrictNumber,
+    /// A report of concern names one or two guardians, not more.
+    AtMostTwoGuardians,
+    /// Not informed about the report: say why (Laget's rule).
+    NotInformedNeedsReason,
 }
 
 /// A problem with a named field of a form.

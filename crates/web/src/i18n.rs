@@ -120,6 +120,10 @@ impl Messages {
             Problem::LogClosed => self.problem_log_closed.to_owned(),
             Problem::FileRequired => self.problem_file_required.to_owned(),
             Problem::TextOrNotRelevant => self.problem_text_or_not_relevant.to_owned(),
+            Problem::OneLine => self.problem_one_line.to_owned(),
+            Problem::InvalidDistrictNumber => self.problem_district_number.to_owned(),
+            Problem::AtMostTwoGuardians => self.problem_at_most_two_guardians.to_owned(),
+            Problem::NotInformedNeedsReason => self.problem_not_informed_reason.to_owned(),
         }
     }
 

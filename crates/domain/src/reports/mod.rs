@@ -15,6 +15,7 @@
 //! the web layer's message catalogue.
 
 pub mod fiks;
+pub mod form;
 
 use crate::meetings::coded;
 
