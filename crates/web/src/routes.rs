@@ -476,17 +476,103 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     // per part; keep additions inside your own.
     // (R1) Writing a report: the form from a log or for a child without
     // one, co-signature, sending (reports::form).
-    let routes = routes;
+    let routes = routes
+        .post(
+            "/logger/{log}/bekymringsmelding/skriv",
+            crate::reports::form::create_from_log,
+        )
+        .get("/bekymringsmeldinger/ny", crate::reports::form::new_form)
+        .post("/bekymringsmeldinger/ny", crate::reports::form::create_new)
+        .get(
+            "/bekymringsmeldinger/{report}/endre",
+            crate::reports::form::edit_form,
+        )
+        .post("/bekymringsmeldinger/{report}/endre", crate::reports::form::save)
+        .post("/bekymringsmeldinger/{report}/send", crate::reports::form::send)
+        .post(
+            "/bekymringsmeldinger/{report}/slett",
+            crate::reports::form::delete,
+        )
+        .get(
+            "/bekymringsmeldinger/{report}/medsigner",
+            crate::reports::form::cosign_form,
+        )
+        .post(
+            "/bekymringsmeldinger/{report}/medsigner",
+            crate::reports::form::cosign,
+        )
+        .post(
+            "/bekymringsmeldinger/{report}/returner",
+            crate::reports::form::send_back,
+        );
     // (R2) Child welfare's inbox, receipt and outcome; the reporter's list
     // and view with the feedback; the counts (reports::inbox,
     // reports::feedback, reports::stats).
-    let routes = routes;
+    let routes = routes
+        .get("/barnevern/{unit}/meldinger", crate::reports::inbox::list)
+        .get(
+            "/barnevern/{unit}/meldinger/{report}",
+            crate::reports::inbox::show,
+        )
+        .post(
+            "/barnevern/{unit}/meldinger/{report}/mottatt",
+            crate::reports::inbox::acknowledge,
+        )
+        .post(
+            "/barnevern/{unit}/meldinger/{report}/utfall",
+            crate::reports::inbox::outcome,
+        )
+        .get("/bekymringsmeldinger", crate::reports::feedback::list)
+        .get(
+            "/bekymringsmeldinger/{report}",
+            crate::reports::feedback::show,
+        );
     // (R3) Delivery of the KS Fiks message: nothing to mount unless an
     // operator page is added (outbox::fiks).
     let routes = routes;
     // (P1) Individual plans: request, decision, coordinator, goals,
     // contributions, print; the family's view (plans).
-    let routes = routes;
+    let routes = routes
+        .get("/logger/{log}/plan", crate::plans::page::show)
+        .post("/logger/{log}/plan", crate::plans::page::request)
+        .post("/logger/{log}/plan/mal", crate::plans::page::add_goal)
+        .post("/logger/{log}/plan/mal/{goal}", crate::plans::page::edit_goal)
+        .post(
+            "/logger/{log}/plan/mal/{goal}/nadd",
+            crate::plans::page::reach_goal,
+        )
+        .post(
+            "/logger/{log}/plan/mal/{goal}/avslutt",
+            crate::plans::page::end_goal,
+        )
+        .post(
+            "/logger/{log}/plan/bidrag",
+            crate::plans::page::add_contribution,
+        )
+        .post(
+            "/logger/{log}/plan/bidrag/{contribution}/avslutt",
+            crate::plans::page::end_contribution,
+        )
+        .post("/logger/{log}/plan/avslutt", crate::plans::page::close)
+        .get("/logger/{log}/plan/utskrift", crate::plans::page::print)
+        .get(
+            "/logger/{log}/plan/beslutning",
+            crate::plans::decide::form,
+        )
+        .post(
+            "/logger/{log}/plan/beslutning",
+            crate::plans::decide::decide,
+        )
+        .post(
+            "/logger/{log}/plan/koordinator",
+            crate::plans::decide::change_coordinator,
+        )
+        .get(
+            "/kommuner/{municipality}/planer",
+            crate::plans::decide::queue,
+        )
+        .get("/familie/logger/{log}/plan", crate::plans::portal::show)
+        .post("/familie/logger/{log}/plan", crate::plans::portal::ask);
     // (H2) The demo provider is mounted below, outside the inventory.
     // Its pages (oidc::demo_provider: /demo-idporten/authorize,
     // /endsession) pass the middleware like every page; its machine

@@ -332,6 +332,23 @@ pub fn municipality_choices(
         .collect()
 }
 
+/// The names of the units the user reports from (`units`: the user's own,
+/// from `Actor::reporting_units`; no personal data).
+pub fn unit_names(
+    conn: &mut DbConnection,
+    _author: &ReportAuthor,
+    units: &[UnitId],
+) -> DbResult<Vec<(UnitId, String)>> {
+    let ids: Vec<String> = units.iter().map(|u| u.to_string()).collect();
+    let rows: Vec<(String, String)> = units::table
+        .filter(units::id.eq_any(ids))
+        .select((units::id, units::name))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, n)| Ok((parse_id(&id)?, n)))
+        .collect()
+}
+
 /// A draft for a child without a log in Laget: the reporter, the unit and
 /// the child's municipality `m` (one of the instance's) are filled in.
 pub fn create_for_child(
@@ -402,7 +419,7 @@ pub fn read(conn: &mut DbConnection, r: &ReportReader, rid: &str) -> DbResult<Dr
 
 /// The form as it goes to the database: the municipality is the report's
 /// (not typed), the district's name follows its number.
-fn settle(conn: &mut DbConnection, d: &Draft, mut form: ReportForm) -> DbResult<ReportForm> {
+fn settle(d: &Draft, mut form: ReportForm) -> ReportForm {
     form.kommunenummer = d.form.kommunenummer.clone();
     form.kommunenavn = d.form.kommunenavn.clone();
     if d.districts.is_empty() {
@@ -417,8 +434,7 @@ fn settle(conn: &mut DbConnection, d: &Draft, mut form: ReportForm) -> DbResult<
             .unwrap_or_default();
     }
     form.returnert_merknad = d.form.returnert_merknad.clone();
-    let _ = conn;
-    Ok(form)
+    form
 }
 
 fn store_form(conn: &mut DbConnection, id: ReportId, form: &ReportForm) -> DbResult<()> {
@@ -440,7 +456,7 @@ pub fn update(
     rid: &str,
 ) -> DbResult<()> {
     let d = draft_of(conn, e.report_id())?;
-    let form = settle(conn, &d, form)?;
+    let form = settle(&d, form);
     store_form(conn, d.id, &form)?;
     report_record(
         conn,
@@ -493,7 +509,7 @@ pub fn send(
     rid: &str,
 ) -> DbResult<Result<SendOutcome, Refused>> {
     let d = draft_of(conn, e.report_id())?;
-    let form = settle(conn, &d, form)?;
+    let form = settle(&d, form);
     store_form(conn, d.id, &form)?;
     let parsed = match form.parse() {
         Ok(p) => p,
