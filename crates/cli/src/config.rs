@@ -26,6 +26,123 @@ pub struct Config {
     /// The municipality's identity provider for staff (Entra ID, Feide, …);
     /// without it staff log in with local accounts only.
     pub staff_login: Option<StaffLoginConfig>,
+    /// How sent reports of concern leave Laget as KS Fiks messages
+    /// (docs/REPORTS.md); without it only into child welfare's inbox in
+    /// Laget (`laget serve --demo`: a file drop under `data/`).
+    pub reports: ReportsConfig,
+}
+
+/// How a sent report is delivered besides the inbox (`reports.delivery`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportDeliveryKind {
+    /// Only into child welfare's inbox in Laget.
+    Ingen,
+    /// `<drop_dir>/<report id>.json`, with `<report id>.meta.json`.
+    Fil,
+    /// A POST to `url`.
+    Http,
+}
+
+/// Section `[reports]`: the delivery adapter for reports of concern.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportsConfig {
+    /// `ingen`, `fil` or `http`; not set: `ingen` (`fil` with `--demo`).
+    pub delivery: Option<ReportDeliveryKind>,
+    /// The file drop's directory (made if missing, mode 0700).
+    pub drop_dir: String,
+    /// The HTTP receiver: https, or http to this machine only.
+    pub url: Option<String>,
+    /// Sent as `Authorization: Bearer`; never printed. Give it as
+    /// `LAGET__REPORTS__TOKEN` from a secret store.
+    pub token: Option<String>,
+    pub timeout_seconds: u64,
+}
+
+impl Default for ReportsConfig {
+    fn default() -> Self {
+        Self {
+            delivery: None,
+            drop_dir: "data/bekymringsmeldinger".into(),
+            url: None,
+            token: None,
+            timeout_seconds: 30,
+        }
+    }
+}
+
+impl std::fmt::Debug for ReportsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReportsConfig")
+            .field("delivery", &self.delivery)
+            .field("drop_dir", &self.drop_dir)
+            .field("url", &self.url)
+            .field("token", &self.token.as_ref().map(|_| "<hidden>"))
+            .field("timeout_seconds", &self.timeout_seconds)
+            .finish()
+    }
+}
+
+impl ReportsConfig {
+    /// The web layer's setting; `demo`: a file drop when nothing is set.
+    pub fn web(&self, demo: bool) -> laget_web::outbox::fiks::DeliveryConfig {
+        use laget_web::outbox::fiks::{DeliveryConfig, HttpConfig};
+        let kind = self.delivery.unwrap_or(if demo {
+            ReportDeliveryKind::Fil
+        } else {
+            ReportDeliveryKind::Ingen
+        });
+        match kind {
+            ReportDeliveryKind::Ingen => DeliveryConfig::Off,
+            ReportDeliveryKind::Fil => DeliveryConfig::FileDrop {
+                dir: self.drop_dir.clone().into(),
+            },
+            ReportDeliveryKind::Http => DeliveryConfig::Http(HttpConfig {
+                url: self.url.clone().unwrap_or_default(),
+                token: self
+                    .token
+                    .clone()
+                    .filter(|t| !t.is_empty())
+                    .map(laget_web::mail::Secret::new),
+                timeout: std::time::Duration::from_secs(self.timeout_seconds),
+            }),
+        }
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            (1..=600).contains(&self.timeout_seconds),
+            "reports.timeout_seconds must be between 1 and 600"
+        );
+        match self.delivery {
+            Some(ReportDeliveryKind::Fil) => anyhow::ensure!(
+                !self.drop_dir.trim().is_empty(),
+                "reports.drop_dir must name a directory when reports.delivery = \"fil\""
+            ),
+            Some(ReportDeliveryKind::Http) => {
+                let url = self.url.as_deref().unwrap_or("").trim();
+                anyhow::ensure!(
+                    !url.is_empty(),
+                    "reports.url is required when reports.delivery = \"http\""
+                );
+                let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+                    .iter()
+                    .any(|p| {
+                        url.strip_prefix(p)
+                            .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
+                    });
+                // The message holds personal data: never in clear text
+                // across the network.
+                anyhow::ensure!(
+                    url.starts_with("https://") || local,
+                    "reports.url must use https (plain http only to this machine)"
+                );
+            }
+            Some(ReportDeliveryKind::Ingen) | None => {}
+        }
+        Ok(())
+    }
 }
 
 /// Section `[idporten]`: Laget as a client of ID-porten (see
@@ -365,6 +482,7 @@ impl Default for Config {
             mail: None,
             idporten: None,
             staff_login: None,
+            reports: ReportsConfig::default(),
         }
     }
 }
@@ -409,6 +527,7 @@ impl std::fmt::Debug for Config {
             .field("mail", &self.mail)
             .field("idporten", &self.idporten)
             .field("staff_login", &self.staff_login)
+            .field("reports", &self.reports)
             .finish_non_exhaustive()
     }
 }
@@ -497,6 +616,7 @@ impl Config {
         }
         // The messages name the section and setting, never the secret.
         self.oidc().validate().map_err(anyhow::Error::msg)?;
+        self.reports.validate()?;
         Ok(())
     }
 
@@ -535,6 +655,7 @@ impl Config {
             },
             mail: self.mail.as_ref().map(MailConfig::web),
             oidc: self.oidc(),
+            reports: self.reports.web(false),
         }
     }
 
@@ -675,6 +796,57 @@ mod tests {
             "base_url is required"
         );
         assert!(error_of("[outbox]\npoll_seconds = 0\n").contains("outbox.poll_seconds"));
+        Ok(())
+    }
+
+    #[test]
+    fn the_reports_section_chooses_the_delivery_and_hides_the_token() -> anyhow::Result<()> {
+        use laget_web::outbox::fiks::DeliveryConfig;
+        let c = load("[server]\nlisten = \"127.0.0.1:9000\"\n")?;
+        assert!(matches!(c.web().reports, DeliveryConfig::Off));
+        assert!(matches!(
+            c.reports.web(true),
+            DeliveryConfig::FileDrop { ref dir } if dir.ends_with("data/bekymringsmeldinger")
+        ));
+        let c = load("[reports]\ndelivery = \"ingen\"\n")?;
+        assert!(
+            matches!(c.reports.web(true), DeliveryConfig::Off),
+            "the demo keeps a choice"
+        );
+        let c = load("[reports]\ndelivery = \"fil\"\ndrop_dir = \"/srv/fiks/ut\"\n")?;
+        assert!(matches!(
+            c.web().reports,
+            DeliveryConfig::FileDrop { ref dir } if dir.as_path() == std::path::Path::new("/srv/fiks/ut")
+        ));
+        let c = load(
+            "[reports]\ndelivery = \"http\"\nurl = \"https://fagsystem.example/bekymring\"\n\
+             token = \"hemmelig-token\"\ntimeout_seconds = 5\n",
+        )?;
+        let DeliveryConfig::Http(http) = c.web().reports else {
+            anyhow::bail!("http not read");
+        };
+        assert_eq!(http.url, "https://fagsystem.example/bekymring");
+        assert_eq!(http.timeout, std::time::Duration::from_secs(5));
+        assert_eq!(
+            http.token.as_ref().map(|t| t.expose()),
+            Some("hemmelig-token")
+        );
+        for printed in [format!("{c:?}"), format!("{http:?}")] {
+            assert!(!printed.contains("hemmelig"), "{printed}");
+        }
+        assert!(error_of("[reports]\ndelivery = \"http\"\n").contains("reports.url is required"));
+        assert!(
+            error_of("[reports]\ndelivery = \"http\"\nurl = \"http://fagsystem.example/\"\n")
+                .contains("https")
+        );
+        assert!(load("[reports]\ndelivery = \"http\"\nurl = \"http://127.0.0.1:9/x\"\n").is_ok());
+        assert!(
+            error_of("[reports]\ndelivery = \"http\"\nurl = \"http://localhost.example/\"\n")
+                .contains("https")
+        );
+        assert!(error_of("[reports]\ndelivery = \"fiks\"\n").contains("fiks"));
+        assert!(error_of("[reports]\ndrop_dri = \"x\"\n").contains("drop_dri"));
+        assert!(error_of("[reports]\ndelivery = \"fil\"\ndrop_dir = \" \"\n").contains("drop_dir"));
         Ok(())
     }
 

@@ -8,6 +8,7 @@ mod config;
 mod demo;
 mod demo_logs;
 mod demo_meetings;
+mod demo_plans;
 mod demo_portal;
 mod outbox;
 
@@ -212,6 +213,9 @@ async fn serve(config: Config, demo: bool, listen: Option<String>) -> anyhow::Re
         // The demo provider stands in for ID-porten unless one is configured.
         let listen = listen.as_deref().unwrap_or(&config.server.listen);
         demo_portal::use_demo_provider(&mut web, listen)?;
+        // Reports of concern go to a file drop under data/ unless
+        // [reports] says otherwise, so the demo delivers on a fresh machine.
+        web.reports = config.reports.web(true);
     }
     let state = {
         let db = db.clone();
@@ -252,6 +256,19 @@ async fn serve(config: Config, demo: bool, listen: Option<String>) -> anyhow::Re
             mail.smtp_host, mail.security
         ),
         None => println!("E-mail is off: no [mail] section (messages are listed as not sent)."),
+    }
+    match &state.config.reports {
+        laget_web::outbox::fiks::DeliveryConfig::Off => {
+            println!("Reports of concern go to child welfare's inbox in Laget only (no [reports] delivery).")
+        }
+        laget_web::outbox::fiks::DeliveryConfig::FileDrop { dir } => println!(
+            "Reports of concern are also delivered as KS Fiks messages to {}.",
+            dir.display()
+        ),
+        laget_web::outbox::fiks::DeliveryConfig::Http(http) => println!(
+            "Reports of concern are also delivered as KS Fiks messages to {}.",
+            http.url
+        ),
     }
     let outbox = config.outbox();
     let (stop_outbox, outbox_stop) = tokio::sync::watch::channel(false);

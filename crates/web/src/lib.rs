@@ -67,6 +67,9 @@ pub struct WebConfig {
     pub mail: Option<mail::MailConfig>,
     /// The OpenID providers (sections `[idporten]` and `[staff_login]`).
     pub oidc: oidc::OidcConfig,
+    /// How sent reports of concern leave Laget as KS Fiks messages (section
+    /// `[reports]`); by default only into child welfare's inbox in Laget.
+    pub reports: outbox::fiks::DeliveryConfig,
 }
 
 impl Default for WebConfig {
@@ -81,6 +84,7 @@ impl Default for WebConfig {
             password: PasswordParams::default(),
             mail: None,
             oidc: oidc::OidcConfig::default(),
+            reports: outbox::fiks::DeliveryConfig::default(),
         }
     }
 }
@@ -104,6 +108,9 @@ pub struct Inner {
     /// The OpenID providers' metadata and keys, read at the first login
     /// (see `oidc::client`).
     pub oidc: oidc::client::Discovery,
+    /// The adapter that delivers reports of concern (`config.reports`);
+    /// `None`: no delivery outside Laget.
+    pub reports: Option<Arc<dyn outbox::fiks::ReportDelivery>>,
 }
 
 /// Why the application state cannot be made from the settings.
@@ -115,6 +122,8 @@ pub enum StartError {
     Mail(#[from] mail::MailSetupError),
     #[error("OpenID Connect: {0}")]
     Oidc(String),
+    #[error("reports: {0}")]
+    Reports(String),
 }
 
 impl AppState {
@@ -122,12 +131,14 @@ impl AppState {
         let passwords = PasswordHasher::new(config.password)?;
         let mailer = config.mail.as_ref().map(mail::Mailer::new).transpose()?;
         let oidc = oidc::client::Discovery::new().map_err(StartError::Oidc)?;
+        let reports = outbox::fiks::adapter(&config.reports).map_err(StartError::Reports)?;
         Ok(Self(Arc::new(Inner {
             db,
             config,
             passwords,
             mailer,
             oidc,
+            reports,
             public_cache: Default::default(),
             timelines: Default::default(),
             staff_lists: Default::default(),

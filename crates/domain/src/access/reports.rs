@@ -193,6 +193,40 @@ impl ReportStatistics {
 }
 capability!(ReportStatistics, |s| Some(s.actor), s.ground);
 
+/// Laget itself handing a sent report to the delivery adapter (the outbox
+/// job `fiks_bekymringsmelding`, after the sending that its author or
+/// co-signer did under [`Ground::ReportingDuty`] and that was recorded
+/// then). Made only for a report that is sent and has its child welfare
+/// service; it reads the stored message and records the delivery, nothing
+/// else. No user acts: the access log would name the operator.
+#[derive(Clone, Debug)]
+pub struct ReportCourier {
+    report: ReportId,
+    child_welfare_unit: UnitId,
+}
+
+impl ReportCourier {
+    /// The courier of a sent report; [`Denied`] for a draft, a report
+    /// waiting for its co-signature, or one without a child welfare service.
+    pub fn for_sent(facts: &ReportFacts) -> Result<Self, Denied> {
+        match (facts.status.is_sent(), facts.child_welfare_unit) {
+            (true, Some(unit)) => Ok(Self {
+                report: facts.report_id,
+                child_welfare_unit: unit,
+            }),
+            _ => Err(Denied),
+        }
+    }
+    pub fn report_id(&self) -> ReportId {
+        self.report
+    }
+    /// The child welfare service the report goes to.
+    pub fn child_welfare_unit(&self) -> UnitId {
+        self.child_welfare_unit
+    }
+}
+capability!(ReportCourier, |_s| None, Ground::ReportingDuty);
+
 impl Actor {
     /// Write a report as staff or leader of `unit`.
     pub fn report_author(&self, unit: UnitId) -> Result<ReportAuthor, Denied> {
@@ -402,6 +436,26 @@ mod tests {
         assert!(cw.report_inbox(w.cw).is_ok());
         assert!(cw.report_inbox(w.other_cw).is_err());
         assert!(teacher.report_inbox(w.cw).is_err());
+    }
+
+    #[test]
+    fn the_courier_carries_only_a_sent_report() {
+        let w = world();
+        let teacher = UserId::new();
+        for status in [ReportStatus::Draft, ReportStatus::AwaitingCosign] {
+            assert!(ReportCourier::for_sent(&facts(&w, teacher, status)).is_err());
+        }
+        for status in [ReportStatus::Sent, ReportStatus::Received] {
+            let c = ReportCourier::for_sent(&facts(&w, teacher, status));
+            assert!(c.as_ref().is_ok_and(|c| c.child_welfare_unit() == w.cw));
+            assert_eq!(
+                c.map(|c| (c.actor(), c.ground())).ok(),
+                Some((None, Ground::ReportingDuty))
+            );
+        }
+        let mut lost = facts(&w, teacher, ReportStatus::Sent);
+        lost.child_welfare_unit = None;
+        assert!(ReportCourier::for_sent(&lost).is_err());
     }
 
     #[test]

@@ -21,7 +21,10 @@
 //! - [`mail`]: `send_mail`, one e-mail about a meeting (with its calendar
 //!   invitation), queued by `laget_db::meetings::mail::enqueue`.
 //!
-//! KS Fiks messages will come the same way with the issue that needs them.
+//! - [`fiks`]: `fiks_bekymringsmelding`, one report of concern as the KS
+//!   Fiks message through the configured delivery adapter, queued by
+//!   `laget_db::reports::delivery::enqueue` when the report is sent.
+//!
 //! The access-log checkpoint and housekeeping are timers, not consequences
 //! of a change, so they are not kinds.
 //!
@@ -29,6 +32,7 @@
 //! logs a job's id, kind, attempt and error code only. The detail goes to
 //! the job's row for the operator.
 
+pub mod fiks;
 pub mod mail;
 
 use crate::AppState;
@@ -207,7 +211,10 @@ impl Worker {
     /// The worker `laget serve` runs: every kind Laget has (see the
     /// module's documentation).
     pub fn for_app(state: AppState, config: WorkerConfig) -> Self {
-        Self::new(state, config).with_kind(mail::SendMailJob)
+        let fiks = fiks::DeliverReportJob::new(state.reports.clone());
+        Self::new(state, config)
+            .with_kind(mail::SendMailJob)
+            .with_kind(fiks)
     }
 
     /// This worker, also running jobs of `kind`.
