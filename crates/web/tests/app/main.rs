@@ -12,6 +12,8 @@ mod catalogue_import;
 mod child_edit;
 mod consultations;
 mod demo_provider;
+mod fiks_delivery;
+mod fiks_schema;
 mod log_matrix;
 mod login;
 mod mail;
