@@ -12,7 +12,8 @@
 // CHROMIUM (browser, default /usr/bin/chromium), SCREENSHOT_DIR (default
 // target/screenshots), HEADED=1 (show the browser), KEEP_DB=1 (keep the temp
 // directory with the database and the server log), WATCHDOG_MS (give up
-// after this long).
+// after this long), ONLY (a comma-separated list of features to run, e.g.
+// ONLY=reports,plans; default all).
 //
 // This file only starts and stops things and runs the features in order;
 // the scenarios are in features/*.mjs, the shared helpers in lib/ (see
@@ -39,7 +40,20 @@ import { anonymousAndWrongPassword, logoutAndNotFound } from './features/login.m
 import { nynorsk } from './features/nynorsk.mjs';
 import { phoneWidth } from './features/phone_width.mjs';
 import { portal } from './features/portal.mjs';
+import { plans } from './features/plans.mjs';
+import { reports } from './features/reports.mjs';
 import { teams } from './features/teams.mjs';
+
+// ONLY=reports,plans runs only the named features (the names of the files in
+// features/, without .mjs); without it, all of them, in order. A feature that
+// builds on an earlier one (log on admin, for instance) needs it named too.
+const ONLY = (process.env.ONLY || '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+function want(feature) {
+  return ONLY.length === 0 || ONLY.includes(feature);
+}
 
 process.on('exit', stopServerSync);
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -56,6 +70,12 @@ async function main() {
   await mkdir(SHOTS, { recursive: true });
   for (const f of await readdir(SHOTS)) if (f.endsWith('.png')) await rm(path.join(SHOTS, f));
 
+  if (ONLY.length) {
+    const known = (await readdir(path.join(ROOT, 'tests/browser/features'))).map((f) => f.replace(/\.mjs$/, ''));
+    const unknown = ONLY.filter((f) => !known.includes(f));
+    if (unknown.length) throw new Error(`ONLY names no feature file: ${unknown.join(', ')} (features: ${known.join(', ')})`);
+    log(`Only the features ${ONLY.join(', ')} (ONLY)`);
+  }
   log(`Starting ${path.relative(ROOT, BIN).startsWith('..') ? BIN : path.relative(ROOT, BIN)} …`);
   const base = await startServer();
   log(`Server at ${base} (database in ${tempDir})`);
@@ -66,31 +86,33 @@ async function main() {
   const admin = await newContext();
   const adminPage = await newPage(admin);
 
-  await anonymousAndWrongPassword(); // a
-  await unitsAndUsers({ adminPage }); // b, c, d
+  if (want('login')) await anonymousAndWrongPassword(); // a
+  if (want('admin')) await unitsAndUsers({ adminPage }); // b, c, d
 
   const leader = await newContext();
   const leaderPage = await newPage(leader);
-  await accessLog({ leaderPage }); // e
-  await roleGrants({ adminPage, leaderPage }); // e2
-  await logoutAndNotFound({ adminPage, leaderPage }); // f, g
+  if (want('access_log')) await accessLog({ leaderPage }); // e
+  if (want('admin')) await roleGrants({ adminPage, leaderPage }); // e2
+  if (want('login')) await logoutAndNotFound({ adminPage, leaderPage }); // f, g
 
-  await findEditApprove(); // h1, h2, h3, i, j, k: the catalogue
-  await api(); // l
+  if (want('catalogue')) await findEditApprove(); // h1, h2, h3, i, j, k: the catalogue
+  if (want('api')) await api(); // l
 
-  await stafettlogg({ adminPage }); // m1–m7: the child's log
-  await meetings(); // q1–q4: a case meeting from invitation to rating, with e-mail
+  if (want('log')) await stafettlogg({ adminPage }); // m1–m7: the child's log
+  if (want('meetings')) await meetings(); // q1–q4: a case meeting from invitation to rating, with e-mail
   await admin.close();
   await leader.close();
 
-  await phoneWidth(); // n1
-  await reviewAtTwoWidths(); // c15: the catalogue's review
-  await errorSummaryFocus(); // n2
-  await childRecord(); // o1, o2
-  await consultations(); // d15
-  await teams(); // t1, t2: standing teams
-  await nynorsk(); // p1: «Nabo kommune» reads nynorsk
-  await portal(); // u1–u9: the family's portal, ID-porten's login through a real OpenID provider, digital consent
+  if (want('phone_width')) await phoneWidth(); // n1
+  if (want('catalogue')) await reviewAtTwoWidths(); // c15: the catalogue's review
+  if (want('keyboard')) await errorSummaryFocus(); // n2
+  if (want('children')) await childRecord(); // o1, o2
+  if (want('casework')) await consultations(); // d15
+  if (want('teams')) await teams(); // t1, t2: standing teams
+  if (want('nynorsk')) await nynorsk(); // p1: «Nabo kommune» reads nynorsk
+  if (want('portal')) await portal(); // u1–u9: the family's portal, ID-porten's login through a real OpenID provider, digital consent
+  if (want('reports')) await reports(); // r1–r6: a report of concern from level 3 to child welfare's feedback
+  if (want('plans')) await plans(); // v1–v5: a log becomes an individual plan with a coordinator, seen in the portal
 
   // The server must not have logged an error while all this went on (a 500,
   // a database error, a failed background job). Warnings are only shown.
