@@ -1,0 +1,691 @@
+//! Writing a report of concern (issue #13, R1): the draft from a log is
+//! prefilled; every rule of the KS Fiks message is checked with the
+//! Norwegian error beside its field and the input kept; sending routes to
+//! the child welfare service that serves the child's municipality, writes
+//! the delivery job, the timeline entry and an access-log row with the
+//! ground «opplysningsplikt»; the leader co-signs when the municipality
+//! requires it; a draft is its author's alone; a municipality without child
+//! welfare gets a clear error; a child without a log.
+
+use diesel::prelude::*;
+use laget_db::schema::{access_log, log_entries, logs, outbox, report_settings, reports, users};
+use laget_testkit::{TestApp, Who};
+
+/// «Skriv bekymringsmelding» on the fixture log, as the staff member who
+/// leads it; the draft's id.
+async fn draft_from_log(app: &TestApp) -> String {
+    let mut c = app.client(Who::Ansatt).await;
+    let r = c
+        .post(
+            &format!("/logger/{}/bekymringsmelding/skriv", app.fx.log.log),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let loc = r.location().to_owned();
+    let id = loc
+        .strip_prefix("/bekymringsmeldinger/")
+        .and_then(|s| s.strip_suffix("/endre"))
+        .unwrap_or_else(|| panic!("{loc}"));
+    id.to_owned()
+}
+
+/// A complete, valid form for the fixture child.
+fn valid(app: &TestApp) -> Vec<(&'static str, String)> {
+    vec![
+        ("melder_navn", "Anne Testansatt".into()),
+        ("melder_rolle", "Pedagogisk leder".into()),
+        ("melder_telefon", "+47 912 34 567".into()),
+        ("melder_epost", "anne.testansatt@testlia.kommune.no".into()),
+        ("virksomhet_navn", "Testlia barnehage".into()),
+        ("virksomhet_orgnr", "974551683".into()),
+        ("virksomhet_adresse", "Barnehageveien 1".into()),
+        ("virksomhet_postnummer", "1712".into()),
+        ("virksomhet_poststed", "Testbyen".into()),
+        ("barn_fnr", app.fx.log.national_id.clone()),
+        ("barn_navn", "Testbarn Fikstursen".into()),
+        ("barn_adresse", "Gata 2".into()),
+        ("barn_postnummer", "1710".into()),
+        ("barn_poststed", "Testbyen".into()),
+        ("barn_orientert", "nei".into()),
+        ("barn_grunn", "Barnet er seks år".into()),
+        ("foresatt1_navn", "Mor Fikstursen".into()),
+        ("foresatt1_telefon", "98765432".into()),
+        ("foresatt1_orientert", "ja".into()),
+        ("foresatt2_navn", "Far Fikstursen".into()),
+        ("foresatt2_orientert", "ja".into()),
+        (
+            "melding",
+            "Barnet kommer ofte sulten.\nSier at hun er redd.".into(),
+        ),
+        ("historie", "Samtaler siden august.".into()),
+    ]
+}
+
+fn with(
+    mut fields: Vec<(&'static str, String)>,
+    changes: &[(&'static str, &str)],
+) -> Vec<(&'static str, String)> {
+    for (k, v) in changes {
+        fields.retain(|(f, _)| f != k);
+        fields.push((k, (*v).to_owned()));
+    }
+    fields
+}
+
+fn refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+fn status_of(app: &TestApp, id: &str) -> String {
+    app.with_conn(|c| {
+        reports::table
+            .find(id)
+            .select(reports::status)
+            .first::<String>(c)
+            .unwrap()
+    })
+}
+
+fn jobs_for(app: &TestApp, id: &str) -> usize {
+    app.with_conn(|c| {
+        outbox::table
+            .filter(outbox::kind.eq("fiks_bekymringsmelding"))
+            .select(outbox::payload)
+            .load::<String>(c)
+            .unwrap()
+            .iter()
+            .filter(|p| p.contains(id))
+            .count()
+    })
+}
+
+async fn a_draft_from_a_log_is_prefilled(app: TestApp) {
+    let id = draft_from_log(&app).await;
+    let mut c = app.client(Who::Ansatt).await;
+    let page = c.get(&format!("/bekymringsmeldinger/{id}/endre")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let b = &page.body;
+    assert!(b.contains("Testbarn Fikstursen"), "the child's name");
+    assert!(
+        b.contains(&format!("value=\"{}\"", app.fx.log.national_id)),
+        "the child's national identity number"
+    );
+    // The two guardians with parental responsibility, not the bonusfar.
+    let names: Vec<String> = app.with_conn(|c| {
+        laget_db::schema::guardians::table
+            .filter(laget_db::schema::guardians::child_id.eq(app.fx.log.child.to_string()))
+            .order(laget_db::schema::guardians::id)
+            .select((
+                laget_db::schema::guardians::name,
+                laget_db::schema::guardians::parental_responsibility,
+            ))
+            .load::<(String, bool)>(c)
+            .unwrap()
+            .into_iter()
+            .filter(|(_, pr)| *pr)
+            .map(|(n, _)| n)
+            .collect()
+    });
+    assert_eq!(names.len(), 2);
+    for n in &names {
+        assert!(b.contains(&format!("value=\"{n}\"")), "guardian {n}");
+    }
+    assert!(!b.contains("id=\"foresatt3_navn\""), "two guardian slots");
+    // The reporter, the unit, the municipality; district «00» (none).
+    assert!(b.contains("Testlia barnehage"));
+    let draft: String = app.with_conn(|c| {
+        reports::table
+            .find(&id)
+            .select(reports::draft)
+            .first(c)
+            .unwrap()
+    });
+    let v: serde_json::Value = serde_json::from_str(&draft).unwrap();
+    assert_eq!(v["bydelsnummer"], "00");
+    assert_eq!(v["kommunenummer"].as_str().map(str::len), Some(4));
+    // The measure tried is in the history; PPT and the school (on the team)
+    // are the other services.
+    assert!(!v["historie"].as_str().unwrap_or("").is_empty(), "{v}");
+    let others = v["andre_hjelpeinstanser"].as_str().unwrap_or("");
+    assert!(others.contains("Testdalen PPT"), "{others}");
+    assert!(!others.contains("Testlia barnehage"), "{others}");
+    // The hint: no consent needed, feedback will come.
+    assert!(b.contains("opplysningsplikten"));
+    // «Skriv bekymringsmelding» again opens the same draft.
+    assert_eq!(draft_from_log(&app).await, id);
+    // Reading and creating are in the access log with the duty's ground.
+    let grounds: Vec<(String, String)> = app.with_conn(|c| {
+        access_log::table
+            .filter(access_log::object_type.eq("bekymringsmelding"))
+            .filter(access_log::object_id.eq(&id))
+            .select((access_log::action, access_log::ground))
+            .load(c)
+            .unwrap()
+    });
+    assert!(grounds.iter().any(|(a, _)| a == "create"), "{grounds:?}");
+    assert!(
+        grounds.iter().all(|(_, g)| g == "opplysningsplikt"),
+        "{grounds:?}"
+    );
+}
+crate::on_every_backend!(
+    a_draft_from_a_log_is_prefilled_on_every_backend,
+    a_draft_from_a_log_is_prefilled
+);
+
+async fn invalid_input_is_refused_beside_its_field_and_kept(app: TestApp) {
+    let id = draft_from_log(&app).await;
+    let mut c = app.client(Who::Ansatt).await;
+    let send = format!("/bekymringsmeldinger/{id}/send");
+    for (changes, field, message, kept) in [
+        (
+            vec![("barn_navn", "Testbarn\nFikstursen")],
+            "barn_navn",
+            "Skriv på én linje, uten linjeskift.",
+            "Testbarn\nFikstursen",
+        ),
+        (
+            vec![("melder_telefon", "ring meg")],
+            "melder_telefon",
+            "",
+            "ring meg",
+        ),
+        (
+            vec![("melder_epost", "anne@testlia")],
+            "melder_epost",
+            "",
+            "anne@testlia",
+        ),
+        (
+            vec![
+                ("foresatt3_navn", "Bonusfar Fikstursen"),
+                ("foresatt3_orientert", "ja"),
+            ],
+            "foresatte",
+            "En bekymringsmelding kan ha én eller to foresatte, ikke flere.",
+            "Bonusfar Fikstursen",
+        ),
+        (
+            vec![("foresatt2_orientert", "nei")],
+            "foresatt2_grunn",
+            "Skriv hvorfor de ikke er orientert om meldingen.",
+            "Far Fikstursen",
+        ),
+        (
+            vec![("barn_fnr", "12345678901")],
+            "barn_fnr",
+            "",
+            "12345678901",
+        ),
+    ] {
+        let fields = with(valid(&app), &changes);
+        let r = c.post(&send, &refs(&fields)).await;
+        assert_eq!(r.status, 422, "{field}: {}", r.body);
+        let error_id = format!("id=\"{field}-error\"");
+        let at = r
+            .body
+            .find(&error_id)
+            .unwrap_or_else(|| panic!("{field}: no error beside the field: {}", r.body));
+        if !message.is_empty() {
+            let after = &r.body[at..];
+            assert!(
+                after[..after.find("</p>").unwrap()].contains(message),
+                "{field}: {after}"
+            );
+        }
+        assert!(r.body.contains(kept), "{field}: the input is kept");
+        assert!(r.body.contains("ds-error-summary"), "{field}");
+        assert_eq!(status_of(&app, &id), "utkast", "{field}: nothing sent");
+        assert_eq!(jobs_for(&app, &id), 0, "{field}: no delivery job");
+    }
+    // The draft keeps what was typed last.
+    let draft: String = app.with_conn(|c| {
+        reports::table
+            .find(&id)
+            .select(reports::draft)
+            .first(c)
+            .unwrap()
+    });
+    assert!(draft.contains("12345678901"), "{draft}");
+}
+crate::on_every_backend!(
+    invalid_input_is_refused_beside_its_field_and_kept_on_every_backend,
+    invalid_input_is_refused_beside_its_field_and_kept
+);
+
+async fn sending_routes_to_the_serving_child_welfare_service(app: TestApp) {
+    let id = draft_from_log(&app).await;
+    let mut c = app.client(Who::Ansatt).await;
+    // Saving keeps the draft and says so.
+    let r = c
+        .post(
+            &format!("/bekymringsmeldinger/{id}/endre"),
+            &refs(&valid(&app)),
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let page = c.get(r.location()).await;
+    assert!(page.body.contains("Utkastet er lagret."));
+    assert!(page.body.contains("Sier at hun er redd."));
+
+    let r = c
+        .post(
+            &format!("/bekymringsmeldinger/{id}/send"),
+            &refs(&valid(&app)),
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location(), format!("/bekymringsmeldinger/{id}"));
+
+    let welfare_unit: String = app.with_conn(|c| {
+        laget_db::schema::units::table
+            .filter(laget_db::schema::units::name.eq("Testbyen barneverntjeneste"))
+            .select(laget_db::schema::units::id)
+            .first(c)
+            .unwrap()
+    });
+    let (status, cw, message, told, sent_at): (
+        String,
+        Option<String>,
+        Option<String>,
+        bool,
+        Option<i64>,
+    ) = app.with_conn(|c| {
+        reports::table
+            .find(&id)
+            .select((
+                reports::status,
+                reports::child_welfare_unit_id,
+                reports::message,
+                reports::guardians_told,
+                reports::sent_at,
+            ))
+            .first(c)
+            .unwrap()
+    });
+    assert_eq!(status, "sendt");
+    assert_eq!(cw.as_deref(), Some(welfare_unit.as_str()));
+    assert!(told);
+    assert!(sent_at.is_some());
+    let m: serde_json::Value = serde_json::from_str(&message.unwrap()).unwrap();
+    assert_eq!(m["leveringskanal"], "Fagsystem");
+    let at = m["sendingstidspunkt"].as_str().unwrap();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(at).is_ok()
+            && (at.ends_with("+01:00") || at.ends_with("+02:00")),
+        "{at}"
+    );
+    assert_eq!(m["offentligBarn"][0]["fnr"], app.fx.log.national_id);
+    assert_eq!(m["foresatte"].as_array().map(Vec::len), Some(2));
+    assert_eq!(m["bydelsnummer"], "00");
+    // The delivery job, in the same transaction.
+    assert_eq!(jobs_for(&app, &id), 1);
+    // The timeline entry and the log's report state.
+    let (kind_data, hidden): (Option<String>, Option<String>) = app.with_conn(|c| {
+        log_entries::table
+            .filter(log_entries::log_id.eq(app.fx.log.log.to_string()))
+            .filter(log_entries::kind.eq("melding_sendt"))
+            .select((log_entries::data, log_entries::family_hidden))
+            .first(c)
+            .unwrap()
+    });
+    assert!(kind_data.unwrap_or_default().contains(&id));
+    assert_eq!(hidden, None, "the guardians are told");
+    let state: Option<String> = app.with_conn(|c| {
+        logs::table
+            .find(app.fx.log.log.to_string())
+            .select(logs::report_state)
+            .first(c)
+            .unwrap()
+    });
+    assert_eq!(state.as_deref(), Some("sendt"));
+    // The access log: sending with the ground «opplysningsplikt».
+    let rows: Vec<(String, String)> = app.with_conn(|c| {
+        access_log::table
+            .filter(access_log::object_id.eq(&id))
+            .select((access_log::action, access_log::ground))
+            .load(c)
+            .unwrap()
+    });
+    assert!(
+        rows.iter()
+            .any(|(a, g)| a == "update" && g == "opplysningsplikt"),
+        "{rows:?}"
+    );
+    // The reporter's phone and title are remembered for the next report.
+    let (phone, title): (Option<String>, Option<String>) = app.with_conn(|c| {
+        users::table
+            .find(app.fx.users[&Who::Ansatt].to_string())
+            .select((users::phone, users::job_title))
+            .first(c)
+            .unwrap()
+    });
+    assert_eq!(phone.as_deref(), Some("+47 912 34 567"));
+    assert_eq!(title.as_deref(), Some("Pedagogisk leder"));
+    // A sent report is no longer a draft: its form is gone (404).
+    let again = c.get(&format!("/bekymringsmeldinger/{id}/endre")).await;
+    assert_eq!(again.status, 404);
+}
+crate::on_every_backend!(
+    sending_routes_to_the_serving_child_welfare_service_on_every_backend,
+    sending_routes_to_the_serving_child_welfare_service
+);
+
+async fn guardians_not_told_hide_the_entry_from_the_family(app: TestApp) {
+    let id = draft_from_log(&app).await;
+    let mut c = app.client(Who::Ansatt).await;
+    let fields = with(
+        valid(&app),
+        &[
+            ("foresatt1_orientert", "nei"),
+            ("foresatt1_grunn", "Mistanke om vold i hjemmet"),
+        ],
+    );
+    let r = c
+        .post(&format!("/bekymringsmeldinger/{id}/send"), &refs(&fields))
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let (told, reason): (bool, Option<String>) = app.with_conn(|c| {
+        reports::table
+            .find(&id)
+            .select((reports::guardians_told, reports::not_told_reason))
+            .first(c)
+            .unwrap()
+    });
+    assert!(!told);
+    assert_eq!(reason.as_deref(), Some("Mistanke om vold i hjemmet"));
+    let hidden: Option<String> = app.with_conn(|c| {
+        log_entries::table
+            .filter(log_entries::log_id.eq(app.fx.log.log.to_string()))
+            .filter(log_entries::kind.eq("melding_sendt"))
+            .select(log_entries::family_hidden)
+            .first(c)
+            .unwrap()
+    });
+    assert!(hidden.is_some(), "withheld from the family");
+}
+crate::on_every_backend!(
+    guardians_not_told_hide_the_entry_from_the_family_on_every_backend,
+    guardians_not_told_hide_the_entry_from_the_family
+);
+
+async fn the_leader_cosigns_when_the_municipality_requires_it(app: TestApp) {
+    app.with_conn(|c| {
+        diesel::insert_into(report_settings::table)
+            .values((
+                report_settings::municipality_id.eq(app.fx.municipality.to_string()),
+                report_settings::cosign.eq("paakrevd"),
+            ))
+            .execute(c)
+            .unwrap()
+    });
+    let id = draft_from_log(&app).await;
+    let mut c = app.client(Who::Ansatt).await;
+    let form = c.get(&format!("/bekymringsmeldinger/{id}/endre")).await;
+    assert!(form.body.contains("Kommunen krever at leder medsignerer"));
+    let r = c
+        .post(
+            &format!("/bekymringsmeldinger/{id}/send"),
+            &refs(&valid(&app)),
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(status_of(&app, &id), "til_medsignering");
+    assert_eq!(jobs_for(&app, &id), 0, "not sent before the co-signature");
+
+    // Another staff member of the unit cannot co-sign.
+    let mut ppt = app.client(Who::PptOnTeam).await;
+    let r = ppt
+        .post(&format!("/bekymringsmeldinger/{id}/medsigner"), &[])
+        .await;
+    assert_eq!(r.status, 404);
+
+    // The leader sends it back with a note: a draft again, the note shown.
+    let mut leader = app.client(Who::Leder).await;
+    let page = leader
+        .get(&format!("/bekymringsmeldinger/{id}/medsigner"))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Testbarn Fikstursen"));
+    let r = leader
+        .post(
+            &format!("/bekymringsmeldinger/{id}/returner"),
+            &[("merknad", "")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "a note is needed");
+    assert!(r.body.contains("id=\"merknad-error\""));
+    let r = leader
+        .post(
+            &format!("/bekymringsmeldinger/{id}/returner"),
+            &[("merknad", "Skriv mer om hva barnet har sagt.")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(status_of(&app, &id), "utkast");
+    let form = c.get(&format!("/bekymringsmeldinger/{id}/endre")).await;
+    assert!(form.body.contains("Skriv mer om hva barnet har sagt."));
+
+    // Sent again; the leader co-signs; it goes.
+    let r = c
+        .post(
+            &format!("/bekymringsmeldinger/{id}/send"),
+            &refs(&valid(&app)),
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(status_of(&app, &id), "til_medsignering");
+    let r = leader
+        .post(&format!("/bekymringsmeldinger/{id}/medsigner"), &[])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(status_of(&app, &id), "sendt");
+    assert_eq!(jobs_for(&app, &id), 1);
+    let cosigned: Option<String> = app.with_conn(|c| {
+        reports::table
+            .find(&id)
+            .select(reports::cosigned_by)
+            .first(c)
+            .unwrap()
+    });
+    assert_eq!(
+        cosigned.as_deref(),
+        Some(app.fx.users[&Who::Leder].to_string().as_str())
+    );
+    // Once sent there is nothing left to co-sign.
+    let r = leader
+        .post(&format!("/bekymringsmeldinger/{id}/medsigner"), &[])
+        .await;
+    assert_eq!(r.status, 404);
+}
+crate::on_every_backend!(
+    the_leader_cosigns_when_the_municipality_requires_it_on_every_backend,
+    the_leader_cosigns_when_the_municipality_requires_it
+);
+
+async fn a_draft_is_its_authors_alone(app: TestApp) {
+    let id = draft_from_log(&app).await;
+    for who in [
+        Who::Anonymous,
+        Who::Leder,
+        Who::PptOnTeam,
+        Who::ChildWelfareBreakGlass,
+        Who::Kommuneadministrator,
+        Who::Systemadmin,
+        Who::Guardian,
+    ] {
+        let mut c = app.client(who).await;
+        for (get, path) in [
+            (true, format!("/bekymringsmeldinger/{id}/endre")),
+            (true, format!("/bekymringsmeldinger/{id}/medsigner")),
+            (false, format!("/bekymringsmeldinger/{id}/endre")),
+            (false, format!("/bekymringsmeldinger/{id}/send")),
+            (false, format!("/bekymringsmeldinger/{id}/slett")),
+            (false, format!("/bekymringsmeldinger/{id}/medsigner")),
+        ] {
+            let r = if get {
+                c.get(&path).await
+            } else {
+                c.post(&path, &refs(&valid(&app))).await
+            };
+            // The anonymous visitor and the citizen are sent to the staff login;
+            // every staff member but the author gets 404.
+            if who == Who::Anonymous || who.is_citizen() {
+                assert!(
+                    r.status == 303 || r.status == 404 || r.status == 403,
+                    "{path}: {}",
+                    r.status
+                );
+            } else {
+                assert_eq!(r.status, 404, "{who:?} {path}");
+            }
+        }
+    }
+    assert_eq!(status_of(&app, &id), "utkast");
+    // The author deletes it.
+    let mut c = app.client(Who::Ansatt).await;
+    let r = c
+        .post(&format!("/bekymringsmeldinger/{id}/slett"), &[])
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(r.location(), format!("/logger/{}", app.fx.log.log));
+    let left: i64 = app.with_conn(|c| {
+        reports::table
+            .filter(reports::id.eq(&id))
+            .count()
+            .get_result(c)
+            .unwrap()
+    });
+    assert_eq!(left, 0);
+}
+crate::on_every_backend!(
+    a_draft_is_its_authors_alone_on_every_backend,
+    a_draft_is_its_authors_alone
+);
+
+/// A report for a child without a log: the form to choose the child's
+/// municipality, then the draft.
+async fn new_report(app: &TestApp, municipality: &str) -> String {
+    let mut c = app.client(Who::Ansatt).await;
+    let page = c.get("/bekymringsmeldinger/ny").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains(&format!("value=\"{municipality}\"")));
+    let unit = app.fx.unit.to_string();
+    let r = c
+        .post(
+            "/bekymringsmeldinger/ny",
+            &[("enhet", unit.as_str()), ("kommune", municipality)],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    r.location()
+        .strip_prefix("/bekymringsmeldinger/")
+        .and_then(|s| s.strip_suffix("/endre"))
+        .unwrap_or_else(|| panic!("{}", r.location()))
+        .to_owned()
+}
+
+async fn a_child_without_a_log(app: TestApp) {
+    let id = new_report(&app, &app.fx.municipality.to_string()).await;
+    let mut c = app.client(Who::Ansatt).await;
+    let page = c.get(&format!("/bekymringsmeldinger/{id}/endre")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Testlia barnehage"),
+        "the unit prefilled"
+    );
+    // Unborn: no national identity number needed.
+    let fields = with(
+        valid(&app),
+        &[
+            ("barn_fnr", ""),
+            ("barn_ufoedt", "ja"),
+            ("barn_navn", "Ufødt barn av Mor Fikstursen"),
+        ],
+    );
+    let r = c
+        .post(&format!("/bekymringsmeldinger/{id}/send"), &refs(&fields))
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let (status, log, message): (String, Option<String>, Option<String>) = app.with_conn(|c| {
+        reports::table
+            .find(&id)
+            .select((reports::status, reports::log_id, reports::message))
+            .first(c)
+            .unwrap()
+    });
+    assert_eq!(status, "sendt");
+    assert_eq!(log, None);
+    let m: serde_json::Value = serde_json::from_str(&message.unwrap()).unwrap();
+    assert_eq!(m["offentligBarn"][0]["ufoedt"], true);
+    assert_eq!(m["offentligBarn"][0]["fnr"], "");
+    assert_eq!(jobs_for(&app, &id), 1);
+    // An unknown municipality is refused beside its field.
+    let unit = app.fx.unit.to_string();
+    let r = c
+        .post(
+            "/bekymringsmeldinger/ny",
+            &[("enhet", unit.as_str()), ("kommune", "ukjent")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"kommune-error\""));
+}
+crate::on_every_backend!(
+    a_child_without_a_log_on_every_backend,
+    a_child_without_a_log
+);
+
+async fn a_municipality_without_child_welfare_gets_a_clear_error(app: TestApp) {
+    let id = new_report(&app, &app.fx.other_municipality.to_string()).await;
+    let mut c = app.client(Who::Ansatt).await;
+    let r = c
+        .post(
+            &format!("/bekymringsmeldinger/{id}/send"),
+            &refs(&valid(&app)),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body
+            .contains("Ingen barneverntjeneste i Laget betjener barnets kommune"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Sier at hun er redd."), "the input is kept");
+    assert_eq!(status_of(&app, &id), "utkast");
+    assert_eq!(jobs_for(&app, &id), 0);
+}
+crate::on_every_backend!(
+    a_municipality_without_child_welfare_gets_a_clear_error_on_every_backend,
+    a_municipality_without_child_welfare_gets_a_clear_error
+);
+
+async fn the_log_offers_the_form_first(app: TestApp) {
+    app.with_conn(|c| {
+        diesel::update(logs::table.find(app.fx.log.log.to_string()))
+            .set(logs::report_state.eq(Some("foreslatt")))
+            .execute(c)
+            .unwrap()
+    });
+    let mut c = app.client(Who::Ansatt).await;
+    let page = c.get(&format!("/logger/{}", app.fx.log.log)).await;
+    assert_eq!(page.status, 200);
+    let write = page
+        .body
+        .find("/bekymringsmelding/skriv")
+        .unwrap_or_else(|| panic!("no «Skriv bekymringsmelding»: {}", page.body));
+    let mark = page
+        .body
+        .find(&format!(
+            "action=\"/logger/{}/bekymringsmelding\"",
+            app.fx.log.log
+        ))
+        .unwrap_or_else(|| panic!("the old way is kept"));
+    assert!(write < mark, "the form is the primary action");
+}
+crate::on_every_backend!(
+    the_log_offers_the_form_first_on_every_backend,
+    the_log_offers_the_form_first
+);
