@@ -213,6 +213,9 @@ pub fn seed(state: &AppState) -> anyhow::Result<Vec<Login>> {
     // The families who log in to the portal through the demo provider
     // (issue #12; added to a demo made by an older version too).
     db.write_blocking(|c| crate::demo_portal::seed(c, demo, today))?;
+    // (P1) Individual plans: one active, one asked for (added to a demo
+    // made by an older version too).
+    db.write_blocking(|c| crate::demo_plans::seed(c, demo, today))?;
     Ok(logins)
 }
 

@@ -65,6 +65,10 @@ pub enum TaskKind {
     /// A family asked to bring their case to a tidlig innsatsteam (the
     /// log's holder).
     FamilyTeamRequest,
+    /// (P1) An individual plan is asked for: the coordinating unit decides.
+    PlanRequested,
+    /// (P1) I was appointed the plan's coordinator; it has no goal yet.
+    PlanCoordinator,
 }
 
 /// The user's tasks, soonest first. One access-log row (a list of own tasks).
@@ -296,6 +300,21 @@ pub fn my_tasks(
             log_id: t.log_id,
             child_name: t.child_name,
             due: Some(t.asked_at.date_naive()),
+            subject: None,
+            meeting: None,
+        });
+    }
+    // (P1) Individual plans: requests for the coordinating unit, and plans
+    // the actor was appointed to coordinate.
+    for t in crate::plans::tasks(conn, actor)? {
+        tasks.push(Task {
+            kind: match t.kind {
+                crate::plans::PlanTaskKind::Requested => TaskKind::PlanRequested,
+                crate::plans::PlanTaskKind::Appointed => TaskKind::PlanCoordinator,
+            },
+            log_id: t.log_id,
+            child_name: t.child_name,
+            due: Some(t.since),
             subject: None,
             meeting: None,
         });

@@ -3,7 +3,7 @@
 //! the log ([`super::LogWriter`]); the family reads it through
 //! [`super::FamilyReader`].
 
-use super::{Actor, Capability, Denied, Ground, LogReader};
+use super::{Actor, Capability, Denied, Ground, LogReader, LogWriter};
 use crate::admin::user::Role;
 use crate::ids::{LogId, MunicipalityId, UserId};
 
@@ -25,6 +25,37 @@ impl PlanDecider {
     }
 }
 as_its_reader!(PlanDecider);
+
+/// May close the log's individual plan: its coordinator, or the leader of
+/// the unit that keeps the log, as a writer of the log (issue #13, P1).
+/// Made by [`LogWriter::plan_closer`].
+#[derive(Clone, Debug)]
+pub struct PlanCloser(LogWriter);
+
+impl PlanCloser {
+    pub fn writer(&self) -> &LogWriter {
+        &self.0
+    }
+    pub fn log_id(&self) -> LogId {
+        self.0.log_id()
+    }
+    pub fn actor_id(&self) -> UserId {
+        self.0.actor_id()
+    }
+}
+as_its_reader!(PlanCloser);
+
+impl LogWriter {
+    /// Closing the plan whose coordinator is `coordinator`: the coordinator,
+    /// or the leader of the unit that keeps the log.
+    pub fn plan_closer(&self, coordinator: Option<UserId>) -> Result<PlanCloser, Denied> {
+        if coordinator == Some(self.actor_id()) || self.reader().leads_home_unit() {
+            Ok(PlanCloser(self.clone()))
+        } else {
+            Err(Denied)
+        }
+    }
+}
 
 /// May list the requests for individual plans in one municipality (child's
 /// name, the log, when asked): its coordinating unit.
@@ -56,5 +87,59 @@ impl Actor {
         } else {
             Err(Denied)
         }
+    }
+}
+
+#[cfg(test)]
+mod plan_closer_tests {
+    use super::*;
+    use crate::access::{LogFacts, Membership};
+    use crate::access::test_support::actor;
+    use crate::ids::{GuardianId, UnitId};
+    use crate::log::consent::{ConsentFacts, ConsentRule};
+
+    #[test]
+    fn the_coordinator_or_the_keeping_units_leader_closes_the_plan() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap_or_default();
+        let (m, kindergarten) = (MunicipalityId::new(), UnitId::new());
+        let facts = LogFacts {
+            log_id: LogId::new(),
+            municipality_id: m,
+            home_unit: kindergarten,
+            is_open: true,
+            team: vec![],
+            lead: None,
+            consent: ConsentFacts {
+                responsible_guardians: vec![GuardianId::new()],
+                child_age: Some(9),
+                consents: vec![],
+                health_units: vec![],
+            },
+            consent_rule: ConsentRule::AllGuardians,
+            break_glass: None,
+            coordination_requested: false,
+            plan_requested: false,
+        };
+        let of = |role| {
+            actor(
+                false,
+                vec![Membership {
+                    municipality_id: m,
+                    unit_id: Some(kindergarten),
+                    role,
+                }],
+            )
+        };
+        let staff = of(Role::Ansatt);
+        let w = staff.open_log(&facts, today).and_then(|r| r.writer().map_err(|_| Denied));
+        let Ok(w) = w else {
+            panic!("the own unit writes");
+        };
+        assert!(w.plan_closer(None).is_err(), "staff, not the coordinator");
+        assert!(w.plan_closer(Some(UserId::new())).is_err());
+        assert!(w.plan_closer(Some(staff.user_id())).is_ok(), "the coordinator");
+        let leader = of(Role::Leder);
+        let lw = leader.open_log(&facts, today).and_then(|r| r.writer().map_err(|_| Denied));
+        assert!(lw.is_ok_and(|w| w.plan_closer(None).is_ok()), "the leader");
     }
 }

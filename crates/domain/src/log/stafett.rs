@@ -604,10 +604,14 @@ pub enum EntryKind {
     /// The guardians' own view, written in the family's portal
     /// («Foresattes syn»; `log_entries.citizen_id` names the writer).
     FamilyView,
+    /// An event of the log's individual plan (issue #13, P1): asked for,
+    /// decided, a coordinator appointed, a goal or a contribution added or
+    /// changed, the plan closed (`hendelse` in its data says which).
+    Plan,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 35] = [
+    pub const ALL: [EntryKind; 36] = [
         Self::Concern,
         Self::LevelChange,
         Self::ReportPrompted,
@@ -643,6 +647,7 @@ impl EntryKind {
         Self::TeamDecision,
         Self::TeamCaseWithdrawn,
         Self::FamilyView,
+        Self::Plan,
     ];
 
     pub fn code(self) -> &'static str {
@@ -682,6 +687,7 @@ impl EntryKind {
             Self::TeamDecision => "team_vedtak",
             Self::TeamCaseWithdrawn => "team_sak_trukket",
             Self::FamilyView => "familiens_syn",
+            Self::Plan => "individuell_plan",
         }
     }
 
@@ -704,7 +710,8 @@ impl EntryKind {
             | Self::MinutesApproved
             | Self::DecisionDone
             | Self::MeetingRated
-            | Self::TeamDecision => EntryGroup::Decisions,
+            | Self::TeamDecision
+            | Self::Plan => EntryGroup::Decisions,
             Self::ConsentGiven | Self::ConsentWithdrawn => EntryGroup::Consent,
             Self::TeamJoined
             | Self::TeamLeft

@@ -8,6 +8,8 @@
 //! The codes are stored in the columns of migration 000020; the words are in
 //! the web layer's message catalogue.
 
+pub mod form;
+
 use crate::meetings::coded;
 
 coded!(

@@ -81,6 +81,9 @@ fn task_what(m: &Messages, t: &laget_db::casework::Task) -> String {
         TaskKind::Decision => m.task_what_decision.replace("{vedtak}", subject),
         TaskKind::FamilyMeetingRequest => m.task_what_family_meeting.to_owned(),
         TaskKind::FamilyTeamRequest => m.task_what_family_team.to_owned(),
+        // (P1)
+        TaskKind::PlanRequested => m.task_what_plan_requested.to_owned(),
+        TaskKind::PlanCoordinator => m.task_what_plan_coordinator.to_owned(),
     }
 }
 
@@ -119,7 +122,9 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
                     | TaskKind::BreakGlassReview
                     | TaskKind::CoordinationAnswered
                     | TaskKind::FamilyMeetingRequest
-                    | TaskKind::FamilyTeamRequest,
+                    | TaskKind::FamilyTeamRequest
+                    | TaskKind::PlanRequested
+                    | TaskKind::PlanCoordinator,
                     Some(d),
                 ) => (format!("{} {}", user.m.tasks_since, date(d)), false),
                 (_, Some(d)) => deadline_text(user.m, d, today),
@@ -142,6 +147,8 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
                     TaskKind::FamilyMeetingRequest | TaskKind::FamilyTeamRequest => {
                         user.m.task_family_request
                     }
+                    // (P1)
+                    TaskKind::PlanRequested | TaskKind::PlanCoordinator => user.m.task_plan,
                 },
                 href: match t.kind {
                     TaskKind::BreakGlassReview => user
@@ -155,6 +162,10 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
                     TaskKind::FamilyMeetingRequest | TaskKind::FamilyTeamRequest => {
                         format!("/logger/{}#henvendelser", t.log_id)
                     }
+                    // (P1) The coordinating unit decides; the coordinator
+                    // starts the plan.
+                    TaskKind::PlanRequested => format!("/logger/{}/plan/beslutning", t.log_id),
+                    TaskKind::PlanCoordinator => format!("/logger/{}/plan", t.log_id),
                     // The level's promised meeting: call it.
                     TaskKind::Meeting => format!("/logger/{}/moter/ny", t.log_id),
                     // The minutes' page: the form to write them, or the

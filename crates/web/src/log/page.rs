@@ -164,6 +164,8 @@ struct LogPage {
     meetings: Vec<crate::meetings::invitations::MeetingListRow>,
     /// «Kall inn til møte»: the lead or the keeping unit's leader, open log.
     may_call_meeting: bool,
+    /// (P1) The individual plan's box.
+    plan: Option<crate::plans::LogBox>,
 }
 
 impl LogPage {
@@ -226,6 +228,7 @@ fn kind_label(m: &Messages, k: EntryKind) -> &'static str {
             EntryKind::ReportPrompted | EntryKind::ReportSent => m.entry_report,
             EntryKind::Closed | EntryKind::Reopened => m.entry_status,
             EntryKind::Consultation => m.entry_consultation,
+            EntryKind::Plan => m.entry_plan,
             _ => m.entry_note,
         },
         EntryGroup::Consent => m.entry_consent,
@@ -824,6 +827,7 @@ async fn log_page(
     page.meetings = crate::meetings::invitations::list_rows(user.m, log, &meetings);
     page.may_call_meeting = reader.meeting_convener().is_ok();
     page.family_requests = family_requests;
+    page.plan = crate::plans::log_box(state, user.m, &reader).await?;
     if !reader.reads_whole() {
         page.limit_to_the_question();
     }
@@ -960,6 +964,7 @@ fn render_log(
         },
         meetings: Vec::new(),
         may_call_meeting: false,
+        plan: None,
     }
 }
 

@@ -49,6 +49,15 @@
 //!   note on what was done is the body
 //! - `mote_vurdert`: `mote`, `dato`, `hvem` (`foresatt` or `barn`), `navn`
 //!   (the guardian's), `poeng` (1–5); the comment is the body
+//! - `individuell_plan` (P1): `hendelse` = `bedt_om` (`plan`; `familie`
+//!   when the family asked; the reason is the body), `innvilget` and
+//!   `koordinator` (`plan`, `koordinator` (name), `type` (kind code),
+//!   `enhet` (unit name)), `avslatt` (the reason is the body), `mal`
+//!   (`mal`, `sagt_av`; the words are the body), `mal_endret` (`mal`, `for`:
+//!   the old words; the new ones are the body), `mal_nadd`, `mal_avsluttet`
+//!   (`mal`), `bidrag` (`bidrag`, `mal`, `enhet`, `ansvarlig`, `evaluering`),
+//!   `bidrag_avsluttet` (`bidrag`, `enhet`), `avsluttet` (the reason is the
+//!   body)
 //! - `mote_innkalt`, `mote_endret`, `mote_avlyst`, `mote_svar`,
 //!   `mote_stemme`: `mote` (id), `type` (the meeting's kind), `start`,
 //!   `slutt` (UTC, RFC 3339); called also `antall` (invited), `moteplikt`;
@@ -115,6 +124,70 @@ pub fn summary(
     outcomes: &HashMap<String, Outcome>,
 ) -> String {
     render(m, e.kind, data, outcomes).unwrap_or_else(|| e.summary.clone())
+}
+
+/// (P1) The sentence of an individual plan's event.
+fn plan_event<'a>(
+    m: &Messages,
+    data: &'a Value,
+    text: &dyn Fn(&str) -> Option<&'a str>,
+    fill: &dyn Fn(&str, &[(&str, &str)]) -> String,
+) -> Option<String> {
+    let kind = || {
+        laget_domain::plans::CoordinatorKind::from_code(text("type")?)
+            .map(|k| crate::plans::kind_label(m, k).to_lowercase())
+    };
+    Some(match text("hendelse")? {
+        "bedt_om" if data.get("familie").is_some() => m.ev_plan_requested_family.to_owned(),
+        "bedt_om" => m.ev_plan_requested.to_owned(),
+        "innvilget" => fill(
+            m.ev_plan_granted,
+            &[
+                ("type", &kind()?),
+                ("navn", text("koordinator")?),
+                ("enhet", text("enhet")?),
+            ],
+        ),
+        "koordinator" => fill(
+            m.ev_plan_coordinator,
+            &[
+                ("type", &kind()?),
+                ("navn", text("koordinator")?),
+                ("enhet", text("enhet")?),
+            ],
+        ),
+        "avslatt" => m.ev_plan_refused.to_owned(),
+        "mal" => fill(
+            m.ev_plan_goal,
+            &[(
+                "hvem",
+                &crate::plans::said_by_label(
+                    m,
+                    laget_domain::plans::SaidBy::from_code(text("sagt_av")?)?,
+                )
+                .to_lowercase(),
+            )],
+        ),
+        "mal_endret" => fill(m.ev_plan_goal_edited, &[("for", text("for")?)]),
+        "mal_nadd" => m.ev_plan_goal_reached.to_owned(),
+        "mal_avsluttet" => m.ev_plan_goal_ended.to_owned(),
+        "bidrag" => fill(
+            m.ev_plan_contribution,
+            &[
+                ("enhet", text("enhet")?),
+                ("ansvarlig", text("ansvarlig")?),
+                (
+                    "dato",
+                    &NaiveDate::parse_from_str(text("evaluering")?, "%Y-%m-%d")
+                        .ok()
+                        .map(date)?,
+                ),
+            ],
+        ),
+        "bidrag_avsluttet" => fill(m.ev_plan_contribution_ended, &[("enhet", text("enhet")?)]),
+        "avsluttet" => m.ev_plan_closed.to_owned(),
+        _ => return None,
+    })
 }
 
 /// The entry's text: as stored, or for a linked consultation its record,
@@ -437,6 +510,8 @@ fn render(
         EntryKind::TeamCaseWithdrawn => fill(m.ev_team_case_withdrawn, &[("team", text("team")?)]),
         // The guardians' view, written in the family's portal (H5).
         EntryKind::FamilyView => fill(m.ev_family_view, &[("dato", &day("on")?)]),
+        // (P1) The individual plan's events.
+        EntryKind::Plan => plan_event(m, data, &text, &fill)?,
         EntryKind::ReportPrompted
         | EntryKind::ReportSent
         | EntryKind::Closed

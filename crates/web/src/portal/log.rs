@@ -249,6 +249,8 @@ fn actions(m: &Messages, v: &FamilyLogView, youth: bool, meetings: &[MeetingRow]
         ));
         out.push(link("be-om", m.portal_action_request));
     }
+    // (P1) The individual plan: to read it, or to ask for one.
+    out.push(link("plan", m.portal_action_plan));
     out.push(link("innsyn", m.portal_seen_title));
     out.extend(meetings.iter().filter_map(|mt| {
         mt.rate_href.as_ref().map(|href| Action {
