@@ -508,25 +508,7 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     // (R2) Child welfare's inbox, receipt and outcome; the reporter's list
     // and view with the feedback; the counts (reports::inbox,
     // reports::feedback, reports::stats).
-    let routes = routes
-        .get("/barnevern/{unit}/meldinger", crate::reports::inbox::list)
-        .get(
-            "/barnevern/{unit}/meldinger/{report}",
-            crate::reports::inbox::show,
-        )
-        .post(
-            "/barnevern/{unit}/meldinger/{report}/mottatt",
-            crate::reports::inbox::acknowledge,
-        )
-        .post(
-            "/barnevern/{unit}/meldinger/{report}/utfall",
-            crate::reports::inbox::outcome,
-        )
-        .get("/bekymringsmeldinger", crate::reports::feedback::list)
-        .get(
-            "/bekymringsmeldinger/{report}",
-            crate::reports::feedback::show,
-        );
+    let routes = routes;
     // (R3) Delivery of the KS Fiks message: nothing to mount unless an
     // operator page is added (outbox::fiks).
     let routes = routes;
