@@ -149,8 +149,8 @@ fn capabilities() -> BTreeSet<String> {
                     match last_ident(&m.mac.path).as_deref() {
                         // capability!(Type, |s| actor, ground)
                         Some("capability") => names.extend(tokens.into_iter().take(1)),
-                        // as_its_reader!(A, B, C)
-                        Some("as_its_reader") => {
+                        // as_its_reader!(A, B, C), as_report_reader!(A, B, C)
+                        Some("as_its_reader" | "as_report_reader") => {
                             names.extend(tokens.into_iter().filter(|t| t != ","))
                         }
                         _ => {}

@@ -508,7 +508,33 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
     // (R2) Child welfare's inbox, receipt and outcome; the reporter's list
     // and view with the feedback; the counts (reports::inbox,
     // reports::feedback, reports::stats).
-    let routes = routes;
+    let routes = routes
+        .get("/barnevern/{unit}/meldinger", crate::reports::inbox::list)
+        .get(
+            "/barnevern/{unit}/meldinger/{report}",
+            crate::reports::inbox::show,
+        )
+        .post(
+            "/barnevern/{unit}/meldinger/{report}/mottatt",
+            crate::reports::inbox::acknowledge,
+        )
+        .post(
+            "/barnevern/{unit}/meldinger/{report}/utfall",
+            crate::reports::inbox::outcome,
+        )
+        .get("/bekymringsmeldinger", crate::reports::feedback::list)
+        .get(
+            "/bekymringsmeldinger/{report}",
+            crate::reports::feedback::show,
+        )
+        .get(
+            "/kommuner/{municipality}/bekymringsmeldinger/tall",
+            crate::reports::stats::page_of,
+        )
+        .get(
+            "/kommuner/{municipality}/bekymringsmeldinger/tall.csv",
+            crate::reports::stats::csv,
+        );
     // (R3) Delivery of the KS Fiks message: nothing to mount unless an
     // operator page is added (outbox::fiks).
     let routes = routes;

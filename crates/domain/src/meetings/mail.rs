@@ -26,6 +26,10 @@ coded!(
         /// To a guardian: the consent they gave or withdrew in the portal
         /// is registered (a link to the portal).
         ConsentReceipt => "samtykke_kvittering",
+        /// To the reporter of a report of concern: child welfare gave
+        /// feedback (receipt, an investigation, the outcome); a link to the
+        /// reporter's reports, no personal data (issue #13, R2).
+        ReportFeedback => "bekymringsmelding_svar",
     }
 );
 

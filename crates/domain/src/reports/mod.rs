@@ -14,6 +14,7 @@
 //! The codes are stored in the columns of migration 000020; the words are in
 //! the web layer's message catalogue.
 
+pub mod counts;
 pub mod fiks;
 pub mod form;
 

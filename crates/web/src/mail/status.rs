@@ -66,6 +66,7 @@ pub fn kind_label(m: &Messages, kind: MailKind) -> &'static str {
         MailKind::Decision => m.mail_kind_vedtak,
         MailKind::FamilyRequest => m.mail_kind_henvendelse,
         MailKind::ConsentChanged | MailKind::ConsentReceipt => m.mail_kind_samtykke,
+        MailKind::ReportFeedback => m.mail_kind_report_feedback,
     }
 }
 

@@ -199,6 +199,24 @@ fn family_request_letter(mailer: &Mailer, outgoing: &Outgoing, to: Mailbox) -> O
     })
 }
 
+/// The e-mail to the reporter of a report of concern that child welfare
+/// gave feedback (issue #13): one sentence and a link to the reporter's
+/// reports, no names, nothing of the report.
+fn report_feedback_letter(mailer: &Mailer, outgoing: &Outgoing, to: Mailbox) -> Option<Letter> {
+    let m = Messages::of(outgoing.written_standard);
+    let link = mailer.base().link("/bekymringsmeldinger");
+    Some(Letter {
+        to,
+        subject: m.mail_subject_report_feedback.to_owned(),
+        text: format!(
+            "{}\n\n{}\n{link}\n\n-- \n{}\n",
+            m.mail_body_report_feedback, m.mail_link_report_feedback, m.mail_footer
+        ),
+        calendar: None,
+        message_id: format!("<{}@{}>", outgoing.id, mailer.base().host()),
+    })
+}
+
 /// The message for `outgoing`, or `None` when what it is about is missing
 /// (a meeting e-mail without its meeting, a consent e-mail without its log).
 fn letter(mailer: &Mailer, outgoing: &Outgoing, to: Mailbox, log: Option<LogId>) -> Option<Letter> {
@@ -211,6 +229,9 @@ fn letter(mailer: &Mailer, outgoing: &Outgoing, to: Mailbox, log: Option<LogId>)
     if outgoing.kind == MailKind::FamilyRequest {
         return family_request_letter(mailer, outgoing, to);
     }
+    if outgoing.kind == MailKind::ReportFeedback {
+        return report_feedback_letter(mailer, outgoing, to);
+    }
     let m = Messages::of(outgoing.written_standard);
     let staff = matches!(outgoing.recipient, Recipient::User(_));
     let meeting = outgoing.meeting.as_ref();
@@ -221,7 +242,10 @@ fn letter(mailer: &Mailer, outgoing: &Outgoing, to: Mailbox, log: Option<LogId>)
         MailKind::Cancellation => (m.mail_subject_cancellation, m.mail_body_cancellation),
         MailKind::Minutes => (m.mail_subject_minutes, m.mail_body_minutes),
         MailKind::Decision => (m.mail_subject_decision, m.mail_body_decision),
-        MailKind::ConsentChanged | MailKind::ConsentReceipt | MailKind::FamilyRequest => {
+        MailKind::ConsentChanged
+        | MailKind::ConsentReceipt
+        | MailKind::FamilyRequest
+        | MailKind::ReportFeedback => {
             return None;
         }
     };
@@ -232,7 +256,8 @@ fn letter(mailer: &Mailer, outgoing: &Outgoing, to: Mailbox, log: Option<LogId>)
         | MailKind::Decision
         | MailKind::ConsentChanged
         | MailKind::ConsentReceipt
-        | MailKind::FamilyRequest => None,
+        | MailKind::FamilyRequest
+        | MailKind::ReportFeedback => None,
     };
     if (method.is_some() || outgoing.kind == MailKind::Minutes) && meeting.is_none() {
         return None;
@@ -258,7 +283,8 @@ fn letter(mailer: &Mailer, outgoing: &Outgoing, to: Mailbox, log: Option<LogId>)
                 | MailKind::Minutes
                 | MailKind::ConsentChanged
                 | MailKind::ConsentReceipt
-                | MailKind::FamilyRequest => m.mail_link_meeting_read,
+                | MailKind::FamilyRequest
+                | MailKind::ReportFeedback => m.mail_link_meeting_read,
             };
             text.push_str(&format!("\n\n{lead}\n{link}"));
         }

@@ -1,0 +1,599 @@
+//! After a report of concern is sent (issue #13, R2): child welfare's inbox
+//! (every municipality the service serves, nothing of another service's),
+//! acknowledging receipt and recording the outcome (feedback rows,
+//! access-log rows, e-mail through a real SMTP server without personal
+//! data), what the reporter sees, who gets a 404, the log link only where
+//! the log's own rules open it, and the counts with small numbers
+//! suppressed. Both engines.
+//!
+//! The sent reports are inserted directly ([`sent_report`]) as sending
+//! leaves them (status `sendt`, the KS Fiks message, the child welfare
+//! service, the time sent), so these tests do not depend on the form.
+
+use chrono::Utc;
+use diesel::prelude::*;
+use laget_db::admin::{units, users};
+use laget_db::schema::{access_log, outgoing_mail, report_feedback, reports, unit_municipalities};
+use laget_db::to_micros;
+use laget_domain::access::Operator;
+use laget_domain::admin::unit::UnitKind;
+use laget_domain::admin::user::Role;
+use laget_domain::ids::{LogId, ReportId};
+use laget_domain::reports::fiks::{self, Message};
+use laget_domain::{MunicipalityId, UnitId, UserId};
+use laget_testkit::{SmtpSink, TestApp, Who};
+use laget_web::WebConfig;
+use laget_web::mail::{MailConfig, Security};
+use laget_web::outbox::{Worker, WorkerConfig};
+use std::time::Duration;
+
+use crate::on_every_backend;
+
+/// The fixtures' child welfare service («Testbyen barneverntjeneste»).
+pub fn welfare_unit(app: &TestApp) -> UnitId {
+    use laget_db::schema::units as u;
+    app.with_conn(|c| {
+        u::table
+            .filter(u::name.eq("Testbyen barneverntjeneste"))
+            .select(u::id)
+            .first::<String>(c)
+            .unwrap()
+            .parse()
+            .unwrap()
+    })
+}
+
+/// A child welfare service of the other municipality with one staff member.
+fn other_service(app: &TestApp) -> (UnitId, UserId) {
+    let other = app.fx.other_municipality;
+    app.with_conn(|c| {
+        let op = Operator::at_console();
+        let cap = op.administer(other);
+        let unit = units::create(
+            c,
+            &cap,
+            &laget_testkit::builders::unit_fields(
+                "Annenkommune barneverntjeneste",
+                UnitKind::Barnevern,
+            ),
+            "test",
+        )
+        .unwrap();
+        let user =
+            laget_testkit::builders::UserBuilder::new("test.annetbv", "Anne Annetbarnevern", "x")
+                .create(c, &cap)
+                .unwrap();
+        users::add_membership(c, &cap, user, Some(unit), Role::Ansatt, "test").unwrap();
+        (unit, user)
+    })
+}
+
+/// Another staff member of the fixtures' child welfare service, without
+/// break-glass on the fixture log.
+fn welfare_colleague(app: &TestApp) -> UserId {
+    let m = app.fx.municipality;
+    let unit = welfare_unit(app);
+    app.with_conn(|c| {
+        let cap = Operator::at_console().administer(m);
+        let user = laget_testkit::builders::UserBuilder::new("test.bvkollega", "Kari Kollega", "x")
+            .create(c, &cap)
+            .unwrap();
+        users::add_membership(c, &cap, user, Some(unit), Role::Ansatt, "test").unwrap();
+        user
+    })
+}
+
+/// The KS Fiks message of a report about `child`.
+fn message(child: &str) -> Message {
+    Message {
+        kommunenummer: "9001".into(),
+        kommunenavn: "Testkommune".into(),
+        bydelsnummer: fiks::NO_DISTRICT.into(),
+        bydelsnavn: String::new(),
+        offentlig_melder: fiks::Reporter {
+            personnavn: "Tora Testansatt".into(),
+            rolle: "Pedagogisk leder".into(),
+            telefonnummer: "900 00 000".into(),
+            epost: "tora@test.example".into(),
+            virksomhet: fiks::Organisation {
+                navn: "Testlia barnehage".into(),
+                orgnr: Some("123456785".into()),
+                adresse: fiks::Address {
+                    adresselinje1: "Liaveien 1".into(),
+                    postnummer: Some("9001".into()),
+                    poststed: Some("Testby".into()),
+                    ..fiks::Address::default()
+                },
+            },
+        },
+        offentlig_barn: vec![fiks::Child {
+            fnr: "01017012345".into(),
+            ufoedt: false,
+            personnavn: child.into(),
+            adresse: fiks::Address {
+                adresselinje1: "Barneveien 2".into(),
+                ..fiks::Address::default()
+            },
+            orientert: false,
+            orientert_grunn: Some("For ung.".into()),
+            ..fiks::Child::default()
+        }],
+        foresatte: vec![fiks::Guardian {
+            personnavn: "Gunn Foresattsen".into(),
+            telefonnummer: Some("911 11 111".into()),
+            orientert: true,
+            orientert_grunn: None,
+        }],
+        behov_for_tolk: Some("Polsk".into()),
+        andre_hjelpeinstanser: Some("Helsestasjonen".into()),
+        melding: fiks::Concern {
+            melding: "Kommer sulten og uten klær etter været.".into(),
+            historie: "Samtaler siden august.".into(),
+            andre_synspunkter: None,
+        },
+        sendingstidspunkt: Utc::now().to_rfc3339(),
+        leveringskanal: "Fagsystem".into(),
+    }
+}
+
+/// A report as sending leaves it: from `reporter` of `reporter_unit` about
+/// `child` of municipality `m`, delivered to `welfare`, sent at `sent_at`.
+#[allow(clippy::too_many_arguments)]
+pub fn sent_report_at(
+    app: &TestApp,
+    m: MunicipalityId,
+    reporter: UserId,
+    reporter_unit: UnitId,
+    welfare: UnitId,
+    child: &str,
+    log: Option<LogId>,
+    sent_at: chrono::DateTime<Utc>,
+) -> ReportId {
+    let id = ReportId::new();
+    let json = serde_json::to_string(&message(child)).unwrap();
+    app.with_conn(|c| {
+        let now = to_micros(Utc::now());
+        diesel::insert_into(reports::table)
+            .values((
+                reports::id.eq(id.to_string()),
+                reports::municipality_id.eq(m.to_string()),
+                reports::log_id.eq(log.map(|l| l.to_string())),
+                reports::reporter_id.eq(reporter.to_string()),
+                reports::reporter_unit_id.eq(reporter_unit.to_string()),
+                reports::status.eq("sendt"),
+                reports::draft.eq("{}"),
+                reports::message.eq(Some(json)),
+                reports::child_welfare_unit_id.eq(Some(welfare.to_string())),
+                reports::guardians_told.eq(true),
+                reports::sent_at.eq(Some(to_micros(sent_at))),
+                reports::created_at.eq(now),
+                reports::updated_at.eq(now),
+            ))
+            .execute(c)
+            .unwrap();
+    });
+    id
+}
+
+/// A report from the fixtures' staff member (`Who::Ansatt`, Testlia
+/// barnehage) sent now.
+pub fn sent_report(
+    app: &TestApp,
+    m: MunicipalityId,
+    welfare: UnitId,
+    child: &str,
+    log: Option<LogId>,
+) -> ReportId {
+    sent_report_at(
+        app,
+        m,
+        app.fx.users[&Who::Ansatt],
+        app.fx.unit,
+        welfare,
+        child,
+        log,
+        Utc::now(),
+    )
+}
+
+fn serve_also(app: &TestApp, unit: UnitId, m: MunicipalityId) {
+    app.with_conn(|c| {
+        diesel::insert_into(unit_municipalities::table)
+            .values((
+                unit_municipalities::unit_id.eq(unit.to_string()),
+                unit_municipalities::municipality_id.eq(m.to_string()),
+            ))
+            .execute(c)
+            .unwrap();
+    });
+}
+
+fn rows_for(app: &TestApp, report: ReportId, ground: &str) -> i64 {
+    app.with_conn(|c| {
+        access_log::table
+            .filter(access_log::object_type.eq("bekymringsmelding"))
+            .filter(access_log::object_id.eq(report.to_string()))
+            .filter(access_log::ground.eq(ground))
+            .count()
+            .get_result(c)
+            .unwrap()
+    })
+}
+
+/// The inbox lists the reports delivered to the service from every
+/// municipality it serves, and none delivered to another service; another
+/// service's staff get 404 on this inbox and its reports.
+async fn inbox_of_a_shared_service(app: TestApp) {
+    let cw = welfare_unit(&app);
+    serve_also(&app, cw, app.fx.other_municipality);
+    let (other_cw, other_user) = other_service(&app);
+    let here = sent_report(&app, app.fx.municipality, cw, "Hedda Herfraby", None);
+    let there = sent_report(&app, app.fx.other_municipality, cw, "Dagny Derfraby", None);
+    let elsewhere = sent_report(
+        &app,
+        app.fx.other_municipality,
+        other_cw,
+        "Elias Annensteds",
+        None,
+    );
+    let mut bv = app.client(Who::ChildWelfareBreakGlass).await;
+    let r = bv.get(&format!("/barnevern/{cw}/meldinger")).await;
+    assert_eq!(r.status, 200, "{:?}", app.backend);
+    assert!(r.body.contains("Hedda Herfraby"), "{}", r.body);
+    assert!(r.body.contains("Dagny Derfraby"));
+    assert!(r.body.contains("Annenkommune"));
+    assert!(r.body.contains("Testlia barnehage"));
+    assert!(r.body.contains("Ny"));
+    assert!(!r.body.contains("Elias Annensteds"));
+    // Every listed report was recorded on child welfare's ground.
+    assert_eq!(rows_for(&app, here, "barneverntjenesten"), 1);
+    assert_eq!(rows_for(&app, there, "barneverntjenesten"), 1);
+    assert_eq!(rows_for(&app, elsewhere, "barneverntjenesten"), 0);
+    // The other service: its own inbox, not this one.
+    let mut other = app.client_for(other_user).await;
+    assert_eq!(
+        other
+            .get(&format!("/barnevern/{cw}/meldinger"))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        other
+            .get(&format!("/barnevern/{cw}/meldinger/{here}"))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        other
+            .get(&format!("/barnevern/{other_cw}/meldinger/{here}"))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        other
+            .post(
+                &format!("/barnevern/{other_cw}/meldinger/{here}/mottatt"),
+                &[]
+            )
+            .await
+            .status,
+        404
+    );
+    let r = other.get(&format!("/barnevern/{other_cw}/meldinger")).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Elias Annensteds"));
+    assert!(!r.body.contains("Hedda Herfraby"));
+    // Staff who are not child welfare have no inbox.
+    for who in [Who::Ansatt, Who::Leder, Who::Kommuneadministrator] {
+        let mut c = app.client(who).await;
+        assert_eq!(
+            c.get(&format!("/barnevern/{cw}/meldinger")).await.status,
+            404,
+            "{who:?}"
+        );
+        assert_eq!(
+            c.get(&format!("/barnevern/{cw}/meldinger/{here}"))
+                .await
+                .status,
+            404,
+            "{who:?}"
+        );
+    }
+    // Child welfare reads the whole message.
+    let r = bv.get(&format!("/barnevern/{cw}/meldinger/{here}")).await;
+    assert_eq!(r.status, 200);
+    for text in [
+        "Hedda Herfraby",
+        "01017012345",
+        "Gunn Foresattsen",
+        "For ung.",
+        "Polsk",
+        "Helsestasjonen",
+        "Kommer sulten og uten klær etter været.",
+        "Samtaler siden august.",
+        "Tora Testansatt",
+        "Pedagogisk leder",
+        "123456785",
+        "Liaveien 1, 9001 Testby",
+        "Fagsystem",
+        "Ikke levert til fagsystemet ennå",
+    ] {
+        assert!(r.body.contains(text), "{text} missing");
+    }
+    assert_eq!(rows_for(&app, here, "barneverntjenesten"), 2);
+}
+
+on_every_backend!(
+    the_inbox_shows_every_served_municipality_and_no_other_service,
+    inbox_of_a_shared_service
+);
+
+fn mail_config(port: u16) -> MailConfig {
+    MailConfig {
+        host: "127.0.0.1".into(),
+        port,
+        security: Security::None,
+        username: None,
+        password: None,
+        from: "Laget <laget@test.example>".into(),
+        base_url: "https://laget.test.example".into(),
+        timeout: Duration::from_secs(5),
+    }
+}
+
+fn feedback_kinds(app: &TestApp, report: ReportId) -> Vec<(String, bool)> {
+    app.with_conn(|c| {
+        report_feedback::table
+            .filter(report_feedback::report_id.eq(report.to_string()))
+            .order((report_feedback::recorded_at, report_feedback::id))
+            .select((
+                report_feedback::kind,
+                report_feedback::seen_at.is_not_null(),
+            ))
+            .load(c)
+            .unwrap()
+    })
+}
+
+/// Child welfare acknowledges receipt and opens an investigation: feedback
+/// rows, access-log rows, the report's status, and one e-mail per step to
+/// the reporter through a real SMTP server, without personal data. The
+/// reporter sees the receipt and «Undersøkelse åpnet»; reading marks them
+/// seen. A colleague of the reporter who is not the leader gets 404; the
+/// leader reads it; child welfare reads it only from its inbox.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledge_and_outcome_give_the_reporter_feedback_and_mail() {
+    for backend in laget_testkit::backends() {
+        let sink = SmtpSink::start();
+        let config = WebConfig {
+            mail: Some(mail_config(sink.port())),
+            ..WebConfig::default()
+        };
+        let app = TestApp::with_config(backend.clone(), config).await;
+        let reporter = app.fx.users[&Who::Ansatt];
+        app.with_conn(|c| {
+            use laget_db::schema::users as u;
+            diesel::update(u::table.find(reporter.to_string()))
+                .set(u::email.eq(Some("tora@test.example")))
+                .execute(c)
+                .unwrap();
+        });
+        let cw = welfare_unit(&app);
+        let report = sent_report(&app, app.fx.municipality, cw, "Hedda Herfraby", None);
+        let page = format!("/barnevern/{cw}/meldinger/{report}");
+        let mut bv = app.client(Who::ChildWelfareBreakGlass).await;
+        let r = bv.get(&page).await;
+        assert!(r.body.contains("Bekreft at meldingen er mottatt"));
+        let r = bv.post(&format!("{page}/mottatt"), &[]).await;
+        assert_eq!(r.status, 303, "{backend:?}");
+        assert_eq!(r.location(), format!("{page}?melding=mottatt"));
+        // A second click changes nothing and sends nothing.
+        assert_eq!(bv.post(&format!("{page}/mottatt"), &[]).await.status, 303);
+        let (status, received_by): (String, Option<String>) = app.with_conn(|c| {
+            reports::table
+                .find(report.to_string())
+                .select((reports::status, reports::received_by))
+                .first(c)
+                .unwrap()
+        });
+        assert_eq!(status, "mottatt");
+        assert_eq!(
+            received_by,
+            Some(app.fx.users[&Who::ChildWelfareBreakGlass].to_string())
+        );
+        // An unknown or missing outcome: the form again, with the error.
+        let r = bv
+            .post(&format!("{page}/utfall"), &[("utfall", "kanskje")])
+            .await;
+        assert_eq!(r.status, 422);
+        let r = bv.post(&format!("{page}/utfall"), &[]).await;
+        assert_eq!(r.status, 422);
+        let r = bv
+            .post(&format!("{page}/utfall"), &[("utfall", "undersokelse")])
+            .await;
+        assert_eq!(r.status, 303);
+        assert_eq!(
+            feedback_kinds(&app, report),
+            vec![
+                ("mottatt".to_owned(), false),
+                ("undersokelse".to_owned(), false)
+            ]
+        );
+        // Each change recorded on child welfare's ground.
+        let updates: i64 = app.with_conn(|c| {
+            access_log::table
+                .filter(access_log::object_id.eq(report.to_string()))
+                .filter(access_log::ground.eq("barneverntjenesten"))
+                .filter(access_log::action.eq("update"))
+                .count()
+                .get_result(c)
+                .unwrap()
+        });
+        assert_eq!(updates, 2);
+        // An investigation cannot be opened twice.
+        let r = bv
+            .post(&format!("{page}/utfall"), &[("utfall", "undersokelse")])
+            .await;
+        assert_eq!(r.status, 422);
+
+        // The mail: one per step, to the reporter, without personal data.
+        let kinds: Vec<(String, Option<String>)> = app.with_conn(|c| {
+            outgoing_mail::table
+                .select((outgoing_mail::kind, outgoing_mail::recipient_user_id))
+                .load(c)
+                .unwrap()
+        });
+        assert_eq!(
+            kinds,
+            vec![
+                (
+                    "bekymringsmelding_svar".to_owned(),
+                    Some(reporter.to_string())
+                );
+                2
+            ]
+        );
+        let w = Worker::for_app(
+            app.state.clone(),
+            WorkerConfig {
+                poll: Duration::from_millis(20),
+                ..WorkerConfig::default()
+            },
+        );
+        while w.run_one().await.unwrap().is_some() {}
+        let got = sink.wait_for(2).await;
+        assert_eq!(got.len(), 2);
+        for (i, m) in got.iter().enumerate() {
+            let whole = format!("{m}\n{}", sink.raw(i));
+            for word in [
+                "Hedda",
+                "Herfraby",
+                "Testlia",
+                "Testbyen",
+                "Foresattsen",
+                "sulten",
+                "undersøkelse",
+                "Undersøkelse",
+                &report.to_string(),
+            ] {
+                assert!(!whole.contains(word), "{word} in {whole}");
+            }
+            assert_eq!(m["headers"]["To"].as_str(), Some("tora@test.example"));
+            let text = m["text"].as_str().unwrap_or_default();
+            assert!(
+                text.contains("Du har fått svar fra barneverntjenesten på en bekymringsmelding. Logg inn i Laget for å se det."),
+                "{text}"
+            );
+            assert!(
+                text.contains("https://laget.test.example/bekymringsmeldinger"),
+                "{text}"
+            );
+        }
+
+        // The reporter: new feedback on the list, both steps on the page.
+        let mut tora = app.client(Who::Ansatt).await;
+        let r = tora.get("/bekymringsmeldinger").await;
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("Hedda Herfraby"));
+        assert!(r.body.contains("Nytt svar"));
+        assert!(r.body.contains("Testbyen barneverntjeneste"));
+        let r = tora.get(&format!("/bekymringsmeldinger/{report}")).await;
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("Barneverntjenesten har mottatt meldingen."));
+        assert!(r.body.contains("Undersøkelse åpnet"));
+        assert!(r.body.contains("Testbyen barneverntjeneste"));
+        assert_eq!(
+            feedback_kinds(&app, report),
+            vec![
+                ("mottatt".to_owned(), true),
+                ("undersokelse".to_owned(), true)
+            ]
+        );
+        assert!(rows_for(&app, report, "opplysningsplikt") >= 2);
+        let r = tora.get("/bekymringsmeldinger").await;
+        assert!(!r.body.contains("Nytt svar"));
+
+        // The leader reads it (and marks nothing seen); a colleague who is
+        // not the leader, and child welfare outside its inbox, get 404.
+        let mut leader = app.client(Who::Leder).await;
+        assert_eq!(
+            leader
+                .get(&format!("/bekymringsmeldinger/{report}"))
+                .await
+                .status,
+            200
+        );
+        let mut colleague = app.client_for(app.fx.target_user).await;
+        assert_eq!(
+            colleague
+                .get(&format!("/bekymringsmeldinger/{report}"))
+                .await
+                .status,
+            404
+        );
+        assert!(
+            !colleague
+                .get("/bekymringsmeldinger")
+                .await
+                .body
+                .contains("Hedda Herfraby")
+        );
+        assert_eq!(
+            bv.get(&format!("/bekymringsmeldinger/{report}"))
+                .await
+                .status,
+            404
+        );
+        // The investigation ends: dismissed; then nothing more.
+        let r = bv
+            .post(&format!("{page}/utfall"), &[("utfall", "henlagt")])
+            .await;
+        assert_eq!(r.status, 303);
+        let r = bv
+            .post(&format!("{page}/utfall"), &[("utfall", "tiltak")])
+            .await;
+        assert_eq!(r.status, 422);
+        assert_eq!(feedback_kinds(&app, report).len(), 3);
+    }
+}
+
+/// Child welfare sees a link to the child's log only where the log's own
+/// rules let them open it: the fixtures' break-glass holder does, a
+/// colleague in the same service without break-glass or consent sees no
+/// link and nothing about a log.
+async fn no_log_link_without_access(app: TestApp) {
+    let cw = welfare_unit(&app);
+    let log = app.fx.log.log;
+    let report = sent_report(
+        &app,
+        app.fx.municipality,
+        cw,
+        "Testbarn Fikstursen",
+        Some(log),
+    );
+    let page = format!("/barnevern/{cw}/meldinger/{report}");
+    let mut holder = app.client(Who::ChildWelfareBreakGlass).await;
+    let r = holder.get(&page).await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains(&format!("/logger/{log}")),
+        "{:?}",
+        app.backend
+    );
+    let colleague = welfare_colleague(&app);
+    let mut kari = app.client_for(colleague).await;
+    let r = kari.get(&page).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Testbarn Fikstursen"));
+    assert!(!r.body.contains(&format!("/logger/{log}")));
+    assert!(!r.body.contains("Åpne stafettloggen"));
+    assert_eq!(kari.get(&format!("/logger/{log}")).await.status, 404);
+}
+
+on_every_backend!(
+    child_welfare_sees_no_log_link_without_access,
+    no_log_link_without_access
+);
