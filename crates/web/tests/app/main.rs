@@ -31,6 +31,7 @@ mod portal_voice;
 mod portal_youth_health;
 mod privacy_rules;
 mod reports_form;
+mod reports_inbox;
 mod security;
 mod stafett;
 mod tasks_page;
