@@ -18,7 +18,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { log, soft, scenario } from '../lib/runner.mjs';
-import { mailDir, mailProblem } from '../lib/server.mjs';
+import { mailDir, mailProblem, tempDir } from '../lib/server.mjs';
 import { newContext, newPage, checkPage, goto, pathOf, text, expectFieldError, expectNotice, focusInfo, login, loadBy } from '../lib/browser.mjs';
 import { DEMO_PASSWORD, MUNICIPALITY, stamp } from '../lib/demo.mjs';
 
@@ -52,6 +52,7 @@ export const REPORT = {
   logHref: null,
   reportHref: null, // /bekymringsmeldinger/{id}
   reportId: null,
+  childNationalId: null,
   sent: false,
   inboxHref: null, // /barnevern/{unit}/meldinger
   inboxReportHref: null,
@@ -184,7 +185,8 @@ export async function reports() {
 
       // Prefilled from the log.
       assert.equal(await staff.inputValue('#barn_navn'), REPORT.child, 'the child\'s name is prefilled');
-      assert.match(await staff.inputValue('#barn_fnr'), /^\d{11}$/, 'the child\'s national identity number is prefilled');
+      REPORT.childNationalId = await staff.inputValue('#barn_fnr');
+      assert.match(REPORT.childNationalId, /^\d{11}$/, 'the child\'s national identity number is prefilled');
       const history = await staff.inputValue('#historie');
       assert.ok(history.includes(REPORT.measure), `the measures tried are prefilled in «Hvor lenge har bekymringen vart, og hva er prøvd?»: «${history.slice(0, 300)}»`);
       soft(() => assert.match(history, /Evaluert \d\d\.\d\d\.\d{4}/, `the measure's evaluation is prefilled: «${history.slice(0, 300)}»`));
@@ -278,6 +280,32 @@ export async function reports() {
       soft(() => assert.ok(summary.includes(REPORT.welfareUnit), `the report names the child welfare service it went to: «${summary}»`));
       REPORT.sent = true;
 
+      // The KS Fiks message, delivered by the file drop of `serve --demo`
+      // (data/bekymringsmeldinger/<report id>.json under the server's
+      // working directory, the run's temporary directory).
+      const file = path.join(tempDir, 'data', 'bekymringsmeldinger', `${REPORT.reportId}.json`);
+      let message = null;
+      for (let i = 0; i < 40 && !message; i++) {
+        message = await readFile(file, 'utf8').then(JSON.parse, () => null);
+        if (!message) await new Promise((r) => setTimeout(r, 500));
+      }
+      soft(() => assert.ok(message, `the KS Fiks message was dropped at ${file} within 20 s`));
+      if (message) {
+        soft(() => assert.equal(message.kommunenummer, '9999', 'kommunenummer'));
+        soft(() => assert.equal(message.kommunenavn, MUNICIPALITY, 'kommunenavn'));
+        const child = (message.offentligBarn || [])[0] || {};
+        soft(() => assert.equal(child.personnavn, REPORT.child, 'offentligBarn[0].personnavn'));
+        soft(() => assert.equal(child.fnr, REPORT.childNationalId, 'offentligBarn[0].fnr'));
+        soft(() => assert.equal(child.orientert, false, 'offentligBarn[0].orientert'));
+        soft(() => assert.equal(child.orientertGrunn, REPORT.childNotInformed, 'offentligBarn[0].orientertGrunn'));
+        soft(() => assert.equal((message.offentligMelder || {}).telefonnummer, REPORT.phone, 'offentligMelder.telefonnummer'));
+        soft(() => assert.deepEqual((message.foresatte || []).map((g) => g.personnavn).sort(), [...REPORT.guardians].sort(), 'foresatte'));
+        soft(() => assert.ok(((message.melding || {}).melding || '').includes(REPORT.concern), 'melding.melding holds the concern'));
+        soft(() => assert.ok(((message.melding || {}).historie || '').includes(REPORT.measure), 'melding.historie holds the measures tried'));
+        soft(() => assert.match(message.sendingstidspunkt || '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/, 'sendingstidspunkt'));
+        log(`    (note) KS Fiks message: ${Object.keys(message).join(', ')}; leveringskanal «${message.leveringskanal}»`);
+      }
+
       // The log's timeline shows the report.
       resp = await goto(staff, REPORT.logHref, 'r2-log-after-report');
       assert.equal(resp.status(), 200);
@@ -295,6 +323,12 @@ export async function reports() {
       assert.ok(REPORT.sent, 'needs r2');
       await login(welfare, REPORT.welfare, DEMO_PASSWORD, 'r3-login-barnevern');
       await checkPage(welfare, 'r3-home-barnevern');
+      // «Mine oppgaver»: a new report is a task (noted, not required).
+      await goto(welfare, '/mine-oppgaver', 'r3-tasks-barnevern');
+      const taskRow = welfare.locator('main tbody tr').filter({ hasText: REPORT.child });
+      log(`    (note) child welfare's «Mine oppgaver» about ${REPORT.child}: «${(await taskRow.count()) ? await text(taskRow.first()) : '(none)'}»`);
+      await goto(welfare, '/', 'r3-start-barnevern');
+
       // The way in: «Innboks fra melderne» in the navigation (or on the
       // start page). Without it (a failed check), the inbox of the unit of
       // the start page's card, so the rest of the path still runs.
