@@ -7,6 +7,9 @@
 
 pub mod rules;
 
+use diesel::prelude::*;
+use laget_db::schema::reports;
+use laget_testkit::{TestApp, Who};
 use rules::{check, check_text, ecma_to_rust, is_date_time, matches_ecma};
 use serde_json::{Value, json};
 
@@ -502,14 +505,107 @@ fn the_ecma_translation_keeps_ecma_meaning() {
     assert!(check_text("{").iter().any(|p| p.contains("not JSON")));
 }
 
-/// The message stored when a report is sent through the form.
-///
-/// Enable when R1's sending (`crates/web/src/reports/form.rs`, db
-/// `reports::draft`) lands: send a report through the form as in
-/// `reports_form.rs`, read `reports.message` and assert that [`check_text`]
-/// finds nothing.
-#[test]
-#[ignore = "waits for the report form's sending (R1, issue #13)"]
-fn a_report_sent_through_the_form_validates() {
-    panic!("not written yet: the form's sending is not there");
+/// «Skriv bekymringsmelding» on the fixture log as its lead, then «Send»
+/// with `fields`; the stored message.
+async fn sent_through_the_form(app: &TestApp, fields: &[(&'static str, String)]) -> String {
+    let mut c = app.client(Who::Ansatt).await;
+    let r = c
+        .post(
+            &format!("/logger/{}/bekymringsmelding/skriv", app.fx.log.log),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id = r
+        .location()
+        .strip_prefix("/bekymringsmeldinger/")
+        .and_then(|s| s.strip_suffix("/endre"))
+        .unwrap()
+        .to_owned();
+    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = c
+        .post(&format!("/bekymringsmeldinger/{id}/send"), &form)
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    app.with_conn(|c| {
+        reports::table
+            .find(&id)
+            .select(reports::message)
+            .first::<Option<String>>(c)
+            .unwrap()
+    })
+    .expect("a sent report has its message")
 }
+
+/// The messages stored when reports are sent through the form — every
+/// field filled, and the required ones only — validate.
+async fn form_messages_validate(app: TestApp) {
+    let fnr = app.fx.log.national_id.clone();
+    let every: Vec<(&'static str, String)> = vec![
+        ("melder_navn", "Åse Øvrebø-Ærlig".into()),
+        ("melder_rolle", "Pedagogisk leder".into()),
+        ("melder_telefon", "+47 912 34 567".into()),
+        ("melder_epost", "åse.øvrebø_1@testlia-bhg.kommune.no".into()),
+        ("virksomhet_navn", "Testlia barnehage".into()),
+        ("virksomhet_orgnr", "999000003".into()),
+        ("virksomhet_adresse", "Barnehageveien 1".into()),
+        ("virksomhet_postnummer", "1712".into()),
+        ("virksomhet_poststed", "Testbyen".into()),
+        ("barn_fnr", fnr.clone()),
+        ("barn_navn", "Testbarn Fikstursen".into()),
+        ("barn_telefon", "12121212".into()),
+        ("barn_adresse", "Gata 2".into()),
+        ("barn_postnummer", "1710".into()),
+        ("barn_poststed", "Testbyen".into()),
+        ("barn_orientert", "nei".into()),
+        ("barn_grunn", "Barnet er seks år".into()),
+        ("foresatt1_navn", "Mor Fikstursen".into()),
+        ("foresatt1_telefon", "98765432".into()),
+        ("foresatt1_orientert", "ja".into()),
+        ("foresatt2_navn", "Far Fikstursen".into()),
+        ("foresatt2_telefon", "+47 98 76 54 32".into()),
+        ("foresatt2_orientert", "nei".into()),
+        ("foresatt2_grunn", "Mistanke om vold fra far".into()),
+        ("tolk", "Ja, far snakker polsk.\nTolk bestilt.".into()),
+        ("andre_hjelpeinstanser", "PPT\nHelsestasjonen".into()),
+        (
+            "melding",
+            "Barnet kommer ofte sulten.\r\nSier at hun er redd.".into(),
+        ),
+        (
+            "historie",
+            "Samtaler siden august.\n\nTiltak i barnehagen.".into(),
+        ),
+        ("andre_synspunkter", "Mor er enig.".into()),
+    ];
+    let required: Vec<(&'static str, String)> = vec![
+        ("melder_navn", "Anne Testansatt".into()),
+        ("melder_rolle", "Assistent".into()),
+        ("melder_telefon", "99999999".into()),
+        ("melder_epost", "anne@testlia.no".into()),
+        ("virksomhet_navn", "Testlia barnehage".into()),
+        ("virksomhet_adresse", "Barnehageveien 1".into()),
+        ("barn_fnr", fnr),
+        ("barn_navn", "Testbarn Fikstursen".into()),
+        ("barn_adresse", "Gata 2".into()),
+        ("barn_orientert", "ja".into()),
+        ("foresatt1_navn", "Mor Fikstursen".into()),
+        ("foresatt1_orientert", "ja".into()),
+        ("melding", "Uro.".into()),
+        ("historie", "Ingen tiltak ennå.".into()),
+    ];
+    for (what, fields) in [("every field", every), ("required only", required)] {
+        let message = sent_through_the_form(&app, &fields).await;
+        let problems = check_text(&message);
+        assert!(problems.is_empty(), "{what}: {problems:#?}\n{message}");
+        // The checker is not empty-handed: the same message with one rule
+        // broken fails.
+        let mut broken: Value = serde_json::from_str(&message).unwrap();
+        broken["foresatte"] = json!([]);
+        assert!(!check(&broken).is_empty());
+    }
+}
+crate::on_every_backend!(
+    a_report_sent_through_the_form_validates,
+    form_messages_validate
+);
