@@ -535,9 +535,6 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
             "/kommuner/{municipality}/bekymringsmeldinger/tall.csv",
             crate::reports::stats::csv,
         );
-    // (R3) Delivery of the KS Fiks message: nothing to mount unless an
-    // operator page is added (outbox::fiks).
-    let routes = routes;
     // (P1) Individual plans: request, decision, coordinator, goals,
     // contributions, print; the family's view (plans).
     let routes = routes
