@@ -216,6 +216,15 @@ pub fn seed(state: &AppState) -> anyhow::Result<Vec<Login>> {
     // (P1) Individual plans: one active, one asked for (added to a demo
     // made by an older version too).
     db.write_blocking(|c| crate::demo_plans::seed(c, demo, today))?;
+    // (R3) Reports of concern: the units' org numbers and addresses, the
+    // districts, the co-signature rule, and reports in every state (added
+    // to a demo made by an older version too).
+    let neighbour_number =
+        MunicipalityNumber::parse(NEIGHBOUR_NUMBER).map_err(|_| corrupt("neighbour number"))?;
+    let neighbour = db
+        .read_blocking(|c| municipalities::find_by_number(c, &neighbour_number))?
+        .map(|m| m.id);
+    db.write_blocking(|c| crate::demo_reports::seed(c, demo, neighbour, today))?;
     Ok(logins)
 }
 

@@ -10,6 +10,7 @@ mod demo_logs;
 mod demo_meetings;
 mod demo_plans;
 mod demo_portal;
+mod demo_reports;
 mod outbox;
 
 use anyhow::Context as _;
