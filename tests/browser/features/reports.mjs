@@ -53,6 +53,8 @@ export const REPORT = {
   reportHref: null, // /bekymringsmeldinger/{id}
   reportId: null,
   childNationalId: null,
+  district: null,
+  askedCosign: false,
   sent: false,
   inboxHref: null, // /barnevern/{unit}/meldinger
   inboxReportHref: null,
@@ -225,6 +227,20 @@ export async function reports() {
       await fillIfEmpty('barn_adresse', 'Kristiansenvegen 4');
       await fillIfEmpty('barn_postnummer', '9999');
       await fillIfEmpty('barn_poststed', 'Demo');
+      // The district (bydel), when the municipality has districts: the
+      // first one.
+      if ((await staff.locator('select#bydelsnummer').count()) === 1 && (await staff.inputValue('#bydelsnummer')) === '') {
+        const first = await staff.locator('#bydelsnummer option').evaluateAll((os) => os.map((o) => o.value).find((v) => v));
+        assert.ok(first, 'the district list has a district');
+        await staff.selectOption('#bydelsnummer', first);
+        REPORT.district = first;
+      }
+      // The leader co-signs when the municipality requires it, or (optional
+      // in the demo) when the reporter asks.
+      if ((await staff.locator('#medsignering').count()) === 1) {
+        await staff.check('#medsignering');
+        REPORT.askedCosign = true;
+      }
 
       resp = await loadBy(staff, () => staff.locator('main form').getByRole('button', { name: 'Send til barneverntjenesten', exact: true }).click());
       await checkPage(staff, 'r2-report-bad-phone');
@@ -240,6 +256,8 @@ export async function reports() {
       assert.equal(await staff.inputValue('#barn_grunn'), REPORT.childNotInformed, 'why the child is not informed is kept');
       assert.ok(await staff.isChecked('input[name="barn_orientert"][value="nei"]'), '«Nei» stays chosen');
       assert.equal(await staff.inputValue('#barn_navn'), REPORT.child, 'the child\'s name is kept');
+      if (REPORT.district) assert.equal(await staff.inputValue('#bydelsnummer'), REPORT.district, 'the district stays chosen');
+      if (REPORT.askedCosign) assert.ok(await staff.isChecked('#medsignering'), '«Be leder medsignere» stays checked');
 
       await staff.fill('#melder_telefon', REPORT.phone);
       resp = await loadBy(staff, () => staff.locator('main form').getByRole('button', { name: 'Send til barneverntjenesten', exact: true }).click());
@@ -254,6 +272,7 @@ export async function reports() {
       log(`    (note) after sending: «${status}»`);
 
       // Co-signature by the leader if the municipality asks for it.
+      soft(() => assert.equal(/Venter på medsignering/.test(status), REPORT.askedCosign, `asked for co-signature: ${REPORT.askedCosign}, the status is «${status}»`));
       if (/Venter på medsignering/.test(status)) {
         const leaderCtx = await newContext();
         try {
@@ -263,12 +282,21 @@ export async function reports() {
           const link = lp.locator('section[aria-labelledby="medsignering"] a').filter({ hasText: REPORT.child });
           assert.equal(await link.count(), 1, 'the leader has the report under «Venter på at du medsignerer»');
           await loadBy(lp, () => link.click());
-          await checkPage(lp, 'r2-leader-report');
-          await loadBy(lp, () => lp.getByRole('link', { name: 'Se og medsigner', exact: true }).click());
+          // The list leads to the co-sign page, or to the report with «Se og
+          // medsigner».
+          if ((await text(lp.locator('h1'))) !== 'Medsigner bekymringsmelding') {
+            await checkPage(lp, 'r2-leader-report');
+            await loadBy(lp, () => lp.getByRole('link', { name: 'Se og medsigner', exact: true }).click());
+          }
           await checkPage(lp, 'r2-leader-cosign');
+          assert.equal(await text(lp.locator('h1')), 'Medsigner bekymringsmelding');
+          const shown = await text(lp.locator('main'));
+          for (const part of [REPORT.child, REPORT.concern, REPORT.leadName]) soft(() => assert.ok(shown.includes(part), `the leader reads «${part}» before co-signing`));
           resp = await loadBy(lp, () => lp.getByRole('button', { name: 'Medsigner og send', exact: true }).click());
           await checkPage(lp, 'r2-leader-cosigned');
           assert.ok(resp.status() < 400, `co-signing answered ${resp.status()}`);
+          const after = await text(lp.locator('main'));
+          soft(() => assert.match(after, /Status: (Ny|Sendt)/, `after co-signing the report is sent: «${after.slice(0, 200)}»`));
         } finally {
           await leaderCtx.close();
         }
@@ -278,6 +306,7 @@ export async function reports() {
       assert.match(status, /Status: (Ny|Sendt)/, `the report is sent: «${status}»`);
       const summary = await text(staff.locator('main dl').first());
       soft(() => assert.ok(summary.includes(REPORT.welfareUnit), `the report names the child welfare service it went to: «${summary}»`));
+      if (REPORT.askedCosign) soft(() => assert.ok(summary.includes('Medsignert av') && summary.includes('Leif Leder'), `the report says the leader co-signed: «${summary}»`));
       REPORT.sent = true;
 
       // The KS Fiks message, delivered by the file drop of `serve --demo`
@@ -349,6 +378,10 @@ export async function reports() {
       assert.equal(await text(welfare.locator('h1')), 'Innboks fra melderne');
       const row = welfare.locator('main tbody tr').filter({ hasText: REPORT.child });
       assert.equal(await row.count(), 1, `the inbox lists the report about ${REPORT.child}`);
+      // A shared service: the neighbour municipality's reports come into the
+      // same inbox (the demo's report about Eirik Haugland).
+      const nabo = await welfare.locator('main tbody tr').filter({ hasText: 'Nabo kommune' }).count();
+      soft(() => assert.ok(nabo >= 1, 'the shared service\'s inbox also lists a report from «Nabo kommune»'));
       const r = await text(row);
       for (const part of ['Ny', MUNICIPALITY]) soft(() => assert.ok(r.includes(part), `the row shows «${part}»: «${r}»`));
       soft(() => assert.ok(r.includes(REPORT.unit) || r.includes(REPORT.leadName), `the row says who reported: «${r}»`));
