@@ -385,3 +385,36 @@ fn neighbour_report(conn: &mut DbConnection, ctx: &Ctx, ctx_demo: &Ctx) -> DbRes
     receive(conn, ctx_demo, id, None)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::org_number;
+
+    /// The modulus 11 check of Brønnøysundregistrene, written out.
+    fn valid(o: &str) -> bool {
+        let d: Vec<u32> = o.chars().filter_map(|c| c.to_digit(10)).collect();
+        if d.len() != 9 {
+            return false;
+        }
+        let sum: u32 = d[..8]
+            .iter()
+            .zip([3, 2, 7, 6, 5, 4, 3, 2])
+            .map(|(a, w)| a * w)
+            .sum();
+        let check = match 11 - sum % 11 {
+            11 => 0,
+            c => c,
+        };
+        check < 10 && check == d[8]
+    }
+
+    #[test]
+    fn the_demos_org_numbers_are_synthetic_and_well_formed() {
+        let numbers: Vec<String> = (1..40).filter_map(org_number).collect();
+        assert!(numbers.len() > 30, "most have a check digit");
+        for o in &numbers {
+            assert!(o.starts_with("999") && valid(o), "{o}");
+        }
+        assert!(!valid("999000011"), "the check itself fails a wrong digit");
+    }
+}
