@@ -149,8 +149,22 @@ fn scope_of(r: &LogReader) -> Scope {
     }
 }
 
-fn log_row(conn: &mut DbConnection, r: &LogReader, cap: &dyn Capability, action: Action, rid: &str) -> DbResult<()> {
-    record(conn, cap, ObjectType::Log, r.log_id(), action, scope_of(r), rid)
+fn log_row(
+    conn: &mut DbConnection,
+    r: &LogReader,
+    cap: &dyn Capability,
+    action: Action,
+    rid: &str,
+) -> DbResult<()> {
+    record(
+        conn,
+        cap,
+        ObjectType::Log,
+        r.log_id(),
+        action,
+        scope_of(r),
+        rid,
+    )
 }
 
 fn corrupt(what: &str, code: &str) -> DbError {
@@ -176,7 +190,10 @@ fn event(
     body: Option<&str>,
     data: serde_json::Value,
 ) -> DbResult<String> {
-    Ok(crate::log::insert_entry(conn, log, EntryKind::Plan, actor, body, data, Utc::now())?.to_string())
+    Ok(
+        crate::log::insert_entry(conn, log, EntryKind::Plan, actor, body, data, Utc::now())?
+            .to_string(),
+    )
 }
 
 type PlanRow = (
@@ -245,7 +262,8 @@ fn load(conn: &mut DbConnection, log: LogId, content: bool) -> DbResult<Option<P
             Some(Coordinator {
                 user_id: parse_id(&c)?,
                 name,
-                kind: CoordinatorKind::from_code(&k).ok_or_else(|| corrupt("coordinator kind", &k))?,
+                kind: CoordinatorKind::from_code(&k)
+                    .ok_or_else(|| corrupt("coordinator kind", &k))?,
                 unit_id: parse_id(&u)?,
                 unit_name: unit_name(conn, &u)?,
                 email,
@@ -255,7 +273,10 @@ fn load(conn: &mut DbConnection, log: LogId, content: bool) -> DbResult<Option<P
         _ => None,
     };
     let requested_by = by.as_deref().map(|u| name_of(conn, u)).transpose()?;
-    let decided_by = decided_by.as_deref().map(|u| name_of(conn, u)).transpose()?;
+    let decided_by = decided_by
+        .as_deref()
+        .map(|u| name_of(conn, u))
+        .transpose()?;
     let (goals, contributions) = if content {
         (goals_of(conn, &id)?, contributions_of(conn, &id)?)
     } else {
@@ -344,7 +365,10 @@ fn contributions_of(conn: &mut DbConnection, plan: &str) -> DbResult<Vec<Contrib
     for (id, goal, unit, unit_name, measure, what, resp, resp_name, on, ended) in rows {
         let measure = match measure {
             Some(m) => {
-                let name: String = measures::table.find(&m).select(measures::name).first(conn)?;
+                let name: String = measures::table
+                    .find(&m)
+                    .select(measures::name)
+                    .first(conn)?;
                 Some((parse_id(&m)?, name))
             }
             None => None,
@@ -451,7 +475,12 @@ fn ask(
 /// Asks for an individual plan from the log (a writer of it), with the
 /// reason; a timeline event. The log's plan, if one is asked for or active,
 /// stands ([`Requested::Exists`], nothing written).
-pub fn request(conn: &mut DbConnection, w: &LogWriter, note: &str, rid: &str) -> DbResult<Requested> {
+pub fn request(
+    conn: &mut DbConnection,
+    w: &LogWriter,
+    note: &str,
+    rid: &str,
+) -> DbResult<Requested> {
     let asked = ask(
         conn,
         w.log_id(),
@@ -516,23 +545,33 @@ pub fn request_by_family(
 
 /// The staff on the log's team, each with whether they could open the log
 /// today (only those may coordinate or be responsible). Reads only.
-pub fn team_choices(conn: &mut DbConnection, r: &LogReader, today: NaiveDate) -> DbResult<Vec<TeamChoice>> {
+pub fn team_choices(
+    conn: &mut DbConnection,
+    r: &LogReader,
+    today: NaiveDate,
+) -> DbResult<Vec<TeamChoice>> {
+    type Row = (
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<String>,
+    );
     let facts = crate::log::facts_of(conn, r, today)?;
-    let rows: Vec<(String, Option<String>, Option<String>, String, Option<String>)> =
-        team_members::table
-            .left_join(units::table.on(units::id.nullable().eq(team_members::unit_id)))
-            .filter(team_members::log_id.eq(r.log_id().to_string()))
-            .filter(team_members::kind.eq(MemberKind::Staff.code()))
-            .filter(team_members::removed_at.is_null())
-            .order(team_members::added_at)
-            .select((
-                team_members::id,
-                team_members::user_id,
-                team_members::unit_id,
-                team_members::name,
-                units::name.nullable(),
-            ))
-            .load(conn)?;
+    let rows: Vec<Row> = team_members::table
+        .left_join(units::table.on(units::id.nullable().eq(team_members::unit_id)))
+        .filter(team_members::log_id.eq(r.log_id().to_string()))
+        .filter(team_members::kind.eq(MemberKind::Staff.code()))
+        .filter(team_members::removed_at.is_null())
+        .order(team_members::added_at)
+        .select((
+            team_members::id,
+            team_members::user_id,
+            team_members::unit_id,
+            team_members::name,
+            units::name.nullable(),
+        ))
+        .load(conn)?;
     let mut out = Vec::new();
     for (id, user, unit, name, unit_name) in rows {
         let (Some(user), Some(unit)) = (user, unit) else {
@@ -553,7 +592,11 @@ pub fn team_choices(conn: &mut DbConnection, r: &LogReader, today: NaiveDate) ->
 
 /// The plan's participants (staff on the team) and whether consent covers
 /// each today. Reads only.
-pub fn participants(conn: &mut DbConnection, r: &LogReader, today: NaiveDate) -> DbResult<Vec<Participant>> {
+pub fn participants(
+    conn: &mut DbConnection,
+    r: &LogReader,
+    today: NaiveDate,
+) -> DbResult<Vec<Participant>> {
     let home = r.home_unit();
     Ok(team_choices(conn, r, today)?
         .into_iter()
@@ -576,7 +619,11 @@ fn set_coordinator(
         .into_iter()
         .find(|t| t.member == member && t.may_open)
         .ok_or(DbError::Conflict)?;
-    Ok((choice.user.to_string(), choice.unit.to_string(), choice.name))
+    Ok((
+        choice.user.to_string(),
+        choice.unit.to_string(),
+        choice.name,
+    ))
 }
 
 /// The coordinating unit decides a waiting request: grants it with a
@@ -698,7 +745,12 @@ fn active_plan(conn: &mut DbConnection, log: LogId) -> DbResult<String> {
 }
 
 /// Adds one of the child's goals, in the child's words, to the active plan.
-pub fn add_goal(conn: &mut DbConnection, w: &LogWriter, g: &NewGoal, rid: &str) -> DbResult<PlanGoalId> {
+pub fn add_goal(
+    conn: &mut DbConnection,
+    w: &LogWriter,
+    g: &NewGoal,
+    rid: &str,
+) -> DbResult<PlanGoalId> {
     let plan = active_plan(conn, w.log_id())?;
     let count: i64 = plan_goals::table
         .filter(plan_goals::plan_id.eq(&plan))
@@ -735,7 +787,11 @@ fn open_goal(conn: &mut DbConnection, log: LogId, goal: PlanGoalId) -> DbResult<
     let (words, reached, ended): (String, Option<i64>, Option<i64>) = plan_goals::table
         .filter(plan_goals::id.eq(goal.to_string()))
         .filter(plan_goals::plan_id.eq(&plan))
-        .select((plan_goals::words, plan_goals::reached_at, plan_goals::ended_at))
+        .select((
+            plan_goals::words,
+            plan_goals::reached_at,
+            plan_goals::ended_at,
+        ))
         .first(conn)
         .optional()?
         .ok_or(DbError::NotFound)?;
@@ -805,7 +861,11 @@ pub fn finish_goal(
 /// valid consent covers it today), the log's measures that are not stopped,
 /// and the people who may be responsible (staff on the team who may open
 /// the log). Reads only.
-pub fn contribution_form(conn: &mut DbConnection, r: &LogReader, today: NaiveDate) -> DbResult<ContributionForm> {
+pub fn contribution_form(
+    conn: &mut DbConnection,
+    r: &LogReader,
+    today: NaiveDate,
+) -> DbResult<ContributionForm> {
     let mut f = ContributionForm::default();
     if let Some(plan) = load(conn, r.log_id(), true)? {
         f.choices.goals = plan
@@ -816,11 +876,13 @@ pub fn contribution_form(conn: &mut DbConnection, r: &LogReader, today: NaiveDat
             .collect();
     }
     let home = r.home_unit();
-    f.units.push((home, unit_name(conn, &home.to_string())?, true));
+    f.units
+        .push((home, unit_name(conn, &home.to_string())?, true));
     f.choices.covered_units.push(home);
     for t in team_choices(conn, r, today)? {
         if t.may_open && !f.people.iter().any(|(u, _)| *u == t.user) {
-            f.people.push((t.user, format!("{} ({})", t.name, t.unit_name)));
+            f.people
+                .push((t.user, format!("{} ({})", t.name, t.unit_name)));
             f.choices.people.push(t.user);
         }
         if f.units.iter().any(|(u, _, _)| *u == t.unit) {
@@ -993,9 +1055,17 @@ pub fn queue(
         .filter(plans::status.eq(PlanStatus::Requested.code()))
         .filter(logs::status.eq(LogStatus::Open.code()))
         .order(plans::requested_at)
-        .select((logs::id, children::name, plans::requested_at, plans::requested_by_citizen))
+        .select((
+            logs::id,
+            children::name,
+            plans::requested_at,
+            plans::requested_by_citizen,
+        ))
         .load(conn)?;
-    let ids: Vec<LogId> = rows.iter().map(|r| parse_id(&r.0)).collect::<DbResult<_>>()?;
+    let ids: Vec<LogId> = rows
+        .iter()
+        .map(|r| parse_id(&r.0))
+        .collect::<DbResult<_>>()?;
     let open = crate::casework::openable(conn, actor, ids, today)?;
     let mut out = Vec::new();
     for (log, child, at, citizen) in rows {

@@ -93,8 +93,8 @@ impl Actor {
 #[cfg(test)]
 mod plan_closer_tests {
     use super::*;
-    use crate::access::{LogFacts, Membership};
     use crate::access::test_support::actor;
+    use crate::access::{LogFacts, Membership};
     use crate::ids::{GuardianId, UnitId};
     use crate::log::consent::{ConsentFacts, ConsentRule};
 
@@ -131,15 +131,25 @@ mod plan_closer_tests {
             )
         };
         let staff = of(Role::Ansatt);
-        let w = staff.open_log(&facts, today).and_then(|r| r.writer().map_err(|_| Denied));
-        let Ok(w) = w else {
-            panic!("the own unit writes");
-        };
-        assert!(w.plan_closer(None).is_err(), "staff, not the coordinator");
-        assert!(w.plan_closer(Some(UserId::new())).is_err());
-        assert!(w.plan_closer(Some(staff.user_id())).is_ok(), "the coordinator");
+        let w = staff
+            .open_log(&facts, today)
+            .and_then(|r| r.writer().map_err(|_| Denied));
+        assert!(
+            w.as_ref().is_ok_and(|w| w.plan_closer(None).is_err()),
+            "staff, not the coordinator"
+        );
+        assert!(
+            w.as_ref()
+                .is_ok_and(|w| w.plan_closer(Some(UserId::new())).is_err())
+        );
+        assert!(
+            w.is_ok_and(|w| w.plan_closer(Some(staff.user_id())).is_ok()),
+            "the coordinator"
+        );
         let leader = of(Role::Leder);
-        let lw = leader.open_log(&facts, today).and_then(|r| r.writer().map_err(|_| Denied));
+        let lw = leader
+            .open_log(&facts, today)
+            .and_then(|r| r.writer().map_err(|_| Denied));
         assert!(lw.is_ok_and(|w| w.plan_closer(None).is_ok()), "the leader");
     }
 }

@@ -181,7 +181,10 @@ impl NewContribution {
     /// Fields `mal`, `enhet`, `tiltak` (optional), `hva` (may be empty
     /// when a measure is chosen: the measure's name is then used, given as
     /// `measure_name`), `ansvarlig`, `evaluering` (a date, today or later).
-    #[allow(clippy::too_many_arguments, reason = "one argument per field of the form")]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per field of the form"
+    )]
     pub fn parse(
         goal: &str,
         unit: &str,
@@ -199,9 +202,7 @@ impl NewContribution {
             "enhet",
             choice::<UnitId>(unit, &choices.covered_units).map_err(|e| {
                 match unit.trim().parse::<UnitId>() {
-                    Ok(u) if choices.uncovered_units.contains(&u) => {
-                        Problem::NotCoveredByConsent
-                    }
+                    Ok(u) if choices.uncovered_units.contains(&u) => Problem::NotCoveredByConsent,
                     _ => e,
                 }
             }),
@@ -261,7 +262,10 @@ mod tests {
     use super::*;
 
     fn fields(p: Problems) -> Vec<(&'static str, Problem)> {
-        p.into_vec().into_iter().map(|e| (e.field, e.problem)).collect()
+        p.into_vec()
+            .into_iter()
+            .map(|e| (e.field, e.problem))
+            .collect()
     }
 
     #[test]
@@ -338,10 +342,15 @@ mod tests {
     fn a_goal_needs_words_and_whose() {
         assert_eq!(
             fields(NewGoal::parse(" ", "naboen").unwrap_err()),
-            vec![("ord", Problem::Required), ("sagt_av", Problem::UnknownChoice)]
+            vec![
+                ("ord", Problem::Required),
+                ("sagt_av", Problem::UnknownChoice)
+            ]
         );
         assert_eq!(
-            NewGoal::parse("Jeg vil ha en venn", "barnet").unwrap().said_by,
+            NewGoal::parse("Jeg vil ha en venn", "barnet")
+                .unwrap()
+                .said_by,
             SaidBy::Child
         );
     }

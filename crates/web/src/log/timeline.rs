@@ -126,12 +126,15 @@ pub fn summary(
     render(m, e.kind, data, outcomes).unwrap_or_else(|| e.summary.clone())
 }
 
+/// (P1) Fills a sentence's `{key}` placeholders.
+type Fill<'f> = &'f dyn Fn(&str, &[(&str, &str)]) -> String;
+
 /// (P1) The sentence of an individual plan's event.
 fn plan_event<'a>(
     m: &Messages,
     data: &'a Value,
     text: &dyn Fn(&str) -> Option<&'a str>,
-    fill: &dyn Fn(&str, &[(&str, &str)]) -> String,
+    fill: Fill<'_>,
 ) -> Option<String> {
     let kind = || {
         laget_domain::plans::CoordinatorKind::from_code(text("type")?)

@@ -164,7 +164,11 @@ pub async fn decide(
     }
     let pairs = forms::pairs(&body);
     let kept = || FormState::with_values(forms::redisplayable(&pairs));
-    let members: Vec<_> = team.iter().filter(|t| t.may_open).map(|t| t.member).collect();
+    let members: Vec<_> = team
+        .iter()
+        .filter(|t| t.may_open)
+        .map(|t| t.member)
+        .collect();
     let decision = match Decision::parse(
         forms::get(&pairs, "beslutning"),
         forms::get(&pairs, "koordinator"),
@@ -217,7 +221,11 @@ pub async fn change_coordinator(
     }
     let pairs = forms::pairs(&body);
     let kept = || FormState::with_values(forms::redisplayable(&pairs));
-    let members: Vec<_> = team.iter().filter(|t| t.may_open).map(|t| t.member).collect();
+    let members: Vec<_> = team
+        .iter()
+        .filter(|t| t.may_open)
+        .map(|t| t.member)
+        .collect();
     let (member, kind) = match plan_form::coordinator(
         forms::get(&pairs, "koordinator"),
         forms::get(&pairs, "type"),

@@ -197,7 +197,9 @@ async fn plan_page(
                 label: name.clone(),
             })
             .collect(),
-        words_hint: m.plan_goal_words_hint.replace("{max}", &MAX_WORDS.to_string()),
+        words_hint: m
+            .plan_goal_words_hint
+            .replace("{max}", &MAX_WORDS.to_string()),
         request: labelled(m, f.request),
         goal: labelled(m, f.goal),
         edit_goal,
@@ -289,10 +291,7 @@ async fn active_writer(
 ) -> Result<Option<Response>, AppError> {
     w.reader().whole()?;
     let reader = w.reader().clone();
-    let status = state
-        .db
-        .read(move |c| db::status_of(c, &reader))
-        .await?;
+    let status = state.db.read(move |c| db::status_of(c, &reader)).await?;
     if status == Some(PlanStatus::Active) {
         Ok(None)
     } else {

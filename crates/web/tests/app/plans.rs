@@ -136,11 +136,18 @@ async fn a_log_becomes_a_plan_with_a_coordinator(app: TestApp) {
     let r = lead
         .post(
             &page,
-            &[("begrunnelse", "Mange tjenester er involvert; familien trenger én plan.")],
+            &[(
+                "begrunnelse",
+                "Mange tjenester er involvert; familien trenger én plan.",
+            )],
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    assert!(r.location().ends_with("melding=bedt-om"), "{}", r.location());
+    assert!(
+        r.location().ends_with("melding=bedt-om"),
+        "{}",
+        r.location()
+    );
     assert_eq!(plan_row(&app).unwrap().0, "bedt_om");
     assert!(log_rows(&app) > before, "the request is in the access log");
     // One plan per log: a second request shows the one that stands.
@@ -151,7 +158,8 @@ async fn a_log_becomes_a_plan_with_a_coordinator(app: TestApp) {
     let mut ke = app.client(Who::KoordinerendeEnhet).await;
     let r = ke.get("/mine-oppgaver").await;
     assert!(
-        r.body.contains("En forespørsel om individuell plan venter på avgjørelse"),
+        r.body
+            .contains("En forespørsel om individuell plan venter på avgjørelse"),
         "{}",
         r.body
     );
@@ -217,7 +225,10 @@ async fn a_log_becomes_a_plan_with_a_coordinator(app: TestApp) {
 
     // Goals in the child's words.
     let r = ppt
-        .post(&format!("{page}/mal"), &[("ord", ""), ("sagt_av", "barnet")])
+        .post(
+            &format!("{page}/mal"),
+            &[("ord", ""), ("sagt_av", "barnet")],
+        )
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("id=\"ord-error\""), "{}", r.body);
@@ -324,15 +335,27 @@ async fn a_log_becomes_a_plan_with_a_coordinator(app: TestApp) {
     let events: Vec<String> = plan_events(&app).into_iter().map(|(e, _)| e).collect();
     assert_eq!(
         events,
-        ["bedt_om", "innvilget", "mal", "mal", "mal_endret", "bidrag", "bidrag"]
+        [
+            "bedt_om",
+            "innvilget",
+            "mal",
+            "mal",
+            "mal_endret",
+            "bidrag",
+            "bidrag"
+        ]
     );
     let r = lead.get(&format!("/logger/{log}")).await;
     assert!(
-        r.body.contains("Individuell plan ble innvilget; barnekoordinator: Petra Testppt"),
+        r.body
+            .contains("Individuell plan ble innvilget; barnekoordinator: Petra Testppt"),
         "{}",
         r.body
     );
-    assert!(r.body.contains("før: «Jeg vil ha en venn å leke med i friminuttet.»"));
+    assert!(
+        r.body
+            .contains("før: «Jeg vil ha en venn å leke med i friminuttet.»")
+    );
 
     // The printed plan: the family's document, absolute dates.
     let before = log_rows(&app);
@@ -383,19 +406,27 @@ async fn a_log_becomes_a_plan_with_a_coordinator(app: TestApp) {
         .post(&format!("{page}/avslutt"), &[("begrunnelse", "Ferdig.")])
         .await;
     assert_eq!(r.status, 404, "{}", r.body);
-    let r = ppt.post(&format!("{page}/avslutt"), &[("begrunnelse", "")]).await;
+    let r = ppt
+        .post(&format!("{page}/avslutt"), &[("begrunnelse", "")])
+        .await;
     assert_eq!(r.status, 422, "{}", r.body);
     let r = ppt
         .post(
             &format!("{page}/avslutt"),
-            &[("begrunnelse", "Målene er nådd, og familien ønsker å avslutte.")],
+            &[(
+                "begrunnelse",
+                "Målene er nådd, og familien ønsker å avslutte.",
+            )],
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(plan_row(&app).unwrap().0, "avsluttet");
     // A closed plan takes no new goal.
     let r = ppt
-        .post(&format!("{page}/mal"), &[("ord", "Mer."), ("sagt_av", "barnet")])
+        .post(
+            &format!("{page}/mal"),
+            &[("ord", "Mer."), ("sagt_av", "barnet")],
+        )
         .await;
     assert_eq!(r.status, 409, "{}", r.body);
 }
@@ -417,7 +448,10 @@ async fn the_family_asks_and_the_coordinating_unit_refuses(app: TestApp) {
     let r = mum
         .post(
             &family,
-            &[("begrunnelse", "Vi har mange å forholde oss til og ønsker én plan.")],
+            &[(
+                "begrunnelse",
+                "Vi har mange å forholde oss til og ønsker én plan.",
+            )],
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
@@ -435,7 +469,11 @@ async fn the_family_asks_and_the_coordinating_unit_refuses(app: TestApp) {
     });
     assert!(cited >= 1, "the family's request is in the access log");
     let r = mum.get(&family).await;
-    assert!(r.body.contains("venter på koordinerende enhet"), "{}", r.body);
+    assert!(
+        r.body.contains("venter på koordinerende enhet"),
+        "{}",
+        r.body
+    );
 
     // The coordinating unit refuses: a reason is needed.
     let mut ke = app.client(Who::KoordinerendeEnhet).await;
@@ -468,7 +506,8 @@ async fn the_family_asks_and_the_coordinating_unit_refuses(app: TestApp) {
     let mut lead = app.client(Who::Ansatt).await;
     let r = lead.get(&format!("/logger/{log}")).await;
     assert!(
-        r.body.contains("Forespørselen om individuell plan ble avslått"),
+        r.body
+            .contains("Forespørselen om individuell plan ble avslått"),
         "{}",
         r.body
     );
@@ -478,7 +517,11 @@ async fn the_family_asks_and_the_coordinating_unit_refuses(app: TestApp) {
             &[("begrunnelse", "Nye behov.")],
         )
         .await;
-    assert!(r.location().ends_with("melding=bedt-om"), "{}", r.location());
+    assert!(
+        r.location().ends_with("melding=bedt-om"),
+        "{}",
+        r.location()
+    );
     assert_eq!(plan_row(&app).unwrap().0, "bedt_om");
 }
 on_every_backend!(
@@ -523,10 +566,7 @@ async fn plans_are_404_for_those_who_may_not_open_the_log(app: TestApp) {
     let mut them = app.client_for(other).await;
     assert_eq!(them.get(&decide).await.status, 404);
     let r = them
-        .post(
-            &decide,
-            &[("beslutning", "avsla"), ("begrunnelse", "Nei.")],
-        )
+        .post(&decide, &[("beslutning", "avsla"), ("begrunnelse", "Nei.")])
         .await;
     assert_eq!(r.status, 404);
     assert_eq!(
@@ -552,7 +592,10 @@ async fn plans_are_404_for_those_who_may_not_open_the_log(app: TestApp) {
     // The family: a guardian without parental responsibility sees nothing.
     let mut bonus = app.client(Who::GuardianWithoutResponsibility).await;
     assert_eq!(
-        bonus.get(&format!("/familie/logger/{log}/plan")).await.status,
+        bonus
+            .get(&format!("/familie/logger/{log}/plan"))
+            .await
+            .status,
         404
     );
     // No print before a plan is granted.
