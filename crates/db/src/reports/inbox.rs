@@ -745,6 +745,8 @@ pub enum ReportTaskKind {
 pub struct ReportTask {
     pub kind: ReportTaskKind,
     pub report: ReportId,
+    /// The child welfare service it was delivered to (its inbox's link).
+    pub child_welfare_unit: Option<UnitId>,
     /// The children the report is about (the user may open it).
     pub children: Vec<String>,
     pub since: DateTime<Utc>,
@@ -818,6 +820,11 @@ pub fn tasks(conn: &mut DbConnection, actor: &Actor) -> DbResult<Vec<ReportTask>
         out.push(ReportTask {
             kind,
             report: l.id,
+            child_welfare_unit: row
+                .child_welfare_unit_id
+                .as_deref()
+                .map(parse_id)
+                .transpose()?,
             children: l.children,
             since: l.sent_at.unwrap_or(l.updated_at),
         });

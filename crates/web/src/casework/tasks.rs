@@ -87,14 +87,57 @@ fn task_what(m: &Messages, t: &laget_db::casework::Task) -> String {
     }
 }
 
+/// (R2) A report of concern's task: for child welfare a new report to
+/// acknowledge, for the leader one to co-sign, for the reporter new
+/// feedback. The database gave only reports the user may open.
+fn report_task_row(
+    m: &Messages,
+    t: &laget_db::reports::inbox::ReportTask,
+) -> (Option<chrono::NaiveDate>, TaskRow) {
+    use laget_db::reports::inbox::ReportTaskKind;
+    let since = crate::view::format::oslo_day(t.since);
+    let (href, what) = match (t.kind, t.child_welfare_unit) {
+        (ReportTaskKind::Acknowledge, Some(cw)) => (
+            format!("/barnevern/{cw}/meldinger/{}", t.report),
+            m.task_what_report_acknowledge,
+        ),
+        (ReportTaskKind::Cosign, _) => (
+            format!("/bekymringsmeldinger/{}/medsigner", t.report),
+            m.task_what_report_cosign,
+        ),
+        (ReportTaskKind::Feedback | ReportTaskKind::Acknowledge, _) => (
+            format!("/bekymringsmeldinger/{}", t.report),
+            m.task_what_report_feedback,
+        ),
+    };
+    let child = if t.children.is_empty() {
+        m.bm_no_child_yet.to_owned()
+    } else {
+        t.children.join(", ")
+    };
+    (
+        Some(since),
+        TaskRow {
+            kind: m.task_report,
+            href,
+            child,
+            what: what.to_owned(),
+            due: format!("{} {}", m.tasks_since, date(since)),
+            overdue: false,
+        },
+    )
+}
+
 pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Response, AppError> {
     let actor = user.actor.clone();
     let rid = user.ctx.request_id.clone();
     let today = today();
-    let (list, mine, models) = state
+    let (list, mine, models, report_tasks) = state
         .db
         .write(move |c| {
             let tasks = casework::my_tasks(c, &actor, today, &rid)?;
+            // (R2) Reports of concern: recorded with the list above.
+            let report_tasks = laget_db::reports::inbox::tasks(c, &actor)?;
             let mine = casework::my_logs(c, &actor, today, &rid)?;
             // Level names follow each log's municipality's model.
             let mut models: Vec<(MunicipalityId, EscalationModel)> = Vec::new();
@@ -106,15 +149,16 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
                     ));
                 }
             }
-            Ok((tasks, mine, models))
+            Ok((tasks, mine, models, report_tasks))
         })
         .await?;
     // Evaluations far ahead are not yet tasks.
     let horizon = today + chrono::Duration::days(EVALUATION_HORIZON_DAYS);
-    let tasks = list
+    let mut tasks: Vec<(Option<chrono::NaiveDate>, TaskRow)> = list
         .into_iter()
         .filter(|t| t.kind != TaskKind::Evaluation || t.due.is_none_or(|d| d <= horizon))
         .map(|t| {
+            let when = t.due;
             let (due, overdue) = match (t.kind, t.due) {
                 (
                     TaskKind::Handover
@@ -130,7 +174,7 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
                 (_, Some(d)) => deadline_text(user.m, d, today),
                 (_, None) => (String::new(), false),
             };
-            TaskRow {
+            let row = TaskRow {
                 kind: match t.kind {
                     TaskKind::LevelDecision => user.m.task_level,
                     TaskKind::Evaluation => user.m.task_evaluation,
@@ -186,9 +230,13 @@ pub async fn tasks(State(state): State<AppState>, user: SignedIn) -> Result<Resp
                 child: t.child_name,
                 due,
                 overdue,
-            }
+            };
+            (when, row)
         })
         .collect();
+    tasks.extend(report_tasks.iter().map(|t| report_task_row(user.m, t)));
+    tasks.sort_by_key(|(when, _)| *when);
+    let tasks: Vec<TaskRow> = tasks.into_iter().map(|(_, row)| row).collect();
     let my_logs = mine
         .into_iter()
         .map(|l| MyLogRow {

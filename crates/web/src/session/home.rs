@@ -19,6 +19,8 @@ pub struct MembershipLine {
     pub children: Option<String>,
     /// The unit's logs (leaders).
     pub overview: Option<String>,
+    /// The inbox of reports of concern (a child welfare service's staff).
+    pub report_inbox: Option<String>,
 }
 
 pub struct AdminLinks {
@@ -29,6 +31,8 @@ pub struct AdminLinks {
     pub templates: String,
     /// The municipality's texts for families in other languages.
     pub portal_texts: String,
+    /// The counts of reports of concern.
+    pub report_counts: String,
 }
 
 #[derive(Template)]
@@ -57,6 +61,7 @@ pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Respon
             ))
         })
         .await?;
+    let inboxes = user.actor.child_welfare_inboxes();
     let lines = memberships
         .into_iter()
         .filter(|m| m.role != Role::Kommuneadministrator)
@@ -72,6 +77,10 @@ pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Respon
             overview: (m.role == Role::Leder)
                 .then(|| m.unit_id.map(|u| format!("/enheter/{u}/logger")))
                 .flatten(),
+            report_inbox: m
+                .unit_id
+                .filter(|u| inboxes.contains(u))
+                .map(|u| format!("/barnevern/{u}/meldinger")),
         })
         .collect();
     let admin = admin_municipalities
@@ -82,6 +91,7 @@ pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Respon
             settings: format!("/kommuner/{}/stafettlogg", m.id),
             templates: format!("/kommuner/{}/motemaler", m.id),
             portal_texts: format!("/kommuner/{}/familietekster", m.id),
+            report_counts: format!("/kommuner/{}/bekymringsmeldinger/tall", m.id),
             name: m.name,
         })
         .collect();

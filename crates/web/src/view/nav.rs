@@ -69,6 +69,15 @@ fn led_unit(a: &Actor) -> Option<UnitId> {
     }
 }
 
+/// The inbox of the user's child welfare service when they work in exactly
+/// one (issue #13).
+fn report_inbox(a: &Actor) -> Option<String> {
+    match a.child_welfare_inboxes().as_slice() {
+        [unit] => Some(format!("/barnevern/{unit}/meldinger")),
+        _ => None,
+    }
+}
+
 /// The user's municipality when they administer exactly one.
 fn administered(a: &Actor) -> Option<MunicipalityId> {
     match a.administered_municipalities().as_slice() {
@@ -108,6 +117,21 @@ pub const MENU: &[Entry] = &[
         label: |m| m.nav_tasks,
         audience: Audience::SignedIn(|a| does_casework(a) || reviews_offers(a)),
         current: &["/mine-oppgaver"],
+    },
+    Entry {
+        href: Href::Fixed("/bekymringsmeldinger"),
+        label: |m| m.nav_reports,
+        audience: Audience::SignedIn(does_casework),
+        current: &["/bekymringsmeldinger", "/bekymringsmeldinger/**"],
+    },
+    Entry {
+        href: Href::Of(report_inbox),
+        label: |m| m.nav_report_inbox,
+        audience: Audience::SignedIn(everyone),
+        current: &[
+            "/barnevern/{unit}/meldinger",
+            "/barnevern/{unit}/meldinger/**",
+        ],
     },
     Entry {
         href: Href::Fixed("/drofting"),

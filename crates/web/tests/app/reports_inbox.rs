@@ -597,3 +597,269 @@ on_every_backend!(
     child_welfare_sees_no_log_link_without_access,
     no_log_link_without_access
 );
+
+/// A report waiting for the leader's co-signature, written from the
+/// fixture log by the staff member (no message yet).
+fn awaiting_cosign(app: &TestApp) -> ReportId {
+    let id = ReportId::new();
+    let (m, reporter, unit, log) = (
+        app.fx.municipality,
+        app.fx.users[&Who::Ansatt],
+        app.fx.unit,
+        app.fx.log.log,
+    );
+    app.with_conn(|c| {
+        let now = to_micros(Utc::now());
+        diesel::insert_into(reports::table)
+            .values((
+                reports::id.eq(id.to_string()),
+                reports::municipality_id.eq(m.to_string()),
+                reports::log_id.eq(Some(log.to_string())),
+                reports::reporter_id.eq(reporter.to_string()),
+                reports::reporter_unit_id.eq(unit.to_string()),
+                reports::status.eq("til_medsignering"),
+                reports::draft.eq("{}"),
+                reports::created_at.eq(now),
+                reports::updated_at.eq(now),
+            ))
+            .execute(c)
+            .unwrap();
+    });
+    id
+}
+
+/// «Mine oppgaver»: child welfare's new report until it is acknowledged,
+/// the leader's report to co-sign, the reporter's unseen feedback until it
+/// is read; each names the child only to someone who may open the report.
+/// The start page links to the reports, the inbox and the counts.
+async fn report_tasks_and_links(app: TestApp) {
+    let cw = welfare_unit(&app);
+    let (_, other_user) = other_service(&app);
+    let report = sent_report(&app, app.fx.municipality, cw, "Hedda Herfraby", None);
+    let waiting = awaiting_cosign(&app);
+    let mut bv = app.client(Who::ChildWelfareBreakGlass).await;
+    let r = bv.get("/mine-oppgaver").await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains("Ny bekymringsmelding – bekreft mottak"),
+        "{:?}",
+        app.backend
+    );
+    assert!(
+        r.body
+            .contains(&format!("/barnevern/{cw}/meldinger/{report}"))
+    );
+    assert!(r.body.contains("Hedda Herfraby"));
+    assert!(!r.body.contains("Venter på at du medsignerer"));
+    for (who, user) in [
+        ("other service", other_user),
+        ("colleague", app.fx.target_user),
+    ] {
+        let mut c = app.client_for(user).await;
+        let r = c.get("/mine-oppgaver").await;
+        assert!(!r.body.contains("Hedda Herfraby"), "{who}");
+        assert!(!r.body.contains(&waiting.to_string()), "{who}");
+    }
+    let mut leader = app.client(Who::Leder).await;
+    let r = leader.get("/mine-oppgaver").await;
+    assert!(r.body.contains("Venter på at du medsignerer"));
+    assert!(
+        r.body
+            .contains(&format!("/bekymringsmeldinger/{waiting}/medsigner"))
+    );
+    assert!(r.body.contains("Testbarn Fikstursen"));
+    assert!(!r.body.contains("Hedda Herfraby"));
+    let r = leader.get("/bekymringsmeldinger").await;
+    assert!(
+        r.body
+            .contains(&format!("/bekymringsmeldinger/{waiting}/medsigner"))
+    );
+
+    // Acknowledged: child welfare's task goes, the reporter's comes.
+    let page = format!("/barnevern/{cw}/meldinger/{report}");
+    assert_eq!(bv.post(&format!("{page}/mottatt"), &[]).await.status, 303);
+    assert!(
+        !bv.get("/mine-oppgaver")
+            .await
+            .body
+            .contains("Hedda Herfraby")
+    );
+    let mut tora = app.client(Who::Ansatt).await;
+    let r = tora.get("/mine-oppgaver").await;
+    assert!(r.body.contains("Nytt svar fra barneverntjenesten"));
+    assert!(r.body.contains(&format!("/bekymringsmeldinger/{report}")));
+    assert_eq!(
+        tora.get(&format!("/bekymringsmeldinger/{report}"))
+            .await
+            .status,
+        200
+    );
+    assert!(
+        !tora
+            .get("/mine-oppgaver")
+            .await
+            .body
+            .contains("Nytt svar fra barneverntjenesten")
+    );
+
+    // Links: the staff member's reports, child welfare's inbox (menu and
+    // start page), the administrator's counts.
+    let r = tora.get("/").await;
+    assert!(r.body.contains("href=\"/bekymringsmeldinger\""));
+    assert!(!r.body.contains("/barnevern/"));
+    let r = bv.get("/").await;
+    assert!(
+        r.body
+            .contains(&format!("href=\"/barnevern/{cw}/meldinger\""))
+    );
+    assert!(r.body.contains("Innboks fra melderne"));
+    let mut admin = app.client(Who::Kommuneadministrator).await;
+    let r = admin.get("/").await;
+    assert!(r.body.contains(&format!(
+        "/kommuner/{}/bekymringsmeldinger/tall",
+        app.fx.municipality
+    )));
+}
+
+on_every_backend!(
+    report_tasks_name_the_child_only_to_readers,
+    report_tasks_and_links
+);
+
+/// The counts for one municipality and year: by who reported, by month and
+/// by outcome, with 1–4 shown as «færre enn 5» and the next smallest cell
+/// hidden where the suppressed one could be worked out from the sum; other
+/// municipalities, other years and drafts do not count. For the
+/// municipality's administrator and the serving child welfare service.
+async fn counts_with_suppression(app: TestApp) {
+    let cw = welfare_unit(&app);
+    let (_, other_user) = other_service(&app);
+    let m = app.fx.municipality;
+    let at = |month: u32| {
+        chrono::NaiveDate::from_ymd_opt(2025, month, 15)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
+            .and_utc()
+    };
+    let kindergarten = (app.fx.users[&Who::Ansatt], app.fx.unit);
+    let school = (
+        app.fx.users[&Who::SchoolWithoutConsent],
+        app.fx.log.school_unit,
+    );
+    let health = (app.fx.users[&Who::HealthNotOnTeam], app.fx.log.health_unit);
+    let sent = |(user, unit): (UserId, UnitId), month: u32, n: usize| {
+        for _ in 0..n {
+            sent_report_at(
+                &app,
+                m,
+                user,
+                unit,
+                cw,
+                "Tellebarn Tallesen",
+                None,
+                at(month),
+            );
+        }
+    };
+    sent(kindergarten, 3, 4);
+    sent(kindergarten, 4, 3);
+    sent(school, 3, 2);
+    sent(health, 5, 6);
+    // Not counted: another year, another municipality, a draft.
+    sent_report_at(
+        &app,
+        m,
+        kindergarten.0,
+        kindergarten.1,
+        cw,
+        "X",
+        None,
+        at(1) - chrono::Duration::days(365),
+    );
+    sent_report_at(
+        &app,
+        app.fx.other_municipality,
+        kindergarten.0,
+        kindergarten.1,
+        cw,
+        "X",
+        None,
+        at(3),
+    );
+    awaiting_cosign(&app);
+
+    let path = format!("/kommuner/{m}/bekymringsmeldinger/tall?ar=2025");
+    let csv_path = format!("/kommuner/{m}/bekymringsmeldinger/tall.csv?ar=2025");
+    let mut admin = app.client(Who::Kommuneadministrator).await;
+    let r = admin.get(&path).await;
+    assert_eq!(r.status, 200, "{:?}", app.backend);
+    assert!(r.body.contains("færre enn 5"));
+    assert!(!r.body.contains("Tellebarn"));
+    let r = admin.get(&csv_path).await;
+    assert_eq!(r.status, 200);
+    let lines: Vec<Vec<String>> = r
+        .body
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(|l| l.split(';').map(str::to_owned).collect())
+        .collect();
+    let table = |title: &str| -> Vec<(String, String)> {
+        lines
+            .iter()
+            .filter(|l| l[0] == title)
+            .map(|l| (l[1].clone(), l[2].clone()))
+            .collect()
+    };
+    let nb = |k: UnitKind| laget_web::i18n::NB.unit_kind(k).to_owned();
+    assert_eq!(
+        table("Etter hvem som meldte"),
+        vec![
+            (nb(UnitKind::Barnehage), "7".to_owned()),
+            (nb(UnitKind::Skole), "færre enn 5".to_owned()),
+            (nb(UnitKind::Helsestasjon), "skjult".to_owned()),
+            ("Sum".to_owned(), "15".to_owned()),
+        ]
+    );
+    let months = table("Etter måned");
+    assert_eq!(months.len(), 13);
+    assert_eq!(months[2], ("mars 2025".to_owned(), "skjult".to_owned()));
+    assert_eq!(
+        months[3],
+        ("april 2025".to_owned(), "færre enn 5".to_owned())
+    );
+    assert_eq!(months[4], ("mai 2025".to_owned(), "6".to_owned()));
+    assert_eq!(months[0].1, "0");
+    assert_eq!(months[12], ("Sum".to_owned(), "15".to_owned()));
+    let outcomes = table("Etter utfall");
+    assert_eq!(outcomes.last().map(|l| l.1.as_str()), Some("15"));
+    assert!(outcomes.contains(&("Ikke avgjort ennå".to_owned(), "15".to_owned())));
+    // A year with no reports: zeros, no error; a year that is no year: 404.
+    let r = admin
+        .get(&format!("/kommuner/{m}/bekymringsmeldinger/tall?ar=2019"))
+        .await;
+    assert_eq!(r.status, 200);
+    let r = admin
+        .get(&format!("/kommuner/{m}/bekymringsmeldinger/tall?ar=tjue"))
+        .await;
+    assert_eq!(r.status, 404);
+    // Who may see them.
+    let mut bv = app.client(Who::ChildWelfareBreakGlass).await;
+    assert_eq!(bv.get(&path).await.status, 200);
+    for who in [Who::Ansatt, Who::Leder, Who::OtherKommuneadministrator] {
+        let mut c = app.client(who).await;
+        assert_eq!(c.get(&path).await.status, 404, "{who:?}");
+        assert_eq!(c.get(&csv_path).await.status, 404, "{who:?}");
+    }
+    let mut other = app.client_for(other_user).await;
+    assert_eq!(other.get(&path).await.status, 404);
+    assert_eq!(
+        app.client(Who::Systemadmin).await.get(&path).await.status,
+        200
+    );
+}
+
+on_every_backend!(
+    counts_suppress_small_numbers_beyond_recovery,
+    counts_with_suppression
+);
