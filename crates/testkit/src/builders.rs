@@ -211,6 +211,9 @@ pub struct LogFixtures {
     pub ppt_unit: UnitId,
     pub school_unit: UnitId,
     pub health_unit: UnitId,
+    /// «Testbyen barneverntjeneste», which serves the municipality
+    /// (`Who::ChildWelfareBreakGlass` works there).
+    pub welfare_unit: UnitId,
     pub ppt_consent: ConsentId,
     pub school_consent: ConsentId,
     pub attachment: AttachmentId,
@@ -765,6 +768,7 @@ impl LogFixturesBuilder<'_> {
             ppt_unit,
             school_unit,
             health_unit,
+            welfare_unit,
             ppt_consent,
             school_consent,
             attachment: attachment.parse().unwrap(),
@@ -875,4 +879,338 @@ fn youth_fixtures(
         log,
         consent,
     })
+}
+
+// ── Reports of concern and individual plans (issue #13) ─────────────────
+//
+// Not part of the standard fixtures (a sent report, a plan asked for,
+// would change what other tests see of the fixture log: its timeline,
+// who may open it); the tests that need them make them, through the
+// functions of `laget_db::reports` and `laget_db::plans` as the users
+// would.
+
+/// The day in Oslo.
+fn oslo_today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Oslo)
+        .date_naive()
+}
+
+/// The actor of a fixture role, as a session would load it.
+fn actor_of(
+    c: &mut laget_db::DbConnection,
+    fx: &Fixtures,
+    who: Who,
+) -> laget_db::DbResult<laget_domain::access::Actor> {
+    laget_db::lookup::actor(c, fx.users[&who])
+}
+
+/// The fixture log as `who` opens it today.
+fn fixture_log_reader(
+    c: &mut laget_db::DbConnection,
+    fx: &Fixtures,
+    who: Who,
+) -> laget_db::DbResult<laget_domain::access::LogReader> {
+    let actor = actor_of(c, fx, who)?;
+    let today = oslo_today();
+    let facts = laget_db::lookup::log_facts(c, fx.log.log, actor.user_id(), today)?;
+    Ok(actor
+        .open_log(&facts, today)
+        .expect("opens the fixture log"))
+}
+
+/// A complete report of concern about the fixture child, as its
+/// kindergarten's staff member (`Who::Ansatt`) sends it: every field the
+/// KS Fiks message requires.
+pub fn valid_report_form(fx: &Fixtures) -> laget_domain::reports::form::ReportForm {
+    use laget_domain::reports::form::{GuardianForm, ReportForm};
+    let guardian = |navn: &str| GuardianForm {
+        navn: navn.to_owned(),
+        telefon: "98765432".to_owned(),
+        orientert: "ja".to_owned(),
+        grunn: String::new(),
+    };
+    ReportForm {
+        melder_navn: "Tora Testansatt".to_owned(),
+        melder_rolle: "Pedagogisk leder".to_owned(),
+        melder_telefon: "+47 912 34 567".to_owned(),
+        melder_epost: "test.ansatt@test.example".to_owned(),
+        virksomhet_navn: "Testlia barnehage".to_owned(),
+        virksomhet_orgnr: "974551683".to_owned(),
+        virksomhet_adresse: "Barnehageveien 1".to_owned(),
+        virksomhet_postnummer: "1712".to_owned(),
+        virksomhet_poststed: "Testbyen".to_owned(),
+        barn_fnr: fx.log.national_id.clone(),
+        barn_navn: "Testbarn Fikstursen".to_owned(),
+        barn_adresse: "Gata 2".to_owned(),
+        barn_postnummer: "1710".to_owned(),
+        barn_poststed: "Testbyen".to_owned(),
+        barn_orientert: "nei".to_owned(),
+        barn_grunn: "Barnet er seks år".to_owned(),
+        foresatte: vec![guardian("Mona Fikstursen"), guardian("Frode Fikstursen")],
+        melding: "Barnet kommer ofte sulten.".to_owned(),
+        historie: "Samtaler siden august.".to_owned(),
+        ..ReportForm::default()
+    }
+}
+
+/// Reports of concern about the fixture child by the staff member
+/// (`Who::Ansatt`) of «Testlia barnehage», in a municipality that
+/// requires the leader's co-signature ([`require_cosign`]).
+#[derive(Clone, Debug)]
+pub struct ReportFixtures {
+    /// A draft written from the fixture log (prefilled).
+    pub draft: laget_domain::ids::ReportId,
+    /// A report waiting for the leader's (`Who::Leder`) co-signature.
+    pub waiting: laget_domain::ids::ReportId,
+    /// A report from the fixture log, co-signed and sent to «Testbyen
+    /// barneverntjeneste», which has acknowledged receipt (the reporter's
+    /// first feedback).
+    pub sent: laget_domain::ids::ReportId,
+}
+
+impl ReportFixtures {
+    /// Makes them (and the co-signature rule) in `db`.
+    pub fn create(db: &laget_db::Db, fx: &Fixtures) -> Self {
+        require_cosign(db, fx);
+        let sent = report_sent(db, fx, true, true);
+        let draft = db
+            .write_blocking(|c| report_draft_from_log(c, fx))
+            .expect("draft");
+        let waiting = report_waiting(db, fx);
+        Self {
+            draft,
+            waiting,
+            sent,
+        }
+    }
+}
+
+/// The fixture municipality requires the unit leader's co-signature (its
+/// administrator's setting, saved as the settings page saves it).
+pub fn require_cosign(db: &laget_db::Db, fx: &Fixtures) {
+    use laget_db::reports::draft;
+    let op = Operator::at_console();
+    db.write_blocking(|c| {
+        let cap = op.administer(fx.municipality);
+        let mut s = draft::settings(c, &cap)?;
+        s.cosign = laget_domain::reports::CosignRule::Required;
+        draft::save_settings(c, &cap, &s, "fixture")
+    })
+    .expect("cosign rule");
+}
+
+fn report_draft_from_log(
+    c: &mut laget_db::DbConnection,
+    fx: &Fixtures,
+) -> laget_db::DbResult<laget_domain::ids::ReportId> {
+    let reader = fixture_log_reader(c, fx, Who::Ansatt)?;
+    let author = actor_of(c, fx, Who::Ansatt)?
+        .report_author(fx.unit)
+        .expect("the staff member reports");
+    laget_db::reports::draft::create_from_log(c, &reader, &author, "fixture")
+}
+
+fn report_open(
+    c: &mut laget_db::DbConnection,
+    fx: &Fixtures,
+    who: Who,
+    id: laget_domain::ids::ReportId,
+) -> laget_db::DbResult<laget_domain::access::ReportReader> {
+    let facts = laget_db::lookup::report_facts(c, id)?;
+    Ok(actor_of(c, fx, who)?
+        .open_report(&facts)
+        .expect("opens the report"))
+}
+
+/// A new draft by the staff member (`Who::Ansatt`) for the fixture child
+/// without its log (`/bekymringsmeldinger/ny`), the form filled in.
+pub fn report_draft(db: &laget_db::Db, fx: &Fixtures) -> laget_domain::ids::ReportId {
+    db.write_blocking(|c| {
+        let author = actor_of(c, fx, Who::Ansatt)?
+            .report_author(fx.unit)
+            .expect("the staff member reports");
+        let id =
+            laget_db::reports::draft::create_for_child(c, &author, fx.municipality, "fixture")?;
+        let editor = report_open(c, fx, Who::Ansatt, id)?
+            .editor()
+            .expect("the author edits");
+        laget_db::reports::draft::update(c, &editor, valid_report_form(fx), "fixture")?;
+        Ok(id)
+    })
+    .expect("report draft")
+}
+
+/// A new report by the staff member, sent and waiting for the leader's
+/// co-signature (needs [`require_cosign`]).
+pub fn report_waiting(db: &laget_db::Db, fx: &Fixtures) -> laget_domain::ids::ReportId {
+    let id = report_draft(db, fx);
+    db.write_blocking(|c| {
+        let editor = report_open(c, fx, Who::Ansatt, id)?
+            .editor()
+            .expect("the author sends");
+        let sent = laget_db::reports::draft::send(c, &editor, valid_report_form(fx), "fixture")?;
+        assert!(
+            matches!(
+                sent,
+                Ok(laget_db::reports::draft::SendOutcome::AwaitingCosign)
+            ),
+            "waits for the co-signature: {sent:?}"
+        );
+        Ok(id)
+    })
+    .expect("report waiting");
+    id
+}
+
+/// A new report by the staff member, co-signed by the leader and so sent
+/// to «Testbyen barneverntjeneste» (needs [`require_cosign`]); from the
+/// fixture log if `from_log`, its receipt acknowledged by child welfare if
+/// `acknowledged`.
+pub fn report_sent(
+    db: &laget_db::Db,
+    fx: &Fixtures,
+    from_log: bool,
+    acknowledged: bool,
+) -> laget_domain::ids::ReportId {
+    let id = if from_log {
+        let id = db
+            .write_blocking(|c| {
+                let id = report_draft_from_log(c, fx)?;
+                let editor = report_open(c, fx, Who::Ansatt, id)?
+                    .editor()
+                    .expect("the author sends");
+                laget_db::reports::draft::send(c, &editor, valid_report_form(fx), "fixture")?
+                    .expect("sent to the leader");
+                Ok(id)
+            })
+            .expect("report from the log");
+        id
+    } else {
+        report_waiting(db, fx)
+    };
+    db.write_blocking(|c| {
+        let cosigner = report_open(c, fx, Who::Leder, id)?
+            .cosigner()
+            .expect("the leader co-signs");
+        laget_db::reports::draft::cosign(c, &cosigner, "fixture")?.expect("sent");
+        if acknowledged {
+            let receiver = report_open(c, fx, Who::ChildWelfareBreakGlass, id)?
+                .receiver()
+                .expect("child welfare receives");
+            laget_db::reports::inbox::acknowledge(c, &receiver, "fixture")?;
+        }
+        Ok(())
+    })
+    .expect("report sent");
+    id
+}
+
+/// The fixture log's individual plan: asked for by the lead, granted by the
+/// coordinating unit with PPT's staff member (`Who::PptOnTeam`) as
+/// coordinator; a goal in the child's words with PPT's contribution.
+#[derive(Clone, Debug)]
+pub struct PlanFixtures {
+    pub goal: laget_domain::ids::PlanGoalId,
+    pub contribution: laget_domain::ids::PlanContributionId,
+}
+
+impl PlanFixtures {
+    pub fn create(db: &laget_db::Db, fx: &Fixtures) -> Self {
+        plan_to(db, fx, laget_domain::plans::PlanStatus::Active);
+        let goal = plan_goal(db, fx);
+        let contribution = plan_contribution(db, fx, goal);
+        Self { goal, contribution }
+    }
+}
+
+/// Puts the fixture log's plan in `status` — asked for
+/// (`PlanStatus::Requested`), granted (`PlanStatus::Active`) or closed —
+/// through the plan's own steps: the lead asks, the coordinating unit
+/// grants (PPT's member coordinates), the keeping unit's leader closes.
+pub fn plan_to(db: &laget_db::Db, fx: &Fixtures, status: laget_domain::plans::PlanStatus) {
+    use laget_domain::plans::{CoordinatorKind, PlanStatus, form::Decision};
+    assert!(status != PlanStatus::Refused, "plan_to: not refused");
+    db.write_blocking(|c| {
+        let now = |c: &mut laget_db::DbConnection| {
+            let r = fixture_log_reader(c, fx, Who::Ansatt)?;
+            laget_db::plans::status_of(c, &r)
+        };
+        let ask = |c: &mut laget_db::DbConnection| {
+            let w = fixture_log_reader(c, fx, Who::Ansatt)?
+                .writer()
+                .expect("the lead writes");
+            laget_db::plans::request(c, &w, "Mange tjenester er involvert.", "fixture").map(|_| ())
+        };
+        let grant = |c: &mut laget_db::DbConnection| {
+            let d = fixture_log_reader(c, fx, Who::KoordinerendeEnhet)?
+                .plan_decider()
+                .expect("the coordinating unit decides");
+            let decision = Decision::Grant {
+                coordinator: fx.log.ppt_member,
+                kind: CoordinatorKind::Coordinator,
+                note: None,
+            };
+            laget_db::plans::decide(c, &d, &decision, oslo_today(), "fixture")
+        };
+        let close = |c: &mut laget_db::DbConnection| {
+            let w = fixture_log_reader(c, fx, Who::Leder)?
+                .writer()
+                .expect("the leader writes");
+            let closer = w.plan_closer(None).expect("the leader closes");
+            laget_db::plans::close(c, &closer, "Planen er ferdig.", "fixture")
+        };
+        // Round the plan's life until it is where it should be: asked
+        // for → granted → closed → asked for again.
+        for _ in 0..4 {
+            match now(c)? {
+                Some(s) if s == status => return Ok(()),
+                Some(PlanStatus::Requested) => grant(c)?,
+                Some(PlanStatus::Active) => close(c)?,
+                None | Some(PlanStatus::Closed | PlanStatus::Refused) => ask(c)?,
+            }
+        }
+        panic!("the plan did not reach {status:?}");
+    })
+    .expect("plan state");
+}
+
+/// A new goal of the fixture log's active plan, in the child's words.
+pub fn plan_goal(db: &laget_db::Db, fx: &Fixtures) -> laget_domain::ids::PlanGoalId {
+    use laget_domain::plans::form::NewGoal;
+    db.write_blocking(|c| {
+        let w = fixture_log_reader(c, fx, Who::Ansatt)?
+            .writer()
+            .expect("the lead writes");
+        let goal = NewGoal::parse("Jeg vil leke med de andre.", "barnet").expect("goal");
+        laget_db::plans::add_goal(c, &w, &goal, "fixture")
+    })
+    .expect("plan goal")
+}
+
+/// PPT's contribution to `goal` (its staff member responsible).
+pub fn plan_contribution(
+    db: &laget_db::Db,
+    fx: &Fixtures,
+    goal: laget_domain::ids::PlanGoalId,
+) -> laget_domain::ids::PlanContributionId {
+    use laget_domain::plans::form::NewContribution;
+    db.write_blocking(|c| {
+        let w = fixture_log_reader(c, fx, Who::Ansatt)?
+            .writer()
+            .expect("the lead writes");
+        let contribution = NewContribution {
+            goal,
+            unit: fx.log.ppt_unit,
+            measure: None,
+            what: "Språkgruppe to dager i uka.".to_owned(),
+            responsible: fx.users[&Who::PptOnTeam],
+            evaluate_on: oslo_today() + chrono::Duration::days(30),
+        };
+        Ok(
+            laget_db::plans::add_contribution(c, &w, &contribution, oslo_today(), "fixture")?
+                .expect("PPT is covered by consent"),
+        )
+    })
+    .expect("plan contribution")
 }

@@ -161,6 +161,14 @@ fn rows_name_each_role_once_and_only_columns() {
         problems.extend(staff_row_problems(rows));
     }
     problems.extend(staff_row_problems(crate::team_matrix::TEAM_MATRIX));
+    // Issue #13: reports of concern and individual plans, every role a column.
+    for rows in [
+        crate::report_matrix::REPORT_MATRIX,
+        crate::plan_matrix::PLAN_MATRIX,
+    ] {
+        problems.extend(row_problems(rows, &Who::EVERY));
+        problems.extend(staff_row_problems(rows));
+    }
     problems.extend(row_problems(
         crate::portal_matrix::PORTAL_MATRIX,
         &Who::EVERY,
@@ -309,15 +317,17 @@ fn every_route_has_a_row_and_every_row_a_route() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let app = rt.block_on(TestApp::new(laget_testkit::Backend::Sqlite));
     // Every table: this one, the log's, the meetings' (in a log, and the
-    // municipality's pages about meetings), the standing teams' and the
-    // family's portal.
-    let tables: [&[Row]; 6] = [
+    // municipality's pages about meetings), the standing teams', the
+    // family's portal, the reports of concern and the individual plans.
+    let tables: [&[Row]; 8] = [
         MATRIX,
         crate::log_matrix::LOG_MATRIX,
         crate::meeting_matrix::MEETING_MATRIX,
         crate::meeting_matrix::MEETING_ADMIN_MATRIX,
         crate::team_matrix::TEAM_MATRIX,
         crate::portal_matrix::PORTAL_MATRIX,
+        crate::report_matrix::REPORT_MATRIX,
+        crate::plan_matrix::PLAN_MATRIX,
     ];
     let all_rows = || tables.iter().flat_map(|t| t.iter());
     for route in &app.inventory {

@@ -66,6 +66,7 @@ const ASK: &[(&str, &str)] = &[
     ("melding", "Vi ønsker et møte om overgangen."),
     ("tidspunkt", "En ettermiddag"),
 ];
+const ASK_PLAN: &[(&str, &str)] = &[("begrunnelse", "Vi trenger én plan for alle tjenestene.")];
 const RATE: &[(&str, &str)] = &[("poeng", "4"), ("kommentar", "Godt møte.")];
 const LANGUAGE: &[(&str, &str)] = &[("sprak", "nb"), ("neste", "/familie")];
 
@@ -88,11 +89,15 @@ pub const PORTAL_MATRIX: &[Row] = &[
     row("GET",  "/familie/logger/{log}/be-om",                     &[],                 SEE, &[(G, OK), (OG, OK), (GWR, NO), (Y, OK)]),
     // A held meeting (minutes approved): the mother was invited, the father not (the page says so); the youth's own meeting invited the youth.
     row("GET",  "/familie/logger/{log}/moter/{meeting}/vurdering", &[],                 SEE, &[(G, OK), (OG, OK), (GWR, NO), (Y, OK)]),
+    // Issue #13: the individual plan, as it stands (none yet: the page says so and offers to ask).
+    row("GET",  "/familie/logger/{log}/plan",                      &[],                 SEE, &[(G, OK), (OG, OK), (GWR, NO), (Y, OK)]),
     row("POST", "/familie/sprak",                                  LANGUAGE,            SEE, &[]),
     row("POST", "/familie/logger/{log}/samtykke",                  CONSENT_UNCONFIRMED, SEE, &[(G, BAD), (OG, BAD), (GWR, NO), (Y, BAD)]),
     row("POST", "/familie/logger/{log}/samtykke",                  CONSENT,             SEE, &[(GWR, NO)]),
     row("POST", "/familie/logger/{log}/stemme",                    VOICE,               SEE, &[(GWR, NO)]),
     row("POST", "/familie/logger/{log}/be-om",                     ASK,                 SEE, &[(GWR, NO)]),
+    // Asking for an individual plan: the first asks, the others find it asked for (both 303).
+    row("POST", "/familie/logger/{log}/plan",                      ASK_PLAN,            SEE, &[(GWR, NO)]),
     // Not rated before each cell; the father was not invited (409, the page says why).
     row("POST", "/familie/logger/{log}/moter/{meeting}/vurdering", RATE,                SEE, &[(OG, BUSY), (GWR, NO)]),
     // {consent}: the school's, given by the mother alone (the youth's own for the youth), not withdrawn before each cell.
