@@ -25,6 +25,7 @@ use laget_domain::audit::{Action, ObjectType, Scope};
 use laget_domain::ids::{LogId, ReportFeedbackId, ReportId};
 use laget_domain::meetings::mail::MailKind;
 use laget_domain::reports::fiks::Message;
+use laget_domain::reports::form::ReportForm;
 use laget_domain::reports::{FeedbackKind, Outcome, ReportStatus};
 use laget_domain::{MunicipalityId, UnitId, UserId};
 use std::collections::HashMap;
@@ -99,6 +100,8 @@ struct Row {
     outcome: Option<String>,
     created_at: i64,
     updated_at: i64,
+    /// The form as typed, while there is no message.
+    draft: String,
 }
 
 type RowColumns = (
@@ -114,6 +117,7 @@ type RowColumns = (
     reports::outcome,
     reports::created_at,
     reports::updated_at,
+    reports::draft,
 );
 
 const ROW: RowColumns = (
@@ -129,6 +133,7 @@ const ROW: RowColumns = (
     reports::outcome,
     reports::created_at,
     reports::updated_at,
+    reports::draft,
 );
 
 fn status_of(code: &str) -> DbResult<ReportStatus> {
@@ -250,8 +255,14 @@ fn line(row: &Row, n: &Names) -> DbResult<ReportLine> {
             .iter()
             .map(|c| c.personnavn.clone())
             .collect(),
-        (None, Some(log)) => n.log_children.get(log).cloned().into_iter().collect(),
-        (None, None) => Vec::new(),
+        // Not sent yet: the name typed in the form, else the log's child.
+        (None, log) => serde_json::from_str::<ReportForm>(&row.draft)
+            .ok()
+            .map(|f| f.barn_navn.trim().to_owned())
+            .filter(|name| !name.is_empty())
+            .or_else(|| log.as_ref().and_then(|l| n.log_children.get(l).cloned()))
+            .into_iter()
+            .collect(),
     };
     Ok(ReportLine {
         id: parse_id(&row.id)?,

@@ -62,7 +62,7 @@ fn row(m: &Messages, l: &ReportLine, cosign: bool) -> MyRow {
         } else {
             children_text(m, l)
         },
-        status: status_text(m, l.status, l.outcome),
+        status: status_text(m, l.status, l.outcome, false),
         to: l.child_welfare_name.clone().unwrap_or_default(),
         when: time(l.sent_at.unwrap_or(l.updated_at)),
         unseen: l.unseen_feedback,

@@ -32,13 +32,20 @@ use laget_domain::reports::fiks::Address;
 use laget_domain::reports::{FeedbackKind, Outcome, ReportStatus};
 use laget_domain::validation::Problem;
 
-/// «Ny», «Mottatt», or the outcome: how a sent report stands.
-pub fn status_text(m: &Messages, status: ReportStatus, outcome: Option<Outcome>) -> &'static str {
+/// «Ny» (to child welfare) or «Sendt» (to the reporter), «Mottatt», or the
+/// outcome: how a report stands.
+pub fn status_text(
+    m: &Messages,
+    status: ReportStatus,
+    outcome: Option<Outcome>,
+    to_child_welfare: bool,
+) -> &'static str {
     match (status, outcome) {
         (_, Some(o)) => outcome_text(m, o),
         (ReportStatus::Draft, None) => m.bm_status_draft,
         (ReportStatus::AwaitingCosign, None) => m.bm_status_awaiting_cosign,
-        (ReportStatus::Sent, None) => m.bm_status_new,
+        (ReportStatus::Sent, None) if to_child_welfare => m.bm_status_new,
+        (ReportStatus::Sent, None) => m.bm_status_sent,
         (ReportStatus::Received, None) => m.bm_status_received,
     }
 }
@@ -125,7 +132,7 @@ pub async fn list(
         .map(|l| InboxRow {
             href: format!("/barnevern/{unit}/meldinger/{}", l.id),
             child: children_text(m, l),
-            status: status_text(m, l.status, l.outcome),
+            status: status_text(m, l.status, l.outcome, true),
             new: l.status == ReportStatus::Sent,
             municipality: l.municipality_name.clone(),
             from: from_text(m, l),
@@ -444,7 +451,12 @@ pub(crate) async fn view_page(
     layout.title = format!("{} – {}", m.bm_title, children_text(m, &v.line));
     Ok(ViewPage {
         layout,
-        status: status_text(m, v.line.status, v.line.outcome),
+        status: status_text(
+            m,
+            v.line.status,
+            v.line.outcome,
+            role == ReportRole::ChildWelfare,
+        ),
         children: children_text(m, &v.line),
         summary: summary(m, &v),
         sections: message_sections(m, &v),

@@ -863,3 +863,80 @@ on_every_backend!(
     counts_suppress_small_numbers_beyond_recovery,
     counts_with_suppression
 );
+
+/// The whole way through R1's form: a draft from the log shows on the
+/// reporter's list with the name typed in the form and a link to go on
+/// writing; sent, it shows where it went, and lands in child welfare's
+/// inbox, where receipt is acknowledged.
+async fn through_the_form(app: TestApp) {
+    let mut tora = app.client(Who::Ansatt).await;
+    let r = tora
+        .post(
+            &format!("/logger/{}/bekymringsmelding/skriv", app.fx.log.log),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id = r
+        .location()
+        .strip_prefix("/bekymringsmeldinger/")
+        .and_then(|s| s.strip_suffix("/endre"))
+        .unwrap()
+        .to_owned();
+    let form: Vec<(&str, String)> = vec![
+        ("melder_navn", "Tora Testansatt".into()),
+        ("melder_rolle", "Pedagogisk leder".into()),
+        ("melder_telefon", "+47 912 34 567".into()),
+        ("melder_epost", "tora@testlia.kommune.no".into()),
+        ("virksomhet_navn", "Testlia barnehage".into()),
+        ("virksomhet_orgnr", "974551683".into()),
+        ("virksomhet_adresse", "Barnehageveien 1".into()),
+        ("virksomhet_postnummer", "1712".into()),
+        ("virksomhet_poststed", "Testbyen".into()),
+        ("barn_fnr", app.fx.log.national_id.clone()),
+        ("barn_navn", "Annabelle Utkastsen".into()),
+        ("barn_adresse", "Gata 2".into()),
+        ("barn_postnummer", "1710".into()),
+        ("barn_poststed", "Testbyen".into()),
+        ("barn_orientert", "nei".into()),
+        ("barn_grunn", "Barnet er seks år".into()),
+        ("foresatt1_navn", "Mor Fikstursen".into()),
+        ("foresatt1_orientert", "ja".into()),
+        ("melding", "Barnet kommer ofte sulten.".into()),
+        ("historie", "Samtaler siden august.".into()),
+    ];
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = tora
+        .post(&format!("/bekymringsmeldinger/{id}/endre"), &fields)
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = tora.get("/bekymringsmeldinger").await;
+    assert!(r.body.contains("Annabelle Utkastsen"), "{:?}", app.backend);
+    assert!(r.body.contains(&format!("/bekymringsmeldinger/{id}/endre")));
+    assert!(r.body.contains("Utkast"));
+    let r = tora
+        .post(&format!("/bekymringsmeldinger/{id}/send"), &fields)
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = tora.get(r.location()).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Sendt, venter på bekreftet mottak"));
+    assert!(r.body.contains("Testbyen barneverntjeneste"));
+    assert!(r.body.contains("Barnet kommer ofte sulten."));
+    let cw = welfare_unit(&app);
+    let mut bv = app.client(Who::ChildWelfareBreakGlass).await;
+    let r = bv.get(&format!("/barnevern/{cw}/meldinger")).await;
+    assert!(r.body.contains("Annabelle Utkastsen"));
+    assert!(r.body.contains(&format!("/barnevern/{cw}/meldinger/{id}")));
+    let r = bv
+        .post(&format!("/barnevern/{cw}/meldinger/{id}/mottatt"), &[])
+        .await;
+    assert_eq!(r.status, 303);
+    let r = tora.get(&format!("/bekymringsmeldinger/{id}")).await;
+    assert!(r.body.contains("Barneverntjenesten har mottatt meldingen."));
+}
+
+on_every_backend!(
+    a_report_sent_through_the_form_reaches_the_inbox,
+    through_the_form
+);
