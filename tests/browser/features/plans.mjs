@@ -418,7 +418,17 @@ export async function plans() {
           }
           assert.equal(await page.locator('main form').filter({ has: page.locator('textarea[name="ord"]') }).count(), 0, 'the family cannot write goals here');
           await cardsPadded(page);
-          if (width === 375) await fitsWidth(page);
+          if (width === 375) {
+            await fitsWidth(page);
+            // Every cell of the contributions' table can be seen: none is
+            // cut off at the window's edge (a card that clips its table).
+            const cut = await page.evaluate(() =>
+              [...document.querySelectorAll('main th, main td')]
+                .filter((c) => c.getBoundingClientRect().right > innerWidth + 1)
+                .map((c) => `«${c.textContent.trim().slice(0, 30)}» ends at ${Math.round(c.getBoundingClientRect().right)} px`),
+            );
+            soft(() => assert.deepEqual(cut, [], `${pathOf(page)} at 375 px: table cells run past the window's edge: ${cut.join('; ')}`));
+          }
         } finally {
           await ctx.close();
         }
