@@ -1074,18 +1074,16 @@ pub fn report_sent(
     acknowledged: bool,
 ) -> laget_domain::ids::ReportId {
     let id = if from_log {
-        let id = db
-            .write_blocking(|c| {
-                let id = report_draft_from_log(c, fx)?;
-                let editor = report_open(c, fx, Who::Ansatt, id)?
-                    .editor()
-                    .expect("the author sends");
-                laget_db::reports::draft::send(c, &editor, valid_report_form(fx), "fixture")?
-                    .expect("sent to the leader");
-                Ok(id)
-            })
-            .expect("report from the log");
-        id
+        db.write_blocking(|c| {
+            let id = report_draft_from_log(c, fx)?;
+            let editor = report_open(c, fx, Who::Ansatt, id)?
+                .editor()
+                .expect("the author sends");
+            laget_db::reports::draft::send(c, &editor, valid_report_form(fx), "fixture")?
+                .expect("sent to the leader");
+            Ok(id)
+        })
+        .expect("report from the log")
     } else {
         report_waiting(db, fx)
     };

@@ -71,7 +71,8 @@ pub const PLAN_MATRIX: &[Row] = &[
     row("GET",  "/logger/{log}/plan/beslutning",                    &[],          NO,  &[(Who::Anonymous, SEE), (KE, OK)]),
     row("GET",  "/kommuner/{municipality}/planer",                  &[],          NO,  &[(Who::Anonymous, SEE), (KE, OK)]),
     row("POST", "/logger/{log}/plan/beslutning",                    GRANT,        NO,  &[(Who::Anonymous, SEE), (KE, SEE)]),
-    // Granted: the coordinating unit changes the coordinator (a child coordinator now).
+    // Granted (the route's second row): the coordinating unit's page to change the coordinator, and the change (a child coordinator now).
+    row("GET",  "/logger/{log}/plan/beslutning",                    &[],          NO,  &[(Who::Anonymous, SEE), (KE, OK)]),
     row("POST", "/logger/{log}/plan/koordinator",                   COORDINATOR,  NO,  &[(Who::Anonymous, SEE), (KE, SEE)]),
     // Closed before each cell: a writer of the log asks for it again.
     row("POST", "/logger/{log}/plan",                               ASK,          NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, SEE), (Who::Leder, SEE), (PPT, SEE)]),
@@ -86,21 +87,21 @@ pub const PLAN_MATRIX: &[Row] = &[
     row("POST", "/logger/{log}/plan/avslutt",                       CLOSE,        NO,  &[(Who::Anonymous, SEE), (Who::Leder, SEE), (PPT, SEE)]),
 ];
 
-/// The state of the plan a row meets.
-fn state_of(method: &str, path: &str) -> PlanStatus {
+/// The state of the plan a row meets; `again`: the route's second row
+/// (the decision's page on a granted plan).
+fn state_of(method: &str, path: &str, again: bool) -> PlanStatus {
     match (method, path) {
-        (_, "/logger/{log}/plan/beslutning" | "/kommuner/{municipality}/planer") => {
-            PlanStatus::Requested
-        }
+        (_, "/logger/{log}/plan/beslutning") if !again => PlanStatus::Requested,
+        (_, "/kommuner/{municipality}/planer") => PlanStatus::Requested,
         ("POST", "/logger/{log}/plan") => PlanStatus::Closed,
         _ => PlanStatus::Active,
     }
 }
 
-/// Before each cell: the plan in its row's state; a new goal or
+/// Before each cell: the plan in its row's state ([`state_of`]); a new goal or
 /// contribution where the path names one. Returns the pattern with them.
-fn prepare(app: &TestApp, fx: &PlanFixtures, method: &str, pattern: &str) -> String {
-    plan_to(&app.db, &app.fx, state_of(method, pattern));
+fn prepare(app: &TestApp, fx: &PlanFixtures, method: &str, pattern: &str, again: bool) -> String {
+    plan_to(&app.db, &app.fx, state_of(method, pattern, again));
     let mut p = pattern.replace("{plan_goal}", &fx.goal.to_string());
     if p.contains("{goal}") {
         p = p.replace("{goal}", &plan_goal(&app.db, &app.fx).to_string());
@@ -131,9 +132,12 @@ async fn plan_matrix(app: TestApp) {
     let fx = PlanFixtures::create(&app.db, &app.fx);
     let mut failures = Vec::new();
     let mut cells = 0;
-    for r in PLAN_MATRIX {
+    for (i, r) in PLAN_MATRIX.iter().enumerate() {
+        let again = PLAN_MATRIX[..i]
+            .iter()
+            .any(|e| e.method == r.method && e.path == r.path);
         for who in Who::EVERY {
-            let pattern = prepare(&app, &fx, r.method, r.path);
+            let pattern = prepare(&app, &fx, r.method, r.path, again);
             let path = app.concrete_for(who, &pattern);
             let expected = r.staff_expected(who);
             let mut client = app.client(who).await;
