@@ -91,6 +91,10 @@ pub enum Problem {
     AtMostTwoGuardians,
     /// Not informed about the report: say why (Laget's rule).
     NotInformedNeedsReason,
+    /// An organisation number is nine digits.
+    InvalidOrgNumber,
+    /// A Norwegian postal code is four digits.
+    InvalidPostalCode,
 }
 
 /// A problem with a named field of a form.

@@ -124,6 +124,8 @@ impl Messages {
             Problem::InvalidDistrictNumber => self.problem_district_number.to_owned(),
             Problem::AtMostTwoGuardians => self.problem_at_most_two_guardians.to_owned(),
             Problem::NotInformedNeedsReason => self.problem_not_informed_reason.to_owned(),
+            Problem::InvalidOrgNumber => self.problem_org_number.to_owned(),
+            Problem::InvalidPostalCode => self.problem_postal_code.to_owned(),
         }
     }
 

@@ -504,6 +504,14 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
         .post(
             "/bekymringsmeldinger/{report}/returner",
             crate::reports::form::send_back,
+        )
+        .get(
+            "/kommuner/{municipality}/bekymringsmeldinger/innstillinger",
+            crate::reports::form::settings_form,
+        )
+        .post(
+            "/kommuner/{municipality}/bekymringsmeldinger/innstillinger",
+            crate::reports::form::save_settings,
         );
     // (R2) Child welfare's inbox, receipt and outcome; the reporter's list
     // and view with the feedback; the counts (reports::inbox,

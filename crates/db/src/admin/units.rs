@@ -291,6 +291,51 @@ pub fn set_host(
     Ok(())
 }
 
+/// The unit's organisation number and postal address (what a report of
+/// concern from it says of it, issue #13).
+pub fn address(
+    conn: &mut DbConnection,
+    cap: &UnitAdmin,
+) -> DbResult<laget_domain::reports::form::UnitAddress> {
+    let (org_number, address_line, postal_code, postal_place) = units::table
+        .find(cap.unit_id().to_string())
+        .select((
+            units::org_number,
+            units::address_line,
+            units::postal_code,
+            units::postal_place,
+        ))
+        .first(conn)?;
+    Ok(laget_domain::reports::form::UnitAddress {
+        org_number,
+        address_line,
+        postal_code,
+        postal_place,
+    })
+}
+
+/// Sets the unit's organisation number and postal address (its host's
+/// administrator), in the transaction of the unit form's other changes:
+/// [`create`] or [`update`], whose access-log row records the change (one
+/// row for one save of the form).
+pub fn set_address(
+    conn: &mut DbConnection,
+    cap: &UnitAdmin,
+    a: &laget_domain::reports::form::UnitAddress,
+) -> DbResult<()> {
+    get_hosted(conn, cap)?;
+    let id = cap.unit_id();
+    diesel::update(units::table.find(id.to_string()))
+        .set((
+            units::org_number.eq(a.org_number.clone()),
+            units::address_line.eq(a.address_line.clone()),
+            units::postal_code.eq(a.postal_code.clone()),
+            units::postal_place.eq(a.postal_place.clone()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {

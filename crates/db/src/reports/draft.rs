@@ -18,7 +18,8 @@ use crate::{DbConnection, DbError, DbResult, parse_id, to_micros};
 use chrono::{SecondsFormat, Utc};
 use diesel::prelude::*;
 use laget_domain::access::{
-    Capability, LogReader, ReportAuthor, ReportCosigner, ReportEditor, ReportReader,
+    Capability, LogReader, MunicipalityAdmin, ReportAuthor, ReportCosigner, ReportEditor,
+    ReportReader,
 };
 use laget_domain::audit::{Action, ObjectType, Scope};
 use laget_domain::ids::{LogId, ReportId};
@@ -679,5 +680,66 @@ fn deliver(
             .execute(conn)?;
         record(conn, cap, ObjectType::Log, log, Action::Update, sc, rid)?;
     }
+    Ok(())
+}
+
+/// A municipality's rules for reports of concern: whether the unit leader
+/// co-signs, and its districts (number, name).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportSettings {
+    pub cosign: CosignRule,
+    pub districts: Vec<(String, String)>,
+}
+
+/// The municipality's report settings (its administrator).
+pub fn settings(conn: &mut DbConnection, cap: &MunicipalityAdmin) -> DbResult<ReportSettings> {
+    let m = cap.municipality_id();
+    Ok(ReportSettings {
+        cosign: cosign_rule(conn, m)?,
+        districts: district_list(conn, m)?,
+    })
+}
+
+/// Saves the municipality's report settings: the co-sign rule, and its
+/// districts (replaced as a whole; none: reports carry «00»).
+pub fn save_settings(
+    conn: &mut DbConnection,
+    cap: &MunicipalityAdmin,
+    s: &ReportSettings,
+    rid: &str,
+) -> DbResult<()> {
+    let m = cap.municipality_id().to_string();
+    diesel::delete(report_settings::table.find(&m)).execute(conn)?;
+    diesel::insert_into(report_settings::table)
+        .values((
+            report_settings::municipality_id.eq(&m),
+            report_settings::cosign.eq(s.cosign.code()),
+        ))
+        .execute(conn)?;
+    diesel::delete(districts::table.filter(districts::municipality_id.eq(&m))).execute(conn)?;
+    for (number, name) in &s.districts {
+        diesel::insert_into(districts::table)
+            .values((
+                districts::municipality_id.eq(&m),
+                districts::number.eq(number),
+                districts::name.eq(name),
+            ))
+            .execute(conn)
+            .map_err(DbError::from_insert)?;
+    }
+    crate::audit::append(
+        conn,
+        &laget_domain::audit::AccessRecord::new(
+            cap,
+            ObjectType::Municipality,
+            cap.municipality_id(),
+            Action::Update,
+            Scope {
+                municipality_id: Some(cap.municipality_id()),
+                unit_id: None,
+            },
+            rid,
+        ),
+    )?;
     Ok(())
 }

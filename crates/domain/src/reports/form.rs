@@ -339,6 +339,79 @@ fn address(
     }
 }
 
+/// What a report needs of the reporting unit (`offentligMelder.virksomhet`):
+/// its organisation number and postal address, kept on the unit by its
+/// administrator and prefilled in every report from it. Each part is
+/// optional on the unit; the report's form requires the address line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UnitAddress {
+    pub org_number: Option<String>,
+    pub address_line: Option<String>,
+    pub postal_code: Option<String>,
+    pub postal_place: Option<String>,
+}
+
+impl UnitAddress {
+    /// The unit form's fields: `orgnr` (nine digits, spaces allowed —
+    /// Laget's rule; the schema takes any one line), `adresse`,
+    /// `postnummer` (four digits — Laget's rule, Norwegian postal codes),
+    /// `poststed` (one line each).
+    pub fn parse(
+        orgnr: &str,
+        address: &str,
+        code: &str,
+        place: &str,
+    ) -> Result<Self, Vec<FieldError>> {
+        let mut p = Problems::new();
+        let compact: String = orgnr.chars().filter(|c| !c.is_whitespace()).collect();
+        let org_number = if compact.is_empty() {
+            None
+        } else if compact.len() == 9 && compact.bytes().all(|b| b.is_ascii_digit()) {
+            Some(compact)
+        } else {
+            p.push("orgnr", Problem::InvalidOrgNumber);
+            None
+        };
+        let address_line = p.check("adresse", optional_line(address)).flatten();
+        let postal_code = match p.check("postnummer", optional_line(code)).flatten() {
+            Some(c) if c.len() == 4 && c.bytes().all(|b| b.is_ascii_digit()) => Some(c),
+            Some(_) => {
+                p.push("postnummer", Problem::InvalidPostalCode);
+                None
+            }
+            None => None,
+        };
+        let postal_place = p.check("poststed", optional_line(place)).flatten();
+        if p.is_empty() {
+            Ok(Self {
+                org_number,
+                address_line,
+                postal_code,
+                postal_place,
+            })
+        } else {
+            Err(p.into_vec())
+        }
+    }
+}
+
+/// A municipality's districts as its administrator writes them: one a line,
+/// the two-digit number (`bydelsnummer`), a space, the name. Blank lines are
+/// skipped; a number used twice is [`Problem::Taken`].
+pub fn parse_districts(raw: &str) -> Result<Vec<(String, String)>, Problem> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for l in raw.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (number, name) = l.split_once(char::is_whitespace).unwrap_or((l, ""));
+        let number = district_number(number)?;
+        let name = line(name)?;
+        if out.iter().any(|(n, _)| *n == number) {
+            return Err(Problem::Taken);
+        }
+        out.push((number, name));
+    }
+    Ok(out)
+}
+
 impl ReportForm {
     /// The guardians filled in (blank slots left out).
     pub fn guardians_given(&self) -> impl Iterator<Item = (usize, &GuardianForm)> {
@@ -567,6 +640,51 @@ mod tests {
             .into_iter()
             .map(|e| (e.field, e.problem))
             .collect()
+    }
+
+    #[test]
+    fn districts_one_a_line() {
+        assert_eq!(
+            parse_districts("01 Gamle Oslo\n\n 02  Grünerløkka "),
+            Ok(vec![
+                ("01".into(), "Gamle Oslo".into()),
+                ("02".into(), "Grünerløkka".into())
+            ])
+        );
+        assert_eq!(
+            parse_districts("1 Gamle Oslo"),
+            Err(Problem::InvalidDistrictNumber)
+        );
+        assert_eq!(parse_districts("01"), Err(Problem::Required));
+        assert_eq!(parse_districts("01 A\n01 B"), Err(Problem::Taken));
+        assert_eq!(parse_districts(""), Ok(vec![]));
+    }
+
+    #[test]
+    fn a_units_address() {
+        assert_eq!(
+            UnitAddress::parse("974 551 683", "Skoleveien 1", "1712", "Grålum")
+                .map(|a| a.org_number),
+            Ok(Some("974551683".into()))
+        );
+        assert_eq!(
+            UnitAddress::parse("", "", "", ""),
+            Ok(UnitAddress::default())
+        );
+        let errors: Vec<_> = UnitAddress::parse("97455168", "a\nb", "171", "x")
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.field, e.problem))
+            .collect();
+        assert_eq!(
+            errors,
+            vec![
+                ("orgnr", Problem::InvalidOrgNumber),
+                ("adresse", Problem::OneLine),
+                ("postnummer", Problem::InvalidPostalCode)
+            ]
+        );
     }
 
     #[test]

@@ -20,6 +20,7 @@ use laget_db::{admin::municipalities, admin::units};
 use laget_domain::MunicipalityId;
 use laget_domain::access::MunicipalityAdmin;
 use laget_domain::admin::unit::{UnitKind, UnitName};
+use laget_domain::reports::form::UnitAddress;
 use laget_domain::validation::{Problem, Problems};
 
 #[derive(Template)]
@@ -142,6 +143,10 @@ async fn form_page(
             ("navn", user.m.field_name),
             ("type", user.m.field_kind),
             ("betjener", user.m.field_also_serves),
+            ("orgnr", user.m.unit_org_number),
+            ("adresse", user.m.unit_address),
+            ("postnummer", user.m.unit_postal_code),
+            ("poststed", user.m.unit_postal_place),
         ]),
         kinds,
         others,
@@ -166,8 +171,23 @@ fn parse(
     m: &Messages,
     pairs: &[(String, String)],
     known: &[MunicipalityId],
-) -> Result<units::UnitFields, FormState> {
+) -> Result<(units::UnitFields, UnitAddress), FormState> {
     let mut problems = Problems::new();
+    // The organisation number and postal address (for reports of concern).
+    let address = match UnitAddress::parse(
+        forms::get(pairs, "orgnr"),
+        forms::get(pairs, "adresse"),
+        forms::get(pairs, "postnummer"),
+        forms::get(pairs, "poststed"),
+    ) {
+        Ok(a) => Some(a),
+        Err(errors) => {
+            for e in errors {
+                problems.push(e.field, e.problem);
+            }
+            None
+        }
+    };
     let name = problems.check("navn", UnitName::parse(forms::get(pairs, "navn")));
     let kind = problems.check("type", UnitKind::from_code(forms::get(pairs, "type")));
     let mut also_serves = Vec::new();
@@ -177,13 +197,16 @@ fn parse(
             _ => problems.push("betjener", Problem::UnknownChoice),
         }
     }
-    match (name, kind) {
-        (Some(name), Some(kind)) if problems.is_empty() => Ok(units::UnitFields {
-            name,
-            kind,
-            active: forms::get(pairs, "aktiv") == "ja",
-            also_serves,
-        }),
+    match (name, kind, address) {
+        (Some(name), Some(kind), Some(address)) if problems.is_empty() => Ok((
+            units::UnitFields {
+                name,
+                kind,
+                active: forms::get(pairs, "aktiv") == "ja",
+                also_serves,
+            },
+            address,
+        )),
         _ => Err(FormState::with_values(forms::redisplayable(pairs))
             .with_problems(m, problems.into_vec())),
     }
@@ -211,7 +234,12 @@ pub async fn create(
     let request_id = user.ctx.request_id.clone();
     state
         .db
-        .write(move |c| units::create(c, &cap, &fields, &request_id))
+        .write(move |c| {
+            let (fields, address) = fields;
+            let id = units::create(c, &cap, &fields, &request_id)?;
+            let unit_cap = units::administer(c, &cap, id)?;
+            units::set_address(c, &unit_cap, &address)
+        })
         .await?;
     Ok(Redirect::to(&format!("/kommuner/{mid}/enheter?melding=enhet-opprettet")).into_response())
 }
@@ -229,17 +257,33 @@ pub async fn edit(
 ) -> Result<Response, AppError> {
     let cap = municipality_admin(&user, &m)?;
     let (mid, uid) = (cap.municipality_id(), path_id(&u)?);
-    let unit = state
+    let (unit, address) = state
         .db
         .read(move |c| {
             let unit_cap = units::administer(c, &cap, uid)?;
-            units::get_hosted(c, &unit_cap)
+            Ok((
+                units::get_hosted(c, &unit_cap)?,
+                units::address(c, &unit_cap)?,
+            ))
         })
         .await?;
     let cap = municipality_admin(&user, &m)?;
     let mut values = vec![
         ("navn".to_owned(), unit.name.clone()),
         ("type".to_owned(), unit.kind.code().to_owned()),
+        ("orgnr".to_owned(), address.org_number.unwrap_or_default()),
+        (
+            "adresse".to_owned(),
+            address.address_line.unwrap_or_default(),
+        ),
+        (
+            "postnummer".to_owned(),
+            address.postal_code.unwrap_or_default(),
+        ),
+        (
+            "poststed".to_owned(),
+            address.postal_place.unwrap_or_default(),
+        ),
     ];
     if unit.active {
         values.push(("aktiv".into(), "ja".into()));
@@ -336,7 +380,11 @@ pub async fn update(
     let request_id = user.ctx.request_id.clone();
     state
         .db
-        .write(move |c| units::update(c, &unit_cap, &fields, &request_id))
+        .write(move |c| {
+            let (fields, address) = fields;
+            units::update(c, &unit_cap, &fields, &request_id)?;
+            units::set_address(c, &unit_cap, &address)
+        })
         .await?;
     Ok(Redirect::to(&format!("/kommuner/{mid}/enheter?melding=enhet-lagret")).into_response())
 }

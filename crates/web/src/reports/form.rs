@@ -401,6 +401,11 @@ pub async fn create_from_log(
     body: String,
 ) -> Result<Response, AppError> {
     let reader = open_whole(&state, &user, &raw).await?;
+    // Whoever writes on the log (the keeping unit, a team member covered
+    // by consent) may start from it; reading alone (break-glass, a unit
+    // without consent) gives no prefilled report: 404, as elsewhere. The
+    // duty itself needs no log: `/bekymringsmeldinger/ny`.
+    reader.writer().map_err(|_| AppError::NotFound)?;
     let pairs = forms::pairs(&body);
     let unit = reporting_unit(&user, forms::get(&pairs, "enhet"), reader.home_unit())
         .ok_or(AppError::NotFound)?;
@@ -672,4 +677,99 @@ pub async fn send_back(
         .write(move |conn| draft::send_back(conn, &c, &note, &rid))
         .await?;
     Ok(Redirect::to(&format!("/bekymringsmeldinger/{}", r.report_id())).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "reports/form_settings.html")]
+struct SettingsPage {
+    layout: Layout,
+    municipality: String,
+    rules: Vec<Choice>,
+    form: FormState,
+}
+
+fn settings_page(user: &SignedIn, municipality: String, form: FormState) -> SettingsPage {
+    let m = user.m;
+    let rule = |r: CosignRule, label: &str| Choice {
+        value: r.code().into(),
+        label: label.into(),
+    };
+    SettingsPage {
+        layout: Layout::signed_in(user, m.report_settings_title),
+        municipality,
+        rules: vec![
+            rule(CosignRule::None, m.report_cosign_none),
+            rule(CosignRule::Optional, m.report_cosign_optional),
+            rule(CosignRule::Required, m.report_cosign_paakrevd),
+        ],
+        form: form.fields(&[
+            ("medsignering", m.report_settings_cosign),
+            ("bydeler", m.report_settings_districts),
+        ]),
+    }
+}
+
+/// GET `/kommuner/{m}/bekymringsmeldinger/innstillinger`: whether the unit
+/// leader co-signs reports, and the municipality's districts (its
+/// administrator).
+pub async fn settings_form(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(m): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    let cap = crate::extract::path::municipality_admin(&user, &m)?;
+    let mid = cap.municipality_id().to_string();
+    let s = state.db.read(move |c| draft::settings(c, &cap)).await?;
+    let districts: Vec<String> = s
+        .districts
+        .iter()
+        .map(|(n, x)| format!("{n} {x}"))
+        .collect();
+    let form = FormState::with_values([
+        ("medsignering", s.cosign.code().to_owned()),
+        ("bydeler", districts.join("\n")),
+    ]);
+    let mut p = settings_page(&user, mid, form);
+    if q.melding.as_deref() == Some("lagret") {
+        p.layout = p.layout.with_notice(Some(user.m.report_settings_saved));
+    }
+    page(&p)
+}
+
+/// POST `/kommuner/{m}/bekymringsmeldinger/innstillinger`.
+pub async fn save_settings(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(m): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let cap = crate::extract::path::municipality_admin(&user, &m)?;
+    let mid = cap.municipality_id();
+    let pairs = forms::pairs(&body);
+    let mut problems = laget_domain::validation::Problems::new();
+    let cosign = problems.check(
+        "medsignering",
+        CosignRule::from_code(forms::get(&pairs, "medsignering"))
+            .ok_or(laget_domain::validation::Problem::UnknownChoice),
+    );
+    let districts = problems.check(
+        "bydeler",
+        laget_domain::reports::form::parse_districts(forms::get(&pairs, "bydeler")),
+    );
+    let (Some(cosign), Some(districts)) = (cosign, districts) else {
+        let form = FormState::with_values(forms::redisplayable(&pairs))
+            .with_problems(user.m, problems.into_vec());
+        return invalid(&settings_page(&user, mid.to_string(), form));
+    };
+    let rid = user.ctx.request_id.clone();
+    let s = draft::ReportSettings { cosign, districts };
+    state
+        .db
+        .write(move |c| draft::save_settings(c, &cap, &s, &rid))
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/kommuner/{mid}/bekymringsmeldinger/innstillinger?melding=lagret"
+    ))
+    .into_response())
 }

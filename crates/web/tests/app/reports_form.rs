@@ -689,3 +689,134 @@ crate::on_every_backend!(
     the_log_offers_the_form_first_on_every_backend,
     the_log_offers_the_form_first
 );
+
+async fn the_units_address_is_kept_and_prefilled(app: TestApp) {
+    let mut admin = app.client(Who::Kommuneadministrator).await;
+    let path = format!("/kommuner/{}/enheter/{}", app.fx.municipality, app.fx.unit);
+    let edit = admin.get(&path).await;
+    assert_eq!(edit.status, 200);
+    assert!(edit.body.contains("id=\"orgnr\""));
+    let base = [
+        ("navn", "Testlia barnehage"),
+        ("type", "barnehage"),
+        ("aktiv", "ja"),
+    ];
+    let mut bad = base.to_vec();
+    bad.extend([
+        ("orgnr", "12345"),
+        ("adresse", "Barnehageveien 1"),
+        ("postnummer", "17"),
+    ]);
+    let r = admin.post(&path, &bad).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("Organisasjonsnummeret er ni sifre."));
+    assert!(r.body.contains("Postnummeret er fire sifre."));
+    assert!(r.body.contains("value=\"Barnehageveien 1\""), "kept");
+    let mut good = base.to_vec();
+    good.extend([
+        ("orgnr", "974 551 683"),
+        ("adresse", "Barnehageveien 1"),
+        ("postnummer", "1712"),
+        ("poststed", "Testbyen"),
+    ]);
+    let r = admin.post(&path, &good).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id = draft_from_log(&app).await;
+    let draft: String = app.with_conn(|c| {
+        reports::table
+            .find(&id)
+            .select(reports::draft)
+            .first(c)
+            .unwrap()
+    });
+    let v: serde_json::Value = serde_json::from_str(&draft).unwrap();
+    assert_eq!(v["virksomhet_orgnr"], "974551683");
+    assert_eq!(v["virksomhet_adresse"], "Barnehageveien 1");
+    assert_eq!(v["virksomhet_postnummer"], "1712");
+    assert_eq!(v["virksomhet_poststed"], "Testbyen");
+}
+crate::on_every_backend!(
+    the_units_address_is_kept_and_prefilled_on_every_backend,
+    the_units_address_is_kept_and_prefilled
+);
+
+async fn the_municipality_sets_cosign_and_districts(app: TestApp) {
+    let path = format!(
+        "/kommuner/{}/bekymringsmeldinger/innstillinger",
+        app.fx.municipality
+    );
+    assert_eq!(app.client(Who::Ansatt).await.get(&path).await.status, 404);
+    assert_eq!(
+        app.client(Who::OtherKommuneadministrator)
+            .await
+            .get(&path)
+            .await
+            .status,
+        404
+    );
+    let mut admin = app.client(Who::Kommuneadministrator).await;
+    assert_eq!(admin.get(&path).await.status, 200);
+    let r = admin
+        .post(
+            &path,
+            &[("medsignering", "valgfri"), ("bydeler", "1 Sentrum")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Bydelsnummeret er to sifre."));
+    assert!(r.body.contains("1 Sentrum"), "kept");
+    let r = admin
+        .post(
+            &path,
+            &[
+                ("medsignering", "valgfri"),
+                ("bydeler", "01 Sentrum\n02 Nord"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+
+    let id = draft_from_log(&app).await;
+    let mut c = app.client(Who::Ansatt).await;
+    let form = c.get(&format!("/bekymringsmeldinger/{id}/endre")).await;
+    assert!(
+        form.body.contains("id=\"bydelsnummer\""),
+        "the district is chosen"
+    );
+    assert!(
+        form.body.contains("id=\"medsignering\""),
+        "the reporter may ask"
+    );
+    let send = format!("/bekymringsmeldinger/{id}/send");
+    let r = c.post(&send, &refs(&valid(&app))).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"bydelsnummer-error\""));
+    // Asked for the leader's co-signature, with a district.
+    let fields = with(
+        valid(&app),
+        &[("bydelsnummer", "02"), ("medsignering", "ja")],
+    );
+    let r = c.post(&send, &refs(&fields)).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(status_of(&app, &id), "til_medsignering");
+    let r = app
+        .client(Who::Leder)
+        .await
+        .post(&format!("/bekymringsmeldinger/{id}/medsigner"), &[])
+        .await;
+    assert_eq!(r.status, 303);
+    let message: Option<String> = app.with_conn(|c| {
+        reports::table
+            .find(&id)
+            .select(reports::message)
+            .first(c)
+            .unwrap()
+    });
+    let m: serde_json::Value = serde_json::from_str(&message.unwrap()).unwrap();
+    assert_eq!(m["bydelsnummer"], "02");
+    assert_eq!(m["bydelsnavn"], "Nord");
+}
+crate::on_every_backend!(
+    the_municipality_sets_cosign_and_districts_on_every_backend,
+    the_municipality_sets_cosign_and_districts
+);
