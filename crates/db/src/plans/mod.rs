@@ -1039,8 +1039,8 @@ pub struct QueueLine {
 
 /// The requests waiting for the municipality's coordinating unit, oldest
 /// first. A line names the child only because the coordinating unit may open
-/// that log now (the log page's decision, `casework::openable`); one access-
-/// log row for the list.
+/// that log now (the log page's decision, as `casework::openable` makes it);
+/// one access-log row for the list.
 pub fn queue(
     conn: &mut DbConnection,
     q: &PlanQueue,
@@ -1066,7 +1066,15 @@ pub fn queue(
         .iter()
         .map(|r| parse_id(&r.0))
         .collect::<DbResult<_>>()?;
-    let open = crate::casework::openable(conn, actor, ids, today)?;
+    // The log page's decision, once per log (as `casework::openable`,
+    // which imports this module for «Mine oppgaver»).
+    let mut open = Vec::with_capacity(ids.len());
+    for log in ids {
+        let facts = crate::log::facts(conn, log, actor.user_id(), today)?;
+        if actor.open_log(&facts, today).is_ok() {
+            open.push(log);
+        }
+    }
     let mut out = Vec::new();
     for (log, child, at, citizen) in rows {
         let log_id: LogId = parse_id(&log)?;
@@ -1188,4 +1196,23 @@ pub fn child_name_for_family(conn: &mut DbConnection, r: &FamilyReader) -> DbRes
         .filter(logs::id.eq(r.log_id().to_string()))
         .select(children::name)
         .first(conn)?)
+}
+
+/// The coordinating unit's decider for `log` (`Actor::plan_decider`: the
+/// plan asked for or active), or `None` (a 404). Reads the access facts and
+/// the plan's state before the decision, ids only.
+pub fn decider(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    log: LogId,
+    today: NaiveDate,
+) -> DbResult<Option<PlanDecider>> {
+    let facts = crate::log::facts(conn, log, actor.user_id(), today)?;
+    let status: Option<String> = plans::table
+        .filter(plans::log_id.eq(log.to_string()))
+        .select(plans::status)
+        .first(conn)
+        .optional()?;
+    let status = status.as_deref().and_then(PlanStatus::from_code);
+    Ok(actor.plan_decider(&facts, status, today).ok())
 }

@@ -73,6 +73,27 @@ impl PlanQueue {
 capability!(PlanQueue, |s| Some(s.actor), Ground::CoordinatingUnit);
 
 impl Actor {
+    /// The coordinating unit's decider for a log whose plan is asked for or
+    /// active (`plan`): deciding the request, and later naming another
+    /// coordinator (helse- og omsorgstjenesteloven § 7-3 gives it the
+    /// appointing of coordinators). It reads the log as it does when asked
+    /// (`LogFacts::plan_requested`): only what the question needs unless a
+    /// consent covers it. Anyone else, and any other plan state: [`Denied`].
+    pub fn plan_decider(
+        &self,
+        facts: &super::LogFacts,
+        plan: Option<crate::plans::PlanStatus>,
+        today: chrono::NaiveDate,
+    ) -> Result<PlanDecider, Denied> {
+        use crate::plans::PlanStatus;
+        if !matches!(plan, Some(PlanStatus::Requested | PlanStatus::Active)) {
+            return Err(Denied);
+        }
+        let mut f = facts.clone();
+        f.plan_requested = true;
+        self.open_log(&f, today)?.plan_decider()
+    }
+
     /// The queue of plan requests of `municipality`: its coordinating unit.
     pub fn plan_queue(&self, municipality_id: MunicipalityId) -> Result<PlanQueue, Denied> {
         if self
@@ -97,6 +118,7 @@ mod plan_closer_tests {
     use crate::access::{LogFacts, Membership};
     use crate::ids::{GuardianId, UnitId};
     use crate::log::consent::{ConsentFacts, ConsentRule};
+    use crate::plans::PlanStatus;
 
     #[test]
     fn the_coordinator_or_the_keeping_units_leader_closes_the_plan() {
@@ -151,5 +173,67 @@ mod plan_closer_tests {
             .open_log(&facts, today)
             .and_then(|r| r.writer().map_err(|_| Denied));
         assert!(lw.is_ok_and(|w| w.plan_closer(None).is_ok()), "the leader");
+    }
+
+    #[test]
+    fn the_coordinating_unit_decides_while_asked_and_changes_the_coordinator_while_active() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap_or_default();
+        let (m, kindergarten, ke_unit) = (MunicipalityId::new(), UnitId::new(), UnitId::new());
+        let facts = LogFacts {
+            log_id: LogId::new(),
+            municipality_id: m,
+            home_unit: kindergarten,
+            is_open: true,
+            team: vec![],
+            lead: None,
+            consent: ConsentFacts {
+                responsible_guardians: vec![GuardianId::new()],
+                child_age: Some(9),
+                consents: vec![],
+                health_units: vec![],
+            },
+            consent_rule: ConsentRule::AllGuardians,
+            break_glass: None,
+            coordination_requested: false,
+            plan_requested: false,
+        };
+        let in_m = |m, unit, role| {
+            actor(
+                false,
+                vec![Membership {
+                    municipality_id: m,
+                    unit_id: Some(unit),
+                    role,
+                }],
+            )
+        };
+        let ke = in_m(m, ke_unit, Role::KoordinerendeEnhet);
+        for (plan, may) in [
+            (None, false),
+            (Some(PlanStatus::Requested), true),
+            (Some(PlanStatus::Active), true),
+            (Some(PlanStatus::Refused), false),
+            (Some(PlanStatus::Closed), false),
+        ] {
+            let d = ke.plan_decider(&facts, plan, today);
+            assert_eq!(d.is_ok(), may, "{plan:?}");
+            assert!(d.is_err() || d.is_ok_and(|d| d.reader().writer().is_err()));
+        }
+        let other = in_m(
+            MunicipalityId::new(),
+            UnitId::new(),
+            Role::KoordinerendeEnhet,
+        );
+        assert!(
+            other
+                .plan_decider(&facts, Some(PlanStatus::Requested), today)
+                .is_err()
+        );
+        let staff = in_m(m, kindergarten, Role::Ansatt);
+        assert!(
+            staff
+                .plan_decider(&facts, Some(PlanStatus::Requested), today)
+                .is_err()
+        );
     }
 }

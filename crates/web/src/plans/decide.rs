@@ -7,7 +7,7 @@ use super::kind_label;
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::form::{self as forms, FormState};
-use crate::extract::log::{OpenLog, record_read};
+use crate::extract::log::record_read;
 use crate::extract::path::path_id;
 use crate::extract::user::SignedIn;
 use crate::view::choices::Choice;
@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use laget_db::log as logs;
 use laget_db::plans::{self as db, Plan, TeamChoice};
 use laget_domain::MunicipalityId;
-use laget_domain::access::{LogReader, PlanDecider};
+use laget_domain::access::PlanDecider;
 use laget_domain::plans::form::{self as plan_form, Decision};
 use laget_domain::plans::{CoordinatorKind, PlanStatus};
 
@@ -44,8 +44,22 @@ struct DecidePage {
     form: FormState,
 }
 
-fn decider(r: &LogReader) -> Result<PlanDecider, AppError> {
-    Ok(r.plan_decider()?)
+/// The coordinating unit's decider for the path's log (the plan asked for
+/// or active), or 404.
+async fn decider(state: &AppState, user: &SignedIn, raw: &str) -> Result<PlanDecider, AppError> {
+    let log: laget_domain::ids::LogId = path_id(raw)?;
+    let actor = user.actor.clone();
+    let today = today();
+    state
+        .db
+        .read(move |c| db::decider(c, &actor, log, today))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+#[derive(serde::Deserialize)]
+pub struct LogPath {
+    log: String,
 }
 
 async fn load(
@@ -142,23 +156,25 @@ fn decide_page(
 
 pub async fn form(
     State(state): State<AppState>,
-    OpenLog { user, reader }: OpenLog,
+    user: SignedIn,
+    Path(LogPath { log }): Path<LogPath>,
 ) -> Result<Response, AppError> {
-    let d = decider(&reader)?;
+    let d = decider(&state, &user, &log).await?;
     let (plan, name, team) = load(&state, &d).await?;
-    record_read(&state, &user, &reader).await?;
+    record_read(&state, &user, d.reader()).await?;
     let form = FormState::with_values([("type", CoordinatorKind::Coordinator.code())]);
     page(&decide_page(&user, &d, &plan, name, &team, form))
 }
 
 pub async fn decide(
     State(state): State<AppState>,
-    OpenLog { user, reader }: OpenLog,
+    user: SignedIn,
+    Path(LogPath { log }): Path<LogPath>,
     body: String,
 ) -> Result<Response, AppError> {
-    let d = decider(&reader)?;
+    let d = decider(&state, &user, &log).await?;
     let (plan, name, team) = load(&state, &d).await?;
-    record_read(&state, &user, &reader).await?;
+    record_read(&state, &user, d.reader()).await?;
     if plan.status != PlanStatus::Requested {
         return Err(AppError::Conflict);
     }
@@ -201,7 +217,7 @@ pub async fn decide(
     // ground holds): back to the queue, which names no one it may not open.
     Ok(Redirect::to(&format!(
         "/kommuner/{}/planer?melding=avgjort",
-        reader.municipality_id()
+        d.reader().municipality_id()
     ))
     .into_response())
 }
@@ -210,12 +226,13 @@ pub async fn decide(
 /// open the log.
 pub async fn change_coordinator(
     State(state): State<AppState>,
-    OpenLog { user, reader }: OpenLog,
+    user: SignedIn,
+    Path(LogPath { log }): Path<LogPath>,
     body: String,
 ) -> Result<Response, AppError> {
-    let d = decider(&reader)?;
+    let d = decider(&state, &user, &log).await?;
     let (plan, name, team) = load(&state, &d).await?;
-    record_read(&state, &user, &reader).await?;
+    record_read(&state, &user, d.reader()).await?;
     if plan.status != PlanStatus::Active {
         return Err(AppError::Conflict);
     }

@@ -210,8 +210,12 @@ async fn a_log_becomes_a_plan_with_a_coordinator(app: TestApp) {
         Some(app.fx.users[&Who::PptOnTeam].to_string().as_str())
     );
     assert_eq!(kind.as_deref(), Some("barnekoordinator"));
-    // Its access ended with the decision.
-    assert_eq!(ke.get(&decide).await.status, 404);
+    // It names another coordinator later, but never reads the plan's
+    // content (its view stays the question's).
+    let r = ke.get(&decide).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Bytt koordinator"), "{}", r.body);
+    assert!(!r.body.contains("Jeg vil"), "no goals on its page");
     assert_eq!(ke.get(&page).await.status, 404);
 
     // The coordinator gets a task.
