@@ -170,6 +170,44 @@ fn report_in_path(
     })
 }
 
+/// The report's status and outcome as stored; `None` once deleted.
+fn stored(app: &TestApp, id: ReportId) -> Option<(String, Option<String>)> {
+    use diesel::prelude::*;
+    use laget_db::schema::reports;
+    app.with_conn(|c| {
+        reports::table
+            .find(id.to_string())
+            .select((reports::status, reports::outcome))
+            .first(c)
+            .optional()
+            .unwrap()
+    })
+}
+
+/// What a row that ends its report's state leaves stored: as the row says
+/// when `done` (the cell's answer was the action's 303), else the state
+/// the report was made in (a refusal changes nothing).
+fn expected_after(state: State, path: &str, done: bool) -> Option<(String, Option<String>)> {
+    let s =
+        |status: &str, outcome: Option<&str>| Some((status.to_owned(), outcome.map(str::to_owned)));
+    if done {
+        return match path.rsplit('/').next() {
+            Some("send") => s("til_medsignering", None),
+            Some("slett") => None,
+            Some("medsigner") => s("sendt", None),
+            Some("returner") => s("utkast", None),
+            Some("mottatt") => s("mottatt", None),
+            Some("utfall") => s("mottatt", Some("undersokelse")),
+            other => panic!("no expected state after {other:?}"),
+        };
+    }
+    match state {
+        State::Draft => s("utkast", None),
+        State::Waiting => s("til_medsignering", None),
+        State::Sent => s("sendt", None),
+    }
+}
+
 /// A route pattern or form value as `who` tries it: `{report}` the row's
 /// report, `{unit}` the child welfare service on its pages, then
 /// `TestApp::concrete_for`.
@@ -217,6 +255,17 @@ async fn report_matrix(app: TestApp) {
             let mut problems =
                 crate::privacy_rules::answer_problems(&app, &mut client, who, r.path, &response)
                     .await;
+            // A row that ends its report's state did so on its 303, and
+            // nothing on a refusal.
+            if let (Some(Which::New(state)), Some(id)) = (which(r.method, r.path), report) {
+                let done =
+                    response.status.as_u16() == SEE && who != Who::Anonymous && !who.is_citizen();
+                let want = expected_after(state, r.path, done);
+                let got = stored(&app, id);
+                if got != want {
+                    problems.push(format!("left the report {got:?}, not {want:?}"));
+                }
+            }
             // The report's id is no more on a 404 than the log's.
             if response.status.as_u16() == NO
                 && let Some(id) = report
