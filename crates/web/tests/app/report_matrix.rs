@@ -92,11 +92,14 @@ pub const REPORT_MATRIX: &[Row] = &[
     // The draft: its author's alone.
     row("GET",  "/bekymringsmeldinger/{report}/endre",                 &[],       NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, OK)]),
     row("POST", "/bekymringsmeldinger/{report}/endre",                 SAVE,      NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, SEE)]),
+    // Saved and shown as the message that will be sent (200), still a draft.
+    row("POST", "/bekymringsmeldinger/{report}/se-over",               SEND,      NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, OK)]),
     // A new draft before each cell.
     row("POST", "/bekymringsmeldinger/{report}/send",                  SEND,      NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, SEE)]),
     row("POST", "/bekymringsmeldinger/{report}/slett",                 &[],       NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, SEE)]),
     // Waiting for the co-signature: the reporting unit's leader (a new report before each cell of the writes).
-    row("GET",  "/bekymringsmeldinger/{report}/medsigner",             &[],       NO,  &[(Who::Anonymous, SEE), (Who::Leder, OK)]),
+    // Its author, who reads it but does not co-sign, is sent on to the report's own page.
+    row("GET",  "/bekymringsmeldinger/{report}/medsigner",             &[],       NO,  &[(Who::Anonymous, SEE), (Who::Ansatt, SEE), (Who::Leder, OK)]),
     row("POST", "/bekymringsmeldinger/{report}/medsigner",             &[],       NO,  &[(Who::Anonymous, SEE), (Who::Leder, SEE)]),
     row("POST", "/bekymringsmeldinger/{report}/returner",              SEND_BACK, NO,  &[(Who::Anonymous, SEE), (Who::Leder, SEE)]),
     // Sent: the reporter's view (author, leader); child welfare reads it in its inbox, not here.
@@ -135,7 +138,9 @@ fn which(method: &str, path: &str) -> Option<Which> {
     use State::*;
     let post = method == "POST";
     let w = match path {
-        "/bekymringsmeldinger/{report}/endre" => Which::Standing(Draft),
+        "/bekymringsmeldinger/{report}/endre" | "/bekymringsmeldinger/{report}/se-over" => {
+            Which::Standing(Draft)
+        }
         "/bekymringsmeldinger/{report}/send" | "/bekymringsmeldinger/{report}/slett" => {
             Which::New(Draft)
         }
@@ -146,7 +151,9 @@ fn which(method: &str, path: &str) -> Option<Which> {
         "/bekymringsmeldinger/{report}" | "/barnevern/{unit}/meldinger/{report}" => {
             Which::Standing(Sent)
         }
-        p if p.contains("{report}") => Which::New(Sent),
+        "/barnevern/{unit}/meldinger/{report}/mottatt"
+        | "/barnevern/{unit}/meldinger/{report}/utfall" => Which::New(Sent),
+        p if p.contains("{report}") => panic!("{method} {p}: say which report its {{report}} is"),
         _ => return None,
     };
     Some(w)
