@@ -63,6 +63,46 @@ pub struct Feedback {
     pub seen_at: Option<DateTime<Utc>>,
 }
 
+/// Whether one guardian was told of the report (from the message once
+/// sent; before that, as typed in the form).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuardianTold {
+    pub name: String,
+    /// `None`: not answered yet (a draft).
+    pub told: Option<bool>,
+    pub reason: Option<String>,
+}
+
+fn guardians_told(message: Option<&Message>, draft: &str) -> Vec<GuardianTold> {
+    if let Some(m) = message {
+        return m
+            .foresatte
+            .iter()
+            .map(|g| GuardianTold {
+                name: g.personnavn.clone(),
+                told: Some(g.orientert),
+                reason: g.orientert_grunn.clone(),
+            })
+            .collect();
+    }
+    let Ok(form) = serde_json::from_str::<ReportForm>(draft) else {
+        return Vec::new();
+    };
+    form.foresatte
+        .iter()
+        .filter(|g| !g.is_blank())
+        .map(|g| GuardianTold {
+            name: g.navn.trim().to_owned(),
+            told: match g.orientert.trim() {
+                "ja" => Some(true),
+                "nei" => Some(false),
+                _ => None,
+            },
+            reason: Some(g.grunn.trim().to_owned()).filter(|r| !r.is_empty()),
+        })
+        .collect()
+}
+
 /// The whole report, as its readers see it.
 #[derive(Clone, Debug)]
 pub struct ReportView {
@@ -75,6 +115,9 @@ pub struct ReportView {
     pub message: Option<Message>,
     pub guardians_told: bool,
     pub not_told_reason: Option<String>,
+    /// Each guardian, whether told (the message's, or the draft's answers
+    /// while it waits for the co-signature).
+    pub guardians: Vec<GuardianTold>,
     pub cosigned_by: Option<String>,
     pub cosigned_at: Option<DateTime<Utc>>,
     pub delivery_channel: Option<String>,
@@ -336,15 +379,19 @@ pub fn inbox(
 
 /// The reports on the reporter's page: their own (every status), and, for
 /// a unit leader, the reports of their units that wait for their
-/// co-signature.
+/// co-signature and those sent from their units by others.
 #[derive(Clone, Debug, Default)]
 pub struct MyReports {
     pub own: Vec<ReportLine>,
     pub to_cosign: Vec<ReportLine>,
+    /// A leader: the reports others of the units they lead have sent
+    /// (never drafts), with their status and feedback.
+    pub unit_sent: Vec<ReportLine>,
 }
 
-/// The user's own reports and those waiting for their co-signature, newest
-/// first, each only while `actor` may open it (the report page's decision,
+/// The user's own reports, those waiting for their co-signature and (a
+/// leader) those sent from the units they lead, newest first, each only
+/// while `actor` may open it (the report page's decision,
 /// `Actor::open_report`). One access-log row per report listed.
 pub fn mine(conn: &mut DbConnection, actor: &Actor, request_id: &str) -> DbResult<MyReports> {
     let me = actor.user_id().to_string();
@@ -365,8 +412,24 @@ pub fn mine(conn: &mut DbConnection, actor: &Actor, request_id: &str) -> DbResul
             .select(ROW)
             .load(conn)?
     };
+    let sent_codes: Vec<&str> = ReportStatus::ALL
+        .iter()
+        .filter(|s| s.is_sent())
+        .map(|s| s.code())
+        .collect();
+    let unit_sent: Vec<Row> = if led.is_empty() {
+        Vec::new()
+    } else {
+        reports::table
+            .filter(reports::reporter_unit_id.eq_any(&led))
+            .filter(reports::status.eq_any(&sent_codes))
+            .filter(reports::reporter_id.ne(&me))
+            .order((reports::sent_at.desc(), reports::id.desc()))
+            .select(ROW)
+            .load(conn)?
+    };
     let mut out = MyReports::default();
-    for (rows, cosign) in [(own, false), (waiting, true)] {
+    for (rows, list) in [(own, 0), (waiting, 1), (unit_sent, 2)] {
         let mut readable = Vec::new();
         for row in rows {
             if let Ok(reader) = actor.open_report(&row.facts()?) {
@@ -386,10 +449,10 @@ pub fn mine(conn: &mut DbConnection, actor: &Actor, request_id: &str) -> DbResul
                 scope(row, Some(&row.reporter_unit_id))?,
                 request_id,
             )?;
-            if cosign {
-                out.to_cosign.push(l);
-            } else {
-                out.own.push(l);
+            match list {
+                0 => out.own.push(l),
+                1 => out.to_cosign.push(l),
+                _ => out.unit_sent.push(l),
             }
         }
     }
@@ -494,6 +557,7 @@ pub fn view(
             .map(parse_id)
             .transpose()?,
         message: message_of(row.message.as_deref())?,
+        guardians: guardians_told(message_of(row.message.as_deref())?.as_ref(), &row.draft),
         guardians_told: told,
         not_told_reason: not_told,
         cosigned_by: name_of(conn, cosigned_by.as_deref())?,
@@ -748,6 +812,9 @@ pub enum ReportTaskKind {
     Cosign,
     /// The reporter: feedback not yet seen.
     Feedback,
+    /// The reporter: the leader sent the report back (a draft again, with
+    /// the leader's note), until it is sent again or deleted.
+    Returned,
 }
 
 /// A task a report gives (`casework` turns it into a row of «Mine
@@ -766,7 +833,8 @@ pub struct ReportTask {
 /// The report tasks of `actor`, each only while `actor` may open the
 /// report (the report page's decision): new reports in the inboxes of the
 /// child welfare services they work in, reports of the units they lead
-/// waiting for co-signature, their own reports with unseen feedback. Reads
+/// waiting for co-signature, their own reports with unseen feedback, their
+/// own reports the leader sent back. Reads
 /// no more than the list shows; recorded with «Mine oppgaver» (`casework`).
 pub fn tasks(conn: &mut DbConnection, actor: &Actor) -> DbResult<Vec<ReportTask>> {
     let mut out = Vec::new();
@@ -813,6 +881,20 @@ pub fn tasks(conn: &mut DbConnection, actor: &Actor) -> DbResult<Vec<ReportTask>
             candidates.push((ReportTaskKind::Feedback, row));
         }
     }
+    // Sent back by the leader: a draft again, with the leader's note kept
+    // in the form (`returnert_merknad`, set only by the sending back).
+    for row in reports::table
+        .filter(reports::reporter_id.eq(actor.user_id().to_string()))
+        .filter(reports::status.eq(ReportStatus::Draft.code()))
+        .select(ROW)
+        .load::<Row>(conn)?
+    {
+        let returned = serde_json::from_str::<ReportForm>(&row.draft)
+            .is_ok_and(|f| !f.returnert_merknad.trim().is_empty());
+        if returned {
+            candidates.push((ReportTaskKind::Returned, row));
+        }
+    }
     let (kinds, rows): (Vec<ReportTaskKind>, Vec<Row>) = candidates.into_iter().unzip();
     let n = names(conn, &rows)?;
     for (kind, row) in kinds.into_iter().zip(rows.iter()) {
@@ -823,6 +905,7 @@ pub fn tasks(conn: &mut DbConnection, actor: &Actor) -> DbResult<Vec<ReportTask>
             ReportTaskKind::Acknowledge => reader.receiver().is_ok(),
             ReportTaskKind::Cosign => reader.cosigner().is_ok(),
             ReportTaskKind::Feedback => reader.role() == ReportRole::Author,
+            ReportTaskKind::Returned => reader.editor().is_ok(),
         };
         if !fits {
             continue;

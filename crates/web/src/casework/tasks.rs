@@ -105,6 +105,11 @@ fn report_task_row(
             format!("/bekymringsmeldinger/{}/medsigner", t.report),
             m.task_what_report_cosign,
         ),
+        // (F3) Sent back by the leader: the draft, with the leader's note.
+        (ReportTaskKind::Returned, _) => (
+            format!("/bekymringsmeldinger/{}/endre", t.report),
+            m.task_what_report_returned,
+        ),
         (ReportTaskKind::Feedback | ReportTaskKind::Acknowledge, _) => (
             format!("/bekymringsmeldinger/{}", t.report),
             m.task_what_report_feedback,

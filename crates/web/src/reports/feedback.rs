@@ -1,7 +1,8 @@
 //! The reporter's side of a report (issue #13, R2): `/bekymringsmeldinger`
 //! lists the user's own reports (drafts lead to the form, sent ones show
-//! how they stand and whether there is new feedback) and, for a unit
-//! leader, the reports of their units waiting for the co-signature;
+//! how they stand and whether there is new feedback), links «Ny
+//! bekymringsmelding» (a child without a log) and, for a unit leader, the
+//! reports of their units waiting for the co-signature and those sent;
 //! `/bekymringsmeldinger/{report}` shows what was sent, where and when, and
 //! the feedback the law requires (receipt; whether an investigation was
 //! opened; its end), marking the feedback seen when the reporter reads it.
@@ -31,6 +32,7 @@ use laget_domain::reports::ReportStatus;
 pub struct MyRow {
     pub href: String,
     pub child: String,
+    pub reporter: String,
     pub status: &'static str,
     pub to: String,
     /// Sent, or (a draft) last changed.
@@ -45,9 +47,14 @@ struct ListPage {
     layout: Layout,
     own: Vec<MyRow>,
     to_cosign: Vec<MyRow>,
+    /// A leader: reports sent from the units they lead by others.
+    unit_sent: Vec<MyRow>,
+    /// Staff or leader of a unit: «Ny bekymringsmelding» (a child without
+    /// a log) is offered.
+    may_report: bool,
 }
 
-fn row(m: &Messages, l: &ReportLine, cosign: bool) -> MyRow {
+fn row(m: &Messages, l: &ReportLine, cosign: bool, own: bool) -> MyRow {
     let draft = l.status == ReportStatus::Draft;
     MyRow {
         href: if draft {
@@ -62,10 +69,12 @@ fn row(m: &Messages, l: &ReportLine, cosign: bool) -> MyRow {
         } else {
             children_text(m, l)
         },
+        reporter: l.reporter_name.clone(),
         status: status_text(m, l.status, l.outcome, false),
         to: l.child_welfare_name.clone().unwrap_or_default(),
         when: time(l.sent_at.unwrap_or(l.updated_at)),
-        unseen: l.unseen_feedback,
+        // «Nytt svar» is the reporter's: the leader's reading marks nothing.
+        unseen: if own { l.unseen_feedback } else { 0 },
         draft,
     }
 }
@@ -80,8 +89,18 @@ pub async fn list(State(state): State<AppState>, user: SignedIn) -> Result<Respo
     let m = user.m;
     page(&ListPage {
         layout: Layout::signed_in(&user, m.bm_mine_title),
-        own: mine.own.iter().map(|l| row(m, l, false)).collect(),
-        to_cosign: mine.to_cosign.iter().map(|l| row(m, l, true)).collect(),
+        own: mine.own.iter().map(|l| row(m, l, false, true)).collect(),
+        to_cosign: mine
+            .to_cosign
+            .iter()
+            .map(|l| row(m, l, true, false))
+            .collect(),
+        unit_sent: mine
+            .unit_sent
+            .iter()
+            .map(|l| row(m, l, false, false))
+            .collect(),
+        may_report: !user.actor.reporting_units().is_empty(),
     })
 }
 

@@ -102,16 +102,19 @@ struct InboxPage {
     layout: Layout,
     unit_name: String,
     rows: Vec<InboxRow>,
+    /// The counts of each municipality the service serves (href, label).
+    counts: Vec<(String, String)>,
 }
 
-async fn unit_name(state: &AppState, unit: UnitId) -> Result<String, AppError> {
+async fn unit_of(
+    state: &AppState,
+    unit: UnitId,
+) -> Result<Option<laget_db::admin::units::Unit>, AppError> {
     Ok(state
         .db
         .read(move |c| laget_db::admin::units::get_many(c, &[unit]))
         .await?
-        .pop()
-        .map(|u| u.name)
-        .unwrap_or_default())
+        .pop())
 }
 
 pub async fn list(
@@ -139,10 +142,29 @@ pub async fn list(
             sent: l.sent_at.map(time).unwrap_or_default(),
         })
         .collect();
+    let service = unit_of(&state, unit).await?;
+    // The counts of every municipality the service serves, where the
+    // counts' own rule lets this user see them.
+    let counts = service
+        .as_ref()
+        .map(|u| {
+            u.municipalities
+                .iter()
+                .filter(|(mid, _)| user.actor.report_statistics(*mid, &[unit]).is_ok())
+                .map(|(mid, name)| {
+                    (
+                        format!("/kommuner/{mid}/bekymringsmeldinger/tall"),
+                        format!("{} {name}", m.home_admin_report_counts),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     page(&InboxPage {
         layout: Layout::signed_in(&user, m.bm_inbox_title),
-        unit_name: unit_name(&state, unit).await?,
+        unit_name: service.map(|u| u.name).unwrap_or_default(),
         rows,
+        counts,
     })
 }
 
@@ -371,11 +393,23 @@ fn summary(m: &Messages, v: &ReportView) -> Vec<Field> {
         push(&mut f, m.bm_f_cosigned, format!("{by}, {}", time(at)));
     }
     if v.line.status.is_sent() || v.line.status == ReportStatus::AwaitingCosign {
-        push(
-            &mut f,
-            m.bm_f_guardians_told,
-            told_text(m, v.guardians_told, v.not_told_reason.as_ref()),
-        );
+        // Per guardian: one told and one not is not «Nei» (#13 stranger #5).
+        let value = if v.guardians.is_empty() {
+            told_text(m, v.guardians_told, v.not_told_reason.as_ref())
+        } else {
+            v.guardians
+                .iter()
+                .map(|g| {
+                    let told = match g.told {
+                        Some(t) => told_text(m, t, g.reason.as_ref()),
+                        None => m.bm_told_not_answered.to_owned(),
+                    };
+                    format!("{}: {told}", g.name)
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        push(&mut f, m.bm_f_guardians_told, value);
     }
     f
 }

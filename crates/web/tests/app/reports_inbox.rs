@@ -940,3 +940,286 @@ on_every_backend!(
     a_report_sent_through_the_form_reaches_the_inbox,
     through_the_form
 );
+
+// ---------------------------------------------------------------------------
+// Fixes after the outside test of #13 (F3).
+
+/// A report from the staff member (`Who::Ansatt`) in `status` with `draft`
+/// as the form was left (no message: not sent), about a child with a log
+/// (`log`) or without one.
+fn unsent_report(app: &TestApp, status: &str, draft: &str, log: Option<LogId>) -> ReportId {
+    let id = ReportId::new();
+    let (m, reporter, unit) = (app.fx.municipality, app.fx.users[&Who::Ansatt], app.fx.unit);
+    app.with_conn(|c| {
+        let now = to_micros(Utc::now());
+        diesel::insert_into(reports::table)
+            .values((
+                reports::id.eq(id.to_string()),
+                reports::municipality_id.eq(m.to_string()),
+                reports::log_id.eq(log.map(|l| l.to_string())),
+                reports::reporter_id.eq(reporter.to_string()),
+                reports::reporter_unit_id.eq(unit.to_string()),
+                reports::status.eq(status),
+                reports::draft.eq(draft),
+                reports::created_at.eq(now),
+                reports::updated_at.eq(now),
+            ))
+            .execute(c)
+            .unwrap();
+    });
+    id
+}
+
+/// #1 and #22: `/bekymringsmeldinger` offers «Ny bekymringsmelding» (a
+/// child without a log) to staff, with the hint to write from the log; the
+/// unit leader sees the reports sent from the unit (not drafts), each read
+/// recorded on the leader's ground; another unit's leader sees none.
+async fn list_links_new_and_shows_units_reports(app: TestApp) {
+    let cw = welfare_unit(&app);
+    let sent = sent_report(&app, app.fx.municipality, cw, "Sigrid Sendtsen", None);
+    let draft = unsent_report(&app, "utkast", r#"{"barn_navn":"Ulrik Utkastsen"}"#, None);
+    let mut tora = app.client(Who::Ansatt).await;
+    let r = tora.get("/bekymringsmeldinger").await;
+    assert_eq!(r.status, 200, "{:?}", app.backend);
+    assert!(r.body.contains("href=\"/bekymringsmeldinger/ny\""));
+    assert!(r.body.contains("Ny bekymringsmelding"));
+    assert!(r.body.contains("skriv meldingen helst fra loggen"));
+    assert_eq!(tora.get("/bekymringsmeldinger/ny").await.status, 200);
+
+    let mut leader = app.client(Who::Leder).await;
+    let r = leader.get("/bekymringsmeldinger").await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Sendt fra enheter du leder"));
+    assert!(r.body.contains("Sigrid Sendtsen"));
+    assert!(
+        r.body
+            .contains(&format!("href=\"/bekymringsmeldinger/{sent}\""))
+    );
+    assert!(r.body.contains("Tora Testansatt"));
+    assert!(r.body.contains("Sendt, venter på bekreftet mottak"));
+    assert!(!r.body.contains("Ulrik Utkastsen"));
+    assert!(!r.body.contains(&draft.to_string()));
+    assert_eq!(rows_for(&app, sent, "leder_av_enheten"), 1);
+    assert_eq!(
+        leader
+            .get(&format!("/bekymringsmeldinger/{sent}"))
+            .await
+            .status,
+        200
+    );
+    // Child welfare's feedback shows to the leader too.
+    let mut bv = app.client(Who::ChildWelfareBreakGlass).await;
+    let r = bv
+        .post(&format!("/barnevern/{cw}/meldinger/{sent}/mottatt"), &[])
+        .await;
+    assert_eq!(r.status, 303);
+    let r = leader.get("/bekymringsmeldinger").await;
+    assert!(r.body.contains("Mottatt"));
+    // The leader's reading marks nothing seen for the reporter.
+    let r = tora.get("/mine-oppgaver").await;
+    assert!(r.body.contains("Nytt svar fra barneverntjenesten"));
+
+    // Not a leader of the unit: nothing of it.
+    for who in [Who::PptOnTeam, Who::KoordinerendeEnhet] {
+        let mut c = app.client(who).await;
+        let r = c.get("/bekymringsmeldinger").await;
+        assert!(!r.body.contains("Sigrid Sendtsen"), "{who:?}");
+        assert!(!r.body.contains("Sendt fra enheter du leder"), "{who:?}");
+    }
+}
+
+on_every_backend!(
+    the_list_offers_a_new_report_and_the_leader_sees_the_units_reports,
+    list_links_new_and_shows_units_reports
+);
+
+/// #4: a report the leader sends back gives its author a task «Sendt
+/// tilbake fra leder» that opens the draft; it goes when the draft is sent
+/// again or deleted. Nobody else gets it.
+async fn returned_report_task(app: TestApp) {
+    let log = app.fx.log.log;
+    let id = unsent_report(&app, "til_medsignering", "{}", Some(log));
+    let mut tora = app.client(Who::Ansatt).await;
+    let r = tora.get("/mine-oppgaver").await;
+    assert!(
+        !r.body.contains("Sendt tilbake fra leder"),
+        "{:?}",
+        app.backend
+    );
+    let mut leader = app.client(Who::Leder).await;
+    let r = leader
+        .post(
+            &format!("/bekymringsmeldinger/{id}/returner"),
+            &[("merknad", "Skriv mer om hva som er prøvd.")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = tora.get("/mine-oppgaver").await;
+    assert!(r.body.contains("Sendt tilbake fra leder"));
+    assert!(r.body.contains(&format!("/bekymringsmeldinger/{id}/endre")));
+    assert!(r.body.contains("Testbarn Fikstursen"), "{}", r.body);
+    // The draft, with the leader's note.
+    let r = tora.get(&format!("/bekymringsmeldinger/{id}/endre")).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Skriv mer om hva som er prøvd."));
+    for who in [Who::Leder, Who::PptOnTeam] {
+        let mut c = app.client(who).await;
+        let r = c.get("/mine-oppgaver").await;
+        assert!(!r.body.contains("Sendt tilbake fra leder"), "{who:?}");
+    }
+    // Deleted: the task goes.
+    let r = tora
+        .post(&format!("/bekymringsmeldinger/{id}/slett"), &[])
+        .await;
+    assert_eq!(r.status, 303);
+    let r = tora.get("/mine-oppgaver").await;
+    assert!(!r.body.contains("Sendt tilbake fra leder"));
+}
+
+on_every_backend!(
+    a_report_sent_back_gives_its_author_a_task,
+    returned_report_task
+);
+
+/// #5: the status names each guardian told or not — before sending (from
+/// the form, waiting for the co-signature) and after (from the message).
+async fn guardians_told_each(app: TestApp) {
+    let draft = r#"{"barn_navn":"Nora Ødegård","foresatte":[
+        {"navn":"Kari Ødegård","orientert":"ja"},
+        {"navn":"Sindre Ødegård","orientert":"nei","grunn":"Fare for barnet"}]}"#;
+    let waiting = unsent_report(&app, "til_medsignering", draft, None);
+    let mut tora = app.client(Who::Ansatt).await;
+    let r = tora.get(&format!("/bekymringsmeldinger/{waiting}")).await;
+    assert_eq!(r.status, 200, "{:?}", app.backend);
+    assert!(
+        r.body
+            .contains("Kari Ødegård: Ja; Sindre Ødegård: Nei. Hvorfor ikke: Fare for barnet"),
+        "{}",
+        r.body
+    );
+
+    let cw = welfare_unit(&app);
+    let sent = sent_report(&app, app.fx.municipality, cw, "Nora Ødegård", None);
+    let mut msg = message("Nora Ødegård");
+    msg.foresatte = vec![
+        fiks::Guardian {
+            personnavn: "Kari Ødegård".into(),
+            telefonnummer: None,
+            orientert: true,
+            orientert_grunn: None,
+        },
+        fiks::Guardian {
+            personnavn: "Sindre Ødegård".into(),
+            telefonnummer: None,
+            orientert: false,
+            orientert_grunn: Some("Fare for barnet".into()),
+        },
+    ];
+    let json = serde_json::to_string(&msg).unwrap();
+    app.with_conn(|c| {
+        diesel::update(reports::table.find(sent.to_string()))
+            .set((
+                reports::message.eq(Some(json)),
+                reports::guardians_told.eq(false),
+                reports::not_told_reason.eq(Some("Fare for barnet")),
+            ))
+            .execute(c)
+            .unwrap();
+    });
+    let r = tora.get(&format!("/bekymringsmeldinger/{sent}")).await;
+    assert!(
+        r.body
+            .contains("Kari Ødegård: Ja; Sindre Ødegård: Nei. Hvorfor ikke: Fare for barnet")
+    );
+    assert!(
+        !r.body
+            .contains("<dd>Nei. Hvorfor ikke: Fare for barnet</dd>")
+    );
+}
+
+on_every_backend!(
+    the_status_says_for_each_guardian_whether_told,
+    guardians_told_each
+);
+
+/// #21: a task about a report without a log names the child typed in the
+/// form (for the leader who may open it), not «barnet er ikke fylt ut».
+async fn task_names_typed_child(app: TestApp) {
+    let id = unsent_report(
+        &app,
+        "til_medsignering",
+        r#"{"barn_navn":"Oliver Dahlberg"}"#,
+        None,
+    );
+    let mut leader = app.client(Who::Leder).await;
+    let r = leader.get("/mine-oppgaver").await;
+    assert!(
+        r.body
+            .contains(&format!("/bekymringsmeldinger/{id}/medsigner")),
+        "{:?}",
+        app.backend
+    );
+    assert!(r.body.contains("Oliver Dahlberg"));
+    assert!(!r.body.contains("barnet er ikke fylt ut"));
+    let mut ppt = app.client(Who::PptOnTeam).await;
+    assert!(
+        !ppt.get("/mine-oppgaver")
+            .await
+            .body
+            .contains("Oliver Dahlberg")
+    );
+}
+
+on_every_backend!(
+    a_report_task_names_the_child_typed_without_a_log,
+    task_names_typed_child
+);
+
+/// #17: the long report headings wrap inside the word at 375 px (class on
+/// the headings, the rule in the app's CSS).
+async fn headings_wrap(app: TestApp) {
+    let m = app.fx.municipality;
+    let mut tora = app.client(Who::Ansatt).await;
+    let r = tora.get("/bekymringsmeldinger").await;
+    assert!(
+        r.body.contains(
+            "<h1 class=\"ds-heading laget-wrap-heading\" data-size=\"lg\">Bekymringsmeldinger</h1>"
+        ),
+        "{:?}",
+        app.backend
+    );
+    let mut admin = app.client(Who::Kommuneadministrator).await;
+    let r = admin
+        .get(&format!("/kommuner/{m}/bekymringsmeldinger/tall"))
+        .await;
+    assert!(r.body.contains(
+        "<h1 class=\"ds-heading laget-wrap-heading\" data-size=\"lg\">Tall for bekymringsmeldinger"
+    ));
+    let css = admin.get(&laget_web::asset_url("app.css")).await;
+    assert!(
+        css.body
+            .contains(".laget-wrap-heading { overflow-wrap: anywhere; hyphens: auto; }")
+    );
+}
+
+on_every_backend!(report_headings_wrap_at_phone_width, headings_wrap);
+
+/// R2's gap: child welfare's inbox links the counts of each municipality
+/// the service serves.
+async fn inbox_links_counts(app: TestApp) {
+    let cw = welfare_unit(&app);
+    serve_also(&app, cw, app.fx.other_municipality);
+    let mut bv = app.client(Who::ChildWelfareBreakGlass).await;
+    let r = bv.get(&format!("/barnevern/{cw}/meldinger")).await;
+    assert_eq!(r.status, 200, "{:?}", app.backend);
+    for m in [app.fx.municipality, app.fx.other_municipality] {
+        let href = format!("/kommuner/{m}/bekymringsmeldinger/tall");
+        assert!(r.body.contains(&format!("href=\"{href}\"")), "{m}");
+        assert_eq!(bv.get(&href).await.status, 200);
+    }
+}
+
+on_every_backend!(
+    the_inbox_links_the_counts_of_each_served_municipality,
+    inbox_links_counts
+);
