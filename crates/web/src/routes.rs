@@ -490,6 +490,10 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
         .post("/bekymringsmeldinger/{report}/endre", crate::reports::form::save)
         .post("/bekymringsmeldinger/{report}/send", crate::reports::form::send)
         .post(
+            "/bekymringsmeldinger/{report}/se-over",
+            crate::reports::form::review,
+        )
+        .post(
             "/bekymringsmeldinger/{report}/slett",
             crate::reports::form::delete,
         )

@@ -12,7 +12,8 @@
 
 use crate::children::record;
 use crate::schema::{
-    children, districts, log_entries, logs, municipalities, report_settings, reports, units, users,
+    children, districts, log_entries, logs, memberships, municipalities, report_settings, reports,
+    units, users,
 };
 use crate::{DbConnection, DbError, DbResult, parse_id, to_micros};
 use chrono::{SecondsFormat, Utc};
@@ -21,11 +22,14 @@ use laget_domain::access::{
     Capability, LogReader, MunicipalityAdmin, ReportAuthor, ReportCosigner, ReportEditor,
     ReportReader,
 };
+use laget_domain::admin::user::Role;
 use laget_domain::audit::{Action, ObjectType, Scope};
 use laget_domain::ids::{LogId, ReportId};
 use laget_domain::log::stafett::{EntryKind, ReportState};
 use laget_domain::portal::Withheld;
-use laget_domain::reports::form::{GuardianForm, Parsed, ReportForm};
+use laget_domain::reports::form::{
+    COSIGN_AUTHOR_LEADS, COSIGN_NO_LEADER, GuardianForm, Parsed, ReportForm,
+};
 use laget_domain::reports::{CosignRule, ReportStatus, fiks};
 use laget_domain::validation::FieldError;
 use laget_domain::{MunicipalityId, UnitId, UserId};
@@ -48,6 +52,62 @@ pub struct Draft {
     pub cosign: CosignRule,
     /// The municipality's districts (number, name); empty: none («00»).
     pub districts: Vec<(String, String)>,
+    /// Why no leader can co-sign although the municipality asks for it
+    /// (sent directly, never left waiting); `None` when one can, or when
+    /// the municipality does not ask.
+    pub cosign_exemption: Option<CosignExemption>,
+}
+
+/// Why a report goes without the co-signature the municipality asks for:
+/// nobody else could give it, and the duty to report cannot wait.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CosignExemption {
+    /// The author leads the reporting unit.
+    AuthorLeads,
+    /// The reporting unit has no (active) leader.
+    NoLeader,
+}
+
+impl CosignExemption {
+    /// As stored in the draft ([`ReportForm::medsignering_unntak`]).
+    pub fn code(self) -> &'static str {
+        match self {
+            CosignExemption::AuthorLeads => COSIGN_AUTHOR_LEADS,
+            CosignExemption::NoLeader => COSIGN_NO_LEADER,
+        }
+    }
+}
+
+/// The active leaders of `unit` (no personal data: ids only).
+fn unit_leaders(conn: &mut DbConnection, unit: UnitId) -> DbResult<Vec<UserId>> {
+    let ids: Vec<String> = memberships::table
+        .inner_join(users::table)
+        .filter(memberships::unit_id.eq(Some(unit.to_string())))
+        .filter(memberships::role.eq(Role::Leder.code()))
+        .filter(users::disabled_at.is_null())
+        .select(memberships::user_id)
+        .distinct()
+        .load(conn)?;
+    ids.iter().map(|i| parse_id(i)).collect()
+}
+
+fn exemption(
+    conn: &mut DbConnection,
+    rule: CosignRule,
+    author: UserId,
+    unit: UnitId,
+) -> DbResult<Option<CosignExemption>> {
+    if rule == CosignRule::None {
+        return Ok(None);
+    }
+    let leaders = unit_leaders(conn, unit)?;
+    Ok(if leaders.contains(&author) {
+        Some(CosignExemption::AuthorLeads)
+    } else if leaders.is_empty() {
+        Some(CosignExemption::NoLeader)
+    } else {
+        None
+    })
 }
 
 /// Why a report was not sent (nothing changed but the saved draft).
@@ -254,10 +314,14 @@ pub fn create_from_log(
         national_id.unwrap_or_default()
     };
 
-    let mut guardians: Vec<GuardianForm> = v
+    let responsible: Vec<_> = v
         .guardians
         .iter()
         .filter(|g| g.current && g.parental_responsibility)
+        .collect();
+    form.andre_foresatte = responsible.iter().skip(2).map(|g| g.name.clone()).collect();
+    let mut guardians: Vec<GuardianForm> = responsible
+        .iter()
         .take(2)
         .map(|g| GuardianForm {
             navn: g.name.clone(),
@@ -389,17 +453,22 @@ fn row(conn: &mut DbConnection, id: ReportId) -> DbResult<Row> {
 fn draft_of(conn: &mut DbConnection, id: ReportId) -> DbResult<Draft> {
     let r = row(conn, id)?;
     let m: MunicipalityId = parse_id(&r.municipality_id)?;
+    let cosign = cosign_rule(conn, m)?;
+    let reporter: UserId = parse_id(&r.reporter_id)?;
+    let unit: UnitId = parse_id(&r.reporter_unit_id)?;
+    let cosign_exemption = exemption(conn, cosign, reporter, unit)?;
     Ok(Draft {
         id,
         status: ReportStatus::from_code(&r.status)
             .ok_or_else(|| DbError::Corrupt(format!("report status {}", r.status)))?,
         log_id: r.log_id.as_deref().map(parse_id).transpose()?,
         municipality_id: m,
-        reporter_id: parse_id(&r.reporter_id)?,
-        reporter_unit: parse_id(&r.reporter_unit_id)?,
+        reporter_id: reporter,
+        reporter_unit: unit,
         form: serde_json::from_str(&r.draft).map_err(|e| DbError::Corrupt(e.to_string()))?,
-        cosign: cosign_rule(conn, m)?,
+        cosign,
         districts: district_list(conn, m)?,
+        cosign_exemption,
     })
 }
 
@@ -435,6 +504,8 @@ fn settle(d: &Draft, mut form: ReportForm) -> ReportForm {
             .unwrap_or_default();
     }
     form.returnert_merknad = d.form.returnert_merknad.clone();
+    form.andre_foresatte = d.form.andre_foresatte.clone();
+    form.medsignering_unntak = String::new();
     form
 }
 
@@ -467,6 +538,35 @@ pub fn update(
         scope(d.municipality_id, d.reporter_unit),
         rid,
     )
+}
+
+/// Saves the form and checks it as sending would, without sending: the
+/// «Se over og send» step. `Ok(draft)` holds the form as it will be sent.
+pub fn review(
+    conn: &mut DbConnection,
+    e: &ReportEditor,
+    form: ReportForm,
+    rid: &str,
+) -> DbResult<Result<Draft, Refused>> {
+    let mut d = draft_of(conn, e.report_id())?;
+    let form = settle(&d, form);
+    store_form(conn, d.id, &form)?;
+    report_record(
+        conn,
+        e,
+        d.id,
+        Action::Update,
+        scope(d.municipality_id, d.reporter_unit),
+        rid,
+    )?;
+    if let Err(errors) = form.parse() {
+        return Ok(Err(Refused::Invalid(errors)));
+    }
+    if serving(conn, d.municipality_id)?.is_none() {
+        return Ok(Err(Refused::NoChildWelfare));
+    }
+    d.form = form;
+    Ok(Ok(d))
 }
 
 /// Deletes a draft (never a sent report: the capability is the author's
@@ -542,7 +642,14 @@ pub fn send(
         CosignRule::Optional => form.medsignering,
         CosignRule::None => false,
     };
-    if asks_leader {
+    // Nobody could co-sign (the author leads the unit, or it has no
+    // leader): sent directly, the reason kept with the report.
+    if asks_leader && let Some(x) = d.cosign_exemption {
+        let mut form = form.clone();
+        form.medsignering_unntak = x.code().to_owned();
+        store_form(conn, d.id, &form)?;
+    }
+    if asks_leader && d.cosign_exemption.is_none() {
         diesel::update(reports::table.find(d.id.to_string()))
             .set((
                 reports::status.eq(ReportStatus::AwaitingCosign.code()),

@@ -109,7 +109,20 @@ pub struct ReportForm {
     /// The leader's note when the report was sent back to its author (not
     /// typed in the form; not part of the message).
     pub returnert_merknad: String,
+    /// Why a report the municipality wants co-signed went without it
+    /// ([`COSIGN_AUTHOR_LEADS`], [`COSIGN_NO_LEADER`]); empty otherwise. Not
+    /// typed, not part of the message.
+    pub medsignering_unntak: String,
+    /// Guardians with parental responsibility the message cannot carry (it
+    /// holds two), by name, from the log when the draft was made. Not
+    /// typed, not part of the message.
+    pub andre_foresatte: Vec<String>,
 }
+
+/// [`ReportForm::medsignering_unntak`]: the author leads the reporting unit.
+pub const COSIGN_AUTHOR_LEADS: &str = "leder_selv";
+/// [`ReportForm::medsignering_unntak`]: the reporting unit has no leader.
+pub const COSIGN_NO_LEADER: &str = "ingen_leder";
 
 /// The form's field names, in the order the page shows them.
 pub mod fields {
@@ -624,6 +637,7 @@ mod tests {
             andre_synspunkter: String::new(),
             medsignering: false,
             returnert_merknad: String::new(),
+            ..ReportForm::default()
         }
     }
 

@@ -23,7 +23,7 @@ use crate::view::{invalid, page};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use laget_db::reports::draft::{self, Draft, Refused, SendOutcome};
+use laget_db::reports::draft::{self, CosignExemption, Draft, Refused, SendOutcome};
 use laget_domain::MunicipalityId;
 use laget_domain::UnitId;
 use laget_domain::access::ReportReader;
@@ -90,6 +90,8 @@ pub fn form_from_pairs(pairs: &[(String, String)]) -> ReportForm {
         andre_synspunkter: g(fields::ANDRE_SYNSPUNKTER),
         medsignering: forms::get(pairs, fields::MEDSIGNERING) == "ja",
         returnert_merknad: String::new(),
+        medsignering_unntak: String::new(),
+        andre_foresatte: Vec::new(),
     }
 }
 
@@ -203,8 +205,23 @@ struct FormPage {
     guardians: Vec<GuardianSlot>,
     cosign_required: bool,
     cosign_optional: bool,
+    /// Why no leader co-signs although the municipality asks (empty: one
+    /// does, or none is asked for).
+    cosign_exempt: &'static str,
     returned_note: String,
     no_child_welfare: bool,
+    /// Guardians with parental responsibility the message has no room for.
+    other_guardians: String,
+    /// The textareas' limit (the message's).
+    text_max: usize,
+}
+
+fn exemption_text(m: &Messages, d: &Draft) -> &'static str {
+    match d.cosign_exemption {
+        Some(CosignExemption::AuthorLeads) => m.report_cosign_author_leads,
+        Some(CosignExemption::NoLeader) => m.report_cosign_no_leader,
+        None => "",
+    }
 }
 
 fn form_page(
@@ -251,10 +268,13 @@ fn form_page(
                 grunn: f[3],
             })
             .collect(),
-        cosign_required: d.cosign == CosignRule::Required,
-        cosign_optional: d.cosign == CosignRule::Optional,
+        cosign_required: d.cosign == CosignRule::Required && d.cosign_exemption.is_none(),
+        cosign_optional: d.cosign == CosignRule::Optional && d.cosign_exemption.is_none(),
+        cosign_exempt: exemption_text(m, d),
         returned_note: d.form.returnert_merknad.clone(),
         no_child_welfare,
+        other_guardians: d.form.andre_foresatte.join(", "),
+        text_max: laget_domain::reports::form::TEXT_MAX,
     }
 }
 
@@ -276,7 +296,13 @@ pub async fn edit_form(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
     let r = open(&state, &user, &raw).await?;
-    r.editor()?;
+    if r.editor().is_err() {
+        // Sent (or waiting for the leader): the back button lands on the
+        // report, not on «Fant ikke siden». Whoever may not open it got 404.
+        return Ok(
+            Redirect::to(&format!("/bekymringsmeldinger/{}", r.report_id())).into_response(),
+        );
+    }
     let d = read_draft(&state, &user, &r).await?;
     let form = FormState::with_values(values(&d.form));
     let mut p = form_page(&user, &d, form, &d.form, false);
@@ -319,7 +345,13 @@ pub async fn send(
     let r = open(&state, &user, &raw).await?;
     let e = r.editor()?;
     let pairs = forms::pairs(&body);
-    let form = form_from_pairs(&pairs);
+    // From the review page only the button is posted: the draft as saved
+    // (and shown) is what goes.
+    let form = if pairs.iter().any(|(k, _)| k == fields::MELDER_NAVN) {
+        form_from_pairs(&pairs)
+    } else {
+        read_draft(&state, &user, &r).await?.form
+    };
     let rid = user.ctx.request_id.clone();
     let e2 = e.clone();
     let typed = form.clone();
@@ -331,6 +363,56 @@ pub async fn send(
     match outcome {
         Ok(SendOutcome::Sent) | Ok(SendOutcome::AwaitingCosign) => {
             Ok(Redirect::to(&format!("/bekymringsmeldinger/{id}")).into_response())
+        }
+        Err(refused) => {
+            let d = read_draft(&state, &user, &r).await?;
+            refused_page(&user, &d, &d.form, refused)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "reports/form_review.html")]
+struct ReviewPage {
+    layout: Layout,
+    report: String,
+    lines: Vec<Line>,
+    /// What happens on «Send»: to the leader first, or why not.
+    to_leader: bool,
+    cosign_exempt: &'static str,
+}
+
+/// POST `/bekymringsmeldinger/{report}/se-over`: saves the draft and shows
+/// exactly the message that will be sent, with «Send til
+/// barneverntjenesten». Problems: the form, 422, as typed.
+pub async fn review(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(raw): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let r = open(&state, &user, &raw).await?;
+    let e = r.editor()?;
+    let form = form_from_pairs(&forms::pairs(&body));
+    let rid = user.ctx.request_id.clone();
+    let outcome = state
+        .db
+        .write(move |c| draft::review(c, &e, form, &rid))
+        .await?;
+    match outcome {
+        Ok(d) => {
+            let asks = match d.cosign {
+                CosignRule::Required => true,
+                CosignRule::Optional => d.form.medsignering,
+                CosignRule::None => false,
+            };
+            page(&ReviewPage {
+                layout: Layout::signed_in(&user, user.m.report_review_title),
+                report: d.id.to_string(),
+                lines: lines(user.m, &d.form),
+                to_leader: asks && d.cosign_exemption.is_none(),
+                cosign_exempt: if asks { exemption_text(user.m, &d) } else { "" },
+            })
         }
         Err(refused) => {
             let d = read_draft(&state, &user, &r).await?;
@@ -434,7 +516,7 @@ async fn new_page(
 ) -> Result<NewPage, AppError> {
     let m = user.m;
     let reporting = user.actor.reporting_units();
-    let (first_unit, first_m) = *reporting.first().ok_or(AppError::NotFound)?;
+    let (first_unit, _) = *reporting.first().ok_or(AppError::NotFound)?;
     let author = user.actor.report_author(first_unit)?;
     let ids: Vec<UnitId> = reporting.iter().map(|(u, _)| *u).collect();
     let (names, municipalities) = state
@@ -445,12 +527,9 @@ async fn new_page(
             Ok((names, ms))
         })
         .await?;
-    let form = form.unwrap_or_else(|| {
-        FormState::with_values([
-            ("enhet", first_unit.to_string()),
-            ("kommune", first_m.to_string()),
-        ])
-    });
+    // The child's municipality is chosen, never assumed (a child living
+    // elsewhere goes to another service).
+    let form = form.unwrap_or_else(|| FormState::with_values([("enhet", first_unit.to_string())]));
     Ok(NewPage {
         layout: Layout::signed_in(user, m.report_new_title),
         units: reporting
@@ -508,7 +587,12 @@ pub async fn create_new(
         .await?;
     let Some(municipality) = chosen.filter(|c| choices.iter().any(|(id, _)| id == c)) else {
         let mut form = FormState::with_values(forms::redisplayable(&pairs));
-        form.add_error("kommune", m.problem_unknown_choice);
+        let problem = if forms::get(&pairs, "kommune").trim().is_empty() {
+            m.report_choose_municipality
+        } else {
+            m.problem_unknown_choice
+        };
+        form.add_error("kommune", problem);
         return invalid(&new_page(&state, &user, Some(form)).await?);
     };
     let rid = user.ctx.request_id.clone();
@@ -535,53 +619,87 @@ struct CosignPage {
     no_child_welfare: bool,
 }
 
+/// The message as it will be sent, every field (the review step and the
+/// co-sign page show the same).
 fn lines(m: &Messages, f: &ReportForm) -> Vec<Line> {
     let informed = |v: &str, reason: &str| match v {
         "ja" => m.report_informed_yes.to_owned(),
         "nei" => format!("{} – {reason}", m.report_informed_no),
         _ => String::new(),
     };
+    let join = |parts: &[&str]| {
+        parts
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let line = |label: &'static str, value: String| Line { label, value };
+    let district = if f.bydelsnavn.is_empty() {
+        f.bydelsnummer.clone()
+    } else {
+        format!("{} {}", f.bydelsnummer, f.bydelsnavn)
+    };
     let mut l = vec![
-        Line {
-            label: m.report_municipality,
-            value: format!("{} {}", f.kommunenummer, f.kommunenavn),
-        },
-        Line {
-            label: m.report_reporter_name,
-            value: format!("{}, {}", f.melder_navn, f.melder_rolle),
-        },
-        Line {
-            label: m.report_unit_name,
-            value: f.virksomhet_navn.clone(),
-        },
-        Line {
-            label: m.report_child_name,
-            value: f.barn_navn.clone(),
-        },
-        Line {
-            label: m.report_child_informed,
-            value: informed(&f.barn_orientert, &f.barn_grunn),
-        },
+        line(
+            m.report_municipality,
+            format!("{} {}", f.kommunenummer, f.kommunenavn),
+        ),
+        line(m.report_district, district),
+        line(m.report_reporter, f.melder_navn.clone()),
+        line(m.report_reporter_role, f.melder_rolle.clone()),
+        line(m.report_reporter_phone, f.melder_telefon.clone()),
+        line(m.report_reporter_email, f.melder_epost.clone()),
+        line(m.report_unit_name, f.virksomhet_navn.clone()),
+        line(m.report_unit_orgnr, f.virksomhet_orgnr.clone()),
+        line(
+            m.report_unit_address,
+            join(&[
+                &f.virksomhet_adresse,
+                &format!("{} {}", f.virksomhet_postnummer, f.virksomhet_poststed),
+            ]),
+        ),
+        line(m.report_child_name, f.barn_navn.clone()),
     ];
-    for g in f.foresatte.iter().filter(|g| !g.is_blank()) {
-        l.push(Line {
-            label: m.report_guardian_name,
-            value: format!("{} ({})", g.navn, informed(&g.orientert, &g.grunn)),
-        });
+    if f.barn_ufoedt {
+        l.push(line(
+            m.report_child_unborn,
+            m.report_informed_yes.to_owned(),
+        ));
+    } else {
+        l.push(line(m.report_child_national_id, f.barn_fnr.clone()));
     }
     l.extend([
-        Line {
-            label: m.report_concern,
-            value: f.melding.clone(),
-        },
-        Line {
-            label: m.report_history,
-            value: f.historie.clone(),
-        },
-        Line {
-            label: m.report_other_services,
-            value: f.andre_hjelpeinstanser.clone(),
-        },
+        line(m.report_child_phone, f.barn_telefon.clone()),
+        line(
+            m.report_child_address,
+            join(&[
+                &f.barn_adresse,
+                &format!("{} {}", f.barn_postnummer, f.barn_poststed),
+            ]),
+        ),
+        line(
+            m.report_child_informed,
+            informed(&f.barn_orientert, &f.barn_grunn),
+        ),
+    ]);
+    for g in f.foresatte.iter().filter(|g| !g.is_blank()) {
+        l.push(line(
+            m.report_guardian_name,
+            format!(
+                "{} ({})",
+                join(&[&g.navn, &g.telefon]),
+                informed(&g.orientert, &g.grunn)
+            ),
+        ));
+    }
+    l.extend([
+        line(m.report_concern, f.melding.clone()),
+        line(m.report_history, f.historie.clone()),
+        line(m.report_other_views, f.andre_synspunkter.clone()),
+        line(m.report_interpreter, f.tolk.clone()),
+        line(m.report_other_services, f.andre_hjelpeinstanser.clone()),
     ]);
     l
 }
@@ -611,7 +729,12 @@ pub async fn cosign_form(
     Path(raw): Path<String>,
 ) -> Result<Response, AppError> {
     let r = open(&state, &user, &raw).await?;
-    r.cosigner()?;
+    if r.cosigner().is_err() {
+        // Co-signed and sent (or back with its author): to the report.
+        return Ok(
+            Redirect::to(&format!("/bekymringsmeldinger/{}", r.report_id())).into_response(),
+        );
+    }
     page(&cosign_page(&state, &user, &r, FormState::default(), false).await?)
 }
 

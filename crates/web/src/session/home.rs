@@ -33,6 +33,7 @@ pub struct AdminLinks {
     pub portal_texts: String,
     /// The counts of reports of concern.
     pub report_counts: String,
+    pub report_settings: String,
 }
 
 #[derive(Template)]
@@ -92,6 +93,7 @@ pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Respon
             templates: format!("/kommuner/{}/motemaler", m.id),
             portal_texts: format!("/kommuner/{}/familietekster", m.id),
             report_counts: format!("/kommuner/{}/bekymringsmeldinger/tall", m.id),
+            report_settings: format!("/kommuner/{}/bekymringsmeldinger/innstillinger", m.id),
             name: m.name,
         })
         .collect();

@@ -363,9 +363,10 @@ async fn sending_routes_to_the_serving_child_welfare_service(app: TestApp) {
     });
     assert_eq!(phone.as_deref(), Some("+47 912 34 567"));
     assert_eq!(title.as_deref(), Some("Pedagogisk leder"));
-    // A sent report is no longer a draft: its form is gone (404).
+    // A sent report is no longer a draft: its form leads to the report.
     let again = c.get(&format!("/bekymringsmeldinger/{id}/endre")).await;
-    assert_eq!(again.status, 404);
+    assert_eq!(again.status, 303);
+    assert_eq!(again.location(), format!("/bekymringsmeldinger/{id}"));
 }
 crate::on_every_backend!(
     sending_routes_to_the_serving_child_welfare_service_on_every_backend,
@@ -819,4 +820,452 @@ async fn the_municipality_sets_cosign_and_districts(app: TestApp) {
 crate::on_every_backend!(
     the_municipality_sets_cosign_and_districts_on_every_backend,
     the_municipality_sets_cosign_and_districts
+);
+
+fn set_cosign(app: &TestApp, rule: &str) {
+    app.with_conn(|c| {
+        diesel::delete(
+            report_settings::table
+                .filter(report_settings::municipality_id.eq(app.fx.municipality.to_string())),
+        )
+        .execute(c)
+        .unwrap();
+        diesel::insert_into(report_settings::table)
+            .values((
+                report_settings::municipality_id.eq(app.fx.municipality.to_string()),
+                report_settings::cosign.eq(rule),
+            ))
+            .execute(c)
+            .unwrap()
+    });
+}
+
+fn draft_json(app: &TestApp, id: &str) -> serde_json::Value {
+    let draft: String = app.with_conn(|c| {
+        reports::table
+            .find(id)
+            .select(reports::draft)
+            .first(c)
+            .unwrap()
+    });
+    serde_json::from_str(&draft).unwrap()
+}
+
+/// A report for a child without a log, started by `who` in the fixture unit.
+async fn new_report_by(app: &TestApp, who: Who) -> String {
+    let mut c = app.client(who).await;
+    let unit = app.fx.unit.to_string();
+    let m = app.fx.municipality.to_string();
+    let r = c
+        .post(
+            "/bekymringsmeldinger/ny",
+            &[("enhet", unit.as_str()), ("kommune", m.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    r.location()
+        .strip_prefix("/bekymringsmeldinger/")
+        .and_then(|s| s.strip_suffix("/endre"))
+        .unwrap_or_else(|| panic!("{}", r.location()))
+        .to_owned()
+}
+
+/// #20: with co-signature required, a leader's own report and a report from
+/// a unit without a leader are sent directly (the reason kept), never left
+/// waiting for a co-signer who does not exist; the checkbox is not offered.
+async fn nobody_to_cosign_means_sent_directly(app: TestApp) {
+    set_cosign(&app, "paakrevd");
+    // (a) The leader's own report.
+    let id = new_report_by(&app, Who::Leder).await;
+    let mut leader = app.client(Who::Leder).await;
+    let form = leader
+        .get(&format!("/bekymringsmeldinger/{id}/endre"))
+        .await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(
+        form.body.contains("Du er leder for enheten"),
+        "{}",
+        form.body
+    );
+    assert!(!form.body.contains("Kommunen krever at leder medsignerer"));
+    let r = leader
+        .post(
+            &format!("/bekymringsmeldinger/{id}/send"),
+            &refs(&valid(&app)),
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(status_of(&app, &id), "sendt");
+    assert_eq!(jobs_for(&app, &id), 1);
+    assert_eq!(draft_json(&app, &id)["medsignering_unntak"], "leder_selv");
+
+    // (b) A unit without a leader.
+    app.with_conn(|c| {
+        use laget_db::schema::memberships;
+        diesel::delete(
+            memberships::table
+                .filter(memberships::unit_id.eq(Some(app.fx.unit.to_string())))
+                .filter(memberships::role.eq("leder")),
+        )
+        .execute(c)
+        .unwrap()
+    });
+    let id = new_report_by(&app, Who::Ansatt).await;
+    let mut c = app.client(Who::Ansatt).await;
+    let form = c.get(&format!("/bekymringsmeldinger/{id}/endre")).await;
+    assert!(form.body.contains("ingen leder i Laget"), "{}", form.body);
+    let r = c
+        .post(
+            &format!("/bekymringsmeldinger/{id}/send"),
+            &refs(&valid(&app)),
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(status_of(&app, &id), "sendt");
+    assert_eq!(jobs_for(&app, &id), 1);
+    assert_eq!(draft_json(&app, &id)["medsignering_unntak"], "ingen_leder");
+
+    // «Valgfri»: the checkbox is not offered where nobody could co-sign, and
+    // a ticked box posted anyway does not make it wait.
+    set_cosign(&app, "valgfri");
+    let id = new_report_by(&app, Who::Ansatt).await;
+    let form = c.get(&format!("/bekymringsmeldinger/{id}/endre")).await;
+    assert!(
+        !form.body.contains("name=\"medsignering\""),
+        "{}",
+        form.body
+    );
+    let fields = with(valid(&app), &[("medsignering", "ja")]);
+    let r = c
+        .post(&format!("/bekymringsmeldinger/{id}/send"), &refs(&fields))
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(status_of(&app, &id), "sendt");
+}
+crate::on_every_backend!(
+    nobody_to_cosign_means_sent_directly_on_every_backend,
+    nobody_to_cosign_means_sent_directly
+);
+
+/// #16, #3: Enter saves (the first submit button of the form saves the
+/// draft); sending goes through «Se over og send», which shows the whole
+/// message; the co-signer sees the same.
+async fn enter_saves_and_the_whole_message_is_reviewed_before_sending(app: TestApp) {
+    let id = draft_from_log(&app).await;
+    let mut c = app.client(Who::Ansatt).await;
+    let page = c.get(&format!("/bekymringsmeldinger/{id}/endre")).await;
+    let b = &page.body;
+    let form_at = b
+        .find(&format!("action=\"/bekymringsmeldinger/{id}/endre\""))
+        .unwrap();
+    let first_submit = form_at + b[form_at..].find("type=\"submit\"").unwrap();
+    let tag_start = b[..first_submit].rfind('<').unwrap();
+    let tag_end = first_submit + b[first_submit..].find('>').unwrap();
+    let tag = &b[tag_start..tag_end];
+    assert!(
+        !tag.contains("formaction"),
+        "the default button saves: {tag}"
+    );
+    assert!(
+        !b.contains(&format!("formaction=\"/bekymringsmeldinger/{id}/send\"")),
+        "no sending straight from the form"
+    );
+    assert!(b.contains(&format!("formaction=\"/bekymringsmeldinger/{id}/se-over\"")));
+
+    let fields = with(
+        valid(&app),
+        &[
+            ("andre_synspunkter", "Ingen andre synspunkter"),
+            ("tolk", "Arabisk"),
+        ],
+    );
+    // Problems: the form again, as typed.
+    let bad = with(fields.clone(), &[("melder_telefon", "ring meg")]);
+    let r = c
+        .post(&format!("/bekymringsmeldinger/{id}/se-over"), &refs(&bad))
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"melder_telefon-error\""));
+    assert!(r.body.contains("ring meg"));
+    // The review: every field, nothing sent yet.
+    let r = c
+        .post(
+            &format!("/bekymringsmeldinger/{id}/se-over"),
+            &refs(&fields),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    for shown in [
+        app.fx.log.national_id.as_str(),
+        "Gata 2",
+        "1710 Testbyen",
+        "+47 912 34 567",
+        "anne.testansatt@testlia.kommune.no",
+        "974551683",
+        "Barnehageveien 1",
+        "Ingen andre synspunkter",
+        "Arabisk",
+        "Barnet er seks år",
+    ] {
+        assert!(r.body.contains(shown), "{shown}: {}", r.body);
+    }
+    assert!(
+        r.body
+            .contains(&format!("action=\"/bekymringsmeldinger/{id}/send\""))
+    );
+    assert_eq!(status_of(&app, &id), "utkast");
+    assert_eq!(jobs_for(&app, &id), 0);
+    // «Send til barneverntjenesten» sends what was shown.
+    let r = c
+        .post(&format!("/bekymringsmeldinger/{id}/send"), &[])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(status_of(&app, &id), "sendt");
+    assert_eq!(jobs_for(&app, &id), 1);
+
+    // The co-signer sees the whole message; the reporter is «Melder».
+    set_cosign(&app, "paakrevd");
+    let id = new_report_by(&app, Who::Ansatt).await;
+    let r = c
+        .post(&format!("/bekymringsmeldinger/{id}/send"), &refs(&fields))
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(status_of(&app, &id), "til_medsignering");
+    let mut leader = app.client(Who::Leder).await;
+    let page = leader
+        .get(&format!("/bekymringsmeldinger/{id}/medsigner"))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    for shown in [
+        app.fx.log.national_id.as_str(),
+        "Gata 2",
+        "+47 912 34 567",
+        "974551683",
+        "Ingen andre synspunkter",
+        "Arabisk",
+        "<dt>Melder</dt>",
+    ] {
+        assert!(page.body.contains(shown), "{shown}: {}", page.body);
+    }
+    assert!(!page.body.contains("Ditt navn"));
+}
+crate::on_every_backend!(
+    enter_saves_and_the_whole_message_is_reviewed_before_sending_on_every_backend,
+    enter_saves_and_the_whole_message_is_reviewed_before_sending
+);
+
+/// #14: after sending, the back button's form (and a co-signed report's
+/// co-sign page) leads to the report; others still get 404.
+async fn back_after_sending_leads_to_the_report(app: TestApp) {
+    set_cosign(&app, "paakrevd");
+    let id = draft_from_log(&app).await;
+    let mut c = app.client(Who::Ansatt).await;
+    let r = c
+        .post(
+            &format!("/bekymringsmeldinger/{id}/send"),
+            &refs(&valid(&app)),
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let mut leader = app.client(Who::Leder).await;
+    let r = leader
+        .post(&format!("/bekymringsmeldinger/{id}/medsigner"), &[])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(status_of(&app, &id), "sendt");
+    let report = format!("/bekymringsmeldinger/{id}");
+    let r = c.get(&format!("{report}/endre")).await;
+    assert_eq!(r.status, 303);
+    assert_eq!(r.location(), report);
+    let r = leader.get(&format!("{report}/medsigner")).await;
+    assert_eq!(r.status, 303);
+    assert_eq!(r.location(), report);
+    let mut ppt = app.client(Who::PptOnTeam).await;
+    assert_eq!(ppt.get(&format!("{report}/endre")).await.status, 404);
+    assert_eq!(ppt.get(&format!("{report}/medsigner")).await.status, 404);
+}
+crate::on_every_backend!(
+    back_after_sending_leads_to_the_report_on_every_backend,
+    back_after_sending_leads_to_the_report
+);
+
+/// #13: the child's municipality is chosen, never assumed.
+async fn the_childs_municipality_must_be_chosen(app: TestApp) {
+    let mut c = app.client(Who::Ansatt).await;
+    let page = c.get("/bekymringsmeldinger/ny").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        !page
+            .body
+            .contains(&format!("value=\"{}\" selected", app.fx.municipality))
+    );
+    let unit = app.fx.unit.to_string();
+    let r = c
+        .post(
+            "/bekymringsmeldinger/ny",
+            &[("enhet", unit.as_str()), ("kommune", "")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"kommune-error\""));
+    assert!(r.body.contains("Velg barnets kommune."));
+    let n: i64 = app.with_conn(|c| reports::table.count().get_result(c).unwrap());
+    assert_eq!(n, 0);
+}
+crate::on_every_backend!(
+    the_childs_municipality_must_be_chosen_on_every_backend,
+    the_childs_municipality_must_be_chosen
+);
+
+/// #6: the municipality administrator finds the report rules from the
+/// start page.
+async fn the_report_rules_are_linked_from_the_start_page(app: TestApp) {
+    let mut admin = app.client(Who::Kommuneadministrator).await;
+    let home = admin.get("/").await;
+    assert_eq!(home.status, 200);
+    let link = format!(
+        "href=\"/kommuner/{}/bekymringsmeldinger/innstillinger\"",
+        app.fx.municipality
+    );
+    assert!(home.body.contains(&link), "{}", home.body);
+}
+crate::on_every_backend!(
+    the_report_rules_are_linked_from_the_start_page_on_every_backend,
+    the_report_rules_are_linked_from_the_start_page
+);
+
+/// #2, #18: «Skriv bekymringsmelding» on every open log (at any level, and
+/// after a report was sent); a closed log keeps no stale instruction.
+async fn a_report_can_be_written_from_any_open_log(app: TestApp) {
+    let log = format!("/logger/{}", app.fx.log.log);
+    let mut c = app.client(Who::Ansatt).await;
+    let page = c.get(&log).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains(&format!("action=\"{log}/bekymringsmelding/skriv\""))
+    );
+    // After one report was sent, a new one can be written.
+    let first = draft_from_log(&app).await;
+    let r = c
+        .post(
+            &format!("/bekymringsmeldinger/{first}/send"),
+            &refs(&valid(&app)),
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let page = c.get(&log).await;
+    assert!(
+        page.body
+            .contains("Bekymringsmelding er sendt til barnevernet.")
+    );
+    assert!(
+        page.body
+            .contains(&format!("action=\"{log}/bekymringsmelding/skriv\""))
+    );
+    let second = draft_from_log(&app).await;
+    assert_ne!(first, second);
+    // Closed, with the prompt left: no instruction with nothing to press.
+    app.with_conn(|c| {
+        diesel::update(logs::table.find(app.fx.log.log.to_string()))
+            .set((
+                logs::report_state.eq(Some("foreslatt")),
+                logs::status.eq("lukket"),
+            ))
+            .execute(c)
+            .unwrap()
+    });
+    let page = c.get(&log).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        !page.body.contains("marker den som sendt her"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page
+            .body
+            .contains(&format!("action=\"{log}/bekymringsmelding/skriv\""))
+    );
+}
+crate::on_every_backend!(
+    a_report_can_be_written_from_any_open_log_on_every_backend,
+    a_report_can_be_written_from_any_open_log
+);
+
+/// #19: the textareas carry the message's limit; a longer text is refused
+/// beside its field with the input kept.
+async fn a_too_long_text_is_refused_beside_its_field(app: TestApp) {
+    let id = draft_from_log(&app).await;
+    let mut c = app.client(Who::Ansatt).await;
+    let page = c.get(&format!("/bekymringsmeldinger/{id}/endre")).await;
+    let max = laget_domain::reports::form::TEXT_MAX;
+    for name in [
+        "melding",
+        "historie",
+        "andre_synspunkter",
+        "andre_hjelpeinstanser",
+    ] {
+        let at = page
+            .body
+            .find(&format!("<textarea class=\"ds-input\" id=\"{name}\""))
+            .unwrap();
+        let tag = &page.body[at..at + page.body[at..].find('>').unwrap()];
+        assert!(tag.contains(&format!("maxlength=\"{max}\"")), "{tag}");
+    }
+    let long = format!("{}slutt", "a".repeat(max));
+    let fields = with(valid(&app), &[("melding", long.as_str())]);
+    let r = c
+        .post(
+            &format!("/bekymringsmeldinger/{id}/se-over"),
+            &refs(&fields),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"melding-error\""), "{}", r.body);
+    assert!(r.body.contains("aaaslutt"), "the input is kept");
+    assert_eq!(status_of(&app, &id), "utkast");
+}
+crate::on_every_backend!(
+    a_too_long_text_is_refused_beside_its_field_on_every_backend,
+    a_too_long_text_is_refused_beside_its_field
+);
+
+/// #12: a third guardian with parental responsibility, whom the message
+/// cannot carry, is named on the form.
+async fn a_third_guardian_is_named_not_dropped(app: TestApp) {
+    let name: String = app.with_conn(|c| {
+        use laget_db::schema::guardians;
+        diesel::update(guardians::table.find(app.fx.log.bonus_father.to_string()))
+            .set(guardians::parental_responsibility.eq(true))
+            .execute(c)
+            .unwrap();
+        guardians::table
+            .find(app.fx.log.bonus_father.to_string())
+            .select(guardians::name)
+            .first(c)
+            .unwrap()
+    });
+    let id = draft_from_log(&app).await;
+    let mut c = app.client(Who::Ansatt).await;
+    let page = c.get(&format!("/bekymringsmeldinger/{id}/endre")).await;
+    let at = page
+        .body
+        .find("id=\"andre-foresatte\"")
+        .unwrap_or_else(|| panic!("no note: {}", page.body));
+    assert!(page.body[at..].contains(&name), "{name}");
+    // Still kept after saving.
+    let r = c
+        .post(
+            &format!("/bekymringsmeldinger/{id}/endre"),
+            &refs(&valid(&app)),
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let page = c.get(&format!("/bekymringsmeldinger/{id}/endre")).await;
+    assert!(page.body.contains("id=\"andre-foresatte\""));
+}
+crate::on_every_backend!(
+    a_third_guardian_is_named_not_dropped_on_every_backend,
+    a_third_guardian_is_named_not_dropped
 );
