@@ -242,7 +242,7 @@ export async function reports() {
         REPORT.askedCosign = true;
       }
 
-      resp = await loadBy(staff, () => staff.locator('main form').getByRole('button', { name: 'Send til barneverntjenesten', exact: true }).click());
+      resp = await loadBy(staff, () => staff.locator('main form').getByRole('button', { name: 'Se over og send', exact: true }).click());
       await checkPage(staff, 'r2-report-bad-phone');
       soft(() => assert.equal(resp.status(), 422, `a phone with letters should answer 422, got ${resp.status()}`));
       await expectFieldError(staff, 'melder_telefon', /\S/);
@@ -260,12 +260,20 @@ export async function reports() {
       if (REPORT.askedCosign) assert.ok(await staff.isChecked('#medsignering'), '«Be leder medsignere» stays checked');
 
       await staff.fill('#melder_telefon', REPORT.phone);
-      resp = await loadBy(staff, () => staff.locator('main form').getByRole('button', { name: 'Send til barneverntjenesten', exact: true }).click());
-      await checkPage(staff, 'r2-report-sent');
+      resp = await loadBy(staff, () => staff.locator('main form').getByRole('button', { name: 'Se over og send', exact: true }).click());
+      await checkPage(staff, 'r2-report-review');
       if (resp.status() === 422) {
         const problems = await staff.locator('.ds-error-summary').innerText().catch(() => '');
         throw new Error(`the report was refused again (422): ${problems.replace(/\s+/g, ' ')}`);
       }
+      // The review: the message as it will be sent, then «Send».
+      assert.equal(await text(staff.locator('h1')), 'Se over meldingen før du sender den');
+      const review = await text(staff.locator('main'));
+      for (const part of [REPORT.child, REPORT.concern, REPORT.phone]) soft(() => assert.ok(review.includes(part), `the review shows «${part}»`));
+      const send = staff.locator('main form').getByRole('button', { name: /^(Send til barneverntjenesten|Send til leder.*)$/ });
+      assert.equal(await send.count(), 1, 'the review has one send button');
+      resp = await loadBy(staff, () => send.click());
+      await checkPage(staff, 'r2-report-sent');
       assert.ok(resp.status() < 400, `sending answered ${resp.status()}`);
       assert.equal(pathOf(staff), REPORT.reportHref, `after sending: the report's page, got ${pathOf(staff)}`);
       let status = await text(staff.locator('main p').filter({ hasText: /^Status:/ }).first());
@@ -341,7 +349,10 @@ export async function reports() {
       const entry = staff.locator('ol.laget-timeline li').filter({ hasText: /[Bb]ekymringsmelding/ });
       assert.ok((await entry.count()) >= 1, `the log's timeline shows the report: «${(await text(staff.locator('ol.laget-timeline'))).slice(0, 400)}»`);
       log(`    (note) timeline: «${(await text(entry.first())).slice(0, 200)}»`);
-      assert.equal(await staff.locator('main').getByRole('button', { name: 'Skriv bekymringsmelding', exact: true }).count(), 0, 'the prompt is gone once the report is sent');
+      // The level-3 prompt (a red alert) is gone; another report may still
+      // be written.
+      const prompt = await staff.locator('main .ds-alert[data-color="danger"]').filter({ has: staff.getByRole('button', { name: 'Skriv bekymringsmelding', exact: true }) }).count();
+      soft(() => assert.equal(prompt, 0, 'the level-3 prompt is gone once the report is sent'));
     });
 
     // r3. Child welfare: Bente Barnevern's inbox lists the report; she
