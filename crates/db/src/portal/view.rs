@@ -346,8 +346,10 @@ fn visible_entries(conn: &mut DbConnection, r: &FamilyReader) -> DbResult<Vec<En
     Ok(all
         .into_iter()
         .filter(|e| {
-            let event = (e.kind == EntryKind::Note).then(|| note_event(e)).flatten();
-            timeline_entry_shown_to(e.kind, event.as_deref(), e.family_hidden, r.role())
+            let data: Option<serde_json::Value> =
+                e.data.as_deref().and_then(|d| serde_json::from_str(d).ok());
+            let event = laget_domain::portal::entry_event(e.kind, data.as_ref());
+            timeline_entry_shown_to(e.kind, event, e.family_hidden, r.role())
                 && (!matches!(
                     e.kind,
                     EntryKind::ConsentGiven | EntryKind::ConsentWithdrawn
@@ -386,12 +388,6 @@ fn consent_givers(e: &Entry, rows: &[(String, String)]) -> Vec<Giver> {
         (true, false) => vec![Giver::Youth],
         _ => Vec::new(),
     }
-}
-
-/// A note's `hendelse` (what kind of note it is).
-fn note_event(e: &Entry) -> Option<String> {
-    let data: serde_json::Value = serde_json::from_str(e.data.as_deref()?).ok()?;
-    data.get("hendelse")?.as_str().map(str::to_owned)
 }
 
 /// The measures with the evaluations the reader may see: an evaluation
@@ -561,7 +557,9 @@ fn decisions(conn: &mut DbConnection, meeting: &str) -> DbResult<Vec<FamilyDecis
 /// child, newest first, `limit` of them older than row `before`; each staff
 /// member with their unit. A row under break-glass (ground `nodtilgang`) is
 /// left out until the leader has reviewed the opening it rests on
-/// ([`break_glass_shown_to_family`]). Reading it is itself recorded (after
+/// ([`break_glass_shown_to_family`]); a row under the duty to report
+/// (ground `opplysningsplikt`) is never shown ([`row_shown_to_family`]).
+/// Guardians and the youth read the same rows. Reading it is itself recorded (after
 /// the rows are read, so the page does not list its own reading).
 pub fn who_has_seen(
     conn: &mut DbConnection,
@@ -593,7 +591,7 @@ pub fn who_has_seen(
         rows.extend(
             batch
                 .into_iter()
-                .filter(|e| break_glass_shown_to_family(e, &openings)),
+                .filter(|e| row_shown_to_family(e, &openings)),
         );
         if done || rows.len() as i64 >= limit {
             break;
@@ -636,6 +634,25 @@ pub fn who_has_seen(
     }
     record_read(conn, r, &facts, ObjectType::AccessLog, rid)?;
     Ok(out)
+}
+
+/// Whether the family sees an access-log row in «Hvem har sett loggen».
+/// A row under the duty to report (ground `opplysningsplikt`: a report of
+/// concern sent from the log) is never shown: the ground alone tells that
+/// a report went to child welfare, also when the reporter recorded that
+/// the family must not be told (a danger to the child). The family learns
+/// of a report they are told of from its timeline entry instead
+/// (`laget_domain::portal::kind_shown_to_family`). Break-glass rows
+/// follow [`break_glass_shown_to_family`].
+fn row_shown_to_family(
+    e: &crate::audit::Entry,
+    openings: &[(String, String, i64, Option<i64>)],
+) -> bool {
+    let code = e
+        .ground
+        .split_once(':')
+        .map_or(e.ground.as_str(), |(c, _)| c);
+    code != Ground::ReportingDuty.code() && break_glass_shown_to_family(e, openings)
 }
 
 /// Whether the family sees an access-log row: a row under break-glass

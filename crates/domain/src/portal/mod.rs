@@ -129,21 +129,44 @@ pub enum NeverShown {
     /// colleagues who never knew who the child was, about the services'
     /// own practice (forvaltningsloven § 18 a), and it may name no one.
     Consultation,
-    /// A report of concern to child welfare (prompted or sent): when a
-    /// report is about harm at home, the family must not learn of it from
-    /// the portal before child welfare has acted; the services tell the
-    /// family in person when it is safe for the child (as
-    /// [`Withheld::ChildsSake`]).
+    /// A report of concern to child welfare that the family was not asked
+    /// about: the prompt that one should be considered, and a report marked
+    /// as sent outside Laget (no report in Laget, so no record of whether
+    /// the guardians are to be told). When a report is about harm at home,
+    /// the family must not learn of it from the portal before child welfare
+    /// has acted. A report sent through Laget records for each guardian and
+    /// the child whether they are told; its entry is shown by that record
+    /// (its [`Withheld`], see [`REPORT_SENT_IN_LAGET`]).
     ReportOfConcern,
     /// A family member's rating of a meeting: feedback to the services,
     /// not shown to the other guardian or the youth (it may be about them).
     Rating,
 }
 
-/// Whether the family ever sees an entry of `kind` (`event`: a note's
-/// `hendelse`, the only kind whose event tells more); `Err` with the reason
-/// when it never does. Entries that pass are then narrowed by their
-/// [`Withheld`] ([`entry_shown_to`]).
+/// The event of a [`EntryKind::ReportSent`] entry written by sending a
+/// report through Laget (its data names the report): the reporter recorded
+/// whether the family is told, and the entry is withheld when they are not.
+pub const REPORT_SENT_IN_LAGET: &str = "bekymringsmelding_i_laget";
+
+/// What an entry's data tells beyond its kind, for
+/// [`kind_shown_to_family`]: a note's `hendelse`; for a report sent,
+/// [`REPORT_SENT_IN_LAGET`] when its data names the report (an entry from
+/// «marked as sent» outside Laget names none).
+pub fn entry_event(kind: EntryKind, data: Option<&serde_json::Value>) -> Option<&str> {
+    match kind {
+        EntryKind::Note => data?.get("hendelse")?.as_str(),
+        EntryKind::ReportSent => data?
+            .get("report")
+            .and_then(|v| v.as_str())
+            .map(|_| REPORT_SENT_IN_LAGET),
+        _ => None,
+    }
+}
+
+/// Whether the family ever sees an entry of `kind` (`event`: what its data
+/// tells, [`entry_event`]); `Err` with the reason when it never does.
+/// Entries that pass are then narrowed by their [`Withheld`]
+/// ([`entry_shown_to`]).
 pub fn kind_shown_to_family(kind: EntryKind, event: Option<&str>) -> Result<(), NeverShown> {
     use EntryKind as K;
     match kind {
@@ -155,6 +178,8 @@ pub fn kind_shown_to_family(kind: EntryKind, event: Option<&str>) -> Result<(), 
         | K::MeetingAnswered => Err(NeverShown::Internal),
         K::Note if event == Some("koordinering_svart") => Err(NeverShown::Internal),
         K::Consultation => Err(NeverShown::Consultation),
+        // Sent through Laget: shown unless withheld (not told).
+        K::ReportSent if event == Some(REPORT_SENT_IN_LAGET) => Ok(()),
         K::ReportPrompted | K::ReportSent => Err(NeverShown::ReportOfConcern),
         K::MeetingRated => Err(NeverShown::Rating),
         K::Concern
@@ -324,6 +349,43 @@ mod tests {
         ] {
             assert!(w.allowed_for(None) && w.allowed_for(Some(3)), "{w:?}");
         }
+    }
+
+    #[test]
+    fn a_report_sent_through_laget_is_shown_unless_withheld() {
+        let guardian = FamilyRole::Guardian(GuardianId::new());
+        let sent = serde_json::json!({ "report": "01a25176-0000-7000-8000-000000000000" });
+        let event = entry_event(EntryKind::ReportSent, Some(&sent));
+        assert_eq!(event, Some(REPORT_SENT_IN_LAGET));
+        assert!(timeline_entry_shown_to(
+            EntryKind::ReportSent,
+            event,
+            None,
+            guardian
+        ));
+        assert!(!timeline_entry_shown_to(
+            EntryKind::ReportSent,
+            event,
+            Some(Withheld::Internal),
+            FamilyRole::Youth
+        ));
+        assert!(timeline_entry_shown_to(
+            EntryKind::ReportSent,
+            event,
+            Some(Withheld::ChildsSake),
+            FamilyRole::Youth
+        ));
+        // Marked as sent outside Laget (a note, no report): never shown.
+        let marked = serde_json::json!({});
+        let event = entry_event(EntryKind::ReportSent, Some(&marked));
+        assert_eq!(
+            kind_shown_to_family(EntryKind::ReportSent, event),
+            Err(NeverShown::ReportOfConcern)
+        );
+        // The prompt is never shown, whatever its data.
+        assert!(
+            kind_shown_to_family(EntryKind::ReportPrompted, Some(REPORT_SENT_IN_LAGET)).is_err()
+        );
     }
 
     #[test]

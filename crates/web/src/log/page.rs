@@ -185,6 +185,11 @@ impl LogPage {
         self.team.clear();
         self.meetings.clear();
         self.may_call_meeting = false;
+        // Whether a report of concern was prompted or sent is not part of
+        // the question asked (#13): the report is the most sensitive fact
+        // of the log and no consent covers it.
+        self.report_prompted = false;
+        self.report_sent = false;
     }
 }
 
@@ -351,9 +356,7 @@ fn entry_rows(m: &Messages, v: &LogView, names: &logs::TimelineNames) -> Vec<Ent
 /// nothing of a kind they never see, nothing of one staff withheld (with
 /// the reason), else all of it (`None`).
 fn family_mark(m: &Messages, e: &logs::Entry, data: Option<&serde_json::Value>) -> Option<String> {
-    let event = data
-        .and_then(|d| d.get("hendelse"))
-        .and_then(|v| v.as_str());
+    let event = laget_domain::portal::entry_event(e.kind, data);
     if laget_domain::portal::kind_shown_to_family(e.kind, event).is_err() {
         return Some(m.withheld_never.to_owned());
     }

@@ -30,6 +30,9 @@ struct FamilyPlanPage {
     plan: Option<PlanView>,
     /// What stands instead: asked for, refused, none.
     state: &'static str,
+    /// A refused request: the coordinating unit's reason (the family may
+    /// complain about the decision, so they are told why; #13 stranger #10).
+    refusal: Option<String>,
     may_ask: bool,
     form: FormState,
 }
@@ -56,6 +59,10 @@ async fn family_page(
         .as_ref()
         .filter(|p| matches!(p.status, PlanStatus::Active | PlanStatus::Closed))
         .map(|p| super::view(m, p, true));
+    let refusal = plan
+        .as_ref()
+        .filter(|p| p.status == PlanStatus::Refused)
+        .map(|p| p.decision_note.clone().unwrap_or_default());
     let mut layout = Layout::citizen(citizen, m.plan_title);
     layout.title = format!("{} – {name}", m.plan_title);
     Ok(FamilyPlanPage {
@@ -70,6 +77,7 @@ async fn family_page(
             Some(PlanStatus::Active) => "",
             Some(PlanStatus::Closed) => m.portal_plan_closed,
         },
+        refusal,
         may_ask: r.writer().is_ok()
             && matches!(
                 status,

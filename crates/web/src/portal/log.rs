@@ -306,7 +306,13 @@ pub async fn get(
                     e.data.as_deref().and_then(|d| serde_json::from_str(d).ok());
                 EntryRow {
                     when: time(e.at),
-                    summary: timeline::summary(m, e, data.as_ref(), &outcomes),
+                    // A report the family is told of (#13): a neutral
+                    // sentence, not the staff's words on the legal ground.
+                    summary: if e.kind == EntryKind::ReportSent {
+                        m.portal_report_sent.to_owned()
+                    } else {
+                        timeline::summary(m, e, data.as_ref(), &outcomes)
+                    },
                     body: timeline::body(m, e, data.as_ref()),
                 }
             })

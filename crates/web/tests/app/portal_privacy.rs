@@ -325,3 +325,244 @@ on_every_backend!(
     the_family_is_offered_the_staff_forms_units,
     the_family_may_consent_to_every_unit_staff_may
 );
+
+// Privacy fixes after the outside test of issue #13 (F2): a report of
+// concern in the family's portal and in the coordinating unit's limited
+// view; the reason for an individual plan's refusal.
+
+/// The staff member (`Who::Ansatt`) writes a report of concern from the
+/// fixture log and sends it to child welfare; the guardians are told if
+/// `told`, else not («Fare for barnet»; the child is not told either).
+fn send_report_from_log(app: &TestApp, told: bool) {
+    use laget_db::reports::draft::{self, SendOutcome};
+    use laget_testkit::Who;
+    let fx = app.fx.clone();
+    app.db
+        .write_blocking(move |c| {
+            let today = today();
+            let actor = laget_db::lookup::actor(c, fx.users[&Who::Ansatt])?;
+            let facts = laget_db::lookup::log_facts(c, fx.log.log, actor.user_id(), today)?;
+            let reader = actor
+                .open_log(&facts, today)
+                .expect("the lead opens the log");
+            let author = actor.report_author(fx.unit).expect("staff report");
+            let id = draft::create_from_log(c, &reader, &author, "test")?;
+            let rf = laget_db::lookup::report_facts(c, id)?;
+            let editor = actor
+                .open_report(&rf)
+                .expect("the author")
+                .editor()
+                .expect("edits");
+            let mut form = laget_testkit::builders::valid_report_form(&fx);
+            if !told {
+                for g in &mut form.foresatte {
+                    g.orientert = "nei".to_owned();
+                    g.grunn = "Fare for barnet".to_owned();
+                }
+            }
+            match draft::send(c, &editor, form, "test")?.expect("the form is valid") {
+                SendOutcome::Sent => {}
+                SendOutcome::AwaitingCosign => {
+                    let leader = laget_db::lookup::actor(c, fx.users[&Who::Leder])?;
+                    let rf = laget_db::lookup::report_facts(c, id)?;
+                    let cosigner = leader
+                        .open_report(&rf)
+                        .expect("the leader")
+                        .cosigner()
+                        .expect("co-signs");
+                    draft::cosign(c, &cosigner, "test")?.expect("sent");
+                }
+            }
+            Ok(())
+        })
+        .expect("report sent");
+}
+
+/// The access-log rows about the fixture log with the ground
+/// `opplysningsplikt` (sending a report from it).
+fn reporting_duty_rows(app: &TestApp) -> i64 {
+    use laget_db::schema::access_log;
+    let log = app.fx.log.log.to_string();
+    app.with_conn(|c| {
+        access_log::table
+            .filter(access_log::object_id.eq(log))
+            .filter(access_log::ground.like("opplysningsplikt%"))
+            .count()
+            .get_result(c)
+            .unwrap()
+    })
+}
+
+const PORTAL_REPORT_SENT: &str = "Det er sendt en bekymringsmelding til barneverntjenesten.";
+
+/// #24 (stranger 13): a report the guardians must not be told of (the
+/// reporter recorded «Fare for barnet») is not revealed by «Hvem har sett
+/// loggen»: the row written when it is sent (ground `opplysningsplikt`) is
+/// never shown to the family, nor the timeline entry.
+async fn a_report_not_told_is_not_in_who_has_seen(app: TestApp) {
+    register_guardians(&app);
+    send_report_from_log(&app, false);
+    assert!(reporting_duty_rows(&app) > 0, "the sending is recorded");
+    let mut mother = app.citizen_client(&mother_id()).await;
+    let page = mother.get(&seen_page(&app)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    // Other rows are there (the staff's reads of the log).
+    assert!(page.body.contains("Leste loggen"), "{}", page.body);
+    assert!(
+        !page.body.to_lowercase().contains("opplysningsplikt"),
+        "{}",
+        page.body
+    );
+    let log = mother
+        .get(&format!("/familie/logger/{}", app.fx.log.log))
+        .await;
+    assert_eq!(log.status, 200, "{}", log.body);
+    assert!(!log.body.contains(PORTAL_REPORT_SENT), "{}", log.body);
+    assert!(
+        !log.body.to_lowercase().contains("bekymringsmelding"),
+        "{}",
+        log.body
+    );
+}
+
+on_every_backend!(
+    a_report_the_family_is_not_told_of_is_not_in_who_has_seen,
+    a_report_not_told_is_not_in_who_has_seen
+);
+
+/// #11 (stranger 13): a report the guardians are told of is shown on the
+/// family's page, in neutral words (not the staff's «opplysningsplikt, uten
+/// samtykke»); «Hvem har sett loggen» still holds the sending's row back.
+/// A report only marked as sent outside Laget (the family was not asked)
+/// stays hidden.
+async fn a_report_told_is_shown_in_the_portal(app: TestApp) {
+    register_guardians(&app);
+    let log_page = format!("/familie/logger/{}", app.fx.log.log);
+    // Marked as sent outside Laget first: not shown.
+    let mut lead = app.client(laget_testkit::Who::Ansatt).await;
+    let r = lead
+        .post(
+            &format!("/logger/{}/bekymringsmelding", app.fx.log.log),
+            &[("melding_notat", "Sendt på papir.")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let mut mother = app.citizen_client(&mother_id()).await;
+    let page = mother.get(&log_page).await;
+    assert!(!page.body.contains(PORTAL_REPORT_SENT), "{}", page.body);
+    assert!(!page.body.contains("Sendt på papir."), "{}", page.body);
+    // Sent through Laget, the guardians told: shown.
+    send_report_from_log(&app, true);
+    let page = mother.get(&log_page).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(
+        page.body.matches(PORTAL_REPORT_SENT).count(),
+        1,
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("uten samtykke"), "{}", page.body);
+    let seen = mother.get(&seen_page(&app)).await;
+    assert!(
+        !seen.body.to_lowercase().contains("opplysningsplikt"),
+        "{}",
+        seen.body
+    );
+    // Staff see that the family sees it (no «Vises ikke på familiens side»
+    // on the sent entry).
+    let staff = lead.get(&format!("/logger/{}", app.fx.log.log)).await;
+    assert!(
+        staff
+            .body
+            .contains("Bekymringsmelding sendt til barnevernet (opplysningsplikt, uten samtykke)"),
+        "{}",
+        staff.body
+    );
+}
+
+on_every_backend!(
+    a_report_the_family_is_told_of_is_shown_in_the_portal,
+    a_report_told_is_shown_in_the_portal
+);
+
+/// #8 (stranger 13): the coordinating unit, opening the log only because
+/// a plan is asked for (no consent covers it), is not told that a report
+/// of concern was sent; the lead is.
+async fn the_limited_view_hides_the_report(app: TestApp) {
+    use laget_testkit::Who;
+    send_report_from_log(&app, true);
+    laget_testkit::builders::plan_to(&app.db, &app.fx, laget_domain::plans::PlanStatus::Requested);
+    let page = format!("/logger/{}", app.fx.log.log);
+    let mut lead = app.client(Who::Ansatt).await;
+    let r = lead.get(&page).await;
+    assert!(
+        r.body
+            .contains("Bekymringsmelding er sendt til barnevernet."),
+        "{}",
+        r.body
+    );
+    let mut ke = app.client(Who::KoordinerendeEnhet).await;
+    let r = ke.get(&page).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Koordinerende enhet"), "{}", r.body);
+    assert!(
+        !r.body
+            .contains("Bekymringsmelding er sendt til barnevernet."),
+        "{}",
+        r.body
+    );
+    assert!(
+        !r.body.contains("Bekymringsmelding til barnevernet"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("/bekymringsmelding/skriv"), "{}", r.body);
+    assert!(
+        !r.body.contains("opplysningsplikt"),
+        "the timeline: {}",
+        r.body
+    );
+}
+
+on_every_backend!(
+    the_coordinating_units_limited_view_hides_the_report,
+    the_limited_view_hides_the_report
+);
+
+/// #10 (stranger 13): the family sees why an individual plan was refused,
+/// and how to complain.
+async fn the_family_sees_the_refusal_reason(app: TestApp) {
+    use laget_testkit::Who;
+    register_guardians(&app);
+    laget_testkit::builders::plan_to(&app.db, &app.fx, laget_domain::plans::PlanStatus::Requested);
+    let mut ke = app.client(Who::KoordinerendeEnhet).await;
+    let reason = "Filip har ikke behov for langvarige, koordinerte tjenester nå.";
+    let r = ke
+        .post(
+            &format!("/logger/{}/plan/beslutning", app.fx.log.log),
+            &[("beslutning", "avsla"), ("begrunnelse", reason)],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let mut mother = app.citizen_client(&mother_id()).await;
+    let page = mother
+        .get(&format!("/familie/logger/{}/plan", app.fx.log.log))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("Forespørselen ble avslått."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(reason), "{}", page.body);
+    assert!(
+        page.body.contains("klage til Statsforvalteren"),
+        "{}",
+        page.body
+    );
+}
+
+on_every_backend!(
+    the_family_sees_why_a_plan_was_refused,
+    the_family_sees_the_refusal_reason
+);
