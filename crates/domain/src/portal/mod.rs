@@ -206,6 +206,10 @@ pub fn kind_shown_to_family(kind: EntryKind, event: Option<&str>) -> Result<(), 
         | K::TeamCase
         | K::TeamDecision
         | K::TeamCaseWithdrawn => Ok(()),
+        // The individual plan's events (asked for, decided, coordinator,
+        // goals, contributions, closed): the plan is the family's document,
+        // and its page in the portal shows the same.
+        K::Plan => Ok(()),
         // The guardians' own view, written in the portal (H5's
         // `EntryKind::FamilyView`, named by its stored code so that this
         // rule stands with or without that kind): the family sees it.
