@@ -88,6 +88,9 @@ pub struct Plan {
     pub decision_note: Option<String>,
     pub coordinator: Option<Coordinator>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// Who closed it and why (from the timeline's closing event).
+    pub closed_by: Option<String>,
+    pub close_reason: Option<String>,
     pub goals: Vec<Goal>,
     pub contributions: Vec<Contribution>,
 }
@@ -277,6 +280,11 @@ fn load(conn: &mut DbConnection, log: LogId, content: bool) -> DbResult<Option<P
         .as_deref()
         .map(|u| name_of(conn, u))
         .transpose()?;
+    let (closed_by, close_reason) = if closed_at.is_some() {
+        closing(conn, log, &id)?
+    } else {
+        (None, None)
+    };
     let (goals, contributions) = if content {
         (goals_of(conn, &id)?, contributions_of(conn, &id)?)
     } else {
@@ -295,9 +303,37 @@ fn load(conn: &mut DbConnection, log: LogId, content: bool) -> DbResult<Option<P
         decision_note,
         coordinator,
         closed_at: closed_at.map(from_micros),
+        closed_by,
+        close_reason,
         goals,
         contributions,
     }))
+}
+
+/// Who closed the plan `plan` and the reason given: the newest closing
+/// event of the log's timeline (`close` writes it with the reason).
+fn closing(
+    conn: &mut DbConnection,
+    log: LogId,
+    plan: &str,
+) -> DbResult<(Option<String>, Option<String>)> {
+    let events: Vec<(Option<String>, Option<String>, Option<String>)> = log_entries::table
+        .filter(log_entries::log_id.eq(log.to_string()))
+        .filter(log_entries::kind.eq(EntryKind::Plan.code()))
+        .order((log_entries::at.desc(), log_entries::id.desc()))
+        .select((log_entries::actor_id, log_entries::body, log_entries::data))
+        .load(conn)?;
+    for (actor, body, data) in events {
+        let closes = data
+            .as_deref()
+            .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+            .is_some_and(|d| d["hendelse"] == "avsluttet" && d["plan"] == plan);
+        if closes {
+            let by = actor.as_deref().map(|u| name_of(conn, u)).transpose()?;
+            return Ok((by, body));
+        }
+    }
+    Ok((None, None))
 }
 
 fn goals_of(conn: &mut DbConnection, plan: &str) -> DbResult<Vec<Goal>> {
@@ -609,6 +645,22 @@ pub fn participants(
         .collect())
 }
 
+/// Whether a valid consent covers the log today for any service (the
+/// same rule as the log page's, `consent::any_unit_coverage`): an
+/// individual plan needs consent, and the pages say so when there is none.
+/// Reads only.
+pub fn consent_in_place(
+    conn: &mut DbConnection,
+    r: &LogReader,
+    today: NaiveDate,
+) -> DbResult<bool> {
+    let facts = crate::log::facts_of(conn, r, today)?;
+    Ok(matches!(
+        laget_domain::log::consent::any_unit_coverage(&facts.consent, facts.consent_rule, today),
+        laget_domain::log::consent::Coverage::Covered(_)
+    ))
+}
+
 fn set_coordinator(
     conn: &mut DbConnection,
     d: &PlanDecider,
@@ -744,7 +796,13 @@ fn active_plan(conn: &mut DbConnection, log: LogId) -> DbResult<String> {
         .ok_or(DbError::Conflict)
 }
 
+/// How long the same goal sent again by the same person counts as a
+/// repeat of the first (a double click), not a new goal.
+pub const REPEAT_SECONDS: i64 = 60;
+
 /// Adds one of the child's goals, in the child's words, to the active plan.
+/// The same words, said by the same, from the same person within
+/// [`REPEAT_SECONDS`] give the goal already added (nothing new written).
 pub fn add_goal(
     conn: &mut DbConnection,
     w: &LogWriter,
@@ -752,6 +810,30 @@ pub fn add_goal(
     rid: &str,
 ) -> DbResult<PlanGoalId> {
     let plan = active_plan(conn, w.log_id())?;
+    let now = Utc::now();
+    // The plan's row first: two requests at once wait for each other here
+    // (a row lock in PostgreSQL; SQLite writes one at a time), so the
+    // second sees the first's goal below.
+    diesel::update(plans::table.find(&plan))
+        .set(plans::updated_at.eq(to_micros(now)))
+        .execute(conn)?;
+    // The same goal from the same person moments ago (a double click, the
+    // form sent twice): that goal, nothing new.
+    let since = to_micros(now - chrono::Duration::seconds(REPEAT_SECONDS));
+    let repeated: Option<String> = plan_goals::table
+        .filter(plan_goals::plan_id.eq(&plan))
+        .filter(plan_goals::words.eq(&g.words))
+        .filter(plan_goals::said_by.eq(g.said_by.code()))
+        .filter(plan_goals::created_by.eq(Some(w.actor_id().to_string())))
+        .filter(plan_goals::created_at.ge(since))
+        .filter(plan_goals::reached_at.is_null())
+        .filter(plan_goals::ended_at.is_null())
+        .select(plan_goals::id)
+        .first(conn)
+        .optional()?;
+    if let Some(existing) = repeated {
+        return parse_id(&existing);
+    }
     let count: i64 = plan_goals::table
         .filter(plan_goals::plan_id.eq(&plan))
         .count()
@@ -765,7 +847,7 @@ pub fn add_goal(
             plan_goals::words.eq(&g.words),
             plan_goals::said_by.eq(g.said_by.code()),
             plan_goals::created_by.eq(Some(w.actor_id().to_string())),
-            plan_goals::created_at.eq(to_micros(Utc::now())),
+            plan_goals::created_at.eq(to_micros(now)),
         ))
         .execute(conn)?;
     event(

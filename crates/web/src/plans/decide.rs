@@ -40,6 +40,8 @@ struct DecidePage {
     coordinators: Vec<Choice>,
     kinds: Vec<Choice>,
     none_may: bool,
+    /// No valid consent covers the log today (the plan needs one).
+    consent_missing: bool,
     kind_hint: &'static str,
     form: FormState,
 }
@@ -62,26 +64,28 @@ pub struct LogPath {
     log: String,
 }
 
-async fn load(
-    state: &AppState,
-    d: &PlanDecider,
-) -> Result<(Plan, String, Vec<TeamChoice>), AppError> {
+/// The plan, the child's name, the team, and whether a valid consent
+/// covers the log today.
+type Loaded = (Plan, String, Vec<TeamChoice>, bool);
+
+async fn load(state: &AppState, d: &PlanDecider) -> Result<Loaded, AppError> {
     let d2 = d.clone();
     let today = today();
-    let (plan, name, team) = state
+    let (plan, name, team, consent) = state
         .db
         .read(move |c| {
             Ok((
                 db::request_of(c, &d2)?,
                 logs::child_name(c, d2.reader())?,
                 db::team_choices(c, d2.reader(), today)?,
+                db::consent_in_place(c, d2.reader(), today)?,
             ))
         })
         .await?;
     let plan = plan
         .filter(|p| matches!(p.status, PlanStatus::Requested | PlanStatus::Active))
         .ok_or(AppError::NotFound)?;
-    Ok((plan, name, team))
+    Ok((plan, name, team, consent))
 }
 
 fn decide_page(
@@ -90,6 +94,7 @@ fn decide_page(
     plan: &Plan,
     name: String,
     team: &[TeamChoice],
+    consent: bool,
     form: FormState,
 ) -> DecidePage {
     let m = user.m;
@@ -118,6 +123,7 @@ fn decide_page(
             .coordinator
             .map(|c| format!("{}: {} ({})", c.kind, c.name, c.unit)),
         units_involved: units.join(", "),
+        consent_missing: !consent,
         decisions: vec![
             Choice {
                 value: "innvilg".into(),
@@ -160,10 +166,10 @@ pub async fn form(
     Path(LogPath { log }): Path<LogPath>,
 ) -> Result<Response, AppError> {
     let d = decider(&state, &user, &log).await?;
-    let (plan, name, team) = load(&state, &d).await?;
+    let (plan, name, team, consent) = load(&state, &d).await?;
     record_read(&state, &user, d.reader()).await?;
     let form = FormState::with_values([("type", CoordinatorKind::Coordinator.code())]);
-    page(&decide_page(&user, &d, &plan, name, &team, form))
+    page(&decide_page(&user, &d, &plan, name, &team, consent, form))
 }
 
 pub async fn decide(
@@ -173,7 +179,7 @@ pub async fn decide(
     body: String,
 ) -> Result<Response, AppError> {
     let d = decider(&state, &user, &log).await?;
-    let (plan, name, team) = load(&state, &d).await?;
+    let (plan, name, team, consent) = load(&state, &d).await?;
     record_read(&state, &user, d.reader()).await?;
     if plan.status != PlanStatus::Requested {
         return Err(AppError::Conflict);
@@ -195,7 +201,7 @@ pub async fn decide(
         Ok(x) => x,
         Err(p) => {
             let form = kept().with_problems(user.m, p.into_vec());
-            return invalid(&decide_page(&user, &d, &plan, name, &team, form));
+            return invalid(&decide_page(&user, &d, &plan, name, &team, consent, form));
         }
     };
     let (rid, d2) = (user.ctx.request_id.clone(), d.clone());
@@ -209,7 +215,7 @@ pub async fn decide(
         Err(laget_db::DbError::Conflict) => {
             let mut form = kept();
             form.add_error("koordinator", user.m.plan_coordinator_stale);
-            return invalid(&decide_page(&user, &d, &plan, name, &team, form));
+            return invalid(&decide_page(&user, &d, &plan, name, &team, consent, form));
         }
         Err(e) => return Err(e.into()),
     }
@@ -231,7 +237,7 @@ pub async fn change_coordinator(
     body: String,
 ) -> Result<Response, AppError> {
     let d = decider(&state, &user, &log).await?;
-    let (plan, name, team) = load(&state, &d).await?;
+    let (plan, name, team, consent) = load(&state, &d).await?;
     record_read(&state, &user, d.reader()).await?;
     if plan.status != PlanStatus::Active {
         return Err(AppError::Conflict);
@@ -251,7 +257,7 @@ pub async fn change_coordinator(
         Ok(x) => x,
         Err(p) => {
             let form = kept().with_problems(user.m, p.into_vec());
-            return invalid(&decide_page(&user, &d, &plan, name, &team, form));
+            return invalid(&decide_page(&user, &d, &plan, name, &team, consent, form));
         }
     };
     let (log, rid, d2) = (d.log_id(), user.ctx.request_id.clone(), d.clone());

@@ -94,6 +94,8 @@ pub struct PlanView {
     pub request_note: String,
     pub decided: Option<String>,
     pub decision_note: Option<String>,
+    /// «Planen ble avsluttet 07.12.2026 av …: …» once closed.
+    pub closed: Option<String>,
     pub coordinator: Option<CoordinatorRow>,
     pub goals: Vec<GoalRow>,
 }
@@ -164,7 +166,16 @@ pub fn view(m: &Messages, p: &Plan, current_only: bool) -> PlanView {
             ),
             _ => None,
         },
-        decision_note: p.decision_note.clone(),
+        // No reason given: no heading for one.
+        decision_note: p.decision_note.clone().filter(|n| !n.trim().is_empty()),
+        closed: p.closed_at.map(|at| match (&p.closed_by, &p.close_reason) {
+            (Some(by), Some(reason)) => m
+                .plan_closed_by
+                .replace("{dato}", &day(at))
+                .replace("{navn}", by)
+                .replace("{grunn}", reason),
+            _ => m.plan_closed_on.replace("{dato}", &day(at)),
+        }),
         coordinator: p.coordinator.as_ref().map(|c| CoordinatorRow {
             name: c.name.clone(),
             kind: kind_label(m, c.kind),
@@ -215,7 +226,13 @@ pub async fn log_box(
             href: format!("/logger/{log}/plan"),
             link: m.plan_on_log_open,
         }),
-        Some(PlanStatus::Refused | PlanStatus::Closed) | None => Some(LogBox {
+        // Closed: the plan is still there to read (and to ask for again).
+        Some(PlanStatus::Closed) => Some(LogBox {
+            text: m.plan_on_log_closed,
+            href: format!("/logger/{log}/plan"),
+            link: m.plan_on_log_closed_open,
+        }),
+        Some(PlanStatus::Refused) | None => Some(LogBox {
             text: m.plan_on_log_none,
             href: format!("/logger/{log}/plan"),
             link: m.plan_request_title,

@@ -54,6 +54,8 @@ struct PlanPage {
     may_work: bool,
     may_close: bool,
     may_decide: bool,
+    /// Asked for or active, and no valid consent covers the log today.
+    consent_missing: bool,
     participants: Vec<ParticipantRow>,
     said_by: Vec<Choice>,
     goal_choices: Vec<Choice>,
@@ -102,7 +104,7 @@ async fn plan_page(
     let m = user.m;
     let reader = r.clone();
     let today = today();
-    let (plan, name, participants, form, coordinator) = state
+    let (plan, name, participants, form, coordinator, consent) = state
         .db
         .read(move |c| {
             Ok((
@@ -111,6 +113,7 @@ async fn plan_page(
                 db::participants(c, &reader, today)?,
                 db::contribution_form(c, &reader, today)?,
                 db::coordinator_of(c, &reader)?,
+                db::consent_in_place(c, &reader, today)?,
             ))
         })
         .await?;
@@ -151,6 +154,8 @@ async fn plan_page(
         may_work: writer.is_some() && active,
         may_close,
         may_decide: status == Some(PlanStatus::Requested) && r.plan_decider().is_ok(),
+        consent_missing: !consent
+            && matches!(status, Some(PlanStatus::Requested | PlanStatus::Active)),
         plan: plan.as_ref().map(|p| view(m, p, false)),
         participants: participants
             .into_iter()

@@ -7,8 +7,8 @@
 use crate::on_every_backend;
 use diesel::prelude::*;
 use laget_db::schema::{
-    access_log, log_entries, memberships, plan_contributions, plan_goals, plans, team_members,
-    users,
+    access_log, consents, log_entries, memberships, plan_contributions, plan_goals, plans,
+    team_members, users,
 };
 use laget_testkit::{TestApp, Who};
 
@@ -16,7 +16,10 @@ fn log(app: &TestApp) -> String {
     app.fx.log.log.to_string()
 }
 
-fn plan_row(app: &TestApp) -> Option<(String, Option<String>, Option<String>, Option<String>)> {
+/// Status, coordinator, coordinator kind, the citizen who asked.
+type PlanRow = (String, Option<String>, Option<String>, Option<String>);
+
+fn plan_row(app: &TestApp) -> Option<PlanRow> {
     let log = log(app);
     app.with_conn(|c| {
         plans::table
@@ -608,4 +611,180 @@ async fn plans_are_404_for_those_who_may_not_open_the_log(app: TestApp) {
 on_every_backend!(
     plans_are_404_for_those_who_may_not_open_the_log_on_every_engine,
     plans_are_404_for_those_who_may_not_open_the_log
+);
+
+// ---------------------------------------------------------------------------
+// Fixes after the outside test of #13 (F3).
+
+/// Asks for the fixture log's plan (the lead) and grants it with PPT's
+/// adviser as coordinator, without a reason.
+async fn granted_without_reason(app: &TestApp) {
+    let log = log(app);
+    let mut lead = app.client(Who::Ansatt).await;
+    let r = lead
+        .post(
+            &format!("/logger/{log}/plan"),
+            &[("begrunnelse", "Mange tjenester.")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let mut ke = app.client(Who::KoordinerendeEnhet).await;
+    let ppt_member = app.fx.log.ppt_member.to_string();
+    let r = ke
+        .post(
+            &format!("/logger/{log}/plan/beslutning"),
+            &[
+                ("beslutning", "innvilg"),
+                ("koordinator", &ppt_member),
+                ("type", "koordinator"),
+                ("begrunnelse", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+}
+
+/// #15, #23, #9 (heading): granted without a reason, the plan page has no
+/// heading for one; the same goal sent twice at once is one goal; a closed
+/// plan says when, by whom and why, and the log page links the closed plan
+/// instead of saying there is none.
+async fn closed_plan_and_repeated_goal(app: TestApp) {
+    let log = log(&app);
+    let page = format!("/logger/{log}/plan");
+    granted_without_reason(&app).await;
+    let mut lead = app.client(Who::Ansatt).await;
+    let r = lead.get(&page).await;
+    assert_eq!(r.status, 200, "{:?}", app.backend);
+    assert!(
+        !r.body.contains("Begrunnelse for avgjørelsen"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Avgjørelse"));
+    // A consent (PPT's) is in place: no warning.
+    assert!(!r.body.contains("Planen krever samtykke"));
+
+    // The same goal twice (a double click): one goal, one event.
+    let mut ppt = app.client(Who::PptOnTeam).await;
+    let goal = [("ord", "Jeg vil lære å sykle."), ("sagt_av", "barnet")];
+    let url = format!("{page}/mal");
+    let mut other = app.client(Who::PptOnTeam).await;
+    let (a, b) = tokio::join!(other.post(&url, &goal), ppt.post(&url, &goal));
+    assert_eq!(a.status, 303);
+    assert_eq!(b.status, 303);
+    let goals: i64 = app.with_conn(|c| {
+        plan_goals::table
+            .filter(plan_goals::words.eq("Jeg vil lære å sykle."))
+            .count()
+            .get_result(c)
+            .unwrap()
+    });
+    assert_eq!(goals, 1);
+    let mal = plan_events(&app).iter().filter(|(e, _)| e == "mal").count();
+    assert_eq!(mal, 1);
+    // Other words are another goal.
+    let r = ppt
+        .post(
+            &format!("{page}/mal"),
+            &[("ord", "Jeg vil lære å svømme."), ("sagt_av", "barnet")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let all: i64 = app.with_conn(|c| plan_goals::table.count().get_result(c).unwrap());
+    assert_eq!(all, 2);
+
+    // Closed: when, by whom, why; the log links the closed plan.
+    let r = ppt
+        .post(
+            &format!("{page}/avslutt"),
+            &[("begrunnelse", "Målene er nådd.")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Oslo)
+        .format("%d.%m.%Y")
+        .to_string();
+    let r = lead.get(&page).await;
+    assert!(
+        r.body.contains(&format!(
+            "Planen ble avsluttet {today} av Petra Testppt: Målene er nådd."
+        )),
+        "{}",
+        r.body
+    );
+    let r = lead.get(&format!("/logger/{log}")).await;
+    assert!(
+        r.body.contains("Den individuelle planen er avsluttet."),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Se den avsluttede planen"));
+    assert!(r.body.contains(&format!("href=\"{page}\"")));
+    assert!(!r.body.contains("Loggen har ingen individuell plan"));
+}
+on_every_backend!(
+    a_closed_plan_tells_its_end_and_a_repeated_goal_is_one,
+    closed_plan_and_repeated_goal
+);
+
+/// #9: no valid consent on the log: the decision page and the plan page
+/// say the plan needs consent.
+async fn consent_missing_notice(app: TestApp) {
+    let log = log(&app);
+    app.with_conn(|c| {
+        diesel::update(consents::table.filter(consents::log_id.eq(log.clone())))
+            .set(consents::withdrawn_at.eq(Some(0i64)))
+            .execute(c)
+            .unwrap();
+    });
+    let mut lead = app.client(Who::Ansatt).await;
+    let page = format!("/logger/{log}/plan");
+    let r = lead
+        .post(&page, &[("begrunnelse", "Mange tjenester.")])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = lead.get(&page).await;
+    assert!(
+        r.body.contains("Planen krever samtykke"),
+        "{:?} {}",
+        app.backend,
+        r.body
+    );
+    let mut ke = app.client(Who::KoordinerendeEnhet).await;
+    let r = ke.get(&format!("{page}/beslutning")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Planen krever samtykke"), "{}", r.body);
+}
+on_every_backend!(
+    a_plan_without_consent_says_it_needs_one,
+    consent_missing_notice
+);
+
+// ---------------------------------------------------------------------------
+// Fixes after the outside test of #13 (F4).
+
+/// The coordinating unit's start page links its queue of plan requests; a
+/// member of staff's does not.
+async fn the_start_page_links_the_plan_queue(app: TestApp) {
+    let queue = format!("/kommuner/{}/planer", app.fx.municipality);
+    let mut ke = app.client(Who::KoordinerendeEnhet).await;
+    let r = ke.get("/").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.body.matches(&format!("href=\"{queue}\"")).count(),
+        1,
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Individuelle planer – forespørsler"));
+    assert_eq!(ke.get(&queue).await.status, 200);
+    let mut staff = app.client(Who::Ansatt).await;
+    let r = staff.get("/").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(!r.body.contains("/planer\""), "{}", r.body);
+}
+on_every_backend!(
+    the_start_page_links_the_plan_queue_on_every_engine,
+    the_start_page_links_the_plan_queue
 );
