@@ -331,6 +331,8 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, Refusal> {
     let is_upload = content_type.starts_with("multipart/form-data");
     let limit = if is_upload {
         MAX_UPLOAD_BODY_BYTES
+    } else if is_report_form(parts.uri.path()) {
+        MAX_REPORT_FORM_BYTES
     } else {
         MAX_FORM_BYTES
     };
@@ -452,4 +454,21 @@ fn finish(
         );
     }
     response
+}
+
+/// The report of concern's form (#13): four texts of up to
+/// `laget_domain::reports::form::TEXT_MAX` characters each, which the
+/// browser may encode as up to nine bytes a character (`%E2%82%AC`), and the
+/// one-line fields. Within this limit the form's own check answers a too
+/// long text beside its field, with the input kept, instead of a 413 page
+/// that loses everything typed.
+const MAX_REPORT_FORM_BYTES: usize = 1024 * 1024;
+
+/// The routes that take the report form: save, review, send.
+fn is_report_form(path: &str) -> bool {
+    path.strip_prefix("/bekymringsmeldinger/")
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(id, action)| {
+            !id.is_empty() && matches!(action, "endre" | "se-over" | "send")
+        })
 }
