@@ -21,6 +21,8 @@ pub struct MembershipLine {
     pub overview: Option<String>,
     /// The inbox of reports of concern (a child welfare service's staff).
     pub report_inbox: Option<String>,
+    /// The coordinating unit's queue of plan requests (one per municipality).
+    pub plan_queue: Option<String>,
 }
 
 pub struct AdminLinks {
@@ -63,6 +65,7 @@ pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Respon
         })
         .await?;
     let inboxes = user.actor.child_welfare_inboxes();
+    let mut queued = Vec::new();
     let lines = memberships
         .into_iter()
         .filter(|m| m.role != Role::Kommuneadministrator)
@@ -82,6 +85,13 @@ pub async fn get(State(state): State<AppState>, user: SignedIn) -> Result<Respon
                 .unit_id
                 .filter(|u| inboxes.contains(u))
                 .map(|u| format!("/barnevern/{u}/meldinger")),
+            plan_queue: (user.actor.plan_queue(m.municipality_id).is_ok()
+                && m.role == Role::KoordinerendeEnhet
+                && !queued.contains(&m.municipality_id))
+            .then(|| {
+                queued.push(m.municipality_id);
+                format!("/kommuner/{}/planer", m.municipality_id)
+            }),
         })
         .collect();
     let admin = admin_municipalities
