@@ -28,6 +28,19 @@ fn led_log(conn: &mut DbConnection, ctx: &Ctx, lead: &str, child: &str) -> DbRes
 }
 
 pub fn seed(conn: &mut DbConnection, m: MunicipalityId, today: chrono::NaiveDate) -> DbResult<()> {
+    // Seeded once: a demo that has plans already is left as it is, without
+    // opening a log (which would write access-log rows at every start).
+    {
+        use diesel::prelude::*;
+        use laget_db::schema::plans as p;
+        let existing: i64 = p::table
+            .filter(p::municipality_id.eq(m.to_string()))
+            .count()
+            .get_result(conn)?;
+        if existing > 0 {
+            return Ok(());
+        }
+    }
     let ctx = Ctx::load(conn, m, today, USERS)?;
     if let Some(log) = led_log(conn, &ctx, "ansatt", "Lucas Hansen Holm")? {
         active_plan(conn, &ctx, log)?;
