@@ -788,3 +788,38 @@ on_every_backend!(
     the_start_page_links_the_plan_queue_on_every_engine,
     the_start_page_links_the_plan_queue
 );
+
+/// With two goals, every id on the staff plan page is used once (the goals
+/// heading, the contribution's goal select and each goal's «Endre ordene»).
+async fn the_plan_page_has_no_duplicate_ids(app: TestApp) {
+    granted_without_reason(&app).await;
+    let page = format!("/logger/{}/plan", log(&app));
+    let mut lead = app.client(Who::Ansatt).await;
+    for words in ["Jeg vil lese selv.", "Jeg vil ha en venn."] {
+        let r = lead
+            .post(
+                &format!("{page}/mal"),
+                &[("ord", words), ("sagt_av", "barnet")],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    let r = lead.get(&page).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.body
+            .matches("<textarea class=\"ds-input\" id=\"ord-")
+            .count(),
+        2
+    );
+    let mut seen = std::collections::HashSet::new();
+    for part in r.body.split(" id=\"").skip(1) {
+        let id = part.split('"').next().unwrap_or_default();
+        assert!(seen.insert(id.to_string()), "duplicate id {id}");
+    }
+    assert!(seen.contains("mal") && seen.contains("ord"));
+}
+on_every_backend!(
+    the_plan_page_has_no_duplicate_ids_on_every_engine,
+    the_plan_page_has_no_duplicate_ids
+);
