@@ -355,7 +355,12 @@ fn message_sections(m: &Messages, v: &ReportView) -> Vec<Section> {
             format!("{} {}", msg.bydelsnummer, msg.bydelsnavn),
         );
     }
-    push(&mut f, m.bm_f_sent_time, &msg.sendingstidspunkt);
+    // The message carries RFC 3339 («2026-12-07T17:57:17+01:00»); shown as
+    // every other time in Laget.
+    let sent = chrono::DateTime::parse_from_rfc3339(&msg.sendingstidspunkt)
+        .map(|t| time(t.with_timezone(&chrono::Utc)))
+        .unwrap_or_else(|_| msg.sendingstidspunkt.clone());
+    push(&mut f, m.bm_f_sent_time, sent);
     push(&mut f, m.bm_f_channel, &msg.leveringskanal);
     out.push(Section {
         title: m.bm_s_message.to_owned(),
