@@ -24,6 +24,7 @@ mod minutes;
 mod oidc;
 mod outbox;
 mod plan_matrix;
+mod plans;
 mod portal;
 mod portal_consent;
 mod portal_matrix;
