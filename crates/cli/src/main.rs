@@ -260,7 +260,9 @@ async fn serve(config: Config, demo: bool, listen: Option<String>) -> anyhow::Re
     }
     match &state.config.reports {
         laget_web::outbox::fiks::DeliveryConfig::Off => {
-            println!("Reports of concern go to child welfare's inbox in Laget only (no [reports] delivery).")
+            println!(
+                "Reports of concern go to child welfare's inbox in Laget only (no [reports] delivery)."
+            )
         }
         laget_web::outbox::fiks::DeliveryConfig::FileDrop { dir } => println!(
             "Reports of concern are also delivered as KS Fiks messages to {}.",

@@ -487,8 +487,14 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
             "/bekymringsmeldinger/{report}/endre",
             crate::reports::form::edit_form,
         )
-        .post("/bekymringsmeldinger/{report}/endre", crate::reports::form::save)
-        .post("/bekymringsmeldinger/{report}/send", crate::reports::form::send)
+        .post(
+            "/bekymringsmeldinger/{report}/endre",
+            crate::reports::form::save,
+        )
+        .post(
+            "/bekymringsmeldinger/{report}/send",
+            crate::reports::form::send,
+        )
         .post(
             "/bekymringsmeldinger/{report}/se-over",
             crate::reports::form::review,
@@ -553,7 +559,10 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
         .get("/logger/{log}/plan", crate::plans::page::show)
         .post("/logger/{log}/plan", crate::plans::page::request)
         .post("/logger/{log}/plan/mal", crate::plans::page::add_goal)
-        .post("/logger/{log}/plan/mal/{goal}", crate::plans::page::edit_goal)
+        .post(
+            "/logger/{log}/plan/mal/{goal}",
+            crate::plans::page::edit_goal,
+        )
         .post(
             "/logger/{log}/plan/mal/{goal}/nadd",
             crate::plans::page::reach_goal,
@@ -572,10 +581,7 @@ pub fn router_with_inventory(state: AppState) -> (Router, Vec<RouteInfo>) {
         )
         .post("/logger/{log}/plan/avslutt", crate::plans::page::close)
         .get("/logger/{log}/plan/utskrift", crate::plans::page::print)
-        .get(
-            "/logger/{log}/plan/beslutning",
-            crate::plans::decide::form,
-        )
+        .get("/logger/{log}/plan/beslutning", crate::plans::decide::form)
         .post(
             "/logger/{log}/plan/beslutning",
             crate::plans::decide::decide,
