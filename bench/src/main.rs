@@ -35,6 +35,7 @@ fn areas() -> &'static [(&'static str, &'static str)] {
 }
 
 mod log_page;
+mod probe;
 
 /// The server's allocator (`laget-cli` uses the same), so that the bench
 /// measures what runs in production.
@@ -71,6 +72,7 @@ fn list_arg(args: &[String], name: &str, default: &[u64]) -> Result<Vec<u64>> {
 }
 
 fn main() -> Result<()> {
+    probe::install();
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
         Some("catalogue") => {
