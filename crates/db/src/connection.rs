@@ -15,6 +15,10 @@ use group_commit::GroupCommit;
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
+/// The first key of the PostgreSQL advisory lock held while migrating (the
+/// second is the schema's name hashed): «LAGE» in ASCII.
+pub const MIGRATION_LOCK: i32 = 0x4C41_4745;
+
 /// One connection to either engine; queries are written once for both.
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
@@ -190,14 +194,36 @@ impl Db {
     }
 
     /// Applies the migrations that have not run yet; returns their names.
+    ///
+    /// Safe when several processes start at once (two `laget serve` on one
+    /// database, or `laget migrate` beside them): on PostgreSQL the whole run
+    /// holds a session advisory lock for the schema ([`MIGRATION_LOCK`] and
+    /// the hash of `current_schema()`), so a second process waits, then
+    /// finds nothing pending; on SQLite it is one `BEGIN IMMEDIATE`
+    /// transaction (each migration a savepoint in it), which a second
+    /// process waits for (`busy_timeout`).
     pub fn migrate(&self) -> DbResult<Vec<String>> {
         let mut conn = self.conn()?;
         let applied = match &mut *conn {
-            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
-            DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
-        }
-        .map_err(|e| DbError::Migration(e.to_string()))?;
-        Ok(applied.iter().map(|m| m.to_string()).collect())
+            DbConnection::Sqlite(c) => c.immediate_transaction(|c| {
+                c.run_pending_migrations(SQLITE_MIGRATIONS)
+                    .map(|v| v.iter().map(|m| m.to_string()).collect::<Vec<_>>())
+                    .map_err(|e| DbError::Migration(e.to_string()))
+            })?,
+            DbConnection::Postgresql(c) => {
+                let lock = format!("{MIGRATION_LOCK}, hashtext(current_schema())");
+                c.batch_execute(&format!("SELECT pg_advisory_lock({lock})"))?;
+                let applied = c
+                    .run_pending_migrations(POSTGRES_MIGRATIONS)
+                    .map(|v| v.iter().map(|m| m.to_string()).collect::<Vec<_>>())
+                    .map_err(|e| DbError::Migration(e.to_string()));
+                // Released with the connection if this fails (the pool then
+                // finds the connection broken and closes it).
+                c.batch_execute(&format!("SELECT pg_advisory_unlock({lock})"))?;
+                applied?
+            }
+        };
+        Ok(applied)
     }
 
     /// A pooled connection for synchronous code (the CLI, tests).
