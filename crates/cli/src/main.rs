@@ -3,6 +3,7 @@
 
 mod admin;
 mod audit;
+mod backup;
 mod catalogue;
 mod config;
 mod demo;
@@ -68,6 +69,12 @@ enum Command {
     Outbox {
         #[command(subcommand)]
         command: OutboxCommand,
+    },
+    /// Copy a SQLite database while Laget runs (on PostgreSQL: pg_dump -Fc).
+    Backup {
+        /// The copy to write; must not exist.
+        #[arg(long)]
+        to: PathBuf,
     },
 }
 
@@ -164,6 +171,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             db.migrate()?;
             outbox::failed(&db, limit.max(1))?;
         }
+        Command::Backup { to } => backup::run(&connect(&config)?, &to)?,
         Command::Audit {
             command: AuditCommand::Checkpoint,
         } => {
