@@ -21,20 +21,36 @@ use chrono::Utc;
 use laget_db::session as sessions;
 use std::net::SocketAddr;
 
+/// The client's address, for throttling failed logins per address. Behind
+/// a trusted proxy, the last `X-Forwarded-For` entry: an address, or an
+/// address with a port, which some proxies add (a port would give every
+/// connection an address of its own and so no throttling); an entry that is
+/// neither counts as the proxy's own address.
 fn client_address(req: &Request, trust_forwarded_for: bool) -> String {
     if trust_forwarded_for
-        && let Some(last) = req
+        && let Some(ip) = req
             .headers()
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.rsplit(',').next())
+            .and_then(forwarded_ip)
     {
-        return last.trim().to_owned();
+        return ip.to_string();
     }
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ci| ci.0.ip().to_string())
         .unwrap_or_else(|| "ukjent".to_owned())
+}
+
+/// One `X-Forwarded-For` entry as an address: `192.0.2.1`, `2001:db8::1`,
+/// `192.0.2.1:4711` or `[2001:db8::1]:4711`.
+fn forwarded_ip(entry: &str) -> Option<std::net::IpAddr> {
+    let entry = entry.trim();
+    entry
+        .parse()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|a| a.ip()))
 }
 
 /// What a session cookie named: a staff member's session, a citizen's, or
@@ -471,4 +487,49 @@ fn is_report_form(path: &str) -> bool {
         .is_some_and(|(id, action)| {
             !id.is_empty() && matches!(action, "endre" | "se-over" | "send")
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use axum::extract::{ConnectInfo, Request};
+    use std::net::SocketAddr;
+
+    fn request(forwarded_for: Option<&str>) -> Request {
+        let mut req = Request::builder().uri("/logg-inn");
+        if let Some(v) = forwarded_for {
+            req = req.header("x-forwarded-for", v);
+        }
+        let mut req = req.body(axum::body::Body::empty()).unwrap_or_default();
+        let proxy: SocketAddr = ([127, 0, 0, 1], 40000).into();
+        req.extensions_mut().insert(ConnectInfo(proxy));
+        req
+    }
+
+    #[test]
+    fn the_client_is_the_last_forwarded_entry_without_its_port() {
+        for (header, expected) in [
+            ("203.0.113.7", "203.0.113.7"),
+            ("198.51.100.1, 203.0.113.7", "203.0.113.7"),
+            ("203.0.113.7:51234", "203.0.113.7"),
+            ("10.0.0.1, 203.0.113.7:443", "203.0.113.7"),
+            ("2001:db8::7", "2001:db8::7"),
+            ("[2001:db8::7]:51234", "2001:db8::7"),
+            // Not an address: the proxy's own, never the text.
+            ("unknown", "127.0.0.1"),
+            ("203.0.113.7, ", "127.0.0.1"),
+        ] {
+            assert_eq!(
+                client_address(&request(Some(header)), true),
+                expected,
+                "{header}"
+            );
+        }
+        assert_eq!(client_address(&request(None), true), "127.0.0.1");
+        // Not trusted: the connection's address, whatever the header says.
+        assert_eq!(
+            client_address(&request(Some("203.0.113.7")), false),
+            "127.0.0.1"
+        );
+    }
 }
