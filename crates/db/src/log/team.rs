@@ -25,10 +25,23 @@ pub fn add_staff(
     today: NaiveDate,
     rid: &str,
 ) -> DbResult<Result<TeamMemberId, AddRefused>> {
-    // The user must hold a role in that unit.
-    let holds: i64 = crate::schema::memberships::table
-        .filter(crate::schema::memberships::user_id.eq(user.to_string()))
-        .filter(crate::schema::memberships::unit_id.eq(unit.to_string()))
+    // The user must be one the team form offers (`staff_choices`), decided
+    // on the database now: a casework role in that unit and an account not
+    // disabled. The form's list may be up to a minute old on another server
+    // instance (`laget_web::log::kept`), so it may still offer someone just
+    // disabled or taken off the unit.
+    use crate::schema::memberships;
+    let [staff, leader] = laget_domain::access::CASEWORK_ROLES;
+    let holds: i64 = memberships::table
+        .inner_join(users::table.on(users::id.eq(memberships::user_id)))
+        .filter(memberships::user_id.eq(user.to_string()))
+        .filter(memberships::unit_id.eq(unit.to_string()))
+        .filter(
+            memberships::role
+                .eq(staff.code())
+                .or(memberships::role.eq(leader.code())),
+        )
+        .filter(users::disabled_at.is_null())
         .count()
         .get_result(conn)?;
     if holds == 0 {

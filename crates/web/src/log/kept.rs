@@ -21,6 +21,17 @@
 //! longer than [`TTL`], for changes made elsewhere (the command line,
 //! another instance).
 //!
+//! So with several server instances on one database, what one instance may
+//! show older than a change made through another, for at most [`TTL`], is:
+//! in a timeline, the current names of the entries' authors and of the
+//! municipality's BBIS themes and challenge areas (never an entry: those
+//! raise the revision); in a staff list, who may be chosen — someone just
+//! added missing, someone just disabled or taken off the unit still
+//! offered. Neither decides access, and adding a member is decided on the
+//! database (`laget_db::log::add_staff` refuses one the list no longer
+//! holds). `crates/cli/tests/instances.rs` tests a timeline changed through
+//! one instance and a stale staff list on the other.
+//!
 //! Privacy: only the log page puts and gets timelines, and it asks for one
 //! only after the access decision for that request has granted the log
 //! (`laget_db::log::open_view`), and shows it only after the read is in the
