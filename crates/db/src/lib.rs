@@ -14,6 +14,7 @@ pub mod catalogue;
 pub mod children;
 mod codes;
 mod connection;
+pub mod generate;
 pub mod log;
 pub mod lookup;
 pub mod meetings;
