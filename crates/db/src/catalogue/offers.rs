@@ -8,7 +8,10 @@ use crate::schema::{
 };
 use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
 use chrono::{DateTime, NaiveDate, Utc};
+use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::sql_types::{Bool, Text};
 use laget_domain::access::{CatalogueReviewer, EditsOffers, MunicipalityAdmin, OfferScope};
 use laget_domain::admin::municipality::WrittenStandard;
 use laget_domain::admin::unit::UnitKind;
@@ -510,8 +513,153 @@ pub struct Search {
     pub limit: i64,
 }
 
+/// The words of a free-text search as a condition on `offers`, answered
+/// from the trigram index of each engine (migration 000021). Each word
+/// matches where it occurs in an offer's `search_text`, inside a word too,
+/// exactly as [`OfferFilter::matches`] does: words of three characters or
+/// more through the index, shorter words (no trigram) checked on the rows
+/// that the rest of the search leaves.
+#[derive(Clone, Debug)]
+enum TextMatch {
+    Sqlite {
+        /// The FTS5 query: each indexed word a phrase, all required. With
+        /// the trigram tokenizer a phrase matches wherever its characters
+        /// occur in a row. Words are alphanumeric (`search_words`), so they
+        /// need no escaping inside the quotes.
+        fts5: Option<String>,
+        short: Vec<String>,
+    },
+    Postgres {
+        /// `%word%` for each indexed word: pg_trgm's GIN index answers
+        /// LIKE, rechecking each candidate.
+        like: Vec<String>,
+        short: Vec<String>,
+    },
+}
+
+impl TextMatch {
+    /// The condition for `text`, or none when it has no words.
+    fn new(sqlite: bool, text: Option<&str>) -> Option<Self> {
+        let (indexed, short): (Vec<_>, Vec<_>) = text
+            .map(search_words)
+            .unwrap_or_default()
+            .into_iter()
+            .partition(|w| w.chars().count() >= 3);
+        if indexed.is_empty() && short.is_empty() {
+            return None;
+        }
+        Some(if sqlite {
+            TextMatch::Sqlite {
+                fts5: (!indexed.is_empty()).then(|| {
+                    indexed
+                        .iter()
+                        .map(|w| format!("\"{w}\""))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                }),
+                short,
+            }
+        } else {
+            TextMatch::Postgres {
+                like: indexed.iter().map(|w| format!("%{w}%")).collect(),
+                short,
+            }
+        })
+    }
+}
+
+impl Expression for TextMatch {
+    type SqlType = Bool;
+}
+
+impl<QS> AppearsOnTable<QS> for TextMatch {}
+
+impl<QS> SelectableExpression<QS> for TextMatch {}
+
+impl ValidGrouping<()> for TextMatch {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl QueryId for TextMatch {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+/// ` AND position(column, word) > 0` for each of `words`: by position, not
+/// LIKE, which PostgreSQL would send to the trigram index that has nothing
+/// to offer for words this short.
+fn contains_all<'b, DB>(
+    out: &mut AstPass<'_, 'b, DB>,
+    position: &str,
+    column: &str,
+    words: &'b [String],
+) -> QueryResult<()>
+where
+    DB: diesel::backend::Backend,
+    String: diesel::serialize::ToSql<Text, DB>,
+{
+    for word in words {
+        out.push_sql(&format!(" AND {position}({column}, "));
+        out.push_bind_param::<Text, String>(word)?;
+        out.push_sql(") > 0");
+    }
+    Ok(())
+}
+
+impl<DB> QueryFragment<DB> for TextMatch
+where
+    DB: diesel::backend::Backend,
+    String: diesel::serialize::ToSql<Text, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("(1 = 1");
+        match self {
+            TextMatch::Sqlite { fts5, short } => {
+                if let Some(query) = fts5 {
+                    out.push_sql(
+                        " AND offers.id IN (SELECT offer_id FROM offer_search_keys WHERE id IN \
+                         (SELECT rowid FROM offer_search WHERE offer_search MATCH ",
+                    );
+                    out.push_bind_param::<Text, String>(query)?;
+                    out.push_sql("))");
+                }
+                if !short.is_empty() {
+                    // Each remaining row's document, by key.
+                    out.push_sql(
+                        " AND EXISTS (SELECT 1 FROM offer_documents d \
+                         WHERE d.offer_id = offers.id",
+                    );
+                    contains_all(&mut out, "instr", "d.search_text", short)?;
+                    out.push_sql(")");
+                }
+            }
+            TextMatch::Postgres { like, short } if !like.is_empty() => {
+                // One index scan for all the words; the short ones on its
+                // candidates.
+                out.push_sql(" AND offers.id IN (SELECT offer_id FROM offer_documents WHERE TRUE");
+                for pattern in like {
+                    out.push_sql(" AND search_text LIKE ");
+                    out.push_bind_param::<Text, String>(pattern)?;
+                }
+                contains_all(&mut out, "strpos", "search_text", short)?;
+                out.push_sql(")");
+            }
+            TextMatch::Postgres { short, .. } => {
+                out.push_sql(
+                    " AND EXISTS (SELECT 1 FROM offer_documents d WHERE d.offer_id = offers.id",
+                );
+                contains_all(&mut out, "strpos", "d.search_text", short)?;
+                out.push_sql(")");
+            }
+        }
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
 macro_rules! filtered {
-    ($search:expr) => {{
+    ($conn:expr, $search:expr) => {{
+        let sqlite = matches!($conn, DbConnection::Sqlite(_));
         let s: &Search = $search;
         let mut q = offers::table.inner_join(units::table).into_boxed();
         if let Some(m) = s.municipality {
@@ -529,16 +677,8 @@ macro_rules! filtered {
                 .filter(offers::valid_to.is_null().or(offers::valid_to.ge(today)));
         }
         let f = &s.filter;
-        if let Some(text) = &f.text {
-            for word in search_words(text) {
-                q = q.filter(
-                    offers::id.eq_any(
-                        offer_documents::table
-                            .filter(offer_documents::search_text.like(format!("%{word}%")))
-                            .select(offer_documents::offer_id),
-                    ),
-                );
-            }
+        if let Some(text) = TextMatch::new(sqlite, f.text.as_deref()) {
+            q = q.filter(text);
         }
         match f.age {
             Some(AgeFilter::Range { from, to }) => {
@@ -585,8 +725,8 @@ macro_rules! filtered {
 
 /// One page of offers matching `search`, and how many match in all.
 pub fn search(conn: &mut DbConnection, search: &Search) -> DbResult<(Vec<Offer>, i64)> {
-    let total: i64 = filtered!(search).count().get_result(conn)?;
-    let q = filtered!(search);
+    let total: i64 = filtered!(conn, search).count().get_result(conn)?;
+    let q = filtered!(conn, search);
     let q = match search.sort {
         OfferSort::Name => q.order((offers::name.asc(), offers::id.asc())),
         OfferSort::Level => q.order((
@@ -1171,4 +1311,344 @@ pub fn all_next_steps(
     rows.into_iter()
         .map(|(a, b)| Ok((parse_id(&a)?, parse_id(&b)?)))
         .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::Db;
+    use crate::admin::municipalities::{self, NewMunicipality};
+    use crate::admin::units::{self as unit_admin, UnitFields};
+    use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+    use laget_domain::access::Operator;
+    use laget_domain::admin::municipality::{MunicipalityName, MunicipalityNumber};
+    use laget_domain::admin::unit::UnitName;
+    use laget_domain::catalogue::{OfferDraft, Searchable};
+
+    /// Removes a test database when dropped.
+    enum Cleanup {
+        Dir(std::path::PathBuf),
+        Schema(String, String),
+    }
+
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            match self {
+                Self::Dir(dir) => {
+                    let _ = std::fs::remove_dir_all(dir);
+                }
+                Self::Schema(url, schema) => {
+                    let _ = Db::drop_schema(url, schema);
+                }
+            }
+        }
+    }
+
+    /// A fresh database: a SQLite file, and a PostgreSQL schema too when
+    /// `DATABASE_URL` is set.
+    fn databases() -> Vec<(Db, Cleanup)> {
+        let id = uuid::Uuid::now_v7().simple();
+        let dir = std::env::temp_dir().join(format!("laget-offers-{id}"));
+        let mut all = vec![(
+            Db::connect(&dir.join("db.sqlite3").to_string_lossy())
+                .unwrap()
+                .with_audit_key(laget_domain::audit::AuditKey::from_bytes([6; 32])),
+            Cleanup::Dir(dir),
+        )];
+        if let Ok(url) = std::env::var("DATABASE_URL")
+            && !url.is_empty()
+        {
+            let schema = format!("offers_{id}");
+            all.push((
+                Db::connect_in_schema(&url, Some(&schema))
+                    .unwrap()
+                    .with_audit_key(laget_domain::audit::AuditKey::from_bytes([6; 32])),
+                Cleanup::Schema(url, schema),
+            ));
+        }
+        for (db, _) in &all {
+            db.migrate().unwrap();
+        }
+        all
+    }
+
+    const PROVIDER: &str = "Familiesenteret";
+
+    /// Offers whose descriptions hold Norwegian compounds and inflections.
+    const DESCRIPTIONS: &[&str] = &[
+        "Oppfølging ved skolefravær.",
+        "Når fraværet blir langt: samtaler med eleven.",
+        "Fravær, uro og søvn.",
+        "Språkgruppe for barn som lærer norsk.",
+        "Foreldreveiledning i gruppe (ICDP).",
+        "Ærlig talt: åpen samtale om rus.",
+        "Å være ung i byen – fritid og mestring.",
+        "Turgruppe på øya, 3 ganger i uka.",
+    ];
+
+    /// Searches with infixes, short words, several words, capitals, words
+    /// that span two words of the text (they must not match) and words that
+    /// match nothing.
+    const QUERIES: &[&str] = &[
+        "fravær",
+        "FRAVÆR",
+        "skolefravær",
+        "fraværet",
+        "ravæ",
+        "ær",
+        "å",
+        "ø",
+        "3",
+        "i",
+        "gruppe",
+        "språk gruppe",
+        "skole fravær",
+        "le fr",
+        "olefr",
+        "veiledning foreldre",
+        "gruppe å",
+        "ung å by",
+        "familiesenter",
+        "icdp",
+        "samtale rus",
+        "finnes ikke",
+        "xyz",
+        "  ,  ",
+    ];
+
+    fn setup(c: &mut DbConnection) -> DbResult<(MunicipalityAdmin, UnitId)> {
+        let op = Operator::at_console();
+        let m = municipalities::create(
+            c,
+            &op.system(),
+            &NewMunicipality {
+                number: MunicipalityNumber::parse("9998").unwrap(),
+                name: MunicipalityName::parse("Søkekommune").unwrap(),
+                written_standard: WrittenStandard::Bokmal,
+            },
+            "test",
+        )?;
+        let cap = op.administer(m);
+        let unit = unit_admin::create(
+            c,
+            &cap,
+            &UnitFields {
+                name: UnitName::parse(PROVIDER).unwrap(),
+                kind: UnitKind::Familiesenter,
+                active: true,
+                also_serves: vec![],
+            },
+            "test",
+        )?;
+        Ok((cap, unit))
+    }
+
+    fn fields(unit: UnitId, i: usize, description: &str) -> OfferFields {
+        OfferDraft {
+            name: format!("Tilbud {i}"),
+            provider_unit: unit.to_string(),
+            description: description.into(),
+            level: "universell".into(),
+            age_from: "0".into(),
+            age_to: "18".into(),
+            challenge_areas: vec!["samspill".into()],
+            access: "selvhenvisning".into(),
+            status: "publisert".into(),
+            ladder_step: "1".into(),
+            ..Default::default()
+        }
+        .parse(&[unit], &["samspill".to_owned()])
+        .unwrap()
+    }
+
+    fn search_for(m: MunicipalityId, text: &str) -> Search {
+        Search {
+            municipality: Some(m),
+            filter: OfferFilter {
+                text: Some(text.to_owned()),
+                ..OfferFilter::default()
+            },
+            sort: OfferSort::Name,
+            visibility: Visibility::All,
+            offset: 0,
+            limit: 1_000,
+        }
+    }
+
+    /// The names the database finds for `text` and those the pure filter
+    /// allows, each sorted.
+    fn found_and_expected(
+        db: &Db,
+        m: MunicipalityId,
+        all: &[OfferFields],
+        text: &str,
+    ) -> (Vec<String>, Vec<String>) {
+        let search = search_for(m, text);
+        let (found, total) = db.read_blocking(|c| self::search(c, &search)).unwrap();
+        assert_eq!(usize::try_from(total).unwrap(), found.len(), "{text:?}");
+        let mut found: Vec<String> = found.into_iter().map(|o| o.fields.name).collect();
+        found.sort();
+        let mut expected: Vec<String> = all
+            .iter()
+            .filter(|f| {
+                search.filter.matches(&Searchable {
+                    fields: f,
+                    provider_name: PROVIDER,
+                    provider_kind: UnitKind::Familiesenter,
+                })
+            })
+            .map(|f| f.name.clone())
+            .collect();
+        expected.sort();
+        (found, expected)
+    }
+
+    /// The indexed search finds what the substring match of
+    /// `OfferFilter::matches` finds — infixes of compounds, words shorter
+    /// than a trigram, several words — also after offers change (the
+    /// index follows offer_documents).
+    #[test]
+    fn text_search_is_the_filters_substring_match() {
+        for (db, _cleanup) in databases() {
+            let (cap, unit) = db.write_blocking(setup).unwrap();
+            let m = cap.municipality_id();
+            let mut all: Vec<OfferFields> = DESCRIPTIONS
+                .iter()
+                .enumerate()
+                .map(|(i, d)| fields(unit, i, d))
+                .collect();
+            let ids: Vec<OfferId> = db
+                .write_blocking(|c| {
+                    all.iter()
+                        .map(|f| create(c, &cap, m, f, None))
+                        .collect::<DbResult<_>>()
+                })
+                .unwrap();
+            let (found, _) = found_and_expected(&db, m, &all, "fravær");
+            assert_eq!(found, ["Tilbud 0", "Tilbud 1", "Tilbud 2"]);
+            for text in QUERIES {
+                let (found, expected) = found_and_expected(&db, m, &all, text);
+                assert_eq!(found, expected, "{text:?}");
+            }
+            // Drafts change at once: the old words go, the new ones come.
+            let due = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+            for (i, description) in [(0, "Leksehjelp etter skoletid."), (5, "Åpen hall.")] {
+                let mut changed = all[i].clone();
+                changed.status = OfferStatus::Utkast;
+                changed.description = description.into();
+                db.write_blocking(|c| update(c, &cap, ids[i], &changed, due))
+                    .unwrap();
+                all[i] = changed;
+            }
+            for text in QUERIES.iter().chain(&["leksehjelp", "skoletid", "hall"]) {
+                let (found, expected) = found_and_expected(&db, m, &all, text);
+                assert_eq!(found, expected, "after changes: {text:?}");
+            }
+        }
+    }
+
+    /// `EXPLAIN` (PostgreSQL) or `EXPLAIN QUERY PLAN` (SQLite) of a query,
+    /// whose rows are `ST`.
+    struct Explain<Q, ST>(&'static str, Q, std::marker::PhantomData<ST>);
+
+    impl<Q: QueryFragment<B>, ST, B: diesel::backend::Backend> QueryFragment<B> for Explain<Q, ST> {
+        fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, B>) -> QueryResult<()> {
+            out.push_sql(self.0);
+            self.1.walk_ast(out.reborrow())
+        }
+    }
+
+    impl<Q, ST> QueryId for Explain<Q, ST> {
+        type QueryId = ();
+        const HAS_STATIC_QUERY_ID: bool = false;
+    }
+
+    impl<Q, ST: 'static> diesel::query_builder::Query for Explain<Q, ST> {
+        type SqlType = ST;
+    }
+
+    impl<Q, ST, C> RunQueryDsl<C> for Explain<Q, ST> {}
+
+    /// The plan of the page query of `search`, one line per step.
+    fn plan(conn: &mut DbConnection, search: &Search) -> Vec<String> {
+        macro_rules! page {
+            () => {
+                filtered!(conn, search)
+                    .order((offers::name.asc(), offers::id.asc()))
+                    .limit(search.limit)
+                    .select(columns())
+            };
+        }
+        if matches!(conn, DbConnection::Sqlite(_)) {
+            type Row = (
+                diesel::sql_types::Integer,
+                diesel::sql_types::Integer,
+                diesel::sql_types::Integer,
+                Text,
+            );
+            Explain::<_, Row>("EXPLAIN QUERY PLAN ", page!(), std::marker::PhantomData)
+                .load::<(i32, i32, i32, String)>(conn)
+                .unwrap()
+                .into_iter()
+                .map(|r| r.3)
+                .collect()
+        } else {
+            Explain::<_, Text>("EXPLAIN ", page!(), std::marker::PhantomData)
+                .load::<String>(conn)
+                .unwrap()
+        }
+    }
+
+    /// Four thousand more offers on PostgreSQL, copies of the last with
+    /// texts that hold none of the searched words, and fresh statistics:
+    /// with a handful of rows the planner rightly reads the table instead
+    /// of an index, at catalogue size it should not.
+    const PG_FILLER: &str = "
+        INSERT INTO offers (id, municipality_id, external_id, provider_unit_id, name, level,
+            level_rank, age_from, age_to, pregnant, access, status, ladder_step, valid_from,
+            valid_to, version, created_at, updated_at)
+        SELECT o.id || '-' || g, o.municipality_id, NULL, o.provider_unit_id, 'Fyll ' || g,
+            o.level, o.level_rank, o.age_from, o.age_to, o.pregnant, o.access, o.status,
+            o.ladder_step, o.valid_from, o.valid_to, o.version, o.created_at, o.updated_at
+        FROM offers o CROSS JOIN generate_series(1, 4000) g WHERE o.name = 'Tilbud 7';
+        INSERT INTO offer_documents (offer_id, fields_json, search_text)
+        SELECT d.offer_id || '-' || g, d.fields_json, ' fyll ' || g || ' turgruppe på øya '
+        FROM offer_documents d JOIN offers o ON o.id = d.offer_id
+            CROSS JOIN generate_series(1, 4000) g
+        WHERE o.name = 'Tilbud 7';
+        ANALYZE;";
+
+    /// A search with a word of three characters or more is answered from
+    /// the trigram index: the FTS5 table on SQLite, the GIN index on
+    /// PostgreSQL (with enough rows that an index is worth reading, see
+    /// [`PG_FILLER`]). Without the index both plans read every document.
+    #[test]
+    fn text_search_uses_the_trigram_index() {
+        for (db, _cleanup) in databases() {
+            let (cap, unit) = db.write_blocking(setup).unwrap();
+            let m = cap.municipality_id();
+            db.write_blocking(|c| {
+                for (i, d) in DESCRIPTIONS.iter().enumerate() {
+                    create(c, &cap, m, &fields(unit, i, d), None)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+            let mut conn = db.conn().unwrap();
+            let index = match &mut *conn {
+                DbConnection::Sqlite(_) => "offer_search",
+                c => {
+                    diesel::connection::SimpleConnection::batch_execute(c, PG_FILLER).unwrap();
+                    "offer_documents_search_trgm"
+                }
+            };
+            let lines = plan(&mut conn, &search_for(m, "skole fravær"));
+            assert!(
+                lines.iter().any(|l| l.contains(index)),
+                "{index} not in the plan:\n{}",
+                lines.join("\n")
+            );
+        }
+    }
 }
