@@ -30,6 +30,15 @@ use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// Writes a line to the process's standard error, past the test harness's
+/// capture (which takes only `print!`/`eprint!`), so that it shows in every
+/// run: that the test did not run, and what it measured.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// Times one instance is killed during the load.
 const KILLS: usize = 5;
 /// The demo's one password (`laget serve --demo`).
@@ -52,7 +61,7 @@ impl Pg {
         let base = match std::env::var("DATABASE_URL") {
             Ok(url) if !url.is_empty() => url,
             _ => {
-                eprintln!(
+                say!(
                     "\n*** instances.rs: NOT RUN — DATABASE_URL is not set. Two instances on one \
                      database need PostgreSQL; set DATABASE_URL (CI does). ***\n"
                 );
@@ -606,7 +615,7 @@ fn two_instances_share_sessions_timelines_the_access_log_and_the_outbox_under_ki
             .unwrap();
         assert_eq!(on, 0, "the disabled staff member is not on the team");
     }
-    eprintln!(
+    say!(
         "instances: A's team form {} the staff member disabled through B; adding them: {}",
         if still_offered {
             "still offered"
@@ -1007,7 +1016,7 @@ fn two_instances_share_sessions_timelines_the_access_log_and_the_outbox_under_ki
         "{repeats} repeats, but only {held_by_the_dead} jobs were held by killed workers"
     );
     assert!(!rows.is_empty(), "the meetings sent e-mail");
-    eprintln!(
+    say!(
         "instances: {KILLS} kills (kill -9) in {load_ended:.0?} of load; acknowledged: {} voices, \
          {} meetings, {} units, {} page reads; {} requests unanswered; {} e-mail jobs, {} messages \
          delivered, {repeats} repeat(s) (same Message-ID); {held_by_the_dead} job(s) held by a \
