@@ -18,6 +18,7 @@ use laget_domain::ids::{
     ChildId, ConsentId, EntryId, EvaluationId, GuardianId, LogId, MeasureId, MeetingId,
     ParticipantId, TeamMemberId,
 };
+use laget_domain::log::consent::Method;
 use laget_domain::log::stafett::{
     Continuation, Effect, EntryKind, LogStatus, MeasureStatus, MemberKind, TeamRole,
 };
@@ -29,6 +30,25 @@ use serde_json::json;
 
 type S = String;
 type O = Option<String>;
+/// id, log, kind, user, unit, guardian, name, team role, added, role code.
+type TeamRow = (S, S, &'static str, O, O, O, S, S, i64, O);
+/// id, measure, on, effect, assessment, continuation, next, by, at.
+type EvaluationRow = (S, S, S, &'static str, S, &'static str, O, S, i64);
+/// id, meeting, kind, user, unit, guardian, name, response, must answer,
+/// attended, added.
+type ParticipantRow = (
+    S,
+    S,
+    &'static str,
+    O,
+    O,
+    O,
+    S,
+    &'static str,
+    bool,
+    Option<bool>,
+    i64,
+);
 
 /// A staff member on a team: (member id, user, unit, name, unit name).
 struct OnTeam {
@@ -43,24 +63,12 @@ pub(super) struct Batch {
     attends: Vec<(S, S)>,
     guardians: Vec<(S, S, S, &'static str, i64)>,
     logs: Vec<LogRow>,
-    team: Vec<(S, S, &'static str, O, O, O, S, S, i64, O)>,
+    team: Vec<TeamRow>,
     consents: Vec<ConsentRow>,
     measures: Vec<MeasureRow>,
-    evaluations: Vec<(S, S, S, &'static str, S, &'static str, O, S, i64)>,
+    evaluations: Vec<EvaluationRow>,
     meetings: Vec<MeetingRow>,
-    participants: Vec<(
-        S,
-        S,
-        &'static str,
-        O,
-        O,
-        O,
-        S,
-        &'static str,
-        bool,
-        Option<bool>,
-        i64,
-    )>,
+    participants: Vec<ParticipantRow>,
     entries: Vec<(S, S, i64, &'static str, O, O, S)>,
     records: Vec<AccessRecord>,
     open_logs: u64,
@@ -442,7 +450,8 @@ impl Batch {
                 units: unit_ids.join(","),
                 valid_from: iso(from),
                 valid_to: iso(to),
-                method: *rng.pick(&["digitalt", "papir", "muntlig"]),
+                method: [Method::Digital, Method::SignedPaper, Method::Oral][rng.below(3) as usize]
+                    .code(),
                 created_by: lead.to_string(),
                 created_at: t,
                 withdrawn: withdrawn.map(|w| (w, lead.to_string())),
