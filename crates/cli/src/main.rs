@@ -12,6 +12,7 @@ mod demo_meetings;
 mod demo_plans;
 mod demo_portal;
 mod demo_reports;
+mod generate;
 mod outbox;
 
 use anyhow::Context as _;
@@ -64,6 +65,12 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Synthetic data: `demo generate` fills the database with national-scale
+    /// municipalities, children and logs.
+    Demo {
+        #[command(subcommand)]
+        command: generate::DemoCommand,
     },
     /// The outbox: work done after a change has committed (e-mail).
     Outbox {
@@ -163,6 +170,14 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             command: AuditCommand::Verify { checkpoints },
         } => {
             return audit::verify(&config.audit, checkpoints.as_deref(), || connect(&config));
+        }
+        Command::Demo { command } => {
+            let (db, key, _) = open_for_writing(&config)?;
+            let ok = generate::run(&db, &config, command)?;
+            if ok {
+                audit::write_checkpoint(&config.audit, &db, &key)?;
+            }
+            return Ok(generate::exit(ok));
         }
         Command::Outbox {
             command: OutboxCommand::Failed { limit },
