@@ -11,29 +11,11 @@
 //! With `DATABASE_URL=postgres://…` it runs on PostgreSQL (in a schema of its
 //! own, dropped afterwards); otherwise on a temporary SQLite file.
 
-use axum::Router;
-use axum::routing::get;
-use laget_db::catalogue::offers::{self, Search, Visibility};
-use laget_db::{Db, admin::municipalities, admin::units};
-use laget_domain::access::Operator;
-use laget_domain::admin::municipality::{MunicipalityName, MunicipalityNumber, WrittenStandard};
-use laget_domain::admin::unit::{UnitKind, UnitName};
-use laget_domain::catalogue::{
-    AccessRoute, AgeFilter, OfferFields, OfferFilter, OfferSort, OfferStatus, PreventionLevel,
-};
-use laget_domain::{MunicipalityId, UnitId};
-use rand::Rng;
+use laget_db::Db;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// The challenge areas a benchmark municipality starts with (their codes are
-/// the same in every written standard).
-fn areas() -> &'static [(&'static str, &'static str)] {
-    laget_domain::catalogue::default_challenge_areas(
-        laget_domain::admin::municipality::WrittenStandard::Bokmal,
-    )
-}
-
+mod catalogue;
 mod log_page;
 mod probe;
 
@@ -78,7 +60,7 @@ fn main() -> Result<()> {
         Some("catalogue") => {
             let offers = arg(&args, "--offers", 10_000);
             let seconds = arg(&args, "--seconds", 5);
-            tokio::runtime::Runtime::new()?.block_on(catalogue(offers, seconds))
+            tokio::runtime::Runtime::new()?.block_on(catalogue::run(offers, seconds))
         }
         Some("log") => {
             let sizes = list_arg(&args, "--logs", &[1_000, 100_000])?;
@@ -143,145 +125,6 @@ fn open_db() -> Result<BenchDb> {
             })
         }
     }
-}
-
-const WORDS: &[&str] = &[
-    "skole",
-    "fravær",
-    "foreldre",
-    "gruppe",
-    "samtale",
-    "språk",
-    "fritid",
-    "angst",
-    "rus",
-    "mestring",
-    "familie",
-    "veiledning",
-];
-
-fn random_offer(rng: &mut impl Rng, unit: UnitId, i: u64) -> OfferFields {
-    let a = rng.gen_range(0..=25u8);
-    let b = rng.gen_range(0..=25u8);
-    let areas: Vec<String> = (0..rng.gen_range(1..=3))
-        .map(|_| areas()[rng.gen_range(0..areas().len())].0.to_owned())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let words: Vec<&str> = (0..12)
-        .map(|_| WORDS[rng.gen_range(0..WORDS.len())])
-        .collect();
-    OfferFields {
-        name: format!("Tilbud {i} {}", WORDS[rng.gen_range(0..WORDS.len())]),
-        provider_unit: unit,
-        description: words.join(" "),
-        level: PreventionLevel::ALL[rng.gen_range(0..3)],
-        age_from: a.min(b),
-        age_to: a.max(b),
-        pregnant: rng.gen_bool(0.05),
-        challenge_areas: areas,
-        risk_factors: vec![rng.gen_range(1..=8)],
-        access: AccessRoute::ALL[rng.gen_range(0..3)],
-        access_requirements: String::new(),
-        contact_person: String::new(),
-        contact_phone: String::new(),
-        contact_email: String::new(),
-        contact_address: String::new(),
-        capacity: String::new(),
-        waiting_weeks: Some(rng.gen_range(0..12)),
-        evidence_level: rng.gen_range(0..=5),
-        evidence_local: false,
-        evidence_link: String::new(),
-        cost: "Gratis".into(),
-        languages: vec!["norsk".into()],
-        status: if rng.gen_bool(0.9) {
-            OfferStatus::Publisert
-        } else {
-            OfferStatus::Utkast
-        },
-        valid_from: None,
-        valid_to: None,
-        ladder_step: rng.gen_range(1..=5),
-    }
-}
-
-fn seed(db: &Db, count: u64) -> Result<(MunicipalityId, Vec<UnitId>)> {
-    let op = Operator::at_console();
-    let mut rng = rand::thread_rng();
-    let (m, unit_ids) = db.write_blocking(|c| {
-        let new = municipalities::NewMunicipality {
-            number: MunicipalityNumber::parse("9990")
-                .map_err(|_| laget_db::DbError::Corrupt("number".into()))?,
-            name: MunicipalityName::parse("Målekommune")
-                .map_err(|_| laget_db::DbError::Corrupt("name".into()))?,
-            written_standard: WrittenStandard::Bokmal,
-        };
-        let m = municipalities::create(c, &op.system(), &new, "bench")?;
-        let mut ids = Vec::new();
-        for (i, kind) in UnitKind::ALL.iter().enumerate() {
-            let fields = units::UnitFields {
-                name: UnitName::parse(&format!("Enhet {i}"))
-                    .map_err(|_| laget_db::DbError::Corrupt("unit".into()))?,
-                kind: *kind,
-                active: true,
-                also_serves: vec![],
-            };
-            ids.push(units::create(c, &op.administer(m), &fields, "bench")?);
-        }
-        Ok((m, ids))
-    })?;
-    let started = Instant::now();
-    let batch = 1_000;
-    let mut done = 0;
-    while done < count {
-        let n = batch.min(count - done);
-        let offers: Vec<OfferFields> = (0..n)
-            .map(|i| {
-                let unit = unit_ids[rng.gen_range(0..unit_ids.len())];
-                random_offer(&mut rng, unit, done + i)
-            })
-            .collect();
-        db.write_blocking(|c| {
-            for f in &offers {
-                offers::create(c, &op.administer(m), m, f, None)?;
-            }
-            Ok(())
-        })?;
-        done += n;
-    }
-    eprintln!(
-        "seeded {count} offers in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
-    // What the database's own maintenance (PostgreSQL's autovacuum, the
-    // server's housekeeping for SQLite) does in production: fresh planner
-    // statistics after a bulk load.
-    db.analyze()?;
-    Ok((m, unit_ids))
-}
-
-fn random_filter(rng: &mut impl Rng, units: &[UnitId]) -> OfferFilter {
-    let mut f = OfferFilter::default();
-    if rng.gen_bool(0.5) {
-        let a = rng.gen_range(0..=18);
-        f.age = Some(AgeFilter::Range { from: a, to: a });
-    }
-    if rng.gen_bool(0.5) {
-        f.area = Some(areas()[rng.gen_range(0..areas().len())].0.to_owned());
-    }
-    if rng.gen_bool(0.3) {
-        f.level = Some(PreventionLevel::ALL[rng.gen_range(0..3)]);
-    }
-    if rng.gen_bool(0.2) {
-        f.risk = Some(rng.gen_range(1..=8));
-    }
-    if rng.gen_bool(0.2) {
-        f.text = Some(WORDS[rng.gen_range(0..WORDS.len())].to_owned());
-    }
-    if rng.gen_bool(0.1) {
-        f.provider = Some(units[rng.gen_range(0..units.len())]);
-    }
-    f
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -453,82 +296,6 @@ async fn load(
         errors,
         seconds: seconds as f64,
     })
-}
-
-async fn catalogue(count: u64, seconds: u64) -> Result<()> {
-    let bench = open_db()?;
-    let db = bench.db.clone();
-    let (m, unit_ids) = {
-        let db = db.clone();
-        tokio::task::spawn_blocking(move || seed(&db, count)).await??
-    };
-
-    // 1. Filtered search, server time (the database query and decoding).
-    let mut rng = rand::thread_rng();
-    let today = chrono::Utc::now().date_naive();
-    let mut times = Vec::new();
-    for _ in 0..500 {
-        let search = Search {
-            municipality: Some(m),
-            filter: random_filter(&mut rng, &unit_ids),
-            sort: OfferSort::Name,
-            visibility: Visibility::Public(today),
-            offset: 0,
-            limit: 20,
-        };
-        let started = Instant::now();
-        db.read_blocking(|c| offers::search(c, &search))?;
-        times.push(started.elapsed());
-    }
-    times.sort();
-    let median = percentile(&times, 0.5);
-    let p95 = percentile(&times, 0.95);
-
-    // 2. The public list page against a trivial handler, same server, same run.
-    let state = laget_web::AppState::new(db.clone(), laget_web::WebConfig::default())?;
-    let app: Router = laget_web::router(state).route("/bench/trivial", get(|| async { "ok" }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let clients = 16;
-    let trivial = throughput(addr, "/bench/trivial", clients, seconds, false).await?;
-    let page = "/tiltak?kommune=9990&alder=9&utfordring=skolefravaer";
-    let list = throughput(addr, page, clients, seconds, false).await?;
-    let uncached = throughput(addr, page, clients, seconds, true).await?;
-    let ratio = list / trivial;
-
-    println!(
-        "catalogue benchmark ({count} offers, {})",
-        if std::env::var("DATABASE_URL").is_ok() {
-            "PostgreSQL"
-        } else {
-            "SQLite"
-        }
-    );
-    println!(
-        "  filtered search, server time: median {:.2} ms, p95 {:.2} ms (target: median ≤ 5 ms)",
-        ms(median),
-        ms(p95)
-    );
-    println!("  trivial handler: {trivial:.0} req/s; public list page: {list:.0} req/s");
-    println!(
-        "  list page / trivial handler = {:.1} % (target ≥ 50 %)",
-        ratio * 100.0
-    );
-    println!(
-        "  (anonymous pages come from the public page cache after their first request, see\n   \
-         crates/web/src/public_cache.rs; rendered afresh every time the page does {uncached:.0} req/s,\n   \
-         {:.1} % of the trivial handler)",
-        uncached / trivial * 100.0
-    );
-    let ok = ms(median) <= 5.0 && ratio >= 0.5;
-    println!("  {}", if ok { "targets met" } else { "TARGETS NOT MET" });
-    if std::env::var("BENCH_KEEP").is_ok() {
-        eprintln!("kept the database (BENCH_KEEP)");
-    } else {
-        (bench.cleanup)();
-    }
-    Ok(())
 }
 
 fn ms(d: Duration) -> f64 {
