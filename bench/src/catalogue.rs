@@ -407,7 +407,7 @@ fn page_reads(db: &Db, m: MunicipalityId) -> Result<Duration> {
     let mut times = Vec::new();
     for _ in 0..300 {
         let started = Instant::now();
-        db.read_blocking(|c| municipalities::list(c))?;
+        db.read_blocking(municipalities::list)?;
         db.read_blocking(|c| {
             offers::challenge_areas(c, m)?;
             units::list_in_municipality(c, m)?;
