@@ -1,6 +1,7 @@
 //! The `log` scenario: a child's log page (`GET /logger/{log}`, which
-//! records its read in the access log before it renders) against a trivial
-//! handler, at several database sizes.
+//! records its read in the access log before it renders) against the same
+//! page's bytes served as a static body by the same server in the same run,
+//! at several database sizes.
 //!
 //! For each size N: a fresh database with a municipality, units, staff, N
 //! logs (children, their units, logs, a few timeline entries and the lead on
@@ -8,14 +9,16 @@
 //! through the real `db` functions (guardians, a consent, a team, measures)
 //! with 200 timeline entries. Every client signs in as its own staff member
 //! of the log's home unit (the «own unit» ground) through a session row
-//! written directly to the database, as `laget-testkit` does.
+//! written directly to the database, as `laget-testkit` does. The server is
+//! the product's router in a process of its own (`laget-bench serve`), so
+//! that the memory measured is the server's alone.
 //!
 //! All sizes are prepared first; the measurements then take turns between
 //! them (`--rounds` times), so a change in the machine's load during the run
 //! does not favour one size. Beside the targets it prints where the time
-//! goes: the page from one client, the database work of the page without
-//! HTTP, and `Db::record_reads` on its own (group commit against one
-//! transaction per call).
+//! goes: the page from one client, the statements a page sends, the
+//! database work of the page without HTTP, and `Db::record_reads` on its own
+//! (group commit against one transaction per call).
 
 use crate::{Load, Result, load, ms, open_db};
 use axum::Router;
@@ -41,6 +44,7 @@ use laget_domain::{UnitId, UserId};
 use rand::Rng;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
+use tokio::io::AsyncWriteExt;
 
 /// Timeline entries on the log the clients read.
 const TARGET_ENTRIES: usize = 200;
@@ -248,8 +252,7 @@ fn report(engine: &str, rows: &[Row], seconds: u64, clients: usize, rounds: u64)
         all &= share && p99 && rss;
         println!(
             "  {:>9}  share of the static body {:.1} % (≥ {:.0} %): {}; p99 {:.1} ms (< {:.0} ms): {}; \
-             largest RSS {:.0} MiB (< {:.0} MiB; the whole bench process, load generator and every \
-             prepared size included): {}",
+             the server process's largest RSS {:.0} MiB (< {:.0} MiB): {}",
             r.logs,
             r.ratio() * 100.0,
             t.ratio * 100.0,
@@ -285,7 +288,14 @@ fn report(engine: &str, rows: &[Row], seconds: u64, clients: usize, rounds: u64)
             verdict(ok),
         );
     }
-    println!("  {}", if all { "targets met" } else { "TARGETS NOT MET" });
+    println!(
+        "  {}",
+        if all {
+            "targets met"
+        } else {
+            "TARGETS NOT MET"
+        }
+    );
 }
 
 /// One size's database and server, ready to measure.
@@ -293,8 +303,7 @@ struct Prepared {
     logs: u64,
     bench: crate::BenchDb,
     addr: std::net::SocketAddr,
-    stop: tokio::sync::oneshot::Sender<()>,
-    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    server: ServerProcess,
     path: String,
     cookies: Vec<String>,
     page_bytes: usize,
@@ -347,35 +356,21 @@ impl Prepared {
             "{n} logs: seeded in {:.1} s",
             started.elapsed().as_secs_f64()
         );
-        let state = laget_web::AppState::new(db.clone(), laget_web::WebConfig::default())?;
-        // A static body the size of the page, set once the page is known:
-        // what HTTP costs for that many bytes, without the page's work.
-        let copy: Arc<OnceLock<axum::body::Bytes>> = Arc::default();
-        let body = Arc::clone(&copy);
-        let app: Router = laget_web::router(state)
-            .route("/bench/trivial", get(|| async { "ok" }))
-            .route(
-                "/bench/copy",
-                get(move || {
-                    let body = body.get().cloned().unwrap_or_default();
-                    async move { body }
-                }),
-            );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await
-        });
+        // The server runs in a process of its own (`laget-bench serve`), so
+        // that its memory and its statements are its own.
+        let server = match ServerProcess::spawn(&bench) {
+            Ok(s) => s,
+            Err(e) => {
+                drop(db);
+                crate::cleanup(bench);
+                return Err(e);
+            }
+        };
+        let addr = server.addr;
         let mut p = Prepared {
             logs: n,
             bench,
             addr,
-            stop,
             server,
             path: format!("/logger/{}", seeded.log),
             cookies: seeded
@@ -390,7 +385,7 @@ impl Prepared {
         let checked = async {
             let page = check(addr, &p.path, &p.cookies).await?;
             p.page_bytes = page.len();
-            let _ = copy.set(page.into());
+            set_copy(addr, page.as_bytes()).await?;
             p.statements = statements_per_page(addr, &p.path, &p.cookies).await?;
             p.server_side = server_time(&db, seeded.reader, seeded.log, clients).await?;
             // Warm up (connections, statement caches, the OS page cache).
@@ -414,11 +409,12 @@ impl Prepared {
         let copy = load(addr, "/bench/copy", clients, seconds, false, &[]).await?;
         // The process's memory, sampled while the clients read the page.
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let pid = self.server.pid();
         let sampler = tokio::spawn(async move {
             let mut largest = 0.0f64;
             let mut stopped = stopped;
             loop {
-                if let Some((rss, _)) = crate::probe::memory() {
+                if let Some((rss, _)) = crate::probe::memory_of(pid) {
                     largest = largest.max(rss);
                 }
                 tokio::select! {
@@ -443,10 +439,127 @@ impl Prepared {
 
     /// Stops the server and removes the database (unless `BENCH_KEEP`).
     async fn finish(self) {
-        let _ = self.stop.send(());
-        let _ = self.server.await;
+        self.server.stop();
         crate::cleanup(self.bench);
     }
+}
+
+/// One size's server: `laget-bench serve` in a process of its own, on the
+/// size's database, with the bench's extra routes (see [`serve_child`]).
+struct ServerProcess {
+    process: std::process::Child,
+    addr: std::net::SocketAddr,
+}
+
+impl ServerProcess {
+    fn spawn(bench: &crate::BenchDb) -> Result<Self> {
+        use std::io::BufRead;
+        let mut cmd = std::process::Command::new(std::env::current_exe()?);
+        cmd.arg("serve").arg(&bench.url);
+        if let Some(schema) = &bench.schema {
+            cmd.arg(schema);
+        }
+        cmd.env("BENCH_AUDIT_KEY", bench.key.to_hex())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit());
+        let mut process = cmd.spawn()?;
+        let mut line = String::new();
+        if let Some(out) = process.stdout.take() {
+            std::io::BufReader::new(out).read_line(&mut line)?;
+        }
+        let addr = match line.trim().strip_prefix("listening ").map(str::parse) {
+            Some(Ok(addr)) => addr,
+            _ => {
+                let _ = process.kill();
+                let _ = process.wait();
+                return Err(format!("the bench server did not start: {line:?}").into());
+            }
+        };
+        Ok(Self { process, addr })
+    }
+
+    fn pid(&self) -> u32 {
+        self.process.id()
+    }
+
+    fn stop(mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+/// `laget-bench serve <database> [<schema>]`: the product's router on an
+/// existing database, with `/bench/trivial` (a constant), `/bench/copy` (the
+/// bytes last POSTed to it: the page's own bytes as a static body),
+/// `/bench/statements` (statements sent so far) and `/bench/tally`. Prints
+/// `listening <address>` and serves until killed.
+pub fn serve_child(args: &[String]) -> Result<()> {
+    let url = args.get(2).ok_or("serve: no database")?;
+    let key = laget_domain::audit::AuditKey::from_hex(&std::env::var("BENCH_AUDIT_KEY")?)
+        .map_err(|e| format!("BENCH_AUDIT_KEY: {e:?}"))?;
+    let db = match args.get(3) {
+        Some(schema) => Db::connect_in_schema(url, Some(schema))?,
+        None => Db::connect(url)?,
+    }
+    .with_audit_key(key);
+    tokio::runtime::Runtime::new()?.block_on(async move {
+        let state = laget_web::AppState::new(db, laget_web::WebConfig::default())?;
+        let copy: Arc<OnceLock<axum::body::Bytes>> = Arc::default();
+        let (get_copy, set_copy) = (Arc::clone(&copy), copy);
+        let app: Router = laget_web::router(state)
+            .route("/bench/trivial", get(|| async { "ok" }))
+            .route(
+                "/bench/copy",
+                get(move || {
+                    let body = get_copy.get().cloned().unwrap_or_default();
+                    async move { body }
+                })
+                .post(move |body: axum::body::Bytes| {
+                    let _ = set_copy.set(body);
+                    async { "ok" }
+                }),
+            )
+            .route(
+                "/bench/statements",
+                get(|| async { crate::probe::statements().to_string() }),
+            )
+            .route(
+                "/bench/tally",
+                get(|q: axum::extract::RawQuery| async move {
+                    if q.0.is_some() {
+                        crate::probe::tally(true);
+                        return String::new();
+                    }
+                    crate::probe::tallied()
+                        .into_iter()
+                        .map(|(text, n)| format!("  {n:>5}  {text}\n"))
+                        .collect::<String>()
+                }),
+            );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        println!("listening {}", listener.local_addr()?);
+        use std::io::Write;
+        std::io::stdout().flush()?;
+        axum::serve(listener, app).await?;
+        Ok(())
+    })
+}
+
+/// Gives the server the page's bytes to serve as `/bench/copy`.
+async fn set_copy(addr: std::net::SocketAddr, page: &[u8]) -> Result<()> {
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+    let head = format!(
+        "POST /bench/copy HTTP/1.1\r\nHost: bench\r\nContent-Length: {}\r\n\r\n",
+        page.len()
+    );
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(page).await?;
+    let mut buf = vec![0u8; 1 << 12];
+    let (status, _) = crate::read_response(&mut stream, &mut buf).await?;
+    if status != 200 {
+        return Err(format!("POST /bench/copy: {status}").into());
+    }
+    Ok(())
 }
 
 /// The page must work before it is measured: 200 and the child's name.
@@ -479,18 +592,25 @@ async fn statements_per_page(
     let cookie = cookies.first().ok_or("no sessions")?;
     let tally = std::env::var("BENCH_STATEMENTS").is_ok();
     const PAGES: u64 = 20;
-    crate::probe::tally(tally);
-    let before = crate::probe::statements();
+    let count = || async {
+        let (_, body) = crate::fetch(addr, "/bench/statements?on=1", "").await?;
+        body.trim()
+            .parse::<u64>()
+            .map_err(|e| format!("statements: {e}").into())
+    };
+    if tally {
+        crate::fetch(addr, "/bench/tally?on=1", "").await?;
+    }
+    let before: Result<u64> = count().await;
+    let before = before?;
     for _ in 0..PAGES {
         crate::fetch(addr, path, cookie).await?;
     }
-    let sent = crate::probe::statements() - before;
-    crate::probe::tally(false);
+    let after: Result<u64> = count().await;
+    let sent = after? - before;
     if tally {
-        eprintln!("statements of {PAGES} pages:");
-        for (text, n) in crate::probe::tallied() {
-            eprintln!("  {n:>5}  {text}");
-        }
+        let (_, list) = crate::fetch(addr, "/bench/tally", "").await?;
+        eprintln!("statements of {PAGES} pages (and two counter reads):\n{list}");
     }
     Ok(sent as f64 / PAGES as f64)
 }

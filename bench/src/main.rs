@@ -62,6 +62,9 @@ fn main() -> Result<()> {
             let seconds = arg(&args, "--seconds", 5);
             tokio::runtime::Runtime::new()?.block_on(catalogue::run(offers, seconds))
         }
+        // The server of the `log` scenario in a process of its own, so that
+        // its memory is its own (started by the scenario, not by hand).
+        Some("serve") => log_page::serve_child(&args),
         Some("log") => {
             let sizes = list_arg(&args, "--logs", &[1_000, 100_000])?;
             let seconds = arg(&args, "--seconds", 5);
@@ -84,7 +87,7 @@ fn cleanup(bench: BenchDb) {
     if std::env::var("BENCH_KEEP").is_ok() {
         eprintln!("kept the database (BENCH_KEEP)");
     } else {
-        let BenchDb { db, cleanup } = bench;
+        let BenchDb { db, cleanup, .. } = bench;
         drop(db);
         cleanup();
     }
@@ -94,6 +97,11 @@ fn cleanup(bench: BenchDb) {
 struct BenchDb {
     db: Db,
     cleanup: Box<dyn FnOnce()>,
+    /// How a server in another process reaches the same database: the URL
+    /// or file, and the PostgreSQL schema.
+    url: String,
+    schema: Option<String>,
+    key: laget_domain::audit::AuditKey,
 }
 
 /// A key for the run's access log, held only in memory.
@@ -107,21 +115,30 @@ fn open_db() -> Result<BenchDb> {
         Ok(url) if !url.is_empty() => {
             let schema = format!("bench_{id}");
             eprintln!("schema {schema}");
-            let db = Db::connect_in_schema(&url, Some(&schema))?.with_audit_key(audit_key());
+            let key = audit_key();
+            let db = Db::connect_in_schema(&url, Some(&schema))?.with_audit_key(key.clone());
             db.migrate()?;
+            let (u, s) = (url.clone(), schema.clone());
             Ok(BenchDb {
                 db,
-                cleanup: Box::new(move || drop(Db::drop_schema(&url, &schema))),
+                cleanup: Box::new(move || drop(Db::drop_schema(&u, &s))),
+                url,
+                schema: Some(schema),
+                key,
             })
         }
         _ => {
             let dir = std::env::temp_dir().join(format!("laget-bench-{id}"));
-            let db = Db::connect(&dir.join("bench.sqlite3").to_string_lossy())?
-                .with_audit_key(audit_key());
+            let key = audit_key();
+            let file = dir.join("bench.sqlite3").to_string_lossy().into_owned();
+            let db = Db::connect(&file)?.with_audit_key(key.clone());
             db.migrate()?;
             Ok(BenchDb {
                 db,
                 cleanup: Box::new(move || drop(std::fs::remove_dir_all(&dir))),
+                url: file,
+                schema: None,
+                key,
             })
         }
     }
@@ -260,7 +277,8 @@ async fn load(
         tasks.push(tokio::spawn(async move {
             let mut stream = tokio::net::TcpStream::connect(addr).await?;
             let mut n = 0u64;
-            let mut buf = vec![0u8; 1 << 20];
+            // Grown by `fill` when a response is larger.
+            let mut buf = vec![0u8; 1 << 17];
             let mut latencies = Vec::new();
             let mut errors = 0u64;
             while Instant::now() < deadline {

@@ -64,9 +64,9 @@ pub fn tallied() -> Vec<(String, u64)> {
     v
 }
 
-/// The process's resident memory now and at its peak, in MiB (Linux).
-pub fn memory() -> Option<(f64, f64)> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+/// The resident memory of process `pid` now and at its peak, in MiB (Linux).
+pub fn memory_of(pid: u32) -> Option<(f64, f64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let field = |name: &str| {
         status
             .lines()

@@ -6,8 +6,9 @@
 //! `children`, `casework` and `log`) takes a capability; a test
 //! (`capability_check`) fails when one does not. Keep this module small and
 //! its callers few. The callers, outside tests and the demo data:
-//! - [`actor`]: the session (`laget_web::extract::user`, once per request)
-//!   and the CLI's demo loader (`laget_cli::demo_logs`, acting as demo staff).
+//! - [`actor`], [`actor_with_home`]: the session (`laget_web::extract::user`,
+//!   once per request) and the CLI's demo loader (`laget_cli::demo_logs`,
+//!   acting as demo staff).
 //! - [`log_facts`]: `laget_web::extract::log::open` (every log page opens
 //!   through it). (`casework::openable`, inside this crate, reads the same
 //!   facts directly, for lists that name children.)
@@ -67,6 +68,100 @@ pub fn actor(conn: &mut DbConnection, id: UserId) -> DbResult<Actor> {
             .map(|u| parse_id(u))
             .collect::<DbResult<_>>()?,
     ))
+}
+
+/// [`actor`] and the user's municipality
+/// ([`crate::admin::users::home_municipality`]) in two statements: what the
+/// session reads on every request of a signed-in user.
+pub fn actor_with_home(
+    conn: &mut DbConnection,
+    id: UserId,
+) -> DbResult<(Actor, Option<crate::admin::users::HomeMunicipality>)> {
+    use crate::admin::users::HomeMunicipality;
+    use crate::schema::municipalities;
+    use laget_domain::admin::municipality::WrittenStandard;
+    use laget_domain::admin::user::Role;
+    let standard = |code: &str| {
+        WrittenStandard::from_code(code)
+            .map_err(|_| crate::DbError::Corrupt(format!("written standard {code}")))
+    };
+    let (is_system_admin, home_name, home_standard): (bool, Option<String>, Option<String>) =
+        users::table
+            .left_join(
+                municipalities::table
+                    .on(users::home_municipality_id.eq(municipalities::id.nullable())),
+            )
+            .filter(users::id.eq(id.to_string()))
+            .select((
+                users::is_system_admin,
+                municipalities::name.nullable(),
+                municipalities::written_standard.nullable(),
+            ))
+            .first(conn)?;
+    /// (municipality, unit, role, the unit's kind, the municipality's name
+    /// and written standard, created)
+    type Line = (
+        String,
+        Option<String>,
+        String,
+        Option<String>,
+        String,
+        String,
+        i64,
+    );
+    // In the order of `memberships_of` (the unit's name, the role), which
+    // the pages show.
+    let rows: Vec<Line> = memberships::table
+        .left_join(units::table)
+        .inner_join(municipalities::table.on(memberships::municipality_id.eq(municipalities::id)))
+        .filter(memberships::user_id.eq(id.to_string()))
+        .order((units::name, memberships::role))
+        .select((
+            memberships::municipality_id,
+            memberships::unit_id,
+            memberships::role,
+            units::kind.nullable(),
+            municipalities::name,
+            municipalities::written_standard,
+            memberships::created_at,
+        ))
+        .load(conn)?;
+    let mut memberships = Vec::with_capacity(rows.len());
+    let mut child_welfare = Vec::new();
+    for (m, unit, role, kind, _, _, _) in &rows {
+        let unit_id: Option<UnitId> = unit.as_deref().map(parse_id).transpose()?;
+        if let (Some(u), Some(k)) = (unit_id, kind.as_deref())
+            && k == laget_domain::admin::unit::UnitKind::Barnevern.code()
+        {
+            child_welfare.push(u);
+        }
+        memberships.push(Membership {
+            municipality_id: parse_id(m)?,
+            unit_id,
+            role: Role::from_code(role)
+                .map_err(|_| crate::DbError::Corrupt(format!("role {role}")))?,
+        });
+    }
+    let home = match (home_name, home_standard) {
+        (Some(name), Some(code)) => Some(HomeMunicipality {
+            name,
+            written_standard: standard(&code)?,
+        }),
+        // The municipality of the first membership made.
+        _ => match rows.iter().min_by_key(|r| r.6) {
+            Some((_, _, _, _, name, code, _)) => Some(HomeMunicipality {
+                name: name.clone(),
+                written_standard: standard(code)?,
+            }),
+            None => None,
+        },
+    };
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the session builds the actor from the database; nothing else may"
+    )]
+    let actor = Actor::new(id, is_system_admin, memberships);
+    Ok((actor.with_child_welfare_units(child_welfare), home))
 }
 
 /// What the access rules need to decide whether `actor` may open `log`

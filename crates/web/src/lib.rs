@@ -103,6 +103,8 @@ pub struct Inner {
     pub timelines: log::kept::Timelines,
     /// The log page's lists of staff for the team form (see `log::kept`).
     pub staff_lists: log::kept::StaffLists,
+    /// The log page's snapshots of logs (see `log::snapshots`).
+    pub log_snapshots: log::snapshots::Snapshots,
     /// The SMTP client, when `config.mail` is set.
     pub mailer: Option<mail::Mailer>,
     /// The OpenID providers' metadata and keys, read at the first login
@@ -142,6 +144,7 @@ impl AppState {
             public_cache: Default::default(),
             timelines: Default::default(),
             staff_lists: Default::default(),
+            log_snapshots: Default::default(),
         })))
     }
 }

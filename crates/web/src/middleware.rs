@@ -252,6 +252,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         state.public_cache.invalidate();
         state.timelines.invalidate();
         state.staff_lists.invalidate();
+        state.log_snapshots.invalidate();
     }
     // A body too large for an extractor or the body limit comes back as
     // plain text from axum or tower-http: give it the same page as ours.

@@ -11,6 +11,7 @@ mod handover;
 mod lifecycle;
 mod measure_work;
 mod settings;
+mod snapshot;
 mod team;
 mod view;
 mod voice;
@@ -20,6 +21,7 @@ pub use handover::*;
 pub use lifecycle::*;
 pub use measure_work::*;
 pub use settings::*;
+pub use snapshot::*;
 pub use team::*;
 pub use view::*;
 pub use voice::*;
@@ -35,7 +37,7 @@ use crate::{DbConnection, DbError, DbResult, from_micros, parse_id, to_micros};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use laget_domain::access::{
-    Actor, Capability, CoordinationAnswerer, HandoverProposer, LogAuditReader, LogFacts, LogReader,
+    Capability, CoordinationAnswerer, HandoverProposer, LogAuditReader, LogFacts, LogReader,
     LogWriter, MunicipalityAdmin, UnitCasework,
 };
 use laget_domain::admin::unit::UnitKind;
@@ -304,64 +306,6 @@ fn coordination(conn: &mut DbConnection, log: LogId) -> DbResult<Coordination> {
         }
     }
     Ok(c)
-}
-
-/// A log opened for its page by [`open_view`].
-pub struct OpenedLog<T> {
-    pub reader: LogReader,
-    pub view: LogView,
-    pub settings: LogSettings,
-    /// What the caller already had for the log's timeline at this revision
-    /// (see [`open_view`]). When it is `Some`, the timeline was not read:
-    /// `view.entries` is empty and `view.last_voice` is `None`.
-    pub kept: Option<T>,
-}
-
-/// The log page's data in one go: decides whether `actor` may open `log`
-/// (`None` if not, which callers show as a 404), and if so reads the log as
-/// that reader sees it, with the municipality's settings. Everything the
-/// decision read is used again for the page rather than read twice.
-///
-/// `kept` is asked, with the log's revision (raised by every change to the
-/// timeline, in the same transaction), for a timeline the caller already has
-/// — a rendered one, say; if it answers, the timeline is not read. It is
-/// asked only once access has been granted. Reads only: record
-/// [`read_record`] before showing anything.
-pub fn open_view<T>(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    log: LogId,
-    group: Option<EntryGroup>,
-    today: NaiveDate,
-    kept: impl FnOnce(i64) -> Option<T>,
-) -> DbResult<Option<OpenedLog<T>>> {
-    let row = log_row(conn, log)?;
-    let child_id: ChildId = parse_id(&row.child_id)?;
-    let child = children::child_by_id(conn, child_id)?;
-    let guardians = children::guardians_of(conn, child_id)?;
-    let consents = consent_rows(conn, log)?;
-    let consent = consent_facts_of(conn, &child, &guardians, &consents, today)?;
-    let settings = settings(conn, parse_id(&row.municipality_id)?)?;
-    let (facts, coordination) = facts_from(conn, log, actor.user_id(), &row, consent, &settings)?;
-    let Ok(reader) = actor.open_log(&facts, today) else {
-        return Ok(None);
-    };
-    let kept = kept(row.revision);
-    let fetched = Fetched {
-        row,
-        child,
-        guardians,
-        consents,
-        consent_facts: facts.consent,
-        coordination,
-    };
-    let view = view_from(conn, &reader, fetched, group, kept.is_none())?;
-    Ok(Some(OpenedLog {
-        reader,
-        view,
-        settings,
-        kept,
-    }))
 }
 
 fn scope(cap: &LogReader) -> Scope {

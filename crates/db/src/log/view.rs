@@ -301,27 +301,10 @@ pub(super) fn view_from(
     }
     let measures = measures_of(conn, r.log_id(), None)?;
     let pending_handover = pending_handover(conn, r.log_id())?;
-    let entries = if timeline {
-        entries(conn, r.log_id(), group)?
+    let (entries, last_voice) = if timeline {
+        self::timeline(conn, r.log_id(), group)?
     } else {
-        Vec::new()
-    };
-    // The whole timeline is at hand unless it was filtered or cut short.
-    let last_voice = if !timeline {
-        None
-    } else if group.is_none() && entries.len() < TIMELINE_LIMIT as usize {
-        entries
-            .iter()
-            .filter(|e| e.kind == EntryKind::ChildVoice)
-            .map(|e| e.at)
-            .max()
-    } else {
-        let at: Option<i64> = log_entries::table
-            .filter(log_entries::log_id.eq(&key))
-            .filter(log_entries::kind.eq(EntryKind::ChildVoice.code()))
-            .select(diesel::dsl::max(log_entries::at))
-            .first(conn)?;
-        at.map(from_micros)
+        (Vec::new(), None)
     };
     Ok(LogView {
         id: r.log_id(),
@@ -349,6 +332,32 @@ pub(super) fn view_from(
         entries,
         last_voice,
     })
+}
+
+/// The log's timeline with the filter `group`, and the newest child's-voice
+/// entry (for the prompt before decisions).
+pub(super) fn timeline(
+    conn: &mut DbConnection,
+    log: LogId,
+    group: Option<EntryGroup>,
+) -> DbResult<(Vec<Entry>, Option<DateTime<Utc>>)> {
+    let entries = entries(conn, log, group)?;
+    // The whole timeline is at hand unless it was filtered or cut short.
+    let last_voice = if group.is_none() && entries.len() < TIMELINE_LIMIT as usize {
+        entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::ChildVoice)
+            .map(|e| e.at)
+            .max()
+    } else {
+        let at: Option<i64> = log_entries::table
+            .filter(log_entries::log_id.eq(log.to_string()))
+            .filter(log_entries::kind.eq(EntryKind::ChildVoice.code()))
+            .select(diesel::dsl::max(log_entries::at))
+            .first(conn)?;
+        at.map(from_micros)
+    };
+    Ok((entries, last_voice))
 }
 
 /// The lead (or the keeping unit's leader) marks the coordinating unit's

@@ -8,7 +8,7 @@ use crate::i18n::Messages;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
-use laget_db::admin::users::{self, HomeMunicipality};
+use laget_db::admin::users::HomeMunicipality;
 use laget_domain::UserId;
 use laget_domain::access::Actor;
 
@@ -88,10 +88,8 @@ impl Rights {
         c: &mut laget_db::DbConnection,
         user_id: UserId,
     ) -> laget_db::DbResult<Self> {
-        Ok(Self(
-            laget_db::lookup::actor(c, user_id)?,
-            users::home_municipality(c, user_id)?,
-        ))
+        let (actor, home) = laget_db::lookup::actor_with_home(c, user_id)?;
+        Ok(Self(actor, home))
     }
 
     /// The texts in the written standard of the user's municipality

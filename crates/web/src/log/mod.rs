@@ -5,6 +5,7 @@
 pub mod kept;
 pub mod measures;
 pub mod page;
+pub mod snapshots;
 pub mod timeline;
 pub mod words;
 pub mod work;

@@ -719,29 +719,35 @@ async fn log_page(
     let lang = user.m.lang;
     // Taken before anything is read, so that nothing read before a change
     // is kept after it.
-    let (timeline_ticket, staff_ticket) = (state.timelines.ticket(), state.staff_lists.ticket());
+    let (timeline_ticket, staff_ticket, snapshot_ticket) = (
+        state.timelines.ticket(),
+        state.staff_lists.ticket(),
+        state.log_snapshots.ticket(),
+    );
     let loaded = state
         .db
         .read(move |c| {
             let kept = |revision| kept_by.timelines.get(log, revision, group, lang);
-            let Some(opened) = logs::open_view(c, &actor, log, group, today, kept)? else {
+            let snapshot = |_revision, _day| kept_by.log_snapshots.get(log);
+            let Some(opened) = logs::open_view(c, &actor, log, group, today, snapshot, kept)?
+            else {
                 return Ok(None);
             };
-            let logs::OpenedLog {
-                reader,
-                view: v,
-                settings,
-                kept,
-            } = opened;
-            let staff: Arc<[Choice]> = if reader.may_write() {
-                let mut units =
-                    consent::covered_units(&v.consent_facts, settings.consent_rule, today);
-                units.push(reader.home_unit());
-                let m = v.municipality_id;
+            kept_by
+                .log_snapshots
+                .put(snapshot_ticket, Arc::clone(&opened.snapshot));
+            let staff: Arc<[Choice]> = if opened.reader.may_write() {
+                let mut units = consent::covered_units(
+                    &opened.view.consent_facts,
+                    opened.settings.consent_rule,
+                    today,
+                );
+                units.push(opened.reader.home_unit());
+                let m = opened.view.municipality_id;
                 match kept_by.staff_lists.get(m, &units) {
                     Some(staff) => staff,
                     None => {
-                        let staff: Arc<[Choice]> = logs::staff_choices(c, &reader, &units)?
+                        let staff: Arc<[Choice]> = logs::staff_choices(c, &opened.reader, &units)?
                             .into_iter()
                             .map(|s| Choice {
                                 value: format!("{}:{}", s.user_id, s.unit_id),
@@ -757,37 +763,37 @@ async fn log_page(
             } else {
                 Arc::from([])
             };
-            let break_glass_until = laget_db::casework::break_glass_until(c, &reader)?;
-            let meetings = if reader.reads_whole() {
-                laget_db::meetings::invitations::list(c, &reader)?
-            } else {
-                Vec::new()
-            };
             // The timeline's codes are named only when it is rendered afresh.
-            let names = match kept {
+            let names = match opened.kept {
                 Some(_) => None,
-                None => Some(logs::timeline_names(c, v.municipality_id)?),
+                None => Some(logs::timeline_names(c, opened.view.municipality_id)?),
             };
-            Ok(Some((
-                reader,
-                v,
-                settings,
-                kept,
-                staff,
-                names,
-                break_glass_until,
-                meetings,
-            )))
+            Ok(Some((opened, staff, names)))
         })
         .await?;
-    let Some((reader, v, settings, kept, staff, names, break_glass_until, meetings)) = loaded
-    else {
+    let Some((opened, staff, names)) = loaded else {
         return Err(AppError::NotFound);
+    };
+    let logs::OpenedLog {
+        reader,
+        view: v,
+        settings,
+        kept,
+        break_glass_until,
+        plan,
+        meetings,
+        family_requests,
+        ..
+    } = opened;
+    let meetings = if reader.reads_whole() {
+        meetings
+    } else {
+        Vec::new()
     };
     // Nothing of the log is shown before its read is recorded.
     record_read(state, user, &reader).await?;
     let family_requests =
-        crate::portal::requests::open_for_log_page(state, user.m, &reader).await?;
+        crate::portal::requests::lines_for_log_page(user.m, &reader, &family_requests);
     let timeline = match kept {
         // The coordinating unit, asked a question, sees no timeline.
         _ if !reader.reads_whole() => Timeline {
@@ -830,7 +836,7 @@ async fn log_page(
     page.meetings = crate::meetings::invitations::list_rows(user.m, log, &meetings);
     page.may_call_meeting = reader.meeting_convener().is_ok();
     page.family_requests = family_requests;
-    page.plan = crate::plans::log_box(state, user.m, &reader).await?;
+    page.plan = crate::plans::log_box_of(user.m, &reader, plan);
     if !reader.reads_whole() {
         page.limit_to_the_question();
     }

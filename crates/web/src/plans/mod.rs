@@ -22,8 +22,6 @@ pub mod decide;
 pub mod page;
 pub mod portal;
 
-use crate::AppState;
-use crate::error::AppError;
 use crate::i18n::Messages;
 use crate::view::format::{date, time};
 use chrono_tz::Europe::Oslo;
@@ -195,21 +193,16 @@ pub struct LogBox {
     pub link: &'static str,
 }
 
-/// The log page's plan box. Reads the plan's status only (the page has
-/// recorded its read).
-pub async fn log_box(
-    state: &AppState,
+/// The log page's box about the individual plan, from the plan's status
+/// read with the log (`laget_db::log::OpenedLog::plan`).
+pub fn log_box_of(
     m: &'static Messages,
     r: &LogReader,
-) -> Result<Option<LogBox>, AppError> {
-    let reader = r.clone();
-    let status = state
-        .db
-        .read(move |c| laget_db::plans::status_of(c, &reader))
-        .await?;
+    status: Option<PlanStatus>,
+) -> Option<LogBox> {
     let log = r.log_id();
     let decider = r.plan_decider().is_ok();
-    Ok(match status {
+    match status {
         Some(PlanStatus::Requested) if decider => Some(LogBox {
             text: m.plan_on_log_requested,
             href: format!("/logger/{log}/plan/beslutning"),
@@ -237,5 +230,5 @@ pub async fn log_box(
             href: format!("/logger/{log}/plan"),
             link: m.plan_request_title,
         }),
-    })
+    }
 }

@@ -225,19 +225,18 @@ pub async fn ask(
 
 // ── The holder's side ───────────────────────────────────────────────────
 
-/// The open requests of a log, for the log page: read only for the
-/// holder (the page records its read before it shows them).
-pub(crate) async fn open_for_log_page(
-    state: &AppState,
+/// The log page's lines of the family's open requests `list` (read with the
+/// log, `laget_db::log::OpenedLog::family_requests`): for the log's holder
+/// only.
+pub(crate) fn lines_for_log_page(
     m: &'static Messages,
     r: &LogReader,
-) -> Result<Vec<RequestLine>, AppError> {
+    list: &[db::Request],
+) -> Vec<RequestLine> {
     if r.holder().is_err() {
-        return Ok(Vec::new());
+        return Vec::new();
     }
-    let reader = r.clone();
-    let list = state.db.read(move |c| db::open_of_log(c, &reader)).await?;
-    Ok(list.iter().map(|q| line(m, q)).collect())
+    list.iter().map(|q| line(m, q)).collect()
 }
 
 #[derive(Template)]

@@ -14,6 +14,7 @@ mod consultations;
 mod demo_provider;
 mod fiks_delivery;
 mod fiks_schema;
+mod kept_logs;
 mod log_matrix;
 mod login;
 mod mail;
