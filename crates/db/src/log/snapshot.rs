@@ -129,10 +129,14 @@ pub struct OpenedLog<T> {
     pub family_requests: Vec<Request>,
 }
 
+/// The log's revision and its municipality's settings (model, decision days,
+/// consent rule; none if the municipality has no row).
+type HeadRow = (i64, Option<String>, Option<i32>, Option<String>);
+
 /// The log's revision and its municipality's settings, in one statement;
 /// `None` if there is no such log.
 fn head(conn: &mut DbConnection, log: LogId) -> DbResult<Option<(i64, LogSettings)>> {
-    let row: Option<(i64, Option<String>, Option<i32>, Option<String>)> = logs::table
+    let row: Option<HeadRow> = logs::table
         .left_join(log_settings::table.on(log_settings::municipality_id.eq(logs::municipality_id)))
         .filter(logs::id.eq(log.to_string()))
         .select((
