@@ -124,7 +124,17 @@ fn verdict(ok: bool) -> &'static str {
     if ok { "met" } else { "NOT MET" }
 }
 
-pub async fn run(sizes: Vec<u64>, seconds: u64, clients: usize, rounds: u64) -> Result<()> {
+/// What a size's database holds.
+#[derive(Clone, Copy, Debug)]
+pub enum Size {
+    /// That many logs in one municipality, bulk-inserted, and the target log.
+    Logs(u64),
+    /// `laget_db::generate::national`: that many municipalities and children
+    /// (4–6 % with a log); the page read is a generated 200-entry log.
+    National { municipalities: u32, children: u64 },
+}
+
+pub async fn run(sizes: Vec<Size>, seconds: u64, clients: usize, rounds: u64) -> Result<()> {
     let engine = if std::env::var("DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
         "PostgreSQL"
     } else {
@@ -336,13 +346,20 @@ impl Measured {
 impl Prepared {
     /// Seeds a fresh database with `n` logs, measures the server side, starts
     /// the real router on it and checks that the page works.
-    async fn new(n: u64, clients: usize) -> Result<Self> {
+    async fn new(size: Size, clients: usize) -> Result<Self> {
         let bench = open_db()?;
         let db = bench.db.clone();
         let started = Instant::now();
         let seeded = {
             let db = db.clone();
-            tokio::task::spawn_blocking(move || seed(&db, n, clients)).await?
+            tokio::task::spawn_blocking(move || match size {
+                Size::Logs(n) => seed(&db, n, clients),
+                Size::National {
+                    municipalities,
+                    children,
+                } => seed_national(&db, municipalities, children, clients),
+            })
+            .await?
         };
         let seeded = match seeded {
             Ok(s) => s,
@@ -352,6 +369,7 @@ impl Prepared {
                 return Err(e.into());
             }
         };
+        let n = seeded.logs;
         eprintln!(
             "{n} logs: seeded in {:.1} s",
             started.elapsed().as_secs_f64()
@@ -383,7 +401,7 @@ impl Prepared {
             statements: 0.0,
         };
         let checked = async {
-            let page = check(addr, &p.path, &p.cookies).await?;
+            let page = check(addr, &p.path, &p.cookies, &seeded.child_name).await?;
             p.page_bytes = page.len();
             set_copy(addr, page.as_bytes()).await?;
             p.statements = statements_per_page(addr, &p.path, &p.cookies).await?;
@@ -564,15 +582,20 @@ async fn set_copy(addr: std::net::SocketAddr, page: &[u8]) -> Result<()> {
 
 /// The page must work before it is measured: 200 and the child's name.
 /// Returns the page.
-async fn check(addr: std::net::SocketAddr, path: &str, cookies: &[String]) -> Result<String> {
+async fn check(
+    addr: std::net::SocketAddr,
+    path: &str,
+    cookies: &[String],
+    child_name: &str,
+) -> Result<String> {
     let cookie = cookies.first().ok_or("no sessions")?;
     let (status, body) = crate::fetch(addr, path, cookie).await?;
-    if status != 200 || !body.contains(CHILD_NAME) {
+    if status != 200 || !body.contains(child_name) {
         let start: String = body.chars().take(600).collect();
         return Err(format!(
             "GET {path} answered {status}{}; not measuring. Start of the body:\n{start}",
             if status == 200 {
-                format!(" without the child's name «{CHILD_NAME}»")
+                format!(" without the child's name «{child_name}»")
             } else {
                 String::new()
             }
@@ -715,6 +738,10 @@ async fn concurrent_reads(
 
 /// What the clients need: the log to read and one session token each.
 struct Seeded {
+    /// Logs in the database.
+    logs: u64,
+    /// The read log's child, whose name the page must show.
+    child_name: String,
     log: LogId,
     /// The first client's user.
     reader: UserId,
@@ -863,8 +890,56 @@ fn seed(db: &Db, n: u64, clients: usize) -> DbResult<Seeded> {
     // housekeeping (SQLite) or autovacuum (PostgreSQL) would make them.
     db.analyze()?;
     Ok(Seeded {
+        logs: n.max(1),
+        child_name: CHILD_NAME.to_owned(),
         log,
         reader: readers[0],
+        tokens,
+    })
+}
+
+/// National-scale data through `laget_db::generate::national` (progress on
+/// stderr); the clients read the first sample log (open, level 3, 200
+/// entries), each with a session of its lead.
+fn seed_national(db: &Db, municipalities: u32, children: u64, clients: usize) -> DbResult<Seeded> {
+    use laget_db::generate::{self, Plan};
+    let plan = Plan {
+        municipalities,
+        children,
+        seed: 1,
+        password_hash: String::new(),
+    };
+    let mut last = Instant::now();
+    let summary = generate::national(db, &plan, &mut |stage, done, total| {
+        if last.elapsed() > Duration::from_secs(10) || done == total {
+            last = Instant::now();
+            eprintln!("  {} {done} of {total}", stage.name());
+        }
+    })?;
+    let sample = summary.samples.first().ok_or(DbError::NotFound)?.clone();
+    let child_name: String = db.read_blocking(|c| {
+        Ok(children_t::table
+            .find(sample.child.to_string())
+            .select(children_t::name)
+            .first(c)?)
+    })?;
+    let tokens = db.write_blocking(|c| {
+        (0..clients.max(1))
+            .map(|_| {
+                let token = laget_web::random_token();
+                let csrf = laget_web::random_token();
+                let hash = laget_web::session_token_hash(&token);
+                sessions::create(c, &hash, sample.user, &csrf, Utc::now())?;
+                Ok(token)
+            })
+            .collect::<DbResult<Vec<_>>>()
+    })?;
+    db.analyze()?;
+    Ok(Seeded {
+        logs: summary.counts.logs,
+        child_name,
+        log: sample.log,
+        reader: sample.user,
         tokens,
     })
 }
