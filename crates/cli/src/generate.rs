@@ -15,7 +15,9 @@ pub enum DemoCommand {
     /// Fill the database with synthetic national data: municipalities
     /// numbered from 9000 with units and staff, and children, a share of
     /// them with logs, consents, teams, measures, meetings and access-log
-    /// rows. Refused when any of those numbers exists.
+    /// rows. Only into an empty database made for the purpose: refused when
+    /// the database holds any municipality. Staff sign in with the published
+    /// demo password, so never run it against a production database.
     Generate(GenerateArgs),
 }
 
@@ -60,20 +62,46 @@ pub fn run(db: &Db, config: &Config, command: DemoCommand) -> anyhow::Result<boo
         );
         return Ok(false);
     }
+    let existing = db.read_blocking(generate::existing_numbers)?;
+    if !existing.is_empty() {
+        eprintln!(
+            "laget: refused: this database already holds {} municipalit{} ({}{}). \
+             `laget demo generate` only fills an empty database made for the purpose: it \
+             creates staff who sign in with the published demo password, so it must never run \
+             against a production database. Nothing was written. Create a fresh database (a new \
+             SQLite file, or a new PostgreSQL database or schema) and point --config or \
+             LAGET__DATABASE__URL at it.",
+            existing.len(),
+            if existing.len() == 1 { "y" } else { "ies" },
+            existing
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+            if existing.len() > 5 { ", …" } else { "" },
+        );
+        return Ok(false);
+    }
     plan.password_hash =
         laget_web::PasswordHasher::new(config.web().password)?.hash(crate::demo::DEMO_PASSWORD)?;
 
     let started = Instant::now();
     let mut bar = Bar::default();
-    let summary = match generate::national(db, &plan, &mut |stage, done, total| {
+    let result = generate::national(db, &plan, &mut |stage, done, total| {
         bar.show(stage, done, total);
-    }) {
+    });
+    let summary = match result {
         Ok(s) => s,
         Err(DbError::Taken) => {
-            eprintln!("\nlaget: refused: a municipality number of the plan was taken meanwhile");
+            bar.end();
+            eprintln!("laget: refused: a municipality was added to the database meanwhile");
             return Ok(false);
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => {
+            bar.end();
+            return Err(e.into());
+        }
     };
     bar.end();
     let all = started.elapsed();
@@ -127,12 +155,29 @@ pub fn run(db: &Db, config: &Config, command: DemoCommand) -> anyhow::Result<boo
 }
 
 /// A one-line progress bar on stderr, redrawn with `\r` at most five times a
-/// second, and ended with a newline when its stage ends.
-#[derive(Default)]
+/// second, and ended with a newline when its stage ends. When stderr is not
+/// a terminal (cron, a file, journald) only the finished stage is written,
+/// one line each, without `\r`.
 struct Bar {
     stage: Option<Stage>,
     started: Option<Instant>,
     drawn: Option<Instant>,
+    terminal: bool,
+    /// The last state of the current stage, for the line written when it ends
+    /// off a terminal.
+    last: Option<(u64, u64)>,
+}
+
+impl Default for Bar {
+    fn default() -> Self {
+        Self {
+            stage: None,
+            started: None,
+            drawn: None,
+            terminal: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            last: None,
+        }
+    }
 }
 
 impl Bar {
@@ -144,6 +189,10 @@ impl Bar {
             self.started = Some(now);
             self.drawn = None;
         }
+        self.last = Some((done, total));
+        if !self.terminal {
+            return;
+        }
         let finished = done >= total;
         if !finished
             && self
@@ -154,31 +203,41 @@ impl Bar {
         }
         self.drawn = Some(now);
         let took = self.started.map_or(Duration::ZERO, |s| now - s);
-        let rate = done as f64 / took.as_secs_f64().max(1e-3);
-        let pct = if total == 0 {
-            100.0
-        } else {
-            done as f64 * 100.0 / total as f64
-        };
-        let width = 30usize;
-        let filled = ((pct / 100.0) * width as f64) as usize;
         let mut err = std::io::stderr().lock();
-        let _ = write!(
-            err,
-            "\r{:<30} [{}{}] {done}/{total} {pct:5.1} % {rate:>9.0}/s {}   ",
-            stage.name(),
-            "#".repeat(filled.min(width)),
-            " ".repeat(width - filled.min(width)),
-            secs(took),
-        );
+        let _ = write!(err, "\r{}   ", line(stage, done, total, took));
         let _ = err.flush();
     }
 
     fn end(&mut self) {
-        if self.stage.take().is_some() {
-            eprintln!();
+        if let Some(stage) = self.stage.take() {
+            if self.terminal {
+                eprintln!();
+            } else {
+                let (done, total) = self.last.take().unwrap_or((0, 0));
+                let took = self.started.map_or(Duration::ZERO, |s| s.elapsed());
+                eprintln!("{}", line(stage, done, total, took));
+            }
         }
     }
+}
+
+/// The bar's text: stage, bar, count, percent, rate and time.
+fn line(stage: Stage, done: u64, total: u64, took: Duration) -> String {
+    let rate = done as f64 / took.as_secs_f64().max(1e-3);
+    let pct = if total == 0 {
+        100.0
+    } else {
+        done as f64 * 100.0 / total as f64
+    };
+    let width = 30usize;
+    let filled = (((pct / 100.0) * width as f64) as usize).min(width);
+    format!(
+        "{:<30} [{}{}] {done}/{total} {pct:5.1} % {rate:>9.0}/s {}",
+        stage.name(),
+        "#".repeat(filled),
+        " ".repeat(width - filled),
+        secs(took),
+    )
 }
 
 fn secs(d: Duration) -> String {

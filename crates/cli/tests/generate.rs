@@ -1,7 +1,8 @@
 //! `laget demo generate`: synthetic national data, small. The counts it
 //! prints are the database's, the access log verifies, a generated staff
 //! member opens a generated log through the real server, and a second run
-//! (or a run over a taken municipality number) is refused without writing.
+//! (or a run over a taken municipality number, or on a database with any
+//! municipality at all) is refused without writing.
 //! Runs on SQLite, and on PostgreSQL too when `DATABASE_URL` is set.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -156,6 +157,15 @@ fn generated_data_adds_up_verifies_and_opens_and_a_second_run_is_refused() {
             "a progress bar on stderr: {}",
             text(&o)
         );
+        // Stderr is a pipe here, not a terminal: one line per finished
+        // stage, no `\r` redraws (cron, files, journald).
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(!err.contains('\r'), "no \\r off a terminal: {err:?}");
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with("children, logs, access log") && l.contains("3000/3000")),
+            "the finished stage on a line of its own: {err:?}"
+        );
 
         // What it printed is what the database holds.
         let before = counts(&db);
@@ -280,6 +290,38 @@ fn one_taken_number_refuses_the_whole_run() {
         assert_eq!(o.status.code(), Some(2), "{}", text(&o));
         assert!(text(&o).contains("9002"), "names the number: {}", text(&o));
         assert_eq!(counts(&db), before, "nothing written");
+    }
+}
+
+/// A database that holds a real municipality (any municipality at all) is
+/// refused before anything is written: generated staff sign in with the
+/// published demo password and must never appear in production.
+#[test]
+fn a_database_with_any_municipality_is_refused() {
+    for db in TestDb::all() {
+        let o = db.laget(&[
+            "admin",
+            "create-municipality",
+            "--number",
+            "3105",
+            "--name",
+            "Ekte kommune",
+        ]);
+        assert!(o.status.success(), "{}", text(&o));
+        let before = counts(&db);
+        assert_eq!(before["municipalities"], 1);
+        let o = generate(&db, &[]);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        let said = text(&o);
+        assert!(said.contains("refused"), "{said}");
+        assert!(said.contains("3105"), "names what is there: {said}");
+        assert!(said.contains("fresh database"), "says what to do: {said}");
+        assert!(!said.contains("Generated in"), "{said}");
+        let after = counts(&db);
+        for table in ["municipalities", "users (staff)", "access-log rows"] {
+            assert_eq!(after[table], before[table], "{table}: nothing written");
+        }
+        assert_eq!(after, before, "nothing written");
     }
 }
 

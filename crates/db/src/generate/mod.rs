@@ -154,6 +154,18 @@ pub fn taken_numbers(conn: &mut DbConnection, plan: &Plan) -> DbResult<Vec<Strin
     Ok(taken)
 }
 
+/// The numbers of the municipalities the database holds, sorted. The
+/// generator only ever fills an empty database, one made for the purpose:
+/// any municipality at all refuses it, so its staff (who sign in with the
+/// published demo password) never appear beside real ones.
+pub fn existing_numbers(conn: &mut DbConnection) -> DbResult<Vec<String>> {
+    let mut numbers: Vec<String> = municipalities_t::table
+        .select(municipalities_t::number)
+        .load(conn)?;
+    numbers.sort();
+    Ok(numbers)
+}
+
 /// What is wrong with the plan, if anything.
 pub fn check(plan: &Plan) -> Result<(), String> {
     if plan.municipalities == 0 || plan.municipalities > MAX_MUNICIPALITIES {
@@ -170,9 +182,9 @@ pub fn check(plan: &Plan) -> Result<(), String> {
 
 /// Fills `db` (migrated, with the access log's key) with the plan's
 /// synthetic municipalities and children, reporting progress as
-/// `progress(stage, done, total)`. Refuses with [`DbError::Taken`] when any
-/// of the plan's municipality numbers exists ([`taken_numbers`]), before
-/// writing anything; [`DbError::Conflict`] for a plan [`check`] refuses.
+/// `progress(stage, done, total)`. Refuses with [`DbError::Taken`] when the
+/// database holds any municipality ([`existing_numbers`]; [`taken_numbers`]
+/// names those of the plan's), before writing anything; [`DbError::Conflict`] for a plan [`check`] refuses.
 ///
 /// Each municipality's setup is one transaction, and so is each chunk of
 /// its children: a failure leaves whole municipalities and whole chunks.
@@ -182,7 +194,7 @@ pub fn national(
     progress: &mut dyn FnMut(Stage, u64, u64),
 ) -> DbResult<Summary> {
     check(plan).map_err(|_| DbError::Conflict)?;
-    if !db.read_blocking(|c| taken_numbers(c, plan))?.is_empty() {
+    if !db.read_blocking(existing_numbers)?.is_empty() {
         return Err(DbError::Taken);
     }
     let today = Utc::now().date_naive();
