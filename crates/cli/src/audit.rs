@@ -115,7 +115,7 @@ fn key_source(config: &AuditConfig) -> String {
 }
 
 /// Signs the chain's head as `db` records it now and appends the line to the
-/// checkpoint file (made if missing), flushed to disk.
+/// checkpoint file (made if missing, mode 0600), flushed to disk.
 pub fn write_checkpoint(
     config: &AuditConfig,
     db: &Db,
@@ -127,9 +127,13 @@ pub fn write_checkpoint(
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let mut file = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
+    let mut options = std::fs::OpenOptions::new();
+    options.append(true).create(true);
+    // Made readable by its owner only, whatever the umask (by hand, outside
+    // systemd's UMask=0077); an existing file keeps its mode.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
         .open(path)
         .with_context(|| format!("cannot open the checkpoint file {}", path.display()))?;
     file.write_all(format!("{}\n", checkpoint.to_signed_line(key)).as_bytes())?;

@@ -6,7 +6,7 @@
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -30,6 +30,10 @@ pub struct Config {
     /// (docs/REPORTS.md); without it only into child welfare's inbox in
     /// Laget (`laget serve --demo`: a file drop under `data/`).
     pub reports: ReportsConfig,
+    /// The configuration file read, if any (`--config`, or `./laget.toml`
+    /// when it exists); not a key.
+    #[serde(skip)]
+    pub file: Option<PathBuf>,
 }
 
 /// How a sent report is delivered besides the inbox (`reports.delivery`).
@@ -483,6 +487,7 @@ impl Default for Config {
             idporten: None,
             staff_login: None,
             reports: ReportsConfig::default(),
+            file: None,
         }
     }
 }
@@ -535,7 +540,7 @@ impl std::fmt::Debug for Config {
 impl Config {
     pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
-        match file {
+        let found = match file {
             Some(path) => {
                 anyhow::ensure!(
                     path.exists(),
@@ -543,12 +548,20 @@ impl Config {
                     path.display()
                 );
                 figment = figment.merge(Toml::file(path));
+                Some(path.to_owned())
             }
-            None => figment = figment.merge(Toml::file("laget.toml")),
-        }
-        let config: Config = figment
+            None => {
+                figment = figment.merge(Toml::file("laget.toml"));
+                Path::new("laget.toml")
+                    .exists()
+                    .then(|| PathBuf::from("laget.toml"))
+            }
+        };
+        let mut config: Config = figment
             .merge(Env::prefixed("LAGET__").split("__"))
-            .extract()?;
+            .extract()
+            .map_err(|e| anyhow::anyhow!(describe_error(e)))?;
+        config.file = found;
         config.validate()?;
         Ok(config)
     }
@@ -660,14 +673,82 @@ impl Config {
     }
 
     /// What kind of database, without the URL (which may hold a password).
+    /// Which database the URL names, never its password: «PostgreSQL
+    /// host:port/database» (and «, schema s» when the URL sets the
+    /// search_path), or «SQLite /absolute/path».
     pub fn database_description(&self) -> String {
         let url = &self.database.url;
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            "PostgreSQL".into()
+        if let Some(rest) = url
+            .strip_prefix("postgres://")
+            .or_else(|| url.strip_prefix("postgresql://"))
+        {
+            let (main, query) = rest.split_once('?').unwrap_or((rest, ""));
+            let (authority, name) = main.split_once('/').unwrap_or((main, ""));
+            // user:password@host — only what follows the last «@».
+            let host = authority.rsplit('@').next().unwrap_or("");
+            let host = if host.is_empty() { "localhost" } else { host };
+            let mut text = format!("PostgreSQL {host}/{name}");
+            let schema = ["search_path%3D", "search_path%3d", "search_path="]
+                .iter()
+                .find_map(|m| query.split_once(m).map(|(_, after)| after))
+                .map(|after| {
+                    after
+                        .split(['&', '%', ',', ' '])
+                        .next()
+                        .unwrap_or("")
+                        .to_owned()
+                });
+            if let Some(schema) = schema.filter(|s| !s.is_empty()) {
+                text.push_str(&format!(", schema {schema}"));
+            }
+            text
         } else {
-            format!("SQLite ({})", url.strip_prefix("sqlite://").unwrap_or(url))
+            let path = Path::new(url.strip_prefix("sqlite://").unwrap_or(url));
+            let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+            format!("SQLite {}", path.display())
         }
     }
+
+    /// A SQLite database file that does not exist yet (a command that opens
+    /// it creates it).
+    pub fn sqlite_file_missing(&self) -> bool {
+        let url = &self.database.url;
+        let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+        !(postgres || Path::new(url.strip_prefix("sqlite://").unwrap_or(url)).exists())
+    }
+}
+
+/// A configuration error in plain words: the key as written in the file
+/// (without figment's internal profile prefix «default.»), where it came
+/// from, and for an unknown key the keys allowed there.
+fn describe_error(error: figment::Error) -> String {
+    error
+        .into_iter()
+        .map(|e| {
+            let key = e.path.join(".");
+            let place = match &e.metadata {
+                Some(m) => match &m.source {
+                    Some(figment::Source::File(path)) => format!(" in {}", path.display()),
+                    _ => format!(" in {}", m.name),
+                },
+                None => String::new(),
+            };
+            match &e.kind {
+                figment::error::Kind::UnknownField(found, expected) => {
+                    let key = if key.is_empty() { found.clone() } else { key };
+                    let allowed = match expected.len() {
+                        0 => "none".to_owned(),
+                        1 => expected[0].to_owned(),
+                        _ => format!("one of {}", expected.join(", ")),
+                    };
+                    format!("unknown key {key}{place} (expected {allowed})")
+                }
+                kind if key.is_empty() => format!("{kind}{place}"),
+                kind => format!("{kind} for key {key}{place}"),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[cfg(test)]
@@ -855,7 +936,34 @@ mod tests {
         let mut c = Config::default();
         c.database.url = "postgres://laget:hemmelig@db/laget".into();
         assert!(!format!("{c:?}").contains("hemmelig"));
-        assert_eq!(c.database_description(), "PostgreSQL");
+        assert_eq!(c.database_description(), "PostgreSQL db/laget");
+        c.database.url = "postgresql://laget:hemmelig@127.0.0.1:5432/test?sslmode=disable\
+                          &options=-c%20search_path%3Dlaget_a"
+            .into();
+        assert_eq!(
+            c.database_description(),
+            "PostgreSQL 127.0.0.1:5432/test, schema laget_a"
+        );
+        c.database.url = "data/laget.sqlite3".into();
+        let said = c.database_description();
+        assert!(said.starts_with("SQLite /"), "an absolute path: {said}");
+        assert!(said.ends_with("data/laget.sqlite3"), "{said}");
+    }
+
+    /// The message for a misspelt key names the key as written in the
+    /// file, the file and the keys allowed there, without doubled
+    /// backticks or figment's internal profile prefix («default.»).
+    #[test]
+    fn an_unknown_key_is_named_cleanly() {
+        let err = error_of("[outbox]\npoll_second = 5\n");
+        assert!(
+            err.starts_with("unknown key outbox.poll_second in "),
+            "{err}"
+        );
+        assert!(err.contains("laget.toml"), "names the file: {err}");
+        assert!(err.contains("poll_seconds"), "names the right key: {err}");
+        assert!(!err.contains("``"), "{err}");
+        assert!(!err.contains("default."), "{err}");
     }
 
     #[test]

@@ -201,7 +201,21 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     Ok(std::process::ExitCode::SUCCESS)
 }
 
+/// Opens the configured database, and says on stderr which one (never its
+/// password): an operator who forgot `--config` sees at once that a command
+/// went to a new SQLite file in the current directory.
 fn connect(config: &Config) -> anyhow::Result<Db> {
+    // The built-in default (no file, no LAGET__DATABASE__URL), not there yet.
+    let new = if config.file.is_none()
+        && config.database.url == Config::default().database.url
+        && config.sqlite_file_missing()
+    {
+        " (new: no configuration file found; for the installation's database give \
+         --config /etc/laget/laget.toml)"
+    } else {
+        ""
+    };
+    eprintln!("laget: database {}{new}", config.database_description());
     Db::connect(&config.database.url).with_context(|| {
         format!(
             "cannot open the database ({})",

@@ -1590,3 +1590,110 @@ fn the_operator_lists_the_outbox_jobs_given_up() {
         );
     }
 }
+
+/// Every command that opens the database says which one on stderr, without
+/// a password; a forgotten `--config` that would make a new SQLite file in
+/// the current directory says so.
+#[test]
+fn commands_name_the_database_they_open() {
+    for db in TestDb::all() {
+        let o = db.laget(&[
+            "admin",
+            "create-municipality",
+            "--number",
+            "3105",
+            "--name",
+            "Sarpsborg",
+        ]);
+        ok(&o);
+        let err = stderr(&o);
+        let line = err
+            .lines()
+            .find(|l| l.starts_with("laget: database "))
+            .unwrap_or_else(|| panic!("names the database: {err}"));
+        match &db.pg {
+            None => assert!(line.contains(&db.url), "the SQLite file: {line}"),
+            Some((_, schema)) => {
+                assert!(line.contains("PostgreSQL "), "{line}");
+                assert!(line.contains(schema.as_str()), "the schema: {line}");
+            }
+        }
+        assert!(!line.contains("new:"), "an existing database: {line}");
+        for args in [
+            &["migrate"][..],
+            &["audit", "verify"],
+            &["outbox", "failed"],
+        ] {
+            let o = db.laget(args);
+            ok(&o);
+            assert!(stderr(&o).contains(line), "{args:?}: {}", stderr(&o));
+        }
+    }
+
+    // No configuration file, no LAGET__DATABASE__URL: the built-in default,
+    // a new SQLite file under the current directory — said, with the hint.
+    let dir = std::env::temp_dir().join(format!("laget-cli-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_laget"))
+        .args([
+            "admin",
+            "create-municipality",
+            "--number",
+            "3105",
+            "--name",
+            "Glemt",
+        ])
+        .current_dir(&dir)
+        .env_remove("LAGET__DATABASE__URL")
+        .env("LAGET__LOG__FILTER", "warn")
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        err.contains("laget: database SQLite /") && err.contains("data/laget.sqlite3"),
+        "{err}"
+    );
+    assert!(
+        err.contains("new: no configuration file found") && err.contains("--config"),
+        "{err}"
+    );
+}
+
+/// The checkpoint file holds signed heads of the access log: made readable
+/// by its owner only, whatever the umask.
+#[cfg(unix)]
+#[test]
+fn the_checkpoint_file_is_made_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    for db in TestDb::all() {
+        db.with_four_rows();
+        let mode = std::fs::metadata(db.file("audit-checkpoints.log"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
+}
+
+/// A misspelt key in the configuration file stops the command and is named
+/// as written, with the file, without doubled backticks or an internal
+/// «default.» prefix.
+#[test]
+fn a_misspelt_config_key_is_named_cleanly() {
+    let db = TestDb::sqlite();
+    let file = db.dir.join("typo.toml");
+    std::fs::write(&file, "[outbox]\npoll_second = 5\n").unwrap();
+    let o = db.laget(&["--config", file.to_str().unwrap(), "migrate"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("laget: unknown key outbox.poll_second in "),
+        "{err}"
+    );
+    assert!(
+        err.contains("typo.toml") && err.contains("poll_seconds"),
+        "{err}"
+    );
+    assert!(!err.contains("``") && !err.contains("default."), "{err}");
+}
