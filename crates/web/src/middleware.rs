@@ -12,12 +12,13 @@ use crate::extract::citizen::{CitizenRights, CitizenSessionInfo};
 use crate::extract::user::*;
 use crate::i18n::Messages;
 use crate::view::error_page::render_error_page;
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use chrono::Utc;
+use http_body_util::BodyExt;
 use laget_db::session as sessions;
 use std::net::SocketAddr;
 
@@ -222,21 +223,48 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         },
     };
 
-    let mut req = req;
-    if !is_safe(req.method()) {
-        match check_csrf(req, &csrf_token).await {
-            Ok(checked) => req = checked,
-            Err(refusal) => {
-                log_refusal(&request_id, &method, &route, refusal.code());
-                return finish(
-                    &state,
-                    render_error_page(&state, &refusal.error(), &request_id, Some(&ctx)),
-                    &request_id,
-                    &set_cookies,
-                );
-            }
+    // Every body is read here, to its end, before the handler runs. A
+    // server that answers while the client is still sending, and then
+    // closes, makes the client's next write fail: behind nginx that is a
+    // 502 instead of the answer, and the instance is counted as failed.
+    let checked = if !is_safe(req.method()) {
+        check_csrf(req, &csrf_token)
+            .await
+            .map_err(|(refusal, rest)| (refusal, Some(rest)))
+    } else {
+        // A body on a GET is never read by a handler: dropped here.
+        let (parts, mut body) = req.into_parts();
+        if drain(&mut body).await {
+            Ok(Request::from_parts(parts, Body::empty()))
+        } else {
+            Err((Refusal::TooLarge, None))
         }
-    }
+    };
+    let mut req = match checked {
+        Ok(req) => req,
+        Err((refusal, rest)) => {
+            // The rest of the refused body is read and dropped before the
+            // answer; one too large to read gets the answer and a closed
+            // connection.
+            let drained = match rest {
+                Some(mut rest) => drain(&mut rest).await,
+                None => false,
+            };
+            log_refusal(&request_id, &method, &route, refusal.code());
+            let mut response = finish(
+                &state,
+                render_error_page(&state, &refusal.error(), &request_id, Some(&ctx)),
+                &request_id,
+                &set_cookies,
+            );
+            if !drained {
+                response
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            return response;
+        }
+    };
 
     req.extensions_mut().insert(ctx.clone());
     if let Some(rights) = rights {
@@ -321,8 +349,9 @@ impl Refusal {
 }
 
 /// Refuses cross-site posts and posts without the right token. The body is
-/// read (up to a limit) and handed on unchanged.
-async fn check_csrf(req: Request, expected: &str) -> Result<Request, Refusal> {
+/// read (up to a limit) and handed on unchanged. A refusal comes with the
+/// part of the body not yet read.
+async fn check_csrf(req: Request, expected: &str) -> Result<Request, (Refusal, Body)> {
     let (parts, body) = req.into_parts();
     if parts
         .headers
@@ -330,14 +359,17 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, Refusal> {
         .and_then(|v| v.to_str().ok())
         == Some("cross-site")
     {
-        return Err(Refusal::CrossSite);
+        return Err((Refusal::CrossSite, body));
     }
     if let Some(token) = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
-        return if constant_time_eq(token, expected) {
-            Ok(Request::from_parts(parts, body))
-        } else {
-            Err(Refusal::CsrfMismatch)
-        };
+        if !constant_time_eq(token, expected) {
+            return Err((Refusal::CsrfMismatch, body));
+        }
+        // The largest body any route takes (the extractors' own limit).
+        let bytes = read_limited(body, MAX_UPLOAD_BODY_BYTES)
+            .await
+            .map_err(|rest| (Refusal::TooLarge, rest))?;
+        return Ok(Request::from_parts(parts, Body::from(bytes)));
     }
     let content_type = parts
         .headers
@@ -353,7 +385,9 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, Refusal> {
     } else {
         MAX_FORM_BYTES
     };
-    let bytes = to_bytes(body, limit).await.map_err(|_| Refusal::TooLarge)?;
+    let bytes = read_limited(body, limit)
+        .await
+        .map_err(|rest| (Refusal::TooLarge, rest))?;
     let sent = if content_type.starts_with("application/x-www-form-urlencoded") {
         form_urlencoded_value(&bytes, CSRF_FIELD)
     } else if is_upload {
@@ -367,9 +401,71 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, Refusal> {
         Some(token) if constant_time_eq(&token, expected) => {
             Ok(Request::from_parts(parts, Body::from(bytes)))
         }
-        Some(_) => Err(Refusal::CsrfMismatch),
-        None => Err(Refusal::CsrfMissing),
+        Some(_) => Err((Refusal::CsrfMismatch, Body::empty())),
+        None => Err((Refusal::CsrfMissing, Body::empty())),
     }
+}
+
+/// The most of a refused body that is read (and dropped) so that the
+/// answer reaches the client: above the largest body Laget takes and the
+/// guide's proxy limit (`client_max_body_size 9m`, docs/PRODUCTION.md).
+/// A larger body gets its answer and a closed connection.
+const MAX_DRAIN_BYTES: u64 = 16 * 1024 * 1024;
+
+/// How long the rest of a refused body may take to arrive.
+const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The body, when it is at most `limit` bytes; otherwise the part of it not
+/// yet read (refused at once when its `Content-Length` says so). A body that
+/// breaks off counts as too large, with nothing left to read.
+async fn read_limited(mut body: Body, limit: usize) -> Result<Bytes, Body> {
+    let limit = limit as u64;
+    if body.size_hint().lower() > limit {
+        return Err(body);
+    }
+    let mut bytes = Vec::with_capacity(body.size_hint().lower() as usize);
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return Err(Body::empty());
+        };
+        if let Some(data) = frame.data_ref() {
+            if (bytes.len() + data.len()) as u64 > limit {
+                return Err(body);
+            }
+            bytes.extend_from_slice(data);
+        }
+    }
+    Ok(Bytes::from(bytes))
+}
+
+/// Reads the rest of a body and drops it, up to [`MAX_DRAIN_BYTES`] within
+/// [`DRAIN_TIME`]. True when the body was read to its end, so that the
+/// connection can carry the answer and the next request.
+async fn drain(body: &mut Body) -> bool {
+    if body.is_end_stream() {
+        return true;
+    }
+    if body.size_hint().lower() > MAX_DRAIN_BYTES {
+        return false;
+    }
+    let read = async {
+        let mut left = MAX_DRAIN_BYTES;
+        while let Some(frame) = body.frame().await {
+            let Ok(frame) = frame else {
+                return false;
+            };
+            if let Some(data) = frame.data_ref() {
+                match left.checked_sub(data.len() as u64) {
+                    Some(rest) => left = rest,
+                    None => return false,
+                }
+            }
+        }
+        true
+    };
+    tokio::time::timeout(DRAIN_TIME, read)
+        .await
+        .unwrap_or(false)
 }
 
 fn form_urlencoded_value(bytes: &[u8], field: &str) -> Option<String> {

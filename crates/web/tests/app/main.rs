@@ -7,6 +7,7 @@ mod access_log;
 mod access_matrix;
 mod admin;
 mod architecture;
+mod body_limit;
 mod catalogue;
 mod catalogue_import;
 mod child_edit;
