@@ -91,6 +91,14 @@ fn hydrate(conn: &mut DbConnection, rows: Vec<OfferRow>) -> DbResult<Vec<Offer>>
                 .load::<(String, String)>(conn)?,
         );
     }
+    assemble(rows, &docs)
+}
+
+/// Offers from narrow rows and their documents (by offer id).
+fn assemble(
+    rows: Vec<OfferRow>,
+    docs: &std::collections::HashMap<String, String>,
+) -> DbResult<Vec<Offer>> {
     rows.into_iter()
         .map(|r| {
             let json = docs
@@ -535,11 +543,27 @@ enum TextMatch {
         like: Vec<String>,
         short: Vec<String>,
     },
+    /// Each word checked on each row's document (`instr`/`strpos`), for a
+    /// walk through the offers in the page's order that stops at the page's
+    /// end (see [`search`]): no index read, a few rows checked when most
+    /// offers match.
+    Walk {
+        position: &'static str,
+        words: Vec<String>,
+    },
 }
 
 impl TextMatch {
-    /// The condition for `text`, or none when it has no words.
-    fn new(sqlite: bool, text: Option<&str>) -> Option<Self> {
+    /// The condition for `text`, or none when it has no words; `walk`: as
+    /// a check on each row (see [`TextMatch::Walk`]).
+    fn new(sqlite: bool, text: Option<&str>, walk: bool) -> Option<Self> {
+        if walk {
+            let words = text.map(search_words).unwrap_or_default();
+            return (!words.is_empty()).then_some(TextMatch::Walk {
+                position: if sqlite { "instr" } else { "strpos" },
+                words,
+            });
+        }
         let (indexed, short): (Vec<_>, Vec<_>) = text
             .map(search_words)
             .unwrap_or_default()
@@ -651,14 +675,81 @@ where
                 contains_all(&mut out, "strpos", "d.search_text", short)?;
                 out.push_sql(")");
             }
+            TextMatch::Walk { position, words } => {
+                out.push_sql(
+                    " AND EXISTS (SELECT 1 FROM offer_documents d WHERE d.offer_id = offers.id",
+                );
+                contains_all(&mut out, position, "d.search_text", words)?;
+                out.push_sql(")");
+            }
         }
         out.push_sql(")");
         Ok(())
     }
 }
 
+/// An offer's challenge area or risk factor as a condition checked on each
+/// row (`EXISTS` by the offer's key), for the walk of [`search`]: an
+/// `IN (…)` list would have the engine read the list first and sort.
+#[derive(Clone, Debug)]
+enum Member {
+    Area(String),
+    Risk(i32),
+}
+
+impl Expression for Member {
+    type SqlType = Bool;
+}
+
+impl<QS> AppearsOnTable<QS> for Member {}
+
+impl<QS> SelectableExpression<QS> for Member {}
+
+impl ValidGrouping<()> for Member {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl QueryId for Member {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB> QueryFragment<DB> for Member
+where
+    DB: diesel::backend::Backend,
+    String: diesel::serialize::ToSql<Text, DB>,
+    i32: diesel::serialize::ToSql<diesel::sql_types::Integer, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        match self {
+            Member::Area(code) => {
+                out.push_sql(
+                    "EXISTS (SELECT 1 FROM offer_areas a WHERE a.offer_id = offers.id \
+                     AND a.area_code = ",
+                );
+                out.push_bind_param::<Text, String>(code)?;
+            }
+            Member::Risk(risk) => {
+                out.push_sql(
+                    "EXISTS (SELECT 1 FROM offer_risks r WHERE r.offer_id = offers.id \
+                     AND r.risk = ",
+                );
+                out.push_bind_param::<diesel::sql_types::Integer, i32>(risk)?;
+            }
+        }
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+/// The offers of `search` (joined with their providers), its filters as
+/// conditions; `walk`: every condition checked on each row (see [`search`]).
 macro_rules! filtered {
-    ($conn:expr, $search:expr) => {{
+    ($conn:expr, $search:expr) => {
+        filtered!($conn, $search, false)
+    };
+    ($conn:expr, $search:expr, $walk:expr) => {{
+        let walk: bool = $walk;
         let sqlite = matches!($conn, DbConnection::Sqlite(_));
         let s: &Search = $search;
         let mut q = offers::table.inner_join(units::table).into_boxed();
@@ -677,7 +768,7 @@ macro_rules! filtered {
                 .filter(offers::valid_to.is_null().or(offers::valid_to.ge(today)));
         }
         let f = &s.filter;
-        if let Some(text) = TextMatch::new(sqlite, f.text.as_deref()) {
+        if let Some(text) = TextMatch::new(sqlite, f.text.as_deref(), walk) {
             q = q.filter(text);
         }
         match f.age {
@@ -692,7 +783,9 @@ macro_rules! filtered {
         if let Some(level) = f.level {
             q = q.filter(offers::level.eq(level.code()));
         }
-        if let Some(area) = &f.area {
+        if let Some(area) = f.area.as_ref().filter(|_| walk) {
+            q = q.filter(Member::Area(area.clone()));
+        } else if let Some(area) = &f.area {
             q = q.filter(
                 offers::id.eq_any(
                     offer_areas::table
@@ -701,7 +794,9 @@ macro_rules! filtered {
                 ),
             );
         }
-        if let Some(risk) = f.risk {
+        if let Some(risk) = f.risk.filter(|_| walk) {
+            q = q.filter(Member::Risk(i32::from(risk)));
+        } else if let Some(risk) = f.risk {
             q = q.filter(
                 offers::id.eq_any(
                     offer_risks::table
@@ -723,10 +818,31 @@ macro_rules! filtered {
     }};
 }
 
+/// A page is found by walking when the matches are at least this many times
+/// the rows up to the page's end (see [`search`]).
+const WALK_FACTOR: i64 = 10;
+
 /// One page of offers matching `search`, and how many match in all.
+///
+/// The count reads the indexes (the text index, the areas' and risks'
+/// lists). The page then needs only the first rows in the page's order: when
+/// the matches are many (at least [`WALK_FACTOR`] times the rows up to the
+/// page's end) and the order is an index's (a municipality's public offers
+/// by name), the page walks that index and checks each row's conditions,
+/// stopping at the page's end after a few rows, instead of reading every
+/// match again and sorting them. Both ask the same conditions, so the rows
+/// are the same. No page is read when nothing is on it.
 pub fn search(conn: &mut DbConnection, search: &Search) -> DbResult<(Vec<Offer>, i64)> {
     let total: i64 = filtered!(conn, search).count().get_result(conn)?;
-    let q = filtered!(conn, search);
+    if total <= search.offset {
+        return Ok((Vec::new(), total));
+    }
+    let in_index_order = search.sort == OfferSort::Name
+        && search.municipality.is_some()
+        && matches!(search.visibility, Visibility::Public(_));
+    let walk = in_index_order
+        && total >= WALK_FACTOR.saturating_mul(search.offset.saturating_add(search.limit));
+    let q = filtered!(conn, search, walk);
     let q = match search.sort {
         OfferSort::Name => q.order((offers::name.asc(), offers::id.asc())),
         OfferSort::Level => q.order((
@@ -742,11 +858,28 @@ pub fn search(conn: &mut DbConnection, search: &Search) -> DbResult<(Vec<Offer>,
         )),
         OfferSort::Newest => q.order((offers::created_at.desc(), offers::id.desc())),
     };
-    let rows: Vec<OfferRow> = q
-        .offset(search.offset)
-        .limit(search.limit)
-        .select(columns())
-        .load(conn)?;
+    let q = q.offset(search.offset).limit(search.limit);
+    if walk {
+        // A walked page is a few rows: their documents come with them, in
+        // the same statement.
+        let rows: Vec<(OfferRow, String)> = q
+            .select((
+                columns(),
+                diesel::dsl::sql::<Text>(
+                    "(SELECT d.fields_json FROM offer_documents d WHERE d.offer_id = offers.id)",
+                ),
+            ))
+            .load(conn)?;
+        let (rows, docs): (Vec<OfferRow>, std::collections::HashMap<String, String>) = rows
+            .into_iter()
+            .map(|(row, json)| {
+                let id = row.0.clone();
+                (row, (id, json))
+            })
+            .unzip();
+        return Ok((assemble(rows, &docs)?, total));
+    }
+    let rows: Vec<OfferRow> = q.select(columns()).load(conn)?;
     Ok((hydrate(conn, rows)?, total))
 }
 
@@ -1544,6 +1677,62 @@ mod tests {
             for text in QUERIES.iter().chain(&["leksehjelp", "skoletid", "hall"]) {
                 let (found, expected) = found_and_expected(&db, m, &all, text);
                 assert_eq!(found, expected, "after changes: {text:?}");
+            }
+        }
+    }
+
+    /// Pages of public searches by name hold the rows that the whole list
+    /// holds at the same places, also when a page is found by walking the
+    /// offers in order (many matches for a small page, see [`search`]):
+    /// with free text, a challenge area, a risk factor, and without.
+    #[test]
+    fn pages_are_the_whole_lists_slices() {
+        for (db, _cleanup) in databases() {
+            let (cap, unit) = db.write_blocking(setup).unwrap();
+            let m = cap.municipality_id();
+            db.write_blocking(|c| {
+                for i in 0..48 {
+                    let mut f = fields(unit, i, DESCRIPTIONS[i % DESCRIPTIONS.len()]);
+                    if i % 3 == 0 {
+                        f.challenge_areas.clear();
+                    }
+                    f.risk_factors = vec![u8::try_from(1 + i % 2).unwrap()];
+                    if i % 5 == 0 {
+                        f.status = OfferStatus::Utkast;
+                    }
+                    create(c, &cap, m, &f, None)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+            let today = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+            let texts = QUERIES.iter().map(|t| Some(*t)).chain([None]);
+            for text in texts {
+                for (area, risk) in [(None, None), (Some("samspill"), None), (None, Some(2))] {
+                    let mut search = search_for(m, text.unwrap_or(""));
+                    search.visibility = Visibility::Public(today);
+                    search.filter.area = area.map(str::to_owned);
+                    search.filter.risk = risk;
+                    let (whole, total) = db.read_blocking(|c| self::search(c, &search)).unwrap();
+                    let whole: Vec<OfferId> = whole.into_iter().map(|o| o.id).collect();
+                    assert_eq!(usize::try_from(total).unwrap(), whole.len());
+                    for (offset, limit) in [(0, 1), (0, 2), (1, 2), (3, 1), (2, 5)] {
+                        search.offset = offset;
+                        search.limit = limit;
+                        let (page, n) = db.read_blocking(|c| self::search(c, &search)).unwrap();
+                        let page: Vec<OfferId> = page.into_iter().map(|o| o.id).collect();
+                        let (from, to) = (
+                            usize::try_from(offset).unwrap().min(whole.len()),
+                            usize::try_from(offset + limit).unwrap().min(whole.len()),
+                        );
+                        assert_eq!(n, total, "{text:?} {area:?} {risk:?}");
+                        assert_eq!(
+                            page,
+                            whole[from..to],
+                            "{text:?} {area:?} {risk:?} {offset} {limit}"
+                        );
+                    }
+                }
             }
         }
     }
