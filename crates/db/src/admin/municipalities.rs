@@ -61,7 +61,7 @@ pub fn create(
         ))
         .execute(conn)
         .map_err(DbError::from_insert)?;
-    crate::catalogue::offers::add_default_areas(conn, id, new.written_standard)?;
+    crate::catalogue::areas::add_default_areas(conn, id, new.written_standard)?;
     let scope = Scope {
         municipality_id: Some(id),
         unit_id: None,

@@ -13,11 +13,10 @@ use diesel::prelude::*;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::{Bool, Text};
 use laget_domain::access::{CatalogueReviewer, EditsOffers, MunicipalityAdmin, OfferScope};
-use laget_domain::admin::municipality::WrittenStandard;
 use laget_domain::admin::unit::UnitKind;
 use laget_domain::catalogue::{
     AgeFilter, OfferFields, OfferFilter, OfferSort, OfferStatus, PreventionLevel, ProposalStatus,
-    default_challenge_areas, search_text, search_words,
+    search_text, search_words,
 };
 use laget_domain::ids::{OfferId, ProposalId};
 use laget_domain::{MunicipalityId, UnitId};
@@ -179,27 +178,6 @@ pub fn rename_challenge_area(
     } else {
         Ok(())
     }
-}
-
-/// Gives a new municipality the default challenge areas, named in its
-/// written standard (it may rename them afterwards; the codes are the same
-/// in both).
-pub fn add_default_areas(
-    conn: &mut DbConnection,
-    m: MunicipalityId,
-    standard: WrittenStandard,
-) -> DbResult<()> {
-    for (i, (code, name)) in default_challenge_areas(standard).iter().enumerate() {
-        diesel::insert_into(challenge_areas::table)
-            .values((
-                challenge_areas::municipality_id.eq(m.to_string()),
-                challenge_areas::code.eq(*code),
-                challenge_areas::name.eq(*name),
-                challenge_areas::position.eq(i32::try_from(i).unwrap_or(0) + 1),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
 }
 
 pub(crate) fn serves(conn: &mut DbConnection, unit: UnitId, m: MunicipalityId) -> DbResult<bool> {
@@ -1455,7 +1433,9 @@ mod tests {
     use crate::admin::units::{self as unit_admin, UnitFields};
     use diesel::query_builder::{AstPass, QueryFragment, QueryId};
     use laget_domain::access::Operator;
-    use laget_domain::admin::municipality::{MunicipalityName, MunicipalityNumber};
+    use laget_domain::admin::municipality::{
+        MunicipalityName, MunicipalityNumber, WrittenStandard,
+    };
     use laget_domain::admin::unit::UnitName;
     use laget_domain::catalogue::{OfferDraft, Searchable};
 
